@@ -1,0 +1,18 @@
+package dev.trestle.app;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Command-line overrides for the central server; empty values fall back to the config file. */
+public record ServerArgs(
+    Optional<Path> configFile,
+    Optional<Path> dataDir,
+    Optional<Integer> apiPort,
+    Optional<Integer> edgePort,
+    Optional<Integer> managementPort) {
+
+  public static ServerArgs defaults() {
+    return new ServerArgs(
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+}
