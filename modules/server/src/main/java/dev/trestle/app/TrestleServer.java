@@ -1,11 +1,52 @@
 package dev.trestle.app;
 
-/** Entry point of {@code trestle server}. (being written) */
+import com.typesafe.config.Config;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of {@code trestle server}: starts central and runs until SIGTERM/Ctrl-C. */
 public final class TrestleServer {
+  private static final Logger LOG = LoggerFactory.getLogger(TrestleServer.class);
+
   private TrestleServer() {}
 
   /** Starts central and blocks until it has shut down; returns the process exit code. */
   public static int run(ServerArgs args) {
-    throw new UnsupportedOperationException("server not written yet");
+    Central central;
+    try {
+      Config config = Settings.load(args);
+      central = Central.start(config);
+    } catch (IllegalArgumentException e) {
+      LOG.error("cannot start: {}", e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      LOG.error("cannot start: {}", root.toString());
+      return 1;
+    }
+    Settings s = central.settings();
+    LOG.info(
+        "Trestle central ready: api={}:{} management={}:{} data={}",
+        central.apiAddress().getHostString(),
+        central.apiAddress().getPort(),
+        s.managementHost(),
+        central.managementPort(),
+        s.dataDir());
+    LOG.info(
+        "edge sync port {} is reserved; edge streams arrive with cluster onboarding", s.edgePort());
+    var terminated = new CountDownLatch(1);
+    central.system().getWhenTerminated().thenRun(terminated::countDown);
+    // Pekko's coordinated shutdown runs from its JVM shutdown hook on SIGTERM/SIGINT.
+    try {
+      terminated.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("Trestle central stopped");
+    return 0;
   }
 }

@@ -1,0 +1,293 @@
+package dev.trestle.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import dev.trestle.management.Problem;
+import dev.trestle.management.ResourceMapper;
+import dev.trestle.management.ResourceService;
+import dev.trestle.management.ResourceService.Caller;
+import dev.trestle.protocol.CanonicalJson;
+import dev.trestle.protocol.DocumentException;
+import dev.trestle.protocol.ParsedDocument;
+import dev.trestle.protocol.ResourceDocuments;
+import dev.trestle.protocol.v1.ApplyResponse;
+import dev.trestle.protocol.v1.Resource;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.Uri;
+
+/**
+ * REST/JSON view of the management API under {@code /api/v1}: a path with an even number of
+ * segments names a resource (GET, PUT, DELETE), an odd one a collection (GET lists it), and
+ * {@code POST /api/v1/apply} takes YAML or JSON documents. Bodies are the document form the CLI
+ * prints; errors are {@code ErrorDetail} as JSON.
+ */
+public final class RestApi {
+  private static final String PREFIX = "/api/v1";
+  private final ResourceService service;
+  private final ClassicActorSystemProvider system;
+  private final long bodyTimeoutMillis;
+
+  public RestApi(ResourceService service, ClassicActorSystemProvider system, long bodyTimeoutMillis) {
+    this.service = service;
+    this.system = system;
+    this.bodyTimeoutMillis = bodyTimeoutMillis;
+  }
+
+  public CompletionStage<HttpResponse> handle(HttpRequest request) {
+    long start = System.nanoTime();
+    String path = request.getUri().path();
+    Caller caller =
+        CallContext.caller(
+            request.getHeader(CallContext.USER_HEADER).map(h -> h.value()),
+            request.getHeader(CallContext.REQUEST_ID_HEADER).map(h -> h.value()));
+    String op = request.method().value() + " " + path;
+    if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) {
+      request.discardEntityBytes(system);
+      return done(
+          op,
+          caller,
+          start,
+          problem(
+              Problem.Code.NOT_FOUND,
+              "no route " + op + "; the REST API lives under " + PREFIX + " (see docs/api.md)"));
+    }
+    String rest = path.substring(PREFIX.length()).replaceAll("^/+|/+$", "");
+    String[] segments = rest.isEmpty() ? new String[0] : rest.split("/");
+    Uri uri = request.getUri();
+    try {
+      if (request.method().equals(HttpMethods.POST) && rest.equals("apply")) {
+        return body(request)
+            .thenCompose(
+                text ->
+                    apply(
+                        parseAll(text),
+                        flag(uri, "dryRun"),
+                        flag(uri, "stopOnError"),
+                        caller,
+                        op,
+                        start));
+      }
+      boolean names = segments.length > 0 && segments.length % 2 == 0;
+      if (request.method().equals(HttpMethods.GET) && names) {
+        return service
+            .get(rest)
+            .thenApply(v -> ok(op, caller, start, json(ResourceDocuments.toDocument(ResourceMapper.toResource(v)))))
+            .exceptionally(e -> error(op, caller, start, e));
+      }
+      if (request.method().equals(HttpMethods.GET)) {
+        String parent = segments.length == 0 ? "" : String.join("/", List.of(segments).subList(0, segments.length - 1));
+        String kind = segments.length == 0 ? "" : segments[segments.length - 1];
+        int pageSize = intParam(uri, "pageSize");
+        return service
+            .list(
+                parent,
+                kind,
+                flag(uri, "recursive"),
+                uri.query().get("labelSelector").orElse(""),
+                pageSize,
+                uri.query().get("pageToken").orElse(""))
+            .thenApply(
+                page -> {
+                  ObjectNode out = JsonNodeFactory.instance.objectNode();
+                  ArrayNode items = out.putArray("resources");
+                  page.items()
+                      .forEach(v -> items.add(ResourceDocuments.toDocument(ResourceMapper.toResource(v))));
+                  out.put("nextPageToken", page.nextPageToken());
+                  return ok(op, caller, start, json(out));
+                })
+            .exceptionally(e -> error(op, caller, start, e));
+      }
+      if (request.method().equals(HttpMethods.PUT) && names) {
+        return body(request)
+            .thenCompose(
+                text -> {
+                  List<Resource> docs = parseAll(text);
+                  if (docs.size() != 1) {
+                    throw new InvalidBody("PUT takes exactly one document, got " + docs.size());
+                  }
+                  String docFqn = ResourceMapper.snapshotOf(docs.get(0)).fqn();
+                  if (!docFqn.equals(rest)) {
+                    throw new InvalidBody(
+                        "the document names " + docFqn + " but the path names " + rest);
+                  }
+                  return apply(docs, flag(uri, "dryRun"), false, caller, op, start);
+                });
+      }
+      if (request.method().equals(HttpMethods.DELETE) && names) {
+        request.discardEntityBytes(system);
+        long version = uri.query().get("version").map(Long::parseLong).orElse(0L);
+        return service
+            .delete(rest, flag(uri, "cascade"), flag(uri, "force"), version, caller)
+            .thenApply(
+                deleted -> {
+                  ObjectNode out = JsonNodeFactory.instance.objectNode();
+                  ArrayNode list = out.putArray("deleted");
+                  deleted.forEach(list::add);
+                  out.put("requestId", caller.requestId());
+                  return ok(op, caller, start, json(out));
+                })
+            .exceptionally(e -> error(op, caller, start, e));
+      }
+      request.discardEntityBytes(system);
+      return done(
+          op,
+          caller,
+          start,
+          problem(
+              Problem.Code.INVALID_ARGUMENT,
+              "method " + request.method().value() + " is not supported on " + path));
+    } catch (InvalidBody | NumberFormatException e) {
+      request.discardEntityBytes(system);
+      return done(op, caller, start, problem(Problem.Code.INVALID_ARGUMENT, e.getMessage()));
+    }
+  }
+
+  private CompletionStage<HttpResponse> apply(
+      List<Resource> docs, boolean dryRun, boolean stopOnError, Caller caller, String op, long start) {
+    return service
+        .apply(docs, dryRun, stopOnError, caller)
+        .thenApply(
+            results -> {
+              var response = ApplyResponse.newBuilder().setRequestId(caller.requestId());
+              results.forEach(r -> response.addResults(ProtoViews.applyResult(r)));
+              StatusCode status =
+                  results.stream()
+                      .filter(r -> r.problem() != null)
+                      .findFirst()
+                      .map(r -> ErrorMapping.httpStatus(r.problem().code()))
+                      .orElse(StatusCodes.OK);
+              RequestLog.ok("rest", op, docs.size() + " document(s)", caller, start,
+                  ManagementGrpcService.summary(results));
+              return HttpResponse.create()
+                  .withStatus(status)
+                  .withEntity(ContentTypes.APPLICATION_JSON, protoJson(response));
+            })
+        .exceptionally(e -> error(op, caller, start, e));
+  }
+
+  private CompletionStage<String> body(HttpRequest request) {
+    return request
+        .entity()
+        .withSizeLimit(ResourceDocuments.MAX_INPUT_BYTES)
+        .toStrict(bodyTimeoutMillis, system)
+        .thenApply(strict -> strict.getData().decodeString(StandardCharsets.UTF_8))
+        .exceptionally(
+            e -> {
+              throw new InvalidBody(
+                  "the request body could not be read (the limit is "
+                      + ResourceDocuments.MAX_INPUT_BYTES
+                      + " bytes)");
+            });
+  }
+
+  /** Every document must read cleanly, otherwise nothing is applied. */
+  private static List<Resource> parseAll(String text) {
+    List<ParsedDocument> parsed;
+    try {
+      parsed = ResourceDocuments.parse(text);
+    } catch (DocumentException e) {
+      throw new InvalidBody(e.getMessage());
+    }
+    var docs = new ArrayList<Resource>();
+    for (ParsedDocument d : parsed) {
+      if (d.error() != null) {
+        throw new InvalidBody(d.position() + ": " + d.error().getMessage());
+      }
+      docs.add(d.resource());
+    }
+    if (docs.isEmpty()) {
+      throw new InvalidBody("the body holds no documents");
+    }
+    return docs;
+  }
+
+  private HttpResponse error(String op, Caller caller, long start, Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && !(cause instanceof InvalidBody)) {
+      if (cause instanceof InvalidBody) {
+        break;
+      }
+      cause = cause.getCause();
+    }
+    Problem p =
+        cause instanceof InvalidBody
+            ? problem(Problem.Code.INVALID_ARGUMENT, cause.getMessage())
+            : ResourceService.problemOf(e, "");
+    RequestLog.failed("rest", op, "", caller, start, p);
+    return errorResponse(p);
+  }
+
+  private CompletionStage<HttpResponse> done(String op, Caller caller, long start, Problem p) {
+    RequestLog.failed("rest", op, "", caller, start, p);
+    return CompletableFuture.completedFuture(errorResponse(p));
+  }
+
+  private static HttpResponse errorResponse(Problem p) {
+    return HttpResponse.create()
+        .withStatus(ErrorMapping.httpStatus(p.code()))
+        .withEntity(ContentTypes.APPLICATION_JSON, protoJson(ErrorMapping.detail(p)));
+  }
+
+  private static HttpResponse ok(String op, Caller caller, long start, String json) {
+    RequestLog.ok("rest", op, "", caller, start, "");
+    return HttpResponse.create().withEntity(HttpEntity.create(ContentTypes.APPLICATION_JSON, json));
+  }
+
+  private static Problem problem(Problem.Code code, String message) {
+    return Problem.of(code, "", message);
+  }
+
+  private static boolean flag(Uri uri, String name) {
+    return uri.query().get(name).map(v -> v.isEmpty() || v.equalsIgnoreCase("true")).orElse(false);
+  }
+
+  private static int intParam(Uri uri, String name) {
+    Optional<String> v = uri.query().get(name);
+    try {
+      return v.map(Integer::parseInt).orElse(0);
+    } catch (NumberFormatException e) {
+      throw new InvalidBody(name + ": '" + v.get() + "' is not a number");
+    }
+  }
+
+  private static String json(Object tree) {
+    try {
+      return CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String protoJson(MessageOrBuilder message) {
+    try {
+      return JsonFormat.printer().print(message);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A request whose body or parameters cannot be used; nothing was changed. */
+  private static final class InvalidBody extends RuntimeException {
+    InvalidBody(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.trestle.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Trestle's server settings, read once from the layered configuration. */
+public record Settings(
+    Path dataDir,
+    String apiHost,
+    int apiPort,
+    Duration askTimeout,
+    String edgeHost,
+    int edgePort,
+    String managementHost,
+    int managementPort,
+    String storageProfile,
+    int poolSize) {
+
+  /** Command-line overrides, then the config file, then application.conf and reference.conf. */
+  public static Config load(ServerArgs args) {
+    Map<String, Object> overrides = new HashMap<>();
+    args.dataDir().ifPresent(d -> overrides.put("trestle.data-dir", d.toString()));
+    args.apiPort().ifPresent(p -> overrides.put("trestle.api.port", p));
+    args.edgePort().ifPresent(p -> overrides.put("trestle.edge.port", p));
+    args.managementPort().ifPresent(p -> overrides.put("trestle.management.port", p));
+    Config file = ConfigFactory.empty();
+    if (args.configFile().isPresent()) {
+      Path path = args.configFile().get();
+      if (!Files.isReadable(path)) {
+        throw new IllegalArgumentException("--config " + path + ": file not found or not readable");
+      }
+      file = ConfigFactory.parseFile(path.toFile());
+    }
+    Config layered =
+        ConfigFactory.parseMap(overrides)
+            .withFallback(file)
+            .withFallback(ConfigFactory.defaultApplication())
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve();
+    Settings settings = from(layered);
+    return ConfigFactory.parseMap(settings.derivedPekkoKeys()).withFallback(layered).resolve();
+  }
+
+  public static Settings from(Config config) {
+    Config t = config.getConfig("trestle");
+    String profile = t.getString("storage.profile");
+    if (!profile.equals("embedded")) {
+      throw new IllegalArgumentException(
+          "trestle.storage.profile = '" + profile + "' is not supported; use 'embedded'");
+    }
+    return new Settings(
+        Path.of(t.getString("data-dir")).toAbsolutePath().normalize(),
+        t.getString("api.host"),
+        port(t, "api.port"),
+        t.getDuration("api.ask-timeout"),
+        t.getString("edge.host"),
+        port(t, "edge.port"),
+        t.getString("management.host"),
+        port(t, "management.port"),
+        profile,
+        t.getInt("storage.pool-size"));
+  }
+
+  private static int port(Config t, String key) {
+    int p = t.getInt(key);
+    if (p < 0 || p > 65535) {
+      throw new IllegalArgumentException("trestle." + key + " = " + p + " is not a port (0-65535)");
+    }
+    return p;
+  }
+
+  /** The H2 file database under the data directory; WRITE_DELAY=0 so a commit is on disk. */
+  public String jdbcUrl() {
+    return "jdbc:h2:file:" + dataDir.resolve("trestle") + ";WRITE_DELAY=0";
+  }
+
+  Map<String, Object> derivedPekkoKeys() {
+    return Map.of(
+        "pekko-persistence-jdbc.shared-databases.slick.db.url",
+        ConfigValueFactory.fromAnyRef(jdbcUrl()).unwrapped());
+  }
+}
