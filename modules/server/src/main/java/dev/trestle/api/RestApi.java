@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -83,7 +82,8 @@ public final class RestApi {
                         flag(uri, "stopOnError"),
                         caller,
                         op,
-                        start));
+                        start))
+            .exceptionally(e -> error(op, caller, start, e));
       }
       boolean names = segments.length > 0 && segments.length % 2 == 0;
       if (request.method().equals(HttpMethods.GET) && names) {
@@ -129,7 +129,8 @@ public final class RestApi {
                         "the document names " + docFqn + " but the path names " + rest);
                   }
                   return apply(docs, flag(uri, "dryRun"), false, caller, op, start);
-                });
+                })
+            .exceptionally(e -> error(op, caller, start, e));
       }
       if (request.method().equals(HttpMethods.DELETE) && names) {
         request.discardEntityBytes(system);
@@ -222,9 +223,6 @@ public final class RestApi {
   private HttpResponse error(String op, Caller caller, long start, Throwable e) {
     Throwable cause = e;
     while (cause.getCause() != null && !(cause instanceof InvalidBody)) {
-      if (cause instanceof InvalidBody) {
-        break;
-      }
       cause = cause.getCause();
     }
     Problem p =
@@ -248,7 +246,7 @@ public final class RestApi {
 
   private static HttpResponse ok(String op, Caller caller, long start, String json) {
     RequestLog.ok("rest", op, "", caller, start, "");
-    return HttpResponse.create().withEntity(HttpEntity.create(ContentTypes.APPLICATION_JSON, json));
+    return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, json);
   }
 
   private static Problem problem(Problem.Code code, String message) {

@@ -18,7 +18,7 @@ public final class ServerState implements Extension {
       };
 
   public static ServerState get(ActorSystem<?> system) {
-    return ID.get(system);
+    return system.registerExtension(ID);
   }
 
   public boolean isReady() {
