@@ -210,7 +210,10 @@ public final class RestApi {
     var docs = new ArrayList<Resource>();
     for (ParsedDocument d : parsed) {
       if (d.error() != null) {
-        throw new InvalidBody(d.position() + ": " + d.error().getMessage());
+        throw new InvalidBody(
+            d.position() + ": " + d.error().getMessage(),
+            "documents[" + (d.index() - 1) + "]" + (d.error().field().isEmpty() ? "" : "." + d.error().field()),
+            d.error().getMessage());
       }
       docs.add(d.resource());
     }
@@ -226,8 +229,8 @@ public final class RestApi {
       cause = cause.getCause();
     }
     Problem p =
-        cause instanceof InvalidBody
-            ? problem(Problem.Code.INVALID_ARGUMENT, cause.getMessage())
+        cause instanceof InvalidBody invalid
+            ? invalid.problem()
             : ResourceService.problemOf(e, "");
     RequestLog.failed("rest", op, "", caller, start, p);
     return errorResponse(p);
@@ -274,18 +277,37 @@ public final class RestApi {
     }
   }
 
+  /** Proto3 JSON, re-printed by Jackson so quotes are not escaped as HTML-safe sequences. */
   private static String protoJson(MessageOrBuilder message) {
     try {
-      return JsonFormat.printer().print(message);
-    } catch (InvalidProtocolBufferException e) {
+      return json(CanonicalJson.MAPPER.readTree(JsonFormat.printer().print(message)));
+    } catch (InvalidProtocolBufferException | JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
   /** A request whose body or parameters cannot be used; nothing was changed. */
   private static final class InvalidBody extends RuntimeException {
+    private final Problem.Violation violation;
+
     InvalidBody(String message) {
       super(message, null, false, false);
+      this.violation = null;
+    }
+
+    InvalidBody(String message, String field, String description) {
+      super(message, null, false, false);
+      this.violation = new Problem.Violation(field, description);
+    }
+
+    Problem problem() {
+      return new Problem(
+          Problem.Code.INVALID_ARGUMENT,
+          getMessage(),
+          violation == null ? List.of() : List.of(violation),
+          "",
+          0,
+          List.of());
     }
   }
 }

@@ -61,7 +61,7 @@ public final class ResourceService {
   public CompletionStage<List<ApplyOutcomeView>> apply(
       List<Resource> resources, boolean dryRun, boolean stopOnError, Caller caller) {
     var results = new ApplyOutcomeView[resources.size()];
-    var order = new ArrayList<Integer>();
+    List<Integer> order = new ArrayList<>();
     for (int i = 0; i < resources.size(); i++) {
       Resource r = resources.get(i);
       var violations = ResourceValidator.checkAlone(r);
@@ -71,7 +71,7 @@ public final class ResourceService {
         order.add(i);
       }
     }
-    order.sort(Comparator.comparingInt(i -> kindOf(resources.get(i)).depth()));
+    order = new ArrayList<>(ApplyOrder.of(resources, order));
     Map<String, ResourceSnapshot> pending = new HashMap<>();
     CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
     boolean[] stopped = {stopOnError && hasFailure(results)};

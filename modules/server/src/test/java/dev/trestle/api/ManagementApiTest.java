@@ -163,7 +163,7 @@ class ManagementApiTest {
     var missing = http.send(HttpRequest.newBuilder(uri("/api/v1/organizations/none")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(missing.statusCode()).isEqualTo(404);
-    assertThat(missing.body()).contains("\"code\": \"NOT_FOUND\"");
+    assertThat(missing.body()).contains("\"code\" : \"NOT_FOUND\"");
 
     var badYaml = http.send(HttpRequest.newBuilder(uri("/api/v1/apply"))
         .POST(HttpRequest.BodyPublishers.ofString("kind: [unclosed")).build(), HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,214 @@
+package dev.trestle.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trestle.protocol.ResourceDocuments;
+import dev.trestle.protocol.v1.ApplyOutcome;
+import dev.trestle.protocol.v1.ApplyRequest;
+import dev.trestle.protocol.v1.ApplyResult;
+import dev.trestle.protocol.v1.ListRequest;
+import dev.trestle.protocol.v1.ManagementServiceGrpc;
+import dev.trestle.protocol.v1.Resource;
+import dev.trestle.testing.TestCentral;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** Applies examples/, checks the stored tree survives a restart, then throws bad input at it. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExamplesRestartAndBadInputTest {
+  private static final Path EXAMPLES = Path.of("../../examples/acme");
+  private static TestCentral central;
+  private static ManagedChannel channel;
+  private static final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    central = TestCentral.start();
+    connect();
+  }
+
+  private static void connect() {
+    channel =
+        Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
+            .build();
+  }
+
+  private static ManagementServiceGrpc.ManagementServiceBlockingStub stub() {
+    return ManagementServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    central.close();
+  }
+
+  static List<Resource> exampleDocuments() throws Exception {
+    var docs = new ArrayList<Resource>();
+    try (Stream<Path> files = Files.list(EXAMPLES)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        for (var d : ResourceDocuments.parse(Files.readString(f))) {
+          assertThat(d.error()).as(f + " " + d.position()).isNull();
+          docs.add(d.resource());
+        }
+      }
+    }
+    // Reverse the files so the server, not the file order, must put parents first.
+    java.util.Collections.reverse(docs);
+    return docs;
+  }
+
+  /** FQN → version of everything stored. */
+  private static Map<String, Long> everything() {
+    var out = new TreeMap<String, Long>();
+    String token = "";
+    do {
+      var page =
+          stub().list(ListRequest.newBuilder().setRecursive(true).setPageSize(7).setPageToken(token).build());
+      page.getResourcesList().forEach(r -> out.put(r.getMetadata().getFqn(), r.getMetadata().getVersion()));
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return out;
+  }
+
+  @Test
+  @Order(1)
+  void examplesApplyParentsFirstAndSurviveRestart() throws Exception {
+    var docs = exampleDocuments();
+    var results = stub().apply(ApplyRequest.newBuilder().addAllResources(docs).build()).getResultsList();
+    assertThat(results)
+        .as("every example document is created")
+        .allSatisfy(r -> assertThat(r.getOutcome()).as(r.getFqn() + " " + r.getError().getMessage()).isEqualTo(ApplyOutcome.CREATED));
+    var before = everything();
+    assertThat(before).hasSize(docs.size());
+    assertThat(before.keySet())
+        .contains("organizations/acme", "organizations/acme/clusters/us-east-1a");
+
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    central.restart();
+    connect();
+
+    assertThat(everything()).isEqualTo(before);
+    var again = stub().apply(ApplyRequest.newBuilder().addAllResources(docs).build()).getResultsList();
+    assertThat(again).extracting(ApplyResult::getOutcome).containsOnly(ApplyOutcome.UNCHANGED);
+  }
+
+  private static ApplyResult applyOne(String yaml) {
+    var parsed = ResourceDocuments.parse(yaml);
+    assertThat(parsed).hasSize(1);
+    assertThat(parsed.get(0).error()).isNull();
+    return stub().apply(ApplyRequest.newBuilder().addResources(parsed.get(0).resource()).build()).getResults(0);
+  }
+
+  @Test
+  @Order(2)
+  void badInputIsRefusedClearlyAndChangesNothing() throws Exception {
+    var before = everything();
+
+    var badName = applyOne("""
+        apiVersion: trestle.dev/v1
+        kind: Tenant
+        metadata: {name: Bad_Name, organization: acme}
+        """);
+    assertThat(badName.getError().getFieldViolations(0).getField()).isEqualTo("metadata.name");
+
+    var missingParent = applyOne("""
+        apiVersion: trestle.dev/v1
+        kind: Workspace
+        metadata: {name: w, organization: acme, tenant: nobody}
+        spec: {namespaceSelectors: ["*/x"]}
+        """);
+    assertThat(missingParent.getError().getCode()).isEqualTo("FAILED_PRECONDITION");
+    assertThat(missingParent.getError().getMessage())
+        .contains("parent organizations/acme/tenants/nobody does not exist");
+
+    var stale = applyOne("""
+        apiVersion: trestle.dev/v1
+        kind: Tenant
+        metadata: {name: payments, organization: acme, version: 7}
+        spec: {displayName: renamed}
+        """);
+    assertThat(stale.getError().getCode()).isEqualTo("CONFLICT");
+    assertThat(stale.getError().getCurrentVersion()).isEqualTo(1);
+
+    assertThat(ResourceDocuments.parse("apiVersion: trestle.dev/v1\nkind: Gizmo\nmetadata: {name: x}\n").get(0).error())
+        .hasMessageContaining("kind: unknown kind 'Gizmo'");
+    assertThat(ResourceDocuments.parse("apiVersion: trestle.dev/v1\nkind: Tenant\nmetadata: {name: x}\nspec: {colour: red}\n").get(0).error())
+        .hasMessageContaining("spec.colour: unknown field");
+
+    var malformed = post("/api/v1/apply", "kind: Tenant\nmetadata: {name: [\n");
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(malformed.body()).contains("malformed YAML/JSON");
+
+    var unknownKind = post("/api/v1/apply", "apiVersion: trestle.dev/v1\nkind: Gizmo\nmetadata: {name: x}\n");
+    assertThat(unknownKind.statusCode()).isEqualTo(400);
+    assertThat(unknownKind.body()).contains("unknown kind 'Gizmo'");
+
+    String huge = "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: big, description: \""
+        + "x".repeat(5 * 1024 * 1024) + "\"}\n";
+    var oversize = post("/api/v1/apply", huge);
+    assertThat(oversize.statusCode()).isIn(400, 413);
+
+    var badSelector = get("/api/v1/organizations/acme/tenants?labelSelector=" + java.net.URLEncoder.encode("env=!!", "UTF-8"));
+    assertThat(badSelector.statusCode()).isEqualTo(400);
+    assertThat(badSelector.body()).contains("labelSelector");
+
+    var badToken = get("/api/v1/organizations?pageToken=bm90LWEtdG9rZW4");
+    assertThat(badToken.statusCode()).isEqualTo(400);
+    assertThat(badToken.body()).contains("pageToken");
+
+    assertThat(everything()).as("nothing changed").isEqualTo(before);
+  }
+
+  @Test
+  @Order(3)
+  void cascadeDeleteHonoursDeletionProtection() throws Exception {
+    var refused = delete("/api/v1/organizations/acme?cascade=true");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).contains("deletionProtection").contains("organizations/acme");
+    assertThat(everything()).containsKey("organizations/acme/tenants/retail");
+
+    var retail = delete("/api/v1/organizations/acme/tenants/retail?cascade=true");
+    assertThat(retail.statusCode()).isEqualTo(200);
+    assertThat(everything().keySet()).noneMatch(f -> f.startsWith("organizations/acme/tenants/retail"));
+  }
+
+  private static HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/yaml")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> delete(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + central.apiPort() + path);
+  }
+}
