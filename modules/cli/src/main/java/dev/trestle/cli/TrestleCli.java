@@ -1,0 +1,166 @@
+package dev.trestle.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/** {@code trestle}: the launcher's entry point — the central server and the management CLI. */
+@Command(
+    name = "trestle",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = {
+      "Trestle: multi-cluster service-mesh management plane.",
+      "",
+      "'trestle server' runs the central server; every other verb talks to one",
+      "through its management API (--server, default 127.0.0.1:9080)."
+    },
+    subcommands = {
+      ServerCommand.class,
+      ApplyCommand.class,
+      GetCommand.class,
+      DeleteCommand.class,
+      DiffCommand.class,
+      HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:failure; a one-line reason is printed on stderr as 'error: ...'",
+      "2:usage error (unknown verb, option or kind; malformed argument)",
+      "  :'diff' differs: 0 no differences, 1 differences found, 2 error"
+    },
+    footer = {
+      "",
+      "CLI config (--config, $TRESTLE_CONFIG, or ~/.config/trestle/cli.yaml), all keys optional:",
+      "  server: 127.0.0.1:9080",
+      "  organization: acme        # defaults for --org/--tenant/--workspace/--group",
+      "  tenant: payments",
+      "",
+      "Examples:",
+      "  trestle server --data-dir ./data",
+      "  trestle apply -f examples/acme/",
+      "  trestle get tenants --org acme",
+      "  trestle get organizations/acme/tenants/payments -o yaml",
+      "  trestle diff -f changed.yaml",
+      "  trestle delete tenant payments --org acme --cascade"
+    })
+public final class TrestleCli implements Callable<Integer> {
+  @Mixin ClientOptions options;
+
+  @Spec CommandSpec spec;
+
+  private final CliEnvironment environment;
+
+  public TrestleCli(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  CliEnvironment environment() {
+    return environment;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("error: missing verb");
+    spec.commandLine().usage(err);
+    return ExitCodes.USAGE;
+  }
+
+  public static void main(String[] args) {
+    var out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    var err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    int code = execute(args, CliEnvironment.system(), out, err);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** Runs one command line and returns its exit code; nothing here calls System.exit. */
+  public static int execute(String[] args, CliEnvironment env, PrintWriter out, PrintWriter err) {
+    CommandLine cli = commandLine(env);
+    cli.setOut(out);
+    cli.setErr(err);
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  static CommandLine commandLine(CliEnvironment env) {
+    return new CommandLine(new TrestleCli(env))
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setUsageHelpWidth(100)
+        .setExecutionStrategy(TrestleCli::executeParsed)
+        .setParameterExceptionHandler(TrestleCli::usageError)
+        .setExecutionExceptionHandler(TrestleCli::failure);
+  }
+
+  private static int executeParsed(ParseResult parsed) {
+    ParseResult last = parsed;
+    while (last.subcommand() != null) {
+      last = last.subcommand();
+    }
+    TrestleCli root = parsed.commandSpec().commandLine().getCommand();
+    LoggingSetup.forVerb(last.commandSpec().name(), verbose(parsed), root.environment());
+    return new CommandLine.RunLast().execute(parsed);
+  }
+
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println("error: " + RemoteErrors.oneLine(e.getMessage()));
+    UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+    return ExitCodes.USAGE;
+  }
+
+  private static int failure(Exception e, CommandLine cmd, ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    Object command = cmd.getCommand();
+    int code = command instanceof ClientCommand c ? c.errorExitCode() : ExitCodes.FAILURE;
+    boolean verbose = verbose(parsed);
+    err.println("error: " + message(e, command, verbose));
+    if (verbose) {
+      e.printStackTrace(err);
+    }
+    return code;
+  }
+
+  private static String message(Exception e, Object command, boolean verbose) {
+    if (e instanceof CliException) {
+      return RemoteErrors.oneLine(e.getMessage());
+    }
+    if (e instanceof StatusRuntimeException sre && command instanceof ClientCommand c) {
+      return RemoteErrors.describe(sre, c.safeServerAddress(), c.timeout());
+    }
+    String text = e.getMessage() == null ? "" : ": " + RemoteErrors.oneLine(e.getMessage());
+    return e.getClass().getSimpleName()
+        + text
+        + (verbose ? "" : " (run with --verbose for the stack trace)");
+  }
+
+  private static boolean verbose(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

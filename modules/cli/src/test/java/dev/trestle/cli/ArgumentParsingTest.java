@@ -1,0 +1,160 @@
+package dev.trestle.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trestle.protocol.v1.GetRequest;
+import dev.trestle.protocol.v1.ListResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArgumentParsingTest {
+  @TempDir Path home;
+  FakeManagementServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new FakeManagementServer();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void unknownVerbIsAUsageError() {
+    CliRun r = CliRun.run(home, "aply", "-f", "x.yaml");
+    assertThat(r.exitCode).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).contains("error: Unmatched arguments").contains("apply");
+    assertThat(r.out).isEmpty();
+  }
+
+  @Test
+  void noVerbIsAUsageError() {
+    CliRun r = CliRun.run(home);
+    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).startsWith("error: missing verb");
+  }
+
+  @Test
+  void unknownKindIsAUsageErrorAndCallsNothing() {
+    CliRun r = CliRun.run(home, "--server", server.address(), "get", "gateways");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).startsWith("error: unknown kind 'gateways'");
+    assertThat(server.requests).isEmpty();
+  }
+
+  @Test
+  void applyWithoutFileIsAUsageError() {
+    CliRun r = CliRun.run(home, "apply");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).contains("apply needs -f");
+  }
+
+  @Test
+  void badOutputFormatIsAUsageError() {
+    CliRun r = CliRun.run(home, "get", "orgs", "-o", "xml");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).contains("xml").contains("table, json, yaml");
+  }
+
+  @Test
+  void badServerAddressIsAUsageError() {
+    CliRun r = CliRun.run(home, "--server", "nohost", "get", "orgs");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).contains("--server: 'nohost' is not HOST:PORT");
+  }
+
+  @Test
+  void serverOptionWorksBeforeAndAfterTheVerbAndTheLaterWins() {
+    CliRun before = CliRun.run(home, "--server", server.address(), "get", "orgs");
+    assertThat(before.exitCode).as(before.toString()).isZero();
+    CliRun after =
+        CliRun.run(home, "--server", "127.0.0.1:1", "get", "orgs", "--server", server.address());
+    assertThat(after.exitCode).as(after.toString()).isZero();
+    assertThat(server.requests).hasSize(2);
+  }
+
+  @Test
+  void serverAndDefaultParentsComeFromTheConfigFile() throws Exception {
+    Path config = home.resolve(".config/trestle/cli.yaml");
+    Files.createDirectories(config.getParent());
+    Files.writeString(config, "server: " + server.address() + "\norganization: acme\n");
+    server.onList = r -> ListResponse.getDefaultInstance();
+    server.onGet = r -> TestResources.tenant("acme", "payments", 1);
+
+    CliRun r = CliRun.run(home, "get", "tenant", "payments");
+
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(server.requests(GetRequest.class))
+        .singleElement()
+        .extracting(GetRequest::getFqn)
+        .isEqualTo("organizations/acme/tenants/payments");
+  }
+
+  @Test
+  void configFileFromEnvironmentMustExist() {
+    CliRun r =
+        CliRun.run(
+            home,
+            Map.of("TRESTLE_CONFIG", home.resolve("missing.yaml").toString()),
+            "",
+            "get",
+            "orgs");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err)
+        .isEqualTo("error: CLI config " + home.resolve("missing.yaml") + ": no such file\n");
+  }
+
+  @Test
+  void unreachableServerFailsWithOneLineAndNoStackTrace() {
+    CliRun r = CliRun.run(home, "--server", "127.0.0.1:1", "--timeout", "2s", "get", "orgs");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err.lines())
+        .singleElement()
+        .asString()
+        .startsWith("error: cannot reach the trestle server at 127.0.0.1:1");
+  }
+
+  @Test
+  void verbosePrintsTheStackTrace() {
+    CliRun r = CliRun.run(home, "--server", "127.0.0.1:1", "get", "orgs", "-v");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err).contains("io.grpc.StatusRuntimeException").contains("\tat ");
+  }
+
+  @Test
+  void serverVerbRejectsInvalidPortsBeforeStarting() {
+    CliRun r = CliRun.run(home, "server", "--api-port", "70000");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).contains("--api-port: 70000 is not a port");
+  }
+
+  @Test
+  void serverVerbParsesItsOptions() {
+    var cmd =
+        TrestleCli.commandLine(
+            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
+    var parsed =
+        cmd.parseArgs("server", "--data-dir", "/tmp/d", "--api-port", "0", "--edge-port", "19081");
+    ServerCommand server = parsed.subcommand().commandSpec().commandLine().getCommand();
+    var args = server.args();
+    assertThat(args.dataDir()).contains(Path.of("/tmp/d"));
+    assertThat(args.apiPort()).contains(0);
+    assertThat(args.edgePort()).contains(19081);
+    assertThat(args.managementPort()).isEmpty();
+    assertThat(args.configFile()).isEmpty();
+  }
+
+  @Test
+  void helpListsExitCodes() {
+    CliRun r = CliRun.run(home, "diff", "--help");
+    assertThat(r.exitCode).isZero();
+    assertThat(r.out).contains("0   no differences").contains("1   differences found");
+  }
+}
