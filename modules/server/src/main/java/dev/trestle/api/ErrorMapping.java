@@ -25,6 +25,7 @@ public final class ErrorMapping {
       case NOT_FOUND -> Status.Code.NOT_FOUND;
       case CONFLICT -> Status.Code.ABORTED;
       case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
+      case TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
       case UNAVAILABLE -> Status.Code.UNAVAILABLE;
       case INTERNAL -> Status.Code.INTERNAL;
     };
@@ -35,6 +36,7 @@ public final class ErrorMapping {
       case INVALID_ARGUMENT -> StatusCodes.BAD_REQUEST;
       case NOT_FOUND -> StatusCodes.NOT_FOUND;
       case CONFLICT, FAILED_PRECONDITION -> StatusCodes.CONFLICT;
+      case TOO_LARGE -> StatusCodes.PAYLOAD_TOO_LARGE;
       case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
       case INTERNAL -> StatusCodes.INTERNAL_SERVER_ERROR;
     };

@@ -185,6 +185,19 @@ public final class RestApi {
   }
 
   private CompletionStage<String> body(HttpRequest request) {
+    long declared = request.entity().getContentLengthOption().orElse(0L);
+    if (declared > ResourceDocuments.MAX_INPUT_BYTES) {
+      // Drain rather than read it, so the client gets the answer instead of a reset connection.
+      String message =
+          "the request body is " + declared + " bytes; the limit is " + ResourceDocuments.MAX_INPUT_BYTES;
+      return request
+          .discardEntityBytes(system)
+          .completionStage()
+          .thenApply(
+              done -> {
+                throw new TooLarge(message);
+              });
+    }
     return request
         .entity()
         .withSizeLimit(ResourceDocuments.MAX_INPUT_BYTES)
@@ -225,11 +238,13 @@ public final class RestApi {
 
   private HttpResponse error(String op, Caller caller, long start, Throwable e) {
     Throwable cause = e;
-    while (cause.getCause() != null && !(cause instanceof InvalidBody)) {
+    while (cause.getCause() != null && !(cause instanceof TooLarge) && !(cause instanceof InvalidBody)) {
       cause = cause.getCause();
     }
     Problem p =
-        cause instanceof InvalidBody invalid
+        cause instanceof TooLarge
+            ? problem(Problem.Code.TOO_LARGE, cause.getMessage())
+            : cause instanceof InvalidBody invalid
             ? invalid.problem()
             : ResourceService.problemOf(e, "");
     RequestLog.failed("rest", op, "", caller, start, p);
@@ -283,6 +298,12 @@ public final class RestApi {
       return json(CanonicalJson.MAPPER.readTree(JsonFormat.printer().print(message)));
     } catch (InvalidProtocolBufferException | JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static final class TooLarge extends RuntimeException {
+    TooLarge(String message) {
+      super(message, null, false, false);
     }
   }
 

@@ -21,6 +21,7 @@ public record Problem(
     NOT_FOUND,
     CONFLICT,
     FAILED_PRECONDITION,
+    TOO_LARGE,
     UNAVAILABLE,
     INTERNAL
   }
