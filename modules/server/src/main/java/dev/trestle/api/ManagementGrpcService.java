@@ -1,5 +1,6 @@
 package dev.trestle.api;
 
+import dev.trestle.audit.AuditQueries;
 import dev.trestle.management.ApplyOutcomeView;
 import dev.trestle.management.Problem;
 import dev.trestle.management.ResourceMapper;
@@ -22,9 +23,11 @@ import org.apache.pekko.grpc.javadsl.Metadata;
 public final class ManagementGrpcService implements ManagementServicePowerApi {
   public static final int MAX_DOCUMENTS_PER_APPLY = 1000;
   private final ResourceService service;
+  private final AuditQueries history;
 
-  public ManagementGrpcService(ResourceService service) {
+  public ManagementGrpcService(ResourceService service, AuditQueries history) {
     this.service = service;
+    this.history = history;
   }
 
   static Caller caller(Metadata metadata) {
@@ -66,8 +69,9 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
   public CompletionStage<Resource> get(GetRequest in, Metadata metadata) {
     Caller caller = caller(metadata);
     long start = System.nanoTime();
-    return service
-        .get(in.getFqn())
+    var lookup =
+        in.getVersion() > 0 ? history.at(in.getFqn(), in.getVersion()) : service.get(in.getFqn());
+    return lookup
         .handle(
             (view, error) -> {
               if (error != null) {

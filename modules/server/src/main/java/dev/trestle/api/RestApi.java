@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import dev.trestle.audit.AuditFilter;
+import dev.trestle.audit.AuditQueries;
 import dev.trestle.management.Problem;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
@@ -16,6 +18,8 @@ import dev.trestle.protocol.DocumentException;
 import dev.trestle.protocol.ParsedDocument;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyResponse;
+import dev.trestle.protocol.v1.AuditQueryResponse;
+import dev.trestle.protocol.v1.HistoryResponse;
 import dev.trestle.protocol.v1.Resource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,11 +45,17 @@ import org.apache.pekko.http.javadsl.model.Uri;
 public final class RestApi {
   private static final String PREFIX = "/api/v1";
   private final ResourceService service;
+  private final AuditQueries audit;
   private final ClassicActorSystemProvider system;
   private final long bodyTimeoutMillis;
 
-  public RestApi(ResourceService service, ClassicActorSystemProvider system, long bodyTimeoutMillis) {
+  public RestApi(
+      ResourceService service,
+      AuditQueries audit,
+      ClassicActorSystemProvider system,
+      long bodyTimeoutMillis) {
     this.service = service;
+    this.audit = audit;
     this.system = system;
     this.bodyTimeoutMillis = bodyTimeoutMillis;
   }
@@ -85,10 +95,35 @@ public final class RestApi {
                         start))
             .exceptionally(e -> error(op, caller, start, e));
       }
+      if (request.method().equals(HttpMethods.GET) && rest.equals("audit")) {
+        return audit
+            .query(auditRequest(uri))
+            .thenApply(
+                page -> {
+                  var out = AuditQueryResponse.newBuilder().setNextPageToken(page.nextPageToken());
+                  page.rows().forEach(r -> out.addEntries(AuditViews.entry(r)));
+                  return ok(op, caller, start, protoJson(out));
+                })
+            .exceptionally(e -> error(op, caller, start, e));
+      }
+      if (request.method().equals(HttpMethods.GET) && rest.startsWith("history/")) {
+        String fqn = rest.substring("history/".length());
+        return audit
+            .history(fqn)
+            .thenApply(
+                versions -> {
+                  var out = HistoryResponse.newBuilder().setFqn(fqn);
+                  for (int i = versions.size() - 1; i >= 0; i--) {
+                    out.addEntries(AuditViews.historyEntry(versions.get(i)));
+                  }
+                  return ok(op, caller, start, protoJson(out));
+                })
+            .exceptionally(e -> error(op, caller, start, e));
+      }
       boolean names = segments.length > 0 && segments.length % 2 == 0;
       if (request.method().equals(HttpMethods.GET) && names) {
-        return service
-            .get(rest)
+        long version = longParam(uri, "version");
+        return (version > 0 ? audit.at(rest, version) : service.get(rest))
             .thenApply(v -> ok(op, caller, start, json(ResourceDocuments.toDocument(ResourceMapper.toResource(v)))))
             .exceptionally(e -> error(op, caller, start, e));
       }
@@ -134,7 +169,7 @@ public final class RestApi {
       }
       if (request.method().equals(HttpMethods.DELETE) && names) {
         request.discardEntityBytes(system);
-        long version = uri.query().get("version").map(Long::parseLong).orElse(0L);
+        long version = longParam(uri, "version");
         return service
             .delete(rest, flag(uri, "cascade"), flag(uri, "force"), version, caller)
             .thenApply(
@@ -273,6 +308,31 @@ public final class RestApi {
 
   private static boolean flag(Uri uri, String name) {
     return uri.query().get(name).map(v -> v.isEmpty() || v.equalsIgnoreCase("true")).orElse(false);
+  }
+
+  private static long longParam(Uri uri, String name) {
+    Optional<String> v = uri.query().get(name);
+    try {
+      return v.map(Long::parseLong).orElse(0L);
+    } catch (NumberFormatException e) {
+      throw new InvalidBody(name + ": '" + v.get() + "' is not a number");
+    }
+  }
+
+  private static AuditFilter.Request auditRequest(Uri uri) {
+    var q = uri.query();
+    return new AuditFilter.Request(
+        q.get("resource").orElse(""),
+        flag(uri, "recursive"),
+        q.get("principal").orElse(""),
+        q.get("kind").orElse(""),
+        q.get("operation").orElse(""),
+        q.get("outcome").orElse(""),
+        q.get("since").orElse(""),
+        q.get("until").orElse(""),
+        q.get("text").orElse(""),
+        intParam(uri, "pageSize"),
+        q.get("pageToken").orElse(""));
   }
 
   private static int intParam(Uri uri, String name) {

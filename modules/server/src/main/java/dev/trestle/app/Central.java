@@ -1,15 +1,39 @@
 package dev.trestle.app;
 
+import com.typesafe.config.Config;
+import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.RestApi;
+import dev.trestle.audit.AuditProjection;
+import dev.trestle.audit.AuditQueries;
+import dev.trestle.audit.AuditRefusalLog;
+import dev.trestle.audit.AuditRetention;
+import dev.trestle.audit.AuditSchema;
+import dev.trestle.audit.AuditStore;
+import dev.trestle.audit.ResourceHistory;
+import dev.trestle.management.ConfigTags;
 import dev.trestle.management.ResourceService;
+import dev.trestle.observability.ManagementRoutes;
+import dev.trestle.observability.ProjectionLagMonitor;
+import dev.trestle.protocol.v1.AuditService;
+import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
+import dev.trestle.storage.ReadModelDatabase;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -17,60 +41,131 @@ import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
-import com.typesafe.config.Config;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
- * A running central node: actor system joined to itself, journal schema, sharded entities, the
- * API port and the management port. Used by {@link TrestleServer} and by tests.
+ * A running central node: actor system joined to itself, journal and read-model schemas,
+ * sharded entities, the audit projection, the API port and the management port. Used by {@link
+ * TrestleServer} and by tests.
  */
 public final class Central implements AutoCloseable {
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
   private final ActorSystem<Void> system;
   private final Settings settings;
   private final InetSocketAddress apiAddress;
-  private final int managementPort;
+  private final InetSocketAddress managementAddress;
 
-  private Central(ActorSystem<Void> system, Settings settings, InetSocketAddress api, int mgmt) {
+  private Central(
+      ActorSystem<Void> system, Settings settings, InetSocketAddress api, InetSocketAddress mgmt) {
     this.system = system;
     this.settings = settings;
     this.apiAddress = api;
-    this.managementPort = mgmt;
+    this.managementAddress = mgmt;
   }
 
   /** Starts everything and waits until the node is ready; fails with the cause otherwise. */
   public static Central start(Config config) throws Exception {
     Settings settings = Settings.from(config);
-    java.nio.file.Files.createDirectories(settings.dataDir());
+    Files.createDirectories(settings.dataDir());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "trestle", config);
     try {
+      Clock clock = Clock.systemUTC();
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      Duration startup = Duration.ofSeconds(60);
-      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(startup.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-      ResourceService.initSharding(system);
-      var service = new ResourceService(system, settings.askTimeout());
 
-      var grpc =
+      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+      var readModels = new ReadModelDatabase(settings.jdbcUrl(), "sa", "", 3);
+      CoordinatedShutdown.get(system.classicSystem())
+          .addTask(
+              CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+              "close-read-models",
+              () -> {
+                readModels.close();
+                return CompletableFuture.completedFuture(Done.getInstance());
+              });
+      try (var c = readModels.connection()) {
+        AuditSchema.migrate(c);
+      }
+      JdbcProjection.createTablesIfNotExists(readModels::newSession, system)
+          .toCompletableFuture()
+          .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+
+      ExecutionContextExecutor blocking =
+          system.dispatchers().lookup(DispatcherSelector.fromConfig("trestle.blocking-dispatcher"));
+      var auditStore = new AuditStore(readModels.dataSource());
+      var auditQueries =
+          new AuditQueries(auditStore, new ResourceHistory(system), blocking, clock);
+
+      ResourceService.initSharding(system);
+      var service =
+          new ResourceService(
+              system, settings.askTimeout(), new AuditRefusalLog(auditStore, blocking, clock));
+      AuditProjection.init(system, readModels);
+
+      var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      var auditLag =
+          new ProjectionLagMonitor(
+              readModels.dataSource(),
+              clock,
+              AuditProjection.NAME,
+              IntStream.range(0, ConfigTags.SLICES).mapToObj(ConfigTags::tag).toList(),
+              registry);
+      system
+          .scheduler()
+          .scheduleWithFixedDelay(
+              Duration.ZERO, settings.lagPollInterval(), auditLag::poll, blocking);
+      settings
+          .auditRetention()
+          .ifPresent(
+              age ->
+                  system
+                      .scheduler()
+                      .scheduleWithFixedDelay(
+                          Duration.ofSeconds(10),
+                          settings.auditRetentionInterval(),
+                          new AuditRetention(auditStore, age, clock),
+                          blocking));
+
+      var management =
           ManagementServicePowerApiHandlerFactory.partial(
-              new ManagementGrpcService(service), ManagementService.name, system);
-      var reflection = ServerReflection.create(List.of(ManagementService.description), system);
-      var rest = new RestApi(service, system, 10_000);
+              new ManagementGrpcService(service, auditQueries), ManagementService.name, system);
+      var audit =
+          AuditServicePowerApiHandlerFactory.partial(
+              new AuditGrpcService(auditQueries), AuditService.name, system);
+      var reflection =
+          ServerReflection.create(
+              List.of(ManagementService.description, AuditService.description), system);
+      var rest = new RestApi(service, auditQueries, system, 10_000);
       @SuppressWarnings("unchecked")
-      var handler = ServiceHandler.concatOrNotFound(grpc, reflection, rest::handle);
-      ServerBinding binding =
+      var handler = ServiceHandler.concatOrNotFound(management, audit, reflection, rest::handle);
+      ServerBinding api =
           Http.get(system)
               .newServerAt(settings.apiHost(), settings.apiPort())
               .bind(handler)
               .toCompletableFuture()
-              .get(startup.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+              .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+      api.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
 
-      CompletionStage<org.apache.pekko.http.javadsl.model.Uri> mgmt =
-          PekkoManagement.get(system).start();
-      var mgmtUri = mgmt.toCompletableFuture().get(startup.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-      ServerState.get(system).markReady(true);
-      return new Central(system, settings, binding.localAddress(), mgmtUri.getPort());
+      var state = ServerState.get(system);
+      var routes =
+          Directives.concat(
+              PekkoManagement.get(system).getRoutes(),
+              new ManagementRoutes(registry, List.of(auditLag), state::isReady).routes());
+      ServerBinding mgmt =
+          Http.get(system)
+              .newServerAt(settings.managementHost(), settings.managementPort())
+              .bind(routes)
+              .toCompletableFuture()
+              .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+      mgmt.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+
+      state.markReady(true);
+      return new Central(system, settings, api.localAddress(), mgmt.localAddress());
     } catch (Exception e) {
       system.terminate();
       throw e;
@@ -90,7 +185,7 @@ public final class Central implements AutoCloseable {
   }
 
   public int managementPort() {
-    return managementPort;
+    return managementAddress.getPort();
   }
 
   /** Graceful stop through coordinated shutdown; waits for the actor system to end. */
@@ -98,6 +193,6 @@ public final class Central implements AutoCloseable {
   public void close() throws Exception {
     ServerState.get(system).markReady(false);
     system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

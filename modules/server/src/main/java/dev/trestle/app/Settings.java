@@ -20,7 +20,10 @@ public record Settings(
     String managementHost,
     int managementPort,
     String storageProfile,
-    int poolSize) {
+    int poolSize,
+    java.util.Optional<Duration> auditRetention,
+    Duration auditRetentionInterval,
+    Duration lagPollInterval) {
 
   /** Command-line overrides, then the config file, then application.conf and reference.conf. */
   public static Config load(ServerArgs args) {
@@ -64,7 +67,27 @@ public record Settings(
         t.getString("management.host"),
         port(t, "management.port"),
         profile,
-        t.getInt("storage.pool-size"));
+        t.getInt("storage.pool-size"),
+        retention(t),
+        t.getDuration("audit.retention-interval"),
+        t.getDuration("audit.lag-poll-interval"));
+  }
+
+  private static java.util.Optional<Duration> retention(Config t) {
+    String raw = t.getString("audit.retention").strip();
+    if (raw.equalsIgnoreCase("off")) {
+      return java.util.Optional.empty();
+    }
+    try {
+      Duration d = t.getDuration("audit.retention");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("trestle.audit.retention must be positive or \"off\"");
+      }
+      return java.util.Optional.of(d);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException(
+          "trestle.audit.retention = '" + raw + "' is neither \"off\" nor a duration like 90d");
+    }
   }
 
   private static int port(Config t, String key) {

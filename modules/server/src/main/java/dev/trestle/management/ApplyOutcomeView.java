@@ -12,4 +12,5 @@ public record ApplyOutcomeView(
     long version,
     Problem problem,
     List<FieldChange> changes,
-    boolean skipped) {}
+    boolean skipped,
+    String operation) {}

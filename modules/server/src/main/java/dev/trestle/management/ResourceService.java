@@ -39,6 +39,7 @@ public final class ResourceService {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final RefusalLog refusals;
 
   /** Who asks, and the id that ties their request to events and logs. */
   public record Caller(String principal, String requestId) {}
@@ -46,8 +47,13 @@ public final class ResourceService {
   public record Page(List<ResourceEntity.View> items, String nextPageToken) {}
 
   public ResourceService(ActorSystem<?> system, Duration askTimeout) {
+    this(system, askTimeout, RefusalLog.NONE);
+  }
+
+  public ResourceService(ActorSystem<?> system, Duration askTimeout, RefusalLog refusals) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.refusals = refusals;
   }
 
   /** Starts sharding for resource entities on this node; call once per actor system. */
@@ -66,7 +72,7 @@ public final class ResourceService {
       Resource r = resources.get(i);
       var violations = ResourceValidator.checkAlone(r);
       if (!violations.isEmpty()) {
-        results[i] = failed(i, r, fqnOrEmpty(r), Problem.invalid(fqnOrEmpty(r), violations));
+        results[i] = failed(i, r, fqnOrEmpty(r), Problem.invalid(fqnOrEmpty(r), violations), "APPLY");
       } else {
         order.add(i);
       }
@@ -83,7 +89,7 @@ public final class ResourceService {
                 if (stopped[0]) {
                   results[i] =
                       new ApplyOutcomeView(
-                          i, r.getKind(), fqnOrEmpty(r), null, 0, null, List.of(), true);
+                          i, r.getKind(), fqnOrEmpty(r), null, 0, null, List.of(), true, "APPLY");
                   return CompletableFuture.completedFuture(null);
                 }
                 return applyOne(i, r, dryRun, caller, pending)
@@ -96,7 +102,17 @@ public final class ResourceService {
                         });
               });
     }
-    return chain.thenApply(ignored -> List.of(results));
+    return chain.thenApply(
+        ignored -> {
+          if (!dryRun) {
+            for (var r : results) {
+              if (r.problem() != null) {
+                refusals.refused(caller, r.operation(), r.kind(), r.fqn(), r.problem());
+              }
+            }
+          }
+          return List.of(results);
+        });
   }
 
   private static boolean hasFailure(ApplyOutcomeView[] results) {
@@ -159,7 +175,8 @@ public final class ResourceService {
         .thenApply(
             reply -> {
               if (reply.problem() != null) {
-                return failed(index, resource, desired.fqn(), reply.problem());
+                return failed(
+                    index, resource, desired.fqn(), reply.problem(), reply.before() == null ? "CREATE" : "UPDATE");
               }
               if (dryRun && reply.outcome() != ResourceEntity.Outcome.UNCHANGED) {
                 pending.put(desired.fqn(), desired);
@@ -178,9 +195,10 @@ public final class ResourceService {
                   reply.after().version(),
                   null,
                   changes,
-                  false);
+                  false,
+                  reply.outcome() == ResourceEntity.Outcome.UPDATED ? "UPDATE" : "CREATE");
             })
-        .exceptionally(e -> failed(index, resource, desired.fqn(), problemOf(e, desired.fqn())));
+        .exceptionally(e -> failed(index, resource, desired.fqn(), problemOf(e, desired.fqn()), "APPLY"));
   }
 
   /** The stored ancestors of {@code fqn}, root first; fails naming the first missing one. */
@@ -504,7 +522,15 @@ public final class ResourceService {
             })
         .exceptionally(
             e -> {
-              throw new ProblemException(problemOf(e, fqnText));
+              Problem problem = problemOf(e, fqnText);
+              String kind = "";
+              try {
+                kind = Fqn.parse(fqnText).kind().map(Kind::kindName).orElse("");
+              } catch (IllegalArgumentException malformed) {
+                // the problem already says the FQN is malformed
+              }
+              refusals.refused(caller, "DELETE", kind, fqnText, problem);
+              throw new ProblemException(problem);
             });
   }
 
@@ -572,9 +598,10 @@ public final class ResourceService {
     }
   }
 
-  private static ApplyOutcomeView failed(int index, Resource r, String fqn, Problem problem) {
+  private static ApplyOutcomeView failed(
+      int index, Resource r, String fqn, Problem problem, String operation) {
     return new ApplyOutcomeView(
-        index, r.getKind(), fqn, ResourceEntity.Outcome.REFUSED, 0, problem, List.of(), false);
+        index, r.getKind(), fqn, ResourceEntity.Outcome.REFUSED, 0, problem, List.of(), false, operation);
   }
 
   private static Fqn parseFqn(String field, String text) {

@@ -1,0 +1,193 @@
+package dev.trestle.audit;
+
+import dev.trestle.management.Durations;
+import dev.trestle.management.Problem;
+import dev.trestle.management.ProblemException;
+import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.Kind;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A validated audit query: every user-supplied value checked here and later bound as a JDBC
+ * parameter, never spliced into SQL.
+ */
+public record AuditFilter(
+    String resource,
+    boolean recursive,
+    String principal,
+    String kind,
+    String operation,
+    String outcome,
+    Long sinceMicros,
+    Long untilMicros,
+    String text,
+    int pageSize,
+    long afterTimeMicros,
+    long afterId) {
+
+  public static final int DEFAULT_PAGE_SIZE = 50;
+  public static final int MAX_PAGE_SIZE = 1000;
+  private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "APPLY");
+  private static final Set<String> OUTCOMES = Set.of(AuditRow.ACCEPTED, AuditRow.REFUSED);
+
+  /** Raw request values; empty strings mean "no filter". */
+  public record Request(
+      String resource,
+      boolean recursive,
+      String principal,
+      String kind,
+      String operation,
+      String outcome,
+      String since,
+      String until,
+      String text,
+      int pageSize,
+      String pageToken) {}
+
+  public static AuditFilter parse(Request r, Clock clock) {
+    String resource = blankToNull(r.resource());
+    if (resource != null) {
+      try {
+        Fqn fqn = Fqn.parse(resource);
+        resource = fqn.isRoot() ? null : fqn.toString();
+      } catch (IllegalArgumentException e) {
+        throw invalid("resource", e.getMessage());
+      }
+    }
+    if (r.recursive() && resource == null) {
+      // recursive from the root is everything: no filter needed
+    }
+    String principal = blankToNull(r.principal());
+    if (principal != null && principal.length() > 256) {
+      throw invalid("principal", "is longer than 256 characters");
+    }
+    String kind = blankToNull(r.kind());
+    if (kind != null) {
+      String typed = kind;
+      kind =
+          Kind.lookup(typed)
+              .map(Kind::kindName)
+              .orElseThrow(
+                  () -> invalid("kind", "unknown kind '" + typed + "'; one of " + Kind.acceptedNames()));
+    }
+    String operation = upperOrNull(r.operation());
+    if (operation != null && !OPERATIONS.contains(operation)) {
+      throw invalid("operation", "'" + r.operation() + "' is not one of " + sorted(OPERATIONS));
+    }
+    String outcome = upperOrNull(r.outcome());
+    if (outcome != null && !OUTCOMES.contains(outcome)) {
+      throw invalid("outcome", "'" + r.outcome() + "' is not one of " + sorted(OUTCOMES));
+    }
+    Long since = instant("since", r.since(), clock);
+    Long until = instant("until", r.until(), clock);
+    if (since != null && until != null && since > until) {
+      throw invalid("since", "is after until");
+    }
+    String text = blankToNull(r.text());
+    if (text != null && text.length() > 256) {
+      throw invalid("text", "is longer than 256 characters");
+    }
+    if (r.pageSize() < 0 || r.pageSize() > MAX_PAGE_SIZE) {
+      throw invalid("pageSize", "must be between 1 and " + MAX_PAGE_SIZE + ", was " + r.pageSize());
+    }
+    int size = r.pageSize() == 0 ? DEFAULT_PAGE_SIZE : r.pageSize();
+    var filter =
+        new AuditFilter(
+            resource, r.recursive() && resource != null, principal, kind, operation, outcome, since,
+            until, text, size, Long.MAX_VALUE, Long.MAX_VALUE);
+    return filter.after(r.pageToken());
+  }
+
+  /** Positions the filter after the row a page token names; the token must match the filter. */
+  private AuditFilter after(String token) {
+    if (token == null || token.isEmpty()) {
+      return this;
+    }
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      String[] parts = text.split(":");
+      if (parts.length != 4 || !parts[0].equals("a1")) {
+        throw new IllegalArgumentException();
+      }
+      long time = Long.parseLong(parts[1]);
+      long id = Long.parseLong(parts[2]);
+      boolean sameFilters = parts[3].equals(Integer.toHexString(fingerprint()));
+      if (!sameFilters) {
+        return mismatchedToken();
+      }
+      return new AuditFilter(
+          resource, recursive, principal, kind, operation, outcome, sinceMicros, untilMicros, text,
+          pageSize, time, id);
+    } catch (IllegalArgumentException e) {
+      throw invalid("pageToken", "is not a token returned by a previous audit query");
+    }
+  }
+
+  private static AuditFilter mismatchedToken() {
+    throw invalid("pageToken", "was issued for a query with other filters; repeat the same filters");
+  }
+
+  public String tokenAfter(AuditRow last) {
+    String text = "a1:" + last.timeMicros() + ":" + last.id() + ":" + Integer.toHexString(fingerprint());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private int fingerprint() {
+    return Objects.hash(resource, recursive, principal, kind, operation, outcome, sinceMicros, untilMicros, text, pageSize);
+  }
+
+  private static Long instant(String field, String value, Clock clock) {
+    String v = blankToNull(value);
+    if (v == null) {
+      return null;
+    }
+    try {
+      Instant instant = OffsetDateTime.parse(v).toInstant();
+      return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    } catch (DateTimeParseException notRfc3339) {
+      var ago =
+          v.endsWith("d") && v.substring(0, v.length() - 1).matches("\\d{1,5}")
+              ? java.util.Optional.of(java.time.Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1))))
+              : Durations.parse(v);
+      if (ago.isEmpty()) {
+        throw invalid(
+            field, "'" + v + "' is neither an RFC 3339 time (2026-01-31T12:00:00Z) nor a duration (15m, 1h, 7d)");
+      }
+      Instant instant = clock.instant().minus(ago.get());
+      return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  private static String upperOrNull(String s) {
+    String v = blankToNull(s);
+    return v == null ? null : v.toUpperCase(Locale.ROOT);
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    return s.stream().sorted().toList();
+  }
+
+  static ProblemException invalid(String field, String description) {
+    return new ProblemException(
+        new Problem(
+            Problem.Code.INVALID_ARGUMENT,
+            field + ": " + description,
+            List.of(new Problem.Violation(field, description)),
+            "",
+            0,
+            List.of()));
+  }
+}

@@ -1,0 +1,49 @@
+package dev.trestle.audit;
+
+import dev.trestle.management.ConfigTags;
+import dev.trestle.management.ResourceEntity;
+import dev.trestle.storage.ReadModelDatabase;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * The audit projection: one exactly-once JDBC projection per config tag slice, run as a sharded
+ * daemon process so each slice has one runner in the cluster. The offset and the audit row are
+ * committed in one transaction.
+ */
+public final class AuditProjection {
+  /** Persisted name of the projection (offset rows); never rename without a migration. */
+  public static final String NAME = "audit";
+
+  private AuditProjection() {}
+
+  public static void init(ActorSystem<?> system, ReadModelDatabase db) {
+    ShardedDaemonProcess.get(system)
+        .init(
+            ProjectionBehavior.Command.class,
+            NAME,
+            ConfigTags.SLICES,
+            slice -> ProjectionBehavior.create(projection(system, db, ConfigTags.tag(slice))),
+            ShardedDaemonProcessSettings.create(system),
+            Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  static ExactlyOnceProjection<Offset, EventEnvelope<ResourceEntity.Event>> projection(
+      ActorSystem<?> system, ReadModelDatabase db, String tag) {
+    SourceProvider<Offset, EventEnvelope<ResourceEntity.Event>> source =
+        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    return JdbcProjection.exactlyOnce(
+        ProjectionId.of(NAME, tag), source, db::newSession, AuditProjectionHandler::new, system);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.trestle.audit;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.trestle.management.ResourceEntity;
+import dev.trestle.management.ResourceService;
+import dev.trestle.management.ResourceSnapshot;
+import dev.trestle.protocol.CanonicalJson;
+import dev.trestle.protocol.v1.FieldChange;
+import dev.trestle.storage.PlainJdbcSession;
+import java.time.Instant;
+import java.util.List;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+
+/** Turns each accepted configuration change into one audit row, in the offset's transaction. */
+public final class AuditProjectionHandler
+    extends JdbcHandler<EventEnvelope<ResourceEntity.Event>, PlainJdbcSession> {
+
+  @Override
+  public void process(PlainJdbcSession session, EventEnvelope<ResourceEntity.Event> envelope)
+      throws Exception {
+    AuditRow row = rowOf(envelope.event());
+    if (row == null) {
+      return; // structural events (child registrations) are not user changes
+    }
+    session.withConnection(
+        c -> {
+          AuditStore.insertAccepted(c, row, envelope.persistenceId(), envelope.sequenceNr());
+          return null;
+        });
+  }
+
+  static AuditRow rowOf(ResourceEntity.Event event) {
+    if (event instanceof ResourceEntity.ResourceCreated e) {
+      return row(e.at(), e.principal(), "CREATE", e.after(), e.version(), e.requestId(), null, e.after());
+    }
+    if (event instanceof ResourceEntity.ResourceUpdated e) {
+      return row(e.at(), e.principal(), "UPDATE", e.after(), e.version(), e.requestId(), e.before(), e.after());
+    }
+    if (event instanceof ResourceEntity.ResourceDeleted e) {
+      return row(e.at(), e.principal(), "DELETE", e.before(), e.version(), e.requestId(), e.before(), null);
+    }
+    return null;
+  }
+
+  private static AuditRow row(
+      Instant at,
+      String principal,
+      String operation,
+      ResourceSnapshot subject,
+      long version,
+      String requestId,
+      ResourceSnapshot before,
+      ResourceSnapshot after) {
+    List<FieldChange> changes = ResourceService.changes(before, after);
+    return new AuditRow(
+        0,
+        micros(at),
+        principal,
+        operation,
+        AuditRow.ACCEPTED,
+        subject.kind(),
+        subject.fqn(),
+        version,
+        requestId,
+        summary(operation, subject, version, changes),
+        changesJson(changes));
+  }
+
+  static String summary(String operation, ResourceSnapshot subject, long version, List<FieldChange> changes) {
+    String verb =
+        switch (operation) {
+          case "CREATE" -> "created";
+          case "UPDATE" -> "updated";
+          default -> "deleted";
+        };
+    var sb = new StringBuilder(verb).append(' ').append(subject.kind()).append(" version ").append(version);
+    if (operation.equals("UPDATE")) {
+      sb.append(": ").append(changes.size()).append(changes.size() == 1 ? " field changed: " : " fields changed: ");
+      sb.append(String.join(", ", changes.stream().limit(8).map(FieldChange::getPath).toList()));
+      if (changes.size() > 8) {
+        sb.append(", …");
+      }
+    }
+    return sb.toString();
+  }
+
+  static String changesJson(List<FieldChange> changes) {
+    ArrayNode array = JsonNodeFactory.instance.arrayNode();
+    for (FieldChange c : changes) {
+      var o = array.addObject();
+      o.put("path", c.getPath());
+      if (!c.getBefore().isEmpty()) {
+        o.set("before", CanonicalJson.parse(c.getBefore()));
+      }
+      if (!c.getAfter().isEmpty()) {
+        o.set("after", CanonicalJson.parse(c.getAfter()));
+      }
+    }
+    return CanonicalJson.write(array);
+  }
+
+  static long micros(Instant at) {
+    return at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000;
+  }
+}
