@@ -113,8 +113,8 @@ public record AuditFilter(
       return this;
     }
     try {
-      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      String[] parts = text.split(":");
+      String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      String[] parts = decoded.split(":");
       if (parts.length != 4 || !parts[0].equals("a1")) {
         throw new IllegalArgumentException();
       }
