@@ -2,8 +2,6 @@ package dev.trestle.api;
 
 import dev.trestle.audit.AuditFilter;
 import dev.trestle.audit.AuditQueries;
-import dev.trestle.management.ResourceService;
-import dev.trestle.management.ResourceService.Caller;
 import dev.trestle.protocol.v1.AuditOperation;
 import dev.trestle.protocol.v1.AuditOutcome;
 import dev.trestle.protocol.v1.AuditQueryRequest;
@@ -17,9 +15,11 @@ import org.apache.pekko.grpc.javadsl.Metadata;
 /** gRPC façade of audit queries and resource history. */
 public final class AuditGrpcService implements AuditServicePowerApi {
   private final AuditQueries queries;
+  private final CallContext callers;
 
-  public AuditGrpcService(AuditQueries queries) {
+  public AuditGrpcService(AuditQueries queries, CallContext callers) {
     this.queries = queries;
+    this.callers = callers;
   }
 
   static AuditFilter.Request request(AuditQueryRequest in) {
@@ -39,44 +39,41 @@ public final class AuditGrpcService implements AuditServicePowerApi {
 
   @Override
   public CompletionStage<AuditQueryResponse> query(AuditQueryRequest in, Metadata metadata) {
-    Caller caller = ManagementGrpcService.caller(metadata);
-    long start = System.nanoTime();
-    String target = in.getResource().isEmpty() ? "/" : in.getResource();
-    return queries
-        .query(request(in))
-        .handle(
-            (page, error) -> {
-              if (error != null) {
-                var p = ResourceService.problemOf(error, "");
-                RequestLog.failed("grpc", "AuditQuery", target, caller, start, p);
-                throw ErrorMapping.grpcException(p);
-              }
-              var out = AuditQueryResponse.newBuilder().setNextPageToken(page.nextPageToken());
-              page.rows().forEach(r -> out.addEntries(AuditViews.entry(r)));
-              RequestLog.ok("grpc", "AuditQuery", target, caller, start, page.rows().size() + " row(s)");
-              return out.build();
-            });
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "AuditQuery",
+        in.getResource().isEmpty() ? "/" : in.getResource(),
+        caller ->
+            queries
+                .query(request(in), caller)
+                .thenApply(
+                    page -> {
+                      var out = AuditQueryResponse.newBuilder().setNextPageToken(page.nextPageToken());
+                      page.rows().forEach(r -> out.addEntries(AuditViews.entry(r)));
+                      return out.build();
+                    }),
+        r -> r.getEntriesCount() + " row(s)");
   }
 
   @Override
   public CompletionStage<HistoryResponse> history(HistoryRequest in, Metadata metadata) {
-    Caller caller = ManagementGrpcService.caller(metadata);
-    long start = System.nanoTime();
-    return queries
-        .history(in.getFqn())
-        .handle(
-            (versions, error) -> {
-              if (error != null) {
-                var p = ResourceService.problemOf(error, in.getFqn());
-                RequestLog.failed("grpc", "History", in.getFqn(), caller, start, p);
-                throw ErrorMapping.grpcException(p);
-              }
-              var out = HistoryResponse.newBuilder().setFqn(in.getFqn());
-              for (int i = versions.size() - 1; i >= 0; i--) {
-                out.addEntries(AuditViews.historyEntry(versions.get(i)));
-              }
-              RequestLog.ok("grpc", "History", in.getFqn(), caller, start, versions.size() + " version(s)");
-              return out.build();
-            });
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "History",
+        in.getFqn(),
+        caller ->
+            queries
+                .history(in.getFqn(), caller)
+                .thenApply(
+                    versions -> {
+                      var out = HistoryResponse.newBuilder().setFqn(in.getFqn());
+                      for (int i = versions.size() - 1; i >= 0; i--) {
+                        out.addEntries(AuditViews.historyEntry(versions.get(i)));
+                      }
+                      return out.build();
+                    }),
+        r -> r.getEntriesCount() + " version(s)");
   }
 }

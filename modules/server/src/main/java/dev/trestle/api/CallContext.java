@@ -1,25 +1,50 @@
 package dev.trestle.api;
 
+import dev.trestle.iam.AccessControl;
+import dev.trestle.iam.Principals;
 import dev.trestle.management.ResourceService.Caller;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 /**
- * Who is calling and the request id. Until authentication exists (see docs/api.md), the
- * principal is the self-declared {@code x-trestle-user} header, "anonymous" without it.
+ * Resolves who is calling from request headers: the bearer token in {@code authorization}; in
+ * insecure-dev mode the self-declared {@code x-trestle-user} (default users/dev). The request id
+ * is {@code x-request-id} when well-formed, else generated.
  */
-final class CallContext {
+public final class CallContext {
+  static final String AUTHORIZATION_HEADER = "authorization";
   static final String USER_HEADER = "x-trestle-user";
   static final String REQUEST_ID_HEADER = "x-request-id";
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._@:/-]{1,128}");
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-  private CallContext() {}
+  private final AccessControl access;
 
-  static Caller caller(Optional<String> user, Optional<String> requestId) {
-    String principal = user.filter(u -> SAFE.matcher(u).matches()).orElse("anonymous");
-    String id =
-        requestId.filter(r -> SAFE.matcher(r).matches()).orElseGet(() -> UUID.randomUUID().toString());
-    return new Caller(principal, id);
+  public CallContext(AccessControl access) {
+    this.access = access;
+  }
+
+  static String requestId(Optional<String> requestId) {
+    return requestId.filter(r -> SAFE_ID.matcher(r).matches()).orElseGet(() -> UUID.randomUUID().toString());
+  }
+
+  /** Before authentication: for logging a refused call. */
+  static Caller unauthenticated(Optional<String> requestId) {
+    return new Caller("unauthenticated", requestId(requestId));
+  }
+
+  CompletionStage<Caller> resolve(
+      Optional<String> authorization, Optional<String> user, Optional<String> requestId) {
+    String id = requestId(requestId);
+    return access
+        .authenticate(authorization)
+        .thenApply(
+            identity -> {
+              if (identity.insecure()) {
+                return new Caller(user.filter(Principals::isValid).orElse(identity.principal()), id);
+              }
+              return new Caller(identity.principal(), id);
+            });
   }
 }

@@ -23,6 +23,9 @@ public final class ErrorMapping {
     return switch (code) {
       case INVALID_ARGUMENT -> Status.Code.INVALID_ARGUMENT;
       case NOT_FOUND -> Status.Code.NOT_FOUND;
+      case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
+      case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+      case RATE_LIMITED -> Status.Code.RESOURCE_EXHAUSTED;
       case CONFLICT -> Status.Code.ABORTED;
       case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
       case TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
@@ -35,6 +38,9 @@ public final class ErrorMapping {
     return switch (code) {
       case INVALID_ARGUMENT -> StatusCodes.BAD_REQUEST;
       case NOT_FOUND -> StatusCodes.NOT_FOUND;
+      case UNAUTHENTICATED -> StatusCodes.UNAUTHORIZED;
+      case PERMISSION_DENIED -> StatusCodes.FORBIDDEN;
+      case RATE_LIMITED -> StatusCodes.TOO_MANY_REQUESTS;
       case CONFLICT, FAILED_PRECONDITION -> StatusCodes.CONFLICT;
       case TOO_LARGE -> StatusCodes.PAYLOAD_TOO_LARGE;
       case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;

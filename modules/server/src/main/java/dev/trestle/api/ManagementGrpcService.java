@@ -17,113 +17,152 @@ import dev.trestle.protocol.v1.ManagementServicePowerApi;
 import dev.trestle.protocol.v1.Resource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.grpc.javadsl.Metadata;
 
-/** gRPC façade of the management API: proto in, service call, proto out, errors mapped once. */
+/** gRPC façade of the management API: authenticate, proto in, service call, proto out. */
 public final class ManagementGrpcService implements ManagementServicePowerApi {
   public static final int MAX_DOCUMENTS_PER_APPLY = 1000;
   private final ResourceService service;
   private final AuditQueries history;
+  private final CallContext callers;
 
-  public ManagementGrpcService(ResourceService service, AuditQueries history) {
+  public ManagementGrpcService(ResourceService service, AuditQueries history, CallContext callers) {
     this.service = service;
     this.history = history;
+    this.callers = callers;
   }
 
-  static Caller caller(Metadata metadata) {
-    return CallContext.caller(
-        metadata.getText(CallContext.USER_HEADER), metadata.getText(CallContext.REQUEST_ID_HEADER));
+  /** Authenticates, runs {@code call}, logs one line and maps failures to gRPC errors. */
+  static <T> CompletionStage<T> handle(
+      CallContext callers,
+      Metadata metadata,
+      String operation,
+      String target,
+      Function<Caller, CompletionStage<T>> call,
+      Function<T, String> summary) {
+    long start = System.nanoTime();
+    var requestId = metadata.getText(CallContext.REQUEST_ID_HEADER);
+    Caller[] who = {CallContext.unauthenticated(requestId)};
+    return callers
+        .resolve(
+            metadata.getText(CallContext.AUTHORIZATION_HEADER),
+            metadata.getText(CallContext.USER_HEADER),
+            requestId)
+        .thenCompose(
+            caller -> {
+              who[0] = caller;
+              return call.apply(caller);
+            })
+        .handle(
+            (result, error) -> {
+              if (error != null) {
+                Problem p = ResourceService.problemOf(error, "");
+                RequestLog.failed("grpc", operation, target, who[0], start, p);
+                throw ErrorMapping.grpcException(p);
+              }
+              RequestLog.ok("grpc", operation, target, who[0], start, summary.apply(result));
+              return result;
+            });
   }
 
   @Override
   public CompletionStage<ApplyResponse> apply(ApplyRequest in, Metadata metadata) {
-    Caller caller = caller(metadata);
-    long start = System.nanoTime();
     String target = in.getResourcesCount() + " document(s)" + (in.getDryRun() ? " dry-run" : "");
-    if (in.getResourcesCount() > MAX_DOCUMENTS_PER_APPLY) {
-      return fail(
-          "Apply",
-          target,
-          caller,
-          start,
-          Problem.of(
-              Problem.Code.INVALID_ARGUMENT,
-              "",
-              "an apply holds at most " + MAX_DOCUMENTS_PER_APPLY + " documents, got " + in.getResourcesCount()));
-    }
-    return service
-        .apply(in.getResourcesList(), in.getDryRun(), in.getStopOnError(), caller)
-        .handle(
-            (results, error) -> {
-              if (error != null) {
-                throw failure("Apply", target, caller, start, error);
-              }
-              var response = ApplyResponse.newBuilder().setRequestId(caller.requestId());
-              results.forEach(r -> response.addResults(ProtoViews.applyResult(r)));
-              RequestLog.ok("grpc", "Apply", target, caller, start, summary(results));
-              return response.build();
-            });
+    return handle(
+        callers,
+        metadata,
+        "Apply",
+        target,
+        caller -> {
+          if (in.getResourcesCount() > MAX_DOCUMENTS_PER_APPLY) {
+            return CompletableFuture.failedFuture(
+                new dev.trestle.management.ProblemException(
+                    Problem.of(
+                        Problem.Code.INVALID_ARGUMENT,
+                        "",
+                        "an apply holds at most "
+                            + MAX_DOCUMENTS_PER_APPLY
+                            + " documents, got "
+                            + in.getResourcesCount())));
+          }
+          return service
+              .apply(in.getResourcesList(), in.getDryRun(), in.getStopOnError(), caller)
+              .thenApply(
+                  results -> {
+                    var response = ApplyResponse.newBuilder().setRequestId(caller.requestId());
+                    results.forEach(r -> response.addResults(ProtoViews.applyResult(r)));
+                    return response.build();
+                  });
+        },
+        r -> summary(r));
   }
 
   @Override
   public CompletionStage<Resource> get(GetRequest in, Metadata metadata) {
-    Caller caller = caller(metadata);
-    long start = System.nanoTime();
-    var lookup =
-        in.getVersion() > 0 ? history.at(in.getFqn(), in.getVersion()) : service.get(in.getFqn());
-    return lookup
-        .handle(
-            (view, error) -> {
-              if (error != null) {
-                throw failure("Get", in.getFqn(), caller, start, error);
-              }
-              RequestLog.ok("grpc", "Get", in.getFqn(), caller, start, "version " + view.version());
-              return ResourceMapper.toResource(view);
-            });
+    return handle(
+        callers,
+        metadata,
+        "Get",
+        in.getFqn(),
+        caller ->
+            (in.getVersion() > 0
+                    ? history.at(in.getFqn(), in.getVersion(), caller)
+                    : service.get(in.getFqn(), caller))
+                .thenApply(ResourceMapper::toResource),
+        r -> "version " + r.getMetadata().getVersion());
   }
 
   @Override
   public CompletionStage<ListResponse> list(ListRequest in, Metadata metadata) {
-    Caller caller = caller(metadata);
-    long start = System.nanoTime();
     String target = (in.getParent().isEmpty() ? "/" : in.getParent()) + " kind=" + in.getKind();
-    return service
-        .list(
-            in.getParent(),
-            in.getKind(),
-            in.getRecursive(),
-            in.getLabelSelector(),
-            in.getPageSize(),
-            in.getPageToken())
-        .handle(
-            (page, error) -> {
-              if (error != null) {
-                throw failure("List", target, caller, start, error);
-              }
-              var response = ListResponse.newBuilder().setNextPageToken(page.nextPageToken());
-              page.items().forEach(v -> response.addResources(ResourceMapper.toResource(v)));
-              RequestLog.ok("grpc", "List", target, caller, start, page.items().size() + " item(s)");
-              return response.build();
-            });
+    return handle(
+        callers,
+        metadata,
+        "List",
+        target,
+        caller ->
+            service
+                .list(
+                    in.getParent(),
+                    in.getKind(),
+                    in.getRecursive(),
+                    in.getLabelSelector(),
+                    in.getPageSize(),
+                    in.getPageToken(),
+                    caller)
+                .thenApply(
+                    page -> {
+                      var response = ListResponse.newBuilder().setNextPageToken(page.nextPageToken());
+                      page.items().forEach(v -> response.addResources(ResourceMapper.toResource(v)));
+                      return response.build();
+                    }),
+        r -> r.getResourcesCount() + " item(s)");
   }
 
   @Override
   public CompletionStage<DeleteResponse> delete(DeleteRequest in, Metadata metadata) {
-    Caller caller = caller(metadata);
-    long start = System.nanoTime();
-    return service
-        .delete(in.getFqn(), in.getCascade(), in.getForce(), in.getVersion(), caller)
-        .handle(
-            (deleted, error) -> {
-              if (error != null) {
-                throw failure("Delete", in.getFqn(), caller, start, error);
-              }
-              RequestLog.ok("grpc", "Delete", in.getFqn(), caller, start, deleted.size() + " deleted");
-              return DeleteResponse.newBuilder()
-                  .addAllDeleted(deleted)
-                  .setRequestId(caller.requestId())
-                  .build();
-            });
+    return handle(
+        callers,
+        metadata,
+        "Delete",
+        in.getFqn(),
+        caller ->
+            service
+                .delete(in.getFqn(), in.getCascade(), in.getForce(), in.getVersion(), caller)
+                .thenApply(
+                    deleted ->
+                        DeleteResponse.newBuilder()
+                            .addAllDeleted(deleted)
+                            .setRequestId(caller.requestId())
+                            .build()),
+        r -> r.getDeletedCount() + " deleted");
+  }
+
+  static String summary(ApplyResponse response) {
+    var counts = new java.util.TreeMap<String, Integer>();
+    response.getResultsList().forEach(r -> counts.merge(r.getOutcome().name().toLowerCase(), 1, Integer::sum));
+    return counts.toString();
   }
 
   static String summary(java.util.List<ApplyOutcomeView> results) {
@@ -135,18 +174,4 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
     }
     return counts.toString();
   }
-
-  private static <T> CompletionStage<T> fail(
-      String op, String target, Caller caller, long start, Problem problem) {
-    RequestLog.failed("grpc", op, target, caller, start, problem);
-    return CompletableFuture.failedFuture(ErrorMapping.grpcException(problem));
-  }
-
-  private static RuntimeException failure(
-      String op, String target, Caller caller, long start, Throwable error) {
-    Problem p = ResourceService.problemOf(error, "");
-    RequestLog.failed("grpc", op, target, caller, start, p);
-    return ErrorMapping.grpcException(p);
-  }
-
 }

@@ -46,16 +46,19 @@ public final class RestApi {
   private static final String PREFIX = "/api/v1";
   private final ResourceService service;
   private final AuditQueries audit;
+  private final CallContext callers;
   private final ClassicActorSystemProvider system;
   private final long bodyTimeoutMillis;
 
   public RestApi(
       ResourceService service,
       AuditQueries audit,
+      CallContext callers,
       ClassicActorSystemProvider system,
       long bodyTimeoutMillis) {
     this.service = service;
     this.audit = audit;
+    this.callers = callers;
     this.system = system;
     this.bodyTimeoutMillis = bodyTimeoutMillis;
   }
@@ -63,10 +66,23 @@ public final class RestApi {
   public CompletionStage<HttpResponse> handle(HttpRequest request) {
     long start = System.nanoTime();
     String path = request.getUri().path();
-    Caller caller =
-        CallContext.caller(
+    String op = request.method().value() + " " + path;
+    var requestId = request.getHeader(CallContext.REQUEST_ID_HEADER).map(h -> h.value());
+    return callers
+        .resolve(
+            request.getHeader(CallContext.AUTHORIZATION_HEADER).map(h -> h.value()),
             request.getHeader(CallContext.USER_HEADER).map(h -> h.value()),
-            request.getHeader(CallContext.REQUEST_ID_HEADER).map(h -> h.value()));
+            requestId)
+        .thenCompose(caller -> dispatch(request, caller, start))
+        .exceptionally(
+            e -> {
+              request.discardEntityBytes(system);
+              return error(op, CallContext.unauthenticated(requestId), start, e);
+            });
+  }
+
+  private CompletionStage<HttpResponse> dispatch(HttpRequest request, Caller caller, long start) {
+    String path = request.getUri().path();
     String op = request.method().value() + " " + path;
     if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) {
       request.discardEntityBytes(system);
@@ -97,7 +113,7 @@ public final class RestApi {
       }
       if (request.method().equals(HttpMethods.GET) && rest.equals("audit")) {
         return audit
-            .query(auditRequest(uri))
+            .query(auditRequest(uri), caller)
             .thenApply(
                 page -> {
                   var out = AuditQueryResponse.newBuilder().setNextPageToken(page.nextPageToken());
@@ -109,7 +125,7 @@ public final class RestApi {
       if (request.method().equals(HttpMethods.GET) && rest.startsWith("history/")) {
         String fqn = rest.substring("history/".length());
         return audit
-            .history(fqn)
+            .history(fqn, caller)
             .thenApply(
                 versions -> {
                   var out = HistoryResponse.newBuilder().setFqn(fqn);
@@ -123,7 +139,7 @@ public final class RestApi {
       boolean names = segments.length > 0 && segments.length % 2 == 0;
       if (request.method().equals(HttpMethods.GET) && names) {
         long version = longParam(uri, "version");
-        return (version > 0 ? audit.at(rest, version) : service.get(rest))
+        return (version > 0 ? audit.at(rest, version, caller) : service.get(rest, caller))
             .thenApply(v -> ok(op, caller, start, json(ResourceDocuments.toDocument(ResourceMapper.toResource(v)))))
             .exceptionally(e -> error(op, caller, start, e));
       }
@@ -138,7 +154,8 @@ public final class RestApi {
                 flag(uri, "recursive"),
                 uri.query().get("labelSelector").orElse(""),
                 pageSize,
-                uri.query().get("pageToken").orElse(""))
+                uri.query().get("pageToken").orElse(""),
+                caller)
             .thenApply(
                 page -> {
                   ObjectNode out = JsonNodeFactory.instance.objectNode();

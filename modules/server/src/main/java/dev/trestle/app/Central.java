@@ -2,6 +2,14 @@ package dev.trestle.app;
 
 import com.typesafe.config.Config;
 import dev.trestle.api.AuditGrpcService;
+import dev.trestle.api.CallContext;
+import dev.trestle.api.IamGrpcService;
+import dev.trestle.iam.AccessControl;
+import dev.trestle.iam.IamOperations;
+import dev.trestle.iam.InitialAdmin;
+import dev.trestle.iam.ResourceGuard;
+import dev.trestle.protocol.v1.IamService;
+import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.RestApi;
 import dev.trestle.audit.AuditProjection;
@@ -53,6 +61,7 @@ import scala.concurrent.ExecutionContextExecutor;
  * TrestleServer} and by tests.
  */
 public final class Central implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Central.class);
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
   private final ActorSystem<Void> system;
@@ -97,14 +106,24 @@ public final class Central implements AutoCloseable {
 
       ExecutionContextExecutor blocking =
           system.dispatchers().lookup(DispatcherSelector.fromConfig("trestle.blocking-dispatcher"));
+      ResourceService.initSharding(system);
+      IamOperations.initSharding(system);
+      var access = new AccessControl(system, settings.askTimeout(), settings.insecureDev());
+      var iam = new IamOperations(system, access, settings.askTimeout());
+      var guard = new ResourceGuard(access, iam);
+      var callers = new CallContext(access);
+      if (settings.insecureDev()) {
+        LOG.warn("*** INSECURE DEV MODE: authentication is OFF and every caller is an admin. Never expose this server. ***");
+      } else {
+        InitialAdmin.ensure(system, settings.adminTokenFile(), settings.askTimeout());
+      }
+
       var auditStore = new AuditStore(readModels.dataSource());
       var auditQueries =
-          new AuditQueries(auditStore, new ResourceHistory(system), blocking, clock);
-
-      ResourceService.initSharding(system);
+          new AuditQueries(auditStore, new ResourceHistory(system), blocking, clock, guard);
       var service =
           new ResourceService(
-              system, settings.askTimeout(), new AuditRefusalLog(auditStore, blocking, clock));
+              system, settings.askTimeout(), new AuditRefusalLog(auditStore, blocking, clock), guard);
       AuditProjection.init(system, readModels);
 
       var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -133,16 +152,21 @@ public final class Central implements AutoCloseable {
 
       var management =
           ManagementServicePowerApiHandlerFactory.partial(
-              new ManagementGrpcService(service, auditQueries), ManagementService.name, system);
+              new ManagementGrpcService(service, auditQueries, callers), ManagementService.name, system);
       var audit =
           AuditServicePowerApiHandlerFactory.partial(
-              new AuditGrpcService(auditQueries), AuditService.name, system);
+              new AuditGrpcService(auditQueries, callers), AuditService.name, system);
+      var iamApi =
+          IamServicePowerApiHandlerFactory.partial(
+              new IamGrpcService(iam, access, callers), IamService.name, system);
       var reflection =
           ServerReflection.create(
-              List.of(ManagementService.description, AuditService.description), system);
-      var rest = new RestApi(service, auditQueries, system, 10_000);
+              List.of(ManagementService.description, AuditService.description, IamService.description),
+              system);
+      var rest = new RestApi(service, auditQueries, callers, system, 10_000);
       @SuppressWarnings("unchecked")
-      var handler = ServiceHandler.concatOrNotFound(management, audit, reflection, rest::handle);
+      var handler =
+          ServiceHandler.concatOrNotFound(management, audit, iamApi, reflection, rest::handle);
       ServerBinding api =
           Http.get(system)
               .newServerAt(settings.apiHost(), settings.apiPort())

@@ -9,10 +9,24 @@ public record ServerArgs(
     Optional<Path> dataDir,
     Optional<Integer> apiPort,
     Optional<Integer> edgePort,
-    Optional<Integer> managementPort) {
+    Optional<Integer> managementPort,
+    boolean insecureDev) {
+
+  public ServerArgs(
+      Optional<Path> configFile,
+      Optional<Path> dataDir,
+      Optional<Integer> apiPort,
+      Optional<Integer> edgePort,
+      Optional<Integer> managementPort) {
+    this(configFile, dataDir, apiPort, edgePort, managementPort, false);
+  }
 
   public static ServerArgs defaults() {
     return new ServerArgs(
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  public ServerArgs withInsecureDev(boolean value) {
+    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, value);
   }
 }

@@ -23,7 +23,9 @@ public record Settings(
     int poolSize,
     java.util.Optional<Duration> auditRetention,
     Duration auditRetentionInterval,
-    Duration lagPollInterval) {
+    Duration lagPollInterval,
+    boolean insecureDev,
+    Path adminTokenFile) {
 
   /** Command-line overrides, then the config file, then application.conf and reference.conf. */
   public static Config load(ServerArgs args) {
@@ -32,6 +34,9 @@ public record Settings(
     args.apiPort().ifPresent(p -> overrides.put("trestle.api.port", p));
     args.edgePort().ifPresent(p -> overrides.put("trestle.edge.port", p));
     args.managementPort().ifPresent(p -> overrides.put("trestle.management.port", p));
+    if (args.insecureDev()) {
+      overrides.put("trestle.security.mode", "insecure-dev");
+    }
     Config file = ConfigFactory.empty();
     if (args.configFile().isPresent()) {
       Path path = args.configFile().get();
@@ -70,7 +75,19 @@ public record Settings(
         t.getInt("storage.pool-size"),
         retention(t),
         t.getDuration("audit.retention-interval"),
-        t.getDuration("audit.lag-poll-interval"));
+        t.getDuration("audit.lag-poll-interval"),
+        insecureDev(t),
+        Path.of(t.getString("data-dir")).toAbsolutePath().normalize().resolve(t.getString("security.admin-token-file")));
+  }
+
+  private static boolean insecureDev(Config t) {
+    String mode = t.getString("security.mode");
+    return switch (mode) {
+      case "secure" -> false;
+      case "insecure-dev" -> true;
+      default -> throw new IllegalArgumentException(
+          "trestle.security.mode = '" + mode + "' is not supported; use 'secure' or 'insecure-dev'");
+    };
   }
 
   private static java.util.Optional<Duration> retention(Config t) {

@@ -1,7 +1,6 @@
 package dev.trestle.audit;
 
 import dev.trestle.management.ConfigTags;
-import dev.trestle.management.ResourceEntity;
 import dev.trestle.storage.ReadModelDatabase;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -39,9 +38,9 @@ public final class AuditProjection {
             Optional.of(ProjectionBehavior.stopMessage()));
   }
 
-  static ExactlyOnceProjection<Offset, EventEnvelope<ResourceEntity.Event>> projection(
+  static ExactlyOnceProjection<Offset, EventEnvelope<Object>> projection(
       ActorSystem<?> system, ReadModelDatabase db, String tag) {
-    SourceProvider<Offset, EventEnvelope<ResourceEntity.Event>> source =
+    SourceProvider<Offset, EventEnvelope<Object>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.exactlyOnce(
         ProjectionId.of(NAME, tag), source, db::newSession, AuditProjectionHandler::new, system);

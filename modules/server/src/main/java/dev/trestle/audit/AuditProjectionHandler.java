@@ -2,6 +2,10 @@ package dev.trestle.audit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.trestle.iam.Binding;
+import dev.trestle.iam.PolicyEntity;
+import dev.trestle.iam.PrincipalEntity;
+import dev.trestle.iam.RoleEntity;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
 import dev.trestle.management.ResourceSnapshot;
@@ -15,10 +19,10 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /** Turns each accepted configuration change into one audit row, in the offset's transaction. */
 public final class AuditProjectionHandler
-    extends JdbcHandler<EventEnvelope<ResourceEntity.Event>, PlainJdbcSession> {
+    extends JdbcHandler<EventEnvelope<Object>, PlainJdbcSession> {
 
   @Override
-  public void process(PlainJdbcSession session, EventEnvelope<ResourceEntity.Event> envelope)
+  public void process(PlainJdbcSession session, EventEnvelope<Object> envelope)
       throws Exception {
     AuditRow row = rowOf(envelope.event());
     if (row == null) {
@@ -31,7 +35,50 @@ public final class AuditProjectionHandler
         });
   }
 
-  static AuditRow rowOf(ResourceEntity.Event event) {
+  static AuditRow rowOf(Object event) {
+    if (event instanceof PolicyEntity.BindingsChanged e) {
+      return new AuditRow(0, micros(e.at()), e.principal(), e.version() == 1 ? "CREATE" : "UPDATE",
+          AuditRow.ACCEPTED, "AccessBindings", e.target().isEmpty() ? "accessbindings" : e.target() + "/accessbindings", e.version(), e.requestId(),
+          "access bindings version " + e.version() + ": " + bindingDiff(e.before(), e.after()), null);
+    }
+    if (event instanceof PrincipalEntity.PrincipalCreated e) {
+      return iamRow(e, "CREATE", "created " + e.name());
+    }
+    if (event instanceof PrincipalEntity.TokenIssued e) {
+      return iamRow(e, "UPDATE", "token " + e.tokenId() + " issued" + (e.description().isEmpty() ? "" : " (" + e.description() + ")"));
+    }
+    if (event instanceof PrincipalEntity.TokenRevoked e) {
+      return iamRow(e, "UPDATE", "token " + e.tokenId() + " revoked");
+    }
+    if (event instanceof RoleEntity.RoleSet e) {
+      return new AuditRow(0, micros(e.at()), e.principal(), e.version() == 1 ? "CREATE" : "UPDATE", AuditRow.ACCEPTED,
+          "Role", "roles/" + e.name(), e.version(), e.requestId(),
+          "role " + e.name() + " version " + e.version() + ": " + e.permissions() + (e.kinds().isEmpty() ? "" : " on " + e.kinds()), null);
+    }
+    if (event instanceof ResourceEntity.Event resourceEvent) {
+      return resourceRow(resourceEvent);
+    }
+    return null;
+  }
+
+  private static AuditRow iamRow(PrincipalEntity.Event e, String operation, String message) {
+    String kind = e.name().startsWith("users/") ? "User" : "ServiceAccount";
+    return new AuditRow(0, micros(e.at()), e.principal(), operation, AuditRow.ACCEPTED, kind, e.name(),
+        e.version(), e.requestId(), message, null);
+  }
+
+  static String bindingDiff(List<Binding> before, List<Binding> after) {
+    var was = new java.util.TreeSet<String>();
+    before.forEach(b -> b.subjects().forEach(s -> was.add(b.role() + " " + s)));
+    var now = new java.util.TreeSet<String>();
+    after.forEach(b -> b.subjects().forEach(s -> now.add(b.role() + " " + s)));
+    var parts = new java.util.ArrayList<String>();
+    now.stream().filter(x -> !was.contains(x)).forEach(x -> parts.add("+" + x));
+    was.stream().filter(x -> !now.contains(x)).forEach(x -> parts.add("-" + x));
+    return parts.isEmpty() ? "no change" : String.join(", ", parts);
+  }
+
+  static AuditRow resourceRow(ResourceEntity.Event event) {
     if (event instanceof ResourceEntity.ResourceCreated e) {
       return row(e.at(), e.principal(), "CREATE", e.after(), e.version(), e.requestId(), null, e.after());
     }

@@ -1,6 +1,10 @@
 package dev.trestle.audit;
 
+import dev.trestle.iam.Perm;
+import dev.trestle.management.Guard;
 import dev.trestle.management.Problem;
+import dev.trestle.management.ResourceService.Caller;
+import dev.trestle.protocol.Fqn;
 import dev.trestle.management.ProblemException;
 import java.time.Clock;
 import java.util.List;
@@ -14,17 +18,64 @@ public final class AuditQueries {
   private final ResourceHistory history;
   private final Executor blocking;
   private final Clock clock;
+  private final Guard guard;
 
   public record Page(List<AuditRow> rows, String nextPageToken) {}
 
-  public AuditQueries(AuditStore store, ResourceHistory history, Executor blocking, Clock clock) {
+  public AuditQueries(
+      AuditStore store, ResourceHistory history, Executor blocking, Clock clock, Guard guard) {
     this.store = store;
     this.history = history;
     this.blocking = blocking;
     this.clock = clock;
+    this.guard = guard;
   }
 
-  public CompletionStage<Page> query(AuditFilter.Request request) {
+  /**
+   * Rows under an FQN need READ on it (and so, by inheritance, on everything below); without a
+   * resource filter the caller needs READ at the root.
+   */
+  public CompletionStage<Page> query(AuditFilter.Request request, Caller caller) {
+    Fqn scope;
+    try {
+      scope = Fqn.parse(request.resource());
+    } catch (IllegalArgumentException e) {
+      return query(request); // the filter reports the malformed FQN
+    }
+    return guard
+        .allowed(caller.principal(), Perm.READ, scope)
+        .thenCompose(
+            ok -> {
+              if (!ok) {
+                String hint = scope.isRoot() ? "; name a resource you may read with resource=FQN" : "";
+                throw new ProblemException(
+                    Problem.of(
+                        Problem.Code.PERMISSION_DENIED,
+                        scope.toString(),
+                        Guard.denied(caller.principal(), Perm.READ, scope).message() + hint));
+              }
+              return query(request);
+            });
+  }
+
+  public CompletionStage<List<ResourceHistory.Version>> history(String fqn, Caller caller) {
+    return readable(fqn, caller).thenCompose(x -> history(fqn));
+  }
+
+  public CompletionStage<dev.trestle.management.ResourceEntity.View> at(String fqn, long version, Caller caller) {
+    return readable(fqn, caller).thenCompose(x -> at(fqn, version));
+  }
+
+  private CompletionStage<Void> readable(String fqnText, Caller caller) {
+    try {
+      return guard.require(caller.principal(), Perm.READ, Fqn.parse(fqnText));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          new ProblemException(Problem.of(Problem.Code.INVALID_ARGUMENT, fqnText, "fqn: " + e.getMessage())));
+    }
+  }
+
+  CompletionStage<Page> query(AuditFilter.Request request) {
     AuditFilter filter;
     try {
       filter = AuditFilter.parse(request, clock);
@@ -48,7 +99,7 @@ public final class AuditQueries {
         blocking);
   }
 
-  public CompletionStage<List<ResourceHistory.Version>> history(String fqn) {
+  CompletionStage<List<ResourceHistory.Version>> history(String fqn) {
     try {
       return history.versions(fqn);
     } catch (ProblemException e) {
@@ -56,7 +107,7 @@ public final class AuditQueries {
     }
   }
 
-  public CompletionStage<dev.trestle.management.ResourceEntity.View> at(String fqn, long version) {
+  CompletionStage<dev.trestle.management.ResourceEntity.View> at(String fqn, long version) {
     try {
       return history.at(fqn, version);
     } catch (ProblemException e) {

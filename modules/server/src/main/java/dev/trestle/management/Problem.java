@@ -19,6 +19,9 @@ public record Problem(
   public enum Code {
     INVALID_ARGUMENT,
     NOT_FOUND,
+    UNAUTHENTICATED,
+    PERMISSION_DENIED,
+    RATE_LIMITED,
     CONFLICT,
     FAILED_PRECONDITION,
     TOO_LARGE,

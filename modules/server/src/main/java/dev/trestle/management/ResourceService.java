@@ -3,6 +3,7 @@ package dev.trestle.management;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trestle.iam.Perm;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.JsonDiff;
@@ -40,6 +41,7 @@ public final class ResourceService {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final RefusalLog refusals;
+  private final Guard guard;
 
   /** Who asks, and the id that ties their request to events and logs. */
   public record Caller(String principal, String requestId) {}
@@ -47,13 +49,14 @@ public final class ResourceService {
   public record Page(List<ResourceEntity.View> items, String nextPageToken) {}
 
   public ResourceService(ActorSystem<?> system, Duration askTimeout) {
-    this(system, askTimeout, RefusalLog.NONE);
+    this(system, askTimeout, RefusalLog.NONE, Guard.OPEN);
   }
 
-  public ResourceService(ActorSystem<?> system, Duration askTimeout, RefusalLog refusals) {
+  public ResourceService(ActorSystem<?> system, Duration askTimeout, RefusalLog refusals, Guard guard) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
     this.refusals = refusals;
+    this.guard = guard;
   }
 
   /** Starts sharding for resource entities on this node; call once per actor system. */
@@ -143,10 +146,14 @@ public final class ResourceService {
                 current.thenCompose(
                     before -> {
                       boolean creating = !before.exists();
+                      CompletionStage<Void> permitted =
+                          creating
+                              ? guard.require(caller.principal(), Perm.CREATE, fqn.parent())
+                              : guard.require(caller.principal(), Perm.WRITE, fqn);
                       CompletionStage<Void> registered =
                           creating && !dryRun
-                              ? registerChild(fqn)
-                              : CompletableFuture.completedFuture(null);
+                              ? permitted.thenCompose(x -> registerChild(fqn))
+                              : permitted;
                       return registered.thenCompose(
                           ignored ->
                               entity(fqn)
@@ -168,6 +175,9 @@ public final class ResourceService {
                                             && !dryRun
                                             && reply.before() == null) {
                                           return unregisterChild(fqn).thenApply(x -> reply);
+                                        }
+                                        if (!dryRun && reply.outcome() == ResourceEntity.Outcome.CREATED) {
+                                          return guard.created(caller, fqn.toString()).thenApply(x -> reply);
                                         }
                                         return CompletableFuture.completedFuture(reply);
                                       }));
@@ -198,7 +208,13 @@ public final class ResourceService {
                   false,
                   reply.outcome() == ResourceEntity.Outcome.UPDATED ? "UPDATE" : "CREATE");
             })
-        .exceptionally(e -> failed(index, resource, desired.fqn(), problemOf(e, desired.fqn()), "APPLY"));
+        .exceptionally(
+            e -> {
+              Problem p = problemOf(e, desired.fqn());
+              String op = p.code() == Problem.Code.PERMISSION_DENIED && p.message().contains(" CREATE ") ? "CREATE"
+                  : p.code() == Problem.Code.PERMISSION_DENIED ? "UPDATE" : "APPLY";
+              return failed(index, resource, desired.fqn(), p, op);
+            });
   }
 
   /** The stored ancestors of {@code fqn}, root first; fails naming the first missing one. */
@@ -305,7 +321,18 @@ public final class ResourceService {
 
   // ---------------------------------------------------------------- get / list
 
-  public CompletionStage<ResourceEntity.View> get(String fqnText) {
+  /** The resource if the caller may READ it; denied whether or not it exists (no existence leak). */
+  public CompletionStage<ResourceEntity.View> get(String fqnText, Caller caller) {
+    Fqn fqn;
+    try {
+      fqn = parseFqn("fqn", fqnText);
+    } catch (ProblemException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return guard.require(caller.principal(), Perm.READ, fqn).thenCompose(x -> get(fqnText));
+  }
+
+  private CompletionStage<ResourceEntity.View> get(String fqnText) {
     Fqn fqn;
     try {
       fqn = parseFqn("fqn", fqnText);
@@ -334,7 +361,8 @@ public final class ResourceService {
       boolean recursive,
       String labelSelector,
       int pageSize,
-      String pageToken) {
+      String pageToken,
+      Caller caller) {
     Fqn parent;
     Kind kind;
     LabelSelector selector;
@@ -372,10 +400,18 @@ public final class ResourceService {
     } catch (ProblemException e) {
       return CompletableFuture.failedFuture(e);
     }
+    CompletionStage<Boolean> readsParent = guard.allowed(caller.principal(), Perm.READ, parent);
     CompletionStage<ResourceEntity.View> start =
-        parent.isRoot() ? view(parent) : get(parent.toString());
+        parent.isRoot()
+            ? view(parent)
+            : readsParent.thenCompose(
+                mayRead ->
+                    mayRead
+                        ? get(parent.toString())
+                        : view(parent)); // unreadable parents list only what is readable below
     return start
         .thenCompose(p -> collect(p.children(), kind, recursive, new ArrayList<>()))
+        .thenCompose(found -> readsParent.thenCompose(all -> all ? CompletableFuture.completedFuture(found) : readable(found, caller)))
         .thenApply(
             found -> {
               var matching =
@@ -390,6 +426,24 @@ public final class ResourceService {
               }
               var page = matching.subList(0, size);
               return new Page(page, encodePageToken(page.get(size - 1).snapshot().fqn()));
+            });
+  }
+
+  private CompletionStage<List<ResourceEntity.View>> readable(List<ResourceEntity.View> views, Caller caller) {
+    var checks =
+        views.stream()
+            .map(v -> guard.allowed(caller.principal(), Perm.READ, Fqn.parse(v.snapshot().fqn())).toCompletableFuture())
+            .toList();
+    return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+        .thenApply(
+            x -> {
+              var out = new ArrayList<ResourceEntity.View>();
+              for (int i = 0; i < views.size(); i++) {
+                if (checks.get(i).join()) {
+                  out.add(views.get(i));
+                }
+              }
+              return out;
             });
   }
 
@@ -425,7 +479,14 @@ public final class ResourceService {
 
   public CompletionStage<List<String>> delete(
       String fqnText, boolean cascade, boolean force, long expectedVersion, Caller caller) {
-    return get(fqnText)
+    CompletionStage<Void> permitted;
+    try {
+      permitted = guard.require(caller.principal(), Perm.DELETE, parseFqn("fqn", fqnText));
+    } catch (ProblemException e) {
+      permitted = CompletableFuture.failedFuture(e);
+    }
+    return permitted
+        .thenCompose(x -> get(fqnText))
         .thenCompose(
             target -> {
               if (expectedVersion > 0 && expectedVersion != target.version()) {

@@ -53,16 +53,16 @@ class AuditApiTest {
         Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
             .build();
     // A known history: create org+tenant as alice, update the tenant twice as bob, one refusal, delete.
-    apply("alice", tenantDoc("Payments", "") + "---\n" + orgDoc());
-    apply("bob", tenantDoc("Payments EU", ""));
-    apply("bob", tenantDoc("Payments EU+", ""));
-    apply("mallory", tenantDoc("stale write", "version: 1"));
-    apply("alice", """
+    apply("users/alice", tenantDoc("Payments", "") + "---\n" + orgDoc());
+    apply("users/bob", tenantDoc("Payments EU", ""));
+    apply("users/bob", tenantDoc("Payments EU+", ""));
+    apply("users/mallory", tenantDoc("stale write", "version: 1"));
+    apply("users/alice", """
         apiVersion: trestle.dev/v1
         kind: Tenant
         metadata: {name: retired, organization: audit-org}
         """);
-    management("alice").delete(DeleteRequest.newBuilder().setFqn("organizations/audit-org/tenants/retired").build());
+    management("users/alice").delete(DeleteRequest.newBuilder().setFqn("organizations/audit-org/tenants/retired").build());
     await().atMost(Duration.ofSeconds(30)).until(() -> query(AuditQueryRequest.newBuilder()
         .setResource("organizations/" + ORG).setRecursive(true).setPageSize(100)).size() >= 7);
   }
@@ -112,7 +112,7 @@ class AuditApiTest {
     var rows = query(AuditQueryRequest.newBuilder()
         .setResource("organizations/" + ORG + "/tenants/payments").setOutcome(AuditOutcome.ACCEPTED));
     assertThat(rows).extracting(AuditEntry::getVersion).containsExactly(3L, 2L, 1L);
-    assertThat(rows).extracting(AuditEntry::getPrincipal).containsExactly("bob", "bob", "alice");
+    assertThat(rows).extracting(AuditEntry::getPrincipal).containsExactly("users/bob", "users/bob", "users/alice");
     assertThat(rows).extracting(AuditEntry::getOperation)
         .containsExactly(AuditOperation.UPDATE, AuditOperation.UPDATE, AuditOperation.CREATE);
     var newest = rows.get(0);
@@ -127,7 +127,7 @@ class AuditApiTest {
 
   @Test
   void refusedAttemptsAreAuditedWithoutPayload() {
-    var refused = query(AuditQueryRequest.newBuilder().setPrincipal("mallory"));
+    var refused = query(AuditQueryRequest.newBuilder().setPrincipal("users/mallory"));
     assertThat(refused).singleElement().satisfies(r -> {
       assertThat(r.getOutcome()).isEqualTo(AuditOutcome.REFUSED);
       assertThat(r.getFqn()).isEqualTo("organizations/" + ORG + "/tenants/payments");
@@ -146,13 +146,13 @@ class AuditApiTest {
     var deletes = query(AuditQueryRequest.newBuilder().setResource("organizations/" + ORG).setRecursive(true)
         .setOperation(AuditOperation.DELETE));
     assertThat(deletes).singleElement().satisfies(d -> assertThat(d.getVersion()).isEqualTo(2));
-    var tenantsByAlice = query(AuditQueryRequest.newBuilder().setPrincipal("alice").setKind("tn"));
+    var tenantsByAlice = query(AuditQueryRequest.newBuilder().setPrincipal("users/alice").setKind("tn"));
     assertThat(tenantsByAlice).extracting(AuditEntry::getKind).containsOnly("Tenant");
     assertThat(query(AuditQueryRequest.newBuilder().setText("field changed: spec.displayName"))).hasSize(2);
-    assertThat(query(AuditQueryRequest.newBuilder().setPrincipal("bob").setSince("1h"))).hasSize(2);
+    assertThat(query(AuditQueryRequest.newBuilder().setPrincipal("users/bob").setSince("1h"))).hasSize(2);
     String future = Instant.now().plus(Duration.ofDays(1)).toString();
     assertThat(query(AuditQueryRequest.newBuilder().setSince(future))).isEmpty();
-    assertThat(query(AuditQueryRequest.newBuilder().setPrincipal("bob").setUntil("2000-01-01T00:00:00Z"))).isEmpty();
+    assertThat(query(AuditQueryRequest.newBuilder().setPrincipal("users/bob").setUntil("2000-01-01T00:00:00Z"))).isEmpty();
   }
 
   @Test
@@ -195,7 +195,7 @@ class AuditApiTest {
     invalid(AuditQueryRequest.newBuilder().setResource("organizations/x/' OR 1=1"), "resource");
     invalid(AuditQueryRequest.newBuilder().setKind("Robot"), "kind");
     String token = audit().query(AuditQueryRequest.newBuilder().setPageSize(1).build()).getNextPageToken();
-    invalid(AuditQueryRequest.newBuilder().setPageSize(1).setPrincipal("bob").setPageToken(token), "pageToken");
+    invalid(AuditQueryRequest.newBuilder().setPageSize(1).setPrincipal("users/bob").setPageToken(token), "pageToken");
 
     var rest = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + central.apiPort()
         + "/api/v1/audit?principal=%27%20OR%201%3D1%20--&pageSize=5")).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -205,7 +205,7 @@ class AuditApiTest {
         + "/api/v1/audit?outcome=maybe")).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(restBad.statusCode()).isEqualTo(400);
     assertThat(restBad.body()).contains("outcome");
-    assertThat(query(AuditQueryRequest.newBuilder().setPrincipal("bob"))).as("table intact").hasSize(2);
+    assertThat(query(AuditQueryRequest.newBuilder().setPrincipal("users/bob"))).as("table intact").hasSize(2);
   }
 
   private static void invalid(AuditQueryRequest.Builder request, String field) {
@@ -222,17 +222,17 @@ class AuditApiTest {
     assertThat(history.getEntriesList()).extracting(e -> e.getVersion()).containsExactly(3L, 2L, 1L);
     assertThat(history.getEntries(0).getSummary()).isEqualTo("1 field changed: spec.displayName");
 
-    var v2 = management("x").get(GetRequest.newBuilder().setFqn("organizations/" + ORG + "/tenants/payments").setVersion(2).build());
+    var v2 = management("users/x").get(GetRequest.newBuilder().setFqn("organizations/" + ORG + "/tenants/payments").setVersion(2).build());
     assertThat(v2.getTenant().getDisplayName()).isEqualTo("Payments EU");
     assertThat(v2.getMetadata().getVersion()).isEqualTo(2);
-    assertThat(v2.getMetadata().getUpdatedBy()).isEqualTo("bob");
-    assertThat(v2.getMetadata().getCreatedBy()).isEqualTo("alice");
+    assertThat(v2.getMetadata().getUpdatedBy()).isEqualTo("users/bob");
+    assertThat(v2.getMetadata().getCreatedBy()).isEqualTo("users/alice");
 
-    var retired = management("x").get(GetRequest.newBuilder().setFqn("organizations/" + ORG + "/tenants/retired").setVersion(1).build());
+    var retired = management("users/x").get(GetRequest.newBuilder().setFqn("organizations/" + ORG + "/tenants/retired").setVersion(1).build());
     assertThat(retired.getMetadata().getName()).isEqualTo("retired");
-    assertThatThrownBy(() -> management("x").get(GetRequest.newBuilder().setFqn("organizations/" + ORG + "/tenants/retired").setVersion(2).build()))
+    assertThatThrownBy(() -> management("users/x").get(GetRequest.newBuilder().setFqn("organizations/" + ORG + "/tenants/retired").setVersion(2).build()))
         .hasMessageContaining("is its deletion");
-    assertThatThrownBy(() -> management("x").get(GetRequest.newBuilder().setFqn("organizations/" + ORG + "/tenants/payments").setVersion(9).build()))
+    assertThatThrownBy(() -> management("users/x").get(GetRequest.newBuilder().setFqn("organizations/" + ORG + "/tenants/payments").setVersion(9).build()))
         .hasMessageContaining("versions run from 1 to 3");
     assertThatThrownBy(() -> audit().history(HistoryRequest.newBuilder().setFqn("organizations/" + ORG + "/tenants/never").build()))
         .hasMessageContaining("NOT_FOUND");

@@ -40,7 +40,7 @@ class AuditProjectionHandlerTest {
     return new ResourceSnapshot("Tenant", FQN, new TreeMap<>(), "", false, "{\"displayName\":\"" + name + "\"}");
   }
 
-  private static List<EventEnvelope<ResourceEntity.Event>> events() {
+  private static List<EventEnvelope<Object>> events() {
     String pid = "config-resource|" + FQN;
     List<ResourceEntity.Event> events =
         List.of(
@@ -49,7 +49,7 @@ class AuditProjectionHandlerTest {
             new ResourceEntity.ResourceUpdated(FQN, 2, tenant("a"), tenant("b"), "bob", "r2", T0.plusSeconds(2)),
             new ResourceEntity.ResourceDeleted(FQN, 3, tenant("b"), "carol", "r3", T0.plusSeconds(3)));
     return java.util.stream.IntStream.range(0, events.size())
-        .mapToObj(i -> EventEnvelope.create(Offset.sequence(i + 1), pid, i + 1, events.get(i), T0.toEpochMilli()))
+        .mapToObj(i -> EventEnvelope.<Object>create(Offset.sequence(i + 1), pid, i + 1, events.get(i), T0.toEpochMilli()))
         .toList();
   }
 
@@ -66,7 +66,7 @@ class AuditProjectionHandlerTest {
 
       for (int run = 0; run < 2; run++) {
         var source =
-            TestSourceProvider.<Offset, EventEnvelope<ResourceEntity.Event>>create(
+            TestSourceProvider.<Offset, EventEnvelope<Object>>create(
                 Source.from(events()), EventEnvelope::offset);
         var projection =
             JdbcProjection.exactlyOnce(

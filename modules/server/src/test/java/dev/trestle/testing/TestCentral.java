@@ -11,28 +11,45 @@ import java.util.Optional;
 /** A real central node on loopback with ephemeral ports and a throw-away data directory. */
 public final class TestCentral implements AutoCloseable {
   private final Path dataDir;
+  private final boolean insecureDev;
   private Central central;
 
-  private TestCentral(Path dataDir) throws Exception {
+  private TestCentral(Path dataDir, boolean insecureDev) throws Exception {
     this.dataDir = dataDir;
-    this.central = start(dataDir);
+    this.insecureDev = insecureDev;
+    this.central = start(dataDir, insecureDev);
   }
 
+  /** In insecure-dev mode: callers name themselves with x-trestle-user. */
   public static TestCentral start() throws Exception {
-    return new TestCentral(Files.createTempDirectory("trestle-test-"));
+    return new TestCentral(Files.createTempDirectory("trestle-test-"), true);
   }
 
-  private static Central start(Path dataDir) throws Exception {
+  /** In secure mode: bearer tokens required; the admin token is in {@link #adminToken()}. */
+  public static TestCentral startSecure() throws Exception {
+    return new TestCentral(Files.createTempDirectory("trestle-test-"), false);
+  }
+
+  private static Central start(Path dataDir, boolean insecureDev) throws Exception {
     var args =
         new ServerArgs(
-            Optional.empty(), Optional.of(dataDir), Optional.of(0), Optional.of(0), Optional.of(0));
+                Optional.empty(), Optional.of(dataDir), Optional.of(0), Optional.of(0), Optional.of(0))
+            .withInsecureDev(insecureDev);
     return Central.start(Settings.load(args));
+  }
+
+  public String adminToken() throws java.io.IOException {
+    return Files.readString(dataDir.resolve("admin.token")).strip();
+  }
+
+  public Path dataDir() {
+    return dataDir;
   }
 
   /** Stops gracefully and starts again on the same data directory. */
   public void restart() throws Exception {
     central.close();
-    central = start(dataDir);
+    central = start(dataDir, insecureDev);
   }
 
   public Central central() {

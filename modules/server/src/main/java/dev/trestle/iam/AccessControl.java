@@ -1,0 +1,151 @@
+package dev.trestle.iam;
+
+import dev.trestle.management.Problem;
+import dev.trestle.management.ProblemException;
+import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.Kind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Authentication (bearer tokens) and authorization (bindings inherited down the FQN tree,
+ * default deny). In insecure-dev mode every caller is the admin "users/dev".
+ */
+public final class AccessControl {
+  public static final String DEV_PRINCIPAL = "users/dev";
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+  private final boolean insecureDev;
+
+  public AccessControl(ActorSystem<?> system, Duration askTimeout, boolean insecureDev) {
+    this.sharding = ClusterSharding.get(system);
+    this.askTimeout = askTimeout;
+    this.insecureDev = insecureDev;
+  }
+
+  public boolean insecureDev() {
+    return insecureDev;
+  }
+
+  /** Resolves the {@code authorization: Bearer ...} header; fails UNAUTHENTICATED. */
+  public CompletionStage<Identity> authenticate(Optional<String> authorization) {
+    if (insecureDev) {
+      return CompletableFuture.completedFuture(new Identity(DEV_PRINCIPAL, Identity.INSECURE_DEV));
+    }
+    String header = authorization.orElse("").strip();
+    if (header.isEmpty()) {
+      return failed(Problem.Code.UNAUTHENTICATED, "authentication required: send 'authorization: Bearer <token>' (see trestle login)");
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return failed(Problem.Code.UNAUTHENTICATED, "the authorization header must be 'Bearer <token>'");
+    }
+    var presented = Tokens.parse(header.substring(7));
+    if (presented.isEmpty()) {
+      return failed(Problem.Code.UNAUTHENTICATED, "the bearer token is malformed");
+    }
+    var p = presented.get();
+    return sharding
+        .entityRefFor(PrincipalEntity.TYPE_KEY, p.principal())
+        .<PrincipalEntity.Reply>ask(r -> new PrincipalEntity.VerifyToken(p.tokenId(), p.secretHash(), r), askTimeout)
+        .thenApply(
+            reply -> {
+              if (reply.problem() != null) {
+                throw new ProblemException(
+                    Problem.of(Problem.Code.UNAUTHENTICATED, "", "the bearer token is invalid, revoked, or its principal is disabled"));
+              }
+              return new Identity(p.principal(), "token");
+            });
+  }
+
+  /** Every permission {@code principal} holds on {@code target}, through bindings on it or above. */
+  public CompletionStage<Set<Perm>> permissions(String principal, Fqn target) {
+    if (insecureDev) {
+      return CompletableFuture.completedFuture(EnumSet.allOf(Perm.class));
+    }
+    Kind kind = target.kind().orElse(null);
+    var levels = new ArrayList<Fqn>();
+    for (Fqn f = target; ; f = f.parent()) {
+      levels.add(f);
+      if (f.isRoot()) {
+        break;
+      }
+    }
+    List<CompletableFuture<PolicyEntity.Reply>> lookups =
+        levels.stream().map(f -> bindings(f.toString()).toCompletableFuture()).toList();
+    return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
+        .thenCompose(
+            ignored -> {
+              var roles = new ArrayList<String>();
+              for (var l : lookups) {
+                for (Binding b : l.join().state().bindings()) {
+                  if (b.subjects().contains(principal)) {
+                    roles.add(b.role());
+                  }
+                }
+              }
+              var grants = roles.stream().map(r -> rolePermissions(r, kind).toCompletableFuture()).toList();
+              return CompletableFuture.allOf(grants.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      x -> {
+                        Set<Perm> out = EnumSet.noneOf(Perm.class);
+                        grants.forEach(g -> out.addAll(g.join()));
+                        return out;
+                      });
+            });
+  }
+
+  /** Fails PERMISSION_DENIED naming who, what and where. */
+  public CompletionStage<Void> require(String principal, Perm perm, Fqn target) {
+    return permissions(principal, target)
+        .thenApply(
+            perms -> {
+              if (!perms.contains(perm)) {
+                throw new ProblemException(
+                    Problem.of(
+                        Problem.Code.PERMISSION_DENIED,
+                        target.toString(),
+                        "permission denied: " + principal + " may not " + perm + " " + (target.isRoot() ? "at the root" : target.toString())));
+              }
+              return null;
+            });
+  }
+
+  public CompletionStage<Boolean> allowed(String principal, Perm perm, Fqn target) {
+    return permissions(principal, target).thenApply(p -> p.contains(perm));
+  }
+
+  CompletionStage<Set<Perm>> rolePermissions(String role, Kind kind) {
+    var builtIn = BuiltInRoles.permissions(role);
+    if (builtIn.isPresent()) {
+      return CompletableFuture.completedFuture(builtIn.get());
+    }
+    return sharding
+        .entityRefFor(RoleEntity.TYPE_KEY, role)
+        .<RoleEntity.State>ask(RoleEntity.GetRole::new, askTimeout)
+        .thenApply(
+            s -> {
+              if (!s.exists() || (kind != null && !s.kinds().isEmpty() && !s.kinds().contains(kind.kindName()))) {
+                return EnumSet.noneOf(Perm.class);
+              }
+              return s.permissions().isEmpty() ? EnumSet.noneOf(Perm.class) : EnumSet.copyOf(s.permissions());
+            });
+  }
+
+  CompletionStage<PolicyEntity.Reply> bindings(String target) {
+    return sharding
+        .entityRefFor(PolicyEntity.TYPE_KEY, PolicyEntity.entityId(target))
+        .ask(PolicyEntity.GetBindings::new, askTimeout);
+  }
+
+  private static <T> CompletionStage<T> failed(Problem.Code code, String message) {
+    return CompletableFuture.failedFuture(new ProblemException(Problem.of(code, "", message)));
+  }
+}

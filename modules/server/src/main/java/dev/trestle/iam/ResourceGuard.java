@@ -1,0 +1,27 @@
+package dev.trestle.iam;
+
+import dev.trestle.management.Guard;
+import dev.trestle.management.ResourceService;
+import dev.trestle.protocol.Fqn;
+import java.util.concurrent.CompletionStage;
+
+/** The resource service's guard backed by bindings and roles. */
+public final class ResourceGuard implements Guard {
+  private final AccessControl access;
+  private final IamOperations iam;
+
+  public ResourceGuard(AccessControl access, IamOperations iam) {
+    this.access = access;
+    this.iam = iam;
+  }
+
+  @Override
+  public CompletionStage<Boolean> allowed(String principal, Perm perm, Fqn target) {
+    return access.allowed(principal, perm, target);
+  }
+
+  @Override
+  public CompletionStage<Void> created(ResourceService.Caller caller, String fqn) {
+    return iam.grantCreator(caller, fqn);
+  }
+}
