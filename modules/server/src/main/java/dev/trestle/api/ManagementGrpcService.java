@@ -75,6 +75,17 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         "Apply",
         target,
         caller -> {
+          if (in.getSerializedSize() > dev.trestle.protocol.ResourceDocuments.MAX_INPUT_BYTES) {
+            return CompletableFuture.failedFuture(
+                new dev.trestle.management.ProblemException(
+                    Problem.of(
+                        Problem.Code.TOO_LARGE,
+                        "",
+                        "the apply request is "
+                            + in.getSerializedSize()
+                            + " bytes; the limit is "
+                            + dev.trestle.protocol.ResourceDocuments.MAX_INPUT_BYTES)));
+          }
           if (in.getResourcesCount() > MAX_DOCUMENTS_PER_APPLY) {
             return CompletableFuture.failedFuture(
                 new dev.trestle.management.ProblemException(

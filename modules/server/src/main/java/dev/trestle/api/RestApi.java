@@ -200,13 +200,17 @@ public final class RestApi {
             .exceptionally(e -> error(op, caller, start, e));
       }
       request.discardEntityBytes(system);
-      return done(
-          op,
-          caller,
-          start,
+      Problem notAllowed =
           problem(
               Problem.Code.INVALID_ARGUMENT,
-              "method " + request.method().value() + " is not supported on " + path));
+              "method " + request.method().value() + " is not supported on " + path + " (see docs/api.md)");
+      RequestLog.failed("rest", op, "", caller, start, notAllowed);
+      return CompletableFuture.completedFuture(
+          HttpResponse.create()
+              .withStatus(StatusCodes.METHOD_NOT_ALLOWED)
+              .withEntity(
+                  ContentTypes.APPLICATION_JSON,
+                  protoJson(ErrorMapping.detail(notAllowed).toBuilder().setCode("METHOD_NOT_ALLOWED"))));
     } catch (InvalidBody | NumberFormatException e) {
       request.discardEntityBytes(system);
       return done(op, caller, start, problem(Problem.Code.INVALID_ARGUMENT, e.getMessage()));
@@ -245,8 +249,9 @@ public final class RestApi {
       return request
           .discardEntityBytes(system)
           .completionStage()
-          .thenApply(
-              done -> {
+          .handle(
+              (done, drainFailed) -> {
+                // past the HTTP layer's own limit the drain fails too: still a 413
                 throw new TooLarge(message);
               });
     }
@@ -284,6 +289,13 @@ public final class RestApi {
     }
     if (docs.isEmpty()) {
       throw new InvalidBody("the body holds no documents");
+    }
+    if (docs.size() > ManagementGrpcService.MAX_DOCUMENTS_PER_APPLY) {
+      throw new InvalidBody(
+          "an apply holds at most "
+              + ManagementGrpcService.MAX_DOCUMENTS_PER_APPLY
+              + " documents, got "
+              + docs.size());
     }
     return docs;
   }
