@@ -26,11 +26,14 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
   private final ResourceService service;
   private final AuditQueries history;
   private final CallContext callers;
+  private final WriteLimiter limiter;
 
-  public ManagementGrpcService(ResourceService service, AuditQueries history, CallContext callers) {
+  public ManagementGrpcService(
+      ResourceService service, AuditQueries history, CallContext callers, WriteLimiter limiter) {
     this.service = service;
     this.history = history;
     this.callers = callers;
+    this.limiter = limiter;
   }
 
   /** Authenticates, runs {@code call}, logs one line and maps failures to gRPC errors. */
@@ -85,6 +88,13 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
                             + in.getSerializedSize()
                             + " bytes; the limit is "
                             + dev.trestle.protocol.ResourceDocuments.MAX_INPUT_BYTES)));
+          }
+          if (!in.getDryRun()) {
+            try {
+              limiter.acquire(caller.principal(), Math.max(1, in.getResourcesCount()));
+            } catch (dev.trestle.management.ProblemException e) {
+              return CompletableFuture.failedFuture(e);
+            }
           }
           if (in.getResourcesCount() > MAX_DOCUMENTS_PER_APPLY) {
             return CompletableFuture.failedFuture(
@@ -158,15 +168,21 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         metadata,
         "Delete",
         in.getFqn(),
-        caller ->
-            service
+        caller -> {
+          try {
+            limiter.acquire(caller.principal(), 1);
+          } catch (dev.trestle.management.ProblemException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+          return service
                 .delete(in.getFqn(), in.getCascade(), in.getForce(), in.getVersion(), caller)
                 .thenApply(
                     deleted ->
                         DeleteResponse.newBuilder()
                             .addAllDeleted(deleted)
                             .setRequestId(caller.requestId())
-                            .build()),
+                            .build());
+        },
         r -> r.getDeletedCount() + " deleted");
   }
 

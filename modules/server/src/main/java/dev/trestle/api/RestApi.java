@@ -47,6 +47,7 @@ public final class RestApi {
   private final ResourceService service;
   private final AuditQueries audit;
   private final CallContext callers;
+  private final WriteLimiter limiter;
   private final ClassicActorSystemProvider system;
   private final long bodyTimeoutMillis;
 
@@ -54,8 +55,10 @@ public final class RestApi {
       ResourceService service,
       AuditQueries audit,
       CallContext callers,
+      WriteLimiter limiter,
       ClassicActorSystemProvider system,
       long bodyTimeoutMillis) {
+    this.limiter = limiter;
     this.service = service;
     this.audit = audit;
     this.callers = callers;
@@ -187,6 +190,11 @@ public final class RestApi {
       if (request.method().equals(HttpMethods.DELETE) && names) {
         request.discardEntityBytes(system);
         long version = longParam(uri, "version");
+        try {
+          limiter.acquire(caller.principal(), 1);
+        } catch (dev.trestle.management.ProblemException e) {
+          return CompletableFuture.completedFuture(error(op, caller, start, e));
+        }
         return service
             .delete(rest, flag(uri, "cascade"), flag(uri, "force"), version, caller)
             .thenApply(
@@ -219,6 +227,13 @@ public final class RestApi {
 
   private CompletionStage<HttpResponse> apply(
       List<Resource> docs, boolean dryRun, boolean stopOnError, Caller caller, String op, long start) {
+    if (!dryRun) {
+      try {
+        limiter.acquire(caller.principal(), docs.size());
+      } catch (dev.trestle.management.ProblemException e) {
+        return CompletableFuture.completedFuture(error(op, caller, start, e));
+      }
+    }
     return service
         .apply(docs, dryRun, stopOnError, caller)
         .thenApply(

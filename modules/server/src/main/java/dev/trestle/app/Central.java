@@ -12,6 +12,7 @@ import dev.trestle.protocol.v1.IamService;
 import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.RestApi;
+import dev.trestle.api.WriteLimiter;
 import dev.trestle.audit.AuditProjection;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.audit.AuditRefusalLog;
@@ -112,6 +113,7 @@ public final class Central implements AutoCloseable {
       var iam = new IamOperations(system, access, settings.askTimeout());
       var guard = new ResourceGuard(access, iam);
       var callers = new CallContext(access);
+      var limiter = new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime);
       if (settings.insecureDev()) {
         LOG.warn("*** INSECURE DEV MODE: authentication is OFF and every caller is an admin. Never expose this server. ***");
       } else {
@@ -152,7 +154,7 @@ public final class Central implements AutoCloseable {
 
       var management =
           ManagementServicePowerApiHandlerFactory.partial(
-              new ManagementGrpcService(service, auditQueries, callers), ManagementService.name, system);
+              new ManagementGrpcService(service, auditQueries, callers, limiter), ManagementService.name, system);
       var audit =
           AuditServicePowerApiHandlerFactory.partial(
               new AuditGrpcService(auditQueries, callers), AuditService.name, system);
@@ -163,7 +165,7 @@ public final class Central implements AutoCloseable {
           ServerReflection.create(
               List.of(ManagementService.description, AuditService.description, IamService.description),
               system);
-      var rest = new RestApi(service, auditQueries, callers, system, 10_000);
+      var rest = new RestApi(service, auditQueries, callers, limiter, system, 10_000);
       @SuppressWarnings("unchecked")
       var handler =
           ServiceHandler.concatOrNotFound(management, audit, iamApi, reflection, rest::handle);

@@ -25,7 +25,9 @@ public record Settings(
     Duration auditRetentionInterval,
     Duration lagPollInterval,
     boolean insecureDev,
-    Path adminTokenFile) {
+    Path adminTokenFile,
+    double writesPerSecond,
+    int writeBurst) {
 
   /** Command-line overrides, then the config file, then application.conf and reference.conf. */
   public static Config load(ServerArgs args) {
@@ -77,7 +79,9 @@ public record Settings(
         t.getDuration("audit.retention-interval"),
         t.getDuration("audit.lag-poll-interval"),
         insecureDev(t),
-        Path.of(t.getString("data-dir")).toAbsolutePath().normalize().resolve(t.getString("security.admin-token-file")));
+        Path.of(t.getString("data-dir")).toAbsolutePath().normalize().resolve(t.getString("security.admin-token-file")),
+        t.getDouble("limits.writes-per-second"),
+        t.getInt("limits.write-burst"));
   }
 
   private static boolean insecureDev(Config t) {
