@@ -169,9 +169,12 @@ public final class Central implements AutoCloseable {
       @SuppressWarnings("unchecked")
       var handler =
           ServiceHandler.concatOrNotFound(management, audit, iamApi, reflection, rest::handle);
+      var apiServer = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
+      if (!settings.tls().mode().equals("off")) {
+        apiServer = apiServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
+      }
       ServerBinding api =
-          Http.get(system)
-              .newServerAt(settings.apiHost(), settings.apiPort())
+          apiServer
               .bind(handler)
               .toCompletableFuture()
               .get(STARTUP.toSeconds(), TimeUnit.SECONDS);

@@ -27,7 +27,16 @@ public record Settings(
     boolean insecureDev,
     Path adminTokenFile,
     double writesPerSecond,
-    int writeBurst) {
+    int writeBurst,
+    TlsSettings tls) {
+
+  /** TLS for the API port; the password is excluded from toString. */
+  public record TlsSettings(String mode, Path keystore, String keystorePassword) {
+    @Override
+    public String toString() {
+      return "TlsSettings[mode=" + mode + ", keystore=" + keystore + "]";
+    }
+  }
 
   /** Command-line overrides, then the config file, then application.conf and reference.conf. */
   public static Config load(ServerArgs args) {
@@ -81,7 +90,22 @@ public record Settings(
         insecureDev(t),
         Path.of(t.getString("data-dir")).toAbsolutePath().normalize().resolve(t.getString("security.admin-token-file")),
         t.getDouble("limits.writes-per-second"),
-        t.getInt("limits.write-burst"));
+        t.getInt("limits.write-burst"),
+        tls(t));
+  }
+
+  private static TlsSettings tls(Config t) {
+    String mode = t.getString("tls.mode");
+    if (!java.util.Set.of("off", "keystore", "self-signed").contains(mode)) {
+      throw new IllegalArgumentException(
+          "trestle.tls.mode = '" + mode + "' is not supported; use off, keystore or self-signed");
+    }
+    String keystore = t.getString("tls.keystore");
+    if (mode.equals("keystore") && keystore.isBlank()) {
+      throw new IllegalArgumentException("trestle.tls.mode = keystore needs trestle.tls.keystore");
+    }
+    return new TlsSettings(
+        mode, keystore.isBlank() ? null : Path.of(keystore), t.getString("tls.keystore-password"));
   }
 
   private static boolean insecureDev(Config t) {

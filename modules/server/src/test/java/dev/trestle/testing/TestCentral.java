@@ -12,12 +12,26 @@ import java.util.Optional;
 public final class TestCentral implements AutoCloseable {
   private final Path dataDir;
   private final boolean insecureDev;
+  private final Optional<Path> configFile;
   private Central central;
 
-  private TestCentral(Path dataDir, boolean insecureDev) throws Exception {
+  private TestCentral(Path dataDir, boolean insecureDev, Optional<Path> configFile) throws Exception {
     this.dataDir = dataDir;
     this.insecureDev = insecureDev;
-    this.central = start(dataDir, insecureDev);
+    this.configFile = configFile;
+    this.central = start(dataDir, insecureDev, configFile);
+  }
+
+  private TestCentral(Path dataDir, boolean insecureDev) throws Exception {
+    this(dataDir, insecureDev, Optional.empty());
+  }
+
+  /** Secure mode with extra HOCON configuration (written to a config file in the data dir). */
+  public static TestCentral startSecure(String hocon) throws Exception {
+    Path dir = Files.createTempDirectory("trestle-test-");
+    Path conf = dir.resolve("test.conf");
+    Files.writeString(conf, hocon);
+    return new TestCentral(dir, false, Optional.of(conf));
   }
 
   /** In insecure-dev mode: callers name themselves with x-trestle-user. */
@@ -30,10 +44,10 @@ public final class TestCentral implements AutoCloseable {
     return new TestCentral(Files.createTempDirectory("trestle-test-"), false);
   }
 
-  private static Central start(Path dataDir, boolean insecureDev) throws Exception {
+  private static Central start(Path dataDir, boolean insecureDev, Optional<Path> configFile)
+      throws Exception {
     var args =
-        new ServerArgs(
-                Optional.empty(), Optional.of(dataDir), Optional.of(0), Optional.of(0), Optional.of(0))
+        new ServerArgs(configFile, Optional.of(dataDir), Optional.of(0), Optional.of(0), Optional.of(0))
             .withInsecureDev(insecureDev);
     return Central.start(Settings.load(args));
   }
@@ -49,7 +63,7 @@ public final class TestCentral implements AutoCloseable {
   /** Stops gracefully and starts again on the same data directory. */
   public void restart() throws Exception {
     central.close();
-    central = start(dataDir, insecureDev);
+    central = start(dataDir, insecureDev, configFile);
   }
 
   public Central central() {
