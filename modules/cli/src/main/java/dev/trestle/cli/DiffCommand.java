@@ -62,14 +62,7 @@ final class DiffCommand extends ClientCommand {
       } else if (r.getOutcome() == ApplyOutcome.UPDATED) {
         out().println("~ " + fqn);
         for (FieldChange c : r.getChangesList()) {
-          out()
-              .println(
-                  "    "
-                      + c.getPath()
-                      + ": "
-                      + value(c.getBefore())
-                      + " -> "
-                      + value(c.getAfter()));
+          out().println(AuditTables.changeLine(c));
         }
         differences = true;
       } else if (ApplyReport.failed(r)) {
@@ -81,9 +74,5 @@ final class DiffCommand extends ClientCommand {
       return ExitCodes.DIFF_ERROR;
     }
     return differences ? ExitCodes.DIFF_FOUND : ExitCodes.OK;
-  }
-
-  private static String value(String json) {
-    return json == null || json.isEmpty() ? "(none)" : json;
   }
 }

@@ -16,7 +16,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "get",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Show one resource, or list the resources of a kind.",
@@ -25,6 +24,9 @@ import picocli.CommandLine.Parameters;
       "  trestle get KIND NAME [--org ...]      one resource; its parents come from the flags",
       "                                         or the CLI config, else it is searched for",
       "  trestle get KIND [--org ...]           every KIND below the deepest parent the flags name",
+      "  trestle get FQN --version N            the resource exactly as it was at version N,",
+      "                                         also after it was deleted ('trestle history FQN'",
+      "                                         lists the versions)",
       "",
       "KIND: Organization, Tenant, Workspace, Group, Cluster, ServiceRoute, TrafficSetting,",
       "SecuritySetting, IngressGateway; plurals (tenants) and short names (org, tn, ws, grp,",
@@ -64,13 +66,37 @@ final class GetCommand extends ClientCommand {
   @Option(names = "--all-pages", description = "Follow every page of a listing (the default).")
   boolean allPages;
 
+  @Option(
+      names = "--version",
+      paramLabel = "N",
+      description =
+          "Show the resource as it was at version N (also a deleted one); only with one named"
+              + " resource, not with a listing. A deleted resource needs its FQN or every parent"
+              + " flag.")
+  Long version;
+
+  // No -V/--version here ('trestle --version' prints the CLI's version): --version N is taken.
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
+
   @Override
   public Integer call() {
     if (limit != null && (limit < 1 || allPages)) {
       throw usage(
           limit < 1 ? "--limit must be at least 1" : "--limit and --all-pages exclude each other");
     }
+    if (version != null && version < 1) {
+      throw usage("--version must be at least 1");
+    }
     Request request = request();
+    if (version != null && request instanceof Many many) {
+      throw usage(
+          "--version needs one named resource (FQN, or KIND NAME), not a listing of "
+              + many.listing().kind().collection());
+    }
     try (ManagementClient client = connect()) {
       return request instanceof One one
           ? show(client, one.target())
@@ -103,49 +129,28 @@ final class GetCommand extends ClientCommand {
   }
 
   private int show(ManagementClient client, Targets.Target target) {
-    Resource resource =
-        target instanceof Targets.Exact exact
-            ? client.get(exact.fqn().toString())
-            : search(client, (Targets.Search) target);
+    long at = version == null ? 0 : version;
+    Resource resource;
+    if (target instanceof Targets.Exact exact) {
+      resource = client.get(exact.fqn().toString(), at);
+    } else {
+      Resource live = search(client, (Targets.Search) target);
+      resource = at > 0 ? client.get(Targets.fqnOf(live).toString(), at) : live;
+    }
     print(List.of(resource), true);
     return ExitCodes.OK;
   }
 
   /** A name without all its parents: unique match below the deepest known ancestor. */
   private Resource search(ManagementClient client, Targets.Search search) {
-    var listing = new Targets.Listing(search.kind(), search.ancestor(), true, search.parents());
-    List<Resource> matches =
-        client.listAll(request(listing).build(), 0).resources().stream()
-            .filter(
-                r ->
-                    listing.matches(Targets.fqnOf(r))
-                        && Targets.fqnOf(r).name().equals(search.name()))
-            .toList();
-    String where = search.ancestor().isRoot() ? "" : " under " + search.ancestor();
-    if (matches.isEmpty()) {
-      throw new CliException(
-          "no "
-              + Targets.label(search.kind().kindName())
-              + " named '"
-              + search.name()
-              + "'"
-              + where
-              + hint(search.kind(), search.parents()));
-    }
-    if (matches.size() > 1) {
-      throw new CliException(
-          Targets.label(search.kind().kindName())
-              + " '"
-              + search.name()
-              + "' is ambiguous"
-              + where
-              + ": "
-              + RemoteErrors.abbreviate(
-                  matches.stream().map(r -> Targets.fqnOf(r).toString()).toList())
-              + "; give the FQN or "
-              + flags(Targets.missingParents(search.kind(), search.parents())));
-    }
-    return matches.get(0);
+    String note =
+        version == null
+            ? ""
+            : "; a deleted "
+                + Targets.label(search.kind().kindName())
+                + " is found only by its FQN or with "
+                + flags(Targets.missingParents(search.kind(), search.parents()));
+    return ResourceSearch.find(client, search, selector, note);
   }
 
   private int list(ManagementClient client, Targets.Listing listing) {
@@ -197,11 +202,6 @@ final class GetCommand extends ClientCommand {
                       ? StructuredOutput.json(ResourceDocuments.toDocument(resources.get(0)))
                       : ResourceDocuments.toJson(resources) + "\n");
     }
-  }
-
-  private static String hint(Kind kind, ParentNames names) {
-    List<Kind> missing = Targets.missingParents(kind, names);
-    return missing.isEmpty() ? "" : " (searched without " + flags(missing) + ")";
   }
 
   static String flags(List<Kind> kinds) {

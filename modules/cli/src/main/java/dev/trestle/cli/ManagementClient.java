@@ -2,9 +2,14 @@ package dev.trestle.cli;
 
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.ApplyResponse;
+import dev.trestle.protocol.v1.AuditQueryRequest;
+import dev.trestle.protocol.v1.AuditQueryResponse;
+import dev.trestle.protocol.v1.AuditServiceGrpc;
 import dev.trestle.protocol.v1.DeleteRequest;
 import dev.trestle.protocol.v1.DeleteResponse;
 import dev.trestle.protocol.v1.GetRequest;
+import dev.trestle.protocol.v1.HistoryRequest;
+import dev.trestle.protocol.v1.HistoryResponse;
 import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.ListResponse;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
@@ -18,7 +23,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The management API over gRPC, one deadline per call. Close it to release the connection. */
+/**
+ * The management API (ManagementService and AuditService) over gRPC, one deadline per call. Close
+ * it to release the connection.
+ */
 public final class ManagementClient implements AutoCloseable {
   /** Page size asked for when listing (the server caps it at 1000). */
   static final int PAGE_SIZE = 500;
@@ -27,6 +35,7 @@ public final class ManagementClient implements AutoCloseable {
   private final Duration timeout;
   private final ManagedChannel channel;
   private final ManagementServiceGrpc.ManagementServiceBlockingStub stub;
+  private final AuditServiceGrpc.AuditServiceBlockingStub auditStub;
 
   public ManagementClient(ServerAddress address, Duration timeout) {
     this.address = address;
@@ -38,6 +47,7 @@ public final class ManagementClient implements AutoCloseable {
             .maxInboundMessageSize(64 * 1024 * 1024)
             .build();
     this.stub = ManagementServiceGrpc.newBlockingStub(channel);
+    this.auditStub = AuditServiceGrpc.newBlockingStub(channel);
   }
 
   public ServerAddress address() {
@@ -53,7 +63,22 @@ public final class ManagementClient implements AutoCloseable {
   }
 
   public Resource get(String fqn) {
-    return call().get(GetRequest.newBuilder().setFqn(fqn).build());
+    return get(fqn, 0);
+  }
+
+  /** The resource as it is now ({@code version} 0), or exactly as it was at {@code version}. */
+  public Resource get(String fqn, long version) {
+    return call().get(GetRequest.newBuilder().setFqn(fqn).setVersion(version).build());
+  }
+
+  /** One page of audit entries, newest first. */
+  public AuditQueryResponse audit(AuditQueryRequest request) {
+    return auditCall().query(request);
+  }
+
+  /** Every version of one resource, newest first (also after its deletion). */
+  public HistoryResponse history(String fqn) {
+    return auditCall().history(HistoryRequest.newBuilder().setFqn(fqn).build());
   }
 
   public ListResponse list(ListRequest request) {
@@ -95,6 +120,10 @@ public final class ManagementClient implements AutoCloseable {
 
   private ManagementServiceGrpc.ManagementServiceBlockingStub call() {
     return stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private AuditServiceGrpc.AuditServiceBlockingStub auditCall() {
+    return auditStub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -13,13 +13,14 @@ import java.util.Set;
 
 /**
  * {@code -o json} / {@code -o yaml} of API messages: the proto3 JSON mapping with every field
- * printed (so scripts can rely on keys being there), keys sorted, and versions as numbers (as in
- * resource documents) instead of proto3's quoted int64.
+ * printed (so scripts can rely on keys being there), keys sorted, and versions and audit entry ids
+ * as numbers (as in resource documents) instead of proto3's quoted int64. Re-printed by Jackson, so
+ * quotes stay quotes (JsonFormat writes {@code '} as an escape sequence).
  */
 public final class StructuredOutput {
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().includingDefaultValueFields();
-  private static final Set<String> NUMERIC_FIELDS = Set.of("version", "currentVersion");
+  private static final Set<String> NUMERIC_FIELDS = Set.of("version", "currentVersion", "id");
 
   private StructuredOutput() {}
 

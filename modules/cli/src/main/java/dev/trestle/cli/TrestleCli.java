@@ -33,13 +33,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
       GetCommand.class,
       DeleteCommand.class,
       DiffCommand.class,
+      AuditCommand.class,
+      HistoryCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
       "1:failure; a one-line reason is printed on stderr as 'error: ...'",
-      "2:usage error (unknown verb, option or kind; malformed argument)",
+      "2:usage error (unknown verb, option or kind; malformed argument; an audit filter the server rejects)",
       "  :'diff' differs: 0 no differences, 1 differences found, 2 error"
     },
     footer = {
@@ -55,7 +57,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "  trestle get tenants --org acme",
       "  trestle get organizations/acme/tenants/payments -o yaml",
       "  trestle diff -f changed.yaml",
-      "  trestle delete tenant payments --org acme --cascade"
+      "  trestle delete tenant payments --org acme --cascade",
+      "  trestle audit --resource organizations/acme -r --since 1h",
+      "  trestle history tenant payments --org acme --changes",
+      "  trestle get organizations/acme/tenants/payments --version 2 -o yaml"
     })
 public final class TrestleCli implements Callable<Integer> {
   @Mixin ClientOptions options;

@@ -157,4 +157,17 @@ class ArgumentParsingTest {
     assertThat(r.exitCode).isZero();
     assertThat(r.out).contains("0   no differences").contains("1   differences found");
   }
+
+  @Test
+  void rootHelpListsTheAuditVerbsAndEveryExitCodeLine() {
+    CliRun r = CliRun.run(home, "--help");
+    assertThat(r.exitCode).isZero();
+    assertThat(r.out)
+        .contains("  audit ")
+        .contains("  history ")
+        .contains("an audit filter the")
+        .contains("rejects)")
+        .contains("'diff' differs")
+        .contains("trestle get organizations/acme/tenants/payments --version 2");
+  }
 }

@@ -2,10 +2,15 @@ package dev.trestle.cli;
 
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.ApplyResponse;
+import dev.trestle.protocol.v1.AuditQueryRequest;
+import dev.trestle.protocol.v1.AuditQueryResponse;
+import dev.trestle.protocol.v1.AuditServiceGrpc;
 import dev.trestle.protocol.v1.DeleteRequest;
 import dev.trestle.protocol.v1.DeleteResponse;
 import dev.trestle.protocol.v1.ErrorDetail;
 import dev.trestle.protocol.v1.GetRequest;
+import dev.trestle.protocol.v1.HistoryRequest;
+import dev.trestle.protocol.v1.HistoryResponse;
 import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.ListResponse;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
@@ -24,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A programmable management service on a real gRPC port (127.0.0.1, ephemeral): records every
- * request and answers with the function given, which may throw {@link #failure}.
+ * A programmable management and audit service on a real gRPC port (127.0.0.1, ephemeral): records
+ * every request and answers with the function given, which may throw {@link #failure}.
  */
 final class FakeManagementServer implements AutoCloseable {
   final List<Object> requests = new CopyOnWriteArrayList<>();
@@ -37,6 +42,14 @@ final class FakeManagementServer implements AutoCloseable {
   volatile Function<ListRequest, ListResponse> onList = r -> ListResponse.getDefaultInstance();
   volatile Function<DeleteRequest, DeleteResponse> onDelete =
       r -> DeleteResponse.newBuilder().addDeleted(r.getFqn()).build();
+  volatile Function<AuditQueryRequest, AuditQueryResponse> onAuditQuery =
+      r -> AuditQueryResponse.getDefaultInstance();
+  volatile Function<HistoryRequest, HistoryResponse> onHistory =
+      r -> {
+        throw failure(
+            Status.NOT_FOUND,
+            detail("NOT_FOUND", r.getFqn(), r.getFqn() + " has no history: it never existed"));
+      };
 
   private final Server server;
 
@@ -44,6 +57,7 @@ final class FakeManagementServer implements AutoCloseable {
     server =
         Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
             .addService(new Service())
+            .addService(new Audit())
             .build()
             .start();
   }
@@ -93,15 +107,27 @@ final class FakeManagementServer implements AutoCloseable {
     public void delete(DeleteRequest request, StreamObserver<DeleteResponse> out) {
       answer(request, onDelete, out);
     }
+  }
 
-    private <Q, A> void answer(Q request, Function<Q, A> handler, StreamObserver<A> out) {
-      requests.add(request);
-      try {
-        out.onNext(handler.apply(request));
-        out.onCompleted();
-      } catch (StatusRuntimeException e) {
-        out.onError(e);
-      }
+  private final class Audit extends AuditServiceGrpc.AuditServiceImplBase {
+    @Override
+    public void query(AuditQueryRequest request, StreamObserver<AuditQueryResponse> out) {
+      answer(request, onAuditQuery, out);
+    }
+
+    @Override
+    public void history(HistoryRequest request, StreamObserver<HistoryResponse> out) {
+      answer(request, onHistory, out);
+    }
+  }
+
+  private <Q, A> void answer(Q request, Function<Q, A> handler, StreamObserver<A> out) {
+    requests.add(request);
+    try {
+      out.onNext(handler.apply(request));
+      out.onCompleted();
+    } catch (StatusRuntimeException e) {
+      out.onError(e);
     }
   }
 }

@@ -184,4 +184,96 @@ class GetCommandTest {
     CliRun r = get("orgs", "--limit", "1", "--all-pages");
     assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
   }
+
+  @Test
+  void versionIsPassedForOneResourceByFqn() {
+    server.onGet = r -> TestResources.tenant("acme", "payments", r.getVersion());
+    CliRun r = get("organizations/acme/tenants/payments", "--version", "2", "-o", "yaml");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.out).contains("version: 2");
+    assertThat(server.requests(GetRequest.class))
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.getFqn()).isEqualTo("organizations/acme/tenants/payments");
+              assertThat(g.getVersion()).isEqualTo(2);
+            });
+  }
+
+  @Test
+  void withoutVersionNoneIsSent() {
+    server.onGet = r -> TestResources.tenant("acme", "payments", 3);
+    assertThat(get("tenant", "payments", "--org", "acme").exitCode).isZero();
+    assertThat(server.requests(GetRequest.class).get(0).getVersion()).isZero();
+  }
+
+  @Test
+  void versionOfKindAndNameFoundBySearchingAsksForThatVersion() {
+    server.onList =
+        r ->
+            ListResponse.newBuilder()
+                .addResources(TestResources.tenant("acme", "payments", 5))
+                .build();
+    server.onGet = r -> TestResources.tenant("acme", "payments", r.getVersion());
+    CliRun r = get("tenant", "payments", "--version", "1");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(server.requests(GetRequest.class))
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.getFqn()).isEqualTo("organizations/acme/tenants/payments");
+              assertThat(g.getVersion()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void versionOfANameNotFoundBySearchingPointsToTheFqn() {
+    CliRun r = get("tenant", "payments", "--version", "1");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err)
+        .isEqualTo(
+            "error: no tenant named 'payments' (searched without --org); a deleted tenant is found"
+                + " only by its FQN or with --org\n");
+  }
+
+  @Test
+  void versionWithAListingIsAUsageError() {
+    CliRun r = get("tenants", "--org", "acme", "--version", "2");
+    assertThat(r.exitCode).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).startsWith("error: --version needs one named resource");
+    assertThat(server.requests).isEmpty();
+  }
+
+  @Test
+  void versionMustBePositive() {
+    CliRun r = get("organizations/acme", "--version", "0");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).startsWith("error: --version must be at least 1");
+    assertThat(get("organizations/acme", "--version", "two").exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(server.requests).isEmpty();
+  }
+
+  @Test
+  void unknownOrDeletionVersionUsesTheServersMessage() {
+    server.onGet =
+        r -> {
+          throw FakeManagementServer.failure(
+              Status.NOT_FOUND,
+              FakeManagementServer.detail(
+                  "NOT_FOUND",
+                  r.getFqn(),
+                  "version 3 of " + r.getFqn() + " is its deletion; ask for version 2"));
+        };
+    CliRun r = get("organizations/acme", "--version", "3");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err)
+        .isEqualTo("error: version 3 of organizations/acme is its deletion; ask for version 2\n");
+  }
+
+  @Test
+  void helpStillWorksWithoutTheVersionShortcut() {
+    CliRun r = CliRun.run(home, "get", "--help");
+    assertThat(r.exitCode).isZero();
+    assertThat(r.out).contains("--version=N").contains("-h, --help").doesNotContain("-V");
+  }
 }

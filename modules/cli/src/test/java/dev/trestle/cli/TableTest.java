@@ -27,6 +27,32 @@ class TableTest {
   }
 
   @Test
+  void detailLinesFollowTheirRowWithoutWideningColumns() {
+    String text =
+        new Table(List.of("V", "OP"))
+            .row(List.of("2", "update"), List.of("    spec.a: 1 -> 2  ", "    spec.b: (none) -> 3"))
+            .row(List.of("1", "create"))
+            .render();
+    assertThat(text)
+        .isEqualTo(
+            "V   OP\n"
+                + "2   update\n"
+                + "    spec.a: 1 -> 2\n"
+                + "    spec.b: (none) -> 3\n"
+                + "1   create\n");
+  }
+
+  @Test
+  void auditTimesAreUtcSecondsAndUnsetTimesADash() {
+    assertThat(
+            AuditTables.time(
+                Timestamp.newBuilder().setSeconds(1_900_000_000L).setNanos(999_999_999).build()))
+        .isEqualTo("2030-03-17T17:46:40Z");
+    assertThat(AuditTables.time(Timestamp.getDefaultInstance())).isEmpty();
+    assertThat(AuditTables.time(null)).isEmpty();
+  }
+
+  @Test
   void rejectsRowsOfTheWrongWidth() {
     assertThatThrownBy(() -> new Table(List.of("A", "B")).row(List.of("1")))
         .hasMessageContaining("1 cells, the table 2 columns");
