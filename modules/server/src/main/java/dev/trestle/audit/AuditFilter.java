@@ -38,6 +38,8 @@ public record AuditFilter(
   public static final int MAX_PAGE_SIZE = 1000;
   private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "APPLY");
   private static final Set<String> OUTCOMES = Set.of(AuditRow.ACCEPTED, AuditRow.REFUSED);
+  /** Audited kinds that are not configuration kinds. */
+  private static final List<String> IAM_KINDS = List.of("AccessBindings", "User", "ServiceAccount", "Role");
 
   /** Raw request values; empty strings mean "no filter". */
   public record Request(
@@ -76,8 +78,12 @@ public record AuditFilter(
       kind =
           Kind.lookup(typed)
               .map(Kind::kindName)
+              .or(() -> IAM_KINDS.stream().filter(k -> k.equalsIgnoreCase(typed)).findFirst())
               .orElseThrow(
-                  () -> invalid("kind", "unknown kind '" + typed + "'; one of " + Kind.acceptedNames()));
+                  () ->
+                      invalid(
+                          "kind",
+                          "unknown kind '" + typed + "'; one of " + Kind.acceptedNames() + ", " + String.join(", ", IAM_KINDS)));
     }
     String operation = upperOrNull(r.operation());
     if (operation != null && !OPERATIONS.contains(operation)) {
