@@ -1,0 +1,321 @@
+package dev.trestle.translator;
+
+import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.v1.GatewayRoute;
+import dev.trestle.protocol.v1.GatewayServer;
+import dev.trestle.protocol.v1.IngressGatewaySpec;
+import dev.trestle.protocol.v1.Resource;
+import dev.trestle.protocol.v1.TlsMode;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPMatchRequest;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
+import io.fabric8.istio.api.api.networking.v1alpha3.Port;
+import io.fabric8.istio.api.api.networking.v1alpha3.Server;
+import io.fabric8.istio.api.api.networking.v1alpha3.ServerTLSSettings;
+import io.fabric8.istio.api.api.networking.v1alpha3.ServerTLSSettingsTLSProtocol;
+import io.fabric8.istio.api.api.networking.v1alpha3.ServerTLSSettingsTLSmode;
+import io.fabric8.istio.api.networking.v1.Gateway;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/** IngressGateways → a Gateway plus one gateway-bound VirtualService per routed host. */
+final class GatewayTranslation {
+  private final ConfigSnapshot snapshot;
+  private final Placement placement;
+  private final TrafficIndex index;
+  private final Emission emission;
+
+  GatewayTranslation(
+      ConfigSnapshot snapshot, Placement placement, TrafficIndex index, Emission emission) {
+    this.snapshot = snapshot;
+    this.placement = placement;
+    this.index = index;
+    this.emission = emission;
+  }
+
+  void run() {
+    for (Resource gateway : snapshot.ofKind(Kind.INGRESS_GATEWAY)) {
+      Fqn fqn = Fqn.parse(Provenance.fqn(gateway));
+      if (!placement.scopeExists(fqn)) {
+        emission.warn(gateway, "its workspace or group is not in the snapshot; ignored");
+        continue;
+      }
+      gatewayNamespace(gateway, fqn).ifPresent(ns -> translate(gateway, ns));
+    }
+  }
+
+  /**
+   * The model has no namespace for the gateway workload, so it is derived: the namespaces the
+   * gateway's group covers here, minus the namespaces its routes send traffic to (a GATEWAY group
+   * must also cover those). When several remain the first is used, with a diagnostic; when none
+   * remains the gateway is not deployed in this cluster.
+   */
+  private Optional<String> gatewayNamespace(Resource gateway, Fqn fqn) {
+    SortedSet<String> covered = placement.localNamespaces(fqn);
+    if (covered.isEmpty()) {
+      return Optional.empty();
+    }
+    SortedSet<String> candidates = new TreeSet<>(covered);
+    for (GatewayRoute r : gateway.getIngressGateway().getRoutesList()) {
+      ServiceRef.parse(r.getService()).ifPresent(s -> candidates.remove(s.namespace()));
+    }
+    if (candidates.isEmpty()) {
+      emission.warn(
+          gateway,
+          "every namespace its group covers here ("
+              + String.join(", ", covered)
+              + ") is a route target, so the gateway's own namespace cannot be told; not emitted");
+      return Optional.empty();
+    }
+    if (candidates.size() > 1) {
+      emission.warn(
+          gateway,
+          "its group covers several non-target namespaces here ("
+              + String.join(", ", candidates)
+              + "); the gateway objects go to "
+              + candidates.first());
+    }
+    return Optional.of(candidates.first());
+  }
+
+  private void translate(Resource gateway, String namespace) {
+    IngressGatewaySpec spec = gateway.getIngressGateway();
+    Consumer<String> warn = m -> emission.warn(gateway, m);
+    Provenance own = Provenance.of(gateway);
+    String gatewayName = ObjectNames.name(gateway.getMetadata().getName(), own.sourceFqn());
+
+    var gwSpec = new io.fabric8.istio.api.api.networking.v1alpha3.Gateway();
+    gwSpec.setSelector(new TreeMap<>(spec.getWorkloadSelectorMap()));
+    var servers = new ArrayList<Server>();
+    for (GatewayServer s : spec.getServersList()) {
+      servers.add(server(s));
+      if (s.getTls().getMode() == TlsMode.PASSTHROUGH || s.getProtocol().equals("TCP")) {
+        warn.accept(
+            "server on port "
+                + s.getPort()
+                + " needs TLS/TCP routes, which the model does not have; nothing is routed there");
+      }
+    }
+    gwSpec.setServers(servers);
+    var gw = new Gateway();
+    gw.setMetadata(own.meta(gatewayName, namespace));
+    gw.setSpec(gwSpec);
+    emission.emit(gw, own);
+
+    Map<String, List<GatewayRoute>> byHost = new LinkedHashMap<>();
+    for (GatewayRoute r : spec.getRoutesList()) {
+      byHost.computeIfAbsent(r.getHost(), h -> new ArrayList<>()).add(r);
+    }
+    for (var entry : byHost.entrySet()) {
+      String host = entry.getKey();
+      var inputs = new ArrayList<Resource>();
+      var http = new ArrayList<HTTPRoute>();
+      for (GatewayRoute r : entry.getValue()) {
+        http.addAll(routes(gateway, r, inputs, warn));
+      }
+      Provenance provenance = Provenance.of(gateway, inputs);
+      var vsSpec = new io.fabric8.istio.api.api.networking.v1alpha3.VirtualService();
+      vsSpec.setHosts(List.of(host));
+      vsSpec.setGateways(List.of(namespace + "/" + gatewayName));
+      vsSpec.setHttp(http);
+      var vs = new VirtualService();
+      vs.setMetadata(
+          provenance.meta(
+              ObjectNames.name(
+                  gateway.getMetadata().getName() + "-" + host.replace("*", "wildcard"),
+                  own.sourceFqn() + "#" + host),
+              namespace));
+      vs.setSpec(vsSpec);
+      emission.emit(vs, provenance);
+    }
+  }
+
+  private static Server server(GatewayServer s) {
+    var server = new Server();
+    if (!s.getName().isEmpty()) {
+      server.setName(s.getName());
+    }
+    var port = new Port();
+    port.setNumber((long) s.getPort());
+    port.setProtocol(s.getProtocol());
+    port.setName(
+        s.getName().isEmpty()
+            ? s.getProtocol().toLowerCase(Locale.ROOT) + "-" + s.getPort()
+            : s.getName());
+    server.setPort(port);
+    server.setHosts(List.copyOf(s.getHostsList()));
+    if (s.hasTls() && s.getTls().getMode() != TlsMode.TLS_MODE_UNSPECIFIED) {
+      var tls = new ServerTLSSettings();
+      tls.setMode(ServerTLSSettingsTLSmode.valueOf(s.getTls().getMode().name()));
+      if (!s.getTls().getCredentialName().isEmpty()) {
+        tls.setCredentialName(s.getTls().getCredentialName());
+      }
+      if (!s.getTls().getMinProtocolVersion().isEmpty()) {
+        tls.setMinProtocolVersion(
+            ServerTLSSettingsTLSProtocol.valueOf(s.getTls().getMinProtocolVersion()));
+      }
+      server.setTls(tls);
+    }
+    return server;
+  }
+
+  /**
+   * One gateway route as Istio HTTP routes. A route naming a {@code serviceRoute} (and no explicit
+   * subset) follows that ServiceRoute: each of its routes becomes a gateway route whose matches are
+   * the AND of the gateway route's and the ServiceRoute route's, with its weighted subsets and
+   * retries; the gateway route's port and timeout win. Other routes go to the service (and subset,
+   * when given) with the service's TrafficSetting timeout and retries unless the route sets its own
+   * timeout.
+   */
+  private List<HTTPRoute> routes(
+      Resource gateway, GatewayRoute route, List<Resource> inputs, Consumer<String> warn) {
+    String label =
+        route.getName().isEmpty()
+            ? "route to " + route.getService()
+            : "route '" + route.getName() + "'";
+    Optional<ServiceRef> parsed = ServiceRef.parse(route.getService());
+    if (parsed.isEmpty()) {
+      warn.accept(label + ": service '" + route.getService() + "' is not namespace/name; left out");
+      return List.of();
+    }
+    ServiceRef service = parsed.get();
+    EffectiveTraffic traffic = index.effective(service);
+    inputs.addAll(index.settingInputs(service));
+    String timeout = route.getTimeout().isEmpty() ? null : route.getTimeout();
+
+    Optional<Resource> followed = followedRoute(route, service, label, warn);
+    if (followed.isPresent()) {
+      inputs.add(followed.get());
+      var out = new ArrayList<HTTPRoute>();
+      int n = 0;
+      for (MeshRoute m : MeshRoute.of(followed.get().getServiceRoute(), traffic)) {
+        String name = route.getName() + "-" + (m.name().isEmpty() ? "route" + n : m.name());
+        n++;
+        var matches = new ArrayList<HTTPMatchRequest>();
+        boolean anyCondition = route.getMatchCount() > 0 || !m.matches().isEmpty();
+        for (HttpMatches.Intersection i : HttpMatches.and(route.getMatchList(), m.matches())) {
+          switch (i.outcome()) {
+            case MATCH -> matches.add(HttpMatches.toIstio(i.match()));
+            case UNREPRESENTABLE ->
+                warn.accept(
+                    label
+                        + ": a match of ServiceRoute route '"
+                        + m.name()
+                        + "' cannot be combined with the gateway route's (two regexes on one"
+                        + " field); that combination is left out");
+            case EMPTY -> {}
+          }
+        }
+        if (anyCondition && matches.isEmpty()) {
+          continue; // no request can match both: the combined route would never apply
+        }
+        var named = new MeshRoute(name, m.matches(), m.destinations(), m.timeout(), m.retries());
+        http(out, named, matches, service, route.getPort(), timeout, warn);
+      }
+      return out;
+    }
+
+    if (!route.getSubset().isEmpty() && !subsetDefinedHere(service, route.getSubset())) {
+      warn.accept(
+          label
+              + ": subset '"
+              + route.getSubset()
+              + "' of "
+              + service
+              + " is defined by no ServiceRoute in force in this cluster; requests to it will"
+              + " fail");
+    }
+    var single =
+        new MeshRoute(
+            route.getName(),
+            route.getMatchList(),
+            List.of(new MeshRoute.Destination(route.getSubset(), 0, 0)),
+            traffic.timeout(),
+            traffic.retries());
+    var out = new ArrayList<HTTPRoute>();
+    http(
+        out,
+        single,
+        HttpMatches.toIstio(route.getMatchList()),
+        service,
+        route.getPort(),
+        timeout,
+        warn);
+    return out;
+  }
+
+  private static void http(
+      List<HTTPRoute> out,
+      MeshRoute route,
+      List<HTTPMatchRequest> matches,
+      ServiceRef service,
+      int port,
+      String timeout,
+      Consumer<String> warn) {
+    out.add(IstioTraffic.httpRoute(route, matches, service.host(), port, timeout, warn));
+  }
+
+  /** The ServiceRoute a gateway route follows, when it names one that is usable here. */
+  private Optional<Resource> followedRoute(
+      GatewayRoute route, ServiceRef service, String label, Consumer<String> warn) {
+    if (route.getServiceRoute().isEmpty()) {
+      return Optional.empty();
+    }
+    if (!route.getSubset().isEmpty()) {
+      warn.accept(label + ": both subset and serviceRoute are set; the subset wins");
+      return Optional.empty();
+    }
+    Optional<Resource> named = snapshot.get(route.getServiceRoute());
+    if (named.isEmpty()) {
+      warn.accept(
+          label
+              + ": ServiceRoute "
+              + route.getServiceRoute()
+              + " is not in the snapshot; routing to the whole service");
+      return Optional.empty();
+    }
+    Optional<ServiceRef> target = ServiceRef.parse(named.get().getServiceRoute().getService());
+    if (target.isEmpty() || !target.get().equals(service)) {
+      warn.accept(
+          label
+              + ": ServiceRoute "
+              + route.getServiceRoute()
+              + " routes "
+              + named.get().getServiceRoute().getService()
+              + ", not "
+              + service
+              + "; routing to the whole service");
+      return Optional.empty();
+    }
+    Optional<Resource> inForce = index.route(service);
+    if (inForce.isEmpty() || !Provenance.fqn(inForce.get()).equals(route.getServiceRoute())) {
+      warn.accept(
+          label
+              + ": ServiceRoute "
+              + route.getServiceRoute()
+              + " is not in force in this cluster, so its subsets are not defined here; routing to"
+              + " the whole service");
+      return Optional.empty();
+    }
+    return inForce;
+  }
+
+  private boolean subsetDefinedHere(ServiceRef service, String subset) {
+    return index
+        .route(service)
+        .map(
+            r ->
+                r.getServiceRoute().getSubsetsList().stream()
+                    .anyMatch(s -> s.getName().equals(subset)))
+        .orElse(false);
+  }
+}

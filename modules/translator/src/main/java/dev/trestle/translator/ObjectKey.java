@@ -1,0 +1,26 @@
+package dev.trestle.translator;
+
+/**
+ * The identity of an emitted object in a cluster: API group/version, kind, namespace and name.
+ * Ordered by namespace, then kind, then name (the order of {@link DesiredObjects#objects()}).
+ */
+public record ObjectKey(String apiVersion, String kind, String namespace, String name)
+    implements Comparable<ObjectKey> {
+
+  @Override
+  public int compareTo(ObjectKey o) {
+    int c = namespace.compareTo(o.namespace);
+    if (c == 0) {
+      c = kind.compareTo(o.kind);
+    }
+    if (c == 0) {
+      c = name.compareTo(o.name);
+    }
+    return c != 0 ? c : apiVersion.compareTo(o.apiVersion);
+  }
+
+  @Override
+  public String toString() {
+    return kind + " " + namespace + "/" + name;
+  }
+}

@@ -1,0 +1,271 @@
+package dev.trestle.translator;
+
+import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.v1.AuthorizationRule;
+import dev.trestle.protocol.v1.MtlsMode;
+import dev.trestle.protocol.v1.Resource;
+import dev.trestle.protocol.v1.SecuritySettingSpec;
+import io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicyAction;
+import io.fabric8.istio.api.api.security.v1beta1.Operation;
+import io.fabric8.istio.api.api.security.v1beta1.PeerAuthenticationMutualTLS;
+import io.fabric8.istio.api.api.security.v1beta1.PeerAuthenticationMutualTLSMode;
+import io.fabric8.istio.api.api.security.v1beta1.Rule;
+import io.fabric8.istio.api.api.security.v1beta1.RuleFrom;
+import io.fabric8.istio.api.api.security.v1beta1.RuleTo;
+import io.fabric8.istio.api.api.security.v1beta1.Source;
+import io.fabric8.istio.api.api.type.v1beta1.WorkloadSelector;
+import io.fabric8.istio.api.security.v1.AuthorizationPolicy;
+import io.fabric8.istio.api.security.v1.PeerAuthentication;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** SecuritySettings → PeerAuthentications and ALLOW AuthorizationPolicies. */
+final class SecurityTranslation {
+  /** Label the workloads of a service are assumed to carry: {@code app: <service name>}. */
+  static final String WORKLOAD_LABEL = "app";
+
+  private final ConfigSnapshot snapshot;
+  private final ClusterView view;
+  private final Placement placement;
+  private final Emission emission;
+  private final Map<String, Resource> peerAuthByTarget = new HashMap<>();
+  private final Map<String, Resource> namespaceWidePolicies = new TreeMap<>();
+  private final Map<String, List<Resource>> servicePoliciesByNamespace = new TreeMap<>();
+
+  SecurityTranslation(
+      ConfigSnapshot snapshot, ClusterView view, Placement placement, Emission emission) {
+    this.snapshot = snapshot;
+    this.view = view;
+    this.placement = placement;
+    this.emission = emission;
+  }
+
+  /** A namespace, and the service's workload labels (null: the whole namespace). */
+  private record Target(String namespace, Map<String, String> selector) {
+    String key() {
+      return namespace + "|" + (selector == null ? "*" : selector.toString());
+    }
+  }
+
+  void run() {
+    for (Resource setting : snapshot.ofKind(Kind.SECURITY_SETTING)) {
+      Fqn fqn = Fqn.parse(Provenance.fqn(setting));
+      if (!placement.scopeExists(fqn)) {
+        emission.warn(setting, "its workspace or group is not in the snapshot; ignored");
+        continue;
+      }
+      List<Target> targets = targets(setting, fqn);
+      if (targets.isEmpty()) {
+        continue;
+      }
+      String trustDomain = trustDomain(setting, fqn);
+      List<Rule> rules = rules(setting, trustDomain);
+      Provenance provenance = Provenance.of(setting);
+      String name = ObjectNames.name(setting.getMetadata().getName(), provenance.sourceFqn());
+      for (Target target : targets) {
+        peerAuthentication(setting, target, name, provenance);
+        if (setting.getSecuritySetting().getAllowCount() > 0) {
+          authorizationPolicy(target, name, rules, provenance);
+          if (target.selector() == null) {
+            namespaceWidePolicies.putIfAbsent(target.namespace(), setting);
+          } else {
+            servicePoliciesByNamespace
+                .computeIfAbsent(target.namespace(), n -> new ArrayList<>())
+                .add(setting);
+          }
+        }
+      }
+    }
+    servicePoliciesByNamespace.forEach(
+        (ns, settings) -> {
+          Resource wide = namespaceWidePolicies.get(ns);
+          if (wide != null) {
+            settings.forEach(
+                s ->
+                    emission.warn(
+                        s,
+                        "Istio ORs ALLOW policies: callers admitted by the namespace-wide "
+                            + Provenance.fqn(wide)
+                            + " in "
+                            + ns
+                            + " also reach "
+                            + s.getSecuritySetting().getService()
+                            + "; this setting adds callers, it cannot narrow them"));
+          }
+        });
+  }
+
+  private List<Target> targets(Resource setting, Fqn fqn) {
+    SecuritySettingSpec spec = setting.getSecuritySetting();
+    var out = new ArrayList<Target>();
+    if (spec.getService().isEmpty()) {
+      placement.localNamespaces(fqn).forEach(ns -> out.add(new Target(ns, null)));
+      return out;
+    }
+    Optional<ServiceRef> ref = ServiceRef.parse(spec.getService());
+    if (ref.isEmpty()) {
+      emission.warn(setting, "service '" + spec.getService() + "' is not namespace/name; ignored");
+    } else if (placement.coversHere(fqn, ref.get().namespace())) {
+      out.add(new Target(ref.get().namespace(), Map.of(WORKLOAD_LABEL, ref.get().name())));
+    }
+    return out;
+  }
+
+  /** The tenant's security domain, else the cluster's trust domain. */
+  private String trustDomain(Resource setting, Fqn fqn) {
+    String tenantDomain =
+        Placement.ancestor(fqn, Kind.TENANT)
+            .flatMap(snapshot::get)
+            .map(t -> t.getTenant().getSecurityDomain().strip())
+            .orElse("");
+    if (tenantDomain.isEmpty()) {
+      return view.trustDomain();
+    }
+    if (!tenantDomain.equals(view.trustDomain())) {
+      emission.warn(
+          setting,
+          "the tenant's securityDomain "
+              + tenantDomain
+              + " differs from cluster "
+              + view.name()
+              + "'s trust domain "
+              + view.trustDomain()
+              + ": principals in it match no workload here unless it is a trust domain alias");
+    }
+    return tenantDomain;
+  }
+
+  private void peerAuthentication(Resource setting, Target target, String name, Provenance p) {
+    MtlsMode mode = setting.getSecuritySetting().getMtlsMode();
+    if (mode == MtlsMode.MTLS_MODE_UNSPECIFIED || mode == MtlsMode.UNRECOGNIZED) {
+      return;
+    }
+    Resource first = peerAuthByTarget.putIfAbsent(target.key(), setting);
+    if (first != null) {
+      emission.warn(
+          setting,
+          "mTLS for "
+              + (target.selector() == null ? "namespace " : "service ")
+              + target.namespace()
+              + (target.selector() == null ? "" : "/" + target.selector().get(WORKLOAD_LABEL))
+              + " is already set by "
+              + Provenance.fqn(first)
+              + " (first by FQN wins); this mode is not applied there");
+      return;
+    }
+    var spec = new io.fabric8.istio.api.api.security.v1beta1.PeerAuthentication();
+    spec.setMtls(
+        new PeerAuthenticationMutualTLS(PeerAuthenticationMutualTLSMode.valueOf(mode.name())));
+    if (target.selector() != null) {
+      spec.setSelector(new WorkloadSelector(new TreeMap<>(target.selector())));
+    }
+    var pa = new PeerAuthentication();
+    pa.setMetadata(p.meta(name, target.namespace()));
+    pa.setSpec(spec);
+    emission.emit(pa, p);
+  }
+
+  private void authorizationPolicy(Target target, String name, List<Rule> rules, Provenance p) {
+    var spec = new io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicy();
+    spec.setAction(AuthorizationPolicyAction.ALLOW);
+    if (target.selector() != null) {
+      spec.setSelector(new WorkloadSelector(new TreeMap<>(target.selector())));
+    }
+    // No rules left: an ALLOW policy without rules admits nothing (fail closed).
+    spec.setRules(rules.isEmpty() ? null : rules);
+    var ap = new AuthorizationPolicy();
+    ap.setMetadata(p.meta(name, target.namespace()));
+    ap.setSpec(spec);
+    emission.emit(ap, p);
+  }
+
+  private List<Rule> rules(Resource setting, String trustDomain) {
+    var out = new ArrayList<Rule>();
+    int index = 0;
+    for (AuthorizationRule rule : setting.getSecuritySetting().getAllowList()) {
+      String label = rule.getName().isEmpty() ? "#" + index : "'" + rule.getName() + "'";
+      index++;
+      boolean namesCallers =
+          rule.getFromWorkspacesCount()
+                  + rule.getFromGroupsCount()
+                  + rule.getFromNamespacesCount()
+                  + rule.getFromPrincipalsCount()
+              > 0;
+      SortedSet<String> namespaces = new TreeSet<>(rule.getFromNamespacesList());
+      for (String ws : rule.getFromWorkspacesList()) {
+        namespaces.addAll(scopeNamespaces(setting, label, ws));
+      }
+      for (String group : rule.getFromGroupsList()) {
+        namespaces.addAll(scopeNamespaces(setting, label, group));
+      }
+      SortedSet<String> principals = new TreeSet<>();
+      for (String principal : rule.getFromPrincipalsList()) {
+        String p = principal.strip();
+        principals.add(p.startsWith("ns/") ? trustDomain + "/" + p : p);
+      }
+      if (namesCallers && namespaces.isEmpty() && principals.isEmpty()) {
+        emission.warn(
+            setting,
+            "allow rule "
+                + label
+                + " names callers of which none resolve in cluster "
+                + view.name()
+                + "; it is left out (it admits nobody)");
+        continue;
+      }
+      var r = new Rule();
+      var from = new ArrayList<RuleFrom>();
+      if (!namespaces.isEmpty()) {
+        var source = new Source();
+        source.setNamespaces(List.copyOf(namespaces));
+        from.add(new RuleFrom(source));
+      }
+      if (!principals.isEmpty()) {
+        var source = new Source();
+        source.setPrincipals(List.copyOf(principals));
+        from.add(new RuleFrom(source));
+      }
+      if (!from.isEmpty()) {
+        r.setFrom(from);
+      }
+      if (rule.getPathsCount() + rule.getMethodsCount() + rule.getPortsCount() > 0) {
+        var op = new Operation();
+        if (rule.getPathsCount() > 0) {
+          op.setPaths(List.copyOf(rule.getPathsList()));
+        }
+        if (rule.getMethodsCount() > 0) {
+          op.setMethods(List.copyOf(rule.getMethodsList()));
+        }
+        if (rule.getPortsCount() > 0) {
+          op.setPorts(rule.getPortsList().stream().map(Integer::toUnsignedString).toList());
+        }
+        r.setTo(List.of(new RuleTo(op)));
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** The namespace names a workspace or group named in a rule stands for (see Placement). */
+  private SortedSet<String> scopeNamespaces(Resource setting, String label, String fqnText) {
+    Fqn fqn;
+    try {
+      fqn = Fqn.parse(fqnText);
+    } catch (IllegalArgumentException e) {
+      emission.warn(setting, "allow rule " + label + ": " + e.getMessage());
+      return new TreeSet<>();
+    }
+    if (snapshot.get(fqn).isEmpty() || !placement.scopeExists(fqn)) {
+      emission.warn(setting, "allow rule " + label + ": " + fqnText + " is not in the snapshot");
+      return new TreeSet<>();
+    }
+    return placement.identityNamespaces(fqn);
+  }
+}
