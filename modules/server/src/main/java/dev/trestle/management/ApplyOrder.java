@@ -20,7 +20,37 @@ import java.util.Set;
 final class ApplyOrder {
   private ApplyOrder() {}
 
+  /**
+   * Waves of documents that may run concurrently: every document's in-batch dependencies are in
+   * earlier waves (cycle members are put after whatever was ordered before them).
+   */
+  static List<List<Integer>> waves(List<Resource> resources, List<Integer> indices) {
+    var deps = new HashMap<Integer, Set<Integer>>();
+    List<Integer> order = of(resources, indices, deps);
+    var level = new HashMap<Integer, Integer>();
+    var waves = new ArrayList<List<Integer>>();
+    for (int i : order) {
+      int l = 0;
+      for (int d : deps.getOrDefault(i, Set.of())) {
+        if (level.containsKey(d)) {
+          l = Math.max(l, level.get(d) + 1);
+        }
+      }
+      level.put(i, l);
+      while (waves.size() <= l) {
+        waves.add(new ArrayList<>());
+      }
+      waves.get(l).add(i);
+    }
+    return waves;
+  }
+
   static List<Integer> of(List<Resource> resources, List<Integer> indices) {
+    return of(resources, indices, new HashMap<>());
+  }
+
+  private static List<Integer> of(
+      List<Resource> resources, List<Integer> indices, Map<Integer, Set<Integer>> dependencies) {
     Map<String, List<Integer>> byFqn = new HashMap<>();
     Map<Integer, String> fqnOf = new HashMap<>();
     for (int i : indices) {
@@ -39,12 +69,20 @@ final class ApplyOrder {
         for (int j : byFqn.getOrDefault(dep, List.of())) {
           if (j != i) {
             waits.add(j);
-            unblocks.computeIfAbsent(j, k -> new ArrayList<>()).add(i);
           }
         }
       }
+      // the same resource twice: the later document runs after the earlier one
+      for (int j : byFqn.get(fqnOf.get(i))) {
+        if (j < i) {
+          waits.add(j);
+        }
+      }
+      waits.forEach(j -> unblocks.computeIfAbsent(j, k -> new ArrayList<>()).add(i));
       waitsFor.put(i, waits);
     }
+    dependencies.clear();
+    waitsFor.forEach((i, w) -> dependencies.put(i, Set.copyOf(w)));
     Comparator<Integer> byDepthThenInput =
         Comparator.<Integer>comparingInt(i -> depth(resources.get(i))).thenComparingInt(i -> i);
     var ready = new PriorityQueue<>(byDepthThenInput);

@@ -80,26 +80,32 @@ public final class ResourceService {
         order.add(i);
       }
     }
-    order = new ArrayList<>(ApplyOrder.of(resources, order));
-    Map<String, ResourceSnapshot> pending = new HashMap<>();
+    List<List<Integer>> waves = ApplyOrder.waves(resources, order);
+    Map<String, ResourceSnapshot> pending = new java.util.concurrent.ConcurrentHashMap<>();
     CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
     boolean[] stopped = {stopOnError && hasFailure(results)};
-    for (int i : order) {
+    for (List<Integer> wave : waves) {
       chain =
           chain.thenCompose(
               ignored -> {
-                Resource r = resources.get(i);
-                if (stopped[0]) {
-                  results[i] =
-                      new ApplyOutcomeView(
-                          i, r.getKind(), fqnOrEmpty(r), null, 0, null, List.of(), true, "APPLY");
-                  return CompletableFuture.completedFuture(null);
+                var running = new ArrayList<CompletableFuture<Void>>();
+                for (int i : wave) {
+                  Resource r = resources.get(i);
+                  if (stopped[0]) {
+                    results[i] =
+                        new ApplyOutcomeView(
+                            i, r.getKind(), fqnOrEmpty(r), null, 0, null, List.of(), true, "APPLY");
+                    continue;
+                  }
+                  running.add(
+                      applyOne(i, r, dryRun, caller, pending)
+                          .thenAccept(result -> results[i] = result)
+                          .toCompletableFuture());
                 }
-                return applyOne(i, r, dryRun, caller, pending)
-                    .thenAccept(
-                        result -> {
-                          results[i] = result;
-                          if (stopOnError && result.problem() != null) {
+                return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                    .thenRun(
+                        () -> {
+                          if (stopOnError && hasFailure(results)) {
                             stopped[0] = true;
                           }
                         });
