@@ -1,0 +1,112 @@
+package dev.trestle.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * One central server for a test class (register it as a {@code static} {@code @RegisterExtension}
+ * field): started before the first test on a fresh data directory, stopped after the last one
+ * whatever happened, restartable on the same data directory in between. A failing test gets the
+ * tail of the server log on stderr; everything (data, logs, CLI output) stays in the class's work
+ * directory under target/it-runs.
+ */
+final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWatcher {
+  private Path workDir;
+  private Path dataDir;
+  private Path configHome;
+  private int starts;
+  private ServerProcess server;
+  private Cli cli;
+  private RestProbe rest;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    workDir = TrestleRuntime.newWorkDir(context.getRequiredTestClass().getSimpleName());
+    dataDir = workDir.resolve("data");
+    configHome = workDir.resolve("config-home"); // empty: no trestle/cli.yaml in it
+    try {
+      Files.createDirectories(configHome);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    cli = new Cli(() -> running().apiAddress(), workDir, configHome);
+    rest = new RestProbe(this::running);
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (server != null && server.isAlive() && !server.stop()) {
+      System.err.println("server did not stop within " + ServerProcess.STOP_TIMEOUT + "; killed");
+    }
+  }
+
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    if (server != null) {
+      System.err.printf(
+          "%s failed; work directory %s; last lines of %s:%n%s%n",
+          context.getDisplayName(), workDir, server.log(), server.outputTail(30));
+    }
+  }
+
+  /** The running server (fails if it is not running). */
+  ServerProcess running() {
+    if (server == null || !server.isAlive()) {
+      throw new IllegalStateException(
+          "the server is not running"
+              + (server == null
+                  ? ""
+                  : "; last lines of " + server.log() + ":\n" + server.outputTail(30)));
+    }
+    return server;
+  }
+
+  Cli cli() {
+    return cli;
+  }
+
+  RestProbe rest() {
+    return rest;
+  }
+
+  Path workDir() {
+    return workDir;
+  }
+
+  /** Graceful stop (SIGTERM); returns the stopped process, for its exit code and log. */
+  ServerProcess stopGracefully() {
+    ServerProcess stopped = running();
+    if (!stopped.stop()) {
+      throw new AssertionError(
+          "server did not stop within "
+              + ServerProcess.STOP_TIMEOUT
+              + " of SIGTERM; last lines of "
+              + stopped.log()
+              + ":\n"
+              + stopped.outputTail(30));
+    }
+    return stopped;
+  }
+
+  /** Crash: SIGKILL, as {@code kill -9}. */
+  void kill() {
+    running().kill();
+  }
+
+  /** Starts a server process on this class's data directory (again, after a stop or a kill). */
+  ServerProcess start() {
+    if (server != null && server.isAlive()) {
+      throw new IllegalStateException("a server is already running: pid " + server.pid());
+    }
+    starts++;
+    server = ServerProcess.start(dataDir, workDir.resolve("server-" + starts + ".log"), configHome);
+    return server;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.trestle.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Looks at a server's state over plain HTTP, independently of the CLI under test: every resource
+ * through the REST listing, and the readiness endpoint.
+ */
+final class RestProbe {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final Supplier<ServerProcess> server;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  RestProbe(Supplier<ServerProcess> server) {
+    this.server = server;
+  }
+
+  /**
+   * Every resource, FQN to its full document (spec, labels, version, timestamps): two equal
+   * snapshots mean nothing changed.
+   */
+  SortedMap<String, JsonNode> snapshot() {
+    var all = new TreeMap<String, JsonNode>();
+    String token = "";
+    do {
+      String query =
+          "recursive=true"
+              + (token.isEmpty()
+                  ? ""
+                  : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+      JsonNode page = getJson(server.get().apiPort(), "/api/v1?" + query);
+      for (JsonNode doc : page.path("resources")) {
+        String fqn = doc.path("metadata").path("fqn").asText();
+        if (all.put(fqn, doc) != null) {
+          throw new IllegalStateException("listing returned " + fqn + " twice");
+        }
+      }
+      token = page.path("nextPageToken").asText("");
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  /** FQN to version of every resource. */
+  SortedMap<String, Long> versions() {
+    var versions = new TreeMap<String, Long>();
+    snapshot()
+        .forEach((fqn, doc) -> versions.put(fqn, doc.path("metadata").path("version").asLong()));
+    return versions;
+  }
+
+  /** GET /ready on the management port: its HTTP status. */
+  int readyStatus() {
+    return send(server.get().managementPort(), "/ready").statusCode();
+  }
+
+  private JsonNode getJson(int port, String path) {
+    HttpResponse<String> response = send(port, path);
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "GET " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new IllegalStateException("GET " + path + " is not JSON: " + response.body(), e);
+    }
+  }
+
+  private HttpResponse<String> send(int port, String path) {
+    var request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(TIMEOUT)
+            .GET()
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException("GET " + request.uri() + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: GET " + request.uri(), e);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.trestle.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
+/**
+ * One {@code trestle server} OS process on 127.0.0.1 with ephemeral ports, in insecure-dev mode (no
+ * authentication). Its stdout and stderr go to a log file (kept for diagnostics); {@link #start}
+ * returns once the process has logged its ready line, and the ports come from that line.
+ */
+final class ServerProcess implements AutoCloseable {
+  static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Pattern READY =
+      Pattern.compile(
+          "Trestle central ready: "
+              + "api=127\\.0\\.0\\.1:(\\d+) management=127\\.0\\.0\\.1:(\\d+) data=(.*)$",
+          Pattern.MULTILINE);
+
+  /** Servers still running, stopped forcibly if the test JVM exits without closing them. */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "trestle-it-reaper"));
+  }
+
+  private final Process process;
+  private final Path log;
+  private final int apiPort;
+  private final int managementPort;
+
+  private ServerProcess(Process process, Path log, int apiPort, int managementPort) {
+    this.process = process;
+    this.log = log;
+    this.apiPort = apiPort;
+    this.managementPort = managementPort;
+  }
+
+  /**
+   * Starts a server on {@code dataDir} (created if missing) and waits, at most {@link
+   * #START_TIMEOUT}, for its ready line. On any failure the process is gone when this throws.
+   */
+  static ServerProcess start(Path dataDir, Path log, Path configHome) {
+    var builder =
+        new ProcessBuilder(
+                TrestleRuntime.serverCommand(
+                    List.of(
+                        "server",
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--api-port",
+                        "0",
+                        "--management-port",
+                        "0",
+                        "--edge-port",
+                        "0")))
+            .directory(dataDir.getParent().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    TrestleRuntime.hermetic(builder, configHome);
+    // No authentication: these tests are about the configuration API through the CLI, and the
+    // CLI cannot send bearer tokens yet. Secure mode gets its own tests once it can.
+    builder.environment().put("TRESTLE_SECURITY_MODE", "insecure-dev");
+    Process process;
+    try {
+      Files.createDirectories(dataDir);
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + builder.command(), e);
+    }
+    LIVE.add(process);
+    try {
+      Matcher ready = awaitReady(process, log);
+      var server =
+          new ServerProcess(
+              process, log, Integer.parseInt(ready.group(1)), Integer.parseInt(ready.group(2)));
+      if (!Path.of(ready.group(3).strip()).toAbsolutePath().equals(dataDir.toAbsolutePath())) {
+        throw new IllegalStateException(
+            "server reports data=" + ready.group(3) + ", expected " + dataDir);
+      }
+      return server;
+    } catch (RuntimeException | Error e) {
+      process.destroyForcibly();
+      waitFor(process, STOP_TIMEOUT);
+      LIVE.remove(process);
+      throw e;
+    }
+  }
+
+  private static Matcher awaitReady(Process process, Path log) {
+    try {
+      return await("ready line in " + log)
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(100))
+          .failFast("server exited before it was ready (see " + log + ")", () -> !process.isAlive())
+          .until(() -> readyLine(log), Optional::isPresent)
+          .orElseThrow();
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new IllegalStateException(
+          e.getMessage() + "\n--- server output (last lines) ---\n" + tail(log, 40), e);
+    }
+  }
+
+  private static Optional<Matcher> readyLine(Path log) {
+    Matcher m = READY.matcher(read(log));
+    return m.find() ? Optional.of(m) : Optional.empty();
+  }
+
+  /** The management API address, {@code 127.0.0.1:PORT}, for {@code --server}. */
+  String apiAddress() {
+    return "127.0.0.1:" + apiPort;
+  }
+
+  int apiPort() {
+    return apiPort;
+  }
+
+  int managementPort() {
+    return managementPort;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The exit code once the process has ended. */
+  int exitCode() {
+    return process.exitValue();
+  }
+
+  /**
+   * Graceful stop: SIGTERM, then waits up to {@link #STOP_TIMEOUT}. Returns true if the process
+   * ended by itself; false if it had to be killed.
+   */
+  boolean stop() {
+    if (!process.isAlive()) {
+      LIVE.remove(process);
+      return true;
+    }
+    process.destroy(); // SIGTERM on Unix: Pekko's coordinated shutdown runs
+    boolean ended = waitFor(process, STOP_TIMEOUT);
+    if (!ended) {
+      process.destroyForcibly();
+      waitFor(process, STOP_TIMEOUT);
+    }
+    LIVE.remove(process);
+    return ended;
+  }
+
+  /** Crash: SIGKILL (as kill -9), no shutdown hooks; waits until the process is gone. */
+  void kill() {
+    process.destroyForcibly();
+    if (!waitFor(process, STOP_TIMEOUT)) {
+      throw new IllegalStateException("server pid " + process.pid() + " survived SIGKILL");
+    }
+    LIVE.remove(process);
+  }
+
+  String outputTail(int lines) {
+    return tail(log, lines);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static boolean waitFor(Process process, Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      return false;
+    }
+  }
+
+  private static String read(Path log) {
+    try {
+      // Bytes, not readString: the file is being written and may end inside a character.
+      return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String tail(Path log, int lines) {
+    List<String> all = read(log).lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+}
