@@ -189,6 +189,11 @@ final class AuditCommand extends ClientCommand {
     try (ManagementClient client = connect()) {
       page = all ? everything(client, request) : onePage(client, request);
     } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
+        // The server's advice names the REST parameter; say it with the flag.
+        throw new CliException(
+            describe(e).replace("resource=FQN", "--resource FQN [-r]"), e);
+      }
       throw rejectedFilter(e).orElseThrow(() -> e);
     }
     print(page);

@@ -10,7 +10,13 @@ import picocli.CommandLine.Option;
  * ({@code trestle get ... --server h:p}); the latter wins.
  */
 public final class ClientOptions {
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  /** A command that carries these options (the root, a verb, a verb group such as 'iam'). */
+  interface Holder {
+    ClientOptions clientOptions();
+  }
+
+  /** A first apply of a few dozen documents on a busy small machine can take 10-20 s. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   @Option(
       names = "--server",
@@ -26,10 +32,34 @@ public final class ClientOptions {
   Path config;
 
   @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "Read the bearer token from FILE (default: $TRESTLE_TOKEN, else 'token' or 'token-file'"
+              + " in the CLI config). The token is never printed.")
+  Path tokenFile;
+
+  @Option(
+      names = "--tls",
+      negatable = true,
+      description =
+          "Use TLS, trusting the system's certificate authorities (default: 'tls' in the CLI"
+              + " config, else plaintext). --no-tls forces plaintext.")
+  Boolean tls;
+
+  @Option(
+      names = "--ca-file",
+      paramLabel = "PEM",
+      description =
+          "Use TLS and trust the certificate(s) in this PEM file, e.g. a self-signed server's"
+              + " <data-dir>/tls/ca.pem (default: 'ca-file' in the CLI config).")
+  Path caFile;
+
+  @Option(
       names = "--timeout",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Deadline of each call to the server, e.g. 500ms, 10s, 2m (default: 10s).")
+      description = "Deadline of each call to the server, e.g. 500ms, 10s, 2m (default: 30s).")
   Duration timeout;
 
   @Option(
@@ -42,6 +72,9 @@ public final class ClientOptions {
     var merged = new ClientOptions();
     merged.server = override.server != null ? override.server : base.server;
     merged.config = override.config != null ? override.config : base.config;
+    merged.tokenFile = override.tokenFile != null ? override.tokenFile : base.tokenFile;
+    merged.tls = override.tls != null ? override.tls : base.tls;
+    merged.caFile = override.caFile != null ? override.caFile : base.caFile;
     merged.timeout = override.timeout != null ? override.timeout : base.timeout;
     merged.verbose = override.verbose || base.verbose;
     return merged;
@@ -53,6 +86,19 @@ public final class ClientOptions {
 
   Optional<Path> config() {
     return Optional.ofNullable(config);
+  }
+
+  Optional<Path> tokenFile() {
+    return Optional.ofNullable(tokenFile);
+  }
+
+  /** {@code --tls} (true), {@code --no-tls} (false), or neither. */
+  Optional<Boolean> tls() {
+    return Optional.ofNullable(tls);
+  }
+
+  Optional<Path> caFile() {
+    return Optional.ofNullable(caFile);
   }
 
   Optional<Duration> timeout() {

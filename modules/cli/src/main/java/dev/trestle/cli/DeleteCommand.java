@@ -86,7 +86,8 @@ final class DeleteCommand extends ClientCommand {
             throw e; // one line by the common handler
           }
           failures++;
-          error(RemoteErrors.describe(e, client.address(), client.timeout()));
+          String reason = describe(e);
+          error(reason.contains(fqn.toString()) ? reason : fqn + ": " + reason);
         }
       }
     }
@@ -97,7 +98,11 @@ final class DeleteCommand extends ClientCommand {
     return ExitCodes.OK;
   }
 
+  /** Failures every further target would share: stop at the first. */
   private static boolean unreachable(StatusRuntimeException e) {
+    if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
+      return true;
+    }
     return RemoteErrors.detail(e).isEmpty()
         && (e.getStatus().getCode() == Status.Code.UNAVAILABLE
             || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED);

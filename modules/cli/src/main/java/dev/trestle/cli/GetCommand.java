@@ -191,7 +191,7 @@ final class GetCommand extends ClientCommand {
     switch (output) {
       case table -> {
         if (!resources.isEmpty()) {
-          out().print(ResourceTable.render(resources, root.environment().clock().instant()));
+          out().print(ResourceTable.render(resources, root().environment().clock().instant()));
         }
       }
       case yaml -> out().print(ResourceDocuments.toYaml(resources));

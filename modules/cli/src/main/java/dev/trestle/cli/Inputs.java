@@ -8,7 +8,7 @@ final class Inputs {
 
   /** The documents, or null after printing each problem (and a count) on stderr. */
   static InputFiles.Result readOrReport(ClientCommand command, List<String> files) {
-    InputFiles.Result read = InputFiles.read(files, command.root.environment().stdin());
+    InputFiles.Result read = InputFiles.read(files, command.root().environment().stdin());
     if (!read.ok()) {
       read.errors().forEach(command::error);
       if (read.errors().size() > 1) {

@@ -14,40 +14,117 @@ import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.ListResponse;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.protocol.v1.AccessBindings;
+import dev.trestle.protocol.v1.Binding;
+import dev.trestle.protocol.v1.CheckAccessRequest;
+import dev.trestle.protocol.v1.CheckAccessResponse;
+import dev.trestle.protocol.v1.CreatePrincipalRequest;
+import dev.trestle.protocol.v1.GetAccessBindingsRequest;
+import dev.trestle.protocol.v1.GetPrincipalRequest;
+import dev.trestle.protocol.v1.GetRoleRequest;
+import dev.trestle.protocol.v1.IamServiceGrpc;
+import dev.trestle.protocol.v1.IssueTokenRequest;
+import dev.trestle.protocol.v1.IssueTokenResponse;
+import dev.trestle.protocol.v1.Principal;
+import dev.trestle.protocol.v1.RevokeTokenRequest;
+import dev.trestle.protocol.v1.Role;
+import dev.trestle.protocol.v1.SetAccessBindingsRequest;
+import dev.trestle.protocol.v1.SetRoleRequest;
+import dev.trestle.protocol.v1.WhoAmIRequest;
+import dev.trestle.protocol.v1.WhoAmIResponse;
+import io.grpc.CallCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.AbstractStub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The management API (ManagementService and AuditService) over gRPC, one deadline per call. Close
- * it to release the connection.
+ * The management API (ManagementService, AuditService and IamService) over gRPC, one deadline per
+ * call, the bearer token (if any) attached to every call as {@code authorization: Bearer ...}.
+ * Close it to release the connection.
  */
 public final class ManagementClient implements AutoCloseable {
   /** Page size asked for when listing (the server caps it at 1000). */
   static final int PAGE_SIZE = 500;
+
+  /** Where and how to connect, and as whom. */
+  public record Connection(
+      ServerAddress address,
+      Duration timeout,
+      Transport transport,
+      Optional<Credential> credential) {
+    public static Connection plaintext(ServerAddress address, Duration timeout) {
+      return new Connection(address, timeout, Transport.PLAINTEXT, Optional.empty());
+    }
+
+    Connection withCredential(Credential credential) {
+      return new Connection(address, timeout, transport, Optional.of(credential));
+    }
+  }
 
   private final ServerAddress address;
   private final Duration timeout;
   private final ManagedChannel channel;
   private final ManagementServiceGrpc.ManagementServiceBlockingStub stub;
   private final AuditServiceGrpc.AuditServiceBlockingStub auditStub;
+  private final IamServiceGrpc.IamServiceBlockingStub iamStub;
 
   public ManagementClient(ServerAddress address, Duration timeout) {
-    this.address = address;
-    this.timeout = timeout;
+    this(Connection.plaintext(address, timeout));
+  }
+
+  public ManagementClient(Connection connection) {
+    this.address = connection.address();
+    this.timeout = connection.timeout();
     this.channel =
         Grpc.newChannelBuilderForAddress(
-                address.host(), address.port(), InsecureChannelCredentials.create())
+                address.host(), address.port(), connection.transport().channelCredentials())
             .userAgent("trestle-cli")
             .maxInboundMessageSize(64 * 1024 * 1024)
             .build();
-    this.stub = ManagementServiceGrpc.newBlockingStub(channel);
-    this.auditStub = AuditServiceGrpc.newBlockingStub(channel);
+    Optional<CallCredentials> bearer = connection.credential().map(BearerToken::new);
+    this.stub = authenticated(ManagementServiceGrpc.newBlockingStub(channel), bearer);
+    this.auditStub = authenticated(AuditServiceGrpc.newBlockingStub(channel), bearer);
+    this.iamStub = authenticated(IamServiceGrpc.newBlockingStub(channel), bearer);
+  }
+
+  private static <S extends AbstractStub<S>> S authenticated(
+      S stub, Optional<CallCredentials> bearer) {
+    return bearer.map(stub::withCallCredentials).orElse(stub);
+  }
+
+  /**
+   * {@code authorization: Bearer <token>} on every call. Sent on plaintext channels too (the
+   * default server listens on loopback without TLS); the CLI warns for other hosts.
+   */
+  static final class BearerToken extends CallCredentials {
+    static final Metadata.Key<String> AUTHORIZATION =
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private final Credential credential;
+
+    BearerToken(Credential credential) {
+      this.credential = credential;
+    }
+
+    @Override
+    public void applyRequestMetadata(
+        RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+      Metadata headers = new Metadata();
+      headers.put(AUTHORIZATION, "Bearer " + credential.token());
+      applier.apply(headers);
+    }
+
+    @Override
+    public String toString() {
+      return "bearer " + credential;
+    }
   }
 
   public ServerAddress address() {
@@ -118,12 +195,76 @@ public final class ManagementClient implements AutoCloseable {
     return new Listing(List.copyOf(limit > 0 && more ? out.subList(0, limit) : out), more);
   }
 
+  /** Who the caller is and how the server authenticated it. */
+  public WhoAmIResponse whoAmI() {
+    return iamCall().whoAmI(WhoAmIRequest.getDefaultInstance());
+  }
+
+  /** What {@code principal} (empty: the caller) may do on {@code fqn}. */
+  public CheckAccessResponse checkAccess(String fqn, String principal) {
+    return iamCall()
+        .checkAccess(CheckAccessRequest.newBuilder().setFqn(fqn).setPrincipal(principal).build());
+  }
+
+  public Principal createPrincipal(String name, String displayName) {
+    return iamCall()
+        .createPrincipal(
+            CreatePrincipalRequest.newBuilder().setName(name).setDisplayName(displayName).build());
+  }
+
+  public Principal getPrincipal(String name) {
+    return iamCall().getPrincipal(GetPrincipalRequest.newBuilder().setName(name).build());
+  }
+
+  public IssueTokenResponse issueToken(String principal, String description) {
+    return iamCall()
+        .issueToken(
+            IssueTokenRequest.newBuilder()
+                .setPrincipal(principal)
+                .setDescription(description)
+                .build());
+  }
+
+  public Principal revokeToken(String principal, String tokenId) {
+    return iamCall()
+        .revokeToken(
+            RevokeTokenRequest.newBuilder().setPrincipal(principal).setTokenId(tokenId).build());
+  }
+
+  public Role setRole(Role role) {
+    return iamCall().setRole(SetRoleRequest.newBuilder().setRole(role).build());
+  }
+
+  public Role getRole(String name) {
+    return iamCall().getRole(GetRoleRequest.newBuilder().setName(name).build());
+  }
+
+  public AccessBindings getAccessBindings(String target) {
+    return iamCall()
+        .getAccessBindings(GetAccessBindingsRequest.newBuilder().setTarget(target).build());
+  }
+
+  /** Replaces the bindings on {@code target}; {@code version} > 0 is a precondition. */
+  public AccessBindings setAccessBindings(String target, List<Binding> bindings, long version) {
+    return iamCall()
+        .setAccessBindings(
+            SetAccessBindingsRequest.newBuilder()
+                .setTarget(target)
+                .addAllBindings(bindings)
+                .setVersion(version)
+                .build());
+  }
+
   private ManagementServiceGrpc.ManagementServiceBlockingStub call() {
     return stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private AuditServiceGrpc.AuditServiceBlockingStub auditCall() {
     return auditStub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private IamServiceGrpc.IamServiceBlockingStub iamCall() {
+    return iamStub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -36,6 +36,12 @@ public final class RemoteErrors {
 
   /** One line for a failed call: the server's own explanation when it gave one. */
   public static String describe(StatusRuntimeException e, ServerAddress server, Duration timeout) {
+    return describe(e, server, timeout, Transport.PLAINTEXT);
+  }
+
+  /** As above; connection failures get a hint about TLS when the transport may be the cause. */
+  public static String describe(
+      StatusRuntimeException e, ServerAddress server, Duration timeout, Transport transport) {
     Optional<ErrorDetail> detail = detail(e);
     if (detail.isPresent() && !detail.get().getMessage().isBlank()) {
       return describe(detail.get());
@@ -43,11 +49,7 @@ public final class RemoteErrors {
     Status status = e.getStatus();
     String description = oneLine(Optional.ofNullable(status.getDescription()).orElse(""));
     return switch (status.getCode()) {
-      case UNAVAILABLE ->
-          "cannot reach the trestle server at "
-              + server
-              + reason(status)
-              + "; is 'trestle server' running? (set --server or 'server:' in the CLI config)";
+      case UNAVAILABLE -> unavailable(status, server, transport);
       case DEADLINE_EXCEEDED ->
           "no answer from the trestle server at "
               + server
@@ -134,6 +136,66 @@ public final class RemoteErrors {
     return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
+  /** Connection failures: TLS problems named as such, with the option that fixes them. */
+  private static String unavailable(Status status, ServerAddress server, Transport transport) {
+    String chain = causes(status).toLowerCase(Locale.ROOT);
+    if (transport.tls()) {
+      if (chain.contains("not an ssl/tls record") || chain.contains("notsslrecordexception")) {
+        return "the server at "
+            + server
+            + " does not speak TLS; connect without --tls and --ca-file (or pass --no-tls)";
+      }
+      if (chain.contains("certification path")
+          || chain.contains("pkix")
+          || chain.contains("certificate_unknown")
+          || chain.contains("unable to find valid")) {
+        return "the TLS certificate of the server at "
+            + server
+            + " is not trusted by "
+            + transport.caFile().map(f -> "the CA file " + f).orElse("the system's CAs")
+            + "; pass --ca-file with the server's CA certificate (a self-signed server writes"
+            + " <data-dir>/tls/ca.pem)";
+      }
+      if (chain.contains("no subject alternative")
+          || chain.contains("no name matching")
+          || chain.contains("hostname")) {
+        return "the TLS certificate of the server at "
+            + server
+            + " is not issued for '"
+            + server.host()
+            + "'"
+            + reason(status)
+            + "; connect by a name it lists (a self-signed server's: localhost or 127.0.0.1)";
+      }
+      if (chain.contains("ssl") || chain.contains("tls") || chain.contains("handshake")) {
+        return "TLS handshake with the server at " + server + " failed" + reason(status);
+      }
+    }
+    String why = reason(status);
+    String hint =
+        !transport.tls() && !why.isEmpty() && !why.contains("connection refused")
+            ? "; if it uses TLS, pass --ca-file PEM or --tls"
+            : "";
+    return "cannot reach the trestle server at "
+        + server
+        + why
+        + "; is 'trestle server' running? (set --server or 'server:' in the CLI config)"
+        + hint;
+  }
+
+  /** Class names and messages of the status's cause chain, for recognizing TLS failures. */
+  private static String causes(Status status) {
+    var sb = new StringBuilder(String.valueOf(status.getDescription()));
+    int depth = 0;
+    for (Throwable t = status.getCause(); t != null && depth < 10; t = t.getCause(), depth++) {
+      sb.append(' ').append(t.getClass().getSimpleName()).append(' ').append(t.getMessage());
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
   private static String reason(Status status) {
     Throwable root = status.getCause();
     while (root != null && root.getCause() != null && root.getCause() != root) {
@@ -143,6 +205,9 @@ public final class RemoteErrors {
         root != null && root.getMessage() != null ? root.getMessage() : status.getDescription();
     if (why != null && why.toLowerCase(Locale.ROOT).contains("connection refused")) {
       why = "connection refused";
+    }
+    if (why != null && why.length() > 200) {
+      why = why.substring(0, 200) + "…";
     }
     return why == null || why.isBlank() ? "" : " (" + oneLine(why) + ")";
   }

@@ -19,7 +19,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Run the central Trestle server (management API, edge sync, health and metrics).",
       "Single node on loopback with an embedded H2 database unless the config file says otherwise.",
-      "Flags override the config file; unset ones keep its values or the defaults below."
+      "Flags override the config file; unset ones keep its values or the defaults below.",
+      "Secure by default: every API call needs a bearer token. On the first start the server",
+      "creates users/admin and writes its token to <data-dir>/admin.token (mode 0600); use it",
+      "with 'trestle login --token-file <data-dir>/admin.token'."
     })
 final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -51,6 +54,15 @@ final class ServerCommand implements Callable<Integer> {
       description = "Health, readiness and Prometheus metrics port (default: 8558).")
   Integer managementPort;
 
+  @Option(
+      names = "--insecure-dev",
+      description =
+          "No authentication: every caller is an admin (users/dev, or the x-trestle-user header)."
+              + " For throw-away local experiments only; never expose such a server. Same as"
+              + " TRESTLE_SECURITY_MODE=insecure-dev. Default: secure (bearer tokens; the first"
+              + " start writes the admin token to <data-dir>/admin.token).")
+  boolean insecureDev;
+
   @Override
   public Integer call() {
     return TrestleServer.run(args());
@@ -65,7 +77,8 @@ final class ServerCommand implements Callable<Integer> {
         Optional.ofNullable(dataDir),
         port("--api-port", apiPort),
         port("--edge-port", edgePort),
-        port("--management-port", managementPort));
+        port("--management-port", managementPort))
+        .withInsecureDev(insecureDev);
   }
 
   /** 0 asks for an ephemeral port (tests); anything else must be a valid TCP port. */

@@ -25,7 +25,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "Trestle: multi-cluster service-mesh management plane.",
       "",
       "'trestle server' runs the central server; every other verb talks to one",
-      "through its management API (--server, default 127.0.0.1:9080)."
+      "through its management API (--server, default 127.0.0.1:9080), authenticated by a",
+      "bearer token: --token-file FILE, else $TRESTLE_TOKEN, else the CLI config ('trestle",
+      "login' saves it there)."
     },
     subcommands = {
       ServerCommand.class,
@@ -35,6 +37,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
       DiffCommand.class,
       AuditCommand.class,
       HistoryCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
+      WhoAmICommand.class,
+      CanICommand.class,
+      IamCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -48,11 +55,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "",
       "CLI config (--config, $TRESTLE_CONFIG, or ~/.config/trestle/cli.yaml), all keys optional:",
       "  server: 127.0.0.1:9080",
+      "  token: trst....           # written by 'trestle login'; or token-file: FILE",
+      "  ca-file: data/tls/ca.pem  # TLS trusting this PEM; or tls: true (system CAs)",
       "  organization: acme        # defaults for --org/--tenant/--workspace/--group",
       "  tenant: payments",
       "",
       "Examples:",
       "  trestle server --data-dir ./data",
+      "  trestle login --token-file data/admin.token",
       "  trestle apply -f examples/acme/",
       "  trestle get tenants --org acme",
       "  trestle get organizations/acme/tenants/payments -o yaml",
@@ -60,9 +70,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "  trestle delete tenant payments --org acme --cascade",
       "  trestle audit --resource organizations/acme -r --since 1h",
       "  trestle history tenant payments --org acme --changes",
-      "  trestle get organizations/acme/tenants/payments --version 2 -o yaml"
+      "  trestle get organizations/acme/tenants/payments --version 2 -o yaml",
+      "  trestle iam create-user alice",
+      "  trestle iam bind organizations/acme/tenants/payments --role reader --subject users/alice",
+      "  trestle can-i organizations/acme/tenants/payments --as users/alice"
     })
-public final class TrestleCli implements Callable<Integer> {
+public final class TrestleCli implements Callable<Integer>, ClientOptions.Holder {
   @Mixin ClientOptions options;
 
   @Spec CommandSpec spec;
@@ -75,6 +88,11 @@ public final class TrestleCli implements Callable<Integer> {
 
   CliEnvironment environment() {
     return environment;
+  }
+
+  @Override
+  public ClientOptions clientOptions() {
+    return options;
   }
 
   @Override
@@ -152,7 +170,7 @@ public final class TrestleCli implements Callable<Integer> {
       return RemoteErrors.oneLine(e.getMessage());
     }
     if (e instanceof StatusRuntimeException sre && command instanceof ClientCommand c) {
-      return RemoteErrors.describe(sre, c.safeServerAddress(), c.timeout());
+      return c.describe(sre);
     }
     String text = e.getMessage() == null ? "" : ": " + RemoteErrors.oneLine(e.getMessage());
     return e.getClass().getSimpleName()

@@ -152,6 +152,38 @@ class ArgumentParsingTest {
   }
 
   @Test
+  void serverVerbPassesInsecureDev() {
+    var cmd =
+        TrestleCli.commandLine(
+            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
+    ServerCommand secure =
+        cmd.parseArgs("server").subcommand().commandSpec().commandLine().getCommand();
+    assertThat(secure.args().insecureDev()).isFalse();
+    cmd =
+        TrestleCli.commandLine(
+            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
+    ServerCommand dev =
+        cmd.parseArgs("server", "--insecure-dev", "--api-port", "0")
+            .subcommand()
+            .commandSpec()
+            .commandLine()
+            .getCommand();
+    assertThat(dev.args().insecureDev()).isTrue();
+    assertThat(dev.args().apiPort()).contains(0);
+  }
+
+  @Test
+  void defaultTimeoutIsThirtySeconds() {
+    var cmd =
+        TrestleCli.commandLine(
+            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
+    ClientCommand get =
+        cmd.parseArgs("get", "orgs").subcommand().commandSpec().commandLine().getCommand();
+    assertThat(get.timeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(CliRun.run(home, "get", "--help").out).contains("(default: 30s)");
+  }
+
+  @Test
   void helpListsExitCodes() {
     CliRun r = CliRun.run(home, "diff", "--help");
     assertThat(r.exitCode).isZero();
@@ -165,6 +197,13 @@ class ArgumentParsingTest {
     assertThat(r.out)
         .contains("  audit ")
         .contains("  history ")
+        .contains("  login ")
+        .contains("  logout ")
+        .contains("  whoami ")
+        .contains("  can-i ")
+        .contains("  iam ")
+        .contains("--token-file")
+        .contains("--ca-file")
         .contains("an audit filter the")
         .contains("rejects)")
         .contains("'diff' differs")

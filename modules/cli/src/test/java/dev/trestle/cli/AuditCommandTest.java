@@ -68,6 +68,26 @@ class AuditCommandTest {
   }
 
   @Test
+  void deniedAtTheRootSuggestsTheResourceFlag() {
+    server.onAuditQuery =
+        r -> {
+          throw FakeManagementServer.failure(
+              Status.PERMISSION_DENIED,
+              FakeManagementServer.detail(
+                  "PERMISSION_DENIED",
+                  "",
+                  "permission denied: users/alice may not READ at the root; name a resource you"
+                      + " may read with resource=FQN"));
+        };
+    CliRun r = audit("--since", "1h");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err)
+        .isEqualTo(
+            "error: permission denied: users/alice may not READ at the root; name a resource you"
+                + " may read with --resource FQN [-r]\n");
+  }
+
+  @Test
   void everyFlagGoesIntoTheRequest() {
     CliRun r =
         audit(

@@ -30,6 +30,28 @@ class CliConfigTest {
   }
 
   @Test
+  void readsTokenAndTlsKeysAndNeverPrintsTheToken() {
+    CliConfig c =
+        CliConfig.parse(
+            "server: central:9080\ntoken: trst.abc.def.SECRET\nca-file: certs/ca.pem\n",
+            "cli.yaml",
+            Path.of("/home/u/.config/trestle"));
+    assertThat(c.token()).contains("trst.abc.def.SECRET");
+    assertThat(c.caFile()).contains(Path.of("/home/u/.config/trestle/certs/ca.pem"));
+    assertThat(c.tls()).isEmpty();
+    assertThat(c.toString()).doesNotContain("SECRET").contains("token=(set)");
+  }
+
+  @Test
+  void rejectsTokenAndTokenFileTogetherAndAMalformedTokenWithoutQuotingIt() {
+    assertThatThrownBy(() -> CliConfig.parse("token: a\ntoken-file: b\n", "cli.yaml"))
+        .hasMessage("CLI config cli.yaml: give either 'token' or 'token-file', not both");
+    assertThatThrownBy(() -> CliConfig.parse("token: \"SECRET with space\"\n", "cli.yaml"))
+        .hasMessageContaining("token: not a token")
+        .hasMessageNotContaining("SECRET");
+  }
+
+  @Test
   void rejectsUnknownKeyNamingIt() {
     assertThatThrownBy(() -> CliConfig.parse("sever: x:1\n", "cli.yaml"))
         .isInstanceOf(CliException.class)

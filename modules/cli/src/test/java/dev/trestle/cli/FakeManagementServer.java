@@ -15,10 +15,32 @@ import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.ListResponse;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.protocol.v1.AccessBindings;
+import dev.trestle.protocol.v1.CheckAccessRequest;
+import dev.trestle.protocol.v1.CheckAccessResponse;
+import dev.trestle.protocol.v1.CreatePrincipalRequest;
+import dev.trestle.protocol.v1.GetAccessBindingsRequest;
+import dev.trestle.protocol.v1.GetPrincipalRequest;
+import dev.trestle.protocol.v1.GetRoleRequest;
+import dev.trestle.protocol.v1.IamServiceGrpc;
+import dev.trestle.protocol.v1.IssueTokenRequest;
+import dev.trestle.protocol.v1.IssueTokenResponse;
+import dev.trestle.protocol.v1.Principal;
+import dev.trestle.protocol.v1.RevokeTokenRequest;
+import dev.trestle.protocol.v1.Role;
+import dev.trestle.protocol.v1.SetAccessBindingsRequest;
+import dev.trestle.protocol.v1.SetRoleRequest;
+import dev.trestle.protocol.v1.WhoAmIRequest;
+import dev.trestle.protocol.v1.WhoAmIResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -29,11 +51,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A programmable management and audit service on a real gRPC port (127.0.0.1, ephemeral): records
- * every request and answers with the function given, which may throw {@link #failure}.
+ * A programmable management, audit and IAM service on a real gRPC port (127.0.0.1, ephemeral):
+ * records every request and the {@code authorization} header it came with ("" when absent), and
+ * answers with the function given, which may throw {@link #failure}.
  */
 final class FakeManagementServer implements AutoCloseable {
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
   final List<Object> requests = new CopyOnWriteArrayList<>();
+  final List<String> authorizations = new CopyOnWriteArrayList<>();
   volatile Function<ApplyRequest, ApplyResponse> onApply = r -> ApplyResponse.getDefaultInstance();
   volatile Function<GetRequest, Resource> onGet =
       r -> {
@@ -51,15 +78,77 @@ final class FakeManagementServer implements AutoCloseable {
             detail("NOT_FOUND", r.getFqn(), r.getFqn() + " has no history: it never existed"));
       };
 
+  volatile Function<WhoAmIRequest, WhoAmIResponse> onWhoAmI =
+      r -> WhoAmIResponse.newBuilder().setPrincipal("users/admin").setAuthenticatedBy("token").build();
+  volatile Function<CheckAccessRequest, CheckAccessResponse> onCheckAccess =
+      r ->
+          CheckAccessResponse.newBuilder()
+              .setFqn(r.getFqn())
+              .setPrincipal(r.getPrincipal().isEmpty() ? "users/admin" : r.getPrincipal())
+              .build();
+  volatile Function<CreatePrincipalRequest, Principal> onCreatePrincipal =
+      r ->
+          Principal.newBuilder()
+              .setName(r.getName())
+              .setDisplayName(r.getDisplayName())
+              .setVersion(1)
+              .setCreatedBy("users/admin")
+              .build();
+  volatile Function<GetPrincipalRequest, Principal> onGetPrincipal =
+      r -> {
+        throw failure(Status.NOT_FOUND, detail("NOT_FOUND", r.getName(), r.getName() + " does not exist"));
+      };
+  volatile Function<IssueTokenRequest, IssueTokenResponse> onIssueToken =
+      r -> IssueTokenResponse.newBuilder().setTokenId("0a1b2c3d4e5f").setToken(ISSUED_TOKEN).build();
+  volatile Function<RevokeTokenRequest, Principal> onRevokeToken =
+      r -> Principal.newBuilder().setName(r.getPrincipal()).setVersion(3).build();
+  volatile Function<SetRoleRequest, Role> onSetRole =
+      r -> r.getRole().toBuilder().setVersion(1).build();
+  volatile Function<GetRoleRequest, Role> onGetRole =
+      r -> {
+        throw failure(Status.NOT_FOUND, detail("NOT_FOUND", r.getName(), "role " + r.getName() + " does not exist"));
+      };
+  volatile Function<GetAccessBindingsRequest, AccessBindings> onGetBindings =
+      r -> AccessBindings.newBuilder().setTarget(r.getTarget()).build();
+  volatile Function<SetAccessBindingsRequest, AccessBindings> onSetBindings =
+      r ->
+          AccessBindings.newBuilder()
+              .setTarget(r.getTarget())
+              .addAllBindings(r.getBindingsList())
+              .setVersion(r.getVersion() + 1)
+              .build();
+
+  /** What {@link #onIssueToken} answers by default: a token in the server's format. */
+  static final String ISSUED_TOKEN = "trst.dXNlcnMvYWxpY2U.0a1b2c3d4e5f.c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
+
   private final Server server;
 
   FakeManagementServer() throws IOException {
+    this(InsecureServerCredentials.create());
+  }
+
+  FakeManagementServer(ServerCredentials credentials) throws IOException {
+    ServerInterceptor recordAuthorization =
+        new ServerInterceptor() {
+          @Override
+          public <Q, A> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+            String value = headers.get(AUTHORIZATION);
+            authorizations.add(value == null ? "" : value);
+            return next.startCall(call, headers);
+          }
+        };
     server =
-        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-            .addService(new Service())
-            .addService(new Audit())
+        Grpc.newServerBuilderForPort(0, credentials)
+            .addService(ServerInterceptors.intercept(new Service(), recordAuthorization))
+            .addService(ServerInterceptors.intercept(new Audit(), recordAuthorization))
+            .addService(ServerInterceptors.intercept(new Iam(), recordAuthorization))
             .build()
             .start();
+  }
+
+  int port() {
+    return server.getPort();
   }
 
   String address() {
@@ -118,6 +207,60 @@ final class FakeManagementServer implements AutoCloseable {
     @Override
     public void history(HistoryRequest request, StreamObserver<HistoryResponse> out) {
       answer(request, onHistory, out);
+    }
+  }
+
+  private final class Iam extends IamServiceGrpc.IamServiceImplBase {
+    @Override
+    public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> out) {
+      answer(request, onWhoAmI, out);
+    }
+
+    @Override
+    public void checkAccess(CheckAccessRequest request, StreamObserver<CheckAccessResponse> out) {
+      answer(request, onCheckAccess, out);
+    }
+
+    @Override
+    public void createPrincipal(CreatePrincipalRequest request, StreamObserver<Principal> out) {
+      answer(request, onCreatePrincipal, out);
+    }
+
+    @Override
+    public void getPrincipal(GetPrincipalRequest request, StreamObserver<Principal> out) {
+      answer(request, onGetPrincipal, out);
+    }
+
+    @Override
+    public void issueToken(IssueTokenRequest request, StreamObserver<IssueTokenResponse> out) {
+      answer(request, onIssueToken, out);
+    }
+
+    @Override
+    public void revokeToken(RevokeTokenRequest request, StreamObserver<Principal> out) {
+      answer(request, onRevokeToken, out);
+    }
+
+    @Override
+    public void setRole(SetRoleRequest request, StreamObserver<Role> out) {
+      answer(request, onSetRole, out);
+    }
+
+    @Override
+    public void getRole(GetRoleRequest request, StreamObserver<Role> out) {
+      answer(request, onGetRole, out);
+    }
+
+    @Override
+    public void getAccessBindings(
+        GetAccessBindingsRequest request, StreamObserver<AccessBindings> out) {
+      answer(request, onGetBindings, out);
+    }
+
+    @Override
+    public void setAccessBindings(
+        SetAccessBindingsRequest request, StreamObserver<AccessBindings> out) {
+      answer(request, onSetBindings, out);
     }
   }
 

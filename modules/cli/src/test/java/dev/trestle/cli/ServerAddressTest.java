@@ -30,4 +30,13 @@ class ServerAddressTest {
     assertThatThrownBy(() -> ServerAddress.parse("h:70000")).hasMessageContaining("not in 1-65535");
     assertThatThrownBy(() -> ServerAddress.parse("h:http")).hasMessageContaining("not a number");
   }
+
+  @Test
+  void knowsLoopbackHostsWithoutResolvingNames() {
+    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("127.0.0.1:9080").loopback()).isTrue();
+    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("localhost:9080").loopback()).isTrue();
+    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("[::1]:9080").loopback()).isTrue();
+    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("trestle.example.com:9080").loopback()).isFalse();
+    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("10.0.0.1:9080").loopback()).isFalse();
+  }
 }
