@@ -1,5 +1,6 @@
 package dev.trestle.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -106,8 +107,14 @@ public record CliConfig(
     try {
       root = new YAMLMapper().readTree(text);
     } catch (IOException e) {
+      // No cause, and only the parser's first line: the rest quotes the file, which may hold
+      // a token (and --verbose prints causes).
+      String where =
+          e instanceof JsonProcessingException j && j.getLocation() != null
+              ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr()
+              : "";
       throw new CliException(
-          "CLI config " + source + ": not valid YAML: " + firstLine(e.getMessage()), e);
+          "CLI config " + source + ": not valid YAML" + where + ": " + firstLine(e.getMessage()));
     }
     if (root == null || root.isNull() || root.isMissingNode()) {
       return EMPTY;
@@ -224,6 +231,7 @@ public record CliConfig(
   }
 
   private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("");
+    String line = s == null ? "" : s.lines().findFirst().orElse("").strip();
+    return line.length() > 120 ? line.substring(0, 120) + "…" : line;
   }
 }

@@ -217,6 +217,16 @@ class AuthenticationTest {
   }
 
   @Test
+  void brokenConfigYamlDoesNotQuoteTheTokenEvenVerbose() throws Exception {
+    Path config = config("server: 127.0.0.1:1\ntoken: \"" + TOKEN + "\n");
+    CliRun r = run(Map.of(), "get", "orgs", "-v");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err).startsWith("error: CLI config " + config + ": not valid YAML at line ");
+    assertNoSecret(r);
+    assertThat(server.requests).isEmpty();
+  }
+
+  @Test
   void configTokenReadableByOthersIsWarnedAbout() throws Exception {
     Path config = config("token: " + TOKEN + "\n");
     Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
