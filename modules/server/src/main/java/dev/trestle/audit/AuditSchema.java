@@ -36,7 +36,10 @@ public final class AuditSchema {
           "CREATE INDEX IF NOT EXISTS trestle_audit_principal_idx ON "
               + TABLE
               + " (principal, event_time_us, id)",
-          "CREATE INDEX IF NOT EXISTS trestle_audit_kind_idx ON " + TABLE + " (kind, event_time_us, id)");
+          "CREATE INDEX IF NOT EXISTS trestle_audit_kind_idx ON " + TABLE + " (kind, event_time_us, id)",
+          "CREATE INDEX IF NOT EXISTS trestle_audit_kind_operation_idx ON "
+              + TABLE
+              + " (kind, operation, event_time_us, id)");
 
   private AuditSchema() {}
 

@@ -115,12 +115,16 @@ public final class AuditStore {
       params.add("%" + escapeLike(f.text().toLowerCase(java.util.Locale.ROOT)) + "%");
     }
     if (f.afterTimeMicros() != Long.MAX_VALUE) {
-      sql.append(" AND (event_time_us < ? OR (event_time_us = ? AND id < ?))");
+      // The first conjunct is a range the index can seek to; the second breaks ties.
+      sql.append(" AND event_time_us <= ? AND (event_time_us < ? OR id < ?)");
       params.add(f.afterTimeMicros());
       params.add(f.afterTimeMicros());
       params.add(f.afterId());
     }
-    sql.append(" ORDER BY event_time_us DESC, id DESC LIMIT ?");
+    // Columns fixed by equality lead the ORDER BY (it orders the same) so that H2 and
+    // PostgreSQL walk the matching (column, time, id) index backwards and stop after one page
+    // instead of sorting every matching row.
+    sql.append(" ORDER BY ").append(sortPrefix(f)).append("event_time_us DESC, id DESC LIMIT ?");
     params.add(f.pageSize() + 1);
 
     try (Connection c = dataSource.getConnection();
@@ -178,6 +182,22 @@ public final class AuditStore {
         }
       }
     }
+  }
+
+  static String sortPrefix(AuditFilter f) {
+    if (f.resource() != null && !f.recursive()) {
+      return "fqn DESC, ";
+    }
+    if (f.principal() != null) {
+      return "principal DESC, ";
+    }
+    if (f.kind() != null && f.operation() != null) {
+      return "kind DESC, operation DESC, ";
+    }
+    if (f.kind() != null) {
+      return "kind DESC, ";
+    }
+    return "";
   }
 
   static String escapeLike(String s) {
