@@ -89,13 +89,6 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
                             + " bytes; the limit is "
                             + dev.trestle.protocol.ResourceDocuments.MAX_INPUT_BYTES)));
           }
-          if (!in.getDryRun()) {
-            try {
-              limiter.acquire(caller.principal(), Math.max(1, in.getResourcesCount()));
-            } catch (dev.trestle.management.ProblemException e) {
-              return CompletableFuture.failedFuture(e);
-            }
-          }
           if (in.getResourcesCount() > MAX_DOCUMENTS_PER_APPLY) {
             return CompletableFuture.failedFuture(
                 new dev.trestle.management.ProblemException(
@@ -106,6 +99,13 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
                             + MAX_DOCUMENTS_PER_APPLY
                             + " documents, got "
                             + in.getResourcesCount())));
+          }
+          if (!in.getDryRun()) {
+            try {
+              limiter.acquire(caller.principal(), Math.max(1, in.getResourcesCount()));
+            } catch (dev.trestle.management.ProblemException e) {
+              return CompletableFuture.failedFuture(e);
+            }
           }
           return service
               .apply(in.getResourcesList(), in.getDryRun(), in.getStopOnError(), caller)

@@ -77,6 +77,11 @@ public final class TlsContexts {
         "-sigalg", "SHA256withECDSA", "-dname", "CN=trestle-dev", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
         "-validity", "825", "-storetype", "PKCS12", "-keystore", keystore.toString(),
         "-storepass:file", passwordFile.toString()));
+    try {
+      Files.setPosixFilePermissions(keystore, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // non-POSIX file systems keep their default permissions
+    }
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       ks.load(in, password.toCharArray());
