@@ -72,15 +72,15 @@ final class ServerProcess implements AutoCloseable {
                         "--management-port",
                         "0",
                         "--edge-port",
-                        "0")))
+                        "0",
+                        // No authentication: these tests are about configuration through the
+                        // CLI; secure mode (tokens, login) is for tests of its own.
+                        "--insecure-dev")))
             .directory(dataDir.getParent().toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     TrestleRuntime.hermetic(builder, configHome);
-    // No authentication: these tests are about the configuration API through the CLI, and the
-    // CLI cannot send bearer tokens yet. Secure mode gets its own tests once it can.
-    builder.environment().put("TRESTLE_SECURITY_MODE", "insecure-dev");
     Process process;
     try {
       Files.createDirectories(dataDir);
