@@ -38,8 +38,9 @@ public final class LatencyChart {
 
   private LatencyChart() {}
 
-  public static void write(Path png, String title, String subtitle, List<Series> series, double targetMs)
+  public static void write(Path png, String title, String subtitle, List<Series> all, double targetMs)
       throws IOException {
+    List<Series> series = all.stream().filter(s -> s.nanos().length > 0).toList();
     var image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -72,8 +73,8 @@ public final class LatencyChart {
     if (minMs == Double.MAX_VALUE) {
       minMs = 1;
     }
-    double yLo = Math.pow(10, Math.floor(Math.log10(Math.max(minMs, 0.01))));
-    double yHi = Math.pow(10, Math.ceil(Math.log10(maxMs * 1.05)));
+    double yLo = niceFloor(Math.max(minMs * 0.95, 0.01));
+    double yHi = niceCeil(maxMs * 1.05);
     // x: t = log10(1/(1-p)); the largest rank of the biggest series decides the right edge.
     double tHi = Math.max(2.0, Math.log10(maxCount));
 
@@ -88,7 +89,7 @@ public final class LatencyChart {
 
     // grid and y ticks (1, 2, 5 per decade)
     g.setFont(small);
-    for (double decade = yLo; decade <= yHi * 1.0001; decade *= 10) {
+    for (double decade = Math.pow(10, Math.floor(Math.log10(yLo))); decade <= yHi * 1.0001; decade *= 10) {
       for (int m : new int[] {1, 2, 5}) {
         double v = decade * m;
         if (v < yLo * 0.9999 || v > yHi * 1.0001) {
@@ -189,6 +190,28 @@ public final class LatencyChart {
           ly);
       ly += 20;
     }
+  }
+
+  /** The largest 1, 2 or 5 times a power of ten at or below v. */
+  static double niceFloor(double v) {
+    double decade = Math.pow(10, Math.floor(Math.log10(v)));
+    for (int m : new int[] {5, 2, 1}) {
+      if (decade * m <= v) {
+        return decade * m;
+      }
+    }
+    return decade;
+  }
+
+  /** The smallest 1, 2 or 5 times a power of ten at or above v. */
+  static double niceCeil(double v) {
+    double decade = Math.pow(10, Math.floor(Math.log10(v)));
+    for (int m : new int[] {1, 2, 5, 10}) {
+      if (decade * m >= v) {
+        return decade * m;
+      }
+    }
+    return decade * 10;
   }
 
   private static int xPix(double t, double tHi, int plotW) {

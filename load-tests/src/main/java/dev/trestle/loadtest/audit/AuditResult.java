@@ -71,5 +71,6 @@ public record AuditResult(
       int errors,
       String firstError,
       Double coldMs,
-      boolean meetsTarget) {}
+      boolean meetsTarget,
+      List<Double> samplesMs) {}
 }

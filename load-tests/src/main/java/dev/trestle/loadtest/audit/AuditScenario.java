@@ -99,6 +99,10 @@ public final class AuditScenario implements Callable<Integer> {
       description = "After measuring, repeat and EXPLAIN ANALYZE the slowest call of each series (default: on).")
   boolean explain;
 
+  @Option(names = "--shapes", split = ",", paramLabel = "SHAPE",
+      description = "Only these query shapes, by label: subtree+since, principal, kind+operation, refused, text, floor (default: all).")
+  List<String> shapeLabels;
+
   @Option(names = "--jfr", description = "Record a Java Flight Recording of the measured phase (measure.jfr, hot-methods.txt).")
   boolean jfr;
 
@@ -126,6 +130,12 @@ public final class AuditScenario implements Callable<Integer> {
     if (rows < 1 || queries < 1 || warmup < 0 || pageSize < 1 || pageSize > 1000 || batchSize < 1 || days < 1
         || followUpPages < 0 || refusedShare < 0 || refusedShare > 1 || probeRows < 0 || probeSingleRows < 0) {
       err.println("audit: invalid sizes (rows, queries, batch size >= 1; page size 1..1000; refused share 0..1)");
+      return 2;
+    }
+    try {
+      selectedShapes();
+    } catch (IllegalArgumentException e) {
+      err.println("audit: " + e.getMessage());
       return 2;
     }
     ZonedDateTime started = ZonedDateTime.now(Clock.systemUTC());
@@ -187,14 +197,14 @@ public final class AuditScenario implements Callable<Integer> {
         var runner = new AuditQueryRunner(stub, followUpPages, liveWriter::writeOne);
         var mix = new AuditQueryMix(dataset, run.seed() + 2, pageSize, Clock.systemUTC());
         Map<String, SeriesRecorder> byKey = new LinkedHashMap<>();
-        for (AuditQueryShape shape : AuditQueryShape.values()) {
+        for (AuditQueryShape shape : selectedShapes()) {
           for (int page = 1; page <= 1 + followUpPages; page++) {
             var s = new SeriesRecorder(shape, page);
             byKey.put(shape + "/" + page, s);
             series.add(s);
           }
         }
-        AuditQueryShape[] shapes = AuditQueryShape.values();
+        AuditQueryShape[] shapes = selectedShapes();
 
         // warm-up: the first call of each series right after the load is kept as "cold"
         int done = 0;
@@ -262,7 +272,8 @@ public final class AuditScenario implements Callable<Integer> {
               new AuditResult.Series(
                   s.label(), s.shape.label(), s.page, s.shape.description(), st, round1(s.meanRows()), s.emptyPages(),
                   s.errors(), s.firstError(), s.coldMs() == null ? null : round3(s.coldMs()),
-                  st.count() > 0 && st.p99Ms() <= targetP99Ms));
+                  st.count() > 0 && st.p99Ms() <= targetP99Ms,
+                  LongStream.of(s.samples()).mapToObj(n -> Math.round(n / 1_000.0) / 1_000.0).toList()));
           (s.page == 1 ? first : follow).add(s.samples());
         }
         var all = new ArrayList<long[]>(first);
@@ -350,6 +361,20 @@ public final class AuditScenario implements Callable<Integer> {
     out.println(md);
     err.println("[audit] wrote " + dir.path());
     return queryResult.errors() > 0 ? 1 : 0;
+  }
+
+  private AuditQueryShape[] selectedShapes() {
+    if (shapeLabels == null || shapeLabels.isEmpty()) {
+      return AuditQueryShape.values();
+    }
+    return shapeLabels.stream()
+        .map(String::strip)
+        .map(l -> java.util.Arrays.stream(AuditQueryShape.values())
+            .filter(sh -> sh.label().equals(l))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("--shapes: unknown shape '" + l + "'")))
+        .distinct()
+        .toArray(AuditQueryShape[]::new);
   }
 
   private static long[] concat(List<long[]> parts) {
