@@ -54,7 +54,12 @@ public final class JfrProfile implements AutoCloseable {
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> total = new HashMap<>();
     int samples = 0;
+    var pauses = new java.util.ArrayList<Double>();
     for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+      if (e.getEventType().getName().equals("jdk.GarbageCollection")) {
+        pauses.add(e.getDuration("sumOfPauses").toNanos() / 1e6);
+        continue;
+      }
       if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
         continue;
       }
@@ -74,6 +79,15 @@ public final class JfrProfile implements AutoCloseable {
       }
     }
     var sb = new StringBuilder();
+    pauses.sort(null);
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "GC (jdk.GarbageCollection): %d collections, pauses total %.0f ms, median %.1f ms, longest %.1f ms%n",
+            pauses.size(),
+            pauses.stream().mapToDouble(Double::doubleValue).sum(),
+            pauses.isEmpty() ? 0.0 : pauses.get(pauses.size() / 2),
+            pauses.isEmpty() ? 0.0 : pauses.get(pauses.size() - 1)));
     sb.append("CPU samples (jdk.ExecutionSample): ").append(samples).append("\n\n");
     sb.append("Top ").append(top).append(" methods by self samples:\n");
     append(sb, self, samples, top);
