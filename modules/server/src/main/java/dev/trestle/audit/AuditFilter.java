@@ -32,7 +32,9 @@ public record AuditFilter(
     String text,
     int pageSize,
     long afterTimeMicros,
-    long afterId) {
+    long afterId,
+    String sinceAsTyped,
+    String untilAsTyped) {
 
   public static final int DEFAULT_PAGE_SIZE = 50;
   public static final int MAX_PAGE_SIZE = 1000;
@@ -109,7 +111,8 @@ public record AuditFilter(
     var filter =
         new AuditFilter(
             resource, r.recursive() && resource != null, principal, kind, operation, outcome, since,
-            until, text, size, Long.MAX_VALUE, Long.MAX_VALUE);
+            until, text, size, Long.MAX_VALUE, Long.MAX_VALUE,
+            blankToNull(r.since()), blankToNull(r.until()));
     return filter.after(r.pageToken());
   }
 
@@ -121,7 +124,7 @@ public record AuditFilter(
     try {
       String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
       String[] parts = decoded.split(":");
-      if (parts.length != 4 || !parts[0].equals("a1")) {
+      if (parts.length != 6 || !parts[0].equals("a2")) {
         throw new IllegalArgumentException();
       }
       long time = Long.parseLong(parts[1]);
@@ -130,9 +133,12 @@ public record AuditFilter(
       if (!sameFilters) {
         return mismatchedToken();
       }
+      // A relative window ("7d") is resolved once, on the first page, and carried in the token.
+      Long since = parts[4].equals("-") ? null : Long.valueOf(parts[4]);
+      Long until = parts[5].equals("-") ? null : Long.valueOf(parts[5]);
       return new AuditFilter(
-          resource, recursive, principal, kind, operation, outcome, sinceMicros, untilMicros, text,
-          pageSize, time, id);
+          resource, recursive, principal, kind, operation, outcome, since, until, text,
+          pageSize, time, id, sinceAsTyped, untilAsTyped);
     } catch (IllegalArgumentException e) {
       throw invalid("pageToken", "is not a token returned by a previous audit query");
     }
@@ -143,12 +149,14 @@ public record AuditFilter(
   }
 
   public String tokenAfter(AuditRow last) {
-    String text = "a1:" + last.timeMicros() + ":" + last.id() + ":" + Integer.toHexString(fingerprint());
+    String text =
+        "a2:" + last.timeMicros() + ":" + last.id() + ":" + Integer.toHexString(fingerprint()) + ":"
+            + (sinceMicros == null ? "-" : sinceMicros) + ":" + (untilMicros == null ? "-" : untilMicros);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private int fingerprint() {
-    return Objects.hash(resource, recursive, principal, kind, operation, outcome, sinceMicros, untilMicros, text, pageSize);
+    return Objects.hash(resource, recursive, principal, kind, operation, outcome, sinceAsTyped, untilAsTyped, text, pageSize);
   }
 
   private static Long instant(String field, String value, Clock clock) {

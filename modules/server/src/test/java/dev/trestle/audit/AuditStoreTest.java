@@ -76,6 +76,19 @@ class AuditStoreTest {
   }
 
   @Test
+  void relativeWindowsPageWithTheWindowOfTheFirstPage() throws Exception {
+    var first = AuditFilter.parse(
+        new AuditFilter.Request("", false, "", "", "", "", "20m", "", "", 4, ""), CLOCK);
+    var rows = store.query(first);
+    String token = first.tokenAfter(rows.get(3));
+    Clock later = Clock.fixed(NOW.plusSeconds(300), ZoneOffset.UTC);
+    var second = AuditFilter.parse(
+        new AuditFilter.Request("", false, "", "", "", "", "20m", "", "", 4, token), later);
+    assertThat(second.sinceMicros()).isEqualTo(first.sinceMicros());
+    assertThat(store.query(second)).hasSize(5);
+  }
+
+  @Test
   void retentionDeletesOnlyOldRows() throws Exception {
     long cutoff = AuditProjectionHandler.micros(NOW.minusSeconds(600));
     assertThat(store.deleteOlderThan(cutoff, 7)).isEqualTo(15);
