@@ -180,8 +180,7 @@ public final class IamGrpcService implements IamServicePowerApi {
   }
 
   private static <T> CompletionStage<T> invalid(String field, String description) {
-    return CompletableFuture.failedFuture(new ProblemException(new Problem(Problem.Code.INVALID_ARGUMENT,
-        field + ": " + description, List.of(new Problem.Violation(field, description)), "", 0, List.of())));
+    return CompletableFuture.failedFuture(new ProblemException(Problem.invalidField(field, description)));
   }
 
 }

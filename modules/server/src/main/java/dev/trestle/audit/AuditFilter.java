@@ -195,13 +195,6 @@ public record AuditFilter(
   }
 
   static ProblemException invalid(String field, String description) {
-    return new ProblemException(
-        new Problem(
-            Problem.Code.INVALID_ARGUMENT,
-            field + ": " + description,
-            List.of(new Problem.Violation(field, description)),
-            "",
-            0,
-            List.of()));
+    return new ProblemException(Problem.invalidField(field, description));
   }
 }

@@ -1,5 +1,6 @@
 package dev.trestle.iam;
 
+import dev.trestle.management.Guard;
 import dev.trestle.management.Problem;
 import dev.trestle.management.ProblemException;
 import dev.trestle.protocol.Fqn;
@@ -108,11 +109,7 @@ public final class AccessControl {
         .thenApply(
             perms -> {
               if (!perms.contains(perm)) {
-                throw new ProblemException(
-                    Problem.of(
-                        Problem.Code.PERMISSION_DENIED,
-                        target.toString(),
-                        "permission denied: " + principal + " may not " + perm + " " + (target.isRoot() ? "at the root" : target.toString())));
+                throw new ProblemException(Guard.denied(principal, perm, target));
               }
               return null;
             });

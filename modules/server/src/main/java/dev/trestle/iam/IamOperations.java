@@ -224,7 +224,6 @@ public final class IamOperations {
   }
 
   private static <T> CompletionStage<T> invalid(String field, String description) {
-    return CompletableFuture.failedFuture(new ProblemException(new Problem(Problem.Code.INVALID_ARGUMENT,
-        field + ": " + description, List.of(new Problem.Violation(field, description)), "", 0, List.of())));
+    return CompletableFuture.failedFuture(new ProblemException(Problem.invalidField(field, description)));
   }
 }

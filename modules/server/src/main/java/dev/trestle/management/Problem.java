@@ -50,6 +50,17 @@ public record Problem(
         List.of());
   }
 
+  /** One bad field: INVALID_ARGUMENT with the field path in the message and the violation. */
+  public static Problem invalidField(String field, String description) {
+    return new Problem(
+        Code.INVALID_ARGUMENT,
+        field + ": " + description,
+        List.of(new Violation(field, description)),
+        "",
+        0,
+        List.of());
+  }
+
   public static Problem of(Code code, String fqn, String message) {
     return new Problem(code, message, List.of(), fqn, 0, List.of());
   }

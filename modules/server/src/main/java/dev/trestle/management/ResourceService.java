@@ -680,14 +680,7 @@ public final class ResourceService {
   }
 
   private static ProblemException invalid(String field, String description) {
-    return new ProblemException(
-        new Problem(
-            Problem.Code.INVALID_ARGUMENT,
-            field + ": " + description,
-            List.of(new Problem.Violation(field, description)),
-            "",
-            0,
-            List.of()));
+    return new ProblemException(Problem.invalidField(field, description));
   }
 
   /** Unwraps a failure into a Problem; timeouts mean the store is unavailable. */
