@@ -10,6 +10,13 @@ public final class ConfigTags {
   public static final int SLICES = 4;
   public static final String PREFIX = "config-";
 
+  /**
+   * The one tag, besides its slice, on every event the desired-state projection reads: resource
+   * created/updated/deleted and cluster inventory changes. One tag keeps their order: a group's
+   * new selectors and a route below it are translated in the order they were accepted.
+   */
+  public static final String DESIRED_STATE = "desired-state";
+
   private ConfigTags() {}
 
   public static String tagFor(String fqn) {

@@ -206,7 +206,12 @@ public final class ResourceEntity
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of(ConfigTags.tagFor(event.fqn()));
+    String slice = ConfigTags.tagFor(event.fqn());
+    boolean content =
+        event instanceof ResourceCreated
+            || event instanceof ResourceUpdated
+            || event instanceof ResourceDeleted;
+    return content ? Set.of(slice, ConfigTags.DESIRED_STATE) : Set.of(slice);
   }
 
   @Override

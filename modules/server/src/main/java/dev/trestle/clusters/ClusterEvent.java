@@ -1,0 +1,70 @@
+package dev.trestle.clusters;
+
+import dev.trestle.serialization.CborSerializable;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What happens to a cluster, as journaled by its {@code ClusterEntity}. Every heartbeat is an
+ * event (bounded by snapshots plus deletion of old events, see ClusterEntity's retention); the
+ * others are tagged for the audit log, and inventory changes also for the desired-state
+ * projection (see {@link ClusterTags}).
+ */
+public sealed interface ClusterEvent extends CborSerializable {
+  /** The cluster's FQN, {@code organizations/ORG/clusters/NAME}. */
+  String cluster();
+
+  Instant at();
+
+  /** A join token was minted; only the SHA-256 of its secret is kept. */
+  record JoinTokenIssued(
+      String cluster, String tokenId, String secretSha256, String principal, String requestId,
+      Instant at)
+      implements ClusterEvent {}
+
+  record JoinTokenRevoked(
+      String cluster, String tokenId, String principal, String requestId, Instant at)
+      implements ClusterEvent {}
+
+  record EdgeConnected(
+      String cluster,
+      String sessionId,
+      String tokenId,
+      String agentVersion,
+      long lastAppliedVersion,
+      Instant at)
+      implements ClusterEvent {}
+
+  record EdgeDisconnected(String cluster, String sessionId, String reason, Instant at)
+      implements ClusterEvent {}
+
+  record HeartbeatReceived(String cluster, String sessionId, Instant sentAt, Instant at)
+      implements ClusterEvent {}
+
+  /** The edge reported an inventory different from the last one. */
+  record InventoryChanged(String cluster, InventorySnapshot inventory, Instant at)
+      implements ClusterEvent {}
+
+  record HealthChanged(
+      String cluster, ClusterHealthState from, ClusterHealthState to, String reason, Instant at)
+      implements ClusterEvent {}
+
+  record VersionAcked(String cluster, long version, String setHash, Instant at)
+      implements ClusterEvent {}
+
+  record VersionNacked(
+      String cluster,
+      long version,
+      String reason,
+      List<ObjectFailure> failures,
+      long keptVersion,
+      Instant at)
+      implements ClusterEvent {
+    public VersionNacked {
+      failures = List.copyOf(failures);
+    }
+  }
+
+  /** One object an edge could not apply: {@code key} is "Kind namespace/name". */
+  record ObjectFailure(String key, String message) implements CborSerializable {}
+}
