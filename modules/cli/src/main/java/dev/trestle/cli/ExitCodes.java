@@ -17,5 +17,8 @@ public final class ExitCodes {
   /** {@code diff}: it could not tell (bad input, server error, a document the server refuses). */
   public static final int DIFF_ERROR = 2;
 
+  /** {@code status}/{@code wait}: not applied everywhere yet (timeout for wait). */
+  public static final int PENDING = 3;
+
   private ExitCodes() {}
 }

@@ -23,6 +23,17 @@ import dev.trestle.protocol.v1.GetAccessBindingsRequest;
 import dev.trestle.protocol.v1.GetPrincipalRequest;
 import dev.trestle.protocol.v1.GetRoleRequest;
 import dev.trestle.protocol.v1.IamServiceGrpc;
+import dev.trestle.protocol.v1.ClusterServiceGrpc;
+import dev.trestle.protocol.v1.GetStatusRequest;
+import dev.trestle.protocol.v1.IssueJoinTokenRequest;
+import dev.trestle.protocol.v1.IssueJoinTokenResponse;
+import dev.trestle.protocol.v1.ListClustersRequest;
+import dev.trestle.protocol.v1.ListClustersResponse;
+import dev.trestle.protocol.v1.ResourceStatus;
+import dev.trestle.protocol.v1.RevokeJoinTokenRequest;
+import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
+import dev.trestle.protocol.v1.SyncState;
+import dev.trestle.protocol.v1.WaitForStatusRequest;
 import dev.trestle.protocol.v1.IssueTokenRequest;
 import dev.trestle.protocol.v1.IssueTokenResponse;
 import dev.trestle.protocol.v1.Principal;
@@ -75,6 +86,7 @@ public final class ManagementClient implements AutoCloseable {
   private final ManagementServiceGrpc.ManagementServiceBlockingStub stub;
   private final AuditServiceGrpc.AuditServiceBlockingStub auditStub;
   private final IamServiceGrpc.IamServiceBlockingStub iamStub;
+  private final ClusterServiceGrpc.ClusterServiceBlockingStub clusterStub;
 
   public ManagementClient(ServerAddress address, Duration timeout) {
     this(Connection.plaintext(address, timeout));
@@ -93,6 +105,7 @@ public final class ManagementClient implements AutoCloseable {
     this.stub = authenticated(ManagementServiceGrpc.newBlockingStub(channel), bearer);
     this.auditStub = authenticated(AuditServiceGrpc.newBlockingStub(channel), bearer);
     this.iamStub = authenticated(IamServiceGrpc.newBlockingStub(channel), bearer);
+    this.clusterStub = authenticated(ClusterServiceGrpc.newBlockingStub(channel), bearer);
   }
 
   private static <S extends AbstractStub<S>> S authenticated(
@@ -253,6 +266,40 @@ public final class ManagementClient implements AutoCloseable {
                 .addAllBindings(bindings)
                 .setVersion(version)
                 .build());
+  }
+
+  public ListClustersResponse listClusters() {
+    return clusterCall(timeout).listClusters(ListClustersRequest.getDefaultInstance());
+  }
+
+  public IssueJoinTokenResponse issueJoinToken(String cluster, boolean rotate) {
+    return clusterCall(timeout)
+        .issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster(cluster).setRotate(rotate).build());
+  }
+
+  public RevokeJoinTokenResponse revokeJoinToken(String cluster, String tokenId) {
+    return clusterCall(timeout)
+        .revokeJoinToken(RevokeJoinTokenRequest.newBuilder().setCluster(cluster).setTokenId(tokenId).build());
+  }
+
+  public ResourceStatus status(String fqn) {
+    return clusterCall(timeout).getStatus(GetStatusRequest.newBuilder().setFqn(fqn).build());
+  }
+
+  /** Waits server-side; the call's own deadline is the wait plus the usual timeout. */
+  public ResourceStatus waitForApplied(String fqn, Duration wait) {
+    return clusterCall(wait.plus(timeout))
+        .waitForStatus(
+            WaitForStatusRequest.newBuilder()
+                .setFqn(fqn)
+                .setForState(SyncState.SYNC_APPLIED)
+                .setTimeout(com.google.protobuf.Duration.newBuilder()
+                    .setSeconds(wait.toSeconds()).setNanos(wait.toNanosPart()))
+                .build());
+  }
+
+  private ClusterServiceGrpc.ClusterServiceBlockingStub clusterCall(Duration deadline) {
+    return clusterStub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private ManagementServiceGrpc.ManagementServiceBlockingStub call() {

@@ -42,6 +42,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
       WhoAmICommand.class,
       CanICommand.class,
       IamCommand.class,
+      ClustersCommand.class,
+      ClusterCommand.class,
+      StatusCommand.class,
+      WaitCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -25,6 +25,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
+import dev.trestle.clusters.ClusterOperations;
+import dev.trestle.clusters.JoinTokens;
+import dev.trestle.protocol.v1.IssueJoinTokenResponse;
+import dev.trestle.protocol.v1.ListClustersResponse;
+import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
@@ -46,6 +52,7 @@ public final class RestApi {
   private static final String PREFIX = "/api/v1";
   private final ResourceService service;
   private final AuditQueries audit;
+  private final ClusterOperations clusters;
   private final CallContext callers;
   private final WriteLimiter limiter;
   private final ClassicActorSystemProvider system;
@@ -54,10 +61,12 @@ public final class RestApi {
   public RestApi(
       ResourceService service,
       AuditQueries audit,
+      ClusterOperations clusters,
       CallContext callers,
       WriteLimiter limiter,
       ClassicActorSystemProvider system,
       long bodyTimeoutMillis) {
+    this.clusters = clusters;
     this.limiter = limiter;
     this.service = service;
     this.audit = audit;
@@ -123,6 +132,10 @@ public final class RestApi {
                   page.rows().forEach(r -> out.addEntries(AuditViews.entry(r)));
                   return ok(op, caller, start, protoJson(out));
                 })
+            .exceptionally(e -> error(op, caller, start, e));
+      }
+      if (rest.equals("clusters") || rest.equals("join-tokens") || rest.startsWith("status/")) {
+        return clusterRoutes(request, rest, caller, op, start)
             .exceptionally(e -> error(op, caller, start, e));
       }
       if (request.method().equals(HttpMethods.GET) && rest.startsWith("history/")) {
@@ -253,6 +266,62 @@ public final class RestApi {
                   .withEntity(ContentTypes.APPLICATION_JSON, protoJson(response));
             })
         .exceptionally(e -> error(op, caller, start, e));
+  }
+
+  /**
+   * {@code GET /clusters}; {@code POST /join-tokens?cluster=C[&rotate=true]}; {@code DELETE
+   * /join-tokens?cluster=C[&tokenId=ID]}; {@code GET /status/FQN[?wait=applied&timeout=60s]}.
+   */
+  private CompletionStage<HttpResponse> clusterRoutes(
+      HttpRequest request, String rest, Caller caller, String op, long start) {
+    request.discardEntityBytes(system);
+    Uri uri = request.getUri();
+    var method = request.method();
+    if (rest.equals("clusters") && method.equals(HttpMethods.GET)) {
+      return clusters.list(caller).thenApply(views -> {
+        var out = ListClustersResponse.newBuilder();
+        views.forEach(v -> out.addClusters(ClusterViews.info(v)));
+        return ok(op, caller, start, protoJson(out));
+      });
+    }
+    if (rest.equals("join-tokens") && method.equals(HttpMethods.POST)) {
+      String cluster = uri.query().get("cluster").orElse("");
+      return clusters.issueToken(cluster, flag(uri, "rotate"), caller).thenApply(t -> {
+        var out = IssueJoinTokenResponse.newBuilder()
+            .setCluster(JoinTokens.parse(t.token().text()).map(p -> p.cluster()).orElse(""))
+            .setTokenId(t.token().tokenId())
+            .setToken(t.token().text())
+            .addAllRevokedTokenIds(t.revokedTokenIds());
+        return ok(op, caller, start, protoJson(out));
+      });
+    }
+    if (rest.equals("join-tokens") && method.equals(HttpMethods.DELETE)) {
+      return clusters.revokeTokens(uri.query().get("cluster").orElse(""),
+              uri.query().get("tokenId").orElse(""), caller)
+          .thenApply(r -> ok(op, caller, start, protoJson(RevokeJoinTokenResponse.newBuilder()
+              .setCluster(r.cluster()).addAllRevokedTokenIds(r.tokenIds()))));
+    }
+    if (rest.startsWith("status/") && method.equals(HttpMethods.GET)) {
+      String fqn = rest.substring("status/".length());
+      Optional<String> wait = uri.query().get("wait");
+      if (wait.isEmpty()) {
+        return clusters.status(fqn, caller).thenApply(s -> ok(op, caller, start, protoJson(s)));
+      }
+      if (!wait.get().equalsIgnoreCase("applied")) {
+        throw new InvalidBody("wait: only 'applied' can be waited for, not '" + wait.get() + "'");
+      }
+      Duration timeout;
+      try {
+        timeout = Duration.parse("PT" + uri.query().get("timeout").orElse("60s").toUpperCase());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new InvalidBody("timeout: '" + uri.query().get("timeout").orElse("")
+            + "' is not a duration such as 90s or 5m");
+      }
+      return clusters.waitForApplied(fqn, timeout, caller)
+          .thenApply(s -> ok(op, caller, start, protoJson(s)));
+    }
+    return done(op, caller, start, problem(Problem.Code.INVALID_ARGUMENT,
+        "method " + method.value() + " is not supported on " + request.getUri().path() + " (see docs/api.md)"));
   }
 
   private CompletionStage<String> body(HttpRequest request) {

@@ -2,6 +2,7 @@ package dev.trestle.audit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.trestle.clusters.ClusterEvent;
 import dev.trestle.iam.Binding;
 import dev.trestle.iam.PolicyEntity;
 import dev.trestle.iam.PrincipalEntity;
@@ -57,6 +58,9 @@ public final class AuditProjectionHandler
     }
     if (event instanceof ResourceEntity.Event resourceEvent) {
       return resourceRow(resourceEvent);
+    }
+    if (event instanceof ClusterEvent clusterEvent) {
+      return ClusterAuditRows.rowOf(clusterEvent);
     }
     return null;
   }

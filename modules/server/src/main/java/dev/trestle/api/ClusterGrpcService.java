@@ -1,0 +1,95 @@
+package dev.trestle.api;
+
+import dev.trestle.clusters.ClusterOperations;
+import dev.trestle.management.Problem;
+import dev.trestle.management.ProblemException;
+import dev.trestle.protocol.v1.ClusterServicePowerApi;
+import dev.trestle.protocol.v1.GetStatusRequest;
+import dev.trestle.protocol.v1.IssueJoinTokenRequest;
+import dev.trestle.protocol.v1.IssueJoinTokenResponse;
+import dev.trestle.protocol.v1.ListClustersRequest;
+import dev.trestle.protocol.v1.ListClustersResponse;
+import dev.trestle.protocol.v1.ResourceStatus;
+import dev.trestle.protocol.v1.RevokeJoinTokenRequest;
+import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
+import dev.trestle.protocol.v1.SyncState;
+import dev.trestle.protocol.v1.WaitForStatusRequest;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.grpc.javadsl.Metadata;
+
+/** gRPC façade of cluster onboarding and sync status. */
+public final class ClusterGrpcService implements ClusterServicePowerApi {
+  private final ClusterOperations clusters;
+  private final CallContext callers;
+
+  public ClusterGrpcService(ClusterOperations clusters, CallContext callers) {
+    this.clusters = clusters;
+    this.callers = callers;
+  }
+
+  @Override
+  public CompletionStage<ListClustersResponse> listClusters(ListClustersRequest in, Metadata md) {
+    return ManagementGrpcService.handle(callers, md, "ListClusters", "/",
+        caller -> clusters.list(caller).thenApply(views -> {
+          var out = ListClustersResponse.newBuilder();
+          views.forEach(v -> out.addClusters(ClusterViews.info(v)));
+          return out.build();
+        }),
+        r -> r.getClustersCount() + " cluster(s)");
+  }
+
+  @Override
+  public CompletionStage<IssueJoinTokenResponse> issueJoinToken(IssueJoinTokenRequest in, Metadata md) {
+    return ManagementGrpcService.handle(callers, md, "IssueJoinToken", in.getCluster(),
+        caller -> clusters.issueToken(in.getCluster(), in.getRotate(), caller).thenApply(t ->
+            IssueJoinTokenResponse.newBuilder()
+                .setCluster(t.token().text().isEmpty() ? "" : clusterOf(t))
+                .setTokenId(t.token().tokenId())
+                .setToken(t.token().text())
+                .addAllRevokedTokenIds(t.revokedTokenIds())
+                .build()),
+        // The token itself is never logged.
+        r -> "join token " + r.getTokenId() + " issued for " + r.getCluster());
+  }
+
+  private static String clusterOf(dev.trestle.clusters.ClusterEntity.TokenIssued t) {
+    return dev.trestle.clusters.JoinTokens.parse(t.token().text()).map(p -> p.cluster()).orElse("");
+  }
+
+  @Override
+  public CompletionStage<RevokeJoinTokenResponse> revokeJoinToken(RevokeJoinTokenRequest in, Metadata md) {
+    return ManagementGrpcService.handle(callers, md, "RevokeJoinToken", in.getCluster(),
+        caller -> clusters.revokeTokens(in.getCluster(), in.getTokenId(), caller).thenApply(r ->
+            RevokeJoinTokenResponse.newBuilder()
+                .setCluster(r.cluster())
+                .addAllRevokedTokenIds(r.tokenIds())
+                .build()),
+        r -> r.getRevokedTokenIdsCount() + " token(s) revoked");
+  }
+
+  @Override
+  public CompletionStage<ResourceStatus> getStatus(GetStatusRequest in, Metadata md) {
+    return ManagementGrpcService.handle(callers, md, "GetStatus", in.getFqn(),
+        caller -> clusters.status(in.getFqn(), caller),
+        r -> r.getState().name());
+  }
+
+  @Override
+  public CompletionStage<ResourceStatus> waitForStatus(WaitForStatusRequest in, Metadata md) {
+    return ManagementGrpcService.handle(callers, md, "WaitForStatus", in.getFqn(),
+        caller -> {
+          if (in.getForState() != SyncState.SYNC_APPLIED
+              && in.getForState() != SyncState.SYNC_STATE_UNSPECIFIED) {
+            return CompletableFuture.failedFuture(new ProblemException(Problem.invalidField(
+                "for_state", "only SYNC_APPLIED can be waited for, not " + in.getForState())));
+          }
+          Duration timeout = in.hasTimeout()
+              ? Duration.ofSeconds(in.getTimeout().getSeconds(), in.getTimeout().getNanos())
+              : Duration.ofSeconds(60);
+          return clusters.waitForApplied(in.getFqn(), timeout, caller);
+        },
+        r -> r.getState().name());
+  }
+}

@@ -1,0 +1,48 @@
+package dev.trestle.api;
+
+import dev.trestle.clusters.ClusterHealthState;
+import dev.trestle.clusters.ClusterOperations;
+import dev.trestle.clusters.ClusterState;
+import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.v1.ClusterHealth;
+import dev.trestle.protocol.v1.ClusterInfo;
+import dev.trestle.protocol.v1.JoinTokenInfo;
+
+/** Cluster entity state as API messages. Token hashes never leave the entity. */
+final class ClusterViews {
+  private ClusterViews() {}
+
+  static ClusterInfo info(ClusterOperations.ClusterView view) {
+    ClusterState s = view.state();
+    var out =
+        ClusterInfo.newBuilder()
+            .setFqn(view.fqn())
+            .setName(Fqn.parse(view.fqn()).name())
+            .setHealth(health(s.health()))
+            .setConnected(s.connected())
+            .setAgentVersion(s.agentVersion())
+            .setDesiredVersion(view.desiredVersion())
+            .setAppliedVersion(s.appliedVersion())
+            .setFailedVersion(s.failedVersion())
+            .setFailedReason(s.failedReason())
+            .setInventory(s.inventory().toProto());
+    if (s.lastHeartbeat() != null) {
+      out.setLastHeartbeat(AuditViews.timestamp(s.lastHeartbeat()));
+    }
+    s.tokens().values().stream()
+        .sorted((a, b) -> a.issuedAt().compareTo(b.issuedAt()))
+        .forEach(t -> out.addJoinTokens(JoinTokenInfo.newBuilder()
+            .setId(t.id())
+            .setIssuedAt(AuditViews.timestamp(t.issuedAt()))
+            .setIssuedBy(t.issuedBy())));
+    return out.build();
+  }
+
+  static ClusterHealth health(ClusterHealthState s) {
+    return switch (s) {
+      case UNKNOWN -> ClusterHealth.CLUSTER_UNKNOWN;
+      case HEALTHY -> ClusterHealth.CLUSTER_HEALTHY;
+      case UNHEALTHY -> ClusterHealth.CLUSTER_UNHEALTHY;
+    };
+  }
+}

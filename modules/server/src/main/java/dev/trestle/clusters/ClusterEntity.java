@@ -1,0 +1,341 @@
+package dev.trestle.clusters;
+
+import dev.trestle.clusters.ClusterEvent.EdgeConnected;
+import dev.trestle.clusters.ClusterEvent.EdgeDisconnected;
+import dev.trestle.clusters.ClusterEvent.HealthChanged;
+import dev.trestle.clusters.ClusterEvent.HeartbeatReceived;
+import dev.trestle.clusters.ClusterEvent.InventoryChanged;
+import dev.trestle.clusters.ClusterEvent.JoinTokenIssued;
+import dev.trestle.clusters.ClusterEvent.JoinTokenRevoked;
+import dev.trestle.clusters.ClusterEvent.ObjectFailure;
+import dev.trestle.clusters.ClusterEvent.VersionAcked;
+import dev.trestle.clusters.ClusterEvent.VersionNacked;
+import dev.trestle.serialization.CborSerializable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One cluster as central sees it, keyed by the Cluster resource's FQN: its join tokens, the one
+ * edge session allowed at a time, every heartbeat, inventory changes, health, and which desired
+ * state version the edge has acknowledged or refused. Heartbeats are events too; the journal stays
+ * bounded because snapshots delete the events before them (see {@link ClusterSettings}).
+ */
+public final class ClusterEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        ClusterEntity.Command, ClusterEvent, ClusterState> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "edge-cluster");
+  private static final String HEALTH_TIMER = "heartbeat-deadline";
+
+  // ---- commands ----
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record IssueToken(String principal, String requestId, boolean rotate,
+      ActorRef<TokenIssued> replyTo) implements Command {}
+
+  /** {@code tokenId} empty: revoke all. */
+  public record RevokeTokens(String tokenId, String principal, String requestId,
+      ActorRef<TokensRevoked> replyTo) implements Command {}
+
+  /** An edge presenting a join token; on success its session replaces any earlier one. */
+  public record Connect(String sessionId, String tokenId, String secretSha256, String agentVersion,
+      long lastAppliedVersion, InventorySnapshot inventory, ActorRef<SessionControl> session,
+      ActorRef<ConnectReply> replyTo) implements Command {}
+
+  public record Heartbeat(String sessionId, Instant sentAt, InventorySnapshot inventory,
+      ActorRef<Accepted> replyTo) implements Command {}
+
+  public record Ack(String sessionId, long version, String setHash, ActorRef<Accepted> replyTo)
+      implements Command {}
+
+  public record Nack(String sessionId, long version, String reason, List<ObjectFailure> failures,
+      long keptVersion, ActorRef<Accepted> replyTo) implements Command {}
+
+  public record Disconnect(String sessionId, String reason, ActorRef<Accepted> replyTo)
+      implements Command {}
+
+  public record GetState(ActorRef<ClusterState> replyTo) implements Command {}
+
+  /** Starts the entity after a central restart so that its heartbeat deadline runs again. */
+  public record Wake(ActorRef<Accepted> replyTo) implements Command {}
+
+  enum HeartbeatDeadline implements Command {
+    INSTANCE
+  }
+
+  // ---- replies and session control ----
+
+  public record TokenIssued(JoinTokens.Minted token, List<String> revokedTokenIds)
+      implements CborSerializable {}
+
+  public record TokensRevoked(List<String> revokedTokenIds) implements CborSerializable {}
+
+  /** {@code refusal} is empty when the edge is admitted. */
+  public record ConnectReply(String refusal, ClusterState state) implements CborSerializable {
+    public boolean admitted() {
+      return refusal.isEmpty();
+    }
+  }
+
+  /** {@code accepted} false when the message came from a session that is no longer current. */
+  public record Accepted(boolean accepted) implements CborSerializable {}
+
+  /** Told to an edge session: it was replaced or its token revoked; close the stream. */
+  public record SessionControl(String sessionId, String reason) implements CborSerializable {}
+
+  // ---- construction ----
+
+  private final String cluster;
+  private final ClusterSettings settings;
+  private final Clock clock;
+  private final TimerScheduler<Command> timers;
+  // Not journaled: the session lives only as long as its stream, on whichever node holds it.
+  private ActorRef<SessionControl> sessionRef;
+
+  private ClusterEntity(
+      String cluster, ClusterSettings settings, Clock clock, TimerScheduler<Command> timers) {
+    super(PersistenceId.of(TYPE_KEY.name(), cluster));
+    this.cluster = cluster;
+    this.settings = settings;
+    this.clock = clock;
+    this.timers = timers;
+  }
+
+  public static Behavior<Command> create(String cluster, ClusterSettings settings, Clock clock) {
+    return Behaviors.withTimers(timers -> new ClusterEntity(cluster, settings, clock, timers));
+  }
+
+  @Override
+  public ClusterState emptyState() {
+    return ClusterState.empty();
+  }
+
+  @Override
+  public Set<String> tagsFor(ClusterEvent event) {
+    return ClusterTags.tagsFor(event);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // Heartbeats would grow the journal forever: keep only what the last snapshots need.
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), settings.keepSnapshots())
+        .withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public SignalHandler<ClusterState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .build();
+  }
+
+  private void onRecovered(ClusterState state) {
+    // A session recorded as connected belonged to a previous incarnation of this entity; its
+    // stream is gone. The deadline still runs from the last heartbeat so health stays truthful.
+    if (state.health() == ClusterHealthState.HEALTHY) {
+      scheduleDeadline(state.lastHeartbeat());
+    }
+  }
+
+  @Override
+  public EventHandler<ClusterState, ClusterEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(ClusterState::apply);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, ClusterEvent, ClusterState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(IssueToken.class, this::issue)
+        .onCommand(RevokeTokens.class, this::revoke)
+        .onCommand(Connect.class, this::connect)
+        .onCommand(Heartbeat.class, this::heartbeat)
+        .onCommand(Ack.class, this::ack)
+        .onCommand(Nack.class, this::nack)
+        .onCommand(Disconnect.class, this::disconnect)
+        .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), s))
+        .onCommand(Wake.class, (s, c) -> Effect().reply(c.replyTo(), new Accepted(true)))
+        .onCommand(HeartbeatDeadline.class, this::deadline)
+        .build();
+  }
+
+  private ReplyEffect<ClusterEvent, ClusterState> issue(ClusterState s, IssueToken c) {
+    Instant now = clock.instant();
+    JoinTokens.Minted minted = JoinTokens.mint(cluster);
+    var events = new ArrayList<ClusterEvent>();
+    var revoked = new ArrayList<String>();
+    if (c.rotate()) {
+      for (String id : s.tokens().keySet()) {
+        events.add(new JoinTokenRevoked(cluster, id, c.principal(), c.requestId(), now));
+        revoked.add(id);
+      }
+    }
+    events.add(new JoinTokenIssued(cluster, minted.tokenId(), minted.secretSha256(),
+        c.principal(), c.requestId(), now));
+    return Effect()
+        .persist(events)
+        .thenRun(after -> closeSessionIfTokenGone(after, "join token revoked by rotation"))
+        .thenReply(c.replyTo(), after -> new TokenIssued(minted, revoked));
+  }
+
+  private ReplyEffect<ClusterEvent, ClusterState> revoke(ClusterState s, RevokeTokens c) {
+    Instant now = clock.instant();
+    List<String> ids =
+        c.tokenId().isEmpty()
+            ? List.copyOf(s.tokens().keySet())
+            : s.tokens().containsKey(c.tokenId()) ? List.of(c.tokenId()) : List.of();
+    if (ids.isEmpty()) {
+      return Effect().reply(c.replyTo(), new TokensRevoked(List.of()));
+    }
+    List<ClusterEvent> events = new ArrayList<>();
+    ids.forEach(id -> events.add(new JoinTokenRevoked(cluster, id, c.principal(), c.requestId(), now)));
+    return Effect()
+        .persist(events)
+        .thenRun(after -> closeSessionIfTokenGone(after, "join token revoked"))
+        .thenReply(c.replyTo(), after -> new TokensRevoked(ids));
+  }
+
+  private ReplyEffect<ClusterEvent, ClusterState> connect(ClusterState s, Connect c) {
+    ClusterState.JoinToken token = s.tokens().get(c.tokenId());
+    if (token == null || !JoinTokens.sameHash(token.secretSha256(), c.secretSha256())) {
+      return Effect().reply(c.replyTo(), new ConnectReply("unknown or revoked join token", s));
+    }
+    Instant now = clock.instant();
+    var events = new ArrayList<ClusterEvent>();
+    ActorRef<SessionControl> replaced = null;
+    if (s.connected()) {
+      events.add(new EdgeDisconnected(cluster, s.sessionId(), "replaced by a newer session", now));
+      replaced = sessionRef;
+    }
+    events.add(new EdgeConnected(cluster, c.sessionId(), c.tokenId(), c.agentVersion(),
+        c.lastAppliedVersion(), now));
+    if (!c.inventory().equals(s.inventory())) {
+      events.add(new InventoryChanged(cluster, c.inventory(), now));
+    }
+    if (s.health() != ClusterHealthState.HEALTHY) {
+      events.add(new HealthChanged(cluster, s.health(), ClusterHealthState.HEALTHY,
+          "edge connected", now));
+    }
+    ActorRef<SessionControl> old = replaced;
+    String oldSession = s.sessionId();
+    return Effect()
+        .persist(events)
+        .thenRun(
+            after -> {
+              if (old != null) {
+                old.tell(new SessionControl(oldSession, "replaced by a newer session"));
+              }
+              sessionRef = c.session();
+              scheduleDeadline(now);
+            })
+        .thenReply(c.replyTo(), after -> new ConnectReply("", after));
+  }
+
+  private ReplyEffect<ClusterEvent, ClusterState> heartbeat(ClusterState s, Heartbeat c) {
+    if (!c.sessionId().equals(s.sessionId())) {
+      return Effect().reply(c.replyTo(), new Accepted(false));
+    }
+    Instant now = clock.instant();
+    var events = new ArrayList<ClusterEvent>();
+    events.add(new HeartbeatReceived(cluster, c.sessionId(), c.sentAt(), now));
+    if (!c.inventory().equals(s.inventory())) {
+      events.add(new InventoryChanged(cluster, c.inventory(), now));
+    }
+    if (s.health() != ClusterHealthState.HEALTHY) {
+      events.add(new HealthChanged(cluster, s.health(), ClusterHealthState.HEALTHY,
+          "heartbeat received", now));
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(after -> scheduleDeadline(now))
+        .thenReply(c.replyTo(), after -> new Accepted(true));
+  }
+
+  private ReplyEffect<ClusterEvent, ClusterState> ack(ClusterState s, Ack c) {
+    if (!c.sessionId().equals(s.sessionId())) {
+      return Effect().reply(c.replyTo(), new Accepted(false));
+    }
+    if (c.version() == s.appliedVersion() && c.setHash().equals(s.appliedHash())) {
+      return Effect().reply(c.replyTo(), new Accepted(true));
+    }
+    return Effect()
+        .persist(new VersionAcked(cluster, c.version(), c.setHash(), clock.instant()))
+        .thenReply(c.replyTo(), after -> new Accepted(true));
+  }
+
+  private ReplyEffect<ClusterEvent, ClusterState> nack(ClusterState s, Nack c) {
+    if (!c.sessionId().equals(s.sessionId())) {
+      return Effect().reply(c.replyTo(), new Accepted(false));
+    }
+    if (c.version() == s.failedVersion() && c.reason().equals(s.failedReason())) {
+      return Effect().reply(c.replyTo(), new Accepted(true));
+    }
+    return Effect()
+        .persist(new VersionNacked(cluster, c.version(), c.reason(), c.failures(), c.keptVersion(),
+            clock.instant()))
+        .thenReply(c.replyTo(), after -> new Accepted(true));
+  }
+
+  private ReplyEffect<ClusterEvent, ClusterState> disconnect(ClusterState s, Disconnect c) {
+    if (!c.sessionId().equals(s.sessionId())) {
+      return Effect().reply(c.replyTo(), new Accepted(false));
+    }
+    return Effect()
+        .persist(new EdgeDisconnected(cluster, c.sessionId(), c.reason(), clock.instant()))
+        .thenRun(after -> sessionRef = null)
+        .thenReply(c.replyTo(), after -> new Accepted(true));
+  }
+
+  private ReplyEffect<ClusterEvent, ClusterState> deadline(ClusterState s, HeartbeatDeadline c) {
+    if (s.health() != ClusterHealthState.HEALTHY || s.lastHeartbeat() == null) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    Duration silent = Duration.between(s.lastHeartbeat(), now);
+    if (silent.compareTo(settings.unhealthyAfter()) < 0) {
+      scheduleDeadline(s.lastHeartbeat());
+      return Effect().noReply();
+    }
+    String reason =
+        "no heartbeat for " + silent.toMillis() + " ms (limit " + settings.unhealthyAfter().toMillis()
+            + " ms = " + settings.unhealthyAfterMissed() + " x " + settings.heartbeatInterval().toMillis()
+            + " ms)";
+    return Effect()
+        .persist(new HealthChanged(cluster, s.health(), ClusterHealthState.UNHEALTHY, reason, now))
+        .thenNoReply();
+  }
+
+  private void scheduleDeadline(Instant lastHeartbeat) {
+    Instant due = (lastHeartbeat == null ? clock.instant() : lastHeartbeat).plus(settings.unhealthyAfter());
+    Duration delay = Duration.between(clock.instant(), due);
+    if (delay.isNegative()) {
+      delay = Duration.ZERO;
+    }
+    timers.startSingleTimer(HEALTH_TIMER, HeartbeatDeadline.INSTANCE, delay.plusMillis(1));
+  }
+
+  private void closeSessionIfTokenGone(ClusterState after, String reason) {
+    if (after.connected() && !after.tokens().containsKey(after.sessionTokenId()) && sessionRef != null) {
+      sessionRef.tell(new SessionControl(after.sessionId(), reason));
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.trestle.clusters;
+
+import dev.trestle.iam.Perm;
+import dev.trestle.management.Guard;
+import dev.trestle.management.Problem;
+import dev.trestle.management.ProblemException;
+import dev.trestle.management.ResourceEntity;
+import dev.trestle.management.ResourceService;
+import dev.trestle.management.ResourceService.Caller;
+import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.v1.ResourceStatus;
+import dev.trestle.protocol.v1.SyncState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.pattern.Patterns;
+
+/**
+ * Cluster onboarding and status, as the API offers them: names resolved to Cluster resources,
+ * permissions checked (READ to see a cluster or a status, SET_POLICY on the cluster to mint or
+ * revoke its join tokens), then the cluster entities asked.
+ */
+public final class ClusterOperations {
+  public static final Duration MAX_WAIT = Duration.ofMinutes(10);
+  private static final Duration WAIT_POLL = Duration.ofMillis(100);
+
+  /** A cluster for listing: its resource, its entity state and its desired version. */
+  public record ClusterView(String fqn, ClusterState state, long desiredVersion) {}
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final ResourceService resources;
+  private final Guard guard;
+  private final Placements placements;
+  private final Duration askTimeout;
+  private final Clock clock;
+
+  public ClusterOperations(
+      ActorSystem<?> system,
+      ResourceService resources,
+      Guard guard,
+      Placements placements,
+      Duration askTimeout,
+      Clock clock) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.resources = resources;
+    this.guard = guard;
+    this.placements = placements;
+    this.askTimeout = askTimeout;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts sharding of cluster entities. They are never passivated: an entity runs its own
+   * heartbeat deadline, which must keep running while the cluster is silent.
+   */
+  public static void initSharding(ActorSystem<?> system, ClusterSettings settings, Clock clock) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ClusterEntity.TYPE_KEY, ctx -> ClusterEntity.create(ctx.getEntityId(), settings, clock))
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+  }
+
+  public CompletionStage<List<ClusterView>> list(Caller caller) {
+    return allClusters(caller)
+        .thenCompose(
+            fqns -> {
+              List<CompletableFuture<ClusterView>> views = new ArrayList<>();
+              for (String fqn : fqns) {
+                views.add(
+                    state(fqn)
+                        .thenCombine(placements.desiredVersion(fqn), (s, v) -> new ClusterView(fqn, s, v))
+                        .toCompletableFuture());
+              }
+              return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+                  .thenApply(x -> views.stream().map(CompletableFuture::join).toList());
+            });
+  }
+
+  public CompletionStage<ClusterEntity.TokenIssued> issueToken(
+      String cluster, boolean rotate, Caller caller) {
+    return resolve(cluster, caller)
+        .thenCompose(fqn -> guard.require(caller.principal(), Perm.SET_POLICY, Fqn.parse(fqn))
+            .thenCompose(x -> entity(fqn).<ClusterEntity.TokenIssued>ask(
+                replyTo -> new ClusterEntity.IssueToken(caller.principal(), caller.requestId(), rotate, replyTo),
+                askTimeout)));
+  }
+
+  public CompletionStage<RevokedTokens> revokeTokens(String cluster, String tokenId, Caller caller) {
+    return resolve(cluster, caller)
+        .thenCompose(fqn -> guard.require(caller.principal(), Perm.SET_POLICY, Fqn.parse(fqn))
+            .thenCompose(x -> entity(fqn).<ClusterEntity.TokensRevoked>ask(
+                replyTo -> new ClusterEntity.RevokeTokens(tokenId, caller.principal(), caller.requestId(), replyTo),
+                askTimeout))
+            .thenApply(r -> {
+              if (!tokenId.isEmpty() && r.revokedTokenIds().isEmpty()) {
+                throw new ProblemException(Problem.of(Problem.Code.NOT_FOUND, fqn,
+                    "cluster " + fqn + " has no join token " + tokenId));
+              }
+              return new RevokedTokens(fqn, r.revokedTokenIds());
+            }));
+  }
+
+  public record RevokedTokens(String cluster, List<String> tokenIds) {}
+
+  public CompletionStage<ResourceStatus> status(String fqn, Caller caller) {
+    return resources.get(fqn, caller).thenCompose(view -> status(fqn, view.version()));
+  }
+
+  private CompletionStage<ResourceStatus> status(String fqn, long version) {
+    return placements
+        .placements(fqn)
+        .thenCompose(
+            rows -> {
+              var clusters = new TreeSet<String>();
+              rows.forEach(r -> clusters.add(r.cluster()));
+              Map<String, CompletableFuture<ClusterState>> states = new HashMap<>();
+              clusters.forEach(c -> states.put(c, state(c).toCompletableFuture()));
+              return CompletableFuture.allOf(states.values().toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      x -> {
+                        Map<String, ClusterState> known = new HashMap<>();
+                        states.forEach((k, v) -> known.put(k, v.join()));
+                        return ResourceSyncStatus.of(fqn, version, rows, known);
+                      });
+            });
+  }
+
+  /**
+   * Polls the status until the resource is applied everywhere it is placed, has failed somewhere,
+   * or {@code timeout} passed; answers with the last status either way.
+   */
+  public CompletionStage<ResourceStatus> waitForApplied(String fqn, Duration timeout, Caller caller) {
+    if (timeout.isNegative() || timeout.compareTo(MAX_WAIT) > 0) {
+      return CompletableFuture.failedFuture(new ProblemException(Problem.of(
+          Problem.Code.INVALID_ARGUMENT, fqn, "timeout must be between 0 and " + MAX_WAIT.toMinutes() + " minutes")));
+    }
+    Instant deadline = clock.instant().plus(timeout);
+    return poll(fqn, deadline, caller);
+  }
+
+  private CompletionStage<ResourceStatus> poll(String fqn, Instant deadline, Caller caller) {
+    return resources
+        .get(fqn, caller)
+        .thenCompose(view -> status(fqn, view.version()))
+        .thenCompose(
+            status -> {
+              boolean settled =
+                  status.getState() == SyncState.SYNC_APPLIED || status.getState() == SyncState.SYNC_FAILED;
+              if (settled || !clock.instant().isBefore(deadline)) {
+                return CompletableFuture.completedFuture(status);
+              }
+              return Patterns.after(WAIT_POLL, system.classicSystem().scheduler(),
+                  system.executionContext(), () -> poll(fqn, deadline, caller));
+            });
+  }
+
+  public CompletionStage<ClusterState> state(String fqn) {
+    return entity(fqn).ask(ClusterEntity.GetState::new, askTimeout);
+  }
+
+  /** Starts the entity of every cluster known to the journal, so their health deadlines run. */
+  public CompletionStage<Integer> wakeAll(List<String> clusterFqns) {
+    List<CompletableFuture<ClusterEntity.Accepted>> all = new ArrayList<>();
+    for (String fqn : clusterFqns) {
+      all.add(entity(fqn).<ClusterEntity.Accepted>ask(ClusterEntity.Wake::new, askTimeout).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(x -> all.size());
+  }
+
+  /** A cluster FQN from a full FQN or a bare name (unique among the clusters the caller sees). */
+  public CompletionStage<String> resolve(String cluster, Caller caller) {
+    String text = cluster == null ? "" : cluster.strip();
+    if (text.isEmpty()) {
+      return invalid("cluster", "is required (a name or organizations/ORG/clusters/NAME)");
+    }
+    if (text.contains("/")) {
+      Fqn fqn;
+      try {
+        fqn = Fqn.parse(text);
+      } catch (IllegalArgumentException e) {
+        return invalid("cluster", "'" + text + "' is not an FQN: " + e.getMessage());
+      }
+      if (fqn.kind().orElse(null) != Kind.CLUSTER) {
+        return invalid("cluster", "'" + text + "' is not a Cluster (organizations/ORG/clusters/NAME)");
+      }
+      return resources.get(fqn.toString(), caller).thenApply(v -> fqn.toString());
+    }
+    return allClusters(caller)
+        .thenApply(
+            fqns -> {
+              var matches = fqns.stream().filter(f -> Fqn.parse(f).name().equals(text)).toList();
+              if (matches.isEmpty()) {
+                throw new ProblemException(Problem.of(Problem.Code.NOT_FOUND, "",
+                    "no cluster named '" + text + "' (that you may see)"));
+              }
+              if (matches.size() > 1) {
+                throw new ProblemException(Problem.of(Problem.Code.INVALID_ARGUMENT, "",
+                    "cluster name '" + text + "' is ambiguous: " + matches + "; give the FQN"));
+              }
+              return matches.get(0);
+            });
+  }
+
+  private CompletionStage<List<String>> allClusters(Caller caller) {
+    return resources
+        .list("", Kind.CLUSTER.kindName(), true, "", ResourceService.MAX_PAGE_SIZE, "", caller)
+        .thenApply(page -> page.items().stream().map(v -> v.snapshot().fqn()).sorted().toList());
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<ClusterEntity.Command> entity(String fqn) {
+    return sharding.entityRefFor(ClusterEntity.TYPE_KEY, fqn);
+  }
+
+  private static <T> CompletionStage<T> invalid(String field, String message) {
+    return CompletableFuture.failedFuture(new ProblemException(Problem.invalidField(field, message)));
+  }
+}

@@ -1,0 +1,38 @@
+package dev.trestle.clusters;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Heartbeat and journal bounds of cluster entities ({@code trestle.edge.*}, {@code
+ * trestle.clusters.*}).
+ */
+public record ClusterSettings(
+    Duration heartbeatInterval, int unhealthyAfterMissed, int snapshotEvery, int keepSnapshots) {
+
+  public ClusterSettings {
+    if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+      throw new IllegalArgumentException("trestle.edge.heartbeat-interval must be positive");
+    }
+    if (unhealthyAfterMissed < 1) {
+      throw new IllegalArgumentException("trestle.edge.unhealthy-after-missed must be at least 1");
+    }
+    if (snapshotEvery < 1 || keepSnapshots < 1) {
+      throw new IllegalArgumentException(
+          "trestle.clusters.snapshot-every and keep-snapshots must be at least 1");
+    }
+  }
+
+  public static ClusterSettings from(Config config) {
+    return new ClusterSettings(
+        config.getDuration("trestle.edge.heartbeat-interval"),
+        config.getInt("trestle.edge.unhealthy-after-missed"),
+        config.getInt("trestle.clusters.snapshot-every"),
+        config.getInt("trestle.clusters.keep-snapshots"));
+  }
+
+  /** How long a cluster may stay silent before it is marked unhealthy. */
+  public Duration unhealthyAfter() {
+    return heartbeatInterval.multipliedBy(unhealthyAfterMissed);
+  }
+}

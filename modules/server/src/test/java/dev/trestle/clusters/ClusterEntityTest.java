@@ -1,0 +1,196 @@
+package dev.trestle.clusters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.trestle.clusters.ClusterEntity.Accepted;
+import dev.trestle.clusters.ClusterEntity.Command;
+import dev.trestle.clusters.ClusterEntity.ConnectReply;
+import dev.trestle.clusters.ClusterEntity.SessionControl;
+import dev.trestle.clusters.ClusterEntity.TokenIssued;
+import dev.trestle.clusters.ClusterEntity.TokensRevoked;
+import dev.trestle.protocol.v1.Inventory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ClusterEntityTest {
+  private static final String CLUSTER = "organizations/acme/clusters/c1";
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(
+          EventSourcedBehaviorTestKit.config()
+              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+              .withFallback(ConfigFactory.load()));
+  private static final ClusterSettings SETTINGS =
+      new ClusterSettings(Duration.ofMillis(100), 3, 10, 2);
+
+  private EventSourcedBehaviorTestKit<Command, ClusterEvent, ClusterState> kit;
+
+  @BeforeEach
+  void setUp() {
+    kit =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            ClusterEntity.create(CLUSTER, SETTINGS, Clock.systemUTC()),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    kit.clear();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private JoinTokens.Minted issue(boolean rotate) {
+    var result = kit.<TokenIssued>runCommand(r -> new ClusterEntity.IssueToken("users/admin", "req-1", rotate, r));
+    return result.reply().token();
+  }
+
+  private ConnectReply connect(String session, JoinTokens.Minted token, TestProbe<SessionControl> control) {
+    var presented = JoinTokens.parse(token.text()).orElseThrow();
+    return kit.<ConnectReply>runCommand(
+            r -> new ClusterEntity.Connect(session, presented.tokenId(), presented.secretSha256(), "0.1.0", 0,
+                inventory("shop"), control.ref(), r))
+        .reply();
+  }
+
+  private static InventorySnapshot inventory(String... namespaces) {
+    return InventorySnapshot.of(Inventory.newBuilder().addAllNamespaces(List.of(namespaces)).build());
+  }
+
+  @Test
+  void aMintedTokenIsStoredOnlyAsAHashAndNamesItsCluster() {
+    JoinTokens.Minted token = issue(false);
+    var presented = JoinTokens.parse(token.text()).orElseThrow();
+    assertThat(presented.cluster()).isEqualTo(CLUSTER);
+    ClusterState state = kit.getState();
+    assertThat(state.tokens()).containsOnlyKeys(token.tokenId());
+    assertThat(state.tokens().get(token.tokenId()).secretSha256())
+        .isEqualTo(presented.secretSha256())
+        .doesNotContain(token.text().substring(token.text().lastIndexOf('.') + 1));
+    assertThat(token.toString()).doesNotContain(token.text());
+  }
+
+  @Test
+  void anEdgeWithAValidTokenIsAdmittedAndItsFirstContactMakesTheClusterHealthy() {
+    JoinTokens.Minted token = issue(false);
+    TestProbe<SessionControl> control = testKit.createTestProbe();
+    ConnectReply reply = connect("s1", token, control);
+    assertThat(reply.admitted()).isTrue();
+    assertThat(reply.state().health()).isEqualTo(ClusterHealthState.HEALTHY);
+    assertThat(reply.state().inventory().namespaces()).containsExactly("shop");
+    assertThat(reply.state().connected()).isTrue();
+  }
+
+  @Test
+  void aWrongSecretOrARevokedTokenIsRefusedAndChangesNothing() {
+    JoinTokens.Minted token = issue(false);
+    JoinTokens.Minted other = JoinTokens.mint(CLUSTER);
+    TestProbe<SessionControl> control = testKit.createTestProbe();
+    var forged = JoinTokens.parse(other.text()).orElseThrow();
+    var refused =
+        kit.<ConnectReply>runCommand(
+            r -> new ClusterEntity.Connect("s1", token.tokenId(), forged.secretSha256(), "x", 0,
+                inventory(), control.ref(), r));
+    assertThat(refused.reply().admitted()).isFalse();
+    assertThat(refused.events()).isEmpty();
+
+    kit.<TokensRevoked>runCommand(r -> new ClusterEntity.RevokeTokens(token.tokenId(), "users/admin", "r", r));
+    assertThat(connect("s2", token, control).admitted()).isFalse();
+  }
+
+  @Test
+  void revokingTheTokenOfTheConnectedSessionClosesIt() {
+    JoinTokens.Minted token = issue(false);
+    TestProbe<SessionControl> control = testKit.createTestProbe();
+    connect("s1", token, control);
+    issue(true); // rotation revokes the first token
+    SessionControl closed = control.receiveMessage();
+    assertThat(closed.sessionId()).isEqualTo("s1");
+    assertThat(closed.reason()).contains("revoked");
+  }
+
+  @Test
+  void aNewerSessionReplacesTheOlderOneWhichIsToldToClose() {
+    JoinTokens.Minted token = issue(false);
+    TestProbe<SessionControl> first = testKit.createTestProbe();
+    TestProbe<SessionControl> second = testKit.createTestProbe();
+    connect("s1", token, first);
+    connect("s2", token, second);
+    assertThat(first.receiveMessage().reason()).contains("replaced");
+    var stale = kit.<Accepted>runCommand(
+        r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
+    assertThat(stale.reply().accepted()).isFalse();
+    assertThat(stale.events()).isEmpty();
+  }
+
+  @Test
+  void everyHeartbeatIsAnEventAndOnlyAChangedInventoryAddsOne() {
+    JoinTokens.Minted token = issue(false);
+    connect("s1", token, testKit.createTestProbe());
+    var same = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
+    assertThat(same.events()).hasSize(1).first().isInstanceOf(ClusterEvent.HeartbeatReceived.class);
+    var changed =
+        kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop", "payments"), r));
+    assertThat(changed.events()).hasSize(2);
+    assertThat(changed.events().get(1)).isInstanceOf(ClusterEvent.InventoryChanged.class);
+    assertThat(kit.getState().inventory().namespaces()).containsExactly("payments", "shop");
+  }
+
+  @Test
+  void silenceTurnsTheClusterUnhealthyAndTheNextHeartbeatHealthyAgain() {
+    JoinTokens.Minted token = issue(false);
+    connect("s1", token, testKit.createTestProbe());
+    TestProbe<ClusterState> probe = testKit.createTestProbe();
+    // 3 x 100 ms without a heartbeat: the entity's own deadline fires.
+    probe.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          kit.runCommand(ClusterEntity.GetState::new);
+          assertThat(kit.getState().health()).isEqualTo(ClusterHealthState.UNHEALTHY);
+          return null;
+        });
+    var back = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
+    assertThat(back.events()).last().isInstanceOfSatisfying(ClusterEvent.HealthChanged.class,
+        h -> assertThat(h.to()).isEqualTo(ClusterHealthState.HEALTHY));
+  }
+
+  @Test
+  void ackClearsAnOlderNackAndRepeatedReportsAddNoEvents() {
+    JoinTokens.Minted token = issue(false);
+    connect("s1", token, testKit.createTestProbe());
+    var nack = kit.<Accepted>runCommand(r -> new ClusterEntity.Nack("s1", 3, "bad regex", List.of(), 2, r));
+    assertThat(nack.events()).hasSize(1);
+    assertThat(kit.getState().failedVersion()).isEqualTo(3);
+    var again = kit.<Accepted>runCommand(r -> new ClusterEntity.Nack("s1", 3, "bad regex", List.of(), 2, r));
+    assertThat(again.events()).isEmpty();
+    kit.<Accepted>runCommand(r -> new ClusterEntity.Ack("s1", 4, "h4", r));
+    assertThat(kit.getState().appliedVersion()).isEqualTo(4);
+    assertThat(kit.getState().failedVersion()).isZero();
+    assertThat(kit.<Accepted>runCommand(r -> new ClusterEntity.Ack("s1", 4, "h4", r)).events()).isEmpty();
+  }
+
+  @Test
+  void aLongHeartbeatStreamKeepsTheJournalBounded() {
+    JoinTokens.Minted token = issue(false);
+    connect("s1", token, testKit.createTestProbe());
+    for (int i = 0; i < 500; i++) {
+      kit.runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), (org.apache.pekko.actor.typed.ActorRef<Accepted>) r));
+    }
+    assertThat(kit.getState().heartbeats()).isEqualTo(500);
+    PersistenceTestKit journal = kit.persistenceTestKit();
+    int kept = journal.persistedInStorage(kit.persistenceId().id()).size();
+    // snapshot every 10, keep 2: events before the older kept snapshot are deleted.
+    assertThat(kept).isLessThanOrEqualTo(SETTINGS.snapshotEvery() * SETTINGS.keepSnapshots());
+    kit.restart();
+    assertThat(kit.getState().heartbeats()).isEqualTo(500);
+  }
+}
