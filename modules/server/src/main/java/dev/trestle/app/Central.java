@@ -20,6 +20,10 @@ import dev.trestle.audit.AuditRetention;
 import dev.trestle.audit.AuditSchema;
 import dev.trestle.audit.AuditStore;
 import dev.trestle.audit.ResourceHistory;
+import dev.trestle.desiredstate.DesiredStateProjection;
+import dev.trestle.desiredstate.DesiredStateSchema;
+import dev.trestle.desiredstate.DesiredStateSettings;
+import dev.trestle.desiredstate.DesiredStateStore;
 import dev.trestle.management.ConfigTags;
 import dev.trestle.management.ResourceService;
 import dev.trestle.observability.ManagementRoutes;
@@ -69,13 +73,19 @@ public final class Central implements AutoCloseable {
   private final Settings settings;
   private final InetSocketAddress apiAddress;
   private final InetSocketAddress managementAddress;
+  private final DesiredStateStore desiredState;
 
   private Central(
-      ActorSystem<Void> system, Settings settings, InetSocketAddress api, InetSocketAddress mgmt) {
+      ActorSystem<Void> system,
+      Settings settings,
+      InetSocketAddress api,
+      InetSocketAddress mgmt,
+      DesiredStateStore desiredState) {
     this.system = system;
     this.settings = settings;
     this.apiAddress = api;
     this.managementAddress = mgmt;
+    this.desiredState = desiredState;
   }
 
   /** Starts everything and waits until the node is ready; fails with the cause otherwise. */
@@ -100,6 +110,7 @@ public final class Central implements AutoCloseable {
               });
       try (var c = readModels.connection()) {
         AuditSchema.migrate(c);
+        DesiredStateSchema.migrate(c);
       }
       JdbcProjection.createTablesIfNotExists(readModels::newSession, system)
           .toCompletableFuture()
@@ -127,6 +138,8 @@ public final class Central implements AutoCloseable {
           new ResourceService(
               system, settings.askTimeout(), new AuditRefusalLog(auditStore, blocking, clock), guard);
       AuditProjection.init(system, readModels);
+      DesiredStateProjection.init(system, readModels, DesiredStateSettings.from(config));
+      var desiredState = new DesiredStateStore(readModels.dataSource(), blocking);
 
       var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       var auditLag =
@@ -140,6 +153,17 @@ public final class Central implements AutoCloseable {
           .scheduler()
           .scheduleWithFixedDelay(
               Duration.ZERO, settings.lagPollInterval(), auditLag::poll, blocking);
+      var desiredStateLag =
+          new ProjectionLagMonitor(
+              readModels.dataSource(),
+              clock,
+              DesiredStateProjection.NAME,
+              List.of(ConfigTags.DESIRED_STATE),
+              registry);
+      system
+          .scheduler()
+          .scheduleWithFixedDelay(
+              Duration.ZERO, settings.lagPollInterval(), desiredStateLag::poll, blocking);
       settings
           .auditRetention()
           .ifPresent(
@@ -184,7 +208,7 @@ public final class Central implements AutoCloseable {
       var routes =
           Directives.concat(
               PekkoManagement.get(system).getRoutes(),
-              new ManagementRoutes(registry, List.of(auditLag), state::isReady).routes());
+              new ManagementRoutes(registry, List.of(auditLag, desiredStateLag), state::isReady).routes());
       ServerBinding mgmt =
           Http.get(system)
               .newServerAt(settings.managementHost(), settings.managementPort())
@@ -194,7 +218,7 @@ public final class Central implements AutoCloseable {
       mgmt.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
 
       state.markReady(true);
-      return new Central(system, settings, api.localAddress(), mgmt.localAddress());
+      return new Central(system, settings, api.localAddress(), mgmt.localAddress(), desiredState);
     } catch (Exception e) {
       system.terminate();
       throw e;
@@ -215,6 +239,11 @@ public final class Central implements AutoCloseable {
 
   public int managementPort() {
     return managementAddress.getPort();
+  }
+
+  /** Per-cluster desired state (versions, snapshots, deltas, placements); see docs/desired-state.md. */
+  public DesiredStateStore desiredState() {
+    return desiredState;
   }
 
   /** Graceful stop through coordinated shutdown; waits for the actor system to end. */

@@ -1,0 +1,255 @@
+package dev.trestle.desiredstate;
+
+import dev.trestle.clusters.ClusterEvent;
+import dev.trestle.desiredstate.AffectedClusters.Change;
+import dev.trestle.desiredstate.DesiredStateTables.Ref;
+import dev.trestle.management.ResourceEntity;
+import dev.trestle.management.ResourceMapper;
+import dev.trestle.management.ResourceSnapshot;
+import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.v1.Resource;
+import dev.trestle.storage.PlainJdbcSession;
+import dev.trestle.translator.ClusterView;
+import dev.trestle.translator.ConfigSnapshot;
+import dev.trestle.translator.DesiredObject;
+import dev.trestle.translator.DesiredObjects;
+import dev.trestle.translator.IstioTranslator;
+import dev.trestle.translator.ObjectKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every cluster's desired state in step with the configuration and the clusters' inventories,
+ * in the projection's transaction (exactly once). For each event: update the config copy or the
+ * cluster row, find the clusters the change can affect ({@link AffectedClusters}), translate those
+ * again, and for each whose objects differ, bump its version by one and store objects, change rows,
+ * placements and set hash. Changed versions are staged on the {@link DesiredStateNotifier}, which
+ * publishes them after the commit.
+ */
+public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>, PlainJdbcSession> {
+  private static final Logger LOG = LoggerFactory.getLogger(DesiredStateHandler.class);
+
+  /** The set hash of an empty desired state (SHA-256 of nothing). */
+  public static final String EMPTY_SET_HASH = sha256("");
+
+  private final DesiredStateSettings settings;
+  private final DesiredStateNotifier notifier;
+  private ProjectionState state;
+
+  public DesiredStateHandler(DesiredStateSettings settings, DesiredStateNotifier notifier) {
+    this.settings = settings;
+    this.notifier = notifier;
+  }
+
+  @Override
+  public void start() {
+    state = null;
+  }
+
+  @Override
+  public void process(PlainJdbcSession session, EventEnvelope<Object> envelope) throws Exception {
+    Object event = envelope.event();
+    if (!(event instanceof ResourceEntity.ResourceCreated
+        || event instanceof ResourceEntity.ResourceUpdated
+        || event instanceof ResourceEntity.ResourceDeleted
+        || event instanceof ClusterEvent.InventoryChanged)) {
+      notifier.stage(envelope, List.of());
+      return;
+    }
+    List<DesiredStateChanged> changed =
+        session.withConnection(
+            c -> {
+              try {
+                return apply(c, event);
+              } catch (Exception | Error e) {
+                state = null; // half-applied: rebuild from the (rolled back) tables next time
+                throw e;
+              }
+            });
+    notifier.stage(envelope, changed);
+  }
+
+  private List<DesiredStateChanged> apply(Connection c, Object event) throws SQLException {
+    long stamp = DesiredStateTables.readStamp(c);
+    if (state == null || state.stamp != stamp) {
+      state = ProjectionState.load(c, stamp);
+    }
+    SortedSet<String> affected = new TreeSet<>();
+    if (event instanceof ResourceEntity.ResourceCreated e) {
+      affected = put(c, e.after(), e.version(), Change.CREATED);
+    } else if (event instanceof ResourceEntity.ResourceUpdated e) {
+      affected = put(c, e.after(), e.version(), Change.UPDATED);
+    } else if (event instanceof ResourceEntity.ResourceDeleted e) {
+      affected = delete(c, e.before());
+    } else if (event instanceof ClusterEvent.InventoryChanged e) {
+      affected = inventory(c, e);
+    }
+    var changed = new ArrayList<DesiredStateChanged>();
+    for (String cluster : affected) {
+      retranslate(c, cluster).ifPresent(v -> changed.add(new DesiredStateChanged(cluster, v)));
+    }
+    DesiredStateTables.writeStamp(c, stamp + 1);
+    state.stamp = stamp + 1;
+    return changed;
+  }
+
+  /** The stored form of a resource version: what the translator needs, no timestamps. */
+  static Resource resourceOf(ResourceSnapshot snapshot, long version) {
+    return ResourceMapper.toResource(
+        new ResourceEntity.View(snapshot, version, null, "", null, "", List.of()));
+  }
+
+  private static String orgOf(Fqn fqn) {
+    return fqn.nameOf(Kind.ORGANIZATION).orElse("");
+  }
+
+  private SortedSet<String> put(Connection c, ResourceSnapshot after, long version, Change change)
+      throws SQLException {
+    Fqn fqn = Fqn.parse(after.fqn());
+    String org = orgOf(fqn);
+    Resource resource = resourceOf(after, version);
+    ConfigSnapshot before = state.config(org);
+    ConfigSnapshot now = before.with(resource);
+    DesiredStateTables.putResource(c, org, resource);
+    state.setConfig(org, now);
+    if (fqn.kind().orElseThrow() == Kind.CLUSTER) {
+      ClusterRow row = state.clusters.get(fqn.toString());
+      ClusterRow present =
+          row == null
+              ? new ClusterRow(fqn.toString(), org, true, 0, EMPTY_SET_HASH, 0, List.of())
+              : row.present() ? row : row.withPresent(true).withVersion(row.version(), EMPTY_SET_HASH, row.version());
+      saveCluster(c, present);
+    }
+    return AffectedClusters.of(fqn, change, before, now, state.presentClusters(org));
+  }
+
+  private SortedSet<String> delete(Connection c, ResourceSnapshot last) throws SQLException {
+    Fqn fqn = Fqn.parse(last.fqn());
+    String org = orgOf(fqn);
+    ConfigSnapshot before = state.config(org);
+    ConfigSnapshot now = before.without(fqn);
+    DesiredStateTables.deleteResource(c, fqn.toString());
+    state.setConfig(org, now);
+    if (fqn.kind().orElseThrow() == Kind.CLUSTER) {
+      ClusterRow row = state.clusters.get(fqn.toString());
+      if (row != null) {
+        // Objects, changes and placements go; the row keeps the version (one past the last
+        // state, which was "everything deleted") so that a re-created cluster never reuses one.
+        DesiredStateTables.dropClusterRows(c, row.fqn());
+        state.dropObjects(row.fqn());
+        long tombstone = row.version() == 0 ? 0 : row.version() + 1;
+        saveCluster(c, row.withPresent(false).withVersion(tombstone, EMPTY_SET_HASH, tombstone));
+      }
+    }
+    return AffectedClusters.of(fqn, Change.DELETED, before, now, state.presentClusters(org));
+  }
+
+  private SortedSet<String> inventory(Connection c, ClusterEvent.InventoryChanged e) throws SQLException {
+    Fqn fqn = Fqn.parse(e.cluster());
+    ClusterRow row = state.clusters.get(fqn.toString());
+    List<String> namespaces = e.inventory().namespaces();
+    ClusterRow next =
+        row == null
+            ? new ClusterRow(fqn.toString(), orgOf(fqn), false, 0, EMPTY_SET_HASH, 0, namespaces)
+            : row.withNamespaces(namespaces);
+    saveCluster(c, next);
+    return next.present() ? new TreeSet<>(Set.of(next.fqn())) : new TreeSet<>();
+  }
+
+  private void saveCluster(Connection c, ClusterRow row) throws SQLException {
+    DesiredStateTables.saveCluster(c, row);
+    state.clusters.put(row.fqn(), row);
+  }
+
+  /** Translates one present cluster again; the new version when its objects changed. */
+  private Optional<Long> retranslate(Connection c, String cluster) throws SQLException {
+    ClusterRow row = state.clusters.get(cluster);
+    if (row == null || !row.present()) {
+      return Optional.empty();
+    }
+    ConfigSnapshot config = state.config(row.org());
+    Optional<Resource> clusterResource = config.get(cluster);
+    if (clusterResource.isEmpty()) {
+      return Optional.empty();
+    }
+    DesiredObjects desired;
+    try {
+      desired = IstioTranslator.translate(config, ClusterView.of(clusterResource.get(), row.namespaces()));
+    } catch (RuntimeException e) {
+      // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
+      // cluster's last state rather than blocking every cluster behind one poisoned event.
+      LOG.error("translation for {} failed; its desired state stays at version {}", cluster, row.version(), e);
+      return Optional.empty();
+    }
+    SortedMap<ObjectKey, StoredObject> previous = state.objects(c, cluster);
+    var upserts = new ArrayList<StoredObject>();
+    var now = new TreeMap<ObjectKey, StoredObject>();
+    for (DesiredObject o : desired.objects()) {
+      StoredObject stored = StoredObject.of(o);
+      now.put(stored.key(), stored);
+      StoredObject old = previous.get(stored.key());
+      if (old == null || !old.contentHash().equals(stored.contentHash())) {
+        upserts.add(stored);
+      }
+    }
+    var deletes = previous.keySet().stream().filter(k -> !now.containsKey(k)).toList();
+    if (upserts.isEmpty() && deletes.isEmpty()) {
+      return Optional.empty();
+    }
+    long version = row.version() + 1;
+    var upsertKeys = upserts.stream().map(StoredObject::key).toList();
+    DesiredStateTables.deleteObjects(c, cluster, deletes);
+    DesiredStateTables.deleteObjects(c, cluster, upsertKeys);
+    DesiredStateTables.insertObjects(c, cluster, upserts);
+    DesiredStateTables.insertChanges(c, cluster, version, upsertKeys, DesiredStateTables.UPSERT);
+    DesiredStateTables.insertChanges(c, cluster, version, deletes, DesiredStateTables.DELETE);
+
+    Set<Ref> before = refs(previous);
+    Set<Ref> after = refs(now);
+    DesiredStateTables.deletePlacements(c, cluster, before.stream().filter(r -> !after.contains(r)).toList());
+    DesiredStateTables.insertPlacements(
+        c, cluster, after.stream().filter(r -> !before.contains(r)).toList(), version);
+
+    long historyFrom = row.historyFrom();
+    long floor = version - settings.deltaHistory();
+    if (floor > historyFrom) {
+      DesiredStateTables.pruneChanges(c, cluster, floor);
+      historyFrom = floor;
+    }
+    saveCluster(c, row.withVersion(version, desired.setHash(), historyFrom));
+    state.setObjects(cluster, now);
+    return Optional.of(version);
+  }
+
+  private static Set<Ref> refs(SortedMap<ObjectKey, StoredObject> objects) {
+    var out = new TreeSet<Ref>((a, b) -> a.fqn().equals(b.fqn()) ? Long.compare(a.version(), b.version()) : a.fqn().compareTo(b.fqn()));
+    objects.values().forEach(o -> o.inputs().forEach(i -> out.add(Ref.parse(i))));
+    return out;
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

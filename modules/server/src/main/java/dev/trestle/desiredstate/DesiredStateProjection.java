@@ -1,0 +1,66 @@
+package dev.trestle.desiredstate;
+
+import dev.trestle.management.ConfigTags;
+import dev.trestle.storage.ReadModelDatabase;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * The desired-state projection: one exactly-once JDBC projection over the single tag {@link
+ * ConfigTags#DESIRED_STATE} (so config changes and inventory changes are seen in the order they
+ * were accepted), run as a sharded daemon process of one instance so that exactly one runner exists
+ * in the cluster and it moves with the shard when nodes come and go.
+ */
+public final class DesiredStateProjection {
+  /** Persisted name of the projection (offset rows); never rename without a migration. */
+  public static final String NAME = "desired-state";
+
+  private DesiredStateProjection() {}
+
+  /** Starts the daemon; changed versions go to the actor system's EventStream after each commit. */
+  public static void init(ActorSystem<?> system, ReadModelDatabase db, DesiredStateSettings settings) {
+    ShardedDaemonProcess.get(system)
+        .init(
+            ProjectionBehavior.Command.class,
+            NAME,
+            1,
+            i ->
+                ProjectionBehavior.create(
+                    projection(
+                        system,
+                        db,
+                        EventSourcedProvider.eventsByTag(
+                            system, JdbcReadJournal.Identifier(), ConfigTags.DESIRED_STATE),
+                        settings,
+                        DesiredStateNotifier.eventStream(system))),
+            ShardedDaemonProcessSettings.create(system),
+            Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  /** The projection over any source (tests pass a TestSourceProvider); its observer publishes. */
+  static ExactlyOnceProjection<Offset, EventEnvelope<Object>> projection(
+      ActorSystem<?> system,
+      ReadModelDatabase db,
+      SourceProvider<Offset, EventEnvelope<Object>> source,
+      DesiredStateSettings settings,
+      DesiredStateNotifier notifier) {
+    return JdbcProjection.exactlyOnce(
+            ProjectionId.of(NAME, ConfigTags.DESIRED_STATE),
+            source,
+            db::newSession,
+            () -> new DesiredStateHandler(settings, notifier),
+            system)
+        .withStatusObserver(notifier);
+  }
+}

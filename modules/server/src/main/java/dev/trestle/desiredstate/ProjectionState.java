@@ -1,0 +1,76 @@
+package dev.trestle.desiredstate;
+
+import dev.trestle.protocol.v1.Resource;
+import dev.trestle.translator.ConfigSnapshot;
+import dev.trestle.translator.ObjectKey;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The handler's in-memory copy of the tables: config snapshots per organization, cluster rows, and
+ * (loaded on first use) each cluster's current objects. Valid only while {@link #stamp} equals the
+ * tables' event count; the handler rebuilds it otherwise (restart, rolled-back transaction,
+ * another node ran the projection meanwhile).
+ */
+final class ProjectionState {
+  long stamp;
+  private final Map<String, ConfigSnapshot> config;
+  final Map<String, ClusterRow> clusters;
+  private final Map<String, SortedMap<ObjectKey, StoredObject>> objects = new HashMap<>();
+
+  private ProjectionState(long stamp, Map<String, ConfigSnapshot> config, Map<String, ClusterRow> clusters) {
+    this.stamp = stamp;
+    this.config = config;
+    this.clusters = clusters;
+  }
+
+  static ProjectionState load(Connection c, long stamp) throws SQLException {
+    var config = new HashMap<String, ConfigSnapshot>();
+    for (Map.Entry<String, java.util.List<Resource>> e : DesiredStateTables.loadResources(c).entrySet()) {
+      config.put(e.getKey(), ConfigSnapshot.of(e.getValue()));
+    }
+    return new ProjectionState(stamp, config, DesiredStateTables.loadClusters(c));
+  }
+
+  ConfigSnapshot config(String org) {
+    return config.getOrDefault(org, ConfigSnapshot.empty());
+  }
+
+  void setConfig(String org, ConfigSnapshot snapshot) {
+    if (snapshot.size() == 0) {
+      config.remove(org);
+    } else {
+      config.put(org, snapshot);
+    }
+  }
+
+  /** The clusters of {@code org} whose Cluster resource exists: name to FQN, by name. */
+  SortedMap<String, String> presentClusters(String org) {
+    var out = new TreeMap<String, String>();
+    clusters.values().stream()
+        .filter(r -> r.present() && r.org().equals(org))
+        .forEach(r -> out.put(dev.trestle.protocol.Fqn.parse(r.fqn()).name(), r.fqn()));
+    return out;
+  }
+
+  SortedMap<ObjectKey, StoredObject> objects(Connection c, String cluster) throws SQLException {
+    SortedMap<ObjectKey, StoredObject> cached = objects.get(cluster);
+    if (cached == null) {
+      cached = DesiredStateTables.loadObjects(c, cluster);
+      objects.put(cluster, cached);
+    }
+    return cached;
+  }
+
+  void setObjects(String cluster, SortedMap<ObjectKey, StoredObject> now) {
+    objects.put(cluster, now);
+  }
+
+  void dropObjects(String cluster) {
+    objects.remove(cluster);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.trestle.desiredstate;
+
+import dev.trestle.protocol.v1.DesiredObject;
+import dev.trestle.translator.ObjectKey;
+import java.util.List;
+
+/** One object of a cluster's desired state, as stored (the translator's object minus its model class). */
+record StoredObject(
+    ObjectKey key, String sourceFqn, long sourceVersion, List<String> inputs, String json, String contentHash) {
+
+  StoredObject {
+    inputs = List.copyOf(inputs);
+  }
+
+  static StoredObject of(dev.trestle.translator.DesiredObject o) {
+    return new StoredObject(o.key(), o.sourceFqn(), o.sourceVersion(), o.inputs(), o.json(), o.contentHash());
+  }
+
+  DesiredObject toProto() {
+    return DesiredObject.newBuilder()
+        .setKey(key(key))
+        .setSourceFqn(sourceFqn)
+        .setSourceVersion(sourceVersion)
+        .setJson(json)
+        .setContentHash(contentHash)
+        .build();
+  }
+
+  static dev.trestle.protocol.v1.ObjectKey key(ObjectKey k) {
+    return dev.trestle.protocol.v1.ObjectKey.newBuilder()
+        .setApiVersion(k.apiVersion())
+        .setKind(k.kind())
+        .setNamespace(k.namespace())
+        .setName(k.name())
+        .build();
+  }
+}
