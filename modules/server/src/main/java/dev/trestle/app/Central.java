@@ -20,7 +20,22 @@ import dev.trestle.audit.AuditRetention;
 import dev.trestle.audit.AuditSchema;
 import dev.trestle.audit.AuditStore;
 import dev.trestle.audit.ResourceHistory;
+import dev.trestle.api.ClusterGrpcService;
+import dev.trestle.clusters.ClusterOperations;
+import dev.trestle.clusters.ClusterRegistry;
+import dev.trestle.clusters.ClusterSettings;
+import dev.trestle.desiredstate.DesiredStateChanged;
 import dev.trestle.desiredstate.DesiredStateProjection;
+import dev.trestle.edge.DesiredStateReadModel;
+import dev.trestle.edge.EdgeMetrics;
+import dev.trestle.edge.EdgeSessions;
+import dev.trestle.edge.EdgeSyncService;
+import dev.trestle.protocol.v1.ClusterService;
+import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import dev.trestle.desiredstate.DesiredStateSchema;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
@@ -74,13 +89,16 @@ public final class Central implements AutoCloseable {
   private final InetSocketAddress apiAddress;
   private final InetSocketAddress managementAddress;
   private final DesiredStateStore desiredState;
+  private final InetSocketAddress edgeAddress;
 
   private Central(
       ActorSystem<Void> system,
       Settings settings,
       InetSocketAddress api,
       InetSocketAddress mgmt,
+      InetSocketAddress edge,
       DesiredStateStore desiredState) {
+    this.edgeAddress = edge;
     this.system = system;
     this.settings = settings;
     this.apiAddress = api;
@@ -140,6 +158,11 @@ public final class Central implements AutoCloseable {
       AuditProjection.init(system, readModels);
       DesiredStateProjection.init(system, readModels, DesiredStateSettings.from(config));
       var desiredState = new DesiredStateStore(readModels.dataSource(), blocking);
+      var desiredReadModel = new DesiredStateReadModel(desiredState);
+      var clusterSettings = ClusterSettings.from(config);
+      ClusterOperations.initSharding(system, clusterSettings, clock);
+      var clusterOps =
+          new ClusterOperations(system, service, guard, desiredReadModel, settings.askTimeout(), clock);
 
       var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       var auditLag =
@@ -187,12 +210,20 @@ public final class Central implements AutoCloseable {
               new IamGrpcService(iam, access, callers), IamService.name, system);
       var reflection =
           ServerReflection.create(
-              List.of(ManagementService.description, AuditService.description, IamService.description),
+              List.of(
+                  ManagementService.description,
+                  AuditService.description,
+                  IamService.description,
+                  ClusterService.description),
               system);
-      var rest = new RestApi(service, auditQueries, callers, limiter, system, 10_000);
+      var clustersApi =
+          ClusterServicePowerApiHandlerFactory.partial(
+              new ClusterGrpcService(clusterOps, callers), ClusterService.name, system);
+      var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
       @SuppressWarnings("unchecked")
       var handler =
-          ServiceHandler.concatOrNotFound(management, audit, iamApi, reflection, rest::handle);
+          ServiceHandler.concatOrNotFound(
+              management, audit, iamApi, clustersApi, reflection, rest::handle);
       var apiServer = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
       if (!settings.tls().mode().equals("off")) {
         apiServer = apiServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
@@ -203,6 +234,33 @@ public final class Central implements AutoCloseable {
               .toCompletableFuture()
               .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       api.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+
+      var edgeSessions = new EdgeSessions();
+      var edgeMetrics = new EdgeMetrics(registry);
+      ActorRef<DesiredStateChanged> fanOut =
+          system.systemActorOf(
+              Behaviors.receive(DesiredStateChanged.class)
+                  .onMessage(DesiredStateChanged.class, m -> {
+                    edgeSessions.desiredChanged(m.cluster(), m.version());
+                    return Behaviors.same();
+                  })
+                  .build(),
+              "desired-state-fan-out",
+              Props.empty());
+      system.eventStream().tell(new EventStream.Subscribe<>(DesiredStateChanged.class, fanOut));
+      var edgeSync =
+          EdgeSyncPowerApiHandlerFactory.create(
+              new EdgeSyncService(system, desiredReadModel, clusterSettings, settings.askTimeout(),
+                  edgeMetrics, edgeSessions),
+              system);
+      var edgeServer = Http.get(system).newServerAt(settings.edgeHost(), settings.edgePort());
+      if (!settings.tls().mode().equals("off")) {
+        edgeServer = edgeServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
+      }
+      ServerBinding edge =
+          edgeServer.bind(edgeSync).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+      edge.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+      ClusterRegistry.wakeKnownClusters(system, clusterOps);
 
       var state = ServerState.get(system);
       var routes =
@@ -218,7 +276,8 @@ public final class Central implements AutoCloseable {
       mgmt.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
 
       state.markReady(true);
-      return new Central(system, settings, api.localAddress(), mgmt.localAddress(), desiredState);
+      return new Central(
+          system, settings, api.localAddress(), mgmt.localAddress(), edge.localAddress(), desiredState);
     } catch (Exception e) {
       system.terminate();
       throw e;
@@ -235,6 +294,10 @@ public final class Central implements AutoCloseable {
 
   public InetSocketAddress apiAddress() {
     return apiAddress;
+  }
+
+  public InetSocketAddress edgeAddress() {
+    return edgeAddress;
   }
 
   public int managementPort() {
