@@ -95,7 +95,8 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   private final ActorRef<Out> out;
   private final ArrayDeque<CentralMessage> queue = new ArrayDeque<>();
   private boolean admitted;
-  private boolean streamReady;
+  // The source takes its first element at once; after that each one is acknowledged.
+  private boolean streamReady = true;
   private boolean loading;
   private boolean forceSnapshot;
   private long edgeVersion;
