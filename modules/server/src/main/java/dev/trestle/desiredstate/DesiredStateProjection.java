@@ -1,11 +1,13 @@
 package dev.trestle.desiredstate;
 
 import dev.trestle.management.ConfigTags;
+import dev.trestle.storage.PlainJdbcSession;
 import dev.trestle.storage.ReadModelDatabase;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import java.util.function.Supplier;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionBehavior;
@@ -39,7 +41,7 @@ public final class DesiredStateProjection {
                 ProjectionBehavior.create(
                     projection(
                         system,
-                        db,
+                        db::newSession,
                         EventSourcedProvider.eventsByTag(
                             system, JdbcReadJournal.Identifier(), ConfigTags.DESIRED_STATE),
                         settings,
@@ -51,14 +53,14 @@ public final class DesiredStateProjection {
   /** The projection over any source (tests pass a TestSourceProvider); its observer publishes. */
   static ExactlyOnceProjection<Offset, EventEnvelope<Object>> projection(
       ActorSystem<?> system,
-      ReadModelDatabase db,
+      Supplier<PlainJdbcSession> sessions,
       SourceProvider<Offset, EventEnvelope<Object>> source,
       DesiredStateSettings settings,
       DesiredStateNotifier notifier) {
     return JdbcProjection.exactlyOnce(
             ProjectionId.of(NAME, ConfigTags.DESIRED_STATE),
             source,
-            db::newSession,
+            sessions,
             () -> new DesiredStateHandler(settings, notifier),
             system)
         .withStatusObserver(notifier);

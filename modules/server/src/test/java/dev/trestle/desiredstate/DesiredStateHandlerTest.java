@@ -1,0 +1,478 @@
+package dev.trestle.desiredstate;
+
+import static dev.trestle.desiredstate.DesiredFixtures.cluster;
+import static dev.trestle.desiredstate.DesiredFixtures.clusterResource;
+import static dev.trestle.desiredstate.DesiredFixtures.group;
+import static dev.trestle.desiredstate.DesiredFixtures.organization;
+import static dev.trestle.desiredstate.DesiredFixtures.route;
+import static dev.trestle.desiredstate.DesiredFixtures.serviceRoute;
+import static dev.trestle.desiredstate.DesiredFixtures.tenant;
+import static dev.trestle.desiredstate.DesiredFixtures.trafficGroup;
+import static dev.trestle.desiredstate.DesiredFixtures.workspace;
+import static dev.trestle.desiredstate.DesiredFixtures.ws;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.typesafe.config.ConfigFactory;
+import dev.trestle.protocol.v1.DesiredDelta;
+import dev.trestle.protocol.v1.DesiredObject;
+import dev.trestle.protocol.v1.DesiredSnapshot;
+import dev.trestle.protocol.v1.ObjectKey;
+import dev.trestle.storage.FailingCommits;
+import dev.trestle.storage.PlainJdbcSession;
+import dev.trestle.storage.ReadModelDatabase;
+import dev.trestle.translator.ClusterView;
+import dev.trestle.translator.ConfigSnapshot;
+import dev.trestle.translator.IstioTranslator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import java.util.function.Supplier;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.HandlerRecoveryStrategy;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+import org.apache.pekko.projection.testkit.javadsl.ProjectionTestKit;
+import org.apache.pekko.projection.testkit.javadsl.TestSourceProvider;
+import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The desired-state handler inside a real exactly-once JDBC projection (ProjectionTestKit, H2),
+ * fed journal-like envelopes. Every {@link #project} call runs a new projection with a new handler
+ * on the same database, as after a restart.
+ */
+class DesiredStateHandlerTest {
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(
+          ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+  private static final ExecutorService blocking = Executors.newFixedThreadPool(2);
+
+  private static final String C1 = cluster("acme", "c1");
+  private static final String C2 = cluster("acme", "c2");
+  private static final String CART = route("acme", "cart");
+  private static final String PAY = route("acme", "pay");
+  private static final String VS = "VirtualService";
+  private static final String DR = "DestinationRule";
+  private static final String SIDECAR = "Sidecar";
+
+  private ReadModelDatabase db;
+  private DesiredStateStore store;
+  private DesiredFixtures.Journal journal;
+  private TestProbe<DesiredStateChanged> published;
+  private DesiredStateSettings settings = new DesiredStateSettings(1000);
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+    blocking.shutdownNow();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    db = new ReadModelDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 3);
+    try (var c = db.connection()) {
+      DesiredStateSchema.migrate(c);
+      DesiredStateSchema.migrate(c); // re-runnable
+    }
+    JdbcProjection.createTablesIfNotExists(db::newSession, testKit.system()).toCompletableFuture().get();
+    store = new DesiredStateStore(db.dataSource(), blocking);
+    journal = new DesiredFixtures.Journal();
+    published = testKit.createTestProbe(DesiredStateChanged.class);
+    testKit.system().eventStream().tell(new EventStream.Subscribe<>(DesiredStateChanged.class, published.ref()));
+  }
+
+  @AfterEach
+  void tearDown() {
+    db.close();
+  }
+
+  // ---- running the projection ----
+
+  /** Runs a fresh projection (new handler) over what the journal recorded since the last run. */
+  private void project() {
+    project(db::newSession);
+  }
+
+  private void project(Supplier<PlainJdbcSession> sessions) {
+    List<EventEnvelope<Object>> envelopes = journal.take();
+    var source =
+        TestSourceProvider.<Offset, EventEnvelope<Object>>create(Source.from(envelopes), EventEnvelope::offset);
+    var projection =
+        DesiredStateProjection.projection(
+                testKit.system(), sessions, source, settings, DesiredStateNotifier.eventStream(testKit.system()))
+            .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndFail(3, Duration.ofMillis(20)));
+    ProjectionTestKit.create(testKit.system())
+        .runWithTestSink(
+            projection,
+            probe -> {
+              probe.request(envelopes.size());
+              probe.expectNextN(envelopes.size());
+            });
+  }
+
+  /** The acme example: workspace on c1/shop and any cluster's payments, a TRAFFIC group, two routes, two clusters. */
+  private void exampleConfig() {
+    journal.apply(organization("acme"));
+    journal.apply(tenant("acme"));
+    journal.apply(workspace("acme", "c1/shop", "*/payments"));
+    journal.childRegistered(ws("acme"), group("acme"));
+    journal.apply(trafficGroup("acme", ""));
+    journal.apply(serviceRoute("acme", "cart", "shop/cart", 90));
+    journal.apply(serviceRoute("acme", "pay", "payments/pay", 50));
+    journal.apply(clusterResource("acme", "c1", "one"));
+    journal.apply(clusterResource("acme", "c2", "two"));
+  }
+
+  private void inventories() {
+    journal.inventory(C1, "shop", "payments", "kube-system");
+    journal.inventory(C2, "payments", "other");
+  }
+
+  // ---- reading ----
+
+  private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private long version(String cluster) {
+    return await(store.current(cluster)).version();
+  }
+
+  private DesiredSnapshot snapshot(String cluster) {
+    return await(store.snapshot(cluster));
+  }
+
+  private Optional<DesiredDelta> delta(String cluster, long from) {
+    return await(store.delta(cluster, from));
+  }
+
+  private static List<String> kindsAndNamespaces(List<DesiredObject> objects) {
+    return objects.stream().map(o -> o.getKey().getKind() + " " + o.getKey().getNamespace()).sorted().toList();
+  }
+
+  private static String keyText(ObjectKey k) {
+    return k.getKind() + " " + k.getNamespace() + "/" + k.getName();
+  }
+
+  /** Applies a delta to the objects of a snapshot, as an edge would. */
+  private static Map<String, String> applyDelta(DesiredSnapshot base, DesiredDelta delta) {
+    var objects = new TreeMap<String, String>();
+    base.getObjectsList().forEach(o -> objects.put(keyText(o.getKey()), o.getContentHash()));
+    delta.getUpsertsList().forEach(o -> objects.put(keyText(o.getKey()), o.getContentHash()));
+    delta.getDeletesList().forEach(k -> objects.remove(keyText(k)));
+    return objects;
+  }
+
+  private static Map<String, String> hashes(DesiredSnapshot snapshot) {
+    var objects = new TreeMap<String, String>();
+    snapshot.getObjectsList().forEach(o -> objects.put(keyText(o.getKey()), o.getContentHash()));
+    return objects;
+  }
+
+  private void expectNoMorePublished() {
+    published.expectNoMessage(Duration.ofMillis(300));
+  }
+
+  // ---- tests ----
+
+  @Test
+  void projectsExampleConfigIntoEachClusterOnceItsInventoryArrives() {
+    exampleConfig();
+    project();
+    // Clusters exist but reported no namespaces yet: empty desired state, version 0.
+    assertThat(await(store.current(C1)))
+        .isEqualTo(new DesiredVersion(C1, true, 0, DesiredStateHandler.EMPTY_SET_HASH));
+    assertThat(snapshot(C2).getObjectsList()).isEmpty();
+    expectNoMorePublished();
+
+    inventories();
+    project();
+    assertThat(version(C1)).isEqualTo(1);
+    assertThat(version(C2)).isEqualTo(1);
+    assertThat(List.of(published.receiveMessage(), published.receiveMessage()))
+        .containsExactlyInAnyOrder(new DesiredStateChanged(C1, 1), new DesiredStateChanged(C2, 1));
+
+    DesiredSnapshot c1 = snapshot(C1);
+    assertThat(c1.getVersion()).isEqualTo(1);
+    assertThat(kindsAndNamespaces(c1.getObjectsList()))
+        .containsExactly(
+            "DestinationRule payments", "DestinationRule shop", "Sidecar payments", "Sidecar shop",
+            "VirtualService payments", "VirtualService shop");
+    assertThat(c1.getObjectsList())
+        .filteredOn(o -> o.getKey().getNamespace().equals("shop") && !o.getKey().getKind().equals(SIDECAR))
+        .extracting(DesiredObject::getSourceFqn, DesiredObject::getSourceVersion)
+        .containsOnly(tuple(CART, 1L));
+    DesiredSnapshot c2 = snapshot(C2);
+    assertThat(kindsAndNamespaces(c2.getObjectsList()))
+        .containsExactly("DestinationRule payments", "Sidecar payments", "VirtualService payments");
+
+    // The set hash is the translator's, and it covers exactly the stored objects.
+    var config =
+        ConfigSnapshot.of(
+            List.of(
+                DesiredStateHandler.resourceOf(organization("acme"), 1),
+                DesiredStateHandler.resourceOf(tenant("acme"), 1),
+                DesiredStateHandler.resourceOf(workspace("acme", "c1/shop", "*/payments"), 1),
+                DesiredStateHandler.resourceOf(trafficGroup("acme", ""), 1),
+                DesiredStateHandler.resourceOf(serviceRoute("acme", "cart", "shop/cart", 90), 1),
+                DesiredStateHandler.resourceOf(serviceRoute("acme", "pay", "payments/pay", 50), 1),
+                DesiredStateHandler.resourceOf(clusterResource("acme", "c1", "one"), 1),
+                DesiredStateHandler.resourceOf(clusterResource("acme", "c2", "two"), 1)));
+    var expected =
+        IstioTranslator.translate(
+            config,
+            ClusterView.of(
+                DesiredStateHandler.resourceOf(clusterResource("acme", "c1", "one"), 1),
+                List.of("shop", "payments", "kube-system")));
+    assertThat(c1.getSetHash()).isEqualTo(expected.setHash());
+    assertThat(c1.getObjectsList()).extracting(DesiredObject::getContentHash)
+        .containsExactlyInAnyOrderElementsOf(expected.objects().stream().map(o -> o.contentHash()).toList());
+
+    // Placements: the cart route only reached c1; pay and the workspace (Sidecar input) both.
+    assertThat(await(store.placements(CART))).containsExactly(new ResourcePlacement(C1, CART, 1, 1));
+    assertThat(await(store.placements(ws("acme"))))
+        .extracting(ResourcePlacement::cluster, ResourcePlacement::fqn)
+        .containsExactly(
+            tuple(C1, ws("acme")), tuple(C1, CART), tuple(C1, PAY),
+            tuple(C2, ws("acme")), tuple(C2, PAY));
+    expectNoMorePublished();
+  }
+
+  @Test
+  void routeChangePlacedOnlyInOneClusterBumpsOnlyThatCluster() {
+    exampleConfig();
+    inventories();
+    project();
+    published.receiveMessage();
+    published.receiveMessage();
+
+    journal.apply(serviceRoute("acme", "cart", "shop/cart", 70));
+    project();
+    assertThat(version(C1)).isEqualTo(2);
+    assertThat(version(C2)).isEqualTo(1);
+    published.expectMessage(new DesiredStateChanged(C1, 2));
+    expectNoMorePublished();
+
+    DesiredDelta d = delta(C1, 1).orElseThrow();
+    assertThat(d.getDeletesList()).isEmpty();
+    assertThat(d.getUpsertsList())
+        .extracting(o -> o.getKey().getKind(), o -> o.getKey().getNamespace(), DesiredObject::getSourceVersion)
+        .containsExactlyInAnyOrder(tuple(DR, "shop", 2L), tuple(VS, "shop", 2L));
+    assertThat(await(store.placements(CART))).containsExactly(new ResourcePlacement(C1, CART, 2, 2));
+  }
+
+  @Test
+  void changesInAnotherOrganizationBumpNobodyElse() {
+    exampleConfig();
+    inventories();
+    project();
+    published.receiveMessage();
+    published.receiveMessage();
+
+    // Another organization with a cluster of the same name and a */payments workspace.
+    String otherC1 = cluster("other", "c1");
+    journal.apply(organization("other"));
+    journal.apply(tenant("other"));
+    journal.apply(workspace("other", "*/payments"));
+    journal.apply(trafficGroup("other", ""));
+    journal.apply(serviceRoute("other", "pay", "payments/pay", 10));
+    journal.apply(clusterResource("other", "c1", "theirs"));
+    journal.inventory(otherC1, "payments");
+    project();
+    published.expectMessage(new DesiredStateChanged(otherC1, 1));
+    expectNoMorePublished();
+
+    journal.apply(serviceRoute("other", "pay", "payments/pay", 20));
+    journal.apply(workspace("other", "*/payments", "*/shop"));
+    project();
+    published.expectMessage(new DesiredStateChanged(otherC1, 2));
+    published.expectMessage(new DesiredStateChanged(otherC1, 3));
+    expectNoMorePublished();
+    assertThat(version(C1)).isEqualTo(1);
+    assertThat(version(C2)).isEqualTo(1);
+    assertThat(snapshot(C1).getObjectsList())
+        .extracting(DesiredObject::getSourceFqn)
+        .allMatch(f -> f.startsWith("organizations/acme/"));
+    assertThat(snapshot(otherC1).getObjectsList())
+        .extracting(DesiredObject::getSourceFqn)
+        .allMatch(f -> f.startsWith("organizations/other/"));
+  }
+
+  @Test
+  void translationThatYieldsTheSameObjectsCreatesNoVersion() {
+    exampleConfig();
+    inventories();
+    project();
+    published.receiveMessage();
+    published.receiveMessage();
+    String hash = snapshot(C1).getSetHash();
+
+    journal.apply(trafficGroup("acme", "now with a description")); // every cluster re-translated
+    journal.apply(clusterResource("acme", "c2", "renamed")); // c2 re-translated
+    journal.inventory(C2, "other", "payments"); // same namespaces, other services
+    journal.childRegistered(ws("acme"), ws("acme") + "/groups/g2"); // not a content event
+    project();
+    expectNoMorePublished();
+    assertThat(version(C1)).isEqualTo(1);
+    assertThat(version(C2)).isEqualTo(1);
+    assertThat(snapshot(C1).getSetHash()).isEqualTo(hash);
+    assertThat(delta(C1, 1)).hasValueSatisfying(d -> {
+      assertThat(d.getVersion()).isEqualTo(1);
+      assertThat(d.getUpsertsCount() + d.getDeletesCount()).isZero();
+    });
+  }
+
+  @Test
+  void deltaCollapsesToTheLastOperationPerKeyAndNeedsHistory() {
+    settings = new DesiredStateSettings(3);
+    exampleConfig();
+    inventories();
+    project(); // c1 v1
+    journal.apply(serviceRoute("acme", "cart", "shop/cart", 80));
+    project(); // c1 v2
+    DesiredSnapshot atV2 = snapshot(C1);
+    assertThat(atV2.getVersion()).isEqualTo(2);
+
+    journal.apply(serviceRoute("acme", "cart", "shop/cart", 70)); // v3
+    journal.apply(serviceRoute("acme", "tmp", "shop/tmp", 60)); // v4
+    journal.apply(serviceRoute("acme", "cart", "shop/cart", 60)); // v5
+    journal.delete(route("acme", "tmp")); // v6
+    project();
+    DesiredSnapshot now = snapshot(C1);
+    assertThat(now.getVersion()).isEqualTo(6);
+
+    // Three versions of history are kept: deltas from 3..6 only.
+    assertThat(delta(C1, 2)).isEmpty();
+    assertThat(delta(C1, 1)).isEmpty();
+    DesiredDelta fromV3 = delta(C1, 3).orElseThrow();
+    assertThat(fromV3.getFromVersion()).isEqualTo(3);
+    assertThat(fromV3.getVersion()).isEqualTo(6);
+    assertThat(fromV3.getSetHash()).isEqualTo(now.getSetHash());
+    // cart's two objects once each, with their latest content; tmp created and deleted: deletes.
+    assertThat(fromV3.getUpsertsList())
+        .extracting(o -> o.getKey().getKind() + " " + o.getSourceFqn() + "@" + o.getSourceVersion())
+        .containsExactlyInAnyOrder(DR + " " + CART + "@4", VS + " " + CART + "@4");
+    assertThat(fromV3.getDeletesList())
+        .extracting(ObjectKey::getKind, ObjectKey::getNamespace)
+        .containsExactlyInAnyOrder(tuple(DR, "shop"), tuple(VS, "shop"));
+    assertThat(fromV3.getDeletesList()).extracting(ObjectKey::getName).allMatch(n -> n.contains("tmp"));
+
+    // Taking an edge at v3 forward with the delta gives exactly the current state.
+    DesiredDelta fromV5 = delta(C1, 5).orElseThrow();
+    assertThat(fromV5.getUpsertsList()).isEmpty();
+    assertThat(fromV5.getDeletesList()).hasSize(2);
+    assertThat(delta(C1, 6)).hasValueSatisfying(d -> assertThat(d.getUpsertsCount() + d.getDeletesCount()).isZero());
+    assertThat(delta(C1, 7)).isEmpty();
+    assertThat(delta(cluster("acme", "nope"), 0)).isEmpty();
+  }
+
+  @Test
+  void aDeltaTakesAnEdgeFromAnOldSnapshotToTheCurrentOne() {
+    exampleConfig();
+    inventories();
+    project();
+    DesiredSnapshot v1 = snapshot(C1);
+    journal.apply(serviceRoute("acme", "cart", "shop/cart", 10));
+    journal.delete(PAY);
+    journal.apply(serviceRoute("acme", "new", "payments/new", 100));
+    journal.apply(workspace("acme", "c1/shop", "*/payments", "c1/kube-system"));
+    project();
+    DesiredSnapshot now = snapshot(C1);
+    assertThat(now.getVersion()).isEqualTo(5);
+    assertThat(applyDelta(v1, delta(C1, 1).orElseThrow())).isEqualTo(hashes(now));
+    assertThat(kindsAndNamespaces(now.getObjectsList())).contains("Sidecar kube-system");
+    assertThat(await(store.placements(PAY))).isEmpty();
+  }
+
+  @Test
+  void aNewHandlerOnTheSameTablesContinuesVersions() {
+    exampleConfig();
+    journal.inventory(C1, "shop", "payments");
+    project();
+    journal.apply(serviceRoute("acme", "cart", "shop/cart", 70));
+    project(); // a new handler: its first diff must be against the stored objects
+    journal.apply(serviceRoute("acme", "cart", "shop/cart", 60));
+    project();
+    assertThat(version(C1)).isEqualTo(3);
+    assertThat(delta(C1, 2).orElseThrow().getUpsertsList())
+        .extracting(DesiredObject::getSourceFqn).containsOnly(CART).hasSize(2);
+    assertThat(delta(C1, 0).orElseThrow().getUpsertsCount()).isEqualTo(snapshot(C1).getObjectsCount());
+  }
+
+  @Test
+  void publishesOnlyWhatCommittedAndRebuildsItsCacheAfterARollback() {
+    exampleConfig();
+    project();
+    journal.inventory(C1, "shop", "payments");
+    var failures = new AtomicInteger(1);
+    project(FailingCommits.sessions(db, DesiredStateSchema.META, failures)); // first commit fails, the retry succeeds
+    assertThat(failures.get()).isEqualTo(-1); // one failed commit, then one good one
+    published.expectMessage(new DesiredStateChanged(C1, 1));
+    expectNoMorePublished();
+    assertThat(version(C1)).isEqualTo(1);
+    assertThat(snapshot(C1).getObjectsCount()).isEqualTo(6);
+    assertThat(delta(C1, 0).orElseThrow().getUpsertsCount()).isEqualTo(6);
+  }
+
+  @Test
+  void deletingAClusterDropsItsStateAndARecreatedOneNeverReusesAVersion() {
+    exampleConfig();
+    inventories();
+    project();
+    journal.apply(serviceRoute("acme", "pay", "payments/pay", 40));
+    project(); // c1 v2, c2 v2
+    published.receiveSeveralMessages(4);
+
+    journal.delete(C2);
+    project();
+    assertThat(await(store.current(C2)))
+        .isEqualTo(new DesiredVersion(C2, false, 0, DesiredStateHandler.EMPTY_SET_HASH));
+    assertThat(snapshot(C2).getObjectsList()).isEmpty();
+    assertThat(delta(C2, 2)).isEmpty();
+    assertThat(await(store.placements("organizations/acme")))
+        .extracting(ResourcePlacement::cluster).containsOnly(C1);
+    assertThat(version(C1)).isEqualTo(2);
+    expectNoMorePublished();
+
+    // Re-created: its last inventory is still known, so it gets its objects at once, above
+    // every version the old cluster had (3 was "everything deleted").
+    journal.apply(clusterResource("acme", "c2", "two again"));
+    project();
+    published.expectMessage(new DesiredStateChanged(C2, 4));
+    expectNoMorePublished();
+    assertThat(version(C2)).isEqualTo(4);
+    assertThat(delta(C2, 2)).isEmpty();
+    assertThat(delta(C2, 3).orElseThrow().getUpsertsCount()).isEqualTo(3);
+    assertThat(kindsAndNamespaces(snapshot(C2).getObjectsList()))
+        .containsExactly("DestinationRule payments", "Sidecar payments", "VirtualService payments");
+  }
+
+  @Test
+  void emptySetHashIsTheTranslatorsHashOfNothing() {
+    var none =
+        IstioTranslator.translate(
+            ConfigSnapshot.empty(),
+            ClusterView.of(DesiredStateHandler.resourceOf(clusterResource("acme", "c1", "x"), 1), new TreeSet<>()));
+    assertThat(none.objects()).isEmpty();
+    assertThat(DesiredStateHandler.EMPTY_SET_HASH).isEqualTo(none.setHash());
+  }
+}
