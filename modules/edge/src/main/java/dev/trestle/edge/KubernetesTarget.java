@@ -62,10 +62,24 @@ public final class KubernetesTarget implements ApplyTarget {
     var op = client.genericKubernetesResources(context(o.key()))
         .inNamespace(o.key().namespace())
         .resource(resource(o));
-    if (dryRun) {
-      op.dryRun().fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-    } else {
-      op.fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    try {
+      if (dryRun) {
+        op.dryRun().fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      } else {
+        op.fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      // An API server creates the object on server-side apply; a few (fabric8's mock server, some
+      // older proxies) answer 404 for a missing object instead: create it then. A missing
+      // namespace or CRD still fails here, with the create's error.
+      if (dryRun) {
+        op.dryRun().create();
+      } else {
+        op.create();
+      }
     }
   }
 
