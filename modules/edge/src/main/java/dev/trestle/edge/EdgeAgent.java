@@ -231,11 +231,19 @@ public final class EdgeAgent implements AutoCloseable {
     if (s != session || s.ended) {
       return;
     }
-    switch (message.getMessageCase()) {
-      case WELCOME -> welcome(s, message.getWelcome());
-      case SNAPSHOT -> outcome(s, "snapshot", applier.snapshot(message.getSnapshot()));
-      case DELTA -> outcome(s, "delta", applier.delta(message.getDelta()));
-      default -> LOG.warn("ignoring an unknown message from central ({})", message.getMessageCase());
+    try {
+      switch (message.getMessageCase()) {
+        case WELCOME -> welcome(s, message.getWelcome());
+        case SNAPSHOT -> outcome(s, "snapshot", applier.snapshot(message.getSnapshot()));
+        case DELTA -> outcome(s, "delta", applier.delta(message.getDelta()));
+        default -> LOG.warn("ignoring an unknown message from central ({})", message.getMessageCase());
+      }
+    } catch (RuntimeException e) {
+      // A bug must not leave the stream stalled (no further request(1)): drop it and start over.
+      LOG.error("failed to handle {} from central", message.getMessageCase(), e);
+      s.end("edge failed: " + e);
+      ended(s, null, "edge failed to handle " + message.getMessageCase() + ": " + e);
+      return;
     }
     if (!s.ended) {
       s.requests.request(1);
