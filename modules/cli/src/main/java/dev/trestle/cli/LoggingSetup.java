@@ -4,7 +4,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Chooses where logs go before anything logs. {@code server}: INFO to stdout (the deployable's
+ * Chooses where logs go before anything logs. {@code server} and {@code edge}: INFO to stdout (the deployable's
  * logback.xml pattern). Client verbs: WARN to stderr, so stdout stays clean for {@code -o json},
  * and grpc-java's java.util.logging output is muted unless {@code --verbose}. Explicit {@code
  * -Dtrestle.log.level} / {@code $TRESTLE_LOG_LEVEL} still win.
@@ -16,7 +16,7 @@ final class LoggingSetup {
   private LoggingSetup() {}
 
   static void forVerb(String verb, boolean verbose, CliEnvironment env) {
-    boolean server = "server".equals(verb);
+    boolean server = "server".equals(verb) || "edge".equals(verb);
     if (server) {
       return; // logback.xml defaults: INFO, System.out
     }

@@ -1,5 +1,6 @@
 package dev.trestle.cli;
 
+import dev.trestle.edge.EdgeCommand;
 import io.grpc.StatusRuntimeException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -24,13 +25,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = {
       "Trestle: multi-cluster service-mesh management plane.",
       "",
-      "'trestle server' runs the central server; every other verb talks to one",
+      "'trestle server' runs the central server, 'trestle edge' a cluster's edge agent; every other verb talks to one",
       "through its management API (--server, default 127.0.0.1:9080), authenticated by a",
       "bearer token: --token-file FILE, else $TRESTLE_TOKEN, else the CLI config ('trestle",
       "login' saves it there)."
     },
     subcommands = {
       ServerCommand.class,
+      EdgeCommand.class,
       ApplyCommand.class,
       GetCommand.class,
       DeleteCommand.class,
@@ -66,6 +68,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "",
       "Examples:",
       "  trestle server --data-dir ./data",
+      "  trestle edge --cluster c1 --central 127.0.0.1:9081 --token-file c1.token --inventory examples/edge/c1-inventory.yaml",
       "  trestle login --token-file data/admin.token",
       "  trestle apply -f examples/acme/",
       "  trestle get tenants --org acme",

@@ -129,6 +129,16 @@ class ArgumentParsingTest {
   }
 
   @Test
+  void edgeVerbIsWiredAndRejectsAMissingTokenFileBeforeStarting() {
+    CliRun help = CliRun.run(home, "edge", "--help");
+    assertThat(help.exitCode).isEqualTo(0);
+    assertThat(help.out).contains("--cluster=NAME").contains("--token-file=FILE").contains("--kube");
+    CliRun r = CliRun.run(home, "edge", "--cluster", "c1", "--token-file", home.resolve("missing.token").toString());
+    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).contains("--token-file: token file").contains("no such file");
+  }
+
+  @Test
   void serverVerbRejectsInvalidPortsBeforeStarting() {
     CliRun r = CliRun.run(home, "server", "--api-port", "70000");
     assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);

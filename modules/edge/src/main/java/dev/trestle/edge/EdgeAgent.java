@@ -1,0 +1,417 @@
+package dev.trestle.edge;
+
+import com.google.protobuf.Timestamp;
+import dev.trestle.protocol.v1.Ack;
+import dev.trestle.protocol.v1.CentralMessage;
+import dev.trestle.protocol.v1.EdgeMessage;
+import dev.trestle.protocol.v1.EdgeSyncGrpc;
+import dev.trestle.protocol.v1.Heartbeat;
+import dev.trestle.protocol.v1.Hello;
+import dev.trestle.protocol.v1.Nack;
+import dev.trestle.protocol.v1.Welcome;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge agent: keeps one {@code EdgeSync.Sync} stream to central open (reconnecting with
+ * exponential backoff and full jitter), says Hello with its last applied version and hash,
+ * heartbeats with the inventory at the interval central's Welcome asks for, and applies every
+ * snapshot or delta (ACK) or refuses it whole (NACK, previous state kept). The last good state is
+ * on disk and is put back in place at start, so the cluster keeps running it with central down.
+ *
+ * <p>Threading: everything that touches the stream or the state runs on one thread ("edge-sync");
+ * central's messages are requested one at a time, after the previous one was handled, so a slow
+ * apply pushes back on central instead of queueing.
+ */
+public final class EdgeAgent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
+  static final Duration MIN_HEARTBEAT = Duration.ofMillis(50);
+
+  private final EdgeSettings settings;
+  private final ApplyTarget target;
+  private final InventorySource inventory;
+  private final StateStore store;
+  private final EdgeStatus status;
+  private final Backoff backoff;
+  private final Clock clock;
+  private final ScheduledExecutorService loop;
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private ManagedChannel channel;
+  private DesiredStateApplier applier;
+  private StatusServer statusServer;
+  private Session session;
+  private long sessions;
+  private volatile boolean closing;
+
+  public EdgeAgent(
+      EdgeSettings settings,
+      ApplyTarget target,
+      InventorySource inventory,
+      EdgeStatus status,
+      Random random,
+      Clock clock) {
+    this.settings = settings;
+    this.target = target;
+    this.inventory = inventory;
+    this.status = status;
+    this.clock = clock;
+    this.store = new StateStore(settings.stateDir(), settings.cluster(), clock);
+    this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
+    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "edge-sync");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public EdgeStatus status() {
+    return status;
+  }
+
+  /** The status endpoint's port, or -1 when it is off. */
+  public int statusPort() {
+    return statusServer == null ? -1 : statusServer.port();
+  }
+
+  /**
+   * Loads the last good state, puts it back in place, opens the status endpoint and starts
+   * connecting. Returns at once; the agent runs until {@link #close}.
+   */
+  public void start() throws IOException {
+    AppliedState state = store.load();
+    if (!state.isEmpty()) {
+      try {
+        target.restore(state);
+        LOG.info(
+            "restored version {} ({} objects) from {} to {}",
+            state.version(),
+            state.objects().size(),
+            store.file(),
+            target.describe());
+      } catch (ApplyException e) {
+        LOG.error("could not restore version {} to {}: {}", state.version(), target.describe(), e.getMessage());
+        status.error("restore failed: " + e.getMessage());
+      }
+    } else {
+      LOG.info("no saved state in {}; waiting for central's first snapshot", settings.stateDir());
+    }
+    applier = new DesiredStateApplier(target, store, state);
+    status.applied(state);
+    if (settings.statusPort().isPresent()) {
+      statusServer = new StatusServer(settings.statusPort().get(), status);
+      Files.createDirectories(settings.stateDir());
+      AtomicFiles.write(settings.stateDir().resolve("status.port"), statusServer.port() + "\n");
+      LOG.info("status endpoint on http://127.0.0.1:{}/status", statusServer.port());
+    }
+    channel =
+        Grpc.newChannelBuilderForAddress(
+                settings.centralHost(), settings.centralPort(), settings.transport().credentials())
+            .userAgent("trestle-edge/" + settings.agentVersion())
+            .build();
+    LOG.info(
+        "edge agent for cluster {} -> central {} ({}), applying to {}, inventory from {}",
+        settings.cluster(),
+        settings.central(),
+        settings.transport(),
+        target.describe(),
+        inventory.describe());
+    loop.execute(this::connect);
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  /** Closes the stream and stops; the state on disk and the applied target stay as they are. */
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    try {
+      loop.submit(() -> {
+        if (session != null) {
+          session.end("agent shutting down");
+        }
+      }).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.debug("closing the stream: {}", e.toString());
+    }
+    loop.shutdownNow();
+    if (channel != null) {
+      channel.shutdownNow();
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (statusServer != null) {
+      statusServer.close();
+    }
+    target.close();
+    status.connected(false);
+    LOG.info("edge agent stopped; keeping version {} in {}", applier == null ? 0 : applier.state().version(), settings.stateDir());
+    terminated.countDown();
+  }
+
+  // ---- everything below runs on the loop thread ----
+
+  private void connect() {
+    if (closing) {
+      return;
+    }
+    String token;
+    try {
+      token = TokenFile.read(settings.tokenFile());
+    } catch (IllegalArgumentException e) {
+      String msg = e.getMessage() + " (fix the file; the agent keeps retrying)";
+      retryLater(msg, true, false);
+      return;
+    }
+    var s = new Session(++sessions);
+    session = s;
+    try {
+      EdgeSyncGrpc.newStub(channel).sync(s);
+      AppliedState state = applier.state();
+      s.send(
+          EdgeMessage.newBuilder()
+              .setHello(
+                  Hello.newBuilder()
+                      .setCluster(settings.cluster())
+                      .setToken(token)
+                      .setAgentVersion(settings.agentVersion())
+                      .setLastAppliedVersion(state.version())
+                      .setLastAppliedHash(state.setHash())
+                      .setInventory(inventory.current()))
+              .build());
+    } catch (RuntimeException e) {
+      session = null;
+      retryLater("cannot open the stream to central " + settings.central() + ": " + e.getMessage(), false, false);
+    }
+  }
+
+  private void retryLater(String why, boolean refused, boolean healthy) {
+    if (closing) {
+      return;
+    }
+    if (healthy) {
+      backoff.reset();
+    }
+    Duration delay = backoff.next();
+    String line = why + "; retrying in " + delay.toMillis() + " ms";
+    if (refused) {
+      LOG.error(line);
+    } else {
+      LOG.warn(line);
+    }
+    status.error(why);
+    status.reconnecting();
+    loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void handle(Session s, CentralMessage message) {
+    if (s != session || s.ended) {
+      return;
+    }
+    try {
+      switch (message.getMessageCase()) {
+        case WELCOME -> welcome(s, message.getWelcome());
+        case SNAPSHOT -> outcome(s, "snapshot", applier.snapshot(message.getSnapshot()));
+        case DELTA -> outcome(s, "delta", applier.delta(message.getDelta()));
+        default -> LOG.warn("ignoring an unknown message from central ({})", message.getMessageCase());
+      }
+    } catch (RuntimeException e) {
+      // A bug must not leave the stream stalled (no further request(1)): drop it and start over.
+      LOG.error("failed to handle {} from central", message.getMessageCase(), e);
+      s.end("edge failed: " + e);
+      ended(s, null, "edge failed to handle " + message.getMessageCase() + ": " + e);
+      return;
+    }
+    if (!s.ended) {
+      s.requests.request(1);
+    }
+  }
+
+  private void welcome(Session s, Welcome w) {
+    s.welcomedAt = clock.instant();
+    Duration interval = EdgeSettings.DEFAULT_HEARTBEAT;
+    if (w.hasHeartbeatInterval()
+        && (w.getHeartbeatInterval().getSeconds() > 0 || w.getHeartbeatInterval().getNanos() > 0)) {
+      interval =
+          Duration.ofSeconds(w.getHeartbeatInterval().getSeconds(), w.getHeartbeatInterval().getNanos());
+    }
+    if (interval.compareTo(MIN_HEARTBEAT) < 0) {
+      interval = MIN_HEARTBEAT;
+    }
+    status.connected(true);
+    LOG.info(
+        "connected to central {} as {} (desired version {}, applied {}, heartbeat every {} ms)",
+        settings.central(),
+        w.getCluster().isEmpty() ? settings.cluster() : w.getCluster(),
+        w.getDesiredVersion(),
+        applier.state().version(),
+        interval.toMillis());
+    long millis = interval.toMillis();
+    s.heartbeats = loop.scheduleAtFixedRate(() -> heartbeat(s), millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void heartbeat(Session s) {
+    if (s != session || s.ended) {
+      return;
+    }
+    Instant now = clock.instant();
+    s.send(
+        EdgeMessage.newBuilder()
+            .setHeartbeat(
+                Heartbeat.newBuilder()
+                    .setSentAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                    .setInventory(inventory.current()))
+            .build());
+    status.heartbeat();
+  }
+
+  private void outcome(Session s, String what, Outcome outcome) {
+    if (outcome instanceof Outcome.Applied a) {
+        AppliedState state = a.state();
+        status.applied(state);
+        if (a.unchanged()) {
+          LOG.info("{} version {} is what runs already; ACK", what, state.version());
+        } else {
+          LOG.info(
+              "applied {} version {} to {}: {} object(s), {} written, {} removed; ACK",
+              what,
+              state.version(),
+              target.describe(),
+              state.objects().size(),
+              a.written(),
+              a.deleted());
+        }
+        s.send(EdgeMessage.newBuilder()
+            .setAck(Ack.newBuilder().setVersion(state.version()).setSetHash(state.setHash()))
+            .build());
+    } else if (outcome instanceof Outcome.Rejected r) {
+        Nack nack = r.nack();
+        LOG.warn("NACK {} version {}: {}; keeping version {}", what, nack.getVersion(), nack.getReason(), nack.getKeptVersion());
+        status.nack(nack.getVersion(), nack.getReason());
+        s.send(EdgeMessage.newBuilder().setNack(nack).build());
+    } else if (outcome instanceof Outcome.OutOfSync o) {
+        LOG.warn("not applying {}: {}; reconnecting so central sends a snapshot", what, o.why());
+        s.end("out of sync: " + o.why());
+        ended(s, null, "out of sync (" + o.why() + ")");
+    }
+  }
+
+  private void ended(Session s, Status grpcStatus, String why) {
+    if (s != session) {
+      return;
+    }
+    s.ended = true;
+    session = null;
+    if (s.heartbeats != null) {
+      s.heartbeats.cancel(false);
+    }
+    boolean wasConnected = status.isConnected();
+    status.connected(false);
+    if (closing) {
+      return;
+    }
+    boolean healthy =
+        s.welcomedAt != null
+            && Duration.between(s.welcomedAt, clock.instant()).compareTo(settings.stableAfter()) >= 0;
+    boolean refused = false;
+    String reason = why;
+    if (grpcStatus != null) {
+      String description = grpcStatus.getDescription() == null ? "" : ": " + DesiredStateApplier.oneLine(grpcStatus.getDescription());
+      switch (grpcStatus.getCode()) {
+        case UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND -> {
+          refused = true;
+          reason = "central " + settings.central() + " refused cluster " + settings.cluster() + " ("
+              + grpcStatus.getCode() + description + "); check the cluster name and the token in "
+              + settings.tokenFile();
+        }
+        default -> reason = (wasConnected ? "disconnected from central " : "cannot reach central ")
+            + settings.central() + " (" + grpcStatus.getCode() + description + ")";
+      }
+    }
+    retryLater(reason, refused, healthy);
+  }
+
+  /** One Sync stream. */
+  private final class Session implements ClientResponseObserver<EdgeMessage, CentralMessage> {
+    final long id;
+    ClientCallStreamObserver<EdgeMessage> requests;
+    Instant welcomedAt;
+    ScheduledFuture<?> heartbeats;
+    boolean ended;
+
+    Session(long id) {
+      this.id = id;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<EdgeMessage> requestStream) {
+      this.requests = requestStream;
+      requestStream.disableAutoRequestWithInitial(1);
+    }
+
+    void send(EdgeMessage m) {
+      if (!ended) {
+        requests.onNext(m);
+      }
+    }
+
+    /** Ends the stream from this side (cancel); the caller handles what comes next. */
+    void end(String why) {
+      if (!ended) {
+        ended = true;
+        requests.cancel(why, null);
+      }
+    }
+
+    @Override
+    public void onNext(CentralMessage value) {
+      runOnLoop(() -> handle(this, value));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      runOnLoop(() -> ended(this, Status.fromThrowable(t), "stream failed"));
+    }
+
+    @Override
+    public void onCompleted() {
+      runOnLoop(() -> ended(this, null, "central " + settings.central() + " closed the stream"));
+    }
+
+    private void runOnLoop(Runnable r) {
+      try {
+        loop.execute(r);
+      } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+        // the agent is closing
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "session " + id;
+    }
+  }
+}

@@ -1,0 +1,249 @@
+package dev.trestle.edge;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code trestle edge}: runs one cluster's edge agent in this process until SIGTERM/SIGINT. */
+@Command(
+    name = "edge",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    versionProvider = EdgeCommand.Version.class,
+    description = {
+      "Run the edge agent of one cluster: keep a stream to central open, apply the cluster's",
+      "desired state (YAML files by default, or Kubernetes with --kube), report its inventory, and",
+      "keep the last good state on disk so the cluster keeps it while central is unreachable.",
+      "The token is read from --token-file on every connect and never printed."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  trestle edge --cluster c1 --central 127.0.0.1:9081 --token-file c1.token \\",
+      "      --inventory examples/edge/c1-inventory.yaml --status-port 0",
+      "  trestle edge --cluster organizations/acme/clusters/eu-west-1a --central trestle.example:9081 \\",
+      "      --token-file /etc/trestle/token --kube --ca-file /etc/trestle/ca.pem"
+    })
+public final class EdgeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--cluster", required = true, paramLabel = "NAME",
+      description = "The cluster's name (or FQN organizations/ORG/clusters/NAME) as central knows it.")
+  String cluster;
+
+  @Option(names = "--central", paramLabel = "HOST:PORT",
+      description = "Central's edge-sync address (default: 127.0.0.1:9081; port 9081 if omitted).")
+  String central = "127.0.0.1:" + EdgeSettings.DEFAULT_CENTRAL_PORT;
+
+  @Option(names = "--token-file", required = true, paramLabel = "FILE",
+      description = "File holding the cluster's join token ('trestle cluster token NAME'). Must exist and not be empty.")
+  Path tokenFile;
+
+  @Option(names = "--inventory", paramLabel = "FILE",
+      description = "Inventory YAML (see modules/edge/README.md); re-read when it changes. Wins over --kube's inventory.")
+  Path inventory;
+
+  @Option(names = "--out-dir", paramLabel = "DIR",
+      description = "Where the YAML files go when not --kube (default: ./edge/<cluster>/out).")
+  Path outDir;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Where the last good state is kept (default: ./edge/<cluster>/state).")
+  Path stateDir;
+
+  @Option(names = "--kube",
+      description = "Apply to Kubernetes (server-side apply, field manager trestle-edge) and read the inventory"
+          + " from its Namespaces, Services and Endpoints; kubeconfig or in-cluster config.")
+  boolean kube;
+
+  @Option(names = "--no-dry-run", description = "With --kube: skip the server-side dry run of each version before applying it.")
+  boolean noDryRun;
+
+  @Option(names = "--tls", description = "TLS to central, trusting the system CAs (default for non-loopback hosts).")
+  boolean tls;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "TLS to central, trusting the certificate(s) in this PEM file (e.g. central's <data-dir>/tls/ca.pem).")
+  Path caFile;
+
+  @Option(names = "--cert", paramLabel = "PEM", description = "Client certificate (chain) for mutual TLS; needs --key.")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "PEM", description = "Client private key (PKCS#8 PEM) for mutual TLS; needs --cert.")
+  Path key;
+
+  @Option(names = "--insecure-plaintext", description = "Allow plaintext to a non-loopback central (never across a network you do not trust).")
+  boolean insecurePlaintext;
+
+  @Option(names = "--status-port", paramLabel = "PORT",
+      description = "Serve GET /status on 127.0.0.1:PORT (0 = any free port, written to <state-dir>/status.port). Default: off.")
+  Integer statusPort;
+
+  @Option(names = "--max-backoff", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Cap of the reconnect delay (exponential from 200ms, full jitter), e.g. 5s, 2m (default: 30s).")
+  Duration maxBackoff = Backoff.DEFAULT_CAP;
+
+  @Override
+  public Integer call() throws Exception {
+    EdgeSettings settings = settings();
+    EdgeStatus status = null;
+    KubernetesClient kubeClient = null;
+    ApplyTarget target;
+    InventorySource inventorySource;
+    if (kube) {
+      kubeClient = new KubernetesClientBuilder().build();
+      target = new KubernetesTarget(kubeClient, !noDryRun);
+    } else {
+      target = new DirectoryTarget(settings.outDir(), settings.cluster());
+    }
+    status = new EdgeStatus(settings.cluster(), target.describe(), Clock.systemUTC());
+    EdgeStatus st = status;
+    if (inventory != null) {
+      try {
+        inventorySource = FileInventory.open(inventory, st::error);
+      } catch (InventoryException e) {
+        target.close();
+        throw new ParameterException(spec.commandLine(), "--inventory: " + e.getMessage());
+      }
+    } else if (kubeClient != null) {
+      inventorySource = new KubernetesInventory(kubeClient, st::error);
+    } else {
+      LOG.warn("no --inventory and no --kube: reporting an EMPTY inventory (no namespaces, services or gateways)");
+      inventorySource = InventorySource.empty();
+    }
+    var agent = new EdgeAgent(settings, target, inventorySource, status, new SecureRandom(), Clock.systemUTC());
+    Thread hook = new Thread(agent::close, "edge-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    agent.start();
+    agent.awaitTermination();
+    return 0;
+  }
+
+  /** Checks the flags and builds the settings; a bad flag is a usage error naming it. */
+  EdgeSettings settings() {
+    if (cluster.isBlank()) {
+      throw usage("--cluster must not be empty");
+    }
+    String[] hostPort = hostPort(central);
+    try {
+      TokenFile.read(tokenFile);
+    } catch (IllegalArgumentException e) {
+      throw usage("--token-file: " + e.getMessage());
+    }
+    if (inventory != null && !Files.isRegularFile(inventory)) {
+      throw usage("--inventory " + inventory + ": no such file");
+    }
+    if (statusPort != null && (statusPort < 0 || statusPort > 65535)) {
+      throw usage("--status-port " + statusPort + " is not a port (0-65535)");
+    }
+    if (maxBackoff.compareTo(Backoff.DEFAULT_INITIAL) < 0) {
+      throw usage("--max-backoff must be at least " + Backoff.DEFAULT_INITIAL.toMillis() + "ms");
+    }
+    EdgeTransport transport;
+    try {
+      transport = EdgeTransport.choose(hostPort[0], tls, Optional.ofNullable(caFile),
+          Optional.ofNullable(cert), Optional.ofNullable(key), insecurePlaintext);
+      transport.credentials(); // reads and checks the PEM files now
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    String dirName = EdgeSettings.shortName(cluster);
+    Path base = Path.of("edge", dirName);
+    return new EdgeSettings(
+        cluster.strip(),
+        hostPort[0],
+        Integer.parseInt(hostPort[1]),
+        tokenFile,
+        Optional.ofNullable(inventory),
+        outDir != null ? outDir : base.resolve("out"),
+        stateDir != null ? stateDir : base.resolve("state"),
+        kube,
+        transport,
+        Optional.ofNullable(statusPort),
+        Backoff.DEFAULT_INITIAL,
+        maxBackoff,
+        EdgeSettings.DEFAULT_STABLE_AFTER,
+        agentVersion());
+  }
+
+  private String[] hostPort(String text) {
+    String host;
+    String port;
+    Matcher m = Pattern.compile("\\[([^\\]]+)\\](?::(\\d+))?|([^:]+)(?::(\\d+))?").matcher(text.strip());
+    if (!m.matches()) {
+      throw usage("--central '" + text + "' is not HOST:PORT");
+    }
+    host = m.group(1) != null ? m.group(1) : m.group(3);
+    port = m.group(1) != null ? m.group(2) : m.group(4);
+    if (port == null) {
+      port = String.valueOf(EdgeSettings.DEFAULT_CENTRAL_PORT);
+    }
+    int p = Integer.parseInt(port);
+    if (p < 1 || p > 65535) {
+      throw usage("--central '" + text + "': " + p + " is not a port");
+    }
+    return new String[] {host, port};
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  static String agentVersion() {
+    String v = EdgeCommand.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** 250ms, 10s, 2m, 1h, or ISO-8601 (PT30S). */
+  public static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.strip().toLowerCase(Locale.ROOT));
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        };
+      }
+      try {
+        return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
+      } catch (RuntimeException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 500ms, 30s, 2m");
+      }
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"trestle edge " + agentVersion()};
+    }
+  }
+
+  /** Standalone entry point: {@code java -cp ... dev.trestle.edge.EdgeCommand ARGS}. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new EdgeCommand()).execute(args));
+  }
+}

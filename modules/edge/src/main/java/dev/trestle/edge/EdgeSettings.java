@@ -1,0 +1,54 @@
+package dev.trestle.edge;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything the agent is configured with, read once from the command line.
+ *
+ * @param cluster the cluster's name or FQN, as central knows it
+ * @param centralHost central's edge-sync host
+ * @param centralPort central's edge-sync port (9081 by default)
+ * @param tokenFile the join token's file; read again on every connect, never logged
+ * @param inventoryFile the inventory YAML, if any
+ * @param outDir where YAML files go (directory target)
+ * @param stateDir where the last good state is kept
+ * @param kube apply to Kubernetes instead of the out dir
+ * @param transport plaintext or TLS options
+ * @param statusPort the loopback status endpoint's port: empty = off, 0 = any free port
+ * @param initialBackoff first reconnect delay bound
+ * @param maxBackoff reconnect delay cap
+ * @param stableAfter a session that lasted this long after Welcome resets the backoff
+ * @param agentVersion sent in Hello
+ */
+public record EdgeSettings(
+    String cluster,
+    String centralHost,
+    int centralPort,
+    Path tokenFile,
+    Optional<Path> inventoryFile,
+    Path outDir,
+    Path stateDir,
+    boolean kube,
+    EdgeTransport transport,
+    Optional<Integer> statusPort,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    Duration stableAfter,
+    String agentVersion) {
+
+  public static final int DEFAULT_CENTRAL_PORT = 9081;
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_STABLE_AFTER = Duration.ofSeconds(5);
+
+  /** The last segment of the cluster name ("organizations/acme/clusters/c1" -> "c1"). */
+  public static String shortName(String cluster) {
+    int slash = cluster.lastIndexOf('/');
+    return slash < 0 ? cluster : cluster.substring(slash + 1);
+  }
+
+  public String central() {
+    return (centralHost.contains(":") ? "[" + centralHost + "]" : centralHost) + ":" + centralPort;
+  }
+}

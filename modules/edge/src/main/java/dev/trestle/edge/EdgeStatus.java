@@ -1,0 +1,107 @@
+package dev.trestle.edge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+
+/** What the agent is doing, for the status endpoint and tests; every method is thread-safe. */
+public final class EdgeStatus {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final String cluster;
+  private final String target;
+  private final Clock clock;
+  private boolean connected;
+  private Instant connectedSince;
+  private long appliedVersion;
+  private String setHash = "";
+  private int objects;
+  private String lastError;
+  private Instant lastErrorAt;
+  private long lastNackVersion;
+  private String lastNackReason;
+  private long reconnects;
+  private long heartbeatsSent;
+
+  public EdgeStatus(String cluster, String target, Clock clock) {
+    this.cluster = cluster;
+    this.target = target;
+    this.clock = clock;
+  }
+
+  public synchronized void applied(AppliedState state) {
+    appliedVersion = state.version();
+    setHash = state.setHash();
+    objects = state.objects().size();
+  }
+
+  public synchronized void connected(boolean now) {
+    if (now && !connected) {
+      connectedSince = clock.instant();
+    }
+    if (!now) {
+      connectedSince = null;
+    }
+    connected = now;
+  }
+
+  public synchronized void error(String message) {
+    lastError = message;
+    lastErrorAt = clock.instant();
+  }
+
+  public synchronized void nack(long version, String reason) {
+    lastNackVersion = version;
+    lastNackReason = reason;
+  }
+
+  public synchronized void reconnecting() {
+    reconnects++;
+  }
+
+  public synchronized void heartbeat() {
+    heartbeatsSent++;
+  }
+
+  public synchronized boolean isConnected() {
+    return connected;
+  }
+
+  public synchronized long appliedVersion() {
+    return appliedVersion;
+  }
+
+  public synchronized String lastError() {
+    return lastError;
+  }
+
+  public synchronized long heartbeatsSent() {
+    return heartbeatsSent;
+  }
+
+  public synchronized String lastNackReason() {
+    return lastNackReason;
+  }
+
+  /** The JSON of {@code GET /status}. */
+  public synchronized String toJson() {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("cluster", cluster);
+    n.put("target", target);
+    n.put("connected", connected);
+    n.put("connectedSince", connectedSince == null ? null : connectedSince.toString());
+    n.put("appliedVersion", appliedVersion);
+    n.put("setHash", setHash);
+    n.put("objects", objects);
+    n.put("lastError", lastError);
+    n.put("lastErrorAt", lastErrorAt == null ? null : lastErrorAt.toString());
+    if (lastNackReason == null) {
+      n.putNull("lastNack");
+    } else {
+      n.putObject("lastNack").put("version", lastNackVersion).put("reason", lastNackReason);
+    }
+    n.put("reconnects", reconnects);
+    n.put("heartbeatsSent", heartbeatsSent);
+    return n.toString();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.trestle.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EdgeCommandTest {
+  @TempDir Path dir;
+
+  private EdgeSettings parse(String... args) {
+    var command = new EdgeCommand();
+    new CommandLine(command).parseArgs(args);
+    command.spec = new CommandLine(command).getCommandSpec();
+    return command.settings();
+  }
+
+  private String error(String... args) {
+    var err = new StringWriter();
+    var cli = new CommandLine(new EdgeCommand());
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    assertThat(code).isEqualTo(2);
+    return err.toString();
+  }
+
+  @Test
+  void defaultsDirectoriesPortAndTransport() throws Exception {
+    Path token = Files.writeString(dir.resolve("t"), "trst-abc\n");
+    EdgeSettings s = parse("--cluster", "organizations/acme/clusters/c1", "--central", "127.0.0.1", "--token-file", token.toString());
+    assertThat(s.centralPort()).isEqualTo(9081);
+    assertThat(s.outDir()).isEqualTo(Path.of("edge/c1/out"));
+    assertThat(s.stateDir()).isEqualTo(Path.of("edge/c1/state"));
+    assertThat(s.transport().tls()).isFalse();
+    assertThat(s.statusPort()).isEmpty();
+    assertThat(s.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void nonLoopbackCentralMeansTlsUnlessForced() throws Exception {
+    Path token = Files.writeString(dir.resolve("t"), "trst-abc");
+    assertThat(parse("--cluster", "c1", "--central", "central.example:9081", "--token-file", token.toString()).transport().tls()).isTrue();
+    assertThat(parse("--cluster", "c1", "--central", "central.example:9081", "--token-file", token.toString(),
+        "--insecure-plaintext", "--max-backoff", "5s").transport().tls()).isFalse();
+  }
+
+  @Test
+  void missingOrEmptyTokenFileIsAClearUsageErrorWithoutTheToken() throws Exception {
+    assertThat(error("--cluster", "c1", "--token-file", dir.resolve("none").toString()))
+        .contains("--token-file: token file " + dir.resolve("none") + ": no such file");
+    Path empty = Files.writeString(dir.resolve("empty"), "  \n");
+    assertThat(error("--cluster", "c1", "--token-file", empty.toString())).contains("is empty");
+  }
+
+  @Test
+  void badInventoryFileIsAClearUsageError() throws Exception {
+    Path token = Files.writeString(dir.resolve("t"), "trst-abc");
+    Path inv = Files.writeString(dir.resolve("inv.yaml"), "services: [{namespace: shop}]\n");
+    assertThat(error("--cluster", "c1", "--token-file", token.toString(), "--inventory", inv.toString(),
+        "--out-dir", dir.resolve("o").toString(), "--state-dir", dir.resolve("s").toString()))
+        .contains("--inventory: " + inv + ": services[0].name: is required");
+  }
+
+  @Test
+  void badCaFileIsAClearUsageError() throws Exception {
+    Path token = Files.writeString(dir.resolve("t"), "trst-abc");
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "not a cert");
+    assertThat(error("--cluster", "c1", "--token-file", token.toString(), "--ca-file", ca.toString()))
+        .contains("--ca-file " + ca + ": not a PEM certificate");
+  }
+}

@@ -1,0 +1,77 @@
+package dev.trestle.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trestle.protocol.v1.Inventory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InventoryFileTest {
+  @TempDir Path dir;
+
+  @Test
+  void readsTheExampleInventory() throws Exception {
+    Path example = Path.of("../../examples/edge/c1-inventory.yaml");
+    Inventory inv = InventoryFile.parse(example.toString(), Files.readString(example));
+    assertThat(inv.getNamespacesList()).contains("shop", "payments");
+    assertThat(inv.getServicesList()).isNotEmpty();
+    assertThat(inv.getGatewaysList()).extracting(g -> g.getRole()).contains("EAST_WEST");
+    assertThat(inv.getLocality().getRegion()).isNotEmpty();
+  }
+
+  @Test
+  void defaultsHostnameHealthyCountAndNamespaces() throws Exception {
+    Inventory inv = InventoryFile.parse("f.yaml", """
+        services:
+          - {namespace: shop, name: web, ports: [{port: 80}], endpoints: 2}
+        """);
+    assertThat(inv.getNamespacesList()).containsExactly("shop");
+    assertThat(inv.getServices(0).getHostname()).isEqualTo("web.shop.svc.cluster.local");
+    assertThat(inv.getServices(0).getHealthyEndpoints()).isEqualTo(2);
+    assertThat(inv.getServices(0).getPorts(0).getProtocol()).isEqualTo("TCP");
+  }
+
+  @Test
+  void emptyFileIsAnEmptyInventory() throws Exception {
+    assertThat(InventoryFile.parse("f.yaml", "")).isEqualTo(Inventory.getDefaultInstance());
+  }
+
+  @Test
+  void everyProblemNamesFileFieldAndWhy() {
+    assertThatThrownBy(() -> InventoryFile.parse("inv.yaml", """
+        namespces: [shop]
+        services:
+          - namespace: Shop
+            name: web
+            ports: [{name: http, port: 70000, protocol: HTTP3}]
+            endpoints: 1
+            healthyEndpoints: 2
+        gateways:
+          - {namespace: istio-system, name: gw, role: EGRESS}
+        """))
+        .isInstanceOf(InventoryException.class)
+        .satisfies(e -> assertThat(((InventoryException) e).problems()).containsExactly(
+            "inv.yaml: namespces: unknown field (expected one of [gateways, locality, namespaces, network, services])",
+            "inv.yaml: services[0].namespace: 'Shop' is not a DNS-1123 label (a-z, 0-9, '-', at most 63)",
+            "inv.yaml: services[0].ports[0].port: 70000 is not a port number (1-65535)",
+            "inv.yaml: services[0].ports[0].protocol: 'HTTP3' is not one of [GRPC, HTTP, HTTP2, HTTPS, TCP, TLS]",
+            "inv.yaml: services[0].healthyEndpoints: 2 is more than endpoints (1)",
+            "inv.yaml: gateways[0].role: 'EGRESS' is not one of INGRESS, EAST_WEST"));
+  }
+
+  @Test
+  void notYamlIsOneClearError() {
+    assertThatThrownBy(() -> InventoryFile.parse("inv.yaml", "services: [\n"))
+        .hasMessageStartingWith("inv.yaml: not valid YAML");
+  }
+
+  @Test
+  void missingFileAtStartIsAnError() {
+    assertThatThrownBy(() -> FileInventory.open(dir.resolve("nope.yaml"), e -> {}))
+        .isInstanceOf(InventoryException.class)
+        .hasMessageEndingWith("nope.yaml: cannot read: no such file");
+  }
+}
