@@ -244,7 +244,7 @@ class EdgeStreamTest {
       }
       await().atMost(WAIT).until(() -> {
         try (var c = DriverManager.getConnection(central.central().settings().jdbcUrl(), "sa", "");
-            var ps = c.prepareStatement("SELECT COUNT(*), MAX(sequence_number) FROM \"event_journal\" WHERE persistence_id = ?")) {
+            var ps = c.prepareStatement("SELECT COUNT(*), MAX(\"sequence_number\") FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
           ps.setString(1, "edge-cluster|" + C2);
           try (var rs = ps.executeQuery()) {
             rs.next();
