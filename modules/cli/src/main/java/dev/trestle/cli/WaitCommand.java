@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Wait until a resource's current version is applied in every cluster it is placed in.",
       "",
+      "--timeout DURATION (the global option) is how long to wait: default 60s, at most 10m.",
       "Returns as soon as it is applied everywhere (exit 0), refused by an edge (exit 1, with the",
       "NACK reason), or when the timeout passes (exit 3, with what is still pending).",
       "",
@@ -27,12 +28,8 @@ final class WaitCommand extends ClientCommand {
   @Option(names = "--for", paramLabel = "CONDITION", description = "Only 'applied' (the default).")
   String condition = "applied";
 
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "How long to wait at most (default 60s, at most 10m).")
-  Duration waitFor = Duration.ofSeconds(60);
+  // --timeout is the global client option; for wait it is how long to wait (default 60s).
+  private static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
 
   @Option(
       names = {"-o", "--output"},
@@ -45,6 +42,7 @@ final class WaitCommand extends ClientCommand {
     if (!condition.strip().equalsIgnoreCase("applied")) {
       throw usage("--for: only 'applied' can be waited for, not '" + condition + "'");
     }
+    Duration waitFor = effectiveOptions().timeout().orElse(DEFAULT_WAIT);
     if (waitFor.compareTo(Duration.ofMinutes(10)) > 0) {
       throw usage("--timeout: at most 10m");
     }

@@ -52,6 +52,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -254,8 +255,14 @@ public final class Central implements AutoCloseable {
                   edgeMetrics, edgeSessions),
               system);
       var edgeServer = Http.get(system).newServerAt(settings.edgeHost(), settings.edgePort());
+      Path edgeClientCa = edgeClientCa(config);
       if (!settings.tls().mode().equals("off")) {
-        edgeServer = edgeServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
+        edgeServer =
+            edgeServer.enableHttps(
+                TlsContexts.edgeServer(settings.tls(), settings.dataDir(), edgeClientCa));
+      } else if (edgeClientCa != null) {
+        throw new IllegalArgumentException(
+            "trestle.edge.client-ca-file needs TLS: set trestle.tls.mode to keystore or self-signed");
       }
       ServerBinding edge =
           edgeServer.bind(edgeSync).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
@@ -282,6 +289,11 @@ public final class Central implements AutoCloseable {
       system.terminate();
       throw e;
     }
+  }
+
+  private static Path edgeClientCa(Config config) {
+    String file = config.getString("trestle.edge.client-ca-file").strip();
+    return file.isEmpty() ? null : Path.of(file);
   }
 
   public ActorSystem<Void> system() {

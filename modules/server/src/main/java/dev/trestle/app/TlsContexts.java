@@ -11,7 +11,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.slf4j.Logger;
@@ -24,6 +29,31 @@ public final class TlsContexts {
   private TlsContexts() {}
 
   public static HttpsConnectionContext server(Settings.TlsSettings tls, Path dataDir) throws Exception {
+    return ConnectionContext.httpsServer(serverContext(tls, dataDir, null));
+  }
+
+  /**
+   * The edge port's context: like the API port's, and when {@code clientCaFile} is set, every
+   * client must present a certificate that chains to one of the certificates in that PEM file.
+   */
+  public static HttpsConnectionContext edgeServer(
+      Settings.TlsSettings tls, Path dataDir, Path clientCaFile) throws Exception {
+    if (clientCaFile == null) {
+      return server(tls, dataDir);
+    }
+    SSLContext context = serverContext(tls, dataDir, clientCaFile);
+    LOG.info("edge port requires client certificates issued by {}", clientCaFile);
+    return ConnectionContext.httpsServer(
+        () -> {
+          SSLEngine engine = context.createSSLEngine();
+          engine.setUseClientMode(false);
+          engine.setNeedClientAuth(true);
+          return engine;
+        });
+  }
+
+  private static SSLContext serverContext(Settings.TlsSettings tls, Path dataDir, Path clientCaFile)
+      throws Exception {
     Path keystore;
     char[] password;
     if (tls.mode().equals("self-signed")) {
@@ -52,8 +82,34 @@ public final class TlsContexts {
     var kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, password);
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), null, new SecureRandom());
-    return ConnectionContext.httpsServer(context);
+    context.init(
+        kmf.getKeyManagers(),
+        clientCaFile == null ? null : trustManagers(clientCaFile),
+        new SecureRandom());
+    return context;
+  }
+
+  private static TrustManager[] trustManagers(Path pemFile) throws Exception {
+    if (!Files.isReadable(pemFile)) {
+      throw new IllegalArgumentException("trestle.edge.client-ca-file " + pemFile + " is not readable");
+    }
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(pemFile)) {
+      int i = 0;
+      for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        trust.setCertificateEntry("edge-ca-" + i++, cert);
+      }
+      if (i == 0) {
+        throw new IllegalArgumentException("trestle.edge.client-ca-file " + pemFile + " holds no certificate");
+      }
+    } catch (java.security.cert.CertificateException e) {
+      throw new IllegalArgumentException(
+          "trestle.edge.client-ca-file " + pemFile + " is not a PEM certificate file: " + e.getMessage(), e);
+    }
+    var tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    return tmf.getTrustManagers();
   }
 
   /**
