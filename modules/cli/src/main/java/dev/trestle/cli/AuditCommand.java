@@ -79,7 +79,11 @@ final class AuditCommand extends ClientCommand {
     create,
     update,
     delete,
-    apply
+    apply,
+    edge_connect,
+    edge_disconnect,
+    health,
+    nack
   }
 
   /** {@code --outcome}, case-insensitive. */
@@ -116,7 +120,8 @@ final class AuditCommand extends ClientCommand {
       paramLabel = "OP",
       description =
           "Only this operation: ${COMPLETION-CANDIDATES} (apply: a refused apply whose target"
-              + " state was never determined, e.g. an invalid document).")
+              + " state was never determined, e.g. an invalid document; edge_connect, edge_disconnect,"
+              + " health and nack are cluster events).")
   Operation operation;
 
   @Option(

@@ -30,14 +30,14 @@ public final class TrestleServer {
     }
     Settings s = central.settings();
     LOG.info(
-        "Trestle central ready: api={}:{} management={}:{} data={}",
+        "Trestle central ready: api={}:{} edge={}:{} management={}:{} data={}",
         central.apiAddress().getHostString(),
         central.apiAddress().getPort(),
+        central.edgeAddress().getHostString(),
+        central.edgeAddress().getPort(),
         s.managementHost(),
         central.managementPort(),
         s.dataDir());
-    LOG.info(
-        "edge sync port {} is reserved; edge streams arrive with cluster onboarding", s.edgePort());
     var terminated = new CountDownLatch(1);
     central.system().getWhenTerminated().thenRun(terminated::countDown);
     // Pekko's coordinated shutdown runs from its JVM shutdown hook on SIGTERM/SIGINT.
