@@ -94,7 +94,17 @@ if command -v git >/dev/null 2>&1 && git -C "$ROOT" rev-parse --git-dir >/dev/nu
   [[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]] || COMMIT="$COMMIT-dirty"
 fi
 
+# CompletableFuture's default async executor is the common ForkJoinPool only when its parallelism
+# is at least 2 (cores - 1 by default); below that, every async continuation starts a new thread.
+# Pekko's asks and pekko-grpc's handlers chain such continuations on every API call, so a 1- or
+# 2-core machine would start threads per request. A pool of 2 keeps them on reused threads.
+# The same as the ./trestle launcher gives the server. TRESTLE_JAVA_OPTS comes after this and can override it.
+POOL_OPTS=""
+if [[ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 4)" -lt 3 ]]; then
+  POOL_OPTS="-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
+fi
+
 # shellcheck disable=SC2086
-exec "$JAVA" ${TRESTLE_JAVA_OPTS:-} \
+exec "$JAVA" $POOL_OPTS ${TRESTLE_JAVA_OPTS:-} \
   -Dtrestle.bench.results="$HERE/results" -Dtrestle.bench.commit="$COMMIT" \
   -cp "$(bench_jar):$(cat "$CLASSPATH_FILE")" dev.trestle.loadtest.Bench "$@"

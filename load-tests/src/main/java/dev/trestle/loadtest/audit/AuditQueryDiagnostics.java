@@ -14,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,7 +51,7 @@ final class AuditQueryDiagnostics {
 
   private AuditQueryDiagnostics() {}
 
-  static List<Diagnosis> diagnose(String jdbcUrl, AuditQueryRunner runner, List<SeriesRecorder> series)
+  static List<Diagnosis> diagnose(String jdbcUrl, AuditQueryRunner runner, List<SeriesRecorder> series, int scanBudget)
       throws SQLException {
     var out = new ArrayList<Diagnosis>();
     try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "")) {
@@ -63,7 +62,7 @@ final class AuditQueryDiagnostics {
           if (slow == null) {
             continue;
           }
-          out.add(diagnose(c, runner, s, slow));
+          out.add(diagnose(c, runner, s, slow, scanBudget));
         }
       } finally {
         exec(c, "SET QUERY_STATISTICS FALSE");
@@ -73,7 +72,7 @@ final class AuditQueryDiagnostics {
   }
 
   private static Diagnosis diagnose(
-      Connection c, AuditQueryRunner runner, SeriesRecorder s, AuditQueryRunner.Sample slow)
+      Connection c, AuditQueryRunner runner, SeriesRecorder s, AuditQueryRunner.Sample slow, int scanBudget)
       throws SQLException {
     Map<String, Long> before = statistics(c);
     var repeated = new ArrayList<Double>();
@@ -108,7 +107,7 @@ final class AuditQueryDiagnostics {
       return new Diagnosis(s.label(), request, measured, repeated, null, null, null, List.of(), "",
           "the server's SQL was not found in INFORMATION_SCHEMA.QUERY_STATISTICS");
     }
-    List<Object> values = values(slow);
+    List<Object> values = values(slow, scanBudget);
     long placeholders = sql.chars().filter(ch -> ch == '?').count();
     var shown = values.stream().map(String::valueOf).toList();
     if (placeholders != values.size()) {
@@ -136,43 +135,72 @@ final class AuditQueryDiagnostics {
     return new Diagnosis(s.label(), request, measured, repeated, avg, max, sql, shown, plan, "");
   }
 
-  /** The values AuditStore binds, in its order, for this call. */
-  static List<Object> values(AuditQueryRunner.Sample s) {
+  /**
+   * The values AuditStore binds, in its order, for this call. Conditions the walked index
+   * answers (the leading equality columns of AuditStore.sortPrefix, and the time range) are
+   * "served"; the others are "residual". Without residual conditions: served values, the page
+   * position (page 2 only) and page size + 1. With them (a budgeted scan): the residual values
+   * (a column of the SELECT list), the served ones, the position and the size of the scan's
+   * first chunk; the plan then shows that first chunk.
+   */
+  static List<Object> values(AuditQueryRunner.Sample s, int scanBudget) {
     AuditQueryRequest r = s.request();
-    var v = new ArrayList<Object>();
+    boolean exactResource = !r.getResource().isEmpty() && !r.getRecursive();
+    boolean hasKind = !r.getKind().isEmpty();
+    boolean hasOperation = r.getOperation() != AuditOperation.AUDIT_OPERATION_UNSPECIFIED;
+    String prefix =
+        exactResource ? "fqn"
+            : !r.getPrincipal().isEmpty() ? "principal"
+            : hasKind && hasOperation ? "kind,operation"
+            : hasKind ? "kind"
+            : "";
+    var served = new ArrayList<Object>();
+    var residual = new ArrayList<Object>();
     if (!r.getResource().isEmpty()) {
-      v.add(r.getResource());
       if (r.getRecursive()) {
-        v.add(escapeLike(r.getResource()) + "/%");
+        residual.add(r.getResource());
+        residual.add(escapeLike(r.getResource()) + "/%");
+      } else {
+        served.add(r.getResource());
       }
     }
     if (!r.getPrincipal().isEmpty()) {
-      v.add(r.getPrincipal());
+      (prefix.equals("principal") ? served : residual).add(r.getPrincipal());
     }
-    if (!r.getKind().isEmpty()) {
-      v.add(Kind.lookup(r.getKind()).map(Kind::kindName).orElse(r.getKind()));
+    if (hasKind) {
+      (prefix.startsWith("kind") ? served : residual).add(Kind.lookup(r.getKind()).map(Kind::kindName).orElse(r.getKind()));
     }
-    if (r.getOperation() != AuditOperation.AUDIT_OPERATION_UNSPECIFIED) {
-      v.add(r.getOperation().name());
+    if (hasOperation) {
+      (prefix.contains("operation") ? served : residual).add(r.getOperation().name());
     }
     if (r.getOutcome() != AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED) {
-      v.add(r.getOutcome().name());
+      residual.add(r.getOutcome().name());
     }
     if (!r.getSince().isEmpty()) {
-      v.add(micros(r.getSince()));
+      served.add(micros(r.getSince()));
     }
     if (!r.getUntil().isEmpty()) {
-      v.add(micros(r.getUntil()));
+      served.add(micros(r.getUntil()));
     }
     if (!r.getText().isEmpty()) {
-      v.add("%" + escapeLike(r.getText().toLowerCase(Locale.ROOT)) + "%");
+      residual.add("%" + escapeLike(r.getText()) + "%");
     }
-    if (s.page() > 1) {
-      v.add(s.afterTimeMicros());
-      v.add(s.afterTimeMicros());
-      v.add(s.afterId());
+    var v = new ArrayList<Object>(residual);
+    v.addAll(served);
+    if (residual.isEmpty()) {
+      if (s.page() > 1) {
+        v.add(s.afterTimeMicros());
+        v.add(s.afterTimeMicros());
+        v.add(s.afterId());
+      }
+      v.add(r.getPageSize() + 1);
+      return v;
     }
-    v.add(r.getPageSize() + 1);
+    v.add(s.afterTimeMicros());
+    v.add(s.afterTimeMicros());
+    v.add(s.afterId());
+    int chunk = Math.min(scanBudget, dev.trestle.audit.AuditStore.nextChunk(r.getPageSize(), 0, 0));
+    v.add(chunk == scanBudget ? chunk + 1 : chunk);
     return v;
   }
 

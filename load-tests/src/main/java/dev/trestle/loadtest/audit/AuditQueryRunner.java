@@ -1,11 +1,12 @@
 package dev.trestle.loadtest.audit;
 
-import dev.trestle.protocol.v1.AuditEntry;
 import dev.trestle.protocol.v1.AuditQueryRequest;
 import dev.trestle.protocol.v1.AuditQueryResponse;
 import dev.trestle.protocol.v1.AuditServiceGrpc;
 import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,7 +15,11 @@ import java.util.concurrent.TimeUnit;
  * the client: from the blocking stub call to the decoded response.
  */
 final class AuditQueryRunner {
-  /** One timed call. For page 2, {@code afterTimeMicros/afterId} name the last row of page 1. */
+  /**
+   * One timed call. For page 2, {@code afterTimeMicros/afterId} is where page 1's token
+   * continues: its last row, or the last row the server examined when the scan budget ran out
+   * ({@code partial}). {@code rowsExamined} is the server's count for this call.
+   */
   record Sample(
       AuditQueryShape shape,
       int page,
@@ -23,7 +28,9 @@ final class AuditQueryRunner {
       AuditQueryRequest request,
       long afterTimeMicros,
       long afterId,
-      String error) {}
+      String error,
+      int rowsExamined,
+      boolean partial) {}
 
   private final AuditServiceGrpc.AuditServiceBlockingStub stub;
   private final int followUpPages;
@@ -50,20 +57,31 @@ final class AuditQueryRunner {
         response = call.query(request);
       } catch (StatusRuntimeException e) {
         long nanos = System.nanoTime() - t0;
-        samples.add(new Sample(shape, page, nanos, 0, request, afterTime, afterId, e.getStatus().toString()));
+        samples.add(new Sample(shape, page, nanos, 0, request, afterTime, afterId, e.getStatus().toString(), 0, false));
         return samples;
       }
       long nanos = System.nanoTime() - t0;
-      samples.add(new Sample(shape, page, nanos, response.getEntriesCount(), request, afterTime, afterId, null));
+      samples.add(new Sample(shape, page, nanos, response.getEntriesCount(), request, afterTime, afterId, null,
+          response.getRowsExamined(), response.getScanBudgetExhausted()));
       if (response.getNextPageToken().isEmpty()) {
         return samples;
       }
-      AuditEntry last = response.getEntries(response.getEntriesCount() - 1);
-      afterTime = last.getTime().getSeconds() * 1_000_000L + last.getTime().getNanos() / 1_000;
-      afterId = last.getId();
+      long[] position = position(response.getNextPageToken());
+      afterTime = position[0];
+      afterId = position[1];
       request = request.toBuilder().setPageToken(response.getNextPageToken()).build();
     }
     return samples;
+  }
+
+  /**
+   * The (time, id) a page token continues after, for the diagnostics only: the token is opaque
+   * to clients; this mirrors AuditFilter's format "a2:time:id:...", base64url.
+   */
+  static long[] position(String token) {
+    String[] parts =
+        new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
+    return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])};
   }
 
   /** Times the same call again (for diagnostics); returns milliseconds. */

@@ -62,15 +62,16 @@ final class AuditReport {
         + "GC during the measured phase: %d collections, %,d ms.%s%n%n",
         q.measured(), q.measuredSeconds(), q.warmup(), p.pageSize(), p.followUpPages(), q.liveRowsWritten(), q.gcCount(), q.gcMillis(),
         q.timeLimitReached() ? " **The time limit ended the phase early.**" : ""));
-    sb.append(f("| series | n | p50 | p90 | p99 | max | rows/page | empty pages | cold (1st call) | p99 ≤ %s ms |%n", num(p.targetP99Ms())));
-    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n");
+    sb.append(f("| series | n | p50 | p90 | p99 | max | rows/page | rows examined/page | partial pages (scan budget) | empty pages | cold (1st call) | p99 ≤ %s ms |%n", num(p.targetP99Ms())));
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n");
     for (var s : q.series()) {
-      row(sb, s.series(), s.latency(), f("%.1f", s.meanRows()), Integer.toString(s.emptyPages()),
+      row(sb, s.series(), s.latency(), f("%.1f | %,.0f | %d", s.meanRows(), s.meanRowsExamined(), s.partialPages()),
+          Integer.toString(s.emptyPages()),
           s.coldMs() == null ? "" : num(s.coldMs()), s.latency().count() == 0 ? "–" : s.meetsTarget() ? "yes" : "**no**");
     }
-    row(sb, "*all first pages*", q.firstPages(), "", "", "", q.firstPages().p99Ms() <= p.targetP99Ms() ? "yes" : "**no**");
-    row(sb, "*all follow-up pages*", q.followUpPages(), "", "", "", q.followUpPages().p99Ms() <= p.targetP99Ms() ? "yes" : "**no**");
-    row(sb, "**overall**", q.overall(), "", "", "", q.overall().p99Ms() <= p.targetP99Ms() ? "yes" : "**no**");
+    row(sb, "*all first pages*", q.firstPages(), " | | ", "", "", q.firstPages().p99Ms() <= p.targetP99Ms() ? "yes" : "**no**");
+    row(sb, "*all follow-up pages*", q.followUpPages(), " | | ", "", "", q.followUpPages().p99Ms() <= p.targetP99Ms() ? "yes" : "**no**");
+    row(sb, "**overall**", q.overall(), " | | ", "", "", q.overall().p99Ms() <= p.targetP99Ms() ? "yes" : "**no**");
     if (q.errors() > 0) {
       sb.append(f("%n**%d calls failed** (not in the figures); first error per series in result.json.%n", q.errors()));
     }

@@ -270,7 +270,8 @@ public final class AuditScenario implements Callable<Integer> {
           LatencyStats st = s.stats();
           seriesResults.add(
               new AuditResult.Series(
-                  s.label(), s.shape.label(), s.page, s.shape.description(), st, round1(s.meanRows()), s.emptyPages(),
+                  s.label(), s.shape.label(), s.page, s.shape.description(), st, round1(s.meanRows()),
+                  round1(s.meanRowsExamined()), s.emptyPages(), s.partialPages(),
                   s.errors(), s.firstError(), s.coldMs() == null ? null : round3(s.coldMs()),
                   st.count() > 0 && st.p99Ms() <= targetP99Ms,
                   LongStream.of(s.samples()).mapToObj(n -> Math.round(n / 1_000.0) / 1_000.0).toList()));
@@ -286,7 +287,7 @@ public final class AuditScenario implements Callable<Integer> {
 
         if (explain) {
           err.println("[audit] repeating and explaining the slowest call of each series…");
-          diagnoses = AuditQueryDiagnostics.diagnose(central.jdbcUrl(), runner, series);
+          diagnoses = AuditQueryDiagnostics.diagnose(central.jdbcUrl(), runner, series, central.settings().auditScanBudget());
         }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -11,6 +11,8 @@ final class SeriesRecorder {
   private int count;
   private long rows;
   private int emptyPages;
+  private int partialPages;
+  private long rowsExamined;
   private int errors;
   private String firstError;
   private AuditQueryRunner.Sample slowest;
@@ -45,6 +47,10 @@ final class SeriesRecorder {
     }
     nanos[count++] = s.nanos();
     rows += s.rows();
+    rowsExamined += s.rowsExamined();
+    if (s.partial()) {
+      partialPages++;
+    }
     if (s.rows() == 0) {
       emptyPages++;
     }
@@ -63,6 +69,15 @@ final class SeriesRecorder {
 
   double meanRows() {
     return count == 0 ? 0 : (double) rows / count;
+  }
+
+  double meanRowsExamined() {
+    return count == 0 ? 0 : (double) rowsExamined / count;
+  }
+
+  /** Pages the server returned short because its scan budget ran out. */
+  int partialPages() {
+    return partialPages;
   }
 
   int emptyPages() {

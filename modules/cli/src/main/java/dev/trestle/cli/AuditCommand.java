@@ -37,11 +37,18 @@ import picocli.CommandLine.ParameterException;
       "which continues the listing when given with the same filters and --limit. --all follows",
       "every page instead (at most --limit entries in total when given).",
       "",
+      "A filter no index answers (--text, -r, --outcome, two filters together) makes the server",
+      "examine at most trestle.audit.scan-budget rows (default 5,000) per page. When they run out",
+      "before the page is full, the page is short (maybe empty) and stderr says",
+      "  scanned N rows without filling the page; continue with --page-token TOKEN",
+      "(--all simply continues).",
+      "",
       "Table columns: TIME (RFC 3339, UTC), PRINCIPAL, OP, OUTCOME, KIND, FQN, VERSION (the",
       "version the change produced; - for refusals), MESSAGE (a summary of the change or the",
       "reason of the refusal; cut at " + AuditTables.MAX_MESSAGE + " characters; -o json has it",
       "in full).",
-      "-o json prints {\"entries\": [...], \"nextPageToken\": \"...\"} (\"\" on the last page)."
+      "-o json prints {\"entries\": [...], \"nextPageToken\": \"...\" (\"\" on the last page),",
+      "\"rowsExamined\": N, \"scanBudgetExhausted\": true|false}."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -173,7 +180,9 @@ final class AuditCommand extends ClientCommand {
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
-      description = "table (default), json or yaml: {entries, nextPageToken}, changes included.")
+      description =
+          "table (default), json or yaml: {entries, nextPageToken, rowsExamined,"
+              + " scanBudgetExhausted}, changes included.")
   OutputFormat output = OutputFormat.table;
 
   @Override
@@ -202,7 +211,14 @@ final class AuditCommand extends ClientCommand {
       throw rejectedFilter(e).orElseThrow(() -> e);
     }
     print(page);
-    if (!page.token().isEmpty() && !all) {
+    if (page.scanBudgetExhausted()) {
+      err()
+          .println(
+              "scanned "
+                  + page.rowsExamined()
+                  + " rows without filling the page; continue with --page-token "
+                  + page.token());
+    } else if (!page.token().isEmpty() && !all) {
       err().println("next page: --page-token " + page.token());
     }
     if (page.cut()) {
@@ -217,9 +233,12 @@ final class AuditCommand extends ClientCommand {
 
   /**
    * What was fetched. {@code token} continues right after the last entry shown (empty when none
-   * does); {@code cut} tells that --all stopped at --limit with entries left.
+   * does), or after the last row the server examined when {@code scanBudgetExhausted}; {@code
+   * cut} tells that --all stopped at --limit with entries left; {@code rowsExamined} adds up
+   * the server's counts.
    */
-  private record Page(List<AuditEntry> entries, String token, boolean cut) {}
+  private record Page(
+      List<AuditEntry> entries, String token, boolean cut, long rowsExamined, boolean scanBudgetExhausted) {}
 
   private AuditQueryRequest request() {
     var b = AuditQueryRequest.newBuilder().setRecursive(recursive);
@@ -255,28 +274,35 @@ final class AuditCommand extends ClientCommand {
 
   private static Page onePage(ManagementClient client, AuditQueryRequest request) {
     AuditQueryResponse response = client.audit(request);
-    return new Page(response.getEntriesList(), response.getNextPageToken(), false);
+    return new Page(
+        response.getEntriesList(),
+        response.getNextPageToken(),
+        false,
+        response.getRowsExamined(),
+        response.getScanBudgetExhausted() && !response.getNextPageToken().isEmpty());
   }
 
   private Page everything(ManagementClient client, AuditQueryRequest request) {
     var entries = new ArrayList<AuditEntry>();
     var seen = new HashSet<String>();
     String token = request.getPageToken();
+    long examined = 0;
     while (true) {
       AuditQueryResponse response = client.audit(request.toBuilder().setPageToken(token).build());
       String next = response.getNextPageToken();
+      examined += response.getRowsExamined();
       int room = limit == null ? Integer.MAX_VALUE : limit - entries.size();
       if (response.getEntriesCount() > room) {
         // Cut inside a page: no token continues exactly after the last entry shown.
         entries.addAll(response.getEntriesList().subList(0, room));
-        return new Page(entries, "", true);
+        return new Page(entries, "", true, examined, false);
       }
       entries.addAll(response.getEntriesList());
       if (next.isEmpty()) {
-        return new Page(entries, "", false);
+        return new Page(entries, "", false, examined, false);
       }
       if (limit != null && entries.size() >= limit) {
-        return new Page(entries, next, true);
+        return new Page(entries, next, true, examined, false);
       }
       if (!seen.add(next)) {
         throw new CliException(
@@ -291,7 +317,9 @@ final class AuditCommand extends ClientCommand {
   private void print(Page page) {
     if (output == OutputFormat.table) {
       if (page.entries().isEmpty()) {
-        err().println("No audit entries found.");
+        if (!page.scanBudgetExhausted()) { // else stderr says how to continue
+          err().println("No audit entries found.");
+        }
       } else {
         out().print(AuditTables.entries(page.entries()));
       }
@@ -301,6 +329,8 @@ final class AuditCommand extends ClientCommand {
         AuditQueryResponse.newBuilder()
             .addAllEntries(page.entries())
             .setNextPageToken(page.token())
+            .setRowsExamined((int) Math.min(Integer.MAX_VALUE, page.rowsExamined()))
+            .setScanBudgetExhausted(page.scanBudgetExhausted())
             .build();
     out().print(StructuredOutput.format(response, output));
   }

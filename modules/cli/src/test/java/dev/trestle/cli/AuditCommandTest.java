@@ -189,7 +189,10 @@ class AuditCommandTest {
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(r.out).doesNotContain("\\u0027").contains("tenant 'payments'");
     JsonNode json = new ObjectMapper().readTree(r.out);
-    assertThat(json.fieldNames()).toIterable().containsExactly("entries", "nextPageToken");
+    assertThat(json.fieldNames())
+        .toIterable()
+        .containsExactly("entries", "nextPageToken", "rowsExamined", "scanBudgetExhausted");
+    assertThat(json.get("scanBudgetExhausted").asBoolean()).isFalse();
     assertThat(json.get("nextPageToken").asText()).isEqualTo("next-1");
     JsonNode first = json.get("entries").get(0);
     assertThat(first.fieldNames())
@@ -242,6 +245,53 @@ class AuditCommandTest {
     assertThat(r.err).isEqualTo("next page: --page-token abc123\n");
     assertThat(server.requests(AuditQueryRequest.class)).hasSize(1);
     assertThat(server.requests(AuditQueryRequest.class).get(0).getPageSize()).isEqualTo(1);
+  }
+
+  @Test
+  void aPageCutByTheScanBudgetSaysSoAndHowToContinue() throws Exception {
+    server.onAuditQuery =
+        q ->
+            AuditQueryResponse.newBuilder()
+                .setNextPageToken("resume-1")
+                .setScanBudgetExhausted(true)
+                .setRowsExamined(5000)
+                .build();
+    CliRun r = audit("--text", "cascade");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.out).isEmpty();
+    assertThat(r.err)
+        .isEqualTo(
+            "scanned 5000 rows without filling the page; continue with --page-token resume-1\n");
+
+    CliRun json = audit("--text", "cascade", "-o", "json");
+    JsonNode tree = new ObjectMapper().readTree(json.out);
+    assertThat(tree.get("scanBudgetExhausted").asBoolean()).isTrue();
+    assertThat(tree.get("rowsExamined").asLong()).isEqualTo(5000);
+    assertThat(tree.get("nextPageToken").asText()).isEqualTo("resume-1");
+  }
+
+  @Test
+  void allContinuesThroughPagesCutByTheScanBudget() {
+    server.onAuditQuery =
+        q -> {
+          var b = AuditQueryResponse.newBuilder().setRowsExamined(10);
+          switch (q.getPageToken()) {
+            case "" -> b.setNextPageToken("s1").setScanBudgetExhausted(true);
+            case "s1" ->
+                b.addEntries(entry(2, "organizations/acme", AuditOperation.UPDATE, AuditOutcome.ACCEPTED))
+                    .setNextPageToken("s2")
+                    .setScanBudgetExhausted(true);
+            default -> b.addEntries(entry(1, "organizations/acme", AuditOperation.CREATE, AuditOutcome.ACCEPTED));
+          }
+          return b.build();
+        };
+    CliRun r = audit("--all", "--text", "x");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.err).isEmpty();
+    assertThat(r.out.lines()).hasSize(3); // header and two entries
+    assertThat(server.requests(AuditQueryRequest.class))
+        .extracting(AuditQueryRequest::getPageToken)
+        .containsExactly("", "s1", "s2");
   }
 
   /** Pages of two entries: "" -> p1 -> p2 -> end, six entries in all. */

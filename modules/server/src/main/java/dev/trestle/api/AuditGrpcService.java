@@ -49,7 +49,7 @@ public final class AuditGrpcService implements AuditServicePowerApi {
                 .query(request(in), caller)
                 .thenApply(
                     page -> {
-                      var out = AuditQueryResponse.newBuilder().setNextPageToken(page.nextPageToken());
+                      var out = AuditViews.response(page);
                       page.rows().forEach(r -> out.addEntries(AuditViews.entry(r)));
                       return out.build();
                     }),

@@ -1,12 +1,14 @@
 package dev.trestle.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trestle.audit.AuditQueries;
 import dev.trestle.audit.AuditRow;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.v1.AuditEntry;
 import dev.trestle.protocol.v1.AuditOperation;
 import dev.trestle.protocol.v1.AuditOutcome;
+import dev.trestle.protocol.v1.AuditQueryResponse;
 import dev.trestle.protocol.v1.FieldChange;
 import dev.trestle.protocol.v1.HistoryEntry;
 import com.google.protobuf.Timestamp;
@@ -16,6 +18,14 @@ import java.util.List;
 /** Audit rows and history versions as protobuf messages. */
 final class AuditViews {
   private AuditViews() {}
+
+  /** The response without its entries: token, scan-budget flag and rows examined. */
+  static AuditQueryResponse.Builder response(AuditQueries.Page page) {
+    return AuditQueryResponse.newBuilder()
+        .setNextPageToken(page.nextPageToken())
+        .setScanBudgetExhausted(page.scanBudgetExhausted())
+        .setRowsExamined((int) Math.min(Integer.MAX_VALUE, page.rowsExamined()));
+  }
 
   static AuditEntry entry(AuditRow row) {
     var b =

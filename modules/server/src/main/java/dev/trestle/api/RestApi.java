@@ -128,9 +128,9 @@ public final class RestApi {
             .query(auditRequest(uri), caller)
             .thenApply(
                 page -> {
-                  var out = AuditQueryResponse.newBuilder().setNextPageToken(page.nextPageToken());
+                  var out = AuditViews.response(page);
                   page.rows().forEach(r -> out.addEntries(AuditViews.entry(r)));
-                  return ok(op, caller, start, protoJson(out));
+                  return ok(op, caller, start, auditJson(out));
                 })
             .exceptionally(e -> error(op, caller, start, e));
       }
@@ -466,6 +466,25 @@ public final class RestApi {
   }
 
   /** Proto3 JSON, re-printed by Jackson so quotes are not escaped as HTML-safe sequences. */
+  /**
+   * An audit page in the protobuf JSON mapping, with {@code scanBudgetExhausted} and {@code
+   * rowsExamined} always present (the mapping leaves out false and 0).
+   */
+  private static String auditJson(AuditQueryResponse.Builder page) {
+    try {
+      var tree = (ObjectNode) CanonicalJson.MAPPER.readTree(JsonFormat.printer().print(page));
+      if (!tree.has("entries")) {
+        tree.putArray("entries");
+      }
+      tree.put("nextPageToken", page.getNextPageToken());
+      tree.put("scanBudgetExhausted", page.getScanBudgetExhausted());
+      tree.put("rowsExamined", page.getRowsExamined());
+      return json(tree);
+    } catch (InvalidProtocolBufferException | JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String protoJson(MessageOrBuilder message) {
     try {
       return json(CanonicalJson.MAPPER.readTree(JsonFormat.printer().print(message)));

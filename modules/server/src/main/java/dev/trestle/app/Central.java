@@ -152,7 +152,8 @@ public final class Central implements AutoCloseable {
 
       var auditStore = new AuditStore(readModels.dataSource());
       var auditQueries =
-          new AuditQueries(auditStore, new ResourceHistory(system), blocking, clock, guard);
+          new AuditQueries(
+              auditStore, new ResourceHistory(system), blocking, clock, guard, settings.auditScanBudget());
       var service =
           new ResourceService(
               system, settings.askTimeout(), new AuditRefusalLog(auditStore, blocking, clock), guard);

@@ -23,6 +23,7 @@ public record Settings(
     int poolSize,
     java.util.Optional<Duration> auditRetention,
     Duration auditRetentionInterval,
+    int auditScanBudget,
     Duration lagPollInterval,
     boolean insecureDev,
     Path adminTokenFile,
@@ -86,6 +87,7 @@ public record Settings(
         t.getInt("storage.pool-size"),
         retention(t),
         t.getDuration("audit.retention-interval"),
+        scanBudget(t),
         t.getDuration("audit.lag-poll-interval"),
         insecureDev(t),
         Path.of(t.getString("data-dir")).toAbsolutePath().normalize().resolve(t.getString("security.admin-token-file")),
@@ -116,6 +118,15 @@ public record Settings(
       default -> throw new IllegalArgumentException(
           "trestle.security.mode = '" + mode + "' is not supported; use 'secure' or 'insecure-dev'");
     };
+  }
+
+  private static int scanBudget(Config t) {
+    int budget = t.getInt("audit.scan-budget");
+    if (budget < 1 || budget > 10_000_000) {
+      throw new IllegalArgumentException(
+          "trestle.audit.scan-budget = " + budget + " must be between 1 and 10000000 rows");
+    }
+    return budget;
   }
 
   private static java.util.Optional<Duration> retention(Config t) {

@@ -149,8 +149,16 @@ public record AuditFilter(
   }
 
   public String tokenAfter(AuditRow last) {
+    return tokenAt(new AuditStore.Position(last.timeMicros(), last.id()));
+  }
+
+  /**
+   * A token that continues strictly after {@code position} in (time, id) order: after the last
+   * row of a full page, or after the last row a budget-limited scan examined.
+   */
+  public String tokenAt(AuditStore.Position position) {
     String text =
-        "a2:" + last.timeMicros() + ":" + last.id() + ":" + Integer.toHexString(fingerprint()) + ":"
+        "a2:" + position.timeMicros() + ":" + position.id() + ":" + Integer.toHexString(fingerprint()) + ":"
             + (sinceMicros == null ? "-" : sinceMicros) + ":" + (untilMicros == null ? "-" : untilMicros);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }

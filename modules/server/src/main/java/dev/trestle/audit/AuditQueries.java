@@ -20,10 +20,29 @@ public final class AuditQueries {
   private final Clock clock;
   private final Guard guard;
 
-  public record Page(List<AuditRow> rows, String nextPageToken) {}
+  /**
+   * One page for the API. {@code scanBudgetExhausted}: the server stopped after {@code
+   * rowsExamined} rows (the scan budget) without filling the page; {@code nextPageToken}
+   * continues from the last row examined.
+   */
+  public record Page(List<AuditRow> rows, String nextPageToken, long rowsExamined, boolean scanBudgetExhausted) {}
+
+  /** Rows a query may examine for one page unless configured: {@code trestle.audit.scan-budget}. */
+  public static final int DEFAULT_SCAN_BUDGET = 5000;
+
+  private final int scanBudget;
 
   public AuditQueries(
       AuditStore store, ResourceHistory history, Executor blocking, Clock clock, Guard guard) {
+    this(store, history, blocking, clock, guard, DEFAULT_SCAN_BUDGET);
+  }
+
+  public AuditQueries(
+      AuditStore store, ResourceHistory history, Executor blocking, Clock clock, Guard guard, int scanBudget) {
+    if (scanBudget < 1) {
+      throw new IllegalArgumentException("trestle.audit.scan-budget must be at least 1, was " + scanBudget);
+    }
+    this.scanBudget = scanBudget;
     this.store = store;
     this.history = history;
     this.blocking = blocking;
@@ -85,12 +104,9 @@ public final class AuditQueries {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            var rows = store.query(filter);
-            if (rows.size() <= filter.pageSize()) {
-              return new Page(rows, "");
-            }
-            var page = rows.subList(0, filter.pageSize());
-            return new Page(List.copyOf(page), filter.tokenAfter(page.get(page.size() - 1)));
+            var result = store.query(filter, scanBudget);
+            String token = result.next() == null ? "" : filter.tokenAt(result.next());
+            return new Page(result.rows(), token, result.rowsExamined(), result.scanBudgetExhausted());
           } catch (java.sql.SQLException e) {
             throw new ProblemException(
                 Problem.of(Problem.Code.UNAVAILABLE, "", "the audit store failed: " + e.getMessage()));

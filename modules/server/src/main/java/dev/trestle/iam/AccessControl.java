@@ -22,6 +22,15 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  */
 public final class AccessControl {
   public static final String DEV_PRINCIPAL = "users/dev";
+
+  /**
+   * Runs a continuation on the thread that completed the ask. Pekko's asks complete
+   * Scala-backed futures whose plain {@code thenApply} always goes through
+   * CompletableFuture's default async executor, which on a machine with fewer than three cores
+   * (common-pool parallelism below 2) starts a new thread per continuation. The continuations
+   * here are a few field reads, so they run directly.
+   */
+  static final java.util.concurrent.Executor DIRECT = Runnable::run;
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final boolean insecureDev;
@@ -56,14 +65,15 @@ public final class AccessControl {
     return sharding
         .entityRefFor(PrincipalEntity.TYPE_KEY, p.principal())
         .<PrincipalEntity.Reply>ask(r -> new PrincipalEntity.VerifyToken(p.tokenId(), p.secretHash(), r), askTimeout)
-        .thenApply(
+        .thenApplyAsync(
             reply -> {
               if (reply.problem() != null) {
                 throw new ProblemException(
                     Problem.of(Problem.Code.UNAUTHENTICATED, "", "the bearer token is invalid, revoked, or its principal is disabled"));
               }
               return new Identity(p.principal(), "token");
-            });
+            },
+            DIRECT);
   }
 
   /** Every permission {@code principal} holds on {@code target}, through bindings on it or above. */
@@ -127,13 +137,14 @@ public final class AccessControl {
     return sharding
         .entityRefFor(RoleEntity.TYPE_KEY, role)
         .<RoleEntity.State>ask(RoleEntity.GetRole::new, askTimeout)
-        .thenApply(
+        .thenApplyAsync(
             s -> {
               if (!s.exists() || (kind != null && !s.kinds().isEmpty() && !s.kinds().contains(kind.kindName()))) {
                 return EnumSet.noneOf(Perm.class);
               }
               return s.permissions().isEmpty() ? EnumSet.noneOf(Perm.class) : EnumSet.copyOf(s.permissions());
-            });
+            },
+            DIRECT);
   }
 
   CompletionStage<PolicyEntity.Reply> bindings(String target) {

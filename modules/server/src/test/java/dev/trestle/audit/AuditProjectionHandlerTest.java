@@ -73,11 +73,11 @@ class AuditProjectionHandlerTest {
                 ProjectionId.of("audit", "config-test"), source, db::newSession,
                 AuditProjectionHandler::new, testKit.system());
         projectionTestKit.run(projection, () -> {
-          var rows = store.query(AuditFilter.parse(all, Clock.fixed(T0, ZoneOffset.UTC)));
+          var rows = store.query(AuditFilter.parse(all, Clock.fixed(T0, ZoneOffset.UTC)), AuditQueries.DEFAULT_SCAN_BUDGET).rows();
           assertThat(rows).extracting(AuditRow::operation).containsExactly("DELETE", "UPDATE", "CREATE");
         });
       }
-      var rows = store.query(AuditFilter.parse(all, Clock.fixed(T0, ZoneOffset.UTC)));
+      var rows = store.query(AuditFilter.parse(all, Clock.fixed(T0, ZoneOffset.UTC)), AuditQueries.DEFAULT_SCAN_BUDGET).rows();
       assertThat(rows).hasSize(3);
       var update = rows.get(1);
       assertThat(update.principal()).isEqualTo("bob");

@@ -34,6 +34,14 @@ public final class TestCentral implements AutoCloseable {
     return new TestCentral(dir, false, Optional.of(conf));
   }
 
+  /** Insecure-dev mode with extra HOCON configuration (written to a config file in the data dir). */
+  public static TestCentral start(String hocon) throws Exception {
+    Path dir = Files.createTempDirectory("trestle-test-");
+    Path conf = dir.resolve("test.conf");
+    Files.writeString(conf, hocon);
+    return new TestCentral(dir, true, Optional.of(conf));
+  }
+
   /** In insecure-dev mode: callers name themselves with x-trestle-user. */
   public static TestCentral start() throws Exception {
     return new TestCentral(Files.createTempDirectory("trestle-test-"), true);
