@@ -15,8 +15,13 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * whatever happened, restartable on the same data directory in between. A failing test gets the
  * tail of the server log on stderr; everything (data, logs, CLI output) stays in the class's work
  * directory under target/it-runs.
+ *
+ * <p>A restart binds the edge-sync port of the first start again, so that edge agents started with
+ * {@code --central 127.0.0.1:PORT} find the restarted server. In secure mode the CLI runs with the
+ * initial admin's token ({@code --token-file <data-dir>/admin.token}).
  */
 final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWatcher {
+  private ServerProcess.Options options;
   private Path workDir;
   private Path dataDir;
   private Path configHome;
@@ -24,6 +29,15 @@ final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWa
   private ServerProcess server;
   private Cli cli;
   private RestProbe rest;
+
+  /** Insecure-dev (no authentication), ephemeral ports. */
+  CentralServer() {
+    this(ServerProcess.Options.INSECURE_DEV);
+  }
+
+  CentralServer(ServerProcess.Options options) {
+    this.options = options;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -35,7 +49,12 @@ final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWa
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    cli = new Cli(() -> running().apiAddress(), workDir, configHome);
+    cli =
+        new Cli(
+            () -> running().apiAddress(),
+            workDir,
+            configHome,
+            options.secure() ? dataDir.resolve("admin.token") : null);
     rest = new RestProbe(this::running);
     start();
   }
@@ -80,6 +99,11 @@ final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWa
     return workDir;
   }
 
+  /** The XDG config home every process of this class gets (no trestle/cli.yaml in it). */
+  Path configHome() {
+    return configHome;
+  }
+
   /** Graceful stop (SIGTERM); returns the stopped process, for its exit code and log. */
   ServerProcess stopGracefully() {
     ServerProcess stopped = running();
@@ -106,7 +130,12 @@ final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWa
       throw new IllegalStateException("a server is already running: pid " + server.pid());
     }
     starts++;
-    server = ServerProcess.start(dataDir, workDir.resolve("server-" + starts + ".log"), configHome);
+    server =
+        ServerProcess.start(
+            dataDir, workDir.resolve("server-" + starts + ".log"), configHome, options);
+    if (options.edgePort() == 0) {
+      options = options.withEdgePort(server.edgePort());
+    }
     return server;
   }
 }

@@ -68,6 +68,27 @@ final class RestProbe {
     return send(server.get().managementPort(), "/ready").statusCode();
   }
 
+  /**
+   * The Prometheus samples on the management port's {@code /metrics}: name (with labels, as
+   * written) to value. Comment lines are skipped.
+   */
+  SortedMap<String, Double> metrics() {
+    HttpResponse<String> response = send(server.get().managementPort(), "/metrics");
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "GET /metrics answered " + response.statusCode() + ": " + response.body());
+    }
+    var samples = new TreeMap<String, Double>();
+    for (String line : response.body().lines().toList()) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      samples.put(line.substring(0, space).strip(), Double.parseDouble(line.substring(space + 1)));
+    }
+    return samples;
+  }
+
   private JsonNode getJson(int port, String path) {
     HttpResponse<String> response = send(port, path);
     if (response.statusCode() != 200) {
