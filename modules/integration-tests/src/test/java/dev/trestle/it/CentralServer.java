@@ -55,7 +55,7 @@ final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWa
             workDir,
             configHome,
             options.secure() ? dataDir.resolve("admin.token") : null);
-    rest = new RestProbe(this::running);
+    rest = new RestProbe(this::running, options.secure() ? dataDir.resolve("admin.token") : null);
     start();
   }
 
@@ -85,6 +85,10 @@ final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWa
                   : "; last lines of " + server.log() + ":\n" + server.outputTail(30)));
     }
     return server;
+  }
+
+  boolean isRunning() {
+    return server != null && server.isAlive();
   }
 
   Cli cli() {
