@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,6 +31,8 @@ final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWa
   private ServerProcess server;
   private Cli cli;
   private RestProbe rest;
+  private boolean deleteWorkDirWhenAllPass;
+  private volatile boolean failed;
 
   /** Insecure-dev (no authentication), ephemeral ports. */
   CentralServer() {
@@ -37,6 +41,15 @@ final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWa
 
   CentralServer(ServerProcess.Options options) {
     this.options = options;
+  }
+
+  /**
+   * Deletes the class's work directory after the last test if every test passed and every process
+   * stopped; a failed run keeps it (logs, data, CLI output) for diagnosis.
+   */
+  CentralServer deleteWorkDirWhenAllPass() {
+    deleteWorkDirWhenAllPass = true;
+    return this;
   }
 
   @Override
@@ -61,13 +74,30 @@ final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWa
 
   @Override
   public void afterAll(ExtensionContext context) {
+    boolean stopped = true;
     if (server != null && server.isAlive() && !server.stop()) {
       System.err.println("server did not stop within " + ServerProcess.STOP_TIMEOUT + "; killed");
+      stopped = false;
+    }
+    if (!deleteWorkDirWhenAllPass || workDir == null) {
+      return;
+    }
+    if (failed || !stopped || context.getExecutionException().isPresent()) {
+      System.err.println("work directory kept: " + workDir);
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(workDir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("could not delete the work directory " + workDir + ": " + e);
     }
   }
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
+    failed = true;
     if (server != null) {
       System.err.printf(
           "%s failed; work directory %s; last lines of %s:%n%s%n",

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,8 @@ class EdgeEndToEndIT {
               0,
               Map.of(
                   "TRESTLE_EDGE_HEARTBEAT_INTERVAL", HEARTBEAT.toMillis() + "ms",
-                  "TRESTLE_EDGE_UNHEALTHY_AFTER_MISSED", Integer.toString(MISSED))));
+                  "TRESTLE_EDGE_UNHEALTHY_AFTER_MISSED", Integer.toString(MISSED))))
+          .deleteWorkDirWhenAllPass();
 
   /** On failure: the tails of the edges' logs (central's comes from {@link CentralServer}). */
   @RegisterExtension
@@ -505,7 +507,7 @@ class EdgeEndToEndIT {
       return;
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted((x, y) -> y.getNameCount() - x.getNameCount()).toList()) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     } catch (IOException e) {
