@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,12 +32,13 @@ final class ServerProcess implements AutoCloseable {
   static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+  /** The ready line; its {@code name=value} fields are read by name, in any order. */
   private static final Pattern READY =
-      Pattern.compile(
-          "Trestle central ready: "
-              + "api=127\\.0\\.0\\.1:(\\d+) management=127\\.0\\.0\\.1:(\\d+) "
-              + "edge=127\\.0\\.0\\.1:(\\d+) data=(.*)$",
-          Pattern.MULTILINE);
+      Pattern.compile("Trestle central ready: (.*)$", Pattern.MULTILINE);
+
+  private static final Pattern PORT_FIELD =
+      Pattern.compile("(?:^| )(api|edge|management)=127\\.0\\.0\\.1:(\\d+)(?= )");
+  private static final Pattern DATA_FIELD = Pattern.compile("(?:^| )data=(.*)$");
 
   /** Servers still running, stopped forcibly if the test JVM exits without closing them. */
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
@@ -124,17 +126,23 @@ final class ServerProcess implements AutoCloseable {
     }
     LIVE.add(process);
     try {
-      Matcher ready = awaitReady(process, log);
+      String ready = awaitReady(process, log).group(1);
+      var ports = new HashMap<String, Integer>();
+      Matcher field = PORT_FIELD.matcher(ready);
+      while (field.find()) {
+        ports.put(field.group(1), Integer.parseInt(field.group(2)));
+      }
+      Matcher data = DATA_FIELD.matcher(ready);
+      if (ports.size() != 3 || !data.find()) {
+        throw new IllegalStateException(
+            "ready line without api, edge and management on 127.0.0.1 and data: " + ready);
+      }
       var server =
           new ServerProcess(
-              process,
-              log,
-              Integer.parseInt(ready.group(1)),
-              Integer.parseInt(ready.group(2)),
-              Integer.parseInt(ready.group(3)));
-      if (!Path.of(ready.group(4).strip()).toAbsolutePath().equals(dataDir.toAbsolutePath())) {
+              process, log, ports.get("api"), ports.get("management"), ports.get("edge"));
+      if (!Path.of(data.group(1).strip()).toAbsolutePath().equals(dataDir.toAbsolutePath())) {
         throw new IllegalStateException(
-            "server reports data=" + ready.group(4) + ", expected " + dataDir);
+            "server reports data=" + data.group(1) + ", expected " + dataDir);
       }
       return server;
     } catch (RuntimeException | Error e) {
