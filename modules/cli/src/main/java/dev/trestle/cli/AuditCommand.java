@@ -90,7 +90,8 @@ final class AuditCommand extends ClientCommand {
     edge_connect,
     edge_disconnect,
     health,
-    nack
+    nack,
+    service_health
   }
 
   /** {@code --outcome}, case-insensitive. */

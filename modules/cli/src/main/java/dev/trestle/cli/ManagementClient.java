@@ -87,6 +87,7 @@ public final class ManagementClient implements AutoCloseable {
   private final AuditServiceGrpc.AuditServiceBlockingStub auditStub;
   private final IamServiceGrpc.IamServiceBlockingStub iamStub;
   private final ClusterServiceGrpc.ClusterServiceBlockingStub clusterStub;
+  private final dev.trestle.protocol.v1.ServiceCatalogGrpc.ServiceCatalogBlockingStub catalogStub;
 
   public ManagementClient(ServerAddress address, Duration timeout) {
     this(Connection.plaintext(address, timeout));
@@ -106,6 +107,7 @@ public final class ManagementClient implements AutoCloseable {
     this.auditStub = authenticated(AuditServiceGrpc.newBlockingStub(channel), bearer);
     this.iamStub = authenticated(IamServiceGrpc.newBlockingStub(channel), bearer);
     this.clusterStub = authenticated(ClusterServiceGrpc.newBlockingStub(channel), bearer);
+    this.catalogStub = authenticated(dev.trestle.protocol.v1.ServiceCatalogGrpc.newBlockingStub(channel), bearer);
   }
 
   private static <S extends AbstractStub<S>> S authenticated(
@@ -270,6 +272,13 @@ public final class ManagementClient implements AutoCloseable {
 
   public ListClustersResponse listClusters() {
     return clusterCall(timeout).listClusters(ListClustersRequest.getDefaultInstance());
+  }
+
+  /** The service catalog; {@code namespace} empty for all. */
+  public dev.trestle.protocol.v1.ListServicesResponse listServices(String namespace) {
+    return catalogStub
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .listServices(dev.trestle.protocol.v1.ListServicesRequest.newBuilder().setNamespace(namespace).build());
   }
 
   public IssueJoinTokenResponse issueJoinToken(String cluster, boolean rotate) {

@@ -45,6 +45,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       CanICommand.class,
       IamCommand.class,
       ClustersCommand.class,
+      ServicesCommand.class,
       ClusterCommand.class,
       StatusCommand.class,
       WaitCommand.class,

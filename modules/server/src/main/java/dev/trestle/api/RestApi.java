@@ -134,7 +134,7 @@ public final class RestApi {
                 })
             .exceptionally(e -> error(op, caller, start, e));
       }
-      if (rest.equals("clusters") || rest.equals("join-tokens") || rest.startsWith("status/")) {
+      if (rest.equals("clusters") || rest.equals("services") || rest.equals("join-tokens") || rest.startsWith("status/")) {
         return clusterRoutes(request, rest, caller, op, start)
             .exceptionally(e -> error(op, caller, start, e));
       }
@@ -270,13 +270,18 @@ public final class RestApi {
 
   /**
    * {@code GET /clusters}; {@code POST /join-tokens?cluster=C[&rotate=true]}; {@code DELETE
-   * /join-tokens?cluster=C[&tokenId=ID]}; {@code GET /status/FQN[?wait=applied&timeout=60s]}.
+   * /join-tokens?cluster=C[&tokenId=ID]}; {@code GET /status/FQN[?wait=applied&timeout=60s]};
+   * {@code GET /services[?namespace=N]} (the service catalog over the clusters the caller may read).
    */
   private CompletionStage<HttpResponse> clusterRoutes(
       HttpRequest request, String rest, Caller caller, String op, long start) {
     request.discardEntityBytes(system);
     Uri uri = request.getUri();
     var method = request.method();
+    if (rest.equals("services") && method.equals(HttpMethods.GET)) {
+      return clusters.services(uri.query().get("namespace").orElse(""), caller).thenApply(s ->
+          ok(op, caller, start, protoJson(dev.trestle.protocol.v1.ListServicesResponse.newBuilder().addAllServices(s))));
+    }
     if (rest.equals("clusters") && method.equals(HttpMethods.GET)) {
       return clusters.list(caller).thenApply(views -> {
         var out = ListClustersResponse.newBuilder();

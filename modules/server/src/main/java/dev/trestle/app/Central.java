@@ -218,16 +218,22 @@ public final class Central implements AutoCloseable {
                   ManagementService.description,
                   AuditService.description,
                   IamService.description,
-                  ClusterService.description),
+                  ClusterService.description,
+                  dev.trestle.protocol.v1.ServiceCatalog.description),
               system);
       var clustersApi =
           ClusterServicePowerApiHandlerFactory.partial(
               new ClusterGrpcService(clusterOps, callers), ClusterService.name, system);
+      var servicesApi =
+          dev.trestle.protocol.v1.ServiceCatalogPowerApiHandlerFactory.partial(
+              new dev.trestle.api.ServiceCatalogGrpcService(clusterOps, callers),
+              dev.trestle.protocol.v1.ServiceCatalog.name,
+              system);
       var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
       @SuppressWarnings("unchecked")
       var handler =
           ServiceHandler.concatOrNotFound(
-              management, audit, iamApi, clustersApi, reflection, rest::handle);
+              management, audit, iamApi, clustersApi, servicesApi, reflection, rest::handle);
       var apiServer = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
       if (!settings.tls().mode().equals("off")) {
         apiServer = apiServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));

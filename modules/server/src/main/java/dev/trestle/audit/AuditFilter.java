@@ -38,7 +38,7 @@ public record AuditFilter(
 
   public static final int DEFAULT_PAGE_SIZE = 50;
   public static final int MAX_PAGE_SIZE = 1000;
-  private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "APPLY", "EDGE_CONNECT", "EDGE_DISCONNECT", "HEALTH", "NACK");
+  private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "APPLY", "EDGE_CONNECT", "EDGE_DISCONNECT", "HEALTH", "NACK", "SERVICE_HEALTH");
   private static final Set<String> OUTCOMES = Set.of(AuditRow.ACCEPTED, AuditRow.REFUSED);
   /** Audited kinds that are not configuration kinds. */
   private static final List<String> IAM_KINDS = List.of("AccessBindings", "User", "ServiceAccount", "Role");

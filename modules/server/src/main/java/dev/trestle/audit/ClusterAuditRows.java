@@ -30,6 +30,11 @@ final class ClusterAuditRows {
       return row(e, "system", "HEALTH", 0, "",
           "health " + e.from() + " -> " + e.to() + ": " + e.reason());
     }
+    if (event instanceof ClusterEvent.ServiceHealthChanged e) {
+      return row(e, edge, "SERVICE_HEALTH", 0, "",
+          "service " + e.service() + ": healthy endpoints " + e.healthyBefore() + " -> " + e.healthyAfter()
+              + (e.healthyAfter() == 0 ? " (no healthy endpoints)" : " (healthy again)"));
+    }
     if (event instanceof ClusterEvent.VersionNacked e) {
       StringBuilder message = new StringBuilder("version ").append(e.version())
           .append(" refused, keeps ").append(e.keptVersion()).append(": ").append(e.reason());

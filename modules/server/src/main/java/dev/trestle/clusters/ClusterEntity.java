@@ -230,6 +230,7 @@ public final class ClusterEntity
         c.lastAppliedVersion(), now));
     if (!c.inventory().equals(s.inventory())) {
       events.add(new InventoryChanged(cluster, c.inventory(), now));
+      events.addAll(serviceHealthChanges(s.inventory(), c.inventory(), now));
     }
     if (s.health() != ClusterHealthState.HEALTHY) {
       events.add(new HealthChanged(cluster, s.health(), ClusterHealthState.HEALTHY,
@@ -259,6 +260,7 @@ public final class ClusterEntity
     events.add(new HeartbeatReceived(cluster, c.sessionId(), c.sentAt(), now));
     if (!c.inventory().equals(s.inventory())) {
       events.add(new InventoryChanged(cluster, c.inventory(), now));
+      events.addAll(serviceHealthChanges(s.inventory(), c.inventory(), now));
     }
     if (s.health() != ClusterHealthState.HEALTHY) {
       events.add(new HealthChanged(cluster, s.health(), ClusterHealthState.HEALTHY,
@@ -322,6 +324,27 @@ public final class ClusterEntity
     return Effect()
         .persist(new HealthChanged(cluster, s.health(), ClusterHealthState.UNHEALTHY, reason, now))
         .thenNoReply();
+  }
+
+  /**
+   * Services present in both reports whose healthy endpoints crossed zero (to zero, or from zero
+   * back up). A service that appears or disappears is not such a transition.
+   */
+  private List<ClusterEvent> serviceHealthChanges(InventorySnapshot before, InventorySnapshot after, Instant now) {
+    var was = new java.util.HashMap<String, Integer>();
+    before.toProto().getServicesList()
+        .forEach(x -> was.put(x.getNamespace() + "/" + x.getName(), x.getHealthyEndpoints()));
+    var out = new ArrayList<ClusterEvent>();
+    var sorted = new java.util.TreeMap<String, Integer>();
+    after.toProto().getServicesList()
+        .forEach(x -> sorted.put(x.getNamespace() + "/" + x.getName(), x.getHealthyEndpoints()));
+    sorted.forEach((service, healthy) -> {
+      Integer old = was.get(service);
+      if (old != null && (old == 0) != (healthy == 0)) {
+        out.add(new ClusterEvent.ServiceHealthChanged(cluster, service, old, healthy, now));
+      }
+    });
+    return out;
   }
 
   private void scheduleDeadline(Instant lastHeartbeat) {

@@ -45,6 +45,15 @@ public sealed interface ClusterEvent extends CborSerializable {
   record InventoryChanged(String cluster, InventorySnapshot inventory, Instant at)
       implements ClusterEvent {}
 
+  /**
+   * A service of the cluster's inventory went to zero healthy endpoints or back above zero
+   * (journaled right after the InventoryChanged that carries it). For the audit log only: the
+   * desired-state projection reads the inventory. See docs/multicluster.md.
+   */
+  record ServiceHealthChanged(
+      String cluster, String service, int healthyBefore, int healthyAfter, Instant at)
+      implements ClusterEvent {}
+
   record HealthChanged(
       String cluster, ClusterHealthState from, ClusterHealthState to, String reason, Instant at)
       implements ClusterEvent {}

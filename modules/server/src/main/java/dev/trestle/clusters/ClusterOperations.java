@@ -94,6 +94,14 @@ public final class ClusterOperations {
             });
   }
 
+  /**
+   * The service catalog over the clusters the caller may READ (the ones {@link #list} shows);
+   * {@code namespace} empty for all.
+   */
+  public CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(String namespace, Caller caller) {
+    return allClusters(caller).thenCompose(fqns -> placements.services(fqns, namespace));
+  }
+
   public CompletionStage<ClusterEntity.TokenIssued> issueToken(
       String cluster, boolean rotate, Caller caller) {
     return resolve(cluster, caller)

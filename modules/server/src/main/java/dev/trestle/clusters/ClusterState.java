@@ -97,6 +97,9 @@ public record ClusterState(
           heartbeats, health, inventory, appliedVersion, appliedHash, e.version(), e.reason(),
           e.failures());
     }
+    if (event instanceof ClusterEvent.ServiceHealthChanged) {
+      return this; // an audit record; the inventory itself came with InventoryChanged
+    }
     throw new IllegalArgumentException("unknown cluster event " + event.getClass().getName());
   }
 

@@ -9,6 +9,9 @@ import java.util.List;
  *     arrived first, and stays after deletion so that versions never go back)
  * @param historyFrom the oldest version a delta can start from (change rows are kept above it)
  * @param namespaces from the latest inventory its edge reported, sorted
+ * @param health the last {@code HealthChanged.to} the projection saw: UNKNOWN, HEALTHY or UNHEALTHY
+ * @param inventoryJson the latest inventory (edge.proto {@code Inventory}, proto3 JSON); the
+ *     service catalog's input
  */
 record ClusterRow(
     String fqn,
@@ -17,21 +20,40 @@ record ClusterRow(
     long version,
     String setHash,
     long historyFrom,
-    List<String> namespaces) {
+    List<String> namespaces,
+    String health,
+    String inventoryJson) {
+
+  static final String UNKNOWN = "UNKNOWN";
+  static final String UNHEALTHY = "UNHEALTHY";
 
   ClusterRow {
     namespaces = List.copyOf(namespaces);
+    health = health == null || health.isEmpty() ? UNKNOWN : health;
+    inventoryJson = inventoryJson == null || inventoryJson.isEmpty() ? "{}" : inventoryJson;
+  }
+
+  ClusterRow(String fqn, String org, boolean present, long version, String setHash, long historyFrom, List<String> namespaces) {
+    this(fqn, org, present, version, setHash, historyFrom, namespaces, UNKNOWN, "{}");
   }
 
   ClusterRow withPresent(boolean p) {
-    return new ClusterRow(fqn, org, p, version, setHash, historyFrom, namespaces);
+    return new ClusterRow(fqn, org, p, version, setHash, historyFrom, namespaces, health, inventoryJson);
   }
 
   ClusterRow withNamespaces(List<String> ns) {
-    return new ClusterRow(fqn, org, present, version, setHash, historyFrom, ns);
+    return new ClusterRow(fqn, org, present, version, setHash, historyFrom, ns, health, inventoryJson);
+  }
+
+  ClusterRow withInventory(List<String> ns, String json) {
+    return new ClusterRow(fqn, org, present, version, setHash, historyFrom, ns, health, json);
+  }
+
+  ClusterRow withHealth(String h) {
+    return new ClusterRow(fqn, org, present, version, setHash, historyFrom, namespaces, h, inventoryJson);
   }
 
   ClusterRow withVersion(long v, String hash, long from) {
-    return new ClusterRow(fqn, org, present, v, hash, from, namespaces);
+    return new ClusterRow(fqn, org, present, v, hash, from, namespaces, health, inventoryJson);
   }
 }

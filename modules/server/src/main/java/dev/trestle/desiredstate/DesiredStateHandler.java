@@ -15,6 +15,7 @@ import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.DesiredObject;
 import dev.trestle.translator.DesiredObjects;
 import dev.trestle.translator.IstioTranslator;
+import dev.trestle.translator.MeshCatalog;
 import dev.trestle.translator.ObjectKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -69,7 +70,8 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
     if (!(event instanceof ResourceEntity.ResourceCreated
         || event instanceof ResourceEntity.ResourceUpdated
         || event instanceof ResourceEntity.ResourceDeleted
-        || event instanceof ClusterEvent.InventoryChanged)) {
+        || event instanceof ClusterEvent.InventoryChanged
+        || event instanceof ClusterEvent.HealthChanged)) {
       notifier.stage(envelope, List.of());
       return;
     }
@@ -100,6 +102,8 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
       affected = delete(c, e.before());
     } else if (event instanceof ClusterEvent.InventoryChanged e) {
       affected = inventory(c, e);
+    } else if (event instanceof ClusterEvent.HealthChanged e) {
+      affected = health(c, e);
     }
     var changed = new ArrayList<DesiredStateChanged>();
     for (String cluster : affected) {
@@ -127,15 +131,24 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
     Resource resource = resourceOf(after, version);
     ConfigSnapshot before = state.config(org);
     ConfigSnapshot now = before.with(resource);
+    MeshCatalog.Cluster meshBefore = null;
+    if (fqn.kind().orElseThrow() == Kind.CLUSTER && state.clusters.containsKey(fqn.toString())) {
+      meshBefore = mesh(state.clusters.get(fqn.toString()));
+    }
     DesiredStateTables.putResource(c, org, resource);
     state.setConfig(org, now);
     if (fqn.kind().orElseThrow() == Kind.CLUSTER) {
+      state.forgetMesh(fqn.toString());
       ClusterRow row = state.clusters.get(fqn.toString());
       ClusterRow present =
           row == null
               ? new ClusterRow(fqn.toString(), org, true, 0, EMPTY_SET_HASH, 0, List.of())
               : row.present() ? row : row.withPresent(true).withVersion(row.version(), EMPTY_SET_HASH, row.version());
       saveCluster(c, present);
+      // The spec's network and locality stand in for the inventory's: others' routes may change.
+      SortedSet<String> out = AffectedClusters.of(fqn, change, before, now, state.presentClusters(org));
+      out.addAll(usersOf(org, fqn.toString(), MeshCatalog.changedServices(meshBefore, mesh(present))));
+      return out;
     }
     return AffectedClusters.of(fqn, change, before, now, state.presentClusters(org));
   }
@@ -147,6 +160,7 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
     ConfigSnapshot now = before.without(fqn);
     DesiredStateTables.deleteResource(c, fqn.toString());
     state.setConfig(org, now);
+    state.forgetMesh(fqn.toString());
     if (fqn.kind().orElseThrow() == Kind.CLUSTER) {
       ClusterRow row = state.clusters.get(fqn.toString());
       if (row != null) {
@@ -165,17 +179,69 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
     Fqn fqn = Fqn.parse(e.cluster());
     ClusterRow row = state.clusters.get(fqn.toString());
     List<String> namespaces = e.inventory().namespaces();
+    String json = e.inventory().inventoryJson();
     ClusterRow next =
         row == null
-            ? new ClusterRow(fqn.toString(), orgOf(fqn), false, 0, EMPTY_SET_HASH, 0, namespaces)
-            : row.withNamespaces(namespaces);
+            ? new ClusterRow(fqn.toString(), orgOf(fqn), false, 0, EMPTY_SET_HASH, 0, namespaces, ClusterRow.UNKNOWN, json)
+            : row.withInventory(namespaces, json);
+    return catalogChange(c, row, next);
+  }
+
+  private SortedSet<String> health(Connection c, ClusterEvent.HealthChanged e) throws SQLException {
+    Fqn fqn = Fqn.parse(e.cluster());
+    ClusterRow row = state.clusters.get(fqn.toString());
+    String health = e.to().name();
+    ClusterRow next =
+        row == null
+            ? new ClusterRow(fqn.toString(), orgOf(fqn), false, 0, EMPTY_SET_HASH, 0, List.of(), health, "{}")
+            : row.withHealth(health);
+    return catalogChange(c, row, next);
+  }
+
+  /**
+   * Saves a cluster's new inventory or health. Affected: the cluster itself (its namespaces may
+   * have changed) and, per service whose published entry changed (docs/multicluster.md), the
+   * other present clusters of the organization that have the service's namespace. Nothing else:
+   * a change to one service re-publishes only that service, only where it is used.
+   */
+  private SortedSet<String> catalogChange(Connection c, ClusterRow before, ClusterRow next) throws SQLException {
+    MeshCatalog.Cluster meshBefore = before != null && before.present() ? mesh(before) : null;
     saveCluster(c, next);
-    return next.present() ? new TreeSet<>(Set.of(next.fqn())) : new TreeSet<>();
+    var out = new TreeSet<String>();
+    if (!next.present()) {
+      return out;
+    }
+    out.add(next.fqn());
+    out.addAll(usersOf(next.org(), next.fqn(), MeshCatalog.changedServices(meshBefore, mesh(next))));
+    return out;
+  }
+
+  /** The present clusters of {@code org} other than {@code self} that have a namespace of one of the services. */
+  private SortedSet<String> usersOf(String org, String self, List<String> services) {
+    var out = new TreeSet<String>();
+    if (services.isEmpty() || settings.reachability() == MeshCatalog.Reachability.NONE) {
+      return out;
+    }
+    var namespaces = new TreeSet<String>();
+    services.forEach(s -> namespaces.add(s.substring(0, s.indexOf('/'))));
+    for (String fqn : state.presentClusters(org).values()) {
+      ClusterRow row = state.clusters.get(fqn);
+      if (!fqn.equals(self) && row.namespaces().stream().anyMatch(namespaces::contains)) {
+        out.add(fqn);
+      }
+    }
+    return out;
+  }
+
+  /** The cluster as the catalog sees it (cached until its row or Cluster resource changes). */
+  private MeshCatalog.Cluster mesh(ClusterRow row) {
+    return state.mesh(row.fqn(), () -> MeshClusters.of(row, state.config(row.org()).get(row.fqn())));
   }
 
   private void saveCluster(Connection c, ClusterRow row) throws SQLException {
     DesiredStateTables.saveCluster(c, row);
     state.clusters.put(row.fqn(), row);
+    state.forgetMesh(row.fqn());
   }
 
   /** Translates one present cluster again; the new version when its objects changed. */
@@ -191,7 +257,8 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
     }
     DesiredObjects desired;
     try {
-      desired = IstioTranslator.translate(config, ClusterView.of(clusterResource.get(), row.namespaces()));
+      ClusterView view = ClusterView.of(clusterResource.get(), row.namespaces());
+      desired = IstioTranslator.translate(config, view, remoteServices(row, view));
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
       // cluster's last state rather than blocking every cluster behind one poisoned event.
@@ -236,6 +303,20 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
     saveCluster(c, row.withVersion(version, desired.setHash(), historyFrom));
     state.setObjects(cluster, now);
     return Optional.of(version);
+  }
+
+  /** The services of the organization's other present clusters this one gets routes to. */
+  private List<MeshCatalog.RemoteService> remoteServices(ClusterRow row, ClusterView view) {
+    if (settings.reachability() == MeshCatalog.Reachability.NONE) {
+      return List.of();
+    }
+    var others = new ArrayList<MeshCatalog.Cluster>();
+    for (String fqn : state.presentClusters(row.org()).values()) {
+      if (!fqn.equals(row.fqn())) {
+        others.add(mesh(state.clusters.get(fqn)));
+      }
+    }
+    return MeshCatalog.remoteServices(mesh(row), view.namespaces(), others, settings.reachability());
   }
 
   private static Set<Ref> refs(SortedMap<ObjectKey, StoredObject> objects) {

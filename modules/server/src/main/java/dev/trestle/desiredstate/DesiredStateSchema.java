@@ -73,7 +73,11 @@ public final class DesiredStateSchema {
               + " (resource_fqn, cluster_fqn)",
           "CREATE TABLE IF NOT EXISTS " + META + " ("
               + " id INT NOT NULL PRIMARY KEY,"
-              + " events_applied BIGINT NOT NULL)");
+              + " events_applied BIGINT NOT NULL)",
+          // Service catalog input (docs/multicluster.md): the cluster's health as projected and
+          // its whole latest inventory.
+          "ALTER TABLE " + CLUSTERS + " ADD COLUMN IF NOT EXISTS health VARCHAR(16) DEFAULT 'UNKNOWN' NOT NULL",
+          "ALTER TABLE " + CLUSTERS + " ADD COLUMN IF NOT EXISTS inventory_json VARCHAR(1000000) DEFAULT '{}' NOT NULL");
 
   private DesiredStateSchema() {}
 

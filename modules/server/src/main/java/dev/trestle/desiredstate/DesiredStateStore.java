@@ -48,6 +48,15 @@ public final class DesiredStateStore {
         blocking);
   }
 
+  /**
+   * The service catalog (docs/multicluster.md) over the given clusters (those the caller may read),
+   * by organization, namespace, name; {@code namespace} empty for all.
+   */
+  public CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(
+      java.util.Collection<String> clusterFqns, String namespace) {
+    return async(c -> ServiceCatalogQuery.read(c, clusterFqns, namespace == null ? "" : namespace.strip()));
+  }
+
   /** The cluster's version and set hash; version 0 and the empty set's hash when unknown. */
   public CompletionStage<DesiredVersion> current(String clusterFqn) {
     return async(c -> current(c, clusterFqn));

@@ -89,6 +89,15 @@ final class DesiredStateTables {
     return out;
   }
 
+  static Optional<Resource> readResource(Connection c, String fqn) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT resource_json FROM " + RESOURCES + " WHERE fqn = ?")) {
+      ps.setString(1, fqn);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.empty();
+      }
+    }
+  }
+
   static void putResource(Connection c, String org, Resource r) throws SQLException {
     String fqn = r.getMetadata().getFqn();
     deleteResource(c, fqn);
@@ -113,7 +122,8 @@ final class DesiredStateTables {
 
   // ---- clusters ----
 
-  private static final String CLUSTER_COLUMNS = "fqn, org, present, version, set_hash, history_from, namespaces";
+  private static final String CLUSTER_COLUMNS =
+      "fqn, org, present, version, set_hash, history_from, namespaces, health, inventory_json";
 
   static Map<String, ClusterRow> loadClusters(Connection c) throws SQLException {
     var out = new HashMap<String, ClusterRow>();
@@ -146,29 +156,33 @@ final class DesiredStateTables {
         rs.getLong(4),
         rs.getString(5),
         rs.getLong(6),
-        ns.isEmpty() ? List.of() : Arrays.asList(ns.split(",")));
+        ns.isEmpty() ? List.of() : Arrays.asList(ns.split(",")),
+        rs.getString(8),
+        rs.getString(9));
   }
 
   static void saveCluster(Connection c, ClusterRow row) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE " + CLUSTERS
-                + " SET org = ?, present = ?, version = ?, set_hash = ?, history_from = ?, namespaces = ?"
-                + " WHERE fqn = ?")) {
+                + " SET org = ?, present = ?, version = ?, set_hash = ?, history_from = ?, namespaces = ?,"
+                + " health = ?, inventory_json = ? WHERE fqn = ?")) {
       ps.setString(1, row.org());
       ps.setBoolean(2, row.present());
       ps.setLong(3, row.version());
       ps.setString(4, row.setHash());
       ps.setLong(5, row.historyFrom());
       ps.setString(6, String.join(",", row.namespaces()));
-      ps.setString(7, row.fqn());
+      ps.setString(7, row.health());
+      ps.setString(8, row.inventoryJson());
+      ps.setString(9, row.fqn());
       if (ps.executeUpdate() == 1) {
         return;
       }
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO " + CLUSTERS + " (" + CLUSTER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO " + CLUSTERS + " (" + CLUSTER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, row.fqn());
       ps.setString(2, row.org());
       ps.setBoolean(3, row.present());
@@ -176,6 +190,8 @@ final class DesiredStateTables {
       ps.setString(5, row.setHash());
       ps.setLong(6, row.historyFrom());
       ps.setString(7, String.join(",", row.namespaces()));
+      ps.setString(8, row.health());
+      ps.setString(9, row.inventoryJson());
       ps.executeUpdate();
     }
   }

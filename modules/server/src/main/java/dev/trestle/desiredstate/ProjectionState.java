@@ -21,6 +21,7 @@ final class ProjectionState {
   private final Map<String, ConfigSnapshot> config;
   final Map<String, ClusterRow> clusters;
   private final Map<String, SortedMap<ObjectKey, StoredObject>> objects = new HashMap<>();
+  private final Map<String, dev.trestle.translator.MeshCatalog.Cluster> mesh = new HashMap<>();
 
   private ProjectionState(long stamp, Map<String, ConfigSnapshot> config, Map<String, ClusterRow> clusters) {
     this.stamp = stamp;
@@ -68,6 +69,15 @@ final class ProjectionState {
 
   void setObjects(String cluster, SortedMap<ObjectKey, StoredObject> now) {
     objects.put(cluster, now);
+  }
+
+  dev.trestle.translator.MeshCatalog.Cluster mesh(
+      String cluster, java.util.function.Supplier<dev.trestle.translator.MeshCatalog.Cluster> compute) {
+    return mesh.computeIfAbsent(cluster, k -> compute.get());
+  }
+
+  void forgetMesh(String cluster) {
+    mesh.remove(cluster);
   }
 
   void dropObjects(String cluster) {

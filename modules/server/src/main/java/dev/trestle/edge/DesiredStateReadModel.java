@@ -39,6 +39,11 @@ public final class DesiredStateReadModel implements DesiredStateSource, Placemen
   }
 
   @Override
+  public CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(List<String> clusterFqns, String namespace) {
+    return store.services(clusterFqns, namespace);
+  }
+
+  @Override
   public CompletionStage<Long> desiredVersion(String cluster) {
     return store.current(cluster).thenApply(v -> v.version());
   }

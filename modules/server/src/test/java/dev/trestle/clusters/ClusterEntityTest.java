@@ -147,6 +147,38 @@ class ClusterEntityTest {
     assertThat(kit.getState().inventory().namespaces()).containsExactly("payments", "shop");
   }
 
+  private static InventorySnapshot services(int cartHealthy, int payHealthy) {
+    return InventorySnapshot.of(Inventory.newBuilder().addNamespaces("shop")
+        .addServices(dev.trestle.protocol.v1.InventoryService.newBuilder().setNamespace("shop").setName("cart")
+            .setEndpoints(3).setHealthyEndpoints(cartHealthy))
+        .addServices(dev.trestle.protocol.v1.InventoryService.newBuilder().setNamespace("shop").setName("pay")
+            .setEndpoints(3).setHealthyEndpoints(payHealthy))
+        .build());
+  }
+
+  @Test
+  void aServiceCrossingZeroHealthyEndpointsIsAnAuditedEventOtherCountsAreNot() {
+    JoinTokens.Minted token = issue(false);
+    connect("s1", token, testKit.createTestProbe());
+    kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(3, 2), r));
+    var fewer = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(2, 2), r));
+    assertThat(fewer.events()).noneMatch(e -> e instanceof ClusterEvent.ServiceHealthChanged);
+    var zero = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(0, 2), r));
+    assertThat(zero.events()).hasSize(3);
+    assertThat(zero.events().get(1)).isInstanceOf(ClusterEvent.InventoryChanged.class);
+    assertThat(zero.events().get(2)).isInstanceOfSatisfying(ClusterEvent.ServiceHealthChanged.class, e -> {
+      assertThat(e.service()).isEqualTo("shop/cart");
+      assertThat(e.healthyBefore()).isEqualTo(2);
+      assertThat(e.healthyAfter()).isZero();
+    });
+    var back = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(1, 2), r));
+    assertThat(back.events()).filteredOn(e -> e instanceof ClusterEvent.ServiceHealthChanged).hasSize(1);
+    // audit slice only: the desired-state projection reads the inventory change; health is projected too
+    assertThat(ClusterTags.tagsFor(zero.events().get(2))).doesNotContain(dev.trestle.management.ConfigTags.DESIRED_STATE);
+    assertThat(ClusterTags.tagsFor(new ClusterEvent.HealthChanged(cluster, ClusterHealthState.HEALTHY,
+        ClusterHealthState.UNHEALTHY, "x", Instant.now()))).contains(dev.trestle.management.ConfigTags.DESIRED_STATE);
+  }
+
   @Test
   void silenceTurnsTheClusterUnhealthyAndTheNextHeartbeatHealthyAgain() {
     JoinTokens.Minted token = issue(false);

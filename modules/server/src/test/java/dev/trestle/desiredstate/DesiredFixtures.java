@@ -149,6 +149,18 @@ final class DesiredFixtures {
               clusterFqn, new InventorySnapshot(List.of(namespaces), "{\"extra\":" + offset + "}"), T0));
     }
 
+    EventEnvelope<Object> inventory(String clusterFqn, dev.trestle.protocol.v1.Inventory inventory) {
+      return envelope(
+          "cluster|" + clusterFqn,
+          new ClusterEvent.InventoryChanged(clusterFqn, InventorySnapshot.of(inventory), T0));
+    }
+
+    EventEnvelope<Object> health(
+        String clusterFqn, dev.trestle.clusters.ClusterHealthState from, dev.trestle.clusters.ClusterHealthState to) {
+      return envelope(
+          "cluster|" + clusterFqn, new ClusterEvent.HealthChanged(clusterFqn, from, to, "test", T0));
+    }
+
     /** Envelopes recorded since the previous call. */
     private int taken;
 

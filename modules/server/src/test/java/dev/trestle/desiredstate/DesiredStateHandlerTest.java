@@ -475,4 +475,223 @@ class DesiredStateHandlerTest {
     assertThat(none.objects()).isEmpty();
     assertThat(DesiredStateHandler.EMPTY_SET_HASH).isEqualTo(none.setHash());
   }
+
+  // ---- service catalog, cross-cluster routes, failover (docs/multicluster.md) ----
+
+  private static final String C3 = cluster("acme", "c3");
+  private static final String SE = "ServiceEntry";
+
+  private static dev.trestle.protocol.v1.Inventory meshInventory(
+      String gateway, String zone, List<String> namespaces, Object... services) {
+    var b = dev.trestle.protocol.v1.Inventory.newBuilder()
+        .addAllNamespaces(namespaces)
+        .setNetwork("n1")
+        .setLocality(dev.trestle.protocol.v1.Locality.newBuilder().setRegion("r1").setZone(zone))
+        .addGateways(dev.trestle.protocol.v1.InventoryGateway.newBuilder()
+            .setNamespace("istio-system").setName("eastwest").setRole("EAST_WEST").addAddresses(gateway)
+            .addPorts(dev.trestle.protocol.v1.InventoryPort.newBuilder().setName("status").setPort(15021))
+            .addPorts(dev.trestle.protocol.v1.InventoryPort.newBuilder().setName("tls").setPort(15443)));
+    for (int i = 0; i < services.length; i += 2) {
+      String[] key = ((String) services[i]).split("/");
+      int healthy = (Integer) services[i + 1];
+      b.addServices(dev.trestle.protocol.v1.InventoryService.newBuilder()
+          .setNamespace(key[0]).setName(key[1]).setHostname(key[1] + "." + key[0] + ".svc.cluster.local")
+          .addPorts(dev.trestle.protocol.v1.InventoryPort.newBuilder().setName("http").setPort(8080).setProtocol("HTTP"))
+          .setEndpoints(Math.max(healthy, 3)).setHealthyEndpoints(healthy));
+    }
+    return b.build();
+  }
+
+  private dev.trestle.protocol.v1.Inventory c1Inventory(int cartHealthy, int payHealthy) {
+    return meshInventory("10.0.0.1", "z1", List.of("shop", "payments", "kube-system"),
+        "shop/cart", cartHealthy, "payments/pay", payHealthy);
+  }
+
+  private dev.trestle.protocol.v1.Inventory c2Inventory(int payHealthy) {
+    return meshInventory("10.0.0.2", "z2", List.of("payments", "other"), "payments/pay", payHealthy);
+  }
+
+  private dev.trestle.protocol.v1.Inventory c3Inventory(int cartHealthy) {
+    return meshInventory("10.0.0.3", "z3", List.of("shop"), "shop/cart", cartHealthy);
+  }
+
+  /** The example config, a third cluster, and the three inventories; projected, notifications drained. */
+  private void meshOfThree() {
+    exampleConfig();
+    journal.apply(clusterResource("acme", "c3", "three"));
+    journal.inventory(C1, c1Inventory(2, 1));
+    journal.inventory(C2, c2Inventory(3));
+    journal.inventory(C3, c3Inventory(1));
+    project();
+    drainPublished();
+  }
+
+  private void drainPublished() {
+    while (true) {
+      try {
+        published.receiveMessage(Duration.ofMillis(200));
+      } catch (AssertionError e) {
+        return;
+      }
+    }
+  }
+
+  /** Per ServiceEntry in the cluster's snapshot: its host and the clusters of its endpoints. */
+  private Map<String, List<String>> serviceEntries(String cluster) {
+    var out = new TreeMap<String, List<String>>();
+    for (DesiredObject o : snapshot(cluster).getObjectsList()) {
+      if (!o.getKey().getKind().equals(SE)) {
+        continue;
+      }
+      try {
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.getJson());
+        var clusters = new java.util.ArrayList<String>();
+        tree.path("spec").path("endpoints").forEach(e -> clusters.add(e.path("labels").path("topology.istio.io/cluster").asText()));
+        out.put(tree.path("spec").path("hosts").get(0).asText(), clusters);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return out;
+  }
+
+  private List<DesiredStateChanged> publishedNow() {
+    var out = new java.util.ArrayList<DesiredStateChanged>();
+    while (true) {
+      try {
+        out.add(published.receiveMessage(Duration.ofMillis(300)));
+      } catch (AssertionError e) {
+        out.sort(java.util.Comparator.comparing(DesiredStateChanged::cluster));
+        return out;
+      }
+    }
+  }
+
+  @Test
+  void eachClusterGetsServiceEntriesForTheRemoteServicesOfItsNamespaces() {
+    meshOfThree();
+    assertThat(serviceEntries(C1)).isEqualTo(Map.of(
+        "cart.shop.svc.cluster.local", List.of("c3"), "pay.payments.svc.cluster.local", List.of("c2")));
+    assertThat(serviceEntries(C2)).isEqualTo(Map.of("pay.payments.svc.cluster.local", List.of("c1")));
+    assertThat(serviceEntries(C3)).isEqualTo(Map.of("cart.shop.svc.cluster.local", List.of("c1")));
+
+    DesiredObject se = snapshot(C2).getObjectsList().stream().filter(o -> o.getKey().getKind().equals(SE)).findFirst().orElseThrow();
+    assertThat(se.getKey().getNamespace()).isEqualTo("payments");
+    assertThat(se.getKey().getName()).startsWith("trestle-remote-pay-");
+    assertThat(se.getJson()).contains("\"address\":\"10.0.0.1\"", "\"ports\":{\"http\":15443}",
+        "\"locality\":\"r1/z1\"", "\"network\":\"n1\"", "\"location\":\"MESH_INTERNAL\"", "\"resolution\":\"STATIC\"");
+    // one DestinationRule per host: the route's, with locality failover and outlier detection merged in
+    var rules = snapshot(C2).getObjectsList().stream()
+        .filter(o -> o.getKey().getKind().equals(DR) && o.getJson().contains("\"host\":\"pay.payments.svc.cluster.local\""))
+        .toList();
+    assertThat(rules).hasSize(1);
+    assertThat(rules.get(0).getJson()).contains("\"localityLbSetting\":{\"enabled\":true}", "\"outlierDetection\"", "\"subsets\"");
+  }
+
+  @Test
+  void theCatalogListsEveryServiceWithItsClustersAndFiltersByNamespace() {
+    meshOfThree();
+    var all = await(store.services(List.of(C1, C2, C3), ""));
+    assertThat(all).extracting(s -> s.getNamespace() + "/" + s.getName()).containsExactly("payments/pay", "shop/cart");
+    var pay = all.get(0);
+    assertThat(pay.getHostname()).isEqualTo("pay.payments.svc.cluster.local");
+    assertThat(pay.getClustersList())
+        .extracting(i -> i.getClusterName(), i -> i.getHealthyEndpoints(), i -> i.getGatewayAddress(), i -> i.getGatewayPort(),
+            i -> i.getLocality().getZone(), i -> i.getRoutable())
+        .containsExactly(tuple("c1", 1, "10.0.0.1", 15443, "z1", true), tuple("c2", 3, "10.0.0.2", 15443, "z2", true));
+    assertThat(await(store.services(List.of(C1, C2, C3), "shop"))).extracting(s -> s.getName()).containsExactly("cart");
+    // only the clusters the caller may read
+    assertThat(await(store.services(List.of(C2), ""))).extracting(s -> s.getName()).containsExactly("pay");
+
+    journal.health(C2, dev.trestle.clusters.ClusterHealthState.HEALTHY, dev.trestle.clusters.ClusterHealthState.UNHEALTHY);
+    project();
+    var payNow = await(store.services(List.of(C2), "payments")).get(0).getClusters(0);
+    assertThat(payNow.getHealth()).isEqualTo(dev.trestle.protocol.v1.ClusterHealth.CLUSTER_UNHEALTHY);
+    assertThat(payNow.getRoutable()).isFalse();
+  }
+
+  @Test
+  void oneServiceChangeRepublishesOnlyThatServiceToOnlyTheClustersUsingIt() {
+    meshOfThree();
+    long c1 = version(C1);
+    long c2 = version(C2);
+    long c3 = version(C3);
+
+    // a count that stays above zero is not published anywhere
+    journal.inventory(C2, c2Inventory(2));
+    project();
+    assertThat(publishedNow()).isEmpty();
+    assertThat(List.of(version(C1), version(C2), version(C3))).containsExactly(c1, c2, c3);
+
+    // pay in c2 has no healthy endpoints: only c1 (which has payments) changes, only pay's objects
+    journal.inventory(C2, c2Inventory(0));
+    project();
+    assertThat(publishedNow()).containsExactly(new DesiredStateChanged(C1, c1 + 1));
+    assertThat(List.of(version(C2), version(C3))).containsExactly(c2, c3);
+    DesiredDelta d = delta(C1, c1).orElseThrow();
+    var touched = new java.util.ArrayList<String>();
+    d.getUpsertsList().forEach(o -> touched.add(o.getKey().getKind() + " " + o.getKey().getName()));
+    d.getDeletesList().forEach(k -> touched.add(k.getKind() + " " + k.getName()));
+    assertThat(touched).isNotEmpty().allMatch(t -> t.contains("-pay-"));
+    assertThat(d.getDeletesList()).extracting(k -> k.getKind()).containsExactly(SE);
+    assertThat(serviceEntries(C1)).isEqualTo(Map.of("cart.shop.svc.cluster.local", List.of("c3")));
+
+    // healthy again: restored, same state as before
+    String before = await(store.current(C3)).setHash();
+    journal.inventory(C2, c2Inventory(3));
+    project();
+    assertThat(publishedNow()).containsExactly(new DesiredStateChanged(C1, c1 + 2));
+    assertThat(serviceEntries(C1)).containsEntry("pay.payments.svc.cluster.local", List.of("c2"));
+    assertThat(await(store.current(C3)).setHash()).isEqualTo(before);
+  }
+
+  @Test
+  void anUnhealthyClusterIsDroppedEverywhereAndRestoredWhenHealthy() {
+    meshOfThree();
+    String c2Hash = await(store.current(C2)).setHash();
+    String c3Hash = await(store.current(C3)).setHash();
+    long c1 = version(C1);
+
+    journal.health(C1, dev.trestle.clusters.ClusterHealthState.HEALTHY, dev.trestle.clusters.ClusterHealthState.UNHEALTHY);
+    project();
+    assertThat(publishedNow()).extracting(DesiredStateChanged::cluster).containsExactly(C2, C3);
+    assertThat(serviceEntries(C2)).isEmpty();
+    assertThat(serviceEntries(C3)).isEmpty();
+    assertThat(version(C1)).as("c1's own routes do not depend on its health").isEqualTo(c1);
+
+    journal.health(C1, dev.trestle.clusters.ClusterHealthState.UNHEALTHY, dev.trestle.clusters.ClusterHealthState.HEALTHY);
+    project();
+    assertThat(publishedNow()).extracting(DesiredStateChanged::cluster).containsExactly(C2, C3);
+    assertThat(await(store.current(C2)).setHash()).isEqualTo(c2Hash);
+    assertThat(await(store.current(C3)).setHash()).isEqualTo(c3Hash);
+  }
+
+  @Test
+  void zeroHealthyEndpointsDropTheEndpointOnlyForThatService() {
+    meshOfThree();
+    long c1 = version(C1);
+    journal.inventory(C3, c3Inventory(0));
+    project();
+    assertThat(publishedNow()).containsExactly(new DesiredStateChanged(C1, c1 + 1));
+    assertThat(serviceEntries(C1)).isEqualTo(Map.of("pay.payments.svc.cluster.local", List.of("c2")));
+  }
+
+  @Test
+  void reachabilityNoneKeepsTheCatalogButPublishesNoRoutes() {
+    settings = new DesiredStateSettings(1000, dev.trestle.translator.MeshCatalog.Reachability.NONE);
+    meshOfThree();
+    assertThat(serviceEntries(C1)).isEmpty();
+    assertThat(await(store.services(List.of(C1, C2, C3), ""))).hasSize(2);
+  }
+
+  @Test
+  void catalogAndRoutesSurviveARestartOfTheProjection() {
+    meshOfThree();
+    var before = serviceEntries(C1);
+    journal.inventory(C3, c3Inventory(0));
+    project(); // a new handler: state rebuilt from the tables
+    journal.inventory(C3, c3Inventory(1));
+    project();
+    assertThat(serviceEntries(C1)).isEqualTo(before);
+  }
 }

@@ -32,6 +32,21 @@ final class Emission {
     }
   }
 
+  /** The object emitted so far under {@code key}, if any. */
+  java.util.Optional<DesiredObject> find(ObjectKey key) {
+    return java.util.Optional.ofNullable(objects.get(key));
+  }
+
+  /** Replaces an emitted object by a changed copy (same key), keeping its provenance. */
+  void replace(DesiredObject old, HasMetadata changed) {
+    DesiredObject desired =
+        DesiredObject.of(changed, old.sourceKind(), old.sourceFqn(), old.sourceVersion(), old.inputs());
+    if (!desired.key().equals(old.key())) {
+      throw new IllegalArgumentException("a replacement must keep the key " + old.key());
+    }
+    objects.put(desired.key(), desired);
+  }
+
   void warn(Resource about, String message) {
     warn(about.getMetadata().getFqn(), message);
   }

@@ -68,10 +68,21 @@ public final class IstioTranslator {
   private IstioTranslator() {}
 
   public static DesiredObjects translate(ConfigSnapshot snapshot, ClusterView cluster) {
+    return translate(snapshot, cluster, java.util.List.of());
+  }
+
+  /**
+   * The same, plus cross-cluster routes: a ServiceEntry (and the host's DestinationRule) for each
+   * remote service, see {@link CrossClusterTranslation} and docs/multicluster.md. {@code remote}
+   * comes from {@link MeshCatalog#remoteServices}.
+   */
+  public static DesiredObjects translate(
+      ConfigSnapshot snapshot, ClusterView cluster, java.util.List<MeshCatalog.RemoteService> remote) {
     var emission = new Emission();
     var placement = new Placement(snapshot, cluster);
     var traffic = new TrafficIndex(snapshot, placement, emission);
     new TrafficTranslation(traffic, emission).run();
+    new CrossClusterTranslation(snapshot, cluster, traffic, emission).run(remote);
     new SecurityTranslation(snapshot, cluster, placement, emission).run();
     new GatewayTranslation(snapshot, placement, traffic, emission).run();
     new SidecarTranslation(snapshot, cluster, placement, emission).run();

@@ -1,0 +1,155 @@
+package dev.trestle.translator;
+
+import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.v1.Resource;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettings;
+import io.fabric8.istio.api.api.networking.v1alpha3.LocalityLoadBalancerSetting;
+import io.fabric8.istio.api.api.networking.v1alpha3.OutlierDetection;
+import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryLocation;
+import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryResolution;
+import io.fabric8.istio.api.api.networking.v1alpha3.ServicePort;
+import io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicy;
+import io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry;
+import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.networking.v1.ServiceEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Remote services → one ServiceEntry per service (one endpoint per routable remote cluster, at its
+ * east-west gateway) and the host's one DestinationRule with locality failover and outlier
+ * detection. The exact format is in docs/multicluster.md; the edge's xDS server reads it.
+ */
+final class CrossClusterTranslation {
+  static final String CLUSTER_LABEL = "topology.istio.io/cluster";
+  /** Outlier detection when no TrafficSetting sets one: Istio fails over only on ejection. */
+  static final int DEFAULT_CONSECUTIVE_5XX = 5;
+  static final String DEFAULT_INTERVAL = "10s";
+  static final String DEFAULT_BASE_EJECTION = "30s";
+
+  private final ConfigSnapshot snapshot;
+  private final ClusterView cluster;
+  private final TrafficIndex traffic;
+  private final Emission emission;
+
+  CrossClusterTranslation(ConfigSnapshot snapshot, ClusterView cluster, TrafficIndex traffic, Emission emission) {
+    this.snapshot = snapshot;
+    this.cluster = cluster;
+    this.traffic = traffic;
+    this.emission = emission;
+  }
+
+  static String serviceEntryName(String namespace, String name) {
+    return ObjectNames.name("remote-" + name, "remote:" + namespace + "/" + name);
+  }
+
+  void run(List<MeshCatalog.RemoteService> remote) {
+    if (remote.isEmpty()) {
+      return;
+    }
+    Optional<Resource> self =
+        snapshot.ofKind(Kind.CLUSTER).stream()
+            .filter(r -> r.getMetadata().getName().equals(cluster.name()))
+            .findFirst();
+    if (self.isEmpty()) {
+      // Objects need a source; the server only translates clusters whose resource exists.
+      return;
+    }
+    for (MeshCatalog.RemoteService service : remote) {
+      if (!cluster.hasNamespace(service.namespace()) || service.endpoints().isEmpty()) {
+        continue;
+      }
+      serviceEntry(self.get(), service);
+      destinationRule(self.get(), service);
+    }
+  }
+
+  private void serviceEntry(Resource self, MeshCatalog.RemoteService service) {
+    var spec = new io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry();
+    spec.setHosts(List.of(service.host()));
+    spec.setLocation(ServiceEntryLocation.MESH_INTERNAL);
+    spec.setResolution(ServiceEntryResolution.STATIC);
+    var ports = new ArrayList<ServicePort>();
+    for (MeshCatalog.Port p : service.ports()) {
+      var port = new ServicePort();
+      port.setNumber((long) p.number());
+      port.setName(p.name());
+      port.setProtocol(p.protocol());
+      ports.add(port);
+    }
+    spec.setPorts(ports);
+    var endpoints = new ArrayList<WorkloadEntry>();
+    for (MeshCatalog.Endpoint e : service.endpoints()) {
+      var entry = new WorkloadEntry();
+      entry.setAddress(e.address());
+      var portMap = new TreeMap<String, Long>();
+      service.ports().forEach(p -> portMap.put(p.name(), (long) e.port()));
+      entry.setPorts(portMap);
+      if (!e.locality().isEmpty()) {
+        entry.setLocality(e.locality());
+      }
+      if (!e.network().isEmpty()) {
+        entry.setNetwork(e.network());
+      }
+      entry.setLabels(new TreeMap<>(java.util.Map.of(CLUSTER_LABEL, e.cluster())));
+      endpoints.add(entry);
+    }
+    spec.setEndpoints(endpoints);
+    var se = new ServiceEntry();
+    se.setMetadata(
+        new Provenance(self, List.of())
+            .meta(serviceEntryName(service.namespace(), service.name()), service.namespace()));
+    se.setSpec(spec);
+    emission.emit(se, new Provenance(self, List.of()));
+  }
+
+  /** Merges failover into the translator's DestinationRule for the host, or emits one. */
+  private void destinationRule(Resource self, MeshCatalog.RemoteService service) {
+    var ref = new ServiceRef(service.namespace(), service.name());
+    String name = TrafficTranslation.serviceObjectName(ref);
+    var key = new ObjectKey("networking.istio.io/v1", "DestinationRule", service.namespace(), name);
+    Optional<DesiredObject> existing = emission.find(key);
+    if (existing.isPresent()) {
+      var dr = (DestinationRule) existing.get().object();
+      TrafficPolicy policy = dr.getSpec().getTrafficPolicy();
+      dr.getSpec().setTrafficPolicy(withFailover(policy == null ? new TrafficPolicy() : policy));
+      emission.replace(existing.get(), dr);
+      return;
+    }
+    EffectiveTraffic effective = traffic.effective(ref);
+    TrafficPolicy policy = IstioTraffic.trafficPolicy(effective, m -> emission.warn(self, m));
+    List<Resource> inputs = traffic.settingInputs(ref);
+    Provenance provenance = inputs.isEmpty() ? new Provenance(self, List.of()) : Provenance.of(inputs.get(0), inputs);
+    var dr = new DestinationRule();
+    dr.setMetadata(provenance.meta(name, service.namespace()));
+    var spec = new io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule();
+    spec.setHost(service.host());
+    spec.setTrafficPolicy(withFailover(policy == null ? new TrafficPolicy() : policy));
+    dr.setSpec(spec);
+    emission.emit(dr, provenance);
+  }
+
+  /** Adds locality load balancing and outlier detection where the policy does not set them. */
+  static TrafficPolicy withFailover(TrafficPolicy policy) {
+    LoadBalancerSettings lb = policy.getLoadBalancer();
+    if (lb == null) {
+      lb = new LoadBalancerSettings();
+      policy.setLoadBalancer(lb);
+    }
+    if (lb.getLocalityLbSetting() == null) {
+      var locality = new LocalityLoadBalancerSetting();
+      locality.setEnabled(true);
+      lb.setLocalityLbSetting(locality);
+    }
+    if (policy.getOutlierDetection() == null) {
+      var od = new OutlierDetection();
+      od.setConsecutive5xxErrors(DEFAULT_CONSECUTIVE_5XX);
+      od.setInterval(DEFAULT_INTERVAL);
+      od.setBaseEjectionTime(DEFAULT_BASE_EJECTION);
+      policy.setOutlierDetection(od);
+    }
+    return policy;
+  }
+}
