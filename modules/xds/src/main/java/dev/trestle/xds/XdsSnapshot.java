@@ -74,6 +74,18 @@ public record XdsSnapshot(
     }
   }
 
+  /** A version for one type: the first 16 hex of the SHA-256 of its resources' JSON ("empty" for none). */
+  public static String versionOf(List<? extends Message> resources) {
+    if (resources.isEmpty()) {
+      return "empty";
+    }
+    var sb = new StringBuilder();
+    for (Message m : resources) {
+      sb.append(json(m)).append('\n');
+    }
+    return XdsTranslator.sha256(sb.toString()).substring(0, 16);
+  }
+
   static String json(Message m) {
     try {
       return PRINTER.print(m);
