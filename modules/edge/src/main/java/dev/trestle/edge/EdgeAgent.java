@@ -156,7 +156,17 @@ public final class EdgeAgent implements AutoCloseable {
    * every apply, and whenever the inventory file changes (checked every {@code xdsRefresh}).
    */
   private void startXds() throws IOException {
-    xds = XdsServer.start(settings.xdsHost(), settings.xdsPort().get());
+    try {
+      xds = XdsServer.start(settings.xdsHost(), settings.xdsPort().get());
+    } catch (IOException e) {
+      String why = "cannot serve xDS on " + settings.xdsHost() + ":" + settings.xdsPort().get() + " (" + e.getMessage() + ")";
+      if (!settings.xdsBestEffort()) {
+        throw new IOException(why, e);
+      }
+      LOG.warn("{}; running WITHOUT xDS (give --xds-port 0 for any free port, or --no-xds)", why);
+      status.error(why);
+      return;
+    }
     Files.createDirectories(settings.stateDir());
     AtomicFiles.write(settings.stateDir().resolve("xds.port"), xds.port() + "\n");
     LOG.info("xDS server (ADS, v3) on {}:{}", settings.xdsHost(), xds.port());

@@ -104,8 +104,8 @@ public final class EdgeCommand implements Callable<Integer> {
 
   @Option(names = "--xds-port", paramLabel = "PORT",
       description = "Serve xDS (ADS, Envoy v3) for Envoy and proxyless gRPC clients on this port (0 = any free port,"
-          + " written to <state-dir>/xds.port). Default: 18000.")
-  int xdsPort = EdgeSettings.DEFAULT_XDS_PORT;
+          + " written to <state-dir>/xds.port). Default: 18000, skipped with a warning when taken.")
+  Integer xdsPort;
 
   @Option(names = "--xds-address", paramLabel = "ADDRESS",
       description = "Address the xDS server binds (default: 127.0.0.1; 0.0.0.0 for clients on other hosts).")
@@ -167,7 +167,7 @@ public final class EdgeCommand implements Callable<Integer> {
     if (statusPort != null && (statusPort < 0 || statusPort > 65535)) {
       throw usage("--status-port " + statusPort + " is not a port (0-65535)");
     }
-    if (xdsPort < 0 || xdsPort > 65535) {
+    if (xdsPort != null && (xdsPort < 0 || xdsPort > 65535)) {
       throw usage("--xds-port " + xdsPort + " is not a port (0-65535)");
     }
     if (xdsAddress.isBlank()) {
@@ -201,7 +201,11 @@ public final class EdgeCommand implements Callable<Integer> {
         maxBackoff,
         EdgeSettings.DEFAULT_STABLE_AFTER,
         agentVersion());
-    return noXds ? settings : settings.withXds(xdsAddress.strip(), xdsPort, EdgeSettings.DEFAULT_XDS_REFRESH);
+    if (noXds) {
+      return settings;
+    }
+    return settings.withXds(xdsAddress.strip(), xdsPort == null ? EdgeSettings.DEFAULT_XDS_PORT : xdsPort,
+        EdgeSettings.DEFAULT_XDS_REFRESH, xdsPort == null);
   }
 
   private String[] hostPort(String text) {

@@ -190,7 +190,34 @@ class XdsClientTest {
     assertThat(central.streams).hasSize(1);
   }
 
+  @Test
+  void aTakenDefaultPortMeansNoXdsButATakenExplicitPortFailsTheStart() throws Exception {
+    Files.writeString(inventoryFile, inventory("taken", "- {address: 127.0.0.1, port: 1}"));
+    try (var taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      var base = new EdgeSettings(
+          "c1", "127.0.0.1", central.port(), tokenFile, Optional.of(inventoryFile), dir.resolve("out"), dir.resolve("state"),
+          false, EdgeTransport.PLAINTEXT, Optional.empty(), Duration.ofMillis(20), Duration.ofMillis(300),
+          Duration.ofSeconds(5), "test");
+      EdgeAgent bestEffort = agent(base.withXds("127.0.0.1", taken.getLocalPort(), Duration.ofMillis(100), true));
+      bestEffort.start();
+      assertThat(bestEffort.xdsPort()).isEqualTo(-1);
+      assertThat(bestEffort.status().lastError()).contains("cannot serve xDS");
+      bestEffort.close();
+      EdgeAgent strict = agent(base.withXds("127.0.0.1", taken.getLocalPort(), Duration.ofMillis(100), false));
+      org.assertj.core.api.Assertions.assertThatThrownBy(strict::start).isInstanceOf(IOException.class)
+          .hasMessageContaining("cannot serve xDS on 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+
   // ---- helpers ----
+
+  private EdgeAgent agent(EdgeSettings settings) throws Exception {
+    var target = new DirectoryTarget(dir.resolve("out"), "c1");
+    var status = new EdgeStatus("c1", target.describe(), Clock.systemUTC());
+    var agent = new EdgeAgent(settings, target, FileInventory.open(inventoryFile, status::error), status, new Random(1), Clock.systemUTC());
+    agents.add(agent);
+    return agent;
+  }
 
   private EdgeAgent startAgent() throws Exception {
     var settings = new EdgeSettings(

@@ -70,6 +70,12 @@ final class Fixtures {
     return out;
   }
 
+  /** kind namespace/name of an object's JSON. */
+  static String key(String json) throws IOException {
+    JsonNode n = JSON.readTree(json);
+    return n.path("kind").asText() + " " + n.path("metadata").path("namespace").asText() + "/" + n.path("metadata").path("name").asText();
+  }
+
   private static Map<String, String> strings(JsonNode n) {
     var out = new TreeMap<String, String>();
     n.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
