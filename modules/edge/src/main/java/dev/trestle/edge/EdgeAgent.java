@@ -169,6 +169,7 @@ public final class EdgeAgent implements AutoCloseable {
     }
     Files.createDirectories(settings.stateDir());
     AtomicFiles.write(settings.stateDir().resolve("xds.port"), xds.port() + "\n");
+    status.xds(xds);
     LOG.info("xDS server (ADS, v3) on {}:{}", settings.xdsHost(), xds.port());
     try {
       loop.submit(this::refreshXds).get(30, TimeUnit.SECONDS);

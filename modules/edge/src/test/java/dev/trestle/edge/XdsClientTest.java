@@ -128,6 +128,11 @@ class XdsClientTest {
     LOG.info("FIGURE failover to the remote cluster after {} ms, back to local after {} ms (inventory refresh 100 ms)",
         failoverMillis, failbackMillis);
     assertThat(agent.xds().nacks()).isZero();
+    var status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(agent.status().toJson()).path("xds");
+    assertThat(status.path("port").asInt()).isEqualTo(xdsPort);
+    assertThat(status.path("version").asText()).isEqualTo(agent.xds().current().version());
+    assertThat(status.path("streams").asLong()).isPositive();
+    assertThat(status.path("nacks").asLong()).isZero();
   }
 
   @Test
