@@ -27,13 +27,20 @@ final class Cli {
   private final Supplier<String> serverAddress;
   private final Path outputDir;
   private final Path configHome;
+  private final Path tokenFile;
   private final AtomicInteger runs = new AtomicInteger();
 
   /** {@code serverAddress} is asked on every run, so a restarted server's new port is used. */
   Cli(Supplier<String> serverAddress, Path workDir, Path configHome) {
+    this(serverAddress, workDir, configHome, null);
+  }
+
+  /** {@code tokenFile}, when not null, is passed as {@code --token-file} (a secure server). */
+  Cli(Supplier<String> serverAddress, Path workDir, Path configHome, Path tokenFile) {
     this.serverAddress = serverAddress;
     this.outputDir = workDir.resolve("cli");
     this.configHome = configHome;
+    this.tokenFile = tokenFile;
   }
 
   /** {@code trestle --server <server> --timeout 60s ARGS...} */
@@ -50,6 +57,9 @@ final class Cli {
     // A generous deadline: these tests check behaviour, not latency, and CI machines are small.
     var all =
         new ArrayList<String>(List.of("--server", serverAddress.get(), "--timeout", CALL_TIMEOUT));
+    if (tokenFile != null) {
+      all.addAll(List.of("--token-file", tokenFile.toString()));
+    }
     all.addAll(List.of(args));
     return all;
   }

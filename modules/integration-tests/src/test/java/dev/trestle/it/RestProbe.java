@@ -3,12 +3,15 @@ package dev.trestle.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -23,11 +26,18 @@ final class RestProbe {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final Supplier<ServerProcess> server;
+  private final Path tokenFile;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   RestProbe(Supplier<ServerProcess> server) {
+    this(server, null);
+  }
+
+  /** {@code tokenFile}, when not null, holds the bearer token of every request (secure mode). */
+  RestProbe(Supplier<ServerProcess> server, Path tokenFile) {
     this.server = server;
+    this.tokenFile = tokenFile;
   }
 
   /**
@@ -63,9 +73,35 @@ final class RestProbe {
     return versions;
   }
 
+  /** {@code GET /api/v1/clusters}: the ListClusters response as JSON. */
+  JsonNode clusters() {
+    return getJson(server.get().apiPort(), "/api/v1/clusters");
+  }
+
   /** GET /ready on the management port: its HTTP status. */
   int readyStatus() {
     return send(server.get().managementPort(), "/ready").statusCode();
+  }
+
+  /**
+   * The Prometheus samples on the management port's {@code /metrics}: name (with labels, as
+   * written) to value. Comment lines are skipped.
+   */
+  SortedMap<String, Double> metrics() {
+    HttpResponse<String> response = send(server.get().managementPort(), "/metrics");
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "GET /metrics answered " + response.statusCode() + ": " + response.body());
+    }
+    var samples = new TreeMap<String, Double>();
+    for (String line : response.body().lines().toList()) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      samples.put(line.substring(0, space).strip(), Double.parseDouble(line.substring(space + 1)));
+    }
+    return samples;
   }
 
   private JsonNode getJson(int port, String path) {
@@ -82,11 +118,16 @@ final class RestProbe {
   }
 
   private HttpResponse<String> send(int port, String path) {
-    var request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(TIMEOUT)
-            .GET()
-            .build();
+    var builder =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(TIMEOUT);
+    if (tokenFile != null) {
+      try {
+        builder.header("Authorization", "Bearer " + Files.readString(tokenFile).strip());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the token file " + tokenFile, e);
+      }
+    }
+    var request = builder.GET().build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

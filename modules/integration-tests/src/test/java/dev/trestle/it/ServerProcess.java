@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,18 +24,21 @@ import org.awaitility.core.TerminalFailureException;
 
 /**
  * One {@code trestle server} OS process on 127.0.0.1 with ephemeral ports, in insecure-dev mode (no
- * authentication). Its stdout and stderr go to a log file (kept for diagnostics); {@link #start}
- * returns once the process has logged its ready line, and the ports come from that line.
+ * authentication) unless {@link Options#secure}. Its stdout and stderr go to a log file (kept for
+ * diagnostics); {@link #start} returns once the process has logged its ready line, and the ports
+ * come from that line.
  */
 final class ServerProcess implements AutoCloseable {
   static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+  /** The ready line; its {@code name=value} fields are read by name, in any order. */
   private static final Pattern READY =
-      Pattern.compile(
-          "Trestle central ready: "
-              + "api=127\\.0\\.0\\.1:(\\d+) management=127\\.0\\.0\\.1:(\\d+) data=(.*)$",
-          Pattern.MULTILINE);
+      Pattern.compile("Trestle central ready: (.*)$", Pattern.MULTILINE);
+
+  private static final Pattern PORT_FIELD =
+      Pattern.compile("(?:^| )(api|edge|management)=127\\.0\\.0\\.1:(\\d+)(?= )");
+  private static final Pattern DATA_FIELD = Pattern.compile("(?:^| )data=(.*)$");
 
   /** Servers still running, stopped forcibly if the test JVM exits without closing them. */
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
@@ -47,12 +53,33 @@ final class ServerProcess implements AutoCloseable {
   private final Path log;
   private final int apiPort;
   private final int managementPort;
+  private final int edgePort;
 
-  private ServerProcess(Process process, Path log, int apiPort, int managementPort) {
+  /**
+   * How a server is started: {@code secure} = bearer tokens (the initial admin's token is in
+   * {@code <data-dir>/admin.token}), else {@code --insecure-dev}; {@code edgePort} 0 = ephemeral (a
+   * restart that edge agents must find again passes the previous one); {@code env} adds variables
+   * (e.g. {@code TRESTLE_EDGE_HEARTBEAT_INTERVAL}) to the hermetic environment.
+   */
+  record Options(boolean secure, int edgePort, Map<String, String> env) {
+    static final Options INSECURE_DEV = new Options(false, 0, Map.of());
+
+    Options {
+      env = Map.copyOf(env);
+    }
+
+    Options withEdgePort(int port) {
+      return new Options(secure, port, env);
+    }
+  }
+
+  private ServerProcess(
+      Process process, Path log, int apiPort, int managementPort, int edgePort) {
     this.process = process;
     this.log = log;
     this.apiPort = apiPort;
     this.managementPort = managementPort;
+    this.edgePort = edgePort;
   }
 
   /**
@@ -60,27 +87,36 @@ final class ServerProcess implements AutoCloseable {
    * #START_TIMEOUT}, for its ready line. On any failure the process is gone when this throws.
    */
   static ServerProcess start(Path dataDir, Path log, Path configHome) {
+    return start(dataDir, log, configHome, Options.INSECURE_DEV);
+  }
+
+  /** As {@link #start(Path, Path, Path)}, started as {@code options} say. */
+  static ServerProcess start(Path dataDir, Path log, Path configHome, Options options) {
+    var args =
+        new ArrayList<>(
+            List.of(
+                "server",
+                "--data-dir",
+                dataDir.toString(),
+                "--api-port",
+                "0",
+                "--management-port",
+                "0",
+                "--edge-port",
+                Integer.toString(options.edgePort())));
+    if (!options.secure()) {
+      // No authentication: most tests are about configuration through the CLI; secure mode
+      // (tokens, login) is for tests of its own.
+      args.add("--insecure-dev");
+    }
     var builder =
-        new ProcessBuilder(
-                TrestleRuntime.serverCommand(
-                    List.of(
-                        "server",
-                        "--data-dir",
-                        dataDir.toString(),
-                        "--api-port",
-                        "0",
-                        "--management-port",
-                        "0",
-                        "--edge-port",
-                        "0",
-                        // No authentication: these tests are about configuration through the
-                        // CLI; secure mode (tokens, login) is for tests of its own.
-                        "--insecure-dev")))
+        new ProcessBuilder(TrestleRuntime.serverCommand(args))
             .directory(dataDir.getParent().toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     TrestleRuntime.hermetic(builder, configHome);
+    builder.environment().putAll(options.env());
     Process process;
     try {
       Files.createDirectories(dataDir);
@@ -90,13 +126,23 @@ final class ServerProcess implements AutoCloseable {
     }
     LIVE.add(process);
     try {
-      Matcher ready = awaitReady(process, log);
+      String ready = awaitReady(process, log).group(1);
+      var ports = new HashMap<String, Integer>();
+      Matcher field = PORT_FIELD.matcher(ready);
+      while (field.find()) {
+        ports.put(field.group(1), Integer.parseInt(field.group(2)));
+      }
+      Matcher data = DATA_FIELD.matcher(ready);
+      if (ports.size() != 3 || !data.find()) {
+        throw new IllegalStateException(
+            "ready line without api, edge and management on 127.0.0.1 and data: " + ready);
+      }
       var server =
           new ServerProcess(
-              process, log, Integer.parseInt(ready.group(1)), Integer.parseInt(ready.group(2)));
-      if (!Path.of(ready.group(3).strip()).toAbsolutePath().equals(dataDir.toAbsolutePath())) {
+              process, log, ports.get("api"), ports.get("management"), ports.get("edge"));
+      if (!Path.of(data.group(1).strip()).toAbsolutePath().equals(dataDir.toAbsolutePath())) {
         throw new IllegalStateException(
-            "server reports data=" + ready.group(3) + ", expected " + dataDir);
+            "server reports data=" + data.group(1) + ", expected " + dataDir);
       }
       return server;
     } catch (RuntimeException | Error e) {
@@ -137,6 +183,11 @@ final class ServerProcess implements AutoCloseable {
 
   int managementPort() {
     return managementPort;
+  }
+
+  /** The edge-sync port edge agents connect to ({@code --central 127.0.0.1:PORT}). */
+  int edgePort() {
+    return edgePort;
   }
 
   long pid() {

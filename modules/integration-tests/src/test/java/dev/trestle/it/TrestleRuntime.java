@@ -34,6 +34,10 @@ final class TrestleRuntime {
   private static final List<String> SERVER_JVM_OPTIONS =
       List.of("-XX:TieredStopAtLevel=1", "-Xmx512m");
 
+  /** An edge agent holds a few dozen objects: a small heap, one GC thread. */
+  private static final List<String> EDGE_JVM_OPTIONS =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
+
   /** CLI JVM options including the class-data-sharing archive, once it was tried. */
   private static List<String> cliJvmOptions;
 
@@ -98,6 +102,10 @@ final class TrestleRuntime {
 
   static List<String> serverCommand(List<String> args) {
     return command(SERVER_JVM_OPTIONS, args);
+  }
+
+  static List<String> edgeCommand(List<String> args) {
+    return command(EDGE_JVM_OPTIONS, args);
   }
 
   static List<String> cliCommand(List<String> args) {

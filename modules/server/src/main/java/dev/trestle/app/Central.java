@@ -151,12 +151,13 @@ public final class Central implements AutoCloseable {
       }
 
       var auditStore = new AuditStore(readModels.dataSource());
+      var refusalLog = new AuditRefusalLog(auditStore, blocking, clock);
       var auditQueries =
           new AuditQueries(
               auditStore, new ResourceHistory(system), blocking, clock, guard, settings.auditScanBudget());
       var service =
           new ResourceService(
-              system, settings.askTimeout(), new AuditRefusalLog(auditStore, blocking, clock), guard);
+              system, settings.askTimeout(), refusalLog, guard);
       AuditProjection.init(system, readModels);
       DesiredStateProjection.init(system, readModels, DesiredStateSettings.from(config));
       var desiredState = new DesiredStateStore(readModels.dataSource(), blocking);
@@ -164,7 +165,8 @@ public final class Central implements AutoCloseable {
       var clusterSettings = ClusterSettings.from(config);
       ClusterOperations.initSharding(system, clusterSettings, clock);
       var clusterOps =
-          new ClusterOperations(system, service, guard, desiredReadModel, settings.askTimeout(), clock);
+          new ClusterOperations(
+              system, service, guard, desiredReadModel, settings.askTimeout(), clock, refusalLog);
 
       var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       var auditLag =
@@ -253,7 +255,7 @@ public final class Central implements AutoCloseable {
       var edgeSync =
           EdgeSyncPowerApiHandlerFactory.create(
               new EdgeSyncService(system, desiredReadModel, clusterSettings, settings.askTimeout(),
-                  edgeMetrics, edgeSessions),
+                  edgeMetrics, edgeSessions, clusterOps::edgeRefused),
               system);
       var edgeServer = Http.get(system).newServerAt(settings.edgeHost(), settings.edgePort());
       Path edgeClientCa = edgeClientCa(config);

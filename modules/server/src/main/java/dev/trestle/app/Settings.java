@@ -154,9 +154,13 @@ public record Settings(
     return p;
   }
 
-  /** The H2 file database under the data directory; WRITE_DELAY=0 so a commit is on disk. */
+  /**
+   * The H2 file database under the data directory; WRITE_DELAY=0 so a commit is on disk.
+   * DB_CLOSE_ON_EXIT=FALSE: H2's own JVM-exit hook would close the database under projections
+   * and entities that coordinated shutdown is still stopping; it closes with the last pool.
+   */
   public String jdbcUrl() {
-    return "jdbc:h2:file:" + dataDir.resolve("trestle") + ";WRITE_DELAY=0";
+    return "jdbc:h2:file:" + dataDir.resolve("trestle") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
   }
 
   Map<String, Object> derivedPekkoKeys() {

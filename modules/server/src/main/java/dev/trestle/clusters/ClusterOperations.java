@@ -4,6 +4,7 @@ import dev.trestle.iam.Perm;
 import dev.trestle.management.Guard;
 import dev.trestle.management.Problem;
 import dev.trestle.management.ProblemException;
+import dev.trestle.management.RefusalLog;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
 import dev.trestle.management.ResourceService.Caller;
@@ -46,6 +47,7 @@ public final class ClusterOperations {
   private final Placements placements;
   private final Duration askTimeout;
   private final Clock clock;
+  private final RefusalLog refusals;
 
   public ClusterOperations(
       ActorSystem<?> system,
@@ -53,7 +55,9 @@ public final class ClusterOperations {
       Guard guard,
       Placements placements,
       Duration askTimeout,
-      Clock clock) {
+      Clock clock,
+      RefusalLog refusals) {
+    this.refusals = refusals;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.resources = resources;
@@ -93,7 +97,7 @@ public final class ClusterOperations {
   public CompletionStage<ClusterEntity.TokenIssued> issueToken(
       String cluster, boolean rotate, Caller caller) {
     return resolve(cluster, caller)
-        .thenCompose(fqn -> guard.require(caller.principal(), Perm.SET_POLICY, Fqn.parse(fqn))
+        .thenCompose(fqn -> requireAudited(caller, "UPDATE", fqn)
             .thenCompose(x -> entity(fqn).<ClusterEntity.TokenIssued>ask(
                 replyTo -> new ClusterEntity.IssueToken(caller.principal(), caller.requestId(), rotate, replyTo),
                 askTimeout)));
@@ -101,7 +105,7 @@ public final class ClusterOperations {
 
   public CompletionStage<RevokedTokens> revokeTokens(String cluster, String tokenId, Caller caller) {
     return resolve(cluster, caller)
-        .thenCompose(fqn -> guard.require(caller.principal(), Perm.SET_POLICY, Fqn.parse(fqn))
+        .thenCompose(fqn -> requireAudited(caller, "UPDATE", fqn)
             .thenCompose(x -> entity(fqn).<ClusterEntity.TokensRevoked>ask(
                 replyTo -> new ClusterEntity.RevokeTokens(tokenId, caller.principal(), caller.requestId(), replyTo),
                 askTimeout))
@@ -115,6 +119,23 @@ public final class ClusterOperations {
   }
 
   public record RevokedTokens(String cluster, List<String> tokenIds) {}
+
+  /** SET_POLICY on the cluster; a refusal is written to the audit log like any denied write. */
+  private CompletionStage<Void> requireAudited(Caller caller, String operation, String fqn) {
+    return guard.require(caller.principal(), Perm.SET_POLICY, Fqn.parse(fqn))
+        .whenComplete((ok, error) -> {
+          if (error != null) {
+            refusals.refused(caller, operation, Kind.CLUSTER.kindName(), fqn,
+                ResourceService.problemOf(error, fqn));
+          }
+        });
+  }
+
+  /** An edge refused at the door: audited as a refused EDGE_CONNECT of the cluster. */
+  public void edgeRefused(String cluster, Problem problem) {
+    refusals.refused(new Caller("edge:" + cluster, ""), "EDGE_CONNECT", Kind.CLUSTER.kindName(),
+        cluster, problem);
+  }
 
   public CompletionStage<ResourceStatus> status(String fqn, Caller caller) {
     return resources.get(fqn, caller).thenCompose(view -> status(fqn, view.version()));

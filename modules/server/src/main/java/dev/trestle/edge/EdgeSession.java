@@ -89,7 +89,8 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
       ClusterSettings settings,
       Duration askTimeout,
       EdgeMetrics metrics,
-      EdgeSessions sessions) {}
+      EdgeSessions sessions,
+      EdgeRefusals refusals) {}
 
   private final Setup setup;
   private final ActorRef<Out> out;
@@ -181,6 +182,9 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     }
     if (!m.reply().admitted()) {
       setup.metrics().refused();
+      setup.refusals().refused(setup.cluster(), dev.trestle.management.Problem.of(
+          dev.trestle.management.Problem.Code.UNAUTHENTICATED, setup.cluster(),
+          "edge refused: " + m.reply().refusal() + " (token " + setup.tokenId() + ")"));
       setup.toEdge().completeExceptionally(new GrpcServiceException(
           Status.UNAUTHENTICATED.withDescription(m.reply().refusal())));
       return Behaviors.stopped();

@@ -3,6 +3,7 @@ package dev.trestle.edge;
 import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.clusters.ClusterSettings;
 import dev.trestle.clusters.JoinTokens;
+import dev.trestle.management.Problem;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.v1.CentralMessage;
@@ -41,6 +42,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
   private final Duration askTimeout;
   private final EdgeMetrics metrics;
   private final EdgeSessions sessions;
+  private final EdgeRefusals refusals;
 
   public EdgeSyncService(
       ActorSystem<?> system,
@@ -48,7 +50,9 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
       ClusterSettings settings,
       Duration askTimeout,
       EdgeMetrics metrics,
-      EdgeSessions sessions) {
+      EdgeSessions sessions,
+      EdgeRefusals refusals) {
+    this.refusals = refusals;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.desired = desired;
@@ -90,8 +94,9 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
     if (!claimed.isEmpty() && !claimed.equals(cluster) && !claimed.equals(Fqn.parse(cluster).name())) {
       metrics.refused();
       LOG.warn("edge refused: a token of {} presented for cluster '{}'", cluster, printable(claimed));
-      return CompletableFuture.failedFuture(refuse(Status.PERMISSION_DENIED,
-          "this join token belongs to " + cluster + ", not to '" + printable(claimed) + "'"));
+      String message = "this join token belongs to " + cluster + ", not to '" + printable(claimed) + "'";
+      refusals.refused(cluster, Problem.of(Problem.Code.PERMISSION_DENIED, cluster, message));
+      return CompletableFuture.failedFuture(refuse(Status.PERMISSION_DENIED, message));
     }
     return sharding
         .entityRefFor(ResourceEntity.TYPE_KEY, cluster)
@@ -100,6 +105,8 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
             view -> {
               if (!view.exists()) {
                 metrics.refused();
+                refusals.refused(cluster, Problem.of(Problem.Code.NOT_FOUND, cluster,
+                    "edge refused: cluster " + cluster + " does not exist"));
                 throw refuse(Status.NOT_FOUND, "cluster " + cluster + " does not exist");
               }
               var toEdge = new CompletableFuture<Source<CentralMessage, NotUsed>>();
@@ -108,7 +115,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
                   new EdgeSession.Setup(
                       cluster, sessionId, presented.get().tokenId(), presented.get().secretSha256(),
                       hello, rest, toEdge, sharding.entityRefFor(ClusterEntity.TYPE_KEY, cluster),
-                      desired, settings, askTimeout, metrics, sessions);
+                      desired, settings, askTimeout, metrics, sessions, refusals);
               var session =
                   system.systemActorOf(EdgeSession.create(setup), "edge-session-" + sessionId,
                       Props.empty());

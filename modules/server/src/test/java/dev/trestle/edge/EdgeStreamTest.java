@@ -202,6 +202,43 @@ class EdgeStreamTest {
     try (var again = new EdgeTestClient(edge, hello("eu-west-1b", token, 0, "", inventory()))) {
       assertThat(again.closed.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     }
+    // Refused connections of a known cluster are audited like denied writes.
+    await().atMost(WAIT).untilAsserted(() -> {
+      var refused = AuditServiceGrpc.newBlockingStub(api).withCallCredentials(bearer(admin))
+          .query(AuditQueryRequest.newBuilder().setResource(C2)
+              .setOutcome(dev.trestle.protocol.v1.AuditOutcome.REFUSED).build()).getEntriesList();
+      assertThat(refused).extracting(r -> r.getOperation().name()).containsOnly("EDGE_CONNECT");
+      assertThat(refused).anySatisfy(r -> assertThat(r.getMessage()).contains("not to 'eu-west-1a'"));
+      assertThat(refused).anySatisfy(r -> assertThat(r.getMessage()).contains("unknown or revoked"));
+      assertThat(refused).allSatisfy(r -> assertThat(r.getMessage()).doesNotContain(token));
+    });
+  }
+
+  @Test
+  void onlyAPrincipalWithSetPolicyOnTheClusterMintsItsTokensAndARefusalIsAudited() throws Exception {
+    var iam = dev.trestle.protocol.v1.IamServiceGrpc.newBlockingStub(api).withCallCredentials(bearer(admin))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+    iam.createPrincipal(dev.trestle.protocol.v1.CreatePrincipalRequest.newBuilder().setName("users/viewer").build());
+    String viewer = iam.issueToken(dev.trestle.protocol.v1.IssueTokenRequest.newBuilder()
+        .setPrincipal("users/viewer").build()).getToken();
+    iam.setAccessBindings(dev.trestle.protocol.v1.SetAccessBindingsRequest.newBuilder().setTarget(ORG)
+        .addBindings(dev.trestle.protocol.v1.Binding.newBuilder().setRole("reader").addSubjects("users/viewer"))
+        .build());
+    var asViewer = ClusterServiceGrpc.newBlockingStub(api).withCallCredentials(bearer(viewer))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+    assertThat(asViewer.listClusters(ListClustersRequest.getDefaultInstance()).getClustersCount()).isEqualTo(3);
+    var denied = org.assertj.core.api.Assertions.catchThrowableOfType(
+        () -> asViewer.issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster("us-east-1a").build()),
+        io.grpc.StatusRuntimeException.class);
+    assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(
+        AuditServiceGrpc.newBlockingStub(api).withCallCredentials(bearer(admin))
+            .query(AuditQueryRequest.newBuilder().setPrincipal("users/viewer")
+                .setOutcome(dev.trestle.protocol.v1.AuditOutcome.REFUSED).build()).getEntriesList())
+        .anySatisfy(r -> {
+          assertThat(r.getFqn()).isEqualTo(ORG + "/clusters/us-east-1a");
+          assertThat(r.getMessage()).contains("PERMISSION_DENIED");
+        }));
   }
 
   @Test

@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * Waits for the "ready" line with a bounded deadline; output goes to a log file.
  */
 public final class ServerProcess implements AutoCloseable {
-  private static final Pattern READY =
-      Pattern.compile("Trestle central ready: api=127\\.0\\.0\\.1:(\\d+) management=127\\.0\\.0\\.1:(\\d+)");
+  // The ready line's fields are read by name: their order is not part of the contract.
+  private static final Pattern READY = Pattern.compile("Trestle central ready: (.*)");
+  private static final Pattern API = Pattern.compile(" api=127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern MANAGEMENT = Pattern.compile(" management=127\\.0\\.0\\.1:(\\d+)");
   private final Process process;
   private final Path log;
   private final int apiPort;
@@ -48,7 +50,15 @@ public final class ServerProcess implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       Matcher m = READY.matcher(Files.readString(log));
       if (m.find()) {
-        return new ServerProcess(p, log, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        String ready = " " + m.group(1);
+        Matcher api = API.matcher(ready);
+        Matcher management = MANAGEMENT.matcher(ready);
+        if (!api.find() || !management.find()) {
+          p.destroyForcibly();
+          throw new IllegalStateException("unexpected ready line: " + m.group());
+        }
+        return new ServerProcess(
+            p, log, Integer.parseInt(api.group(1)), Integer.parseInt(management.group(1)));
       }
       if (!p.isAlive()) {
         throw new IllegalStateException("server exited early:\n" + Files.readString(log));
