@@ -57,6 +57,9 @@ public final class EdgeAgent implements AutoCloseable {
   private StatusServer statusServer;
   private Session session;
   private long sessions;
+  private XdsServer xds;
+  private AppliedState xdsState;
+  private dev.trestle.xds.LocalInventory xdsInventory;
   private volatile boolean closing;
 
   public EdgeAgent(
@@ -113,6 +116,9 @@ public final class EdgeAgent implements AutoCloseable {
     }
     applier = new DesiredStateApplier(target, store, state);
     status.applied(state);
+    if (settings.xdsPort().isPresent()) {
+      startXds();
+    }
     if (settings.statusPort().isPresent()) {
       statusServer = new StatusServer(settings.statusPort().get(), status);
       Files.createDirectories(settings.stateDir());
@@ -132,6 +138,76 @@ public final class EdgeAgent implements AutoCloseable {
         target.describe(),
         inventory.describe());
     loop.execute(this::connect);
+  }
+
+  /** The xDS server's port, or -1 when it is off. */
+  public int xdsPort() {
+    return xds == null ? -1 : xds.port();
+  }
+
+  /** The xDS server, or null when it is off. */
+  public XdsServer xds() {
+    return xds;
+  }
+
+  /**
+   * Starts the xDS server and serves the snapshot of the state loaded from disk and the inventory
+   * at once (a restart with central down serves the last state), then keeps it up to date: after
+   * every apply, and whenever the inventory file changes (checked every {@code xdsRefresh}).
+   */
+  private void startXds() throws IOException {
+    try {
+      xds = XdsServer.start(settings.xdsHost(), settings.xdsPort().get());
+    } catch (IOException e) {
+      String why = "cannot serve xDS on " + settings.xdsHost() + ":" + settings.xdsPort().get() + " (" + e.getMessage() + ")";
+      if (!settings.xdsBestEffort()) {
+        throw new IOException(why, e);
+      }
+      LOG.warn("{}; running WITHOUT xDS (give --xds-port 0 for any free port, or --no-xds)", why);
+      status.error(why);
+      return;
+    }
+    Files.createDirectories(settings.stateDir());
+    AtomicFiles.write(settings.stateDir().resolve("xds.port"), xds.port() + "\n");
+    status.xds(xds);
+    LOG.info("xDS server (ADS, v3) on {}:{}", settings.xdsHost(), xds.port());
+    try {
+      loop.submit(this::refreshXds).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IOException("could not build the first xDS snapshot: " + e, e);
+    }
+    if (inventory instanceof FileInventory) {
+      long millis = Math.max(50, settings.xdsRefresh().toMillis());
+      loop.scheduleWithFixedDelay(this::refreshXds, millis, millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Rebuilds the xDS snapshot when the applied state or the local inventory changed (loop thread). */
+  private void refreshXds() {
+    if (xds == null || closing) {
+      return;
+    }
+    try {
+      AppliedState state = applier.state();
+      var local = inventory.withAddresses().local(settings.cluster());
+      if (state == xdsState && local.equals(xdsInventory)) {
+        return;
+      }
+      var snapshot = dev.trestle.xds.XdsTranslator.translate(
+          local, state.objects().values().stream().map(EdgeObject::json).toList());
+      xdsState = state;
+      xdsInventory = local;
+      if (xds.publish(snapshot)) {
+        LOG.info(
+            "xDS snapshot {} (desired version {}): {} listener(s), {} route(s), {} cluster(s), {} endpoint assignment(s){}",
+            snapshot.version(), state.version(), snapshot.listeners().size(), snapshot.routes().size(),
+            snapshot.clusters().size(), snapshot.endpoints().size(),
+            snapshot.diagnostics().isEmpty() ? "" : "; " + snapshot.diagnostics().size() + " diagnostic(s): " + snapshot.diagnostics().get(0));
+      }
+    } catch (RuntimeException e) {
+      LOG.error("could not rebuild the xDS snapshot; still serving the previous one", e);
+      status.error("xDS snapshot failed: " + e);
+    }
   }
 
   public void awaitTermination() throws InterruptedException {
@@ -165,6 +241,9 @@ public final class EdgeAgent implements AutoCloseable {
     }
     if (statusServer != null) {
       statusServer.close();
+    }
+    if (xds != null) {
+      xds.close();
     }
     target.close();
     status.connected(false);
@@ -286,12 +365,14 @@ public final class EdgeAgent implements AutoCloseable {
                     .setInventory(inventory.current()))
             .build());
     status.heartbeat();
+    refreshXds();
   }
 
   private void outcome(Session s, String what, Outcome outcome) {
     if (outcome instanceof Outcome.Applied a) {
         AppliedState state = a.state();
         status.applied(state);
+        refreshXds();
         if (a.unchanged()) {
           LOG.info("{} version {} is what runs already; ACK", what, state.version());
         } else {

@@ -102,6 +102,18 @@ public final class EdgeCommand implements Callable<Integer> {
       description = "Cap of the reconnect delay (exponential from 200ms, full jitter), e.g. 5s, 2m (default: 30s).")
   Duration maxBackoff = Backoff.DEFAULT_CAP;
 
+  @Option(names = "--xds-port", paramLabel = "PORT",
+      description = "Serve xDS (ADS, Envoy v3) for Envoy and proxyless gRPC clients on this port (0 = any free port,"
+          + " written to <state-dir>/xds.port). Default: 18000, skipped with a warning when taken.")
+  Integer xdsPort;
+
+  @Option(names = "--xds-address", paramLabel = "ADDRESS",
+      description = "Address the xDS server binds (default: 127.0.0.1; 0.0.0.0 for clients on other hosts).")
+  String xdsAddress = EdgeSettings.DEFAULT_XDS_HOST;
+
+  @Option(names = "--no-xds", description = "Do not serve xDS.")
+  boolean noXds;
+
   @Override
   public Integer call() throws Exception {
     EdgeSettings settings = settings();
@@ -155,6 +167,12 @@ public final class EdgeCommand implements Callable<Integer> {
     if (statusPort != null && (statusPort < 0 || statusPort > 65535)) {
       throw usage("--status-port " + statusPort + " is not a port (0-65535)");
     }
+    if (xdsPort != null && (xdsPort < 0 || xdsPort > 65535)) {
+      throw usage("--xds-port " + xdsPort + " is not a port (0-65535)");
+    }
+    if (xdsAddress.isBlank()) {
+      throw usage("--xds-address must not be empty");
+    }
     if (maxBackoff.compareTo(Backoff.DEFAULT_INITIAL) < 0) {
       throw usage("--max-backoff must be at least " + Backoff.DEFAULT_INITIAL.toMillis() + "ms");
     }
@@ -168,7 +186,7 @@ public final class EdgeCommand implements Callable<Integer> {
     }
     String dirName = EdgeSettings.shortName(cluster);
     Path base = Path.of("edge", dirName);
-    return new EdgeSettings(
+    var settings = new EdgeSettings(
         cluster.strip(),
         hostPort[0],
         Integer.parseInt(hostPort[1]),
@@ -183,6 +201,11 @@ public final class EdgeCommand implements Callable<Integer> {
         maxBackoff,
         EdgeSettings.DEFAULT_STABLE_AFTER,
         agentVersion());
+    if (noXds) {
+      return settings;
+    }
+    return settings.withXds(xdsAddress.strip(), xdsPort == null ? EdgeSettings.DEFAULT_XDS_PORT : xdsPort,
+        EdgeSettings.DEFAULT_XDS_REFRESH, xdsPort == null);
   }
 
   private String[] hostPort(String text) {

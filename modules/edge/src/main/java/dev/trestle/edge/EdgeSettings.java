@@ -21,6 +21,11 @@ import java.util.Optional;
  * @param maxBackoff reconnect delay cap
  * @param stableAfter a session that lasted this long after Welcome resets the backoff
  * @param agentVersion sent in Hello
+ * @param xdsHost the address the xDS server binds (loopback by default)
+ * @param xdsPort the xDS server's port: empty = off, 0 = any free port (written to {@code xds.port})
+ * @param xdsRefresh how often the inventory file is checked for changes that move xDS endpoints
+ * @param xdsBestEffort the port is the default one, not asked for: if it is taken, run without xDS
+ *     (WARN) instead of failing to start
  */
 public record EdgeSettings(
     String cluster,
@@ -36,7 +41,35 @@ public record EdgeSettings(
     Duration initialBackoff,
     Duration maxBackoff,
     Duration stableAfter,
-    String agentVersion) {
+    String agentVersion,
+    String xdsHost,
+    Optional<Integer> xdsPort,
+    Duration xdsRefresh,
+    boolean xdsBestEffort) {
+
+  public static final int DEFAULT_XDS_PORT = 18000;
+  public static final String DEFAULT_XDS_HOST = "127.0.0.1";
+  public static final Duration DEFAULT_XDS_REFRESH = Duration.ofSeconds(1);
+
+  /** Without an xDS server. */
+  public EdgeSettings(
+      String cluster, String centralHost, int centralPort, Path tokenFile, Optional<Path> inventoryFile, Path outDir,
+      Path stateDir, boolean kube, EdgeTransport transport, Optional<Integer> statusPort, Duration initialBackoff,
+      Duration maxBackoff, Duration stableAfter, String agentVersion) {
+    this(cluster, centralHost, centralPort, tokenFile, inventoryFile, outDir, stateDir, kube, transport, statusPort,
+        initialBackoff, maxBackoff, stableAfter, agentVersion, DEFAULT_XDS_HOST, Optional.empty(), DEFAULT_XDS_REFRESH, false);
+  }
+
+  /** The same settings with the xDS server on {@code host:port} (0 = any free port). */
+  public EdgeSettings withXds(String host, int port, Duration refresh) {
+    return withXds(host, port, refresh, false);
+  }
+
+  /** As {@link #withXds(String, int, Duration)}; best effort: a taken port means no xDS, not a failed start. */
+  public EdgeSettings withXds(String host, int port, Duration refresh, boolean bestEffort) {
+    return new EdgeSettings(cluster, centralHost, centralPort, tokenFile, inventoryFile, outDir, stateDir, kube, transport,
+        statusPort, initialBackoff, maxBackoff, stableAfter, agentVersion, host, Optional.of(port), refresh, bestEffort);
+  }
 
   public static final int DEFAULT_CENTRAL_PORT = 9081;
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);

@@ -83,6 +83,13 @@ public final class EdgeStatus {
     return lastNackReason;
   }
 
+  private XdsServer xds;
+
+  /** The xDS server whose port, snapshot version and NACKs {@code /status} shows. */
+  public synchronized void xds(XdsServer server) {
+    this.xds = server;
+  }
+
   /** The JSON of {@code GET /status}. */
   public synchronized String toJson() {
     ObjectNode n = JSON.createObjectNode();
@@ -102,6 +109,20 @@ public final class EdgeStatus {
     }
     n.put("reconnects", reconnects);
     n.put("heartbeatsSent", heartbeatsSent);
+    if (xds == null) {
+      n.putNull("xds");
+    } else {
+      var x = n.putObject("xds");
+      x.put("port", xds.port());
+      var snapshot = xds.current();
+      x.put("version", snapshot == null ? null : snapshot.version());
+      x.put("listeners", snapshot == null ? 0 : snapshot.listeners().size());
+      x.put("clusters", snapshot == null ? 0 : snapshot.clusters().size());
+      x.put("diagnostics", snapshot == null ? 0 : snapshot.diagnostics().size());
+      x.put("streams", xds.streams());
+      x.put("nacks", xds.nacks());
+      x.put("lastNack", xds.lastNack());
+    }
     return n.toString();
   }
 }

@@ -22,12 +22,12 @@ public final class FileInventory implements InventorySource {
   private final Consumer<String> onError;
   private String lastText;
   private String lastError;
-  private Inventory inventory;
+  private InventoryFile.Parsed parsed;
 
-  private FileInventory(Path file, String text, Inventory inventory, Consumer<String> onError) {
+  private FileInventory(Path file, String text, InventoryFile.Parsed parsed, Consumer<String> onError) {
     this.file = file;
     this.lastText = text;
-    this.inventory = inventory;
+    this.parsed = parsed;
     this.onError = onError;
   }
 
@@ -39,24 +39,34 @@ public final class FileInventory implements InventorySource {
     } catch (IOException e) {
       throw new InventoryException(java.util.List.of(file + ": cannot read: " + describe(e)));
     }
-    return new FileInventory(file, text, InventoryFile.parse(file.toString(), text), onError);
+    return new FileInventory(file, text, InventoryFile.parseWithAddresses(file.toString(), text), onError);
   }
 
   @Override
   public synchronized Inventory current() {
+    return read().inventory();
+  }
+
+  @Override
+  public synchronized InventoryFile.Parsed withAddresses() {
+    return read();
+  }
+
+  private InventoryFile.Parsed read() {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       report(file + ": cannot read: " + describe(e) + "; still reporting the last good inventory");
-      return inventory;
+      return parsed;
     }
     if (text.equals(lastText)) {
-      return inventory;
+      return parsed;
     }
     lastText = text;
     try {
-      inventory = InventoryFile.parse(file.toString(), text);
+      parsed = InventoryFile.parseWithAddresses(file.toString(), text);
+      Inventory inventory = parsed.inventory();
       lastError = null;
       LOG.info(
           "inventory file {} changed: {} namespace(s), {} service(s), {} gateway(s)",
@@ -67,7 +77,7 @@ public final class FileInventory implements InventorySource {
     } catch (InventoryException e) {
       report("invalid inventory file, still reporting the last good one: " + e.getMessage());
     }
-    return inventory;
+    return parsed;
   }
 
   private void report(String error) {

@@ -9,12 +9,14 @@ import dev.trestle.protocol.v1.InventoryPort;
 import dev.trestle.protocol.v1.InventoryService;
 import dev.trestle.protocol.v1.Locality;
 import dev.trestle.translator.ObjectNames;
+import dev.trestle.xds.LocalInventory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -32,6 +34,8 @@ import java.util.TreeSet;
  *     labels: {app: web}
  *     endpoints: 3
  *     healthyEndpoints: 3                     # default: endpoints
+ *     addresses:                              # optional, stays on the edge (xDS); counts come from it
+ *       - {address: 10.0.0.5, port: 18080, labels: {version: v1}, healthy: true}
  * gateways:
  *   - {namespace: istio-system, name: eastwest, role: EAST_WEST, addresses: [10.0.0.1],
  *      ports: [{name: tls, port: 15443, protocol: TLS}]}
@@ -47,12 +51,47 @@ public final class InventoryFile {
   private static final Set<String> TOP = Set.of("network", "locality", "namespaces", "services", "gateways");
   private static final Set<String> LOCALITY = Set.of("region", "zone");
   private static final Set<String> SERVICE =
-      Set.of("namespace", "name", "hostname", "ports", "labels", "endpoints", "healthyEndpoints");
+      Set.of("namespace", "name", "hostname", "ports", "labels", "endpoints", "healthyEndpoints", "addresses");
+  private static final Set<String> ADDRESS = Set.of("address", "port", "ports", "labels", "healthy");
   private static final Set<String> GATEWAY = Set.of("namespace", "name", "role", "addresses", "ports");
   private static final Set<String> PORT = Set.of("name", "port", "protocol");
 
   private final String file;
   private final List<String> problems = new ArrayList<>();
+  private final Map<String, List<LocalInventory.Endpoint>> addresses = new TreeMap<>();
+
+  /**
+   * An inventory file read: what is reported to central, and the endpoint addresses that stay on
+   * the edge (keyed {@code namespace/name}; only services that list {@code addresses}).
+   */
+  public record Parsed(Inventory inventory, Map<String, List<LocalInventory.Endpoint>> addresses) {
+    public static final Parsed EMPTY = new Parsed(Inventory.getDefaultInstance(), Map.of());
+
+    public Parsed {
+      addresses = Map.copyOf(addresses);
+    }
+
+    /** The inventory for the xDS translator: the reported services with their addresses. */
+    public LocalInventory local(String cluster) {
+      return toLocal(cluster, inventory, addresses);
+    }
+  }
+
+  /** Services with their ports and labels; endpoints from {@code addresses} (none when absent). */
+  public static LocalInventory toLocal(String cluster, Inventory inventory, Map<String, List<LocalInventory.Endpoint>> addresses) {
+    var services = new ArrayList<LocalInventory.Service>();
+    for (InventoryService s : inventory.getServicesList()) {
+      var ports = s.getPortsList().stream()
+          .map(p -> new LocalInventory.Port(p.getName(), p.getPort(), p.getProtocol()))
+          .toList();
+      services.add(new LocalInventory.Service(
+          s.getNamespace(), s.getName(), s.getHostname(), ports, s.getLabelsMap(),
+          addresses.getOrDefault(s.getNamespace() + "/" + s.getName(), List.of())));
+    }
+    return new LocalInventory(
+        EdgeSettings.shortName(cluster), inventory.getNetwork(), inventory.getLocality().getRegion(),
+        inventory.getLocality().getZone(), services);
+  }
 
   private InventoryFile(String file) {
     this.file = file;
@@ -60,7 +99,14 @@ public final class InventoryFile {
 
   /** Parses and validates {@code text}; {@code file} names it in messages. */
   public static Inventory parse(String file, String text) throws InventoryException {
-    return new InventoryFile(file).read(text);
+    return parseWithAddresses(file, text).inventory();
+  }
+
+  /** Parses and validates {@code text}, keeping the endpoint addresses too. */
+  public static Parsed parseWithAddresses(String file, String text) throws InventoryException {
+    var reader = new InventoryFile(file);
+    Inventory inventory = reader.read(text);
+    return new Parsed(inventory, reader.addresses);
   }
 
   private Inventory read(String text) throws InventoryException {
@@ -166,12 +212,100 @@ public final class InventoryFile {
     }
     long endpoints = count(at + ".endpoints", n.get("endpoints"), 0);
     long healthy = count(at + ".healthyEndpoints", n.get("healthyEndpoints"), endpoints);
+    JsonNode addressList = n.get("addresses");
+    if (addressList != null && !addressList.isNull()) {
+      List<LocalInventory.Endpoint> eps = addresses(at + ".addresses", addressList, s.getPortsList());
+      long given = eps.size();
+      long givenHealthy = eps.stream().filter(LocalInventory.Endpoint::healthy).count();
+      if (n.hasNonNull("endpoints") && endpoints != given) {
+        problem(at + ".endpoints", endpoints + " differs from the " + given + " addresses listed (leave it out: it is counted)");
+      }
+      if (n.hasNonNull("healthyEndpoints") && healthy != givenHealthy) {
+        problem(at + ".healthyEndpoints", healthy + " differs from the " + givenHealthy + " healthy addresses listed (leave it out: it is counted)");
+      }
+      endpoints = given;
+      healthy = givenHealthy;
+      addresses.put(ns + "/" + name, eps);
+    }
     if (healthy > endpoints) {
       problem(at + ".healthyEndpoints", healthy + " is more than endpoints (" + endpoints + ")");
     }
     s.setEndpoints((int) Math.max(0, Math.min(endpoints, Integer.MAX_VALUE)));
     s.setHealthyEndpoints((int) Math.max(0, Math.min(healthy, Integer.MAX_VALUE)));
     return s.build();
+  }
+
+  private List<LocalInventory.Endpoint> addresses(String at, JsonNode n, List<InventoryPort> ports) {
+    var out = new ArrayList<LocalInventory.Endpoint>();
+    List<JsonNode> list = list(at, n);
+    var portNames = new TreeSet<String>();
+    ports.forEach(p -> portNames.add(p.getName()));
+    for (int i = 0; i < list.size(); i++) {
+      String a = at + "[" + i + "]";
+      JsonNode e = list.get(i);
+      if (!e.isObject()) {
+        problem(a, "must be a mapping {address, port, ports, labels, healthy}");
+        continue;
+      }
+      keys(a + ".", e, ADDRESS);
+      String address = string(a + ".address", e.get("address"), true);
+      Integer port = null;
+      JsonNode p = e.get("port");
+      if (p != null && !p.isNull()) {
+        if (!p.isIntegralNumber() || p.asInt() < 1 || p.asInt() > 65535) {
+          problem(a + ".port", "'" + p.asText() + "' is not a port number (1-65535)");
+        } else {
+          port = p.asInt();
+        }
+      }
+      var byName = new TreeMap<String, Integer>();
+      JsonNode pm = e.get("ports");
+      if (pm != null && !pm.isNull()) {
+        if (!pm.isObject()) {
+          problem(a + ".ports", "must be a mapping of service port name: target port");
+        } else {
+          for (Iterator<Map.Entry<String, JsonNode>> it = pm.fields(); it.hasNext(); ) {
+            var f = it.next();
+            if (!portNames.contains(f.getKey())) {
+              problem(a + ".ports." + f.getKey(), "the service has no port named '" + f.getKey() + "'");
+            } else if (!f.getValue().isIntegralNumber() || f.getValue().asInt() < 1 || f.getValue().asInt() > 65535) {
+              problem(a + ".ports." + f.getKey(), "'" + f.getValue().asText() + "' is not a port number (1-65535)");
+            } else {
+              byName.put(f.getKey(), f.getValue().asInt());
+            }
+          }
+        }
+      }
+      var labels = new TreeMap<String, String>();
+      JsonNode ln = e.get("labels");
+      if (ln != null && !ln.isNull()) {
+        if (!ln.isObject()) {
+          problem(a + ".labels", "must be a mapping of key: value");
+        } else {
+          for (Iterator<Map.Entry<String, JsonNode>> it = ln.fields(); it.hasNext(); ) {
+            var f = it.next();
+            if (!f.getValue().isValueNode() || f.getValue().isNull()) {
+              problem(a + ".labels." + f.getKey(), "must be a string");
+            } else {
+              labels.put(f.getKey(), f.getValue().asText());
+            }
+          }
+        }
+      }
+      boolean healthy = true;
+      JsonNode h = e.get("healthy");
+      if (h != null && !h.isNull()) {
+        if (!h.isBoolean()) {
+          problem(a + ".healthy", "must be true or false");
+        } else {
+          healthy = h.asBoolean();
+        }
+      }
+      if (!address.isEmpty()) {
+        out.add(new LocalInventory.Endpoint(address, port, byName, labels, healthy));
+      }
+    }
+    return out;
   }
 
   private InventoryGateway gateway(String at, JsonNode n) {

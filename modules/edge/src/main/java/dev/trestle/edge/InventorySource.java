@@ -8,6 +8,14 @@ public interface InventorySource {
 
   String describe();
 
+  /**
+   * The inventory with the endpoint addresses that stay on the edge (for xDS). Sources that know
+   * only counts return no addresses.
+   */
+  default InventoryFile.Parsed withAddresses() {
+    return new InventoryFile.Parsed(current(), java.util.Map.of());
+  }
+
   /** Nothing to report (neither --inventory nor --kube). */
   static InventorySource empty() {
     return new InventorySource() {

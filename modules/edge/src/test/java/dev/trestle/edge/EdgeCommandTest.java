@@ -40,6 +40,15 @@ class EdgeCommandTest {
     assertThat(s.transport().tls()).isFalse();
     assertThat(s.statusPort()).isEmpty();
     assertThat(s.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
+    // xDS on loopback:18000 by default, skipped (WARN) if that port is taken
+    assertThat(s.xdsPort()).contains(18000);
+    assertThat(s.xdsHost()).isEqualTo("127.0.0.1");
+    assertThat(s.xdsBestEffort()).isTrue();
+    EdgeSettings explicit = parse("--cluster", "c1", "--token-file", token.toString(), "--xds-port", "0", "--xds-address", "0.0.0.0");
+    assertThat(explicit.xdsPort()).contains(0);
+    assertThat(explicit.xdsHost()).isEqualTo("0.0.0.0");
+    assertThat(explicit.xdsBestEffort()).isFalse();
+    assertThat(parse("--cluster", "c1", "--token-file", token.toString(), "--no-xds").xdsPort()).isEmpty();
   }
 
   @Test

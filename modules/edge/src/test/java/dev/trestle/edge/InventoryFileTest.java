@@ -74,4 +74,66 @@ class InventoryFileTest {
         .isInstanceOf(InventoryException.class)
         .hasMessageEndingWith("nope.yaml: cannot read: no such file");
   }
+
+  @Test
+  void addressesStayLocalAndGiveTheCounts() throws Exception {
+    var parsed = InventoryFile.parseWithAddresses("f.yaml", """
+        locality: {region: r1, zone: z1}
+        services:
+          - namespace: shop
+            name: web
+            ports: [{name: grpc, port: 50051, protocol: GRPC}, {name: admin, port: 9901}]
+            labels: {app: web}
+            addresses:
+              - {address: 10.0.0.1, port: 18080, labels: {version: v1}}
+              - {address: 10.0.0.2, ports: {grpc: 28080}, healthy: false}
+        """);
+    var service = parsed.inventory().getServices(0);
+    assertThat(service.getEndpoints()).isEqualTo(2);
+    assertThat(service.getHealthyEndpoints()).isEqualTo(1);
+    // the proto sent to central has counts only
+    assertThat(parsed.inventory().toString()).doesNotContain("10.0.0.1");
+    var local = parsed.local("organizations/acme/clusters/c1");
+    assertThat(local.cluster()).isEqualTo("c1");
+    assertThat(local.region()).isEqualTo("r1");
+    var eps = local.services().get(0).endpoints();
+    assertThat(eps).hasSize(2);
+    assertThat(eps.get(0).labels()).containsEntry("version", "v1");
+    assertThat(eps.get(0).targetPort(local.services().get(0).ports().get(0))).isEqualTo(18080);
+    assertThat(eps.get(1).targetPort(local.services().get(0).ports().get(0))).isEqualTo(28080);
+    assertThat(eps.get(1).targetPort(local.services().get(0).ports().get(1))).isEqualTo(9901);
+    assertThat(eps.get(1).healthy()).isFalse();
+  }
+
+  @Test
+  void addressProblemsAreReportedByField() {
+    assertThatThrownBy(() -> InventoryFile.parse("f.yaml", """
+        services:
+          - namespace: shop
+            name: web
+            ports: [{name: http, port: 80}]
+            endpoints: 3
+            addresses:
+              - {address: 10.0.0.1, port: 70000, healthy: maybe, zone: x}
+              - {ports: {grpc: 1}}
+        """))
+        .isInstanceOf(InventoryException.class)
+        .hasMessageContaining("services[0].addresses[0].port: '70000' is not a port number")
+        .hasMessageContaining("services[0].addresses[0].healthy: must be true or false")
+        .hasMessageContaining("services[0].addresses[0].zone: unknown field")
+        .hasMessageContaining("services[0].addresses[1].address: is required")
+        .hasMessageContaining("services[0].addresses[1].ports.grpc: the service has no port named 'grpc'");
+    assertThatThrownBy(() -> InventoryFile.parse("f.yaml", """
+        services:
+          - namespace: shop
+            name: web
+            ports: [{name: http, port: 80}]
+            endpoints: 3
+            healthyEndpoints: 0
+            addresses: [{address: 10.0.0.1}]
+        """))
+        .hasMessageContaining("f.yaml: services[0].endpoints: 3 differs from the 1 addresses listed")
+        .hasMessageContaining("f.yaml: services[0].healthyEndpoints: 0 differs from the 1 healthy addresses listed")
+        .isInstanceOf(InventoryException.class);
+  }
 }

@@ -119,7 +119,10 @@ final class EdgeProcess implements AutoCloseable {
                         "0",
                         // Central restarts in these tests: come back within a second.
                         "--max-backoff",
-                        "1s")))
+                        "1s",
+                        // Several agents on one host: each its own xDS port (not the default 18000).
+                        "--xds-port",
+                        "0")))
             .directory(layout.dir().toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())

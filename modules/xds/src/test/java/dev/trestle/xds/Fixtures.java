@@ -1,0 +1,84 @@
+package dev.trestle.xds;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Test inputs: {@code inventory} + {@code objects} in one YAML file, or objects from multi-doc YAML. */
+final class Fixtures {
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  static final Path DIR = Path.of("src/test/resources/xds");
+
+  record Input(LocalInventory inventory, List<String> objects) {}
+
+  private Fixtures() {}
+
+  static Input load(String name) throws IOException {
+    JsonNode root = YAML.readTree(Files.readString(DIR.resolve(name)));
+    var objects = new ArrayList<String>();
+    for (JsonNode o : root.path("objects")) {
+      objects.add(JSON.writeValueAsString(JSON.treeToValue(o, Object.class)));
+    }
+    return new Input(inventory(root.path("inventory")), objects);
+  }
+
+  static LocalInventory inventory(JsonNode inv) {
+    var services = new ArrayList<LocalInventory.Service>();
+    for (JsonNode s : inv.path("services")) {
+      var ports = new ArrayList<LocalInventory.Port>();
+      for (JsonNode p : s.path("ports")) {
+        ports.add(new LocalInventory.Port(p.path("name").asText(), p.path("number").asInt(), p.path("protocol").asText()));
+      }
+      var endpoints = new ArrayList<LocalInventory.Endpoint>();
+      for (JsonNode e : s.path("endpoints")) {
+        var byName = new TreeMap<String, Integer>();
+        e.path("ports").fields().forEachRemaining(f -> byName.put(f.getKey(), f.getValue().asInt()));
+        endpoints.add(new LocalInventory.Endpoint(
+            e.path("address").asText(), e.has("port") ? e.path("port").asInt() : null, byName, strings(e.path("labels")),
+            e.path("healthy").asBoolean(true)));
+      }
+      services.add(new LocalInventory.Service(
+          s.path("namespace").asText(), s.path("name").asText(), s.path("hostname").asText(""), ports, strings(s.path("labels")), endpoints));
+    }
+    return new LocalInventory(inv.path("cluster").asText(), inv.path("network").asText(), inv.path("region").asText(),
+        inv.path("zone").asText(), services);
+  }
+
+  /** Every document of a multi-document YAML file, as JSON. */
+  static List<String> documents(Path file) throws IOException {
+    var out = new ArrayList<String>();
+    try (YAMLParser parser = new YAMLFactory().createParser(file.toFile())) {
+      Iterator<JsonNode> it = YAML.readValues(parser, JsonNode.class);
+      while (it.hasNext()) {
+        JsonNode n = it.next();
+        if (n != null && n.isObject()) {
+          out.add(JSON.writeValueAsString(JSON.treeToValue(n, Object.class)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** kind namespace/name of an object's JSON. */
+  static String key(String json) throws IOException {
+    JsonNode n = JSON.readTree(json);
+    return n.path("kind").asText() + " " + n.path("metadata").path("namespace").asText() + "/" + n.path("metadata").path("name").asText();
+  }
+
+  private static Map<String, String> strings(JsonNode n) {
+    var out = new TreeMap<String, String>();
+    n.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
+    return out;
+  }
+}
