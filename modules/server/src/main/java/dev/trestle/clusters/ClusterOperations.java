@@ -244,10 +244,21 @@ public final class ClusterOperations {
             });
   }
 
+  /** Every Cluster the caller may READ, following all pages of the listing. */
   private CompletionStage<List<String>> allClusters(Caller caller) {
+    return clustersFrom("", new ArrayList<>(), caller)
+        .thenApply(all -> all.stream().sorted().toList());
+  }
+
+  private CompletionStage<List<String>> clustersFrom(String pageToken, List<String> found, Caller caller) {
     return resources
-        .list("", Kind.CLUSTER.kindName(), true, "", ResourceService.MAX_PAGE_SIZE, "", caller)
-        .thenApply(page -> page.items().stream().map(v -> v.snapshot().fqn()).sorted().toList());
+        .list("", Kind.CLUSTER.kindName(), true, "", ResourceService.MAX_PAGE_SIZE, pageToken, caller)
+        .thenCompose(page -> {
+          page.items().forEach(v -> found.add(v.snapshot().fqn()));
+          return page.nextPageToken().isEmpty()
+              ? CompletableFuture.completedFuture(found)
+              : clustersFrom(page.nextPageToken(), found, caller);
+        });
   }
 
   private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<ClusterEntity.Command> entity(String fqn) {
