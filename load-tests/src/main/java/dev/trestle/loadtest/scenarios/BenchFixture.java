@@ -1,0 +1,103 @@
+package dev.trestle.loadtest.scenarios;
+
+import dev.trestle.loadtest.Progress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The configuration every edge scenario uses: organization {@code bench}, tenant {@code t},
+ * N clusters {@code c00001…}, workspace {@code w} claiming {@code *}{@code /bench}, TRAFFIC group
+ * {@code g} and ServiceRoutes {@code r0…} for service {@code bench/svc}. Clusters are created
+ * before any configuration exists (each new Cluster re-translates every cluster of its
+ * organization; with no workspace yet that is cheap), then the workspace, group and routes.
+ */
+public final class BenchFixture {
+  public static final String ORG = "organizations/bench";
+  public static final String GROUP = ORG + "/tenants/t/workspaces/w/groups/g";
+  public static final String NAMESPACE = "bench";
+  private static final int CHUNK = 250;
+
+  private BenchFixture() {}
+
+  public static String clusterName(int i) {
+    return String.format(Locale.ROOT, "c%05d", i);
+  }
+
+  public static String clusterFqn(int i) {
+    return ORG + "/clusters/" + clusterName(i);
+  }
+
+  public static String routeFqn(int i) {
+    return GROUP + "/serviceroutes/r" + i;
+  }
+
+  /** Organization, tenant, clusters, workspace, group and {@code routes} routes. Returns seconds taken. */
+  public static double create(BenchApi api, int clusters, int routes, String phase) {
+    long t0 = System.nanoTime();
+    api.apply("""
+        apiVersion: trestle.dev/v1
+        kind: Organization
+        metadata: {name: bench}
+        ---
+        apiVersion: trestle.dev/v1
+        kind: Tenant
+        metadata: {name: t, organization: bench}
+        """);
+    try (var progress = new Progress(phase + ": clusters", clusters, "clusters")) {
+      var docs = new StringBuilder();
+      int inChunk = 0;
+      for (int i = 1; i <= clusters; i++) {
+        docs.append("apiVersion: trestle.dev/v1\nkind: Cluster\nmetadata: {name: ")
+            .append(clusterName(i)).append(", organization: bench}\nspec: {network: bench-net}\n---\n");
+        if (++inChunk == CHUNK || i == clusters) {
+          api.apply(docs.toString());
+          docs.setLength(0);
+          inChunk = 0;
+          progress.update(i);
+        }
+      }
+    }
+    api.apply("""
+        apiVersion: trestle.dev/v1
+        kind: Workspace
+        metadata: {name: w, organization: bench, tenant: t}
+        spec:
+          namespaceSelectors: ["*/bench"]
+        ---
+        apiVersion: trestle.dev/v1
+        kind: Group
+        metadata: {name: g, organization: bench, tenant: t, workspace: w}
+        spec: {type: TRAFFIC}
+        """);
+    var docs = new StringBuilder();
+    for (int i = 0; i < routes; i++) {
+      docs.append(route(i, 90)).append("---\n");
+      if ((i + 1) % CHUNK == 0 || i == routes - 1) {
+        api.apply(docs.toString());
+        docs.setLength(0);
+      }
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** A small ServiceRoute (two weighted subsets) with the given weight of the first subset. */
+  public static String route(int i, int weight) {
+    return "apiVersion: trestle.dev/v1\nkind: ServiceRoute\nmetadata: {name: r" + i
+        + ", organization: bench, tenant: t, workspace: w, group: g}\nspec:\n  service: bench/svc" + i
+        + "\n  ports: [{port: 8080, protocol: HTTP}]\n  subsets:\n    - {name: v1, labels: {version: v1}, weight: "
+        + weight + "}\n    - {name: v2, labels: {version: v2}, weight: " + (100 - weight) + "}\n";
+  }
+
+  /** Join tokens for clusters 1..n, minted through ClusterService.IssueJoinToken. */
+  public static List<String> tokens(BenchApi api, int n, String phase) {
+    var out = new ArrayList<String>(n);
+    try (var progress = new Progress(phase + ": join tokens", n, "tokens")) {
+      for (int i = 1; i <= n; i++) {
+        out.add(api.joinToken(clusterFqn(i)));
+        progress.update(i);
+      }
+    }
+    return out;
+  }
+}
