@@ -154,9 +154,14 @@ public record Settings(
     return p;
   }
 
-  /** The H2 file database under the data directory; WRITE_DELAY=0 so a commit is on disk. */
+  /**
+   * The H2 file database under the data directory; WRITE_DELAY=0 so a commit is on disk.
+   * DB_CLOSE_ON_EXIT=FALSE: H2's own JVM shutdown hook would otherwise close the database while
+   * Pekko's coordinated shutdown (another hook) is still persisting, e.g. the disconnects of the
+   * edges it closes on SIGTERM; the database closes when the last pool closes instead.
+   */
   public String jdbcUrl() {
-    return "jdbc:h2:file:" + dataDir.resolve("trestle") + ";WRITE_DELAY=0";
+    return "jdbc:h2:file:" + dataDir.resolve("trestle") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
   }
 
   Map<String, Object> derivedPekkoKeys() {
