@@ -69,6 +69,7 @@ public final class ChildCentral implements AutoCloseable {
     if (pool != null) {
       cmd.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + pool);
     }
+    cmd.add("-Dtrestle.bench.log.level=INFO"); // into central.log of the run, not the console
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
