@@ -158,11 +158,11 @@ public final class ChildCentral implements AutoCloseable {
   /**
    * Heap in use right after a full collection: {@code jcmd PID GC.run} (System.gc() in the
    * server), then {@code jvm_memory_used_bytes{area="heap"}} from the server's /metrics. The
-   * smallest of three rounds.
+   * smallest of {@code rounds} rounds.
    */
-  public long heapAfterGc() throws IOException, InterruptedException {
+  public long heapAfterGc(int rounds) throws IOException, InterruptedException {
     long best = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < Math.max(1, rounds); i++) {
       Process p = new ProcessBuilder("jcmd", Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
       p.waitFor(60, TimeUnit.SECONDS);

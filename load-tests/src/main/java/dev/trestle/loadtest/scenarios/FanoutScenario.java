@@ -26,6 +26,9 @@ public final class FanoutScenario extends ScenarioBase {
   @Option(names = "--settle", converter = DurationConverter.class, defaultValue = "15s", description = "Idle time before measuring (default: ${DEFAULT-VALUE}).")
   Duration settle;
 
+  @Option(names = "--gc-rounds", defaultValue = "3", description = "Full GCs per heap reading; the smallest heap counts (default: ${DEFAULT-VALUE}).")
+  int gcRounds;
+
   @Option(names = "--server-jvm-opts", split = " ", description = "JVM options of the central JVM (default: none).")
   List<String> serverJvmOpts = new ArrayList<>();
 
@@ -56,7 +59,7 @@ public final class FanoutScenario extends ScenarioBase {
       try (var api = new BenchApi(central.apiPort(), central.adminToken())) {
         BenchFixture.create(api, edges, 1, "fanout");
         var tokens = BenchFixture.tokens(api, edges, "fanout");
-        long heapBefore = central.heapAfterGc();
+        long heapBefore = central.heapAfterGc(gcRounds);
         long rssBefore = central.rssBytes();
         log("fanout", "heap after GC before edges: %,.1f MiB", heapBefore / 1048576.0);
         try (var fleet = new EdgeFleet(central.edgePort(), tokens, BenchFixture.routeFqn(0))) {
@@ -71,7 +74,7 @@ public final class FanoutScenario extends ScenarioBase {
           Thread.sleep(settle.toMillis());
           String scrape = central.metrics();
           double connected = ChildCentral.metric(scrape, "trestle_edges_connected", null);
-          long heapWith = central.heapAfterGc();
+          long heapWith = central.heapAfterGc(gcRounds);
           long rssWith = central.rssBytes();
           double threads = ChildCentral.metric(central.metrics(), "jvm_threads_live_threads", null);
           long open = fleet.count(e -> !e.closed().isDone());
@@ -81,7 +84,7 @@ public final class FanoutScenario extends ScenarioBase {
           beats.shutdownNow();
           fleet.close();
           Thread.sleep(3000);
-          long heapAfter = central.heapAfterGc();
+          long heapAfter = central.heapAfterGc(gcRounds);
           report.loadSample("afterFanout");
           report.figure("connectSeconds", Math.round(connect * 1000) / 1000.0);
           report.figure("edgesConnectedAtCentral", connected);
@@ -108,7 +111,7 @@ public final class FanoutScenario extends ScenarioBase {
               List.of("server threads", ScenarioReport.num(threads), ""),
               List.of("time to connect all, snapshot and ACK", String.format(Locale.ROOT, "%.1f s", connect), ""))));
           report.note("Heap per edge counts everything a connected edge costs central: its HTTP/2 stream, the EdgeSession actor and its stream stages, and the cluster entity woken by the connection (state, inventory). The " + EdgeFleet.STREAMS_PER_CHANNEL + "-streams-per-connection layout means few TCP connections.");
-          report.note("Heap read via the server's /metrics (jvm_memory_used_bytes{area=\"heap\"}) after `jcmd PID GC.run`, smallest of three.");
+          report.note("Heap read via the server's /metrics (jvm_memory_used_bytes{area=\"heap\"}) after `jcmd PID GC.run`, smallest of " + gcRounds + " rounds.");
         }
       }
       report.write(out, err);

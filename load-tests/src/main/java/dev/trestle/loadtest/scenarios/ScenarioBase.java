@@ -18,6 +18,11 @@ public abstract class ScenarioBase implements Callable<Integer> {
   protected final PrintStream err;
   protected Path lastRunDirectory;
 
+  @picocli.CommandLine.Option(names = "--server-config", paramLabel = "KEY=VALUE",
+      description = "Extra server configuration for this run (repeatable), e.g."
+          + " jdbc-read-journal.journal-sequence-retrieval.query-delay=100ms; recorded in the results.")
+  protected Map<String, String> serverConfig = new LinkedHashMap<>();
+
   protected ScenarioBase(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
@@ -32,11 +37,12 @@ public abstract class ScenarioBase implements Callable<Integer> {
    * ({@code trestle.limits.writes-per-second}, default 100/s, burst 1,000) raised so the fixture
    * and the write benchmark are not throttled, and a longer ask timeout for thousands of edges.
    */
-  protected static Map<String, Object> serverOverrides() {
+  protected Map<String, Object> serverOverrides() {
     var m = new LinkedHashMap<String, Object>();
     m.put("trestle.limits.writes-per-second", 1_000_000);
     m.put("trestle.limits.write-burst", 1_000_000);
     m.put("trestle.api.ask-timeout", "60s");
+    m.putAll(serverConfig);
     return m;
   }
 
