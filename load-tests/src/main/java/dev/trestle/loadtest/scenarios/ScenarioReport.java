@@ -42,6 +42,7 @@ public final class ScenarioReport {
   private MachineFacts machine;
   private double targetMs;
   private String chartTitle = "";
+  private String latencyTitle = "";
   private String chartUnit = "per second";
 
   public ScenarioReport(Path resultsRoot, String scenario, String title) throws IOException {
@@ -96,7 +97,7 @@ public final class ScenarioReport {
   }
 
   public void latencyChart(String chartTitle, double targetMs) {
-    this.chartTitle = chartTitle;
+    this.latencyTitle = chartTitle;
     this.targetMs = targetMs;
   }
 
@@ -160,9 +161,11 @@ public final class ScenarioReport {
     var files = new LinkedHashMap<String, String>();
     files.put("json", RunDirectory.JSON);
     files.put("markdown", RunDirectory.MARKDOWN);
-    String chart = !latency.isEmpty() ? RunDirectory.CHART : !throughput.isEmpty() ? "throughput.png" : null;
-    if (chart != null) {
-      files.put("chart", chart);
+    if (!latency.isEmpty()) {
+      files.put("chart", RunDirectory.CHART);
+    }
+    if (!throughput.isEmpty()) {
+      files.put("throughputChart", "throughput.png");
     }
     json.put("files", files);
     dir.writeJson(json);
@@ -192,8 +195,9 @@ public final class ScenarioReport {
     String subtitle = (machine == null ? "" : machine.cores() + " cores, " + machine.jvm() + ", ")
         + started.toLocalDate() + ", load at start " + load.get("atStart");
     if (!latency.isEmpty()) {
-      LatencyChart.write(dir.file(RunDirectory.CHART), chartTitle, subtitle, latency, targetMs);
-    } else if (!throughput.isEmpty()) {
+      LatencyChart.write(dir.file(RunDirectory.CHART), latencyTitle, subtitle, latency, targetMs);
+    }
+    if (!throughput.isEmpty()) {
       TimeSeriesChart.write(dir.file("throughput.png"), chartTitle, subtitle, chartUnit, throughput);
     }
     out.println(md);

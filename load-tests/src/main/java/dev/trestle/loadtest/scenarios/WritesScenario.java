@@ -171,6 +171,7 @@ public final class WritesScenario extends ScenarioBase {
       }
       LatencyStats stats = report.latency("applyLatency", "Apply, client-side", samples, 0, false);
       report.throughput("acceptedPerSecond", "writes accepted/s (" + clients + " clients)", series);
+      report.latencyChart("Apply latency (client-side), " + clients + " clients", 0);
       report.throughputChart("Config writes accepted per second, " + clients + " clients, embedded H2", "writes/s");
 
       // The limit: raw batched INSERTs of rows of the same size into the same database.
