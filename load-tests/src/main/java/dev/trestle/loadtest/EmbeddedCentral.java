@@ -56,6 +56,10 @@ public final class EmbeddedCentral implements AutoCloseable {
     return this;
   }
 
+  public int managementPort() {
+    return central.managementPort();
+  }
+
   public int edgePort() {
     return central.edgeAddress().getPort();
   }

@@ -89,6 +89,41 @@ public final class BenchFixture {
         + weight + "}\n    - {name: v2, labels: {version: v2}, weight: " + (100 - weight) + "}\n";
   }
 
+  /**
+   * Waits until the node's projections (audit, desired state) have no pending events, as its
+   * /health reports them (polled every 2 s by the node); returns seconds waited. Creating N
+   * clusters re-translates every cluster of the organization per new cluster (N² / 2
+   * translations), so the desired-state projection runs well behind the API after a large fixture.
+   */
+  public static double awaitProjections(int managementPort, java.time.Duration timeout, String phase)
+      throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    long t0 = System.nanoTime();
+    long deadline = t0 + timeout.toNanos();
+    int zeroInARow = 0;
+    try (var progress = new Progress(phase + ": projections catching up", 1, "")) {
+      while (System.nanoTime() < deadline) {
+        var body = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + managementPort + "/health")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        long pending = 0;
+        for (var p : mapper.readTree(body).path("projections")) {
+          pending += Math.max(0, p.path("pendingEvents").asLong());
+        }
+        progress.update(0, String.format(Locale.ROOT, "%,d events pending", pending));
+        // two polls in a row at zero (the node measures lag every 2 s)
+        if (pending == 0 && ++zeroInARow >= 2) {
+          return (System.nanoTime() - t0) / 1e9;
+        } else if (pending > 0) {
+          zeroInARow = 0;
+        }
+        Thread.sleep(2100);
+      }
+    }
+    throw new IllegalStateException(phase + ": projections still behind after " + timeout.toSeconds() + " s");
+  }
+
   /** Join tokens for clusters 1..n, minted through ClusterService.IssueJoinToken. */
   public static List<String> tokens(BenchApi api, int n, String phase) {
     var out = new ArrayList<String>(n);

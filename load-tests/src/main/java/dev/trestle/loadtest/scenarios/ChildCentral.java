@@ -129,6 +129,10 @@ public final class ChildCentral implements AutoCloseable {
     return apiPort;
   }
 
+  public int managementPort() {
+    return managementPort;
+  }
+
   public int edgePort() {
     return edgePort;
   }

@@ -56,8 +56,9 @@ public final class EdgeFleet implements AutoCloseable {
     try (var progress = new Progress(phase, edges.size(), "edges")) {
       while (true) {
         long ok = edges.stream().filter(condition).count();
-        long closed = edges.stream().filter(e -> e.closed().isDone()).count();
-        progress.update(ok, closed > 0 ? closed + " stream(s) closed" : "");
+        var closedEdges = edges.stream().filter(e -> e.closed().isDone()).toList();
+        progress.update(ok, closedEdges.isEmpty() ? "" : closedEdges.size() + " stream(s) closed, e.g. "
+            + closedEdges.get(0).cluster() + ": " + closedEdges.get(0).closed().join());
         if (ok == edges.size()) {
           return (System.nanoTime() - t0) / 1e9;
         }

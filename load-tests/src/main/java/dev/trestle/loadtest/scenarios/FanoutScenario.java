@@ -59,6 +59,7 @@ public final class FanoutScenario extends ScenarioBase {
       try (var api = new BenchApi(central.apiPort(), central.adminToken())) {
         BenchFixture.create(api, edges, 1, "fanout");
         var tokens = BenchFixture.tokens(api, edges, "fanout");
+        report.figure("projectionsSettleSeconds", BenchFixture.awaitProjections(central.managementPort(), java.time.Duration.ofMinutes(15), "fanout"));
         long heapBefore = central.heapAfterGc(gcRounds);
         long rssBefore = central.rssBytes();
         log("fanout", "heap after GC before edges: %,.1f MiB", heapBefore / 1048576.0);

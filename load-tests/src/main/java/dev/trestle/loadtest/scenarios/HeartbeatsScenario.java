@@ -59,6 +59,7 @@ public final class HeartbeatsScenario extends ScenarioBase {
       log("heartbeats", "%s", report.machine().summary());
       BenchFixture.create(api, clusters, 0, "heartbeats");
       var tokens = BenchFixture.tokens(api, clusters, "heartbeats");
+      report.figure("projectionsSettleSeconds", BenchFixture.awaitProjections(central.managementPort(), java.time.Duration.ofMinutes(15), "heartbeats"));
       try (var fleet = new EdgeFleet(central.edgePort(), tokens, null)) {
         fleet.connectAll();
         fleet.await("heartbeats: connect", SimEdge::inSync, Duration.ofMinutes(5));

@@ -68,6 +68,7 @@ public final class PropagationScenario extends ScenarioBase {
       log("propagation", "%s", report.machine().summary());
       double fixtureSeconds = BenchFixture.create(api, edges, 1, "propagation");
       var tokens = BenchFixture.tokens(api, edges, "propagation");
+      report.figure("projectionsSettleSeconds", BenchFixture.awaitProjections(central.managementPort(), java.time.Duration.ofMinutes(15), "propagation"));
       Resource[] variants = {BenchApi.parse(BenchFixture.route(0, 10)).get(0), BenchApi.parse(BenchFixture.route(0, 90)).get(0)};
       long[] receipt = new long[edges * changes];
       long[] ack = new long[edges * changes];

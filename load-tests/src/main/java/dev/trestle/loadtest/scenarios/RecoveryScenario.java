@@ -65,6 +65,7 @@ public final class RecoveryScenario extends ScenarioBase {
       try (var api = new BenchApi(central.apiPort(), central.adminToken())) {
         BenchFixture.create(api, edges, Math.max(1, routes), "recovery");
         tokens = BenchFixture.tokens(api, edges, "recovery");
+        report.figure("projectionsSettleSeconds", BenchFixture.awaitProjections(central.managementPort(), java.time.Duration.ofMinutes(15), "recovery"));
       }
       try (var fleet = new EdgeFleet(central.edgePort(), tokens, BenchFixture.routeFqn(0))) {
         for (int i = 0; i < fleet.edges().size(); i++) {

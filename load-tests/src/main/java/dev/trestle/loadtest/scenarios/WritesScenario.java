@@ -78,6 +78,7 @@ public final class WritesScenario extends ScenarioBase {
       log("writes", "%s", report.machine().summary());
       int routes = clients * routesPerClient;
       BenchFixture.create(api, 0, routes, "writes");
+      BenchFixture.awaitProjections(central.managementPort(), java.time.Duration.ofMinutes(15), "writes");
       // Two pre-parsed variants per route, so every Apply is a real change (UPDATED).
       var variants = new ArrayList<Resource[]>();
       for (int i = 0; i < routes; i++) {
