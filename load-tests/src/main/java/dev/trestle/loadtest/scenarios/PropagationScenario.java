@@ -83,7 +83,6 @@ public final class PropagationScenario extends ScenarioBase {
         double connectSeconds = fleet.await("propagation: snapshots", e -> e.watchVersion() > 0 && e.inSync(), timeout);
         report.figure("connectAndSnapshotSeconds", Math.round(connectSeconds * 1000) / 1000.0);
         log("propagation", "%,d edges connected, got their snapshot and ACKed in %.1f s", edges, (System.nanoTime() - c0) / 1e9);
-        var status = api.clusters();
         try (var progress = new Progress("propagation: changes", warmupChanges + changes, "changes")) {
           for (int i = 0; i < warmupChanges + changes; i++) {
             Resource r = variants[i % 2];
@@ -96,7 +95,7 @@ public final class PropagationScenario extends ScenarioBase {
             long statusAt = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-              var st = status.getStatus(GetStatusRequest.newBuilder().setFqn(route).build());
+              var st = api.clusters().getStatus(GetStatusRequest.newBuilder().setFqn(route).build());
               if (st.getResourceVersion() >= version && st.getClustersCount() >= edges
                   && st.getClustersList().stream().allMatch(c -> c.getState() == SyncState.SYNC_APPLIED)) {
                 statusAt = System.nanoTime();
