@@ -14,7 +14,15 @@ import picocli.CommandLine.Command;
     name = "trestle bench",
     mixinStandardHelpOptions = true,
     description = "Runs a benchmark scenario against an embedded central node.",
-    subcommands = {AuditScenario.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      AuditScenario.class,
+      dev.trestle.loadtest.scenarios.WritesScenario.class,
+      dev.trestle.loadtest.scenarios.PropagationScenario.class,
+      dev.trestle.loadtest.scenarios.HeartbeatsScenario.class,
+      dev.trestle.loadtest.scenarios.FanoutScenario.class,
+      dev.trestle.loadtest.scenarios.RecoveryScenario.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Bench implements Runnable {
 
   public static void main(String[] args) {

@@ -36,16 +36,32 @@ public final class EmbeddedCentral implements AutoCloseable {
 
   /** A node on a new temporary data directory, not started yet. */
   public static EmbeddedCentral create(boolean keepData) throws IOException {
+    return create(keepData, java.util.Map.of());
+  }
+
+  /** The same with configuration overrides (e.g. {@code trestle.limits.writes-per-second}). */
+  public static EmbeddedCentral create(boolean keepData, java.util.Map<String, Object> overrides)
+      throws IOException {
     Path dir = Files.createTempDirectory("trestle-bench-");
     var args =
         new ServerArgs(Optional.empty(), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(0));
-    return new EmbeddedCentral(dir, keepData, Settings.load(args));
+    Config config =
+        com.typesafe.config.ConfigFactory.parseMap(overrides).withFallback(Settings.load(args)).resolve();
+    return new EmbeddedCentral(dir, keepData, config);
   }
 
   /** Starts the node and waits until it is ready. */
   public EmbeddedCentral start() throws Exception {
     central = Central.start(config);
     return this;
+  }
+
+  public int managementPort() {
+    return central.managementPort();
+  }
+
+  public int edgePort() {
+    return central.edgeAddress().getPort();
   }
 
   public Settings settings() {

@@ -169,6 +169,10 @@ public final class Central implements AutoCloseable {
               system, service, guard, desiredReadModel, settings.askTimeout(), clock, refusalLog);
 
       var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // JVM heap, non-heap and threads on /metrics (jvm_memory_used_bytes, jvm_threads_live_threads):
+      // what an operator sizes the node by, and what the fan-out benchmark reads per edge.
+      new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+      new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
       var auditLag =
           new ProjectionLagMonitor(
               readModels.dataSource(),
