@@ -279,6 +279,16 @@ public final class Central implements AutoCloseable {
       }
       ServerBinding edge =
           edgeServer.bind(edgeSync).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+      CoordinatedShutdown.get(system.classicSystem())
+          .addTask(
+              CoordinatedShutdown.PhaseServiceUnbind(),
+              "close-edge-streams",
+              () -> {
+                // Edge streams never end on their own; without this the unbind waits its
+                // whole deadline for them.
+                edgeSessions.closeAll();
+                return CompletableFuture.completedFuture(Done.getInstance());
+              });
       edge.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
       ClusterRegistry.wakeKnownClusters(system, clusterOps);
 

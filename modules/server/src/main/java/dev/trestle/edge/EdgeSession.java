@@ -48,6 +48,11 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   /** A newer desired-state version of this session's cluster is committed. */
   public record DesiredChanged(long version) implements Message {}
 
+  /** Central is stopping: end the stream now so the edge reconnects elsewhere or later. */
+  enum CentralStopping implements Message {
+    INSTANCE
+  }
+
   private record FromEdge(EdgeMessage message) implements Message {}
 
   private record EdgeDone(Throwable failure) implements Message {}
@@ -164,6 +169,8 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
               new GrpcServiceException(status.withDescription(m.control().reason())));
         })
         .onMessage(OutTerminated.class, m -> end("stream to the edge ended", null))
+        .onMessage(CentralStopping.class, m -> end("central is stopping",
+            new GrpcServiceException(Status.UNAVAILABLE.withDescription("central is stopping"))))
         .onSignal(PostStop.class, s -> {
           setup.sessions().unregister(setup.cluster(), setup.sessionId());
           if (admitted) {

@@ -29,6 +29,11 @@ public final class EdgeSessions {
     }
   }
 
+  /** Ends every session's stream (at shutdown: edges need not wait for a timeout). */
+  public void closeAll() {
+    byCluster.values().forEach(e -> e.ref().tell(EdgeSession.CentralStopping.INSTANCE));
+  }
+
   public int size() {
     return byCluster.size();
   }
