@@ -70,6 +70,11 @@ final class EdgeProcess implements AutoCloseable {
     Path statusPortFile() {
       return stateDir().resolve("status.port");
     }
+
+    /** The xDS server's port, written by the agent once it serves ({@code --xds-port 0}). */
+    Path xdsPortFile() {
+      return stateDir().resolve("xds.port");
+    }
   }
 
   private final Layout layout;
@@ -183,6 +188,16 @@ final class EdgeProcess implements AutoCloseable {
 
   String cluster() {
     return layout.cluster();
+  }
+
+  /** The port of the agent's xDS server, from {@code <state-dir>/xds.port} (waits for it). */
+  int xdsPort() {
+    return await(cluster() + "'s xds.port")
+        .atMost(START_TIMEOUT)
+        .pollInterval(Duration.ofMillis(100))
+        .failFast("edge exited (see " + log + ")", () -> !process.isAlive())
+        .until(() -> readPort(layout.xdsPortFile()), Optional::isPresent)
+        .orElseThrow();
   }
 
   long pid() {

@@ -78,6 +78,11 @@ final class RestProbe {
     return getJson(server.get().apiPort(), "/api/v1/clusters");
   }
 
+  /** {@code GET /api/v1/services?namespace=NS}: the service catalog (ListServices) as JSON. */
+  JsonNode services(String namespace) {
+    return getJson(server.get().apiPort(), "/api/v1/services?namespace=" + namespace);
+  }
+
   /** GET /ready on the management port: its HTTP status. */
   int readyStatus() {
     return send(server.get().managementPort(), "/ready").statusCode();
