@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       dev.trestle.loadtest.scenarios.HeartbeatsScenario.class,
       dev.trestle.loadtest.scenarios.FanoutScenario.class,
       dev.trestle.loadtest.scenarios.RecoveryScenario.class,
+      dev.trestle.loadtest.scenarios.CrossClusterScenario.class,
       CommandLine.HelpCommand.class
     })
 public final class Bench implements Runnable {

@@ -34,6 +34,11 @@ public final class BenchFixture {
 
   /** Organization, tenant, clusters, workspace, group and {@code routes} routes. Returns seconds taken. */
   public static double create(BenchApi api, int clusters, int routes, String phase) {
+    return create(api, clusters, routes, phase, NAMESPACE);
+  }
+
+  /** As above, with the workspace claiming {@code *}{@code /namespace} instead of {@code *}{@code /bench}. */
+  public static double create(BenchApi api, int clusters, int routes, String phase, String namespace) {
     long t0 = System.nanoTime();
     api.apply("""
         apiVersion: trestle.dev/v1
@@ -63,13 +68,13 @@ public final class BenchFixture {
         kind: Workspace
         metadata: {name: w, organization: bench, tenant: t}
         spec:
-          namespaceSelectors: ["*/bench"]
+          namespaceSelectors: ["*/%s"]
         ---
         apiVersion: trestle.dev/v1
         kind: Group
         metadata: {name: g, organization: bench, tenant: t, workspace: w}
         spec: {type: TRAFFIC}
-        """);
+        """.formatted(namespace));
     var docs = new StringBuilder();
     for (int i = 0; i < routes; i++) {
       docs.append(route(i, 90)).append("---\n");

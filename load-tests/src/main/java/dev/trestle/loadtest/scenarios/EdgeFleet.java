@@ -20,6 +20,12 @@ public final class EdgeFleet implements AutoCloseable {
   private final List<SimEdge> edges = new ArrayList<>();
 
   public EdgeFleet(int edgePort, List<String> tokens, String watchFqn) {
+    this(edgePort, tokens, watchFqn, null);
+  }
+
+  /** With {@code inventories} (index i for cluster i + 1), or the default inventory when null. */
+  public EdgeFleet(int edgePort, List<String> tokens, String watchFqn,
+      java.util.function.IntFunction<dev.trestle.protocol.v1.Inventory> inventories) {
     int n = tokens.size();
     int channelCount = Math.max(1, (n + STREAMS_PER_CHANNEL - 1) / STREAMS_PER_CHANNEL);
     for (int c = 0; c < channelCount; c++) {
@@ -27,7 +33,8 @@ public final class EdgeFleet implements AutoCloseable {
           .maxInboundMessageSize(64 * 1024 * 1024).build());
     }
     for (int i = 0; i < n; i++) {
-      edges.add(new SimEdge(BenchFixture.clusterName(i + 1), tokens.get(i), watchFqn));
+      edges.add(inventories == null ? new SimEdge(BenchFixture.clusterName(i + 1), tokens.get(i), watchFqn)
+          : new SimEdge(BenchFixture.clusterName(i + 1), tokens.get(i), watchFqn, inventories.apply(i)));
     }
   }
 

@@ -26,7 +26,11 @@ public final class SimEdge {
   private final String cluster;
   private final String token;
   private final String watchFqn;
-  private final Inventory inventory;
+  private volatile Inventory inventory;
+  private final java.util.concurrent.atomic.AtomicLong desiredMessages = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong desiredBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong serviceEntryObjects = new java.util.concurrent.atomic.AtomicLong();
+  private volatile long lastDesiredNanos;
   private volatile ManagedChannel channel;
   private StreamObserver<EdgeMessage> toCentral;
   private volatile long appliedVersion;
@@ -43,10 +47,19 @@ public final class SimEdge {
   private volatile int sessions;
 
   public SimEdge(String cluster, String token, String watchFqn) {
+    this(cluster, token, watchFqn, Inventory.newBuilder().addNamespaces(BenchFixture.NAMESPACE).build());
+  }
+
+  public SimEdge(String cluster, String token, String watchFqn, Inventory inventory) {
     this.cluster = cluster;
     this.token = token;
     this.watchFqn = watchFqn;
-    this.inventory = Inventory.newBuilder().addNamespaces(BenchFixture.NAMESPACE).build();
+    this.inventory = inventory;
+  }
+
+  /** The inventory sent with the next Hello or heartbeat. */
+  public void inventory(Inventory inventory) {
+    this.inventory = inventory;
   }
 
   public void onChange(Consumer<SimEdge> listener) {
@@ -98,16 +111,29 @@ public final class SimEdge {
         welcomeDesired = m.getWelcome().getDesiredVersion();
       }
       case SNAPSHOT -> {
+        counted(m, m.getSnapshot().getObjectsList(), now);
         watch(m.getSnapshot().getObjectsList(), now);
         apply(m.getSnapshot().getVersion(), m.getSnapshot().getSetHash());
       }
       case DELTA -> {
+        counted(m, m.getDelta().getUpsertsList(), now);
         watch(m.getDelta().getUpsertsList(), now);
         apply(m.getDelta().getVersion(), m.getDelta().getSetHash());
       }
       default -> { }
     }
     onChange.accept(this);
+  }
+
+  private void counted(CentralMessage m, List<DesiredObject> objects, long now) {
+    desiredMessages.incrementAndGet();
+    desiredBytes.addAndGet(m.getSerializedSize());
+    lastDesiredNanos = now;
+    for (DesiredObject o : objects) {
+      if (o.getKey().getKind().equals("ServiceEntry")) {
+        serviceEntryObjects.incrementAndGet();
+      }
+    }
   }
 
   private void watch(List<DesiredObject> objects, long now) {
@@ -195,6 +221,25 @@ public final class SimEdge {
 
   public long watchAckedNanos() {
     return watchAckedNanos;
+  }
+
+  /** Snapshots and deltas received since the edge was created (all streams). */
+  public long desiredMessages() {
+    return desiredMessages.get();
+  }
+
+  /** Serialized bytes of those snapshots and deltas (CentralMessage). */
+  public long desiredBytes() {
+    return desiredBytes.get();
+  }
+
+  /** ServiceEntry objects among the snapshots' objects and the deltas' upserts received. */
+  public long serviceEntryObjects() {
+    return serviceEntryObjects.get();
+  }
+
+  public long lastDesiredNanos() {
+    return lastDesiredNanos;
   }
 
   public long lastMessageBytes() {

@@ -106,4 +106,25 @@ class ScenariosSmokeTest {
     assertThat(f.path("allResyncedAfterSpawnSeconds").asDouble()).isPositive();
     assertThat(f.path("welcomeAfterStart").path("stats").path("count").asInt()).isEqualTo(3);
   }
+
+  @Test
+  void crosscluster(@TempDir Path out) throws Exception {
+    var stdout = new ByteArrayOutputStream();
+    var scenario = new CrossClusterScenario(out(stdout), System.err);
+    int exit = new CommandLine(scenario).execute(
+        "--clusters", "3", "--rounds", "1", "--timeout", "120s", "--quiet", "500ms", "--out", out.toString());
+    assertThat(exit).isZero();
+    Path dir = scenario.lastRunDirectory();
+    assertThat(dir.resolve("result.md")).isNotEmptyFile();
+    JsonNode json = JSON.readTree(dir.resolve("result.json").toFile());
+    assertThat(json.path("scenario").asText()).isEqualTo("crosscluster");
+    JsonNode n3 = json.path("figures").path("perClusterCount").get(0);
+    assertThat(n3.path("clusters").asInt()).isEqualTo(3);
+    assertThat(n3.path("edgesWithServiceEntry").asInt()).isEqualTo(3);
+    JsonNode removed = n3.path("changes").get(0);
+    assertThat(removed.path("edgesReachedPerChange").asDouble()).isEqualTo(2.0);
+    assertThat(removed.path("bytesPerChange").asDouble()).isPositive();
+    assertThat(n3.path("changes").get(2).path("messagesPerChange").asDouble()).isZero();
+    assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("## Figures");
+  }
 }
