@@ -45,17 +45,13 @@ public final class ClusterGrpcService implements ClusterServicePowerApi {
     return ManagementGrpcService.handle(callers, md, "IssueJoinToken", in.getCluster(),
         caller -> clusters.issueToken(in.getCluster(), in.getRotate(), caller).thenApply(t ->
             IssueJoinTokenResponse.newBuilder()
-                .setCluster(t.token().text().isEmpty() ? "" : clusterOf(t))
+                .setCluster(t.cluster())
                 .setTokenId(t.token().tokenId())
                 .setToken(t.token().text())
                 .addAllRevokedTokenIds(t.revokedTokenIds())
                 .build()),
         // The token itself is never logged.
         r -> "join token " + r.getTokenId() + " issued for " + r.getCluster());
-  }
-
-  private static String clusterOf(dev.trestle.clusters.ClusterEntity.TokenIssued t) {
-    return dev.trestle.clusters.JoinTokens.parse(t.token().text()).map(p -> p.cluster()).orElse("");
   }
 
   @Override

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.time.Duration;
 import dev.trestle.clusters.ClusterOperations;
-import dev.trestle.clusters.JoinTokens;
 import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.ListClustersResponse;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
@@ -293,7 +292,7 @@ public final class RestApi {
       String cluster = uri.query().get("cluster").orElse("");
       return clusters.issueToken(cluster, flag(uri, "rotate"), caller).thenApply(t -> {
         var out = IssueJoinTokenResponse.newBuilder()
-            .setCluster(JoinTokens.parse(t.token().text()).map(p -> p.cluster()).orElse(""))
+            .setCluster(t.cluster())
             .setTokenId(t.token().tokenId())
             .setToken(t.token().text())
             .addAllRevokedTokenIds(t.revokedTokenIds());

@@ -84,7 +84,7 @@ public final class ClusterEntity
 
   // ---- replies and session control ----
 
-  public record TokenIssued(JoinTokens.Minted token, List<String> revokedTokenIds)
+  public record TokenIssued(String cluster, JoinTokens.Minted token, List<String> revokedTokenIds)
       implements CborSerializable {}
 
   public record TokensRevoked(List<String> revokedTokenIds) implements CborSerializable {}
@@ -194,7 +194,7 @@ public final class ClusterEntity
     return Effect()
         .persist(events)
         .thenRun(after -> closeSessionIfTokenGone(after, "join token revoked by rotation"))
-        .thenReply(c.replyTo(), after -> new TokenIssued(minted, revoked));
+        .thenReply(c.replyTo(), after -> new TokenIssued(cluster, minted, revoked));
   }
 
   private ReplyEffect<ClusterEvent, ClusterState> revoke(ClusterState s, RevokeTokens c) {
@@ -216,7 +216,7 @@ public final class ClusterEntity
 
   private ReplyEffect<ClusterEvent, ClusterState> connect(ClusterState s, Connect c) {
     ClusterState.JoinToken token = s.tokens().get(c.tokenId());
-    if (token == null || !JoinTokens.sameHash(token.secretSha256(), c.secretSha256())) {
+    if (token == null || !dev.trestle.iam.TokenFormat.sameHash(token.secretSha256(), c.secretSha256())) {
       return Effect().reply(c.replyTo(), new ConnectReply("unknown or revoked join token", s));
     }
     Instant now = clock.instant();

@@ -3,7 +3,6 @@ package dev.trestle.clusters;
 import dev.trestle.protocol.v1.ClusterResourceStatus;
 import dev.trestle.protocol.v1.ResourceStatus;
 import dev.trestle.protocol.v1.SyncState;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -104,10 +103,5 @@ public final class ResourceSyncStatus {
   private static int rank(SyncState s) {
     int i = WORST_FIRST.indexOf(s);
     return i < 0 ? WORST_FIRST.size() : i;
-  }
-
-  /** Worst-first order, for callers that aggregate further. */
-  public static List<SyncState> worstFirst() {
-    return new ArrayList<>(WORST_FIRST);
   }
 }

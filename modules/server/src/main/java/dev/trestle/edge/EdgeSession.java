@@ -232,8 +232,6 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
       // The edge holds a state central never produced at that number (e.g. central's data
       // was restored from an older backup): only a snapshot is safe.
       forceSnapshot = true;
-    } else if (hello.getLastAppliedVersion() == 0 && current.version() == 0) {
-      forceSnapshot = false;
     }
     return pump();
   }
