@@ -158,11 +158,19 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
     String org = orgOf(fqn);
     ConfigSnapshot before = state.config(org);
     ConfigSnapshot now = before.without(fqn);
+    // Who received the deleted cluster's services: from its catalog entry before it goes.
+    var usersOfItsServices = new TreeSet<String>();
+    ClusterRow deletedCluster =
+        fqn.kind().orElseThrow() == Kind.CLUSTER ? state.clusters.get(fqn.toString()) : null;
+    if (deletedCluster != null && deletedCluster.present()) {
+      usersOfItsServices.addAll(
+          usersOf(org, deletedCluster.fqn(), MeshCatalog.changedServices(mesh(deletedCluster), null)));
+    }
     DesiredStateTables.deleteResource(c, fqn.toString());
     state.setConfig(org, now);
     state.forgetMesh(fqn.toString());
     if (fqn.kind().orElseThrow() == Kind.CLUSTER) {
-      ClusterRow row = state.clusters.get(fqn.toString());
+      ClusterRow row = deletedCluster;
       if (row != null) {
         // Objects, changes and placements go; the row keeps the version (one past the last
         // state, which was "everything deleted") so that a re-created cluster never reuses one.
@@ -172,7 +180,9 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
         saveCluster(c, row.withPresent(false).withVersion(tombstone, EMPTY_SET_HASH, tombstone));
       }
     }
-    return AffectedClusters.of(fqn, Change.DELETED, before, now, state.presentClusters(org));
+    SortedSet<String> out = AffectedClusters.of(fqn, Change.DELETED, before, now, state.presentClusters(org));
+    out.addAll(usersOfItsServices);
+    return out;
   }
 
   private SortedSet<String> inventory(Connection c, ClusterEvent.InventoryChanged e) throws SQLException {

@@ -589,6 +589,19 @@ class DesiredStateHandlerTest {
   }
 
   @Test
+  void deletingAClusterWithdrawsItsServicesFromTheClustersUsingThem() {
+    meshOfThree();
+    assertThat(serviceEntries(C1)).containsEntry("pay.payments.svc.cluster.local", List.of("c2"));
+    long c3Version = version(C3);
+
+    journal.delete(C2);
+    project();
+
+    assertThat(serviceEntries(C1)).isEqualTo(Map.of("cart.shop.svc.cluster.local", List.of("c3")));
+    assertThat(version(C3)).isEqualTo(c3Version);
+  }
+
+  @Test
   void theCatalogListsEveryServiceWithItsClustersAndFiltersByNamespace() {
     meshOfThree();
     var all = await(store.services(List.of(C1, C2, C3), ""));
