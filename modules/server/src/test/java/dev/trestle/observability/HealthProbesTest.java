@@ -97,6 +97,14 @@ class HealthProbesTest {
       await("ready once Up").atMost(WAIT).pollInterval(Duration.ofMillis(100))
           .until(() -> status(port, "/health/ready") == 200);
       assertThat(status(port, "/health/alive")).isEqualTo(200);
+      // The helper node leaves again (it runs no sharding, which would keep the coordinator
+      // waiting for it); the node stays Up and ready.
+      second.terminate();
+      second.getWhenTerminated().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      second = null;
+      Cluster cluster = Cluster.get(central.system());
+      await("helper node removed").atMost(WAIT).until(() -> cluster.state().getMembers().spliterator().estimateSize() == 1);
+      assertThat(status(port, "/health/ready")).isEqualTo(200);
 
       // Shutdown begins: not ready at once, still alive and answering while it drains.
       var hold = new CompletableFuture<Done>();
