@@ -52,9 +52,12 @@ public final class EdgeMetrics {
 
   void connected(String cluster, String sessionId, long appliedVersion) {
     connected.incrementAndGet();
-    clusters
-        .compute(cluster, (k, m) -> m != null ? m : new ClusterVersionMeters(registry, cluster, sessionId))
-        .takeOver(sessionId, appliedVersion);
+    // Inside compute: a replaced session's concurrent disconnect must see the new owner.
+    clusters.compute(cluster, (k, m) -> {
+      var meters = m != null ? m : new ClusterVersionMeters(registry, cluster, sessionId);
+      meters.takeOver(sessionId, appliedVersion);
+      return meters;
+    });
   }
 
   void disconnected(String cluster, String sessionId) {
