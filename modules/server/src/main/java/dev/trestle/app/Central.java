@@ -41,15 +41,15 @@ import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
 import dev.trestle.management.ConfigTags;
 import dev.trestle.management.ResourceService;
-import dev.trestle.observability.ManagementRoutes;
+import dev.trestle.observability.ApiMetrics;
+import dev.trestle.observability.OperationsPort;
+import dev.trestle.observability.PoolMetrics;
 import dev.trestle.observability.ProjectionLagMonitor;
 import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
 import dev.trestle.storage.ReadModelDatabase;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,8 +70,6 @@ import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.server.Directives;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import scala.concurrent.ExecutionContextExecutor;
@@ -88,7 +86,7 @@ public final class Central implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final Settings settings;
   private final InetSocketAddress apiAddress;
-  private final InetSocketAddress managementAddress;
+  private final int managementPort;
   private final DesiredStateStore desiredState;
   private final InetSocketAddress edgeAddress;
 
@@ -96,14 +94,14 @@ public final class Central implements AutoCloseable {
       ActorSystem<Void> system,
       Settings settings,
       InetSocketAddress api,
-      InetSocketAddress mgmt,
+      int managementPort,
       InetSocketAddress edge,
       DesiredStateStore desiredState) {
     this.edgeAddress = edge;
     this.system = system;
     this.settings = settings;
     this.apiAddress = api;
-    this.managementAddress = mgmt;
+    this.managementPort = managementPort;
     this.desiredState = desiredState;
   }
 
@@ -113,12 +111,17 @@ public final class Central implements AutoCloseable {
     Files.createDirectories(settings.dataDir());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "trestle", config);
     try {
+      var state = ServerState.get(system);
+      var operations =
+          OperationsPort.bind(
+              system, settings.managementHost(), settings.managementPort(), state::isReady, STARTUP);
       Clock clock = Clock.systemUTC();
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
       SchemaUtils.createIfNotExists(system).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       var readModels = new ReadModelDatabase(settings.jdbcUrl(), "sa", "", 3);
+      PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
               CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -168,11 +171,7 @@ public final class Central implements AutoCloseable {
           new ClusterOperations(
               system, service, guard, desiredReadModel, settings.askTimeout(), clock, refusalLog);
 
-      var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      // JVM heap, non-heap and threads on /metrics (jvm_memory_used_bytes, jvm_threads_live_threads):
-      // what an operator sizes the node by, and what the fan-out benchmark reads per edge.
-      new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
-      new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+      var registry = operations.registry();
       var auditLag =
           new ProjectionLagMonitor(
               readModels.dataSource(),
@@ -195,6 +194,7 @@ public final class Central implements AutoCloseable {
           .scheduler()
           .scheduleWithFixedDelay(
               Duration.ZERO, settings.lagPollInterval(), desiredStateLag::poll, blocking);
+      operations.addLagMonitors(auditLag, desiredStateLag);
       settings
           .auditRetention()
           .ifPresent(
@@ -216,15 +216,14 @@ public final class Central implements AutoCloseable {
       var iamApi =
           IamServicePowerApiHandlerFactory.partial(
               new IamGrpcService(iam, access, callers), IamService.name, system);
-      var reflection =
-          ServerReflection.create(
-              List.of(
-                  ManagementService.description,
-                  AuditService.description,
-                  IamService.description,
-                  ClusterService.description,
-                  dev.trestle.protocol.v1.ServiceCatalog.description),
-              system);
+      var apiServices =
+          List.of(
+              ManagementService.description,
+              AuditService.description,
+              IamService.description,
+              ClusterService.description,
+              dev.trestle.protocol.v1.ServiceCatalog.description);
+      var reflection = ServerReflection.create(apiServices, system);
       var clustersApi =
           ClusterServicePowerApiHandlerFactory.partial(
               new ClusterGrpcService(clusterOps, callers), ClusterService.name, system);
@@ -236,8 +235,8 @@ public final class Central implements AutoCloseable {
       var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
       @SuppressWarnings("unchecked")
       var handler =
-          ServiceHandler.concatOrNotFound(
-              management, audit, iamApi, clustersApi, servicesApi, reflection, rest::handle);
+          new ApiMetrics(registry, apiServices).wrap(ServiceHandler.concatOrNotFound(
+              management, audit, iamApi, clustersApi, servicesApi, reflection, rest::handle));
       var apiServer = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
       if (!settings.tls().mode().equals("off")) {
         apiServer = apiServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
@@ -292,22 +291,9 @@ public final class Central implements AutoCloseable {
       edge.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
       ClusterRegistry.wakeKnownClusters(system, clusterOps);
 
-      var state = ServerState.get(system);
-      var routes =
-          Directives.concat(
-              PekkoManagement.get(system).getRoutes(),
-              new ManagementRoutes(registry, List.of(auditLag, desiredStateLag), state::isReady).routes());
-      ServerBinding mgmt =
-          Http.get(system)
-              .newServerAt(settings.managementHost(), settings.managementPort())
-              .bind(routes)
-              .toCompletableFuture()
-              .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
-      mgmt.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-
       state.markReady(true);
       return new Central(
-          system, settings, api.localAddress(), mgmt.localAddress(), edge.localAddress(), desiredState);
+          system, settings, api.localAddress(), operations.port(), edge.localAddress(), desiredState);
     } catch (Exception e) {
       system.terminate();
       throw e;
@@ -336,7 +322,7 @@ public final class Central implements AutoCloseable {
   }
 
   public int managementPort() {
-    return managementAddress.getPort();
+    return managementPort;
   }
 
   /** Per-cluster desired state (versions, snapshots, deltas, placements); see docs/desired-state.md. */

@@ -156,6 +156,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
         })
         .onMessage(DesiredChanged.class, m -> {
           knownDesired = Math.max(knownDesired, m.version());
+          setup.metrics().desired(setup.cluster(), m.version(), true);
           return pump();
         })
         .onMessage(Loaded.class, this::onLoaded)
@@ -174,7 +175,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
         .onSignal(PostStop.class, s -> {
           setup.sessions().unregister(setup.cluster(), setup.sessionId());
           if (admitted) {
-            setup.metrics().disconnected();
+            setup.metrics().disconnected(setup.cluster(), setup.sessionId());
           }
           return this;
         })
@@ -197,7 +198,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
       return Behaviors.stopped();
     }
     admitted = true;
-    setup.metrics().connected();
+    setup.metrics().connected(setup.cluster(), setup.sessionId(), edgeVersion);
     setup.toEdge().complete(stream.filter(o -> o instanceof Send).map(o -> ((Send) o).message()));
     setup.fromEdge()
         .map(FromEdge::new)
@@ -224,6 +225,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
             .setDesiredVersion(current.version()))
         .build());
     knownDesired = current.version();
+    setup.metrics().desired(setup.cluster(), current.version(), false);
     Hello hello = setup.hello();
     boolean sameVersion = hello.getLastAppliedVersion() == current.version();
     if (hello.getLastAppliedVersion() > current.version()
@@ -283,6 +285,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
           new GrpcServiceException(Status.UNAVAILABLE.withDescription("desired state unavailable")));
     }
     knownDesired = Math.max(knownDesired, m.version());
+    setup.metrics().desired(setup.cluster(), m.version(), false);
     boolean snapshot = m.message().hasSnapshot();
     if (!snapshot && isEmpty(m.message().getDelta())) {
       return pump();
@@ -321,6 +324,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
           inFlightVersion = 0;
         }
         edgeVersion = Math.max(edgeVersion, v);
+        setup.metrics().acked(setup.cluster(), v);
         setup.entity().tell(new ClusterEntity.Ack(session, v, msg.getAck().getSetHash(), ignore()));
       }
       case NACK -> {
@@ -328,6 +332,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
         inFlightVersion = 0;
         refusedVersion = Math.max(refusedVersion, nack.getVersion());
         edgeVersion = nack.getKeptVersion();
+        setup.metrics().kept(setup.cluster(), edgeVersion);
         var failures = nack.getErrorsList().stream()
             .map(e -> new ObjectFailure(
                 e.getKey().getKind() + " " + e.getKey().getNamespace() + "/" + e.getKey().getName(),

@@ -26,7 +26,8 @@ public final class ManagementRoutes extends AllDirectives {
   public ManagementRoutes(
       PrometheusMeterRegistry registry, List<ProjectionLagMonitor> monitors, BooleanSupplier ready) {
     this.registry = registry;
-    this.monitors = List.copyOf(monitors);
+    // A live, thread-safe list: monitors are added once their projections exist.
+    this.monitors = monitors;
     this.ready = ready;
   }
 

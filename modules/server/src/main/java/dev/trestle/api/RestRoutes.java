@@ -1,0 +1,35 @@
+package dev.trestle.api;
+
+/**
+ * The route a REST path takes in {@link RestApi}, as a template without resource names (for
+ * metrics: one label value per route, never per resource).
+ */
+public final class RestRoutes {
+  private static final String PREFIX = "/api/v1";
+
+  private RestRoutes() {}
+
+  /** {@code /api/v1/organizations/acme} → {@code /api/v1/{resource}}; unknown paths → {@code other}. */
+  public static String template(String path) {
+    if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) {
+      return "other";
+    }
+    String rest = path.substring(PREFIX.length()).replaceAll("^/+|/+$", "");
+    if (rest.isEmpty()) {
+      return PREFIX;
+    }
+    switch (rest) {
+      case "apply", "audit", "clusters", "services", "join-tokens" -> {
+        return PREFIX + "/" + rest;
+      }
+      default -> {}
+    }
+    if (rest.startsWith("status/")) {
+      return PREFIX + "/status/{fqn}";
+    }
+    if (rest.startsWith("history/")) {
+      return PREFIX + "/history/{fqn}";
+    }
+    return rest.split("/").length % 2 == 0 ? PREFIX + "/{resource}" : PREFIX + "/{collection}";
+  }
+}
