@@ -47,6 +47,8 @@ import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
+import dev.trestle.observability.JournalBacklog;
+import dev.trestle.storage.EventJournal;
 import dev.trestle.storage.ReadModelDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -72,7 +74,6 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.management.javadsl.PekkoManagement;
-import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import scala.concurrent.ExecutionContextExecutor;
 
@@ -117,7 +118,7 @@ public final class Central implements AutoCloseable {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
-      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+      EventJournal.createSchema(system, STARTUP).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       var readModels = new ReadModelDatabase(settings.jdbcUrl(), "sa", "", 3);
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
@@ -176,6 +177,7 @@ public final class Central implements AutoCloseable {
       var auditLag =
           new ProjectionLagMonitor(
               readModels.dataSource(),
+              JournalBacklog.of(system, clock),
               clock,
               AuditProjection.NAME,
               IntStream.range(0, ConfigTags.SLICES).mapToObj(ConfigTags::tag).toList(),
@@ -187,6 +189,7 @@ public final class Central implements AutoCloseable {
       var desiredStateLag =
           new ProjectionLagMonitor(
               readModels.dataSource(),
+              JournalBacklog.of(system, clock),
               clock,
               DesiredStateProjection.NAME,
               List.of(ConfigTags.DESIRED_STATE),
