@@ -7,7 +7,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,11 +44,11 @@ class CassandraJournalIT {
   private static final String KEYSPACE = "trestle_it";
 
   @RegisterExtension
-  @org.junit.jupiter.api.Order(1)
+  @Order(1)
   static final CassandraNode cassandra = new CassandraNode();
 
   @RegisterExtension
-  @org.junit.jupiter.api.Order(2)
+  @Order(2)
   static final CentralServer central =
       new CentralServer(
               new ServerProcess.Options(
@@ -59,20 +58,17 @@ class CassandraJournalIT {
                       "TRESTLE_STORAGE_PROFILE", "cassandra",
                       "TRESTLE_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint(),
                       "TRESTLE_CASSANDRA_DATACENTER", CassandraNode.DATACENTER,
-                      "TRESTLE_CASSANDRA_KEYSPACE", KEYSPACE)))
-          .deleteWorkDirWhenAllPass();
+                      "TRESTLE_CASSANDRA_KEYSPACE", KEYSPACE))); // TEMP keep
 
-  private static final Path ACME = TrestleRuntime.examples("acme");
   private static final String CLUSTER = "eu-west-1a";
-  private static final String CART =
-      "organizations/acme/tenants/payments/workspaces/checkout/groups/checkout-traffic/serviceroutes/cart";
+  private static final String CART = AcmeExample.CART;
   private static final Duration PROJECTION_TIMEOUT = Duration.ofSeconds(60);
 
   private static CqlSession cql;
   private static EdgeProcess edge;
   private static EdgeProcess.Layout layout;
   private static int edgeStarts;
-  private static final ObjectNode cart = exampleCart();
+  private static final ObjectNode cart = AcmeExample.cart();
 
   @BeforeAll
   static void connectCql() {
@@ -97,7 +93,7 @@ class CassandraJournalIT {
   @Order(1)
   void appliedResourcesAreJournaledInCassandraNotInTheReadModelDatabase() {
     long start = System.nanoTime();
-    CliResult apply = central.cli().run("apply", "-f", ACME.toString());
+    CliResult apply = central.cli().run("apply", "-f", AcmeExample.DIR.toString());
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
     SortedMap<String, Long> versions = central.rest().versions();
     assertThat(versions).containsEntry(CART, 1L).hasSizeGreaterThanOrEqualTo(37);
@@ -121,7 +117,7 @@ class CassandraJournalIT {
     Files.createDirectories(layout.dir());
     CliResult token = central.cli().run("cluster", "token", CLUSTER, "--out-file", layout.tokenFile().toString());
     assertThat(token.exitCode()).as(token.toString()).isZero();
-    Files.writeString(layout.inventory(), INVENTORY);
+    Files.writeString(layout.inventory(), AcmeExample.inventory(CLUSTER));
     startEdge();
     JsonNode first = awaitEdge(s -> s.path("connected").asBoolean() && s.path("appliedVersion").asLong() > 0);
     assertThat(cartVirtualService()).contains("source-fqn: " + CART).doesNotContain("timeout: 3s");
@@ -279,33 +275,7 @@ class CassandraJournalIT {
     return matches.size() == 1 ? matches.get(0) : "";
   }
 
-  private static ObjectNode exampleCart() {
-    try {
-      for (JsonNode doc : Documents.yaml(Files.readString(ACME.resolve("50-traffic.yaml")))) {
-        if (doc.path("kind").asText().equals("ServiceRoute") && doc.path("metadata").path("name").asText().equals("cart")) {
-          return Documents.copy(doc);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    throw new IllegalStateException("no ServiceRoute cart in examples/acme/50-traffic.yaml");
-  }
-
   private static void report(String what, long startNanos) {
     System.out.printf("CassandraJournalIT: %s took %d ms%n", what, (System.nanoTime() - startNanos) / 1_000_000);
   }
-
-  private static final String INVENTORY =
-      """
-      network: eu-net
-      locality: {region: eu-west-1, zone: eu-west-1a}
-      namespaces: [checkout, ledger, payments-ingress, storefront, storefront-ingress]
-      services:
-        - namespace: checkout
-          name: cart
-          ports: [{name: http, port: 8080, protocol: HTTP}]
-          labels: {app: cart}
-          endpoints: 2
-      """;
 }

@@ -1,9 +1,10 @@
 package dev.trestle.storage;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.cassandra.KeyspaceAndTableStatements;
 import org.apache.pekko.persistence.cassandra.PluginSettings;
-import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,25 +36,34 @@ final class CassandraSchema {
     ddl.addAll(statements.getCreateJournalTablesStatements());
     ddl.add(statements.createSnapshotKeyspaceStatement());
     ddl.addAll(statements.getCreateSnapshotTablesStatements());
-    CassandraSession session = CassandraSessionRegistry.get(system).sessionFor(CassandraSettings.PLUGIN);
+    String where =
+        system.settings().config().getList("datastax-java-driver.basic.contact-points").unwrapped().toString();
     // One after the other: schema changes must not run concurrently on one Cassandra cluster.
-    CompletionStage<Done> done = CompletableFuture.completedFuture(Done.getInstance());
+    // Each with its own timeout: DDL waits for schema agreement, far longer than a write may.
+    Duration perStatement = timeout.dividedBy(2);
+    CompletionStage<CqlSession> session =
+        CassandraSessionRegistry.get(system).sessionFor(CassandraSettings.PLUGIN).underlying();
+    CompletionStage<?> done = session;
     for (String statement : ddl) {
-      done = done.thenCompose(d -> session.executeDDL(statement));
+      var ddlStatement = SimpleStatement.newInstance(statement).setTimeout(perStatement);
+      done = done.thenCompose(x -> session.thenCompose(cql -> cql.executeAsync(ddlStatement)));
     }
-    String where = system.settings().config().getList("datastax-java-driver.basic.contact-points").unwrapped().toString();
     return done.toCompletableFuture()
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle(
             (d, error) -> {
               if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                throw new CompletionException(
+                // No cause chain: start-up failures print the innermost cause, and this message
+                // is the one that says where and what.
+                var failure =
                     new IllegalStateException(
-                        "cannot create the Cassandra journal schema at contact points " + where + ": " + cause, cause));
+                        "cannot create the Cassandra journal schema at contact points " + where + ": " + cause);
+                failure.addSuppressed(cause);
+                throw new CompletionException(failure);
               }
               LOG.info("Cassandra keyspace and tables ready at {} ({} statements)", where, ddl.size());
-              return d;
+              return Done.getInstance();
             });
   }
 }
