@@ -93,6 +93,11 @@ final class RestProbe {
     return getJson(server.get().apiPort(), "/api/v1/history/" + fqn);
   }
 
+  /** {@code GET /health} on the management port: status and per-slice projection lag. */
+  JsonNode health() {
+    return getJson(server.get().managementPort(), "/health");
+  }
+
   /** GET /ready on the management port: its HTTP status. */
   int readyStatus() {
     return send(server.get().managementPort(), "/ready").statusCode();

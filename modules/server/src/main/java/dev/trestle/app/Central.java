@@ -118,7 +118,7 @@ public final class Central implements AutoCloseable {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
-      EventJournal.createSchema(system, STARTUP).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+      EventJournal.createSchema(system).toCompletableFuture().get(EventJournal.SCHEMA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       var readModels = new ReadModelDatabase(settings.jdbcUrl(), "sa", "", 3);
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
