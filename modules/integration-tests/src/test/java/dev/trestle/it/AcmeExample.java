@@ -13,6 +13,9 @@ final class AcmeExample {
   static final String CART =
       "organizations/acme/tenants/payments/workspaces/checkout/groups/checkout-traffic/serviceroutes/cart";
 
+  /** Relative path of the cart route's VirtualService in an edge's out dir. */
+  static final String CART_VIRTUAL_SERVICE = "checkout/virtualservice-trestle-cart-[0-9a-f]+\\.yaml";
+
   private AcmeExample() {}
 
   /** The cart ServiceRoute of 50-traffic.yaml, as a JSON document to change and apply. */

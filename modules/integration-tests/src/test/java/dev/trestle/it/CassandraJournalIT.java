@@ -280,14 +280,7 @@ class CassandraJournalIT {
   }
 
   private static String cartVirtualService() {
-    List<String> matches = new ArrayList<>();
-    edge.files()
-        .forEach(
-            (path, text) -> {
-              if (path.matches("checkout/virtualservice-trestle-cart-[0-9a-f]+\\.yaml")) {
-                matches.add(text);
-              }
-            });
+    List<String> matches = edge.filesMatching(AcmeExample.CART_VIRTUAL_SERVICE);
     return matches.size() == 1 ? matches.get(0) : "";
   }
 

@@ -441,14 +441,7 @@ class EdgeEndToEndIT {
 
   /** The content of the cart route's VirtualService file in an edge's out dir. */
   private static String cartVirtualService(EdgeProcess edge) {
-    List<String> matches = new ArrayList<>();
-    edge.files()
-        .forEach(
-            (path, text) -> {
-              if (path.matches("checkout/virtualservice-trestle-cart-[0-9a-f]+\\.yaml")) {
-                matches.add(text);
-              }
-            });
+    List<String> matches = edge.filesMatching(AcmeExample.CART_VIRTUAL_SERVICE);
     assertThat(matches).as("cart VirtualService files of %s", edge.cluster()).hasSize(1);
     return matches.get(0);
   }
