@@ -88,7 +88,7 @@ class EdgeEndToEndIT {
 
   private static final Map<String, EdgeProcess.Layout> LAYOUTS = new LinkedHashMap<>();
   /** The cart route as last applied by these tests (each test changes it further). */
-  private static final ObjectNode cart = exampleCart();
+  private static final ObjectNode cart = AcmeExample.cart();
   private static int edgeStarts;
   /** Central's edge-sync port; the same after every restart ({@link CentralServer}). */
   private static int edgePort;
@@ -107,7 +107,7 @@ class EdgeEndToEndIT {
               .run("cluster", "token", cluster, "--out-file", layout.tokenFile().toString());
       assertThat(token.exitCode()).as(token.toString()).isZero();
       assertThat(token.stdout()).as(token.toString()).doesNotContain("trjt.");
-      Files.writeString(layout.inventory(), inventory(cluster));
+      Files.writeString(layout.inventory(), AcmeExample.inventory(cluster));
       LAYOUTS.put(cluster, layout);
     }
     CLUSTERS.forEach(EdgeEndToEndIT::startEdge);
@@ -354,33 +354,6 @@ class EdgeEndToEndIT {
     return edge;
   }
 
-  /** An inventory with the acme namespaces the two eu-west-1 clusters run. */
-  private static String inventory(String cluster) {
-    String zone = cluster.substring(cluster.length() - 2); // 1a, 1b
-    return """
-        network: eu-net
-        locality: {region: eu-west-1, zone: eu-west-%s}
-        namespaces: [checkout, ledger, payments-ingress, storefront, storefront-ingress]
-        services:
-          - namespace: checkout
-            name: cart
-            ports: [{name: http, port: 8080, protocol: HTTP}]
-            labels: {app: cart}
-            endpoints: 2
-          - namespace: ledger
-            name: ledger-api
-            ports: [{name: http, port: 8080, protocol: HTTP}]
-            labels: {app: ledger-api}
-            endpoints: 2
-          - namespace: storefront
-            name: web
-            ports: [{name: http, port: 8080, protocol: HTTP}]
-            labels: {app: web}
-            endpoints: 3
-        """
-        .formatted(zone);
-  }
-
   private static JsonNode awaitStatus(EdgeProcess edge, Predicate<JsonNode> condition) {
     return await(edge.cluster() + "'s /status")
         .atMost(SYNC_TIMEOUT)
@@ -468,31 +441,9 @@ class EdgeEndToEndIT {
 
   /** The content of the cart route's VirtualService file in an edge's out dir. */
   private static String cartVirtualService(EdgeProcess edge) {
-    List<String> matches = new ArrayList<>();
-    edge.files()
-        .forEach(
-            (path, text) -> {
-              if (path.matches("checkout/virtualservice-trestle-cart-[0-9a-f]+\\.yaml")) {
-                matches.add(text);
-              }
-            });
+    List<String> matches = edge.filesMatching(AcmeExample.CART_VIRTUAL_SERVICE);
     assertThat(matches).as("cart VirtualService files of %s", edge.cluster()).hasSize(1);
     return matches.get(0);
-  }
-
-  /** The cart ServiceRoute of examples/acme, as a JSON document to change and apply. */
-  private static ObjectNode exampleCart() {
-    try {
-      for (JsonNode doc : Documents.yaml(Files.readString(ACME.resolve("50-traffic.yaml")))) {
-        if (doc.path("kind").asText().equals("ServiceRoute")
-            && doc.path("metadata").path("name").asText().equals("cart")) {
-          return Documents.copy(doc);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    throw new IllegalStateException("no ServiceRoute cart in examples/acme/50-traffic.yaml");
   }
 
   private static void apply(ObjectNode doc, String file) {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -240,6 +241,11 @@ final class EdgeProcess implements AutoCloseable {
    */
   SortedMap<String, String> files() {
     return files(layout.outDir());
+  }
+
+  /** Contents of the out-dir files whose relative path matches {@code regex}, in path order. */
+  List<String> filesMatching(String regex) {
+    return files().entrySet().stream().filter(f -> f.getKey().matches(regex)).map(Map.Entry::getValue).toList();
   }
 
   static SortedMap<String, String> files(Path dir) {

@@ -83,6 +83,21 @@ final class RestProbe {
     return getJson(server.get().apiPort(), "/api/v1/services?namespace=" + namespace);
   }
 
+  /** {@code GET /api/v1/audit?QUERY} (filters as in docs/audit.md): one AuditQueryResponse page. */
+  JsonNode audit(String query) {
+    return getJson(server.get().apiPort(), "/api/v1/audit?" + query);
+  }
+
+  /** {@code GET /api/v1/history/FQN}: every version of one resource, read from the journal. */
+  JsonNode history(String fqn) {
+    return getJson(server.get().apiPort(), "/api/v1/history/" + fqn);
+  }
+
+  /** {@code GET /health} on the management port: status and per-slice projection lag. */
+  JsonNode health() {
+    return getJson(server.get().managementPort(), "/health");
+  }
+
   /** GET /ready on the management port: its HTTP status. */
   int readyStatus() {
     return send(server.get().managementPort(), "/ready").statusCode();

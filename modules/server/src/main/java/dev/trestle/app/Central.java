@@ -49,6 +49,8 @@ import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
+import dev.trestle.observability.JournalBacklog;
+import dev.trestle.storage.EventJournal;
 import dev.trestle.storage.ReadModelDatabase;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -70,7 +72,6 @@ import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import scala.concurrent.ExecutionContextExecutor;
 
@@ -119,7 +120,7 @@ public final class Central implements AutoCloseable {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
-      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+      EventJournal.createSchema(system).toCompletableFuture().get(EventJournal.SCHEMA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       var readModels = new ReadModelDatabase(settings.jdbcUrl(), "sa", "", 3);
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
@@ -175,6 +176,7 @@ public final class Central implements AutoCloseable {
       var auditLag =
           new ProjectionLagMonitor(
               readModels.dataSource(),
+              JournalBacklog.of(system, clock),
               clock,
               AuditProjection.NAME,
               IntStream.range(0, ConfigTags.SLICES).mapToObj(ConfigTags::tag).toList(),
@@ -186,6 +188,7 @@ public final class Central implements AutoCloseable {
       var desiredStateLag =
           new ProjectionLagMonitor(
               readModels.dataSource(),
+              JournalBacklog.of(system, clock),
               clock,
               DesiredStateProjection.NAME,
               List.of(ConfigTags.DESIRED_STATE),

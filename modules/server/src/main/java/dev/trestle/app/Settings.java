@@ -64,15 +64,15 @@ public record Settings(
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
     Settings settings = from(layered);
-    return ConfigFactory.parseMap(settings.derivedPekkoKeys()).withFallback(layered).resolve();
+    return ConfigFactory.parseMap(settings.derivedPekkoKeys(layered)).withFallback(layered).resolve();
   }
 
   public static Settings from(Config config) {
     Config t = config.getConfig("trestle");
     String profile = t.getString("storage.profile");
-    if (!profile.equals("embedded")) {
+    if (!profile.equals("embedded") && !profile.equals("cassandra")) {
       throw new IllegalArgumentException(
-          "trestle.storage.profile = '" + profile + "' is not supported; use 'embedded'");
+          "trestle.storage.profile = '" + profile + "' is not supported; use 'embedded' or 'cassandra'");
     }
     return new Settings(
         Path.of(t.getString("data-dir")).toAbsolutePath().normalize(),
@@ -163,9 +163,14 @@ public record Settings(
     return "jdbc:h2:file:" + dataDir.resolve("trestle") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
   }
 
-  Map<String, Object> derivedPekkoKeys() {
-    return Map.of(
+  Map<String, Object> derivedPekkoKeys(Config config) {
+    Map<String, Object> keys = new HashMap<>();
+    keys.put(
         "pekko-persistence-jdbc.shared-databases.slick.db.url",
         ConfigValueFactory.fromAnyRef(jdbcUrl()).unwrapped());
+    if (storageProfile.equals("cassandra")) {
+      keys.putAll(dev.trestle.storage.CassandraSettings.from(config).pekkoKeys());
+    }
+    return keys;
   }
 }

@@ -1,12 +1,12 @@
 package dev.trestle.audit;
 
 import dev.trestle.management.ConfigTags;
+import dev.trestle.storage.EventJournal;
 import dev.trestle.storage.ReadModelDatabase;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
@@ -41,7 +41,7 @@ public final class AuditProjection {
   static ExactlyOnceProjection<Offset, EventEnvelope<Object>> projection(
       ActorSystem<?> system, ReadModelDatabase db, String tag) {
     SourceProvider<Offset, EventEnvelope<Object>> source =
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+        EventSourcedProvider.eventsByTag(system, EventJournal.readJournalId(system), tag);
     return JdbcProjection.exactlyOnce(
         ProjectionId.of(NAME, tag), source, db::newSession, AuditProjectionHandler::new, system);
   }

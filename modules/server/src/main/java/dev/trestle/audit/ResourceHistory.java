@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.persistence.query.PersistenceQuery;
+import dev.trestle.storage.EventJournal;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.javadsl.Sink;
 
@@ -21,7 +21,7 @@ import org.apache.pekko.stream.javadsl.Sink;
  */
 public final class ResourceHistory {
   private final ActorSystem<?> system;
-  private final JdbcReadJournal journal;
+  private final CurrentEventsByPersistenceIdQuery journal;
 
   /** One version: what it was, who made it, when and with which request. */
   public record Version(
@@ -35,9 +35,7 @@ public final class ResourceHistory {
 
   public ResourceHistory(ActorSystem<?> system) {
     this.system = system;
-    this.journal =
-        PersistenceQuery.get(system.classicSystem())
-            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    this.journal = EventJournal.query(system, CurrentEventsByPersistenceIdQuery.class);
   }
 
   /** Oldest first. Fails NOT_FOUND when the FQN never existed. */

@@ -1,8 +1,8 @@
 package dev.trestle.clusters;
 
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.persistence.query.PersistenceQuery;
+import dev.trestle.storage.EventJournal;
+import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +18,7 @@ public final class ClusterRegistry {
   private ClusterRegistry() {}
 
   public static void wakeKnownClusters(ActorSystem<?> system, ClusterOperations clusters) {
-    PersistenceQuery.get(system)
-        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier())
+    EventJournal.query(system, CurrentPersistenceIdsQuery.class)
         .currentPersistenceIds()
         .filter(id -> id.startsWith(PREFIX))
         .map(id -> id.substring(PREFIX.length()))

@@ -1,6 +1,7 @@
 package dev.trestle.desiredstate;
 
 import dev.trestle.management.ConfigTags;
+import dev.trestle.storage.EventJournal;
 import dev.trestle.storage.PlainJdbcSession;
 import dev.trestle.storage.ReadModelDatabase;
 import java.util.Optional;
@@ -8,7 +9,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import java.util.function.Supplier;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
@@ -44,7 +44,7 @@ public final class DesiredStateProjection {
                         system,
                         db::newSession,
                         EventSourcedProvider.eventsByTag(
-                            system, JdbcReadJournal.Identifier(), ConfigTags.DESIRED_STATE),
+                            system, EventJournal.readJournalId(system), ConfigTags.DESIRED_STATE),
                         settings,
                         DesiredStateNotifier.eventStream(system))),
             ShardedDaemonProcessSettings.create(system),

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How far each projection slice is behind the journal: events not yet processed and the age of
- * the oldest of them. Polled from the offset store and the journal's tag table.
+ * the oldest of them. Polled from the offset store and, through {@link JournalBacklog}, the journal
+ * of the storage profile.
  */
 public final class ProjectionLagMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionLagMonitor.class);
@@ -25,14 +27,21 @@ public final class ProjectionLagMonitor {
   public record Lag(String projection, String slice, long offset, long pendingEvents, double lagSeconds) {}
 
   private final DataSource dataSource;
+  private final JournalBacklog journal;
   private final Clock clock;
   private final String projection;
   private final List<String> slices;
   private final Map<String, Lag> latest = new ConcurrentHashMap<>();
 
   public ProjectionLagMonitor(
-      DataSource dataSource, Clock clock, String projection, List<String> slices, MeterRegistry registry) {
+      DataSource dataSource,
+      JournalBacklog journal,
+      Clock clock,
+      String projection,
+      List<String> slices,
+      MeterRegistry registry) {
     this.dataSource = dataSource;
+    this.journal = journal;
     this.clock = clock;
     this.projection = projection;
     this.slices = List.copyOf(slices);
@@ -65,33 +74,22 @@ public final class ProjectionLagMonitor {
   }
 
   private Lag measure(Connection c, String slice) throws SQLException {
-    long offset = 0;
+    Optional<JournalBacklog.StoredOffset> stored = Optional.empty();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT \"current_offset\" FROM \"pekko_projection_offset_store\""
+            "SELECT \"current_offset\", \"manifest\" FROM \"pekko_projection_offset_store\""
                 + " WHERE \"projection_name\" = ? AND \"projection_key\" = ?")) {
       ps.setString(1, projection);
       ps.setString(2, slice);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
-          offset = Long.parseLong(rs.getString(1));
+          stored = Optional.of(new JournalBacklog.StoredOffset(rs.getString(1), rs.getString(2)));
         }
       }
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT COUNT(*), MIN(j.\"write_timestamp\") FROM \"event_tag\" t"
-                + " JOIN \"event_journal\" j ON j.\"ordering\" = t.\"event_id\""
-                + " WHERE t.\"tag\" = ? AND t.\"event_id\" > ?")) {
-      ps.setString(1, slice);
-      ps.setLong(2, offset);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        long pending = rs.getLong(1);
-        long oldest = rs.getLong(2);
-        double age = pending == 0 ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0;
-        return new Lag(projection, slice, offset, pending, age);
-      }
-    }
+    JournalBacklog.Backlog backlog = journal.after(c, slice, stored);
+    long pending = backlog.pending();
+    double age = pending == 0 ? 0 : Math.max(0, clock.millis() - backlog.oldestMillis()) / 1000.0;
+    return new Lag(projection, slice, backlog.offset(), pending, age);
   }
 }
