@@ -17,7 +17,6 @@ import dev.trestle.audit.AuditProjection;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.audit.AuditRefusalLog;
 import dev.trestle.audit.AuditRetention;
-import dev.trestle.audit.AuditSchema;
 import dev.trestle.audit.AuditStore;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.api.ClusterGrpcService;
@@ -36,7 +35,6 @@ import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
-import dev.trestle.desiredstate.DesiredStateSchema;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
 import dev.trestle.management.ConfigTags;
@@ -47,7 +45,7 @@ import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
-import dev.trestle.storage.ReadModelDatabase;
+import dev.trestle.storage.StorageStartup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -72,8 +70,6 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.management.javadsl.PekkoManagement;
-import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
@@ -111,14 +107,14 @@ public final class Central implements AutoCloseable {
   public static Central start(Config config) throws Exception {
     Settings settings = Settings.from(config);
     Files.createDirectories(settings.dataDir());
+    StorageStartup.checkReachable(settings.storage());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "trestle", config);
     try {
       Clock clock = Clock.systemUTC();
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
-      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
-      var readModels = new ReadModelDatabase(settings.jdbcUrl(), "sa", "", 3);
+      var readModels = StorageStartup.prepare(system, settings.storage(), STARTUP);
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
               CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -127,13 +123,6 @@ public final class Central implements AutoCloseable {
                 readModels.close();
                 return CompletableFuture.completedFuture(Done.getInstance());
               });
-      try (var c = readModels.connection()) {
-        AuditSchema.migrate(c);
-        DesiredStateSchema.migrate(c);
-      }
-      JdbcProjection.createTablesIfNotExists(readModels::newSession, system)
-          .toCompletableFuture()
-          .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
 
       ExecutionContextExecutor blocking =
           system.dispatchers().lookup(DispatcherSelector.fromConfig("trestle.blocking-dispatcher"));

@@ -33,7 +33,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -280,7 +279,7 @@ class EdgeStreamTest {
         client.heartbeat(inventory("ledger"));
       }
       await().atMost(WAIT).until(() -> {
-        try (var c = DriverManager.getConnection(central.central().settings().jdbcUrl(), "sa", "");
+        try (var c = central.central().settings().storage().openConnection();
             var ps = c.prepareStatement("SELECT COUNT(*), MAX(\"sequence_number\") FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
           ps.setString(1, "edge-cluster|" + C2);
           try (var rs = ps.executeQuery()) {
