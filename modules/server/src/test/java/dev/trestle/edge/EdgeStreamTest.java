@@ -1,5 +1,8 @@
 package dev.trestle.edge;
 
+import dev.trestle.testing.StorageSelection;
+import dev.trestle.testing.TestStorage;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,6 +50,7 @@ import org.junit.jupiter.api.Test;
  * token, snapshot then delta on resume, ACK/NACK into status, health from heartbeats, tokens that
  * rotate and revoke, and a journal that stays bounded under a long heartbeat stream.
  */
+@ExtendWith(StorageSelection.class)
 class EdgeStreamTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String ORG = "organizations/acme";
@@ -59,8 +63,8 @@ class EdgeStreamTest {
   private static String admin;
 
   @BeforeAll
-  static void start() throws Exception {
-    central = TestCentral.startSecure("""
+  static void start(TestStorage storage) throws Exception {
+    central = TestCentral.startSecure(storage, """
         trestle.edge.heartbeat-interval = 300ms
         trestle.edge.unhealthy-after-missed = 2
         trestle.clusters.snapshot-every = 20
