@@ -40,13 +40,16 @@ import org.junit.jupiter.api.Test;
  */
 @ExtendWith(StorageSelection.class)
 class AuditCrashRecoveryTest {
+  // Generous: on 2 cores shared with other builds (load 15) a restart after the kill once took
+  // over 90 s to log its ready line; a healthy start takes 10-20 s.
+  private static final Duration START = Duration.ofSeconds(180);
 
   @Test
   void everyAcknowledgedChangeIsAuditedExactlyOnceAfterKill9(TestStorage storage) throws Exception {
     Path root = Files.createTempDirectory("trestle-crash-");
     Path data = root.resolve("data");
     Set<String> acknowledged;
-    try (ServerProcess first = ServerProcess.start(data, storage.centralConfig(), Duration.ofSeconds(90))) {
+    try (ServerProcess first = ServerProcess.start(data, storage.centralConfig(), START)) {
       ManagedChannel channel = channel(first.apiPort());
       var stub = ManagementServiceGrpc.newBlockingStub(channel);
       apply(stub, "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: crash}\n");
@@ -60,7 +63,7 @@ class AuditCrashRecoveryTest {
     }
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(60);
 
-    try (ServerProcess second = ServerProcess.start(data, storage.centralConfig(), Duration.ofSeconds(90))) {
+    try (ServerProcess second = ServerProcess.start(data, storage.centralConfig(), START)) {
       ManagedChannel channel = channel(second.apiPort());
       var audit = AuditServiceGrpc.newBlockingStub(channel);
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
