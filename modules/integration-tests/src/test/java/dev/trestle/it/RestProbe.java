@@ -124,6 +124,11 @@ final class RestProbe {
     return samples;
   }
 
+  /** {@code GET path} (with its query) on the running server's API port, as JSON; fails unless 200. */
+  JsonNode getJson(String path) {
+    return getJson(server.get().apiPort(), path);
+  }
+
   private JsonNode getJson(int port, String path) {
     HttpResponse<String> response = send(port, path);
     if (response.statusCode() != 200) {

@@ -59,17 +59,23 @@ final class ServerProcess implements AutoCloseable {
    * How a server is started: {@code secure} = bearer tokens (the initial admin's token is in
    * {@code <data-dir>/admin.token}), else {@code --insecure-dev}; {@code edgePort} 0 = ephemeral (a
    * restart that edge agents must find again passes the previous one); {@code env} adds variables
-   * (e.g. {@code TRESTLE_EDGE_HEARTBEAT_INTERVAL}) to the hermetic environment.
+   * (e.g. {@code TRESTLE_EDGE_HEARTBEAT_INTERVAL}) to the hermetic environment; {@code args} are
+   * extra {@code trestle server} flags (e.g. {@code --profile postgres}).
    */
-  record Options(boolean secure, int edgePort, Map<String, String> env) {
+  record Options(boolean secure, int edgePort, Map<String, String> env, List<String> args) {
     static final Options INSECURE_DEV = new Options(false, 0, Map.of());
 
     Options {
       env = Map.copyOf(env);
+      args = List.copyOf(args);
+    }
+
+    Options(boolean secure, int edgePort, Map<String, String> env) {
+      this(secure, edgePort, env, List.of());
     }
 
     Options withEdgePort(int port) {
-      return new Options(secure, port, env);
+      return new Options(secure, port, env, args);
     }
   }
 
@@ -104,6 +110,7 @@ final class ServerProcess implements AutoCloseable {
                 "0",
                 "--edge-port",
                 Integer.toString(options.edgePort())));
+    args.addAll(options.args());
     if (!options.secure()) {
       // No authentication: most tests are about configuration through the CLI; secure mode
       // (tokens, login) is for tests of its own.

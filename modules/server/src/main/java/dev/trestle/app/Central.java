@@ -17,7 +17,6 @@ import dev.trestle.audit.AuditProjection;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.audit.AuditRefusalLog;
 import dev.trestle.audit.AuditRetention;
-import dev.trestle.audit.AuditSchema;
 import dev.trestle.audit.AuditStore;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.api.ClusterGrpcService;
@@ -36,7 +35,6 @@ import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
-import dev.trestle.desiredstate.DesiredStateSchema;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
 import dev.trestle.management.ConfigTags;
@@ -50,8 +48,7 @@ import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
 import dev.trestle.observability.JournalBacklog;
-import dev.trestle.storage.EventJournal;
-import dev.trestle.storage.ReadModelDatabase;
+import dev.trestle.storage.StorageStartup;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +69,6 @@ import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
@@ -110,6 +106,7 @@ public final class Central implements AutoCloseable {
   public static Central start(Config config) throws Exception {
     Settings settings = Settings.from(config);
     Files.createDirectories(settings.dataDir());
+    StorageStartup.checkReachable(settings.storage());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "trestle", config);
     try {
       var state = ServerState.get(system);
@@ -120,8 +117,7 @@ public final class Central implements AutoCloseable {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
-      EventJournal.createSchema(system).toCompletableFuture().get(EventJournal.SCHEMA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      var readModels = new ReadModelDatabase(settings.jdbcUrl(), "sa", "", 3);
+      var readModels = StorageStartup.prepare(system, settings.storage(), STARTUP);
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
@@ -131,13 +127,6 @@ public final class Central implements AutoCloseable {
                 readModels.close();
                 return CompletableFuture.completedFuture(Done.getInstance());
               });
-      try (var c = readModels.connection()) {
-        AuditSchema.migrate(c);
-        DesiredStateSchema.migrate(c);
-      }
-      JdbcProjection.createTablesIfNotExists(readModels::newSession, system)
-          .toCompletableFuture()
-          .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
 
       ExecutionContextExecutor blocking =
           system.dispatchers().lookup(DispatcherSelector.fromConfig("trestle.blocking-dispatcher"));

@@ -10,7 +10,8 @@ public record ServerArgs(
     Optional<Integer> apiPort,
     Optional<Integer> edgePort,
     Optional<Integer> managementPort,
-    boolean insecureDev) {
+    boolean insecureDev,
+    Optional<String> profile) {
 
   public ServerArgs(
       Optional<Path> configFile,
@@ -18,7 +19,7 @@ public record ServerArgs(
       Optional<Integer> apiPort,
       Optional<Integer> edgePort,
       Optional<Integer> managementPort) {
-    this(configFile, dataDir, apiPort, edgePort, managementPort, false);
+    this(configFile, dataDir, apiPort, edgePort, managementPort, false, Optional.empty());
   }
 
   public static ServerArgs defaults() {
@@ -27,6 +28,11 @@ public record ServerArgs(
   }
 
   public ServerArgs withInsecureDev(boolean value) {
-    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, value);
+    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, value, profile);
+  }
+
+  /** {@code --profile NAME}: the storage profile (trestle.storage.profile). */
+  public ServerArgs withProfile(Optional<String> value) {
+    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, value);
   }
 }

@@ -190,7 +190,8 @@ class MetricsEndpointTest {
   @Test
   void poolsJvmAndProjectionsAreOnMetricsAndProbesAnswer() throws Exception {
     Scrape s = Scrape.of(managementPort());
-    assertThat(s.require("hikaricp_connections_max", "pool=read-models")).isEqualTo(3);
+    assertThat(s.require("hikaricp_connections_max", "pool=read-models"))
+        .isEqualTo(central.central().settings().poolSize());
     assertThat(s.require("hikaricp_connections_max", "pool=journal"))
         .isEqualTo(central.central().settings().poolSize());
     assertThat(s.value("hikaricp_connections_active", "pool=journal")).isPresent();
