@@ -55,6 +55,14 @@ final class ServerCommand implements Callable<Integer> {
   Integer managementPort;
 
   @Option(
+      names = "--cluster-port",
+      paramLabel = "PORT",
+      description =
+          "Pekko remoting port of this central node, which the other nodes and trestle.cluster.seed-nodes"
+              + " name (default: 0 = any free port, for a single node).")
+  Integer clusterPort;
+
+  @Option(
       names = "--insecure-dev",
       description =
           "No authentication: every caller is an admin (users/dev, or the x-trestle-user header)."
@@ -78,7 +86,8 @@ final class ServerCommand implements Callable<Integer> {
         port("--api-port", apiPort),
         port("--edge-port", edgePort),
         port("--management-port", managementPort))
-        .withInsecureDev(insecureDev);
+        .withInsecureDev(insecureDev)
+        .withClusterPort(port("--cluster-port", clusterPort));
   }
 
   /** 0 asks for an ephemeral port (tests); anything else must be a valid TCP port. */

@@ -24,23 +24,22 @@ import dev.trestle.api.ClusterGrpcService;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterRegistry;
 import dev.trestle.clusters.ClusterSettings;
-import dev.trestle.desiredstate.DesiredStateChanged;
 import dev.trestle.desiredstate.DesiredStateProjection;
 import dev.trestle.edge.DesiredStateReadModel;
+import dev.trestle.edge.DesiredStateFanOut;
 import dev.trestle.edge.EdgeMetrics;
 import dev.trestle.edge.EdgeSessions;
 import dev.trestle.edge.EdgeSyncService;
 import dev.trestle.protocol.v1.ClusterService;
 import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
 import dev.trestle.desiredstate.DesiredStateSchema;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
 import dev.trestle.management.ConfigTags;
 import dev.trestle.management.ResourceService;
+import dev.trestle.membership.ClusterFormation;
+import dev.trestle.membership.MembershipSettings;
 import dev.trestle.observability.ManagementRoutes;
 import dev.trestle.observability.ProjectionLagMonitor;
 import dev.trestle.protocol.v1.AuditService;
@@ -64,8 +63,6 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
@@ -77,7 +74,8 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
- * A running central node: actor system joined to itself, journal and read-model schemas,
+ * A running central node: actor system joined to the central cluster (itself by default), journal
+ * and read-model schemas,
  * sharded entities, the audit projection, the API port and the management port. Used by {@link
  * TrestleServer} and by tests.
  */
@@ -110,12 +108,12 @@ public final class Central implements AutoCloseable {
   /** Starts everything and waits until the node is ready; fails with the cause otherwise. */
   public static Central start(Config config) throws Exception {
     Settings settings = Settings.from(config);
+    MembershipSettings membership = MembershipSettings.from(config);
     Files.createDirectories(settings.dataDir());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "trestle", config);
     try {
       Clock clock = Clock.systemUTC();
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      var formation = ClusterFormation.start(system, membership);
 
       SchemaUtils.createIfNotExists(system).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       var readModels = new ReadModelDatabase(settings.jdbcUrl(), "sa", "", 3);
@@ -144,11 +142,6 @@ public final class Central implements AutoCloseable {
       var guard = new ResourceGuard(access, iam);
       var callers = new CallContext(access);
       var limiter = new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime);
-      if (settings.insecureDev()) {
-        LOG.warn("*** INSECURE DEV MODE: authentication is OFF and every caller is an admin. Never expose this server. ***");
-      } else {
-        InitialAdmin.ensure(system, settings.adminTokenFile(), settings.askTimeout());
-      }
 
       var auditStore = new AuditStore(readModels.dataSource());
       var refusalLog = new AuditRefusalLog(auditStore, blocking, clock);
@@ -251,17 +244,7 @@ public final class Central implements AutoCloseable {
 
       var edgeSessions = new EdgeSessions();
       var edgeMetrics = new EdgeMetrics(registry);
-      ActorRef<DesiredStateChanged> fanOut =
-          system.systemActorOf(
-              Behaviors.receive(DesiredStateChanged.class)
-                  .onMessage(DesiredStateChanged.class, m -> {
-                    edgeSessions.desiredChanged(m.cluster(), m.version());
-                    return Behaviors.same();
-                  })
-                  .build(),
-              "desired-state-fan-out",
-              Props.empty());
-      system.eventStream().tell(new EventStream.Subscribe<>(DesiredStateChanged.class, fanOut));
+      DesiredStateFanOut.start(system, edgeSessions, clusterSettings.heartbeatInterval());
       var edgeSync =
           EdgeSyncPowerApiHandlerFactory.create(
               new EdgeSyncService(system, desiredReadModel, clusterSettings, settings.askTimeout(),
@@ -290,7 +273,6 @@ public final class Central implements AutoCloseable {
                 return CompletableFuture.completedFuture(Done.getInstance());
               });
       edge.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      ClusterRegistry.wakeKnownClusters(system, clusterOps);
 
       var state = ServerState.get(system);
       var routes =
@@ -305,6 +287,15 @@ public final class Central implements AutoCloseable {
               .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       mgmt.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
 
+      // Entities answer once this node is Up; the management port is open by now, which cluster
+      // bootstrap's peers probe.
+      formation.awaitUp(STARTUP);
+      if (settings.insecureDev()) {
+        LOG.warn("*** INSECURE DEV MODE: authentication is OFF and every caller is an admin. Never expose this server. ***");
+      } else {
+        InitialAdmin.ensure(system, settings.adminTokenFile(), settings.askTimeout());
+      }
+      ClusterRegistry.wakeKnownClusters(system, clusterOps);
       state.markReady(true);
       return new Central(
           system, settings, api.localAddress(), mgmt.localAddress(), edge.localAddress(), desiredState);

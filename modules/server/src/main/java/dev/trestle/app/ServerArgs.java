@@ -10,7 +10,8 @@ public record ServerArgs(
     Optional<Integer> apiPort,
     Optional<Integer> edgePort,
     Optional<Integer> managementPort,
-    boolean insecureDev) {
+    boolean insecureDev,
+    Optional<Integer> clusterPort) {
 
   public ServerArgs(
       Optional<Path> configFile,
@@ -18,7 +19,17 @@ public record ServerArgs(
       Optional<Integer> apiPort,
       Optional<Integer> edgePort,
       Optional<Integer> managementPort) {
-    this(configFile, dataDir, apiPort, edgePort, managementPort, false);
+    this(configFile, dataDir, apiPort, edgePort, managementPort, false, Optional.empty());
+  }
+
+  public ServerArgs(
+      Optional<Path> configFile,
+      Optional<Path> dataDir,
+      Optional<Integer> apiPort,
+      Optional<Integer> edgePort,
+      Optional<Integer> managementPort,
+      boolean insecureDev) {
+    this(configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, Optional.empty());
   }
 
   public static ServerArgs defaults() {
@@ -27,6 +38,11 @@ public record ServerArgs(
   }
 
   public ServerArgs withInsecureDev(boolean value) {
-    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, value);
+    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, value, clusterPort);
+  }
+
+  /** {@code --cluster-port}: the Pekko remoting port other central nodes reach this one at. */
+  public ServerArgs withClusterPort(Optional<Integer> value) {
+    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, value);
   }
 }

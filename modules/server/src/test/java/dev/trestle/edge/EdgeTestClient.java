@@ -17,12 +17,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A bare edge stream over real gRPC: what central sends is queued; the test drives the rest. */
-final class EdgeTestClient implements AutoCloseable {
-  final BlockingQueue<CentralMessage> received = new LinkedBlockingQueue<>();
-  final CompletableFuture<Status> closed = new CompletableFuture<>();
+public final class EdgeTestClient implements AutoCloseable {
+  public final BlockingQueue<CentralMessage> received = new LinkedBlockingQueue<>();
+  public final CompletableFuture<Status> closed = new CompletableFuture<>();
   private final StreamObserver<EdgeMessage> toCentral;
 
-  EdgeTestClient(ManagedChannel channel, Hello hello) {
+  public EdgeTestClient(ManagedChannel channel, Hello hello) {
     toCentral =
         EdgeSyncGrpc.newStub(channel)
             .sync(
@@ -45,7 +45,7 @@ final class EdgeTestClient implements AutoCloseable {
     toCentral.onNext(EdgeMessage.newBuilder().setHello(hello).build());
   }
 
-  CentralMessage next(Duration timeout) throws InterruptedException {
+  public CentralMessage next(Duration timeout) throws InterruptedException {
     CentralMessage m = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (m == null) {
       throw new AssertionError("nothing from central within " + timeout
@@ -54,18 +54,18 @@ final class EdgeTestClient implements AutoCloseable {
     return m;
   }
 
-  void heartbeat(Inventory inventory) {
+  public void heartbeat(Inventory inventory) {
     toCentral.onNext(EdgeMessage.newBuilder()
         .setHeartbeat(Heartbeat.newBuilder().setInventory(inventory)
             .setSentAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000)))
         .build());
   }
 
-  void ack(long version, String setHash) {
+  public void ack(long version, String setHash) {
     toCentral.onNext(EdgeMessage.newBuilder().setAck(Ack.newBuilder().setVersion(version).setSetHash(setHash)).build());
   }
 
-  void send(EdgeMessage message) {
+  public void send(EdgeMessage message) {
     toCentral.onNext(message);
   }
 
