@@ -60,7 +60,14 @@ public final class ClusterFormation {
         LOG.info(
             "node {} forming the central cluster by Kubernetes API discovery (cluster bootstrap)",
             cluster.selfMember().address());
-        ClusterBootstrap.get(system.classicSystem()).start();
+        try {
+          ClusterBootstrap.get(system.classicSystem()).start();
+        } catch (Exception e) { // Scala code throws checked IOExceptions unannounced
+          // Typically no service account mounted: not in a pod, or automountServiceAccountToken off.
+          throw new IllegalArgumentException(
+              "trestle.cluster.discovery = kubernetes: cannot set up Kubernetes API discovery ("
+                  + e + "); run inside a pod with its service account mounted", e);
+        }
       }
     }
     return formation;

@@ -12,7 +12,9 @@ import dev.trestle.management.ResourceEntity;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.CentralMessage;
+import dev.trestle.protocol.v1.ClusterInfo;
 import dev.trestle.protocol.v1.ClusterServiceGrpc;
+import com.google.protobuf.util.Timestamps;
 import dev.trestle.protocol.v1.GetRequest;
 import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Inventory;
@@ -131,15 +133,11 @@ class MultiNodeCentralTest {
     try (var edge = new EdgeTestClient(edgeChannel(edgeNode), hello(token))) {
       long version = ackFirstState(edge);
       // ACK and heartbeat travel from the edge's node to the cluster entity, wherever it runs.
-      edge.heartbeat(Inventory.newBuilder().addNamespaces("checkout").addNamespaces("ledger")
-          .addNamespaces("payments").build());
-      await().atMost(WAIT).untilAsserted(() -> {
-        var info = ClusterServiceGrpc.newBlockingStub(channels.get(writer)).withDeadlineAfter(30, TimeUnit.SECONDS)
-            .listClusters(ListClustersRequest.getDefaultInstance()).getClustersList().stream()
-            .filter(c -> c.getFqn().equals(C1)).findFirst().orElseThrow();
-        assertThat(info.getAppliedVersion()).isEqualTo(version);
-        assertThat(info.getInventory().getNamespacesList()).contains("payments");
-      });
+      var connected = clusterInfo(writer);
+      await().atMost(WAIT).untilAsserted(() -> assertThat(clusterInfo(writer).getAppliedVersion()).isEqualTo(version));
+      edge.heartbeat(Inventory.newBuilder().addNamespaces("checkout").addNamespaces("ledger").build());
+      await().atMost(WAIT).untilAsserted(() -> assertThat(Timestamps.compare(
+          clusterInfo(writer).getLastHeartbeat(), connected.getLastHeartbeat())).isPositive());
       long started = System.nanoTime();
       applyCartWeights(writer, 70, 30);
       CentralMessage delta = edge.next(WAIT);
@@ -229,6 +227,12 @@ class MultiNodeCentralTest {
       assertThat(found[0]).as("node running %s", name).isNotNegative();
     });
     return found[0];
+  }
+
+  private static ClusterInfo clusterInfo(int node) {
+    return ClusterServiceGrpc.newBlockingStub(channels.get(node)).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .listClusters(ListClustersRequest.getDefaultInstance()).getClustersList().stream()
+        .filter(c -> c.getFqn().equals(C1)).findFirst().orElseThrow();
   }
 
   private static ManagedChannel edgeChannel(int node) {
