@@ -4,6 +4,7 @@ import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.translator.ConfigSnapshot;
+import dev.trestle.translator.IstioTranslator;
 import dev.trestle.translator.NamespaceSelector;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,11 @@ import java.util.TreeSet;
  *   <li>SecuritySetting: the same, unless it has allow rules before or after the change; then every
  *       cluster of the organization, because allow rules open Sidecar egress of the caller
  *       workspaces wherever those are.
- *   <li>Cluster: created or deleted, every cluster of the organization (cluster names resolve
- *       workspace identity namespaces everywhere); updated, that cluster only.
+ *   <li>Cluster: that cluster; created or deleted, also every cluster of the organization when
+ *       the set of cluster names resolves workspace identity namespaces differently ({@link
+ *       IstioTranslator#clusterSetChangeReachesOthers}: a selector {@code c2/payments} names
+ *       callers in {@code payments} only once a cluster {@code c2} exists). Who uses a created or
+ *       deleted cluster's services is the caller's business (the service catalog).
  *   <li>Organization, Tenant, Workspace, Group: every cluster of the organization.
  * </ul>
  */
@@ -50,7 +54,7 @@ final class AffectedClusters {
     return switch (kind) {
       case ORGANIZATION, TENANT, WORKSPACE, GROUP -> all;
       case CLUSTER -> {
-        if (change != Change.UPDATED) {
+        if (change != Change.UPDATED && IstioTranslator.clusterSetChangeReachesOthers(before, after)) {
           yield all;
         }
         var one = new TreeSet<String>();

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * placements and set hash. Changed versions are staged on the {@link DesiredStateNotifier}, which
  * publishes them after the commit.
  */
-public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>, PlainJdbcSession> {
+public final class DesiredStateHandler
+    extends JdbcHandler<List<EventEnvelope<Object>>, PlainJdbcSession> {
   private static final Logger LOG = LoggerFactory.getLogger(DesiredStateHandler.class);
 
   /** The set hash of an empty desired state (SHA-256 of nothing). */
@@ -64,46 +65,49 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
     state = null;
   }
 
+  /**
+   * Projects a batch of events in the projection's transaction: each event updates the config
+   * copy or a cluster row in order, and every cluster any of them affected is translated once, at
+   * the end, from the resulting state.
+   */
   @Override
-  public void process(PlainJdbcSession session, EventEnvelope<Object> envelope) throws Exception {
-    Object event = envelope.event();
-    if (!(event instanceof ResourceEntity.ResourceCreated
-        || event instanceof ResourceEntity.ResourceUpdated
-        || event instanceof ResourceEntity.ResourceDeleted
-        || event instanceof ClusterEvent.InventoryChanged
-        || event instanceof ClusterEvent.HealthChanged)) {
-      notifier.stage(envelope, List.of());
+  public void process(PlainJdbcSession session, List<EventEnvelope<Object>> envelopes) throws Exception {
+    List<Object> events =
+        envelopes.stream().map(EventEnvelope::event).filter(DesiredStateHandler::projected).toList();
+    EventEnvelope<Object> last = envelopes.get(envelopes.size() - 1);
+    if (events.isEmpty()) {
+      notifier.stage(last, List.of());
       return;
     }
     List<DesiredStateChanged> changed =
         session.withConnection(
             c -> {
               try {
-                return apply(c, event);
+                return apply(c, events);
               } catch (Exception | Error e) {
                 state = null; // half-applied: rebuild from the (rolled back) tables next time
                 throw e;
               }
             });
-    notifier.stage(envelope, changed);
+    notifier.stage(last, changed);
   }
 
-  private List<DesiredStateChanged> apply(Connection c, Object event) throws SQLException {
+  private static boolean projected(Object event) {
+    return event instanceof ResourceEntity.ResourceCreated
+        || event instanceof ResourceEntity.ResourceUpdated
+        || event instanceof ResourceEntity.ResourceDeleted
+        || event instanceof ClusterEvent.InventoryChanged
+        || event instanceof ClusterEvent.HealthChanged;
+  }
+
+  private List<DesiredStateChanged> apply(Connection c, List<Object> events) throws SQLException {
     long stamp = DesiredStateTables.readStamp(c);
     if (state == null || state.stamp != stamp) {
       state = ProjectionState.load(c, stamp);
     }
     SortedSet<String> affected = new TreeSet<>();
-    if (event instanceof ResourceEntity.ResourceCreated e) {
-      affected = put(c, e.after(), e.version(), Change.CREATED);
-    } else if (event instanceof ResourceEntity.ResourceUpdated e) {
-      affected = put(c, e.after(), e.version(), Change.UPDATED);
-    } else if (event instanceof ResourceEntity.ResourceDeleted e) {
-      affected = delete(c, e.before());
-    } else if (event instanceof ClusterEvent.InventoryChanged e) {
-      affected = inventory(c, e);
-    } else if (event instanceof ClusterEvent.HealthChanged e) {
-      affected = health(c, e);
+    for (Object event : events) {
+      affected.addAll(affectedBy(c, event));
     }
     var changed = new ArrayList<DesiredStateChanged>();
     for (String cluster : affected) {
@@ -112,6 +116,21 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
     DesiredStateTables.writeStamp(c, stamp + 1);
     state.stamp = stamp + 1;
     return changed;
+  }
+
+  private SortedSet<String> affectedBy(Connection c, Object event) throws SQLException {
+    if (event instanceof ResourceEntity.ResourceCreated e) {
+      return put(c, e.after(), e.version(), Change.CREATED);
+    } else if (event instanceof ResourceEntity.ResourceUpdated e) {
+      return put(c, e.after(), e.version(), Change.UPDATED);
+    } else if (event instanceof ResourceEntity.ResourceDeleted e) {
+      return delete(c, e.before());
+    } else if (event instanceof ClusterEvent.InventoryChanged e) {
+      return inventory(c, e);
+    } else if (event instanceof ClusterEvent.HealthChanged e) {
+      return health(c, e);
+    }
+    return new TreeSet<>();
   }
 
   /** The stored form of a resource version: what the translator needs, no timestamps. */
@@ -158,11 +177,19 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
     String org = orgOf(fqn);
     ConfigSnapshot before = state.config(org);
     ConfigSnapshot now = before.without(fqn);
+    // Who received the deleted cluster's services: from its catalog entry before it goes.
+    var usersOfItsServices = new TreeSet<String>();
+    ClusterRow deletedCluster =
+        fqn.kind().orElseThrow() == Kind.CLUSTER ? state.clusters.get(fqn.toString()) : null;
+    if (deletedCluster != null && deletedCluster.present()) {
+      usersOfItsServices.addAll(
+          usersOf(org, deletedCluster.fqn(), MeshCatalog.changedServices(mesh(deletedCluster), null)));
+    }
     DesiredStateTables.deleteResource(c, fqn.toString());
     state.setConfig(org, now);
     state.forgetMesh(fqn.toString());
     if (fqn.kind().orElseThrow() == Kind.CLUSTER) {
-      ClusterRow row = state.clusters.get(fqn.toString());
+      ClusterRow row = deletedCluster;
       if (row != null) {
         // Objects, changes and placements go; the row keeps the version (one past the last
         // state, which was "everything deleted") so that a re-created cluster never reuses one.
@@ -172,7 +199,9 @@ public final class DesiredStateHandler extends JdbcHandler<EventEnvelope<Object>
         saveCluster(c, row.withPresent(false).withVersion(tombstone, EMPTY_SET_HASH, tombstone));
       }
     }
-    return AffectedClusters.of(fqn, Change.DELETED, before, now, state.presentClusters(org));
+    SortedSet<String> out = AffectedClusters.of(fqn, Change.DELETED, before, now, state.presentClusters(org));
+    out.addAll(usersOfItsServices);
+    return out;
   }
 
   private SortedSet<String> inventory(Connection c, ClusterEvent.InventoryChanged e) throws SQLException {

@@ -13,10 +13,11 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 
 /**
  * Publishes {@link DesiredStateChanged} only after the transaction that wrote it committed. The
- * handler stages the changes of an envelope while it runs inside the transaction; Pekko Projection
- * calls {@link #afterProcess} once the projected data is committed and readable, and never for an
- * envelope whose handling failed. A failed or retried envelope's staged changes are dropped (a
- * retry stages them again).
+ * handler stages the changes of a batch under the batch's last envelope while it runs inside the
+ * transaction; Pekko Projection calls {@link #afterProcess} for every envelope of the batch once the
+ * projected data is committed and readable, and never for a batch whose handling failed. A retried
+ * batch stages its changes again under the same key, replacing the failed attempt's; a restarted
+ * projection starts with nothing staged.
  */
 public final class DesiredStateNotifier extends StatusObserver<EventEnvelope<Object>> {
   private final Consumer<DesiredStateChanged> publish;

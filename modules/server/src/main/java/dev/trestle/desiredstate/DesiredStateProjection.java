@@ -14,14 +14,15 @@ import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * The desired-state projection: one exactly-once JDBC projection over the single tag {@link
  * ConfigTags#DESIRED_STATE} (so config changes and inventory changes are seen in the order they
- * were accepted), run as a sharded daemon process of one instance so that exactly one runner exists
+ * were accepted), taking events in batches (one transaction with its offset per batch, see {@link
+ * DesiredStateSettings#batchMax}), run as a sharded daemon process of one instance so that exactly one runner exists
  * in the cluster and it moves with the shard when nodes come and go.
  */
 public final class DesiredStateProjection {
@@ -51,18 +52,19 @@ public final class DesiredStateProjection {
   }
 
   /** The projection over any source (tests pass a TestSourceProvider); its observer publishes. */
-  static ExactlyOnceProjection<Offset, EventEnvelope<Object>> projection(
+  static GroupedProjection<Offset, EventEnvelope<Object>> projection(
       ActorSystem<?> system,
       Supplier<PlainJdbcSession> sessions,
       SourceProvider<Offset, EventEnvelope<Object>> source,
       DesiredStateSettings settings,
       DesiredStateNotifier notifier) {
-    return JdbcProjection.exactlyOnce(
+    return JdbcProjection.groupedWithin(
             ProjectionId.of(NAME, ConfigTags.DESIRED_STATE),
             source,
             sessions,
             () -> new DesiredStateHandler(settings, notifier),
             system)
+        .withGroup(settings.batchMax(), settings.batchWithin())
         .withStatusObserver(notifier);
   }
 }

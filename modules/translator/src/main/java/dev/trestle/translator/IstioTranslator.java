@@ -88,4 +88,16 @@ public final class IstioTranslator {
     new SidecarTranslation(snapshot, cluster, placement, emission).run();
     return emission.result(cluster.name());
   }
+
+  /**
+   * Whether {@code before} and {@code after}, snapshots of one organization that differ only in
+   * Cluster resources, can translate a cluster that is in both differently. Cluster resources
+   * reach another cluster's objects only by resolving workspace identity namespaces (a selector
+   * {@code c2/payments} names callers in {@code payments} only once a cluster {@code c2} exists);
+   * when those are the same, only the added or removed clusters themselves change.
+   */
+  public static boolean clusterSetChangeReachesOthers(ConfigSnapshot before, ConfigSnapshot after) {
+    return !Placement.namespacesPickedInKnownClusters(before)
+        .equals(Placement.namespacesPickedInKnownClusters(after));
+  }
 }

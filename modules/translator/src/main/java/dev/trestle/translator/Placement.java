@@ -31,10 +31,39 @@ final class Placement {
   Placement(ConfigSnapshot snapshot, ClusterView view) {
     this.snapshot = snapshot;
     this.view = view;
-    var clusters = new TreeSet<String>();
-    snapshot.ofKind(Kind.CLUSTER).forEach(c -> clusters.add(c.getMetadata().getName()));
+    var clusters = clusterNames(snapshot);
     clusters.add(view.name());
     this.knownClusters = clusters;
+  }
+
+  private static SortedSet<String> clusterNames(ConfigSnapshot snapshot) {
+    var clusters = new TreeSet<String>();
+    snapshot.ofKind(Kind.CLUSTER).forEach(c -> clusters.add(c.getMetadata().getName()));
+    return clusters;
+  }
+
+  /**
+   * For every workspace and group of the snapshot, the namespace names its selectors pick in the
+   * snapshot's Cluster resources: the part of {@link #identityNamespaces} that does not depend on
+   * the cluster being translated. The set of Cluster resources reaches another cluster's
+   * translation only through this.
+   */
+  static Map<Fqn, SortedSet<String>> namespacesPickedInKnownClusters(ConfigSnapshot snapshot) {
+    var placement = new Placement(snapshot, null, clusterNames(snapshot));
+    var out = new HashMap<Fqn, SortedSet<String>>();
+    for (Kind kind : List.of(Kind.WORKSPACE, Kind.GROUP)) {
+      for (Resource scope : snapshot.ofKind(kind)) {
+        Fqn fqn = Fqn.parse(scope.getMetadata().getFqn());
+        out.put(fqn, placement.namespacesPickedInKnownClusters(fqn));
+      }
+    }
+    return out;
+  }
+
+  private Placement(ConfigSnapshot snapshot, ClusterView view, SortedSet<String> knownClusters) {
+    this.snapshot = snapshot;
+    this.view = view;
+    this.knownClusters = knownClusters;
   }
 
   /** The scope (workspace, or the group for anything at or below a group) of a resource. */
@@ -96,6 +125,12 @@ final class Placement {
 
   private SortedSet<String> computeIdentityNamespaces(Fqn fqn) {
     var out = localNamespaces(fqn);
+    out.addAll(namespacesPickedInKnownClusters(fqn));
+    return out;
+  }
+
+  private SortedSet<String> namespacesPickedInKnownClusters(Fqn fqn) {
+    var out = new TreeSet<String>();
     chain(fqn)
         .ifPresent(
             c -> {
