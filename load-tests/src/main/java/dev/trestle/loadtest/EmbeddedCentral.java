@@ -72,9 +72,9 @@ public final class EmbeddedCentral implements AutoCloseable {
     return central.apiAddress().getPort();
   }
 
-  /** The node's own JDBC URL; in this JVM it opens the same embedded database instance. */
-  public String jdbcUrl() {
-    return settings.jdbcUrl();
+  /** The node's own database (profile, URL, credentials); in this JVM it opens the same instance. */
+  public dev.trestle.storage.StorageSettings storage() {
+    return settings.storage();
   }
 
   public Path dataDir() {

@@ -4,7 +4,6 @@ import dev.trestle.audit.AuditSchema;
 import dev.trestle.loadtest.Progress;
 import java.lang.reflect.Field;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -66,11 +65,11 @@ final class AuditBulkLoader {
   private AuditBulkLoader() {}
 
   /** Creates the table, loads the rows, then builds the server's indexes; before the node starts. */
-  static LoadStats prefill(String jdbcUrl, AuditRowGenerator generator, long rows, int batchSize)
+  static LoadStats prefill(dev.trestle.storage.StorageSettings storage, AuditRowGenerator generator, long rows, int batchSize)
       throws SQLException {
     List<String> ddl = serverDdl();
     long start = System.nanoTime();
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "")) {
+    try (Connection c = storage.openConnection()) {
       for (String sql : ddl) {
         if (!isIndex(sql)) {
           execute(c, sql);
@@ -100,9 +99,9 @@ final class AuditBulkLoader {
   }
 
   /** Inserts more rows into the live, fully indexed table; bounded by rows and by time. */
-  static ProbeStats probe(String jdbcUrl, AuditRowGenerator generator, long rows, int batchSize, Duration limit)
+  static ProbeStats probe(dev.trestle.storage.StorageSettings storage, AuditRowGenerator generator, long rows, int batchSize, Duration limit)
       throws SQLException {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "")) {
+    try (Connection c = storage.openConnection()) {
       long before = count(c);
       var r = insert(c, generator, rows, batchSize, limit, batchSize == 1 ? "single-row commits" : "batched inserts");
       String what =

@@ -5,7 +5,6 @@ import dev.trestle.protocol.v1.AuditOperation;
 import dev.trestle.protocol.v1.AuditOutcome;
 import dev.trestle.protocol.v1.AuditQueryRequest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -51,10 +50,10 @@ final class AuditQueryDiagnostics {
 
   private AuditQueryDiagnostics() {}
 
-  static List<Diagnosis> diagnose(String jdbcUrl, AuditQueryRunner runner, List<SeriesRecorder> series, int scanBudget)
+  static List<Diagnosis> diagnose(dev.trestle.storage.StorageSettings storage, AuditQueryRunner runner, List<SeriesRecorder> series, int scanBudget)
       throws SQLException {
     var out = new ArrayList<Diagnosis>();
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "")) {
+    try (Connection c = storage.openConnection()) {
       exec(c, "SET QUERY_STATISTICS TRUE");
       try {
         for (SeriesRecorder s : series) {

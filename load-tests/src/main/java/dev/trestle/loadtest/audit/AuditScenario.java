@@ -20,7 +20,6 @@ import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -162,7 +161,7 @@ public final class AuditScenario implements Callable<Integer> {
       err.println("[audit] data " + central.dataDir() + (run.keepData() ? " (kept)" : " (deleted afterwards)"));
       // The rows go in before the node starts, through the node's own JDBC URL and DDL.
       var generator = new AuditRowGenerator(dataset, run.seed() + 1, rows, days, refusedShare, started.toInstant());
-      load = AuditBulkLoader.prefill(central.jdbcUrl(), generator, rows, batchSize);
+      load = AuditBulkLoader.prefill(central.storage(), generator, rows, batchSize);
       dbBytes = central.databaseBytes();
       loadAfterLoad = loadAverage();
       err.printf("[audit] loaded %,d rows: %,.0f rows/s inserting, indexes built in %.1f s, %,.0f rows/s overall;"
@@ -171,7 +170,7 @@ public final class AuditScenario implements Callable<Integer> {
 
       central.start();
       String database;
-      try (var c = DriverManager.getConnection(central.jdbcUrl(), "sa", "")) {
+      try (var c = central.storage().openConnection()) {
         var md = c.getMetaData();
         database = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion();
       }
@@ -193,7 +192,7 @@ public final class AuditScenario implements Callable<Integer> {
         authentication = token.isPresent() ? "bearer token of the initial administrator" : "none (the node asks for none)";
         err.println("[audit] authentication: " + authentication);
         var stub = AuditServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-        liveWriter = new LiveWriter(central.jdbcUrl(), generator);
+        liveWriter = new LiveWriter(central.storage(), generator);
         var runner = new AuditQueryRunner(stub, followUpPages, liveWriter::writeOne);
         var mix = new AuditQueryMix(dataset, run.seed() + 2, pageSize, Clock.systemUTC());
         Map<String, SeriesRecorder> byKey = new LinkedHashMap<>();
@@ -287,7 +286,7 @@ public final class AuditScenario implements Callable<Integer> {
 
         if (explain) {
           err.println("[audit] repeating and explaining the slowest call of each series…");
-          diagnoses = AuditQueryDiagnostics.diagnose(central.jdbcUrl(), runner, series, central.settings().auditScanBudget());
+          diagnoses = AuditQueryDiagnostics.diagnose(central.storage(), runner, series, central.settings().auditScanBudget());
         }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -300,11 +299,11 @@ public final class AuditScenario implements Callable<Integer> {
       var probeList = new ArrayList<AuditBulkLoader.ProbeStats>();
       if (probeRows > 0) {
         generator.extend(probeRows, 1);
-        probeList.add(AuditBulkLoader.probe(central.jdbcUrl(), generator, probeRows, batchSize, probeTimeLimit));
+        probeList.add(AuditBulkLoader.probe(central.storage(), generator, probeRows, batchSize, probeTimeLimit));
       }
       if (probeSingleRows > 0) {
         generator.extend(probeSingleRows, 1);
-        probeList.add(AuditBulkLoader.probe(central.jdbcUrl(), generator, probeSingleRows, 1, probeTimeLimit));
+        probeList.add(AuditBulkLoader.probe(central.storage(), generator, probeSingleRows, 1, probeTimeLimit));
       }
       for (var pr : probeList) {
         err.printf("[audit] insert probe, %s: %,d rows in %.1f s = %,.0f rows/s%n",

@@ -2,7 +2,6 @@ package dev.trestle.loadtest.audit;
 
 import dev.trestle.audit.AuditSchema;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -24,8 +23,8 @@ final class LiveWriter implements AutoCloseable {
   private final AuditRowGenerator generator;
   private long written;
 
-  LiveWriter(String jdbcUrl, AuditRowGenerator generator) throws SQLException {
-    this.connection = DriverManager.getConnection(jdbcUrl, "sa", "");
+  LiveWriter(dev.trestle.storage.StorageSettings storage, AuditRowGenerator generator) throws SQLException {
+    this.connection = storage.openConnection();
     this.insert = connection.prepareStatement(INSERT);
     this.generator = generator;
     generator.extend(Long.MAX_VALUE, 1);

@@ -4,7 +4,6 @@ import dev.trestle.loadtest.DurationConverter;
 import dev.trestle.loadtest.EmbeddedCentral;
 import dev.trestle.loadtest.Progress;
 import java.io.PrintStream;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +63,7 @@ public final class HeartbeatsScenario extends ScenarioBase {
         fleet.connectAll();
         fleet.await("heartbeats: connect", SimEdge::inSync, Duration.ofMinutes(5));
         Thread.sleep(500);
-        long base = journaled(central.jdbcUrl());
+        long base = journaled(central.storage());
         int seconds = (int) duration.toSeconds();
         var perSecond = new ArrayList<Double>();
         long sent = 0;
@@ -86,7 +85,7 @@ public final class HeartbeatsScenario extends ScenarioBase {
             }
             long now = System.nanoTime();
             if (now >= nextSample) {
-              long j = journaled(central.jdbcUrl());
+              long j = journaled(central.storage());
               perSecond.add((double) (j - prev));
               prev = j;
               nextSample += 1_000_000_000L;
@@ -99,7 +98,7 @@ public final class HeartbeatsScenario extends ScenarioBase {
           }
         }
         double sendSeconds = (System.nanoTime() - t0) / 1e9;
-        atEndOfSending = journaled(central.jdbcUrl()) - base;
+        atEndOfSending = journaled(central.storage()) - base;
         // drain: until everything sent is journaled, or nothing more arrives for 3 s, or the bound
         long drainEnd = System.nanoTime() + drain.toNanos();
         long last = atEndOfSending;
@@ -108,7 +107,7 @@ public final class HeartbeatsScenario extends ScenarioBase {
         try (var progress = new Progress("heartbeats: backlog", sent, "events")) {
           while (System.nanoTime() < drainEnd) {
             Thread.sleep(1000);
-            long j = journaled(central.jdbcUrl()) - base;
+            long j = journaled(central.storage()) - base;
             perSecond.add((double) (j - last));
             if (j != last) {
               lastChange = System.nanoTime();
@@ -149,8 +148,8 @@ public final class HeartbeatsScenario extends ScenarioBase {
     }
   }
 
-  static long journaled(String url) throws Exception {
-    try (var c = DriverManager.getConnection(url, "sa", "");
+  static long journaled(dev.trestle.storage.StorageSettings storage) throws Exception {
+    try (var c = storage.openConnection();
         var rs = c.createStatement().executeQuery("SELECT COALESCE(SUM(m), 0) FROM (SELECT MAX(\"sequence_number\") m"
             + " FROM \"event_journal\" WHERE \"persistence_id\" LIKE 'edge-cluster|%' GROUP BY \"persistence_id\")")) {
       rs.next();

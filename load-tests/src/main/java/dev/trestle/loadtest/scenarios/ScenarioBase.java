@@ -5,7 +5,6 @@ import dev.trestle.loadtest.MachineFacts;
 import dev.trestle.loadtest.RunOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,7 +46,7 @@ public abstract class ScenarioBase implements Callable<Integer> {
   }
 
   protected static MachineFacts machine(EmbeddedCentral central) throws Exception {
-    try (var c = DriverManager.getConnection(central.jdbcUrl(), "sa", "")) {
+    try (var c = central.storage().openConnection()) {
       var md = c.getMetaData();
       return MachineFacts.collect(central.settings().storageProfile(),
           md.getDatabaseProductName() + " " + md.getDatabaseProductVersion());

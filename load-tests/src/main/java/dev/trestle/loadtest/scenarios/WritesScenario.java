@@ -9,7 +9,6 @@ import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.Resource;
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +84,7 @@ public final class WritesScenario extends ScenarioBase {
         variants.add(new Resource[] {BenchApi.parse(BenchFixture.route(i, 10)).get(0),
             BenchApi.parse(BenchFixture.route(i, 90)).get(0)});
       }
-      long journalBefore = journalMaxOrdering(central.jdbcUrl());
+      long journalBefore = journalMaxOrdering(central.storage());
       int seconds = (int) duration.toSeconds();
       var perSecond = new AtomicLongArray(seconds + 1);
       var accepted = new AtomicLong();
@@ -161,7 +160,7 @@ public final class WritesScenario extends ScenarioBase {
       double rate = accepted.get() / (double) duration.toNanos() * 1e9;
       report.loadSample("afterWrites");
       // What one accepted write left in the journal: rows and payload size.
-      long[] journal = journalSince(central.jdbcUrl(), journalBefore);
+      long[] journal = journalSince(central.storage(), journalBefore);
       double payloadBytes = journal[0] == 0 ? 300 : (double) journal[1] / journal[0];
       log("writes", "%,.0f writes/s accepted (%,d in %d s, %d errors); journal rows: %,d, mean payload %,.0f B",
           rate, accepted.get(), seconds, errors.get(), journal[0], payloadBytes);
@@ -176,8 +175,8 @@ public final class WritesScenario extends ScenarioBase {
       report.throughputChart("Config writes accepted per second, " + clients + " clients, embedded H2", "writes/s");
 
       // The limit: raw batched INSERTs of rows of the same size into the same database.
-      var rawBatched = RawInsert.run(central.jdbcUrl(), "bench_raw_batched", rawRows, rawBatch, (int) Math.round(payloadBytes), rawTimeLimit);
-      var rawSingle = RawInsert.run(central.jdbcUrl(), "bench_raw_single", rawRows, 1, (int) Math.round(payloadBytes), rawTimeLimit);
+      var rawBatched = RawInsert.run(central.storage(), "bench_raw_batched", rawRows, rawBatch, (int) Math.round(payloadBytes), rawTimeLimit);
+      var rawSingle = RawInsert.run(central.storage(), "bench_raw_single", rawRows, 1, (int) Math.round(payloadBytes), rawTimeLimit);
       report.loadSample("atEnd");
       double ratio = rate / rawBatched.rowsPerSecond();
       report.figure("acceptedWrites", accepted.get());
@@ -207,16 +206,16 @@ public final class WritesScenario extends ScenarioBase {
     }
   }
 
-  private static long journalMaxOrdering(String url) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, "sa", "");
+  private static long journalMaxOrdering(dev.trestle.storage.StorageSettings storage) throws Exception {
+    try (Connection c = storage.openConnection();
         var rs = c.createStatement().executeQuery("SELECT COALESCE(MAX(\"ordering\"), 0) FROM \"event_journal\"")) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
-  private static long[] journalSince(String url, long ordering) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, "sa", "");
+  private static long[] journalSince(dev.trestle.storage.StorageSettings storage, long ordering) throws Exception {
+    try (Connection c = storage.openConnection();
         var ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(OCTET_LENGTH(\"event_payload\")), 0) FROM \"event_journal\" WHERE \"ordering\" > ?")) {
       ps.setLong(1, ordering);
       try (var rs = ps.executeQuery()) {
@@ -228,8 +227,8 @@ public final class WritesScenario extends ScenarioBase {
 
   /** Raw INSERTs into a journal-shaped table (primary key + unique (persistence_id, sequence_number)). */
   public record RawInsert(String table, long rows, int batch, int payloadBytes, double seconds, double rowsPerSecond) {
-    static RawInsert run(String url, String table, int rows, int batch, int payloadBytes, Duration limit) throws Exception {
-      try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+    static RawInsert run(dev.trestle.storage.StorageSettings storage, String table, int rows, int batch, int payloadBytes, Duration limit) throws Exception {
+      try (Connection c = storage.openConnection()) {
         try (var st = c.createStatement()) {
           st.execute("DROP TABLE IF EXISTS " + table);
           st.execute("CREATE TABLE " + table + " (ordering BIGINT AUTO_INCREMENT PRIMARY KEY,"

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Run the central Trestle server (management API, edge sync, health and metrics).",
-      "Single node on loopback with an embedded H2 database unless the config file says otherwise.",
+      "Single node on loopback with an embedded H2 database unless --profile or the config file",
+      "says otherwise (--profile postgres: PostgreSQL at trestle.storage.postgres.url).",
       "Flags override the config file; unset ones keep its values or the defaults below.",
       "Secure by default: every API call needs a bearer token. On the first start the server",
       "creates users/admin and writes its token to <data-dir>/admin.token (mode 0600); use it",
@@ -35,6 +36,15 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Where the embedded database lives (default: ./data).")
   Path dataDir;
+
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      description =
+          "Storage profile: embedded (H2 under --data-dir) or postgres (trestle.storage.postgres.*,"
+              + " TRESTLE_POSTGRES_URL/_USER/_PASSWORD[_FILE]). Same as TRESTLE_STORAGE_PROFILE."
+              + " Default: embedded.")
+  String profile;
 
   @Option(
       names = "--api-port",
@@ -87,6 +97,7 @@ final class ServerCommand implements Callable<Integer> {
         port("--edge-port", edgePort),
         port("--management-port", managementPort))
         .withInsecureDev(insecureDev)
+        .withProfile(Optional.ofNullable(profile))
         .withClusterPort(port("--cluster-port", clusterPort));
   }
 

@@ -162,6 +162,21 @@ class ArgumentParsingTest {
   }
 
   @Test
+  void serverVerbPassesTheStorageProfile() {
+    var cmd =
+        TrestleCli.commandLine(
+            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
+    ServerCommand server =
+        cmd.parseArgs("server", "--profile", "postgres").subcommand().commandSpec().commandLine().getCommand();
+    assertThat(server.args().profile()).contains("postgres");
+    cmd =
+        TrestleCli.commandLine(
+            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
+    ServerCommand unset = cmd.parseArgs("server").subcommand().commandSpec().commandLine().getCommand();
+    assertThat(unset.args().profile()).isEmpty();
+  }
+
+  @Test
   void serverVerbPassesInsecureDev() {
     var cmd =
         TrestleCli.commandLine(

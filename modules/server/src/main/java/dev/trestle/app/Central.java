@@ -17,7 +17,6 @@ import dev.trestle.audit.AuditProjection;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.audit.AuditRefusalLog;
 import dev.trestle.audit.AuditRetention;
-import dev.trestle.audit.AuditSchema;
 import dev.trestle.audit.AuditStore;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.api.ClusterGrpcService;
@@ -33,7 +32,6 @@ import dev.trestle.edge.EdgeSyncService;
 import dev.trestle.protocol.v1.ClusterService;
 import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
-import dev.trestle.desiredstate.DesiredStateSchema;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
 import dev.trestle.management.ConfigTags;
@@ -46,7 +44,7 @@ import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
-import dev.trestle.storage.ReadModelDatabase;
+import dev.trestle.storage.StorageStartup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -69,8 +67,6 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.management.javadsl.PekkoManagement;
-import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
@@ -110,13 +106,13 @@ public final class Central implements AutoCloseable {
     Settings settings = Settings.from(config);
     MembershipSettings membership = MembershipSettings.from(config);
     Files.createDirectories(settings.dataDir());
+    StorageStartup.checkReachable(settings.storage());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "trestle", config);
     try {
       Clock clock = Clock.systemUTC();
       var formation = ClusterFormation.start(system, membership);
 
-      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
-      var readModels = new ReadModelDatabase(settings.jdbcUrl(), "sa", "", 3);
+      var readModels = StorageStartup.prepare(system, settings.storage(), STARTUP);
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
               CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -125,13 +121,6 @@ public final class Central implements AutoCloseable {
                 readModels.close();
                 return CompletableFuture.completedFuture(Done.getInstance());
               });
-      try (var c = readModels.connection()) {
-        AuditSchema.migrate(c);
-        DesiredStateSchema.migrate(c);
-      }
-      JdbcProjection.createTablesIfNotExists(readModels::newSession, system)
-          .toCompletableFuture()
-          .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
 
       ExecutionContextExecutor blocking =
           system.dispatchers().lookup(DispatcherSelector.fromConfig("trestle.blocking-dispatcher"));

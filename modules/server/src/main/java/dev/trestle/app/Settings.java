@@ -2,7 +2,6 @@ package dev.trestle.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,7 @@ public record Settings(
     int edgePort,
     String managementHost,
     int managementPort,
-    String storageProfile,
+    dev.trestle.storage.StorageSettings storage,
     int poolSize,
     java.util.Optional<Duration> auditRetention,
     Duration auditRetentionInterval,
@@ -43,6 +42,7 @@ public record Settings(
   public static Config load(ServerArgs args) {
     Map<String, Object> overrides = new HashMap<>();
     args.dataDir().ifPresent(d -> overrides.put("trestle.data-dir", d.toString()));
+    args.profile().ifPresent(p -> overrides.put("trestle.storage.profile", p));
     args.apiPort().ifPresent(p -> overrides.put("trestle.api.port", p));
     args.edgePort().ifPresent(p -> overrides.put("trestle.edge.port", p));
     args.managementPort().ifPresent(p -> overrides.put("trestle.management.port", p));
@@ -70,11 +70,7 @@ public record Settings(
 
   public static Settings from(Config config) {
     Config t = config.getConfig("trestle");
-    String profile = t.getString("storage.profile");
-    if (!profile.equals("embedded")) {
-      throw new IllegalArgumentException(
-          "trestle.storage.profile = '" + profile + "' is not supported; use 'embedded'");
-    }
+    Path dataDir = Path.of(t.getString("data-dir")).toAbsolutePath().normalize();
     return new Settings(
         Path.of(t.getString("data-dir")).toAbsolutePath().normalize(),
         t.getString("api.host"),
@@ -84,7 +80,7 @@ public record Settings(
         port(t, "edge.port"),
         t.getString("management.host"),
         port(t, "management.port"),
-        profile,
+        dev.trestle.storage.StorageSettings.from(t, dataDir),
         t.getInt("storage.pool-size"),
         retention(t),
         t.getDuration("audit.retention-interval"),
@@ -155,18 +151,17 @@ public record Settings(
     return p;
   }
 
-  /**
-   * The H2 file database under the data directory; WRITE_DELAY=0 so a commit is on disk.
-   * DB_CLOSE_ON_EXIT=FALSE: H2's own JVM-exit hook would close the database under projections
-   * and entities that coordinated shutdown is still stopping; it closes with the last pool.
-   */
+  /** embedded, postgres, ...: see {@link dev.trestle.storage.StorageSettings}. */
+  public String storageProfile() {
+    return storage.profile();
+  }
+
+  /** The JDBC URL of the profile's database (H2 under data-dir, or PostgreSQL). */
   public String jdbcUrl() {
-    return "jdbc:h2:file:" + dataDir.resolve("trestle") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    return storage.jdbcUrl();
   }
 
   Map<String, Object> derivedPekkoKeys() {
-    return Map.of(
-        "pekko-persistence-jdbc.shared-databases.slick.db.url",
-        ConfigValueFactory.fromAnyRef(jdbcUrl()).unwrapped());
+    return storage.pekkoKeys();
   }
 }

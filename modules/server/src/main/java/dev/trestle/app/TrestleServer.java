@@ -17,6 +17,9 @@ public final class TrestleServer {
     try {
       Config config = Settings.load(args);
       central = Central.start(config);
+    } catch (dev.trestle.storage.StorageUnavailableException e) {
+      LOG.error("cannot start: {}", e.getMessage());
+      return 1;
     } catch (IllegalArgumentException e) {
       LOG.error("cannot start: {}", e.getMessage());
       return 2;
@@ -30,13 +33,14 @@ public final class TrestleServer {
     }
     Settings s = central.settings();
     LOG.info(
-        "Trestle central ready: api={}:{} edge={}:{} management={}:{} data={}",
+        "Trestle central ready: api={}:{} edge={}:{} management={}:{} storage={} data={}",
         central.apiAddress().getHostString(),
         central.apiAddress().getPort(),
         central.edgeAddress().getHostString(),
         central.edgeAddress().getPort(),
         s.managementHost(),
         central.managementPort(),
+        s.storageProfile(),
         s.dataDir());
     var terminated = new CountDownLatch(1);
     central.system().getWhenTerminated().thenRun(terminated::countDown);

@@ -25,6 +25,11 @@ public final class ReadModelDatabase implements AutoCloseable {
     this.dataSource = new HikariDataSource(config);
   }
 
+  /** The pool on the profile's database, sized by trestle.storage.pool-size. */
+  public static ReadModelDatabase open(StorageSettings storage) {
+    return new ReadModelDatabase(storage.jdbcUrl(), storage.user(), storage.password(), storage.poolSize());
+  }
+
   public DataSource dataSource() {
     return dataSource;
   }

@@ -1,5 +1,8 @@
 package dev.trestle.api;
 
+import dev.trestle.testing.StorageSelection;
+import dev.trestle.testing.TestStorage;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The audit log over real gRPC/REST: rows for every change and refusal, filters, paging, hostility. */
+@ExtendWith(StorageSelection.class)
 class AuditApiTest {
   private static final String ORG = "audit-org";
   private static TestCentral central;
@@ -47,8 +51,8 @@ class AuditApiTest {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
-  static void start() throws Exception {
-    central = TestCentral.start();
+  static void start(TestStorage storage) throws Exception {
+    central = TestCentral.start(storage);
     channel =
         Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
             .build();

@@ -1,5 +1,8 @@
 package dev.trestle.api;
 
+import dev.trestle.testing.StorageSelection;
+import dev.trestle.testing.TestStorage;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trestle.protocol.ResourceDocuments;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** Applies examples/, checks the stored tree survives a restart, then throws bad input at it. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(StorageSelection.class)
 class ExamplesRestartAndBadInputTest {
   private static final Path EXAMPLES = Path.of("../../examples/acme");
   private static TestCentral central;
@@ -42,8 +46,8 @@ class ExamplesRestartAndBadInputTest {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
-  static void start() throws Exception {
-    central = TestCentral.start();
+  static void start(TestStorage storage) throws Exception {
+    central = TestCentral.start(storage);
     connect();
   }
 

@@ -1,5 +1,8 @@
 package dev.trestle.audit;
 
+import dev.trestle.testing.StorageSelection;
+import dev.trestle.testing.TestStorage;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,14 +39,15 @@ import org.junit.jupiter.api.Test;
  * kill -9 of a real server process in the middle of a burst of writes: after a restart the
  * audit log holds every acknowledged change exactly once — no gap, no duplicate.
  */
+@ExtendWith(StorageSelection.class)
 class AuditCrashRecoveryTest {
 
   @Test
-  void everyAcknowledgedChangeIsAuditedExactlyOnceAfterKill9() throws Exception {
+  void everyAcknowledgedChangeIsAuditedExactlyOnceAfterKill9(TestStorage storage) throws Exception {
     Path root = Files.createTempDirectory("trestle-crash-");
     Path data = root.resolve("data");
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    try (ServerProcess first = ServerProcess.start(data, Duration.ofSeconds(90))) {
+    try (ServerProcess first = ServerProcess.start(data, storage.centralConfig(), Duration.ofSeconds(90))) {
       ManagedChannel channel = channel(first.apiPort());
       var stub = ManagementServiceGrpc.newBlockingStub(channel);
       apply(stub, "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: crash}\n");
@@ -75,7 +79,7 @@ class AuditCrashRecoveryTest {
     }
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(60);
 
-    try (ServerProcess second = ServerProcess.start(data, Duration.ofSeconds(90))) {
+    try (ServerProcess second = ServerProcess.start(data, storage.centralConfig(), Duration.ofSeconds(90))) {
       ManagedChannel channel = channel(second.apiPort());
       var audit = AuditServiceGrpc.newBlockingStub(channel);
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {

@@ -1,5 +1,8 @@
 package dev.trestle.audit;
 
+import dev.trestle.testing.StorageSelection;
+import dev.trestle.testing.TestStorage;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * a token that continues from the last row examined; paging that way yields exactly the rows of
  * an unbounded query, in the same order, none skipped or repeated.
  */
+@ExtendWith(StorageSelection.class)
 class AuditScanBudgetTest {
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -31,8 +34,8 @@ class AuditScanBudgetTest {
   private static AuditStore store;
 
   @BeforeAll
-  static void fill() throws Exception {
-    db = new ReadModelDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 2);
+  static void fill(TestStorage storage) throws Exception {
+    db = storage.freshReadModels(2);
     try (var c = db.connection()) {
       AuditSchema.migrate(c);
     }

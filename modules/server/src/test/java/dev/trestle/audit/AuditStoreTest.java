@@ -1,5 +1,8 @@
 package dev.trestle.audit;
 
+import dev.trestle.testing.StorageSelection;
+import dev.trestle.testing.TestStorage;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trestle.storage.ReadModelDatabase;
@@ -7,12 +10,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Audit SQL against a real (in-memory) H2: filters, keyset paging, retention. */
+/** Audit SQL against a real database (in-memory H2 here, PostgreSQL in the subclass): filters, keyset paging, retention. */
+@ExtendWith(StorageSelection.class)
 class AuditStoreTest {
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -20,8 +23,8 @@ class AuditStoreTest {
   private AuditStore store;
 
   @BeforeEach
-  void setUp() throws Exception {
-    db = new ReadModelDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 2);
+  void setUp(TestStorage storage) throws Exception {
+    db = storage.freshReadModels(2);
     try (var c = db.connection()) {
       AuditSchema.migrate(c);
       AuditSchema.migrate(c); // re-runnable

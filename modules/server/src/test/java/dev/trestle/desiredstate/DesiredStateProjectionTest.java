@@ -1,5 +1,8 @@
 package dev.trestle.desiredstate;
 
+import dev.trestle.testing.StorageSelection;
+import dev.trestle.testing.TestStorage;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * (real ResourceEntity events in the H2 journal), an inventory journaled with the cluster tags,
  * the sharded daemon reading the "desired-state" tag, the store reading what it wrote.
  */
+@ExtendWith(StorageSelection.class)
 class DesiredStateProjectionTest {
   private static final String EU_A = "organizations/acme/clusters/eu-west-1a";
   private static final String EU_B = "organizations/acme/clusters/eu-west-1b";
@@ -51,8 +55,8 @@ class DesiredStateProjectionTest {
   private static ManagementServiceGrpc.ManagementServiceBlockingStub stub;
 
   @BeforeAll
-  static void start() throws Exception {
-    central = TestCentral.start();
+  static void start(TestStorage storage) throws Exception {
+    central = TestCentral.start(storage);
     channel =
         Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
             .build();

@@ -1,5 +1,8 @@
 package dev.trestle.edge;
 
+import dev.trestle.testing.StorageSelection;
+import dev.trestle.testing.TestStorage;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,7 +36,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -48,6 +50,7 @@ import org.junit.jupiter.api.Test;
  * token, snapshot then delta on resume, ACK/NACK into status, health from heartbeats, tokens that
  * rotate and revoke, and a journal that stays bounded under a long heartbeat stream.
  */
+@ExtendWith(StorageSelection.class)
 class EdgeStreamTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String ORG = "organizations/acme";
@@ -60,8 +63,8 @@ class EdgeStreamTest {
   private static String admin;
 
   @BeforeAll
-  static void start() throws Exception {
-    central = TestCentral.startSecure("""
+  static void start(TestStorage storage) throws Exception {
+    central = TestCentral.startSecure(storage, """
         trestle.edge.heartbeat-interval = 300ms
         trestle.edge.unhealthy-after-missed = 2
         trestle.clusters.snapshot-every = 20
@@ -280,7 +283,7 @@ class EdgeStreamTest {
         client.heartbeat(inventory("ledger"));
       }
       await().atMost(WAIT).until(() -> {
-        try (var c = DriverManager.getConnection(central.central().settings().jdbcUrl(), "sa", "");
+        try (var c = central.central().settings().storage().openConnection();
             var ps = c.prepareStatement("SELECT COUNT(*), MAX(\"sequence_number\") FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
           ps.setString(1, "edge-cluster|" + C2);
           try (var rs = ps.executeQuery()) {

@@ -33,7 +33,14 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public static ServerProcess start(Path dataDir, Duration timeout) throws Exception {
+    return start(dataDir, "", timeout);
+  }
+
+  /** As {@link #start(Path, Duration)} with extra HOCON (e.g. {@link TestStorage#centralConfig()}). */
+  public static ServerProcess start(Path dataDir, String hocon, Duration timeout) throws Exception {
     Path log = Files.createTempFile(dataDir.getParent(), "server-", ".log");
+    Path config = Files.createTempFile(dataDir.getParent(), "server-", ".conf");
+    Files.writeString(config, hocon);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -41,6 +48,7 @@ public final class ServerProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(ServerMain.class.getName());
     command.add(dataDir.toString());
+    command.add(config.toString());
     Process p =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

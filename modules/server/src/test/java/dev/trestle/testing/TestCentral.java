@@ -42,6 +42,21 @@ public final class TestCentral implements AutoCloseable {
     return new TestCentral(dir, true, Optional.of(conf));
   }
 
+  /** Insecure-dev mode on {@code storage} (H2 under the data dir, or its PostgreSQL database). */
+  public static TestCentral start(TestStorage storage) throws Exception {
+    return start(storage.centralConfig());
+  }
+
+  /** Insecure-dev mode on {@code storage} with extra HOCON configuration. */
+  public static TestCentral start(TestStorage storage, String hocon) throws Exception {
+    return start(storage.centralConfig() + hocon);
+  }
+
+  /** Secure mode on {@code storage} with extra HOCON configuration. */
+  public static TestCentral startSecure(TestStorage storage, String hocon) throws Exception {
+    return startSecure(storage.centralConfig() + hocon);
+  }
+
   /** In insecure-dev mode: callers name themselves with x-trestle-user. */
   public static TestCentral start() throws Exception {
     return new TestCentral(Files.createTempDirectory("trestle-test-"), true);
