@@ -107,7 +107,7 @@ class EdgeEndToEndIT {
               .run("cluster", "token", cluster, "--out-file", layout.tokenFile().toString());
       assertThat(token.exitCode()).as(token.toString()).isZero();
       assertThat(token.stdout()).as(token.toString()).doesNotContain("trjt.");
-      Files.writeString(layout.inventory(), inventory(cluster));
+      Files.writeString(layout.inventory(), AcmeInventory.of(cluster));
       LAYOUTS.put(cluster, layout);
     }
     CLUSTERS.forEach(EdgeEndToEndIT::startEdge);
@@ -352,33 +352,6 @@ class EdgeEndToEndIT {
             central.configHome());
     EDGES.put(cluster, edge);
     return edge;
-  }
-
-  /** An inventory with the acme namespaces the two eu-west-1 clusters run. */
-  private static String inventory(String cluster) {
-    String zone = cluster.substring(cluster.length() - 2); // 1a, 1b
-    return """
-        network: eu-net
-        locality: {region: eu-west-1, zone: eu-west-%s}
-        namespaces: [checkout, ledger, payments-ingress, storefront, storefront-ingress]
-        services:
-          - namespace: checkout
-            name: cart
-            ports: [{name: http, port: 8080, protocol: HTTP}]
-            labels: {app: cart}
-            endpoints: 2
-          - namespace: ledger
-            name: ledger-api
-            ports: [{name: http, port: 8080, protocol: HTTP}]
-            labels: {app: ledger-api}
-            endpoints: 2
-          - namespace: storefront
-            name: web
-            ports: [{name: http, port: 8080, protocol: HTTP}]
-            labels: {app: web}
-            endpoints: 3
-        """
-        .formatted(zone);
   }
 
   private static JsonNode awaitStatus(EdgeProcess edge, Predicate<JsonNode> condition) {
