@@ -16,6 +16,7 @@ import dev.trestle.protocol.v1.ClusterServiceGrpc;
 import dev.trestle.protocol.v1.IssueJoinTokenRequest;
 import dev.trestle.protocol.v1.ListClustersRequest;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
+import dev.trestle.testsupport.AcmeChanges;
 import dev.trestle.testsupport.PostgresFixture;
 import dev.trestle.testsupport.TestDatabase;
 import io.grpc.Grpc;
@@ -307,17 +308,7 @@ class CentralFaultIT {
   }
 
   private static void applyCartWeights(int node, int v1, int v2) {
-    apply(node, String.format("""
-        apiVersion: trestle.dev/v1
-        kind: ServiceRoute
-        metadata: {name: cart, organization: acme, tenant: payments, workspace: checkout, group: checkout-traffic}
-        spec:
-          service: checkout/cart
-          ports: [{port: 8080, protocol: HTTP}]
-          subsets:
-            - {name: v1, labels: {version: v1}, weight: %d}
-            - {name: v2, labels: {version: v2}, weight: %d}
-        """, v1, v2));
+    apply(node, AcmeChanges.cartWeights(v1, v2));
   }
 
   /** Time since the last failed write answered after {@code since} (or since then, if none). */

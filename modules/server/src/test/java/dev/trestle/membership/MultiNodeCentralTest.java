@@ -23,6 +23,7 @@ import dev.trestle.protocol.v1.ListClustersRequest;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
 import dev.trestle.testing.CentralNodes;
 import dev.trestle.testing.ShardProbe;
+import dev.trestle.testsupport.AcmeChanges;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -262,17 +263,7 @@ class MultiNodeCentralTest {
   }
 
   private static void applyCartWeights(int node, int v1, int v2) {
-    apply(node, String.format("""
-        apiVersion: trestle.dev/v1
-        kind: ServiceRoute
-        metadata: {name: cart, organization: acme, tenant: payments, workspace: checkout, group: checkout-traffic}
-        spec:
-          service: checkout/cart
-          ports: [{port: 8080, protocol: HTTP}]
-          subsets:
-            - {name: v1, labels: {version: v1}, weight: %d}
-            - {name: v2, labels: {version: v2}, weight: %d}
-        """, v1, v2));
+    apply(node, AcmeChanges.cartWeights(v1, v2));
   }
 
   private static void apply(int node, String yaml) {
