@@ -65,6 +65,14 @@ final class ServerCommand implements Callable<Integer> {
   Integer managementPort;
 
   @Option(
+      names = "--cluster-port",
+      paramLabel = "PORT",
+      description =
+          "Pekko remoting port of this central node, which the other nodes and trestle.cluster.seed-nodes"
+              + " name (default: 0 = any free port, for a single node).")
+  Integer clusterPort;
+
+  @Option(
       names = "--insecure-dev",
       description =
           "No authentication: every caller is an admin (users/dev, or the x-trestle-user header)."
@@ -89,7 +97,8 @@ final class ServerCommand implements Callable<Integer> {
         port("--edge-port", edgePort),
         port("--management-port", managementPort))
         .withInsecureDev(insecureDev)
-        .withProfile(Optional.ofNullable(profile));
+        .withProfile(Optional.ofNullable(profile))
+        .withClusterPort(port("--cluster-port", clusterPort));
   }
 
   /** 0 asks for an ephemeral port (tests); anything else must be a valid TCP port. */

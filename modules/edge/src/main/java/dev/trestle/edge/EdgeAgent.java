@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge agent: keeps one {@code EdgeSync.Sync} stream to central open (reconnecting with
- * exponential backoff and full jitter), says Hello with its last applied version and hash,
+ * exponential backoff and full jitter, to the next of central's addresses when it has several), says Hello with its last applied version and hash,
  * heartbeats with the inventory at the interval central's Welcome asks for, and applies every
  * snapshot or delta (ACK) or refuses it whole (NACK, previous state kept). The last good state is
  * on disk and is put back in place at start, so the cluster keeps running it with central down.
@@ -52,7 +54,9 @@ public final class EdgeAgent implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService loop;
   private final CountDownLatch terminated = new CountDownLatch(1);
-  private ManagedChannel channel;
+  // One channel per central address; `current` is the one the next stream opens on.
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private int current;
   private DesiredStateApplier applier;
   private StatusServer statusServer;
   private Session session;
@@ -125,11 +129,12 @@ public final class EdgeAgent implements AutoCloseable {
       AtomicFiles.write(settings.stateDir().resolve("status.port"), statusServer.port() + "\n");
       LOG.info("status endpoint on http://127.0.0.1:{}/status", statusServer.port());
     }
-    channel =
-        Grpc.newChannelBuilderForAddress(
-                settings.centralHost(), settings.centralPort(), settings.transport().credentials())
-            .userAgent("trestle-edge/" + settings.agentVersion())
-            .build();
+    for (CentralAddress address : settings.centrals()) {
+      channels.add(
+          Grpc.newChannelBuilderForAddress(address.host(), address.port(), settings.transport().credentials())
+              .userAgent("trestle-edge/" + settings.agentVersion())
+              .build());
+    }
     LOG.info(
         "edge agent for cluster {} -> central {} ({}), applying to {}, inventory from {}",
         settings.cluster(),
@@ -231,7 +236,7 @@ public final class EdgeAgent implements AutoCloseable {
       LOG.debug("closing the stream: {}", e.toString());
     }
     loop.shutdownNow();
-    if (channel != null) {
+    for (ManagedChannel channel : channels) {
       channel.shutdownNow();
       try {
         channel.awaitTermination(5, TimeUnit.SECONDS);
@@ -268,7 +273,7 @@ public final class EdgeAgent implements AutoCloseable {
     var s = new Session(++sessions);
     session = s;
     try {
-      EdgeSyncGrpc.newStub(channel).sync(s);
+      EdgeSyncGrpc.newStub(channels.get(current)).sync(s);
       AppliedState state = applier.state();
       s.send(
           EdgeMessage.newBuilder()
@@ -283,7 +288,9 @@ public final class EdgeAgent implements AutoCloseable {
               .build());
     } catch (RuntimeException e) {
       session = null;
-      retryLater("cannot open the stream to central " + settings.central() + ": " + e.getMessage(), false, false);
+      String why = "cannot open the stream to central " + address() + ": " + e.getMessage();
+      moveOn();
+      retryLater(why, false, false);
     }
   }
 
@@ -343,7 +350,7 @@ public final class EdgeAgent implements AutoCloseable {
     status.connected(true);
     LOG.info(
         "connected to central {} as {} (desired version {}, applied {}, heartbeat every {} ms)",
-        settings.central(),
+        address(),
         w.getCluster().isEmpty() ? settings.cluster() : w.getCluster(),
         w.getDesiredVersion(),
         applier.state().version(),
@@ -424,15 +431,33 @@ public final class EdgeAgent implements AutoCloseable {
       switch (grpcStatus.getCode()) {
         case UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND -> {
           refused = true;
-          reason = "central " + settings.central() + " refused cluster " + settings.cluster() + " ("
+          reason = "central " + address() + " refused cluster " + settings.cluster() + " ("
               + grpcStatus.getCode() + description + "); check the cluster name and the token in "
               + settings.tokenFile();
         }
         default -> reason = (wasConnected ? "disconnected from central " : "cannot reach central ")
-            + settings.central() + " (" + grpcStatus.getCode() + description + ")";
+            + address() + " (" + grpcStatus.getCode() + description + ")";
       }
     }
+    moveOn();
     retryLater(reason, refused, healthy);
+  }
+
+  /** The central address the current (or next) stream uses. */
+  private CentralAddress address() {
+    return settings.centrals().get(current);
+  }
+
+  /**
+   * After a stream ends or cannot open, the next attempt goes to the next central address (round
+   * robin), after the usual backoff: a dead node costs one attempt, and any node serves the same
+   * cluster and resumes it by delta from the version this agent reports in Hello.
+   */
+  private void moveOn() {
+    if (settings.centrals().size() > 1) {
+      current = (current + 1) % settings.centrals().size();
+      LOG.info("next attempt goes to central {}", address());
+    }
   }
 
   /** One Sync stream. */
@@ -479,7 +504,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     @Override
     public void onCompleted() {
-      runOnLoop(() -> ended(this, null, "central " + settings.central() + " closed the stream"));
+      runOnLoop(() -> ended(this, null, "central " + address() + " closed the stream"));
     }
 
     private void runOnLoop(Runnable r) {

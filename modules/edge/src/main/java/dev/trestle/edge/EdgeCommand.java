@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  trestle edge --cluster c1 --central 127.0.0.1:9081 --token-file c1.token \\",
       "      --inventory examples/edge/c1-inventory.yaml --status-port 0",
-      "  trestle edge --cluster organizations/acme/clusters/eu-west-1a --central trestle.example:9081 \\",
+      "  trestle edge --cluster organizations/acme/clusters/eu-west-1a \\",
+      "      --central central-0.example:9081,central-1.example:9081,central-2.example:9081 \\",
       "      --token-file /etc/trestle/token --kube --ca-file /etc/trestle/ca.pem"
     })
 public final class EdgeCommand implements Callable<Integer> {
@@ -51,8 +53,9 @@ public final class EdgeCommand implements Callable<Integer> {
       description = "The cluster's name (or FQN organizations/ORG/clusters/NAME) as central knows it.")
   String cluster;
 
-  @Option(names = "--central", paramLabel = "HOST:PORT",
-      description = "Central's edge-sync address (default: 127.0.0.1:9081; port 9081 if omitted).")
+  @Option(names = "--central", paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "Central's edge-sync address, or the addresses of several central nodes separated by commas:"
+          + " when a stream breaks the agent moves on to the next (default: 127.0.0.1:9081; port 9081 if omitted).")
   String central = "127.0.0.1:" + EdgeSettings.DEFAULT_CENTRAL_PORT;
 
   @Option(names = "--token-file", required = true, paramLabel = "FILE",
@@ -155,7 +158,12 @@ public final class EdgeCommand implements Callable<Integer> {
     if (cluster.isBlank()) {
       throw usage("--cluster must not be empty");
     }
-    String[] hostPort = hostPort(central);
+    List<CentralAddress> centrals;
+    try {
+      centrals = CentralAddress.parseList(central, EdgeSettings.DEFAULT_CENTRAL_PORT);
+    } catch (IllegalArgumentException e) {
+      throw usage("--central " + e.getMessage());
+    }
     try {
       TokenFile.read(tokenFile);
     } catch (IllegalArgumentException e) {
@@ -178,7 +186,7 @@ public final class EdgeCommand implements Callable<Integer> {
     }
     EdgeTransport transport;
     try {
-      transport = EdgeTransport.choose(hostPort[0], tls, Optional.ofNullable(caFile),
+      transport = EdgeTransport.choose(centrals.stream().map(CentralAddress::host).toList(), tls, Optional.ofNullable(caFile),
           Optional.ofNullable(cert), Optional.ofNullable(key), insecurePlaintext);
       transport.credentials(); // reads and checks the PEM files now
     } catch (IllegalArgumentException e) {
@@ -188,8 +196,7 @@ public final class EdgeCommand implements Callable<Integer> {
     Path base = Path.of("edge", dirName);
     var settings = new EdgeSettings(
         cluster.strip(),
-        hostPort[0],
-        Integer.parseInt(hostPort[1]),
+        centrals,
         tokenFile,
         Optional.ofNullable(inventory),
         outDir != null ? outDir : base.resolve("out"),
@@ -206,25 +213,6 @@ public final class EdgeCommand implements Callable<Integer> {
     }
     return settings.withXds(xdsAddress.strip(), xdsPort == null ? EdgeSettings.DEFAULT_XDS_PORT : xdsPort,
         EdgeSettings.DEFAULT_XDS_REFRESH, xdsPort == null);
-  }
-
-  private String[] hostPort(String text) {
-    String host;
-    String port;
-    Matcher m = Pattern.compile("\\[([^\\]]+)\\](?::(\\d+))?|([^:]+)(?::(\\d+))?").matcher(text.strip());
-    if (!m.matches()) {
-      throw usage("--central '" + text + "' is not HOST:PORT");
-    }
-    host = m.group(1) != null ? m.group(1) : m.group(3);
-    port = m.group(1) != null ? m.group(2) : m.group(4);
-    if (port == null) {
-      port = String.valueOf(EdgeSettings.DEFAULT_CENTRAL_PORT);
-    }
-    int p = Integer.parseInt(port);
-    if (p < 1 || p > 65535) {
-      throw usage("--central '" + text + "': " + p + " is not a port");
-    }
-    return new String[] {host, port};
   }
 
   private ParameterException usage(String message) {

@@ -2,14 +2,15 @@ package dev.trestle.edge;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Everything the agent is configured with, read once from the command line.
  *
  * @param cluster the cluster's name or FQN, as central knows it
- * @param centralHost central's edge-sync host
- * @param centralPort central's edge-sync port (9081 by default)
+ * @param centrals the edge-sync addresses of central's nodes, tried in turn: the agent moves to the
+ *     next one when its stream breaks (9081 by default)
  * @param tokenFile the join token's file; read again on every connect, never logged
  * @param inventoryFile the inventory YAML, if any
  * @param outDir where YAML files go (directory target)
@@ -29,8 +30,7 @@ import java.util.Optional;
  */
 public record EdgeSettings(
     String cluster,
-    String centralHost,
-    int centralPort,
+    List<CentralAddress> centrals,
     Path tokenFile,
     Optional<Path> inventoryFile,
     Path outDir,
@@ -51,13 +51,29 @@ public record EdgeSettings(
   public static final String DEFAULT_XDS_HOST = "127.0.0.1";
   public static final Duration DEFAULT_XDS_REFRESH = Duration.ofSeconds(1);
 
+  public EdgeSettings {
+    centrals = List.copyOf(centrals);
+    if (centrals.isEmpty()) {
+      throw new IllegalArgumentException("at least one central address is needed");
+    }
+  }
+
   /** Without an xDS server. */
+  public EdgeSettings(
+      String cluster, List<CentralAddress> centrals, Path tokenFile, Optional<Path> inventoryFile, Path outDir,
+      Path stateDir, boolean kube, EdgeTransport transport, Optional<Integer> statusPort, Duration initialBackoff,
+      Duration maxBackoff, Duration stableAfter, String agentVersion) {
+    this(cluster, centrals, tokenFile, inventoryFile, outDir, stateDir, kube, transport, statusPort,
+        initialBackoff, maxBackoff, stableAfter, agentVersion, DEFAULT_XDS_HOST, Optional.empty(), DEFAULT_XDS_REFRESH, false);
+  }
+
+  /** One central address, without an xDS server. */
   public EdgeSettings(
       String cluster, String centralHost, int centralPort, Path tokenFile, Optional<Path> inventoryFile, Path outDir,
       Path stateDir, boolean kube, EdgeTransport transport, Optional<Integer> statusPort, Duration initialBackoff,
       Duration maxBackoff, Duration stableAfter, String agentVersion) {
-    this(cluster, centralHost, centralPort, tokenFile, inventoryFile, outDir, stateDir, kube, transport, statusPort,
-        initialBackoff, maxBackoff, stableAfter, agentVersion, DEFAULT_XDS_HOST, Optional.empty(), DEFAULT_XDS_REFRESH, false);
+    this(cluster, List.of(new CentralAddress(centralHost, centralPort)), tokenFile, inventoryFile, outDir, stateDir,
+        kube, transport, statusPort, initialBackoff, maxBackoff, stableAfter, agentVersion);
   }
 
   /** The same settings with the xDS server on {@code host:port} (0 = any free port). */
@@ -67,7 +83,7 @@ public record EdgeSettings(
 
   /** As {@link #withXds(String, int, Duration)}; best effort: a taken port means no xDS, not a failed start. */
   public EdgeSettings withXds(String host, int port, Duration refresh, boolean bestEffort) {
-    return new EdgeSettings(cluster, centralHost, centralPort, tokenFile, inventoryFile, outDir, stateDir, kube, transport,
+    return new EdgeSettings(cluster, centrals, tokenFile, inventoryFile, outDir, stateDir, kube, transport,
         statusPort, initialBackoff, maxBackoff, stableAfter, agentVersion, host, Optional.of(port), refresh, bestEffort);
   }
 
@@ -81,7 +97,18 @@ public record EdgeSettings(
     return slash < 0 ? cluster : cluster.substring(slash + 1);
   }
 
+  /** The first central address's host. */
+  public String centralHost() {
+    return centrals.get(0).host();
+  }
+
+  /** The first central address's port. */
+  public int centralPort() {
+    return centrals.get(0).port();
+  }
+
+  /** Every central address, as given: {@code a:9081,b:9081}. */
   public String central() {
-    return (centralHost.contains(":") ? "[" + centralHost + "]" : centralHost) + ":" + centralPort;
+    return String.join(",", centrals.stream().map(CentralAddress::toString).toList());
   }
 }

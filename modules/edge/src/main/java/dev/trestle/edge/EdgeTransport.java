@@ -49,6 +49,14 @@ public record EdgeTransport(boolean tls, Optional<Path> caFile, Optional<Path> c
     return new EdgeTransport(tls, ca, cert, key);
   }
 
+  /** As {@link #choose(String, boolean, Optional, Optional, Optional, boolean)}; TLS unless every host is loopback. */
+  public static EdgeTransport choose(
+      java.util.List<String> hosts, boolean tlsFlag, Optional<Path> ca, Optional<Path> cert, Optional<Path> key,
+      boolean insecurePlaintext) {
+    String remote = hosts.stream().filter(h -> !isLoopback(h)).findFirst().orElse(hosts.get(0));
+    return choose(remote, tlsFlag, ca, cert, key, insecurePlaintext);
+  }
+
   static boolean isLoopback(String host) {
     if (host.equalsIgnoreCase("localhost")) {
       return true;

@@ -83,8 +83,12 @@ class EdgeAgentTest {
   }
 
   private EdgeAgent startAgent() throws Exception {
+    return startAgent(List.of(new CentralAddress("127.0.0.1", central.port())));
+  }
+
+  private EdgeAgent startAgent(List<CentralAddress> centrals) throws Exception {
     var settings = new EdgeSettings(
-        "c1", "127.0.0.1", central.port(), tokenFile, Optional.of(inventoryFile), out(), stateDir(),
+        "c1", centrals, tokenFile, Optional.of(inventoryFile), out(), stateDir(),
         false, EdgeTransport.PLAINTEXT, Optional.of(0), Duration.ofMillis(20), Duration.ofMillis(300),
         Duration.ofSeconds(5), "test");
     var target = new DirectoryTarget(out(), "c1");
@@ -247,6 +251,29 @@ class EdgeAgentTest {
     assertThat(again.hello.getLastAppliedVersion()).isEqualTo(1);
     assertThat(again.hello.getLastAppliedHash()).isEqualTo(status.path("setHash").asText());
     await().atMost(WAIT).until(() -> agent.status().isConnected());
+  }
+
+  @Test
+  void whenItsCentralNodeDiesTheAgentMovesToTheNextAddressAndResumesFromItsVersion() throws Exception {
+    try (var second = new ScriptedCentral().start()) {
+      EdgeAgent agent = startAgent(List.of(
+          new CentralAddress("127.0.0.1", central.port()), new CentralAddress("127.0.0.1", second.port())));
+      var s = awaitStream(1);
+      DesiredObject web = virtualService("shop", "web", "^/api/.*");
+      s.send(snapshot(1, web));
+      String hash = awaitMessage(s, MessageCase.ACK, 1).getAck().getSetHash();
+
+      central.stop();
+      await().atMost(WAIT).until(() -> second.streams.size() == 1 && second.last().hello != null);
+      var moved = second.last();
+      assertThat(moved.hello.getLastAppliedVersion()).isEqualTo(1);
+      assertThat(moved.hello.getLastAppliedHash()).isEqualTo(hash);
+      await().atMost(WAIT).until(() -> agent.status().isConnected());
+      DesiredObject ledger = destinationRule("payments", "ledger");
+      moved.send(delta(1, 2, list(ledger), list(), list(web, ledger)));
+      assertThat(awaitMessage(moved, MessageCase.ACK, 1).getAck().getVersion()).isEqualTo(2);
+      assertThat(central.streams).hasSize(1);
+    }
   }
 
   @Test

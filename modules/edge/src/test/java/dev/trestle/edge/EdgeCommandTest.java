@@ -52,6 +52,30 @@ class EdgeCommandTest {
   }
 
   @Test
+  void severalCentralAddressesAreKeptInOrderWithTheDefaultPort() throws Exception {
+    Path token = Files.writeString(dir.resolve("t"), "trst-abc");
+    EdgeSettings s = parse("--cluster", "c1", "--central", "127.0.0.1:9181, localhost,[::1]:9381", "--token-file", token.toString());
+    assertThat(s.centrals()).containsExactly(new CentralAddress("127.0.0.1", 9181),
+        new CentralAddress("localhost", 9081), new CentralAddress("::1", 9381));
+    assertThat(s.central()).isEqualTo("127.0.0.1:9181,localhost:9081,[::1]:9381");
+    assertThat(s.transport().tls()).isFalse();
+    // One non-loopback node is enough to need TLS for all.
+    assertThat(parse("--cluster", "c1", "--central", "127.0.0.1:9081,central.example:9081", "--token-file",
+        token.toString()).transport().tls()).isTrue();
+  }
+
+  @Test
+  void aBadCentralListIsAUsageErrorNamingTheEntry() throws Exception {
+    Path token = Files.writeString(dir.resolve("t"), "trst-abc");
+    assertThat(error("--cluster", "c1", "--central", "a:9081,,b:9081", "--token-file", token.toString()))
+        .contains("--central '' is not HOST:PORT");
+    assertThat(error("--cluster", "c1", "--central", "a:9081,b:99999", "--token-file", token.toString()))
+        .contains("--central 'b:99999': 99999 is not a port");
+    assertThat(error("--cluster", "c1", "--central", "a:9081,a:9081", "--token-file", token.toString()))
+        .contains("--central 'a:9081,a:9081' lists an address twice");
+  }
+
+  @Test
   void nonLoopbackCentralMeansTlsUnlessForced() throws Exception {
     Path token = Files.writeString(dir.resolve("t"), "trst-abc");
     assertThat(parse("--cluster", "c1", "--central", "central.example:9081", "--token-file", token.toString()).transport().tls()).isTrue();

@@ -97,6 +97,11 @@ final class EdgeProcess implements AutoCloseable {
    * the process is gone when this throws.
    */
   static EdgeProcess start(Layout layout, int centralEdgePort, Path log, Path configHome) {
+    return start(layout, "127.0.0.1:" + centralEdgePort, log, configHome);
+  }
+
+  /** As above, with {@code --central} as given: one address or several, comma-separated. */
+  static EdgeProcess start(Layout layout, String central, Path log, Path configHome) {
     try {
       Files.createDirectories(layout.stateDir());
       // A port file left by an earlier run of this agent must not be mistaken for this one's.
@@ -112,7 +117,7 @@ final class EdgeProcess implements AutoCloseable {
                         "--cluster",
                         layout.cluster(),
                         "--central",
-                        "127.0.0.1:" + centralEdgePort,
+                        central,
                         "--token-file",
                         layout.tokenFile().toString(),
                         "--inventory",

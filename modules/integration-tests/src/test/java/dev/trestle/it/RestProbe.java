@@ -98,6 +98,11 @@ final class RestProbe {
     return getJson(server.get().managementPort(), "/health");
   }
 
+  /** {@code GET /cluster/members} on the management port (pekko-management cluster-http). */
+  JsonNode clusterMembers() {
+    return getJson(server.get().managementPort(), "/cluster/members");
+  }
+
   /** GET /ready on the management port: its HTTP status. */
   int readyStatus() {
     return send(server.get().managementPort(), "/ready").statusCode();

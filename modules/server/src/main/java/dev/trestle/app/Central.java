@@ -23,18 +23,15 @@ import dev.trestle.api.ClusterGrpcService;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterRegistry;
 import dev.trestle.clusters.ClusterSettings;
-import dev.trestle.desiredstate.DesiredStateChanged;
 import dev.trestle.desiredstate.DesiredStateProjection;
 import dev.trestle.edge.DesiredStateReadModel;
+import dev.trestle.edge.DesiredStateFanOut;
 import dev.trestle.edge.EdgeMetrics;
 import dev.trestle.edge.EdgeSessions;
 import dev.trestle.edge.EdgeSyncService;
 import dev.trestle.protocol.v1.ClusterService;
 import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
 import dev.trestle.management.ConfigTags;
@@ -42,6 +39,8 @@ import dev.trestle.management.ResourceService;
 import dev.trestle.observability.ApiMetrics;
 import dev.trestle.observability.OperationsPort;
 import dev.trestle.observability.PoolMetrics;
+import dev.trestle.membership.ClusterFormation;
+import dev.trestle.membership.MembershipSettings;
 import dev.trestle.observability.ProjectionLagMonitor;
 import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
@@ -63,8 +62,6 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
@@ -72,7 +69,8 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
- * A running central node: actor system joined to itself, journal and read-model schemas,
+ * A running central node: actor system joined to the central cluster (itself by default), journal
+ * and read-model schemas,
  * sharded entities, the audit projection, the API port and the management port. Used by {@link
  * TrestleServer} and by tests.
  */
@@ -105,6 +103,7 @@ public final class Central implements AutoCloseable {
   /** Starts everything and waits until the node is ready; fails with the cause otherwise. */
   public static Central start(Config config) throws Exception {
     Settings settings = Settings.from(config);
+    MembershipSettings membership = MembershipSettings.from(config);
     Files.createDirectories(settings.dataDir());
     StorageStartup.checkReachable(settings.storage());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "trestle", config);
@@ -114,8 +113,7 @@ public final class Central implements AutoCloseable {
           OperationsPort.bind(
               system, settings.managementHost(), settings.managementPort(), state::isReady, STARTUP);
       Clock clock = Clock.systemUTC();
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      var formation = ClusterFormation.start(system, membership);
 
       var readModels = StorageStartup.prepare(system, settings.storage(), STARTUP);
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
@@ -137,11 +135,6 @@ public final class Central implements AutoCloseable {
       var guard = new ResourceGuard(access, iam);
       var callers = new CallContext(access);
       var limiter = new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime);
-      if (settings.insecureDev()) {
-        LOG.warn("*** INSECURE DEV MODE: authentication is OFF and every caller is an admin. Never expose this server. ***");
-      } else {
-        InitialAdmin.ensure(system, settings.adminTokenFile(), settings.askTimeout());
-      }
 
       var auditStore = new AuditStore(readModels.dataSource());
       var refusalLog = new AuditRefusalLog(auditStore, blocking, clock);
@@ -242,17 +235,7 @@ public final class Central implements AutoCloseable {
 
       var edgeSessions = new EdgeSessions();
       var edgeMetrics = new EdgeMetrics(registry);
-      ActorRef<DesiredStateChanged> fanOut =
-          system.systemActorOf(
-              Behaviors.receive(DesiredStateChanged.class)
-                  .onMessage(DesiredStateChanged.class, m -> {
-                    edgeSessions.desiredChanged(m.cluster(), m.version());
-                    return Behaviors.same();
-                  })
-                  .build(),
-              "desired-state-fan-out",
-              Props.empty());
-      system.eventStream().tell(new EventStream.Subscribe<>(DesiredStateChanged.class, fanOut));
+      DesiredStateFanOut.start(system, edgeSessions, clusterSettings.heartbeatInterval());
       var edgeSync =
           EdgeSyncPowerApiHandlerFactory.create(
               new EdgeSyncService(system, desiredReadModel, clusterSettings, settings.askTimeout(),
@@ -281,8 +264,16 @@ public final class Central implements AutoCloseable {
                 return CompletableFuture.completedFuture(Done.getInstance());
               });
       edge.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      ClusterRegistry.wakeKnownClusters(system, clusterOps);
 
+      // Entities answer once this node is Up; the management port is open by now, which cluster
+      // bootstrap's peers probe.
+      formation.awaitUp(STARTUP);
+      if (settings.insecureDev()) {
+        LOG.warn("*** INSECURE DEV MODE: authentication is OFF and every caller is an admin. Never expose this server. ***");
+      } else {
+        InitialAdmin.ensure(system, settings.adminTokenFile(), settings.askTimeout());
+      }
+      ClusterRegistry.wakeKnownClusters(system, clusterOps);
       state.markReady(true);
       return new Central(
           system, settings, api.localAddress(), operations.port(), edge.localAddress(), desiredState);

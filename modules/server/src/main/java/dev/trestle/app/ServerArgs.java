@@ -11,7 +11,8 @@ public record ServerArgs(
     Optional<Integer> edgePort,
     Optional<Integer> managementPort,
     boolean insecureDev,
-    Optional<String> profile) {
+    Optional<String> profile,
+    Optional<Integer> clusterPort) {
 
   public ServerArgs(
       Optional<Path> configFile,
@@ -19,7 +20,17 @@ public record ServerArgs(
       Optional<Integer> apiPort,
       Optional<Integer> edgePort,
       Optional<Integer> managementPort) {
-    this(configFile, dataDir, apiPort, edgePort, managementPort, false, Optional.empty());
+    this(configFile, dataDir, apiPort, edgePort, managementPort, false, Optional.empty(), Optional.empty());
+  }
+
+  public ServerArgs(
+      Optional<Path> configFile,
+      Optional<Path> dataDir,
+      Optional<Integer> apiPort,
+      Optional<Integer> edgePort,
+      Optional<Integer> managementPort,
+      boolean insecureDev) {
+    this(configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, Optional.empty(), Optional.empty());
   }
 
   public static ServerArgs defaults() {
@@ -28,11 +39,16 @@ public record ServerArgs(
   }
 
   public ServerArgs withInsecureDev(boolean value) {
-    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, value, profile);
+    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, value, profile, clusterPort);
   }
 
   /** {@code --profile NAME}: the storage profile (trestle.storage.profile). */
   public ServerArgs withProfile(Optional<String> value) {
-    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, value);
+    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, value, clusterPort);
+  }
+
+  /** {@code --cluster-port}: the Pekko remoting port other central nodes reach this one at. */
+  public ServerArgs withClusterPort(Optional<Integer> value) {
+    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, profile, value);
   }
 }

@@ -46,6 +46,7 @@ public record Settings(
     args.apiPort().ifPresent(p -> overrides.put("trestle.api.port", p));
     args.edgePort().ifPresent(p -> overrides.put("trestle.edge.port", p));
     args.managementPort().ifPresent(p -> overrides.put("trestle.management.port", p));
+    args.clusterPort().ifPresent(p -> overrides.put("trestle.cluster.port", p));
     if (args.insecureDev()) {
       overrides.put("trestle.security.mode", "insecure-dev");
     }

@@ -69,13 +69,20 @@ public final class ClusterOperations {
 
   /**
    * Starts sharding of cluster entities. They are never passivated: an entity runs its own
-   * heartbeat deadline, which must keep running while the cluster is silent.
+   * heartbeat deadline, which must keep running while the cluster is silent. They are remembered
+   * (in the journal): when their shard moves (rebalance, or its node died) the new home starts them
+   * at once, so a silent cluster's deadline keeps running without waiting for its next heartbeat.
    */
   public static void initSharding(ActorSystem<?> system, ClusterSettings settings, Clock clock) {
     ClusterSharding.get(system)
         .init(
             Entity.of(ClusterEntity.TYPE_KEY, ctx -> ClusterEntity.create(ctx.getEntityId(), settings, clock))
-                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+                .withSettings(
+                    ClusterShardingSettings.create(system)
+                        .withNoPassivationStrategy()
+                        .withRememberEntities(true)
+                        .withRememberEntitiesStoreMode(
+                            ClusterShardingSettings.rememberEntitiesStoreModeEventSourced())));
   }
 
   public CompletionStage<List<ClusterView>> list(Caller caller) {

@@ -48,6 +48,13 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   /** A newer desired-state version of this session's cluster is committed. */
   public record DesiredChanged(long version) implements Message {}
 
+  /** Re-read the cluster's current version: a notification may have been missed. */
+  enum Recheck implements Message {
+    INSTANCE
+  }
+
+  private record Rechecked(long version, Throwable failure) implements Message {}
+
   /** Central is stopping: end the stream now so the edge reconnects elsewhere or later. */
   enum CentralStopping implements Message {
     INSTANCE
@@ -159,6 +166,13 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
           setup.metrics().desired(setup.cluster(), m.version(), true);
           return pump();
         })
+        .onMessage(Recheck.class, m -> recheck())
+        .onMessage(Rechecked.class, m -> {
+          if (m.failure() == null) {
+            knownDesired = Math.max(knownDesired, m.version());
+          }
+          return pump();
+        })
         .onMessage(Loaded.class, this::onLoaded)
         .onMessage(FromEdge.class, this::onEdgeMessage)
         .onMessage(EdgeDone.class, m -> end(m.failure() == null ? "edge closed the stream"
@@ -236,6 +250,15 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
       forceSnapshot = true;
     }
     return pump();
+  }
+
+  /** Only when idle; skipped while a load or a version is in flight (the next tick catches up). */
+  private Behavior<Message> recheck() {
+    if (admitted && !loading && inFlightVersion == 0) {
+      getContext().pipeToSelf(setup.desired().current(setup.cluster()),
+          (c, e) -> new Rechecked(e == null ? c.version() : 0, e));
+    }
+    return this;
   }
 
   /** Sends what can be sent now: queued control messages first, then at most one version. */

@@ -29,6 +29,11 @@ public final class EdgeSessions {
     }
   }
 
+  /** Asks every session to re-read its cluster's current version (missed notifications). */
+  public void recheckAll() {
+    byCluster.values().forEach(e -> e.ref().tell(EdgeSession.Recheck.INSTANCE));
+  }
+
   /** Ends every session's stream (at shutdown: edges need not wait for a timeout). */
   public void closeAll() {
     byCluster.values().forEach(e -> e.ref().tell(EdgeSession.CentralStopping.INSTANCE));

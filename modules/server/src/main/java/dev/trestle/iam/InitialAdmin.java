@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * On the first start of a secure server: creates "users/admin", binds it as admin at the root,
  * mints its token and writes it to a file only the server's user can read. The token is never
- * logged. Later starts do nothing (the principal exists).
+ * logged. Later starts do nothing (the principal exists); of central nodes starting together, only
+ * the one whose create the entity accepted mints and writes a token.
  */
 public final class InitialAdmin {
   public static final String NAME = "users/admin";
@@ -32,8 +33,14 @@ public final class InitialAdmin {
       return;
     }
     var system_ = new Caller("system", "bootstrap");
-    await(principal.<PrincipalEntity.Reply>ask(
+    var created = await(principal.<PrincipalEntity.Reply>ask(
         r -> new PrincipalEntity.CreatePrincipal("Initial administrator", system_.principal(), system_.requestId(), r), timeout), timeout);
+    if (created.problem() != null) {
+      // Central nodes started together: another node created it first (the entity, one in the
+      // cluster, decides), and that node writes the one token file.
+      LOG.info("{} was created by another central node; its token file is on that node", NAME);
+      return;
+    }
     await(sharding.entityRefFor(PolicyEntity.TYPE_KEY, PolicyEntity.ROOT_ID).<PolicyEntity.Reply>ask(
         r -> new PolicyEntity.Grant("admin", NAME, system_.principal(), system_.requestId(), r), timeout), timeout);
     Tokens.Minted minted = Tokens.mint(NAME);

@@ -28,6 +28,7 @@ import dev.trestle.protocol.v1.ObjectError;
 import dev.trestle.protocol.v1.RevokeJoinTokenRequest;
 import dev.trestle.protocol.v1.SyncState;
 import dev.trestle.testing.TestCentral;
+import dev.trestle.testsupport.AcmeChanges;
 import io.grpc.CallCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -165,17 +166,8 @@ class EdgeStreamTest {
 
     // While the edge is away, the route changes; on reconnect it gets only what changed.
     ManagementServiceGrpc.newBlockingStub(api).withCallCredentials(bearer(admin)).withDeadlineAfter(30, TimeUnit.SECONDS)
-        .apply(ApplyRequest.newBuilder().addAllResources(ResourceDocuments.parse("""
-            apiVersion: trestle.dev/v1
-            kind: ServiceRoute
-            metadata: {name: cart, organization: acme, tenant: payments, workspace: checkout, group: checkout-traffic}
-            spec:
-              service: checkout/cart
-              ports: [{port: 8080, protocol: HTTP}]
-              subsets:
-                - {name: v1, labels: {version: v1}, weight: 50}
-                - {name: v2, labels: {version: v2}, weight: 50}
-            """).stream().map(d -> d.resource()).toList()).build());
+        .apply(ApplyRequest.newBuilder().addAllResources(ResourceDocuments.parse(AcmeChanges.cartWeights(50, 50))
+            .stream().map(d -> d.resource()).toList()).build());
     await().atMost(WAIT).until(() -> info(C1).getDesiredVersion() > version);
     try (var client = new EdgeTestClient(edge, hello(C1, token, version, hash, inventory("checkout", "ledger")))) {
       CentralMessage resumed = firstState(client);

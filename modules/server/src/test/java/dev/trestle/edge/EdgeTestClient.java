@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /** A bare edge stream over real gRPC: what central sends is queued; the test drives the rest. */
 public final class EdgeTestClient implements AutoCloseable {
-  final BlockingQueue<CentralMessage> received = new LinkedBlockingQueue<>();
+  public final BlockingQueue<CentralMessage> received = new LinkedBlockingQueue<>();
   public final CompletableFuture<Status> closed = new CompletableFuture<>();
   private final StreamObserver<EdgeMessage> toCentral;
 
@@ -54,7 +54,7 @@ public final class EdgeTestClient implements AutoCloseable {
     return m;
   }
 
-  void heartbeat(Inventory inventory) {
+  public void heartbeat(Inventory inventory) {
     toCentral.onNext(EdgeMessage.newBuilder()
         .setHeartbeat(Heartbeat.newBuilder().setInventory(inventory)
             .setSentAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000)))
@@ -65,7 +65,7 @@ public final class EdgeTestClient implements AutoCloseable {
     toCentral.onNext(EdgeMessage.newBuilder().setAck(Ack.newBuilder().setVersion(version).setSetHash(setHash)).build());
   }
 
-  void send(EdgeMessage message) {
+  public void send(EdgeMessage message) {
     toCentral.onNext(message);
   }
 
