@@ -15,31 +15,18 @@ import java.util.stream.Stream;
 /**
  * The TRESTLE_* environment variables Trestle reads, so a container file setting one that nothing
  * reads (a typo, a renamed key) is caught: the {@code ${?VAR}} overrides in conf/trestle.conf and
- * the server's reference.conf, and the names the CLI and the image's launcher read.
+ * the server's reference.conf and trestle-pekko.conf, and the names the CLI and the image's
+ * launcher read.
  */
 record ConfigNames(Set<String> known) {
   private static final Pattern OVERRIDE = Pattern.compile("\\$\\{\\?(TRESTLE_[A-Z0-9_]+)}");
   private static final Pattern NAME = Pattern.compile("\"(TRESTLE_[A-Z0-9_]+)\"|\\$\\{?(TRESTLE_[A-Z0-9_]+)");
 
-  /**
-   * Names agreed for issue #7 whose keys are implemented on other branches (postgres, multinode).
-   * Accepted while conf/ lacks them; once those branches are merged conf/ has them anyway.
-   */
-  static final Set<String> AGREED_ELSEWHERE = Set.of(
-      "TRESTLE_POSTGRES_URL",
-      "TRESTLE_POSTGRES_USER",
-      "TRESTLE_POSTGRES_PASSWORD",
-      "TRESTLE_POSTGRES_PASSWORD_FILE",
-      "TRESTLE_CLUSTER_HOST",
-      "TRESTLE_CLUSTER_PORT",
-      "TRESTLE_SEED_NODES",
-      "TRESTLE_CLUSTER_DISCOVERY",
-      "TRESTLE_K8S_NAMESPACE");
-
   static ConfigNames load(Path root) {
-    var names = new TreeSet<String>(AGREED_ELSEWHERE);
+    var names = new TreeSet<String>();
     collect(OVERRIDE, root.resolve("conf/trestle.conf"), names);
     collect(OVERRIDE, root.resolve("modules/server/src/main/resources/reference.conf"), names);
+    collect(OVERRIDE, root.resolve("modules/server/src/main/resources/trestle-pekko.conf"), names);
     collect(NAME, root.resolve("docker/bin/trestle"), names);
     try (Stream<Path> sources = Files.walk(root.resolve("modules/cli/src/main/java"))) {
       sources.filter(f -> f.toString().endsWith(".java")).forEach(f -> collect(NAME, f, names));
