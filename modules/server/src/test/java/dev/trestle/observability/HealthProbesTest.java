@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Kubernetes probes through a node's life. The node is started with min-nr-of-members = 2 so that
- * it cannot be Up in its cluster (and so not ready) until a second node joins: the "starting"
- * window is held open by the test, not left to timing. Shutdown is held in its service-unbind
+ * it cannot be Up in its cluster (and so not ready, and its start not finished: a node waits to be
+ * Up before it serves) until a second node joins: the "starting" window is held open by the test,
+ * not left to timing. Shutdown is held in its service-unbind
  * phase the same way.
  */
 class HealthProbesTest {
@@ -65,8 +66,10 @@ class HealthProbesTest {
     Path conf = dir.resolve("test.conf");
     Files.writeString(conf, "pekko.cluster.min-nr-of-members = 2\n");
     int port = freePort();
+    int clusterPort = freePort();
     var args = new ServerArgs(Optional.of(conf), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(port))
-        .withInsecureDev(true);
+        .withInsecureDev(true)
+        .withClusterPort(Optional.of(clusterPort));
     CompletableFuture<Central> starting = CompletableFuture.supplyAsync(() -> {
       try {
         return Central.start(Settings.load(args));
@@ -82,18 +85,22 @@ class HealthProbesTest {
           .until(() -> starting.isDone() || status(port, "/health/alive") != -1);
       assertThat(status(port, "/health/alive")).isEqualTo(200);
       assertThat(status(port, "/health/ready")).isEqualTo(503);
-      central = starting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-      // Started, but not Up in the cluster (one member of two): still not ready, and why.
-      var notReady = probe(port, "/health/ready").orElseThrow();
-      assertThat(notReady.statusCode()).isEqualTo(503);
-      assertThat(notReady.body()).contains("ClusterMembershipCheck");
+      // Not Up in the cluster (one member of two): not ready, and why; the start waits for it.
+      await("storage and projections started, membership the only failing check")
+          .atMost(WAIT).pollInterval(Duration.ofMillis(100))
+          .until(() -> probe(port, "/health/ready").map(HttpResponse::body).orElse("")
+              .contains("ClusterMembershipCheck"));
+      assertThat(status(port, "/health/ready")).isEqualTo(503);
       // pekko-management's own /ready agrees (it answers 500, not 503, for a failed check).
       assertThat(status(port, "/ready")).isNotEqualTo(200);
+      assertThat(starting).as("start waits for the node to be Up").isNotDone();
 
       second = ActorSystem.create(Behaviors.empty(), "trestle",
           ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0").withFallback(ConfigFactory.load()));
-      Cluster.get(second).manager().tell(Join.create(Cluster.get(central.system()).selfMember().address()));
+      Cluster.get(second).manager().tell(Join.create(
+          new org.apache.pekko.actor.Address("pekko", "trestle", "127.0.0.1", clusterPort)));
+      central = starting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       await("ready once Up").atMost(WAIT).pollInterval(Duration.ofMillis(100))
           .until(() -> status(port, "/health/ready") == 200);
       assertThat(status(port, "/health/alive")).isEqualTo(200);
