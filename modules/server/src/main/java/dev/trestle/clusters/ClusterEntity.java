@@ -56,10 +56,14 @@ public final class ClusterEntity
   public record RevokeTokens(String tokenId, String principal, String requestId,
       ActorRef<TokensRevoked> replyTo) implements Command {}
 
-  /** An edge presenting a join token; on success its session replaces any earlier one. */
+  /**
+   * An edge presenting a join token; on success its session replaces any earlier one. A Connect
+   * that arrives after {@code expiresAt} is refused without effect: its session's ask has timed
+   * out and the session is gone, and admitting it would replace a newer, live session.
+   */
   public record Connect(String sessionId, String tokenId, String secretSha256, String agentVersion,
       long lastAppliedVersion, InventorySnapshot inventory, ActorRef<SessionControl> session,
-      ActorRef<ConnectReply> replyTo) implements Command {}
+      Instant expiresAt, ActorRef<ConnectReply> replyTo) implements Command {}
 
   public record Heartbeat(String sessionId, Instant sentAt, InventorySnapshot inventory,
       ActorRef<Accepted> replyTo) implements Command {}
@@ -215,6 +219,9 @@ public final class ClusterEntity
   }
 
   private ReplyEffect<ClusterEvent, ClusterState> connect(ClusterState s, Connect c) {
+    if (clock.instant().isAfter(c.expiresAt())) {
+      return Effect().reply(c.replyTo(), new ConnectReply("connect request expired before it was handled", s));
+    }
     ClusterState.JoinToken token = s.tokens().get(c.tokenId());
     if (token == null || !dev.trestle.iam.TokenFormat.sameHash(token.secretSha256(), c.secretSha256())) {
       return Effect().reply(c.replyTo(), new ConnectReply("unknown or revoked join token", s));

@@ -143,7 +143,8 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
                 new ClusterEntity.Connect(
                     setup.sessionId(), setup.tokenId(), setup.secretSha256(),
                     setup.hello().getAgentVersion(), edgeVersion,
-                    InventorySnapshot.of(setup.hello().getInventory()), control, replyTo),
+                    InventorySnapshot.of(setup.hello().getInventory()), control,
+                    java.time.Instant.now().plus(setup.askTimeout()), replyTo),
             setup.askTimeout()),
         Admitted::new);
     // Until admitted, nothing reaches the edge; the gRPC call completes from here.

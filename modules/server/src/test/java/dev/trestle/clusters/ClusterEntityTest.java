@@ -60,7 +60,7 @@ class ClusterEntityTest {
     var presented = JoinTokens.parse(token.text()).orElseThrow();
     return kit.<ConnectReply>runCommand(
             r -> new ClusterEntity.Connect(session, presented.tokenId(), presented.secretSha256(), "0.1.0", 0,
-                inventory("shop"), control.ref(), r))
+                inventory("shop"), control.ref(), java.time.Instant.now().plusSeconds(10), r))
         .reply();
   }
 
@@ -101,7 +101,7 @@ class ClusterEntityTest {
     var refused =
         kit.<ConnectReply>runCommand(
             r -> new ClusterEntity.Connect("s1", token.tokenId(), forged.secretSha256(), "x", 0,
-                inventory(), control.ref(), r));
+                inventory(), control.ref(), java.time.Instant.now().plusSeconds(10), r));
     assertThat(refused.reply().admitted()).isFalse();
     assertThat(refused.events()).isEmpty();
 
@@ -132,6 +132,27 @@ class ClusterEntityTest {
         r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
     assertThat(stale.reply().accepted()).isFalse();
     assertThat(stale.events()).isEmpty();
+  }
+
+  @Test
+  void aConnectThatExpiredBeforeItWasHandledNeitherAdmitsNorReplacesTheLiveSession() {
+    JoinTokens.Minted token = issue(false);
+    TestProbe<SessionControl> live = testKit.createTestProbe();
+    TestProbe<SessionControl> gone = testKit.createTestProbe();
+    connect("live", token, live);
+    var presented = JoinTokens.parse(token.text()).orElseThrow();
+
+    var late = kit.<ConnectReply>runCommand(
+        r -> new ClusterEntity.Connect("gone", presented.tokenId(), presented.secretSha256(), "0.1.0", 0,
+            inventory("shop"), gone.ref(), Instant.now().minusMillis(1), r));
+
+    assertThat(late.reply().admitted()).isFalse();
+    assertThat(late.reply().refusal()).contains("expired");
+    assertThat(late.events()).isEmpty();
+    live.expectNoMessage(java.time.Duration.ofMillis(200));
+    var beat = kit.<Accepted>runCommand(
+        r -> new ClusterEntity.Heartbeat("live", Instant.now(), inventory("shop"), r));
+    assertThat(beat.reply().accepted()).isTrue();
   }
 
   @Test
