@@ -24,7 +24,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -60,17 +59,7 @@ class EdgeEndToEndIT {
   /** On failure: the tails of the edges' logs (central's comes from {@link CentralServer}). */
   @RegisterExtension
   static final TestWatcher edgeLogs =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          EDGES.values()
-              .forEach(
-                  e ->
-                      System.err.printf(
-                          "last lines of %s (%s):%n%s%n",
-                          e.log(), e.isAlive() ? "running" : "ended", e.outputTail(30)));
-        }
-      };
+      EdgeProcess.logTailsOnFailure(() -> EdgeEndToEndIT.EDGES.values(), 30);
 
   private static final Path ACME = TrestleRuntime.examples("acme");
   private static final String ORG = "organizations/acme";

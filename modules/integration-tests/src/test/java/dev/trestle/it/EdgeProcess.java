@@ -338,4 +338,16 @@ final class EdgeProcess implements AutoCloseable {
       return false;
     }
   }
+
+  /** A JUnit watcher that prints the last {@code lines} of each edge's log when a test fails. */
+  static org.junit.jupiter.api.extension.TestWatcher logTailsOnFailure(
+      java.util.function.Supplier<java.util.Collection<EdgeProcess>> edges, int lines) {
+    return new org.junit.jupiter.api.extension.TestWatcher() {
+      @Override
+      public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+        edges.get().forEach(e -> System.err.printf(
+            "last lines of %s (%s):%n%s%n", e.log(), e.isAlive() ? "running" : "ended", e.outputTail(lines)));
+      }
+    };
+  }
 }

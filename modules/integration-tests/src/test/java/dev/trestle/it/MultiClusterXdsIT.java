@@ -41,7 +41,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -83,17 +82,7 @@ class MultiClusterXdsIT {
   /** On failure: the tails of the edges' logs (central's comes from {@link CentralServer}). */
   @RegisterExtension
   static final TestWatcher edgeLogs =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          EDGES.values()
-              .forEach(
-                  e ->
-                      System.err.printf(
-                          "last lines of %s (%s):%n%s%n",
-                          e.log(), e.isAlive() ? "running" : "ended", e.outputTail(40)));
-        }
-      };
+      EdgeProcess.logTailsOnFailure(() -> MultiClusterXdsIT.EDGES.values(), 40);
 
   private static final String ORG = "mc";
   private static final String C1 = "c1";

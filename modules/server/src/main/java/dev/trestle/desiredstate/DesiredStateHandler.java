@@ -177,27 +177,21 @@ public final class DesiredStateHandler
     String org = orgOf(fqn);
     ConfigSnapshot before = state.config(org);
     ConfigSnapshot now = before.without(fqn);
-    // Who received the deleted cluster's services: from its catalog entry before it goes.
-    var usersOfItsServices = new TreeSet<String>();
-    ClusterRow deletedCluster =
-        fqn.kind().orElseThrow() == Kind.CLUSTER ? state.clusters.get(fqn.toString()) : null;
-    if (deletedCluster != null && deletedCluster.present()) {
-      usersOfItsServices.addAll(
-          usersOf(org, deletedCluster.fqn(), MeshCatalog.changedServices(mesh(deletedCluster), null)));
-    }
+    ClusterRow row = fqn.kind().orElseThrow() == Kind.CLUSTER ? state.clusters.get(fqn.toString()) : null;
+    // Who received the deleted cluster's services: from its catalog entry, before it goes.
+    List<String> itsServices =
+        row != null && row.present() ? MeshCatalog.changedServices(mesh(row), null) : List.of();
+    SortedSet<String> usersOfItsServices = row == null ? new TreeSet<>() : usersOf(org, row.fqn(), itsServices);
     DesiredStateTables.deleteResource(c, fqn.toString());
     state.setConfig(org, now);
     state.forgetMesh(fqn.toString());
-    if (fqn.kind().orElseThrow() == Kind.CLUSTER) {
-      ClusterRow row = deletedCluster;
-      if (row != null) {
-        // Objects, changes and placements go; the row keeps the version (one past the last
-        // state, which was "everything deleted") so that a re-created cluster never reuses one.
-        DesiredStateTables.dropClusterRows(c, row.fqn());
-        state.dropObjects(row.fqn());
-        long tombstone = row.version() == 0 ? 0 : row.version() + 1;
-        saveCluster(c, row.withPresent(false).withVersion(tombstone, EMPTY_SET_HASH, tombstone));
-      }
+    if (row != null) {
+      // Objects, changes and placements go; the row keeps the version (one past the last
+      // state, which was "everything deleted") so that a re-created cluster never reuses one.
+      DesiredStateTables.dropClusterRows(c, row.fqn());
+      state.dropObjects(row.fqn());
+      long tombstone = row.version() == 0 ? 0 : row.version() + 1;
+      saveCluster(c, row.withPresent(false).withVersion(tombstone, EMPTY_SET_HASH, tombstone));
     }
     SortedSet<String> out = AffectedClusters.of(fqn, Change.DELETED, before, now, state.presentClusters(org));
     out.addAll(usersOfItsServices);

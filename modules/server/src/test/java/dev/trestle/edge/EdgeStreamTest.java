@@ -75,13 +75,18 @@ class EdgeStreamTest {
     edge = Grpc.newChannelBuilderForAddress("127.0.0.1", central.central().edgeAddress().getPort(),
         InsecureChannelCredentials.create()).build();
     admin = central.adminToken();
+    applyAcmeExample(api, admin);
+  }
+
+  /** Applies every document of examples/acme as the given principal. */
+  static void applyAcmeExample(ManagedChannel api, String token) throws java.io.IOException {
     var docs = new StringBuilder();
     try (Stream<Path> files = Files.list(Path.of("../../examples/acme"))) {
       for (Path f : files.sorted().toList()) {
         docs.append(Files.readString(f)).append("\n---\n");
       }
     }
-    ManagementServiceGrpc.newBlockingStub(api).withCallCredentials(bearer(admin)).withDeadlineAfter(60, TimeUnit.SECONDS)
+    ManagementServiceGrpc.newBlockingStub(api).withCallCredentials(bearer(token)).withDeadlineAfter(60, TimeUnit.SECONDS)
         .apply(ApplyRequest.newBuilder()
             .addAllResources(ResourceDocuments.parse(docs.toString()).stream().map(d -> d.resource())
                 .filter(java.util.Objects::nonNull).toList())

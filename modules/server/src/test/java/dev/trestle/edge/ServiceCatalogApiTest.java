@@ -3,8 +3,6 @@ package dev.trestle.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.trestle.protocol.ResourceDocuments;
-import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.ClusterServiceGrpc;
 import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Inventory;
@@ -13,7 +11,6 @@ import dev.trestle.protocol.v1.InventoryPort;
 import dev.trestle.protocol.v1.InventoryService;
 import dev.trestle.protocol.v1.IssueJoinTokenRequest;
 import dev.trestle.protocol.v1.ListServicesRequest;
-import dev.trestle.protocol.v1.ManagementServiceGrpc;
 import dev.trestle.protocol.v1.ServiceCatalogGrpc;
 import dev.trestle.testing.TestCentral;
 import io.grpc.Grpc;
@@ -23,12 +20,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,18 +42,7 @@ class ServiceCatalogApiTest {
     edge = Grpc.newChannelBuilderForAddress("127.0.0.1", central.central().edgeAddress().getPort(),
         InsecureChannelCredentials.create()).build();
     admin = central.adminToken();
-    var docs = new StringBuilder();
-    try (Stream<Path> files = Files.list(Path.of("../../examples/acme"))) {
-      for (Path f : files.sorted().toList()) {
-        docs.append(Files.readString(f)).append("\n---\n");
-      }
-    }
-    ManagementServiceGrpc.newBlockingStub(api).withCallCredentials(EdgeStreamTest.bearer(admin))
-        .withDeadlineAfter(60, TimeUnit.SECONDS)
-        .apply(ApplyRequest.newBuilder()
-            .addAllResources(ResourceDocuments.parse(docs.toString()).stream().map(d -> d.resource())
-                .filter(java.util.Objects::nonNull).toList())
-            .build());
+    EdgeStreamTest.applyAcmeExample(api, admin);
   }
 
   @AfterAll

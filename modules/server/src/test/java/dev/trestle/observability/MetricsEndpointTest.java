@@ -152,17 +152,9 @@ class MetricsEndpointTest {
 
       // A change committed while the edge is connected: desired moves ahead, the ACK catches up,
       // and the time between them lands in the propagation histogram.
-      management().apply(ApplyRequest.newBuilder().addAllResources(ResourceDocuments.parse("""
-          apiVersion: trestle.dev/v1
-          kind: ServiceRoute
-          metadata: {name: cart, organization: acme, tenant: payments, workspace: checkout, group: checkout-traffic}
-          spec:
-            service: checkout/cart
-            ports: [{port: 8080, protocol: HTTP}]
-            subsets:
-              - {name: v1, labels: {version: v1}, weight: 30}
-              - {name: v2, labels: {version: v2}, weight: 70}
-          """).stream().map(d -> d.resource()).toList()).build());
+      management().apply(ApplyRequest.newBuilder().addAllResources(
+          ResourceDocuments.parse(dev.trestle.testsupport.AcmeChanges.cartWeights(30, 70)).stream()
+              .map(d -> d.resource()).toList()).build());
       CentralMessage delta = client.next(WAIT);
       assertThat(delta.hasDelta()).as(delta.getMessageCase().toString()).isTrue();
       long v2 = delta.getDelta().getVersion();
