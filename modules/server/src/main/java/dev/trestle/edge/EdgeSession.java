@@ -105,8 +105,12 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
       EdgeRefusals refusals) {}
 
   private final Setup setup;
-  private final ActorRef<Out> out;
+  // Null until admitted (openStreamToEdge).
+  private ActorRef<Out> out;
   private final ArrayDeque<CentralMessage> queue = new ArrayDeque<>();
+  // What the edge sent while its Connect was being decided (heartbeats, at most a few).
+  private static final int MAX_BEFORE_ADMISSION = 64;
+  private final ArrayDeque<FromEdge> beforeAdmission = new ArrayDeque<>();
   private boolean admitted;
   // The source takes its first element at once; after that each one is acknowledged.
   private boolean streamReady = true;
@@ -124,16 +128,6 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   private EdgeSession(ActorContext<Message> ctx, Setup setup) {
     super(ctx);
     this.setup = setup;
-    Pair<ActorRef<Out>, Source<Out, NotUsed>> pair =
-        ActorSource.<Out, Message>actorRefWithBackpressure(
-                ctx.getSelf(),
-                StreamReady.INSTANCE,
-                o -> o instanceof Close c && c.failure() == null ? Optional.of(
-                    org.apache.pekko.stream.CompletionStrategy.draining()) : Optional.empty(),
-                o -> o instanceof Close c && c.failure() != null ? Optional.of(c.failure()) : Optional.empty())
-            .preMaterialize(ctx.getSystem());
-    this.out = pair.first();
-    ctx.watchWith(out, new OutTerminated());
     this.edgeVersion = setup.hello().getLastAppliedVersion();
     ActorRef<ClusterEntity.SessionControl> control =
         ctx.messageAdapter(ClusterEntity.SessionControl.class, Control::new);
@@ -147,11 +141,33 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
                     java.time.Instant.now().plus(setup.askTimeout()), replyTo),
             setup.askTimeout()),
         Admitted::new);
-    // Until admitted, nothing reaches the edge; the gRPC call completes from here.
-    this.stream = pair.second();
+    // Read from the edge at once, not after admission: gRPC's request stream fails when it is not
+    // subscribed within Pekko's subscription timeout (5 s), which a slow admission exceeded.
+    setup.fromEdge()
+        .map(FromEdge::new)
+        .map(x -> (Message) x)
+        .runWith(ActorSink.actorRef(ctx.getSelf(), new EdgeDone(null), EdgeDone::new), ctx.getSystem());
   }
 
-  private final Source<Out, NotUsed> stream;
+  /**
+   * The outgoing stream is made only once the session is admitted, and handed to gRPC at once: a
+   * pre-materialized source that waits for its subscriber longer than Pekko's subscription timeout
+   * (5 s) cancels itself, so an admission slower than that (a restart, a connect storm) used to
+   * end the stream right after the Welcome, and the edge had to connect again.
+   */
+  private Source<CentralMessage, NotUsed> openStreamToEdge() {
+    Pair<ActorRef<Out>, Source<Out, NotUsed>> pair =
+        ActorSource.<Out, Message>actorRefWithBackpressure(
+                getContext().getSelf(),
+                StreamReady.INSTANCE,
+                o -> o instanceof Close c && c.failure() == null ? Optional.of(
+                    org.apache.pekko.stream.CompletionStrategy.draining()) : Optional.empty(),
+                o -> o instanceof Close c && c.failure() != null ? Optional.of(c.failure()) : Optional.empty())
+            .preMaterialize(getContext().getSystem());
+    this.out = pair.first();
+    getContext().watchWith(out, new OutTerminated());
+    return pair.second().filter(o -> o instanceof Send).map(o -> ((Send) o).message());
+  }
 
   @Override
   public Receive<Message> createReceive() {
@@ -214,13 +230,14 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     }
     admitted = true;
     setup.metrics().connected(setup.cluster(), setup.sessionId(), edgeVersion);
-    setup.toEdge().complete(stream.filter(o -> o instanceof Send).map(o -> ((Send) o).message()));
-    setup.fromEdge()
-        .map(FromEdge::new)
-        .map(x -> (Message) x)
-        .runWith(ActorSink.actorRef(getContext().getSelf(), new EdgeDone(null), EdgeDone::new),
-            getContext().getSystem());
+    setup.toEdge().complete(openStreamToEdge());
     getContext().pipeToSelf(setup.desired().current(setup.cluster()), CurrentLoaded::new);
+    while (!beforeAdmission.isEmpty()) {
+      Behavior<Message> next = onEdgeMessage(beforeAdmission.poll());
+      if (next != this) {
+        return next;
+      }
+    }
     return this;
   }
 
@@ -333,6 +350,15 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   }
 
   private Behavior<Message> onEdgeMessage(FromEdge m) {
+    if (!admitted) {
+      if (beforeAdmission.size() >= MAX_BEFORE_ADMISSION) {
+        return end("edge sent more than " + MAX_BEFORE_ADMISSION + " messages before it was admitted",
+            new GrpcServiceException(Status.RESOURCE_EXHAUSTED.withDescription(
+                "too many messages before the session was admitted; wait for Welcome")));
+      }
+      beforeAdmission.add(m);
+      return this;
+    }
     EdgeMessage msg = m.message();
     String session = setup.sessionId();
     switch (msg.getMessageCase()) {
@@ -385,7 +411,12 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     if (admitted) {
       setup.entity().tell(new ClusterEntity.Disconnect(setup.sessionId(), reason, ignore()));
     }
-    out.tell(new Close(failure));
+    if (out != null) {
+      out.tell(new Close(failure));
+    } else {
+      setup.toEdge().completeExceptionally(failure != null ? failure
+          : new GrpcServiceException(Status.UNAVAILABLE.withDescription(reason)));
+    }
     return Behaviors.stopped();
   }
 }
