@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -68,6 +69,8 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     INSTANCE
   }
 
+  private record AdmissionTurn(Throwable failure) implements Message {}
+
   private record Admitted(ClusterEntity.ConnectReply reply, Throwable failure) implements Message {}
 
   private record CurrentLoaded(DesiredStateSource.Current current, Throwable failure)
@@ -102,7 +105,8 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
       Duration askTimeout,
       EdgeMetrics metrics,
       EdgeSessions sessions,
-      EdgeRefusals refusals) {}
+      EdgeRefusals refusals,
+      EdgeAdmissions admissions) {}
 
   private final Setup setup;
   // Null until admitted (openStreamToEdge).
@@ -112,6 +116,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   private static final int MAX_BEFORE_ADMISSION = 64;
   private final ArrayDeque<FromEdge> beforeAdmission = new ArrayDeque<>();
   private boolean admitted;
+  private boolean holdsAdmissionTurn;
   // The source takes its first element at once; after that each one is acknowledged.
   private boolean streamReady = true;
   private boolean loading;
@@ -129,9 +134,30 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     super(ctx);
     this.setup = setup;
     this.edgeVersion = setup.hello().getLastAppliedVersion();
-    ActorRef<ClusterEntity.SessionControl> control =
-        ctx.messageAdapter(ClusterEntity.SessionControl.class, Control::new);
     ctx.pipeToSelf(
+        setup.admissions().acquire().orTimeout(setup.askTimeout().toMillis(), TimeUnit.MILLISECONDS),
+        (ok, failure) -> new AdmissionTurn(failure));
+    // Read from the edge at once, not after admission: gRPC's request stream fails when it is not
+    // subscribed within Pekko's subscription timeout (5 s), which a slow admission exceeded.
+    setup.fromEdge()
+        .map(FromEdge::new)
+        .map(x -> (Message) x)
+        .runWith(ActorSink.actorRef(ctx.getSelf(), new EdgeDone(null), EdgeDone::new), ctx.getSystem());
+  }
+
+  /** This node lets the session's Connect go ahead (EdgeAdmissions); the entity decides. */
+  private Behavior<Message> onAdmissionTurn(AdmissionTurn m) {
+    if (m.failure() != null) {
+      String why = m.failure() instanceof EdgeAdmissions.Full full ? full.getMessage()
+          : "no turn within " + setup.askTimeout().toSeconds() + " s";
+      setup.toEdge().completeExceptionally(new GrpcServiceException(Status.UNAVAILABLE.withDescription(
+          "central is busy admitting other edges (" + why + "); retry with backoff")));
+      return Behaviors.stopped();
+    }
+    holdsAdmissionTurn = true;
+    ActorRef<ClusterEntity.SessionControl> control =
+        getContext().messageAdapter(ClusterEntity.SessionControl.class, Control::new);
+    getContext().pipeToSelf(
         setup.entity().ask(
             (ActorRef<ClusterEntity.ConnectReply> replyTo) ->
                 new ClusterEntity.Connect(
@@ -141,12 +167,14 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
                     java.time.Instant.now().plus(setup.askTimeout()), replyTo),
             setup.askTimeout()),
         Admitted::new);
-    // Read from the edge at once, not after admission: gRPC's request stream fails when it is not
-    // subscribed within Pekko's subscription timeout (5 s), which a slow admission exceeded.
-    setup.fromEdge()
-        .map(FromEdge::new)
-        .map(x -> (Message) x)
-        .runWith(ActorSink.actorRef(ctx.getSelf(), new EdgeDone(null), EdgeDone::new), ctx.getSystem());
+    return this;
+  }
+
+  private void releaseAdmissionTurn() {
+    if (holdsAdmissionTurn) {
+      holdsAdmissionTurn = false;
+      setup.admissions().release();
+    }
   }
 
   /**
@@ -172,6 +200,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   @Override
   public Receive<Message> createReceive() {
     return newReceiveBuilder()
+        .onMessage(AdmissionTurn.class, this::onAdmissionTurn)
         .onMessage(Admitted.class, this::onAdmitted)
         .onMessage(CurrentLoaded.class, this::onCurrent)
         .onMessage(StreamReady.class, m -> {
@@ -204,6 +233,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
         .onMessage(CentralStopping.class, m -> end("central is stopping",
             new GrpcServiceException(Status.UNAVAILABLE.withDescription("central is stopping"))))
         .onSignal(PostStop.class, s -> {
+          releaseAdmissionTurn();
           setup.sessions().unregister(setup.cluster(), setup.sessionId());
           if (admitted) {
             setup.metrics().disconnected(setup.cluster(), setup.sessionId());
@@ -214,6 +244,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   }
 
   private Behavior<Message> onAdmitted(Admitted m) {
+    releaseAdmissionTurn();
     if (m.failure() != null) {
       setup.toEdge().completeExceptionally(new GrpcServiceException(
           Status.UNAVAILABLE.withDescription("cluster registry did not answer: " + m.failure().getMessage())));
