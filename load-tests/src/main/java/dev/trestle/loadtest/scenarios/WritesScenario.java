@@ -138,14 +138,21 @@ public final class WritesScenario extends ScenarioBase {
         threads.add(t);
         t.start();
       }
+      // CPU time of this JVM (central and the clients) over the measured window: a per-write cost
+      // that stays comparable when other jobs share the cores, unlike the rate itself.
+      long cpuAtStart = -1;
       try (var progress = new Progress("writes", seconds, "s")) {
         while (System.nanoTime() < end) {
+          if (cpuAtStart < 0 && System.nanoTime() >= measureFrom) {
+            cpuAtStart = processCpuNanos();
+          }
           Thread.sleep(250);
           long s = Math.max(0, (System.nanoTime() - measureFrom) / 1_000_000_000L);
           progress.update(Math.min(seconds, s), String.format(Locale.ROOT, "%,d accepted%s", accepted.get(),
               errors.get() > 0 ? ", " + errors.get() + " error(s)" : ""));
         }
       }
+      long cpuNanos = processCpuNanos() - cpuAtStart;
       for (Thread t : threads) {
         t.join();
       }
@@ -185,6 +192,9 @@ public final class WritesScenario extends ScenarioBase {
       report.figure("writesPerSecond", Math.round(rate * 10) / 10.0);
       report.figure("journalRowsPerWrite", accepted.get() == 0 ? 0 : Math.round(journal[0] * 100.0 / Math.max(1, accepted.get() + errors.get())) / 100.0);
       report.figure("journalPayloadBytesMean", Math.round(payloadBytes));
+      double cpuMsPerWrite = accepted.get() == 0 ? 0 : cpuNanos / 1e6 / accepted.get();
+      report.figure("cpuMsPerWrite", Math.round(cpuMsPerWrite * 1000) / 1000.0);
+      report.figure("cpuCoresUsed", Math.round(cpuNanos / (double) duration.toNanos() * 100) / 100.0);
       report.figure("rawInsertBatched", rawBatched);
       report.figure("rawInsertSingleRowCommits", rawSingle);
       report.figure("ratioToRawBatched", Math.round(ratio * 1000) / 1000.0);
@@ -197,6 +207,9 @@ public final class WritesScenario extends ScenarioBase {
               ScenarioReport.num(rawBatched.rowsPerSecond()), ""),
           List.of("**ratio** writes / raw batched INSERT", String.format(Locale.ROOT, "%.1f %%", ratio * 100), "≥ 25 %"),
           List.of("raw INSERT, one row per commit, rows/s", ScenarioReport.num(rawSingle.rowsPerSecond()), ""),
+          List.of("CPU of the bench JVM (central + clients) per accepted write, ms",
+              String.format(Locale.ROOT, "%.2f", cpuMsPerWrite), ""),
+          List.of("cores used by the bench JVM while writing", String.format(Locale.ROOT, "%.2f", cpuNanos / (double) duration.toNanos()), ""),
           List.of("errors", Long.toString(errors.get()), "0"))) + "\n"
           + ScenarioReport.table(ScenarioReport.LATENCY_HEADERS, List.of(ScenarioReport.latencyRow("Apply (client-side)", stats))));
       report.note("The server's per-principal write limit (trestle.limits.writes-per-second, default 100/s with a burst of 1,000) is raised to 1,000,000 for this run; every client uses the initial administrator's token.");
@@ -204,6 +217,11 @@ public final class WritesScenario extends ScenarioBase {
       report.write(out, err);
       return errors.get() > 0 ? 1 : 0;
     }
+  }
+
+  private static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
   private static long journalMaxOrdering(dev.trestle.storage.StorageSettings storage) throws Exception {

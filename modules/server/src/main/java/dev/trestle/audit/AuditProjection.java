@@ -12,14 +12,14 @@ import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * The audit projection: one exactly-once JDBC projection per config tag slice, run as a sharded
- * daemon process so each slice has one runner in the cluster. The offset and the audit row are
- * committed in one transaction.
+ * daemon process so each slice has one runner in the cluster. Events are taken in groups
+ * ({@link AuditBatching}); a group's audit rows and its offset are committed in one transaction.
  */
 public final class AuditProjection {
   /** Persisted name of the projection (offset rows); never rename without a migration. */
@@ -33,16 +33,19 @@ public final class AuditProjection {
             ProjectionBehavior.Command.class,
             NAME,
             ConfigTags.SLICES,
-            slice -> ProjectionBehavior.create(projection(system, db, ConfigTags.tag(slice))),
+            slice ->
+                ProjectionBehavior.create(
+                    projection(system, db, ConfigTags.tag(slice), AuditBatching.from(system.settings().config()))),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
   }
 
-  static ExactlyOnceProjection<Offset, EventEnvelope<Object>> projection(
-      ActorSystem<?> system, ReadModelDatabase db, String tag) {
+  static GroupedProjection<Offset, EventEnvelope<Object>> projection(
+      ActorSystem<?> system, ReadModelDatabase db, String tag, AuditBatching batching) {
     SourceProvider<Offset, EventEnvelope<Object>> source =
         EventSourcedProvider.eventsByTag(system, EventJournal.readJournalId(system), tag);
-    return JdbcProjection.exactlyOnce(
-        ProjectionId.of(NAME, tag), source, db::newSession, AuditProjectionHandler::new, system);
+    return JdbcProjection.groupedWithin(
+            ProjectionId.of(NAME, tag), source, db::newSession, AuditBatchHandler::new, system)
+        .withGroup(batching.max(), batching.within());
   }
 }
