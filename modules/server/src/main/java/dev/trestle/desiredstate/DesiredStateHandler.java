@@ -23,8 +23,10 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -110,8 +112,11 @@ public final class DesiredStateHandler
       affected.addAll(affectedBy(c, event));
     }
     var changed = new ArrayList<DesiredStateChanged>();
+    // Translating only bumps versions: no cluster's catalog entry changes inside this loop, so
+    // each organization's publishing clusters are gathered once for all its translations.
+    var publishers = new HashMap<String, List<MeshCatalog.Cluster>>();
     for (String cluster : affected) {
-      retranslate(c, cluster).ifPresent(v -> changed.add(new DesiredStateChanged(cluster, v)));
+      retranslate(c, cluster, publishers).ifPresent(v -> changed.add(new DesiredStateChanged(cluster, v)));
     }
     DesiredStateTables.writeStamp(c, stamp + 1);
     state.stamp = stamp + 1;
@@ -263,12 +268,12 @@ public final class DesiredStateHandler
 
   private void saveCluster(Connection c, ClusterRow row) throws SQLException {
     DesiredStateTables.saveCluster(c, row);
-    state.clusters.put(row.fqn(), row);
-    state.forgetMesh(row.fqn());
+    state.putCluster(row);
   }
 
   /** Translates one present cluster again; the new version when its objects changed. */
-  private Optional<Long> retranslate(Connection c, String cluster) throws SQLException {
+  private Optional<Long> retranslate(
+      Connection c, String cluster, Map<String, List<MeshCatalog.Cluster>> publishers) throws SQLException {
     ClusterRow row = state.clusters.get(cluster);
     if (row == null || !row.present()) {
       return Optional.empty();
@@ -281,7 +286,7 @@ public final class DesiredStateHandler
     DesiredObjects desired;
     try {
       ClusterView view = ClusterView.of(clusterResource.get(), row.namespaces());
-      desired = IstioTranslator.translate(config, view, remoteServices(row, view));
+      desired = IstioTranslator.translate(config, view, remoteServices(row, view, publishers));
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
       // cluster's last state rather than blocking every cluster behind one poisoned event.
@@ -329,17 +334,35 @@ public final class DesiredStateHandler
   }
 
   /** The services of the organization's other present clusters this one gets routes to. */
-  private List<MeshCatalog.RemoteService> remoteServices(ClusterRow row, ClusterView view) {
+  private List<MeshCatalog.RemoteService> remoteServices(
+      ClusterRow row, ClusterView view, Map<String, List<MeshCatalog.Cluster>> publishers) {
     if (settings.reachability() == MeshCatalog.Reachability.NONE) {
       return List.of();
     }
-    var others = new ArrayList<MeshCatalog.Cluster>();
-    for (String fqn : state.presentClusters(row.org()).values()) {
-      if (!fqn.equals(row.fqn())) {
-        others.add(mesh(state.clusters.get(fqn)));
+    List<MeshCatalog.Cluster> withServices = publishers.computeIfAbsent(row.org(), this::publishingClusters);
+    if (withServices.isEmpty()) {
+      return List.of();
+    }
+    MeshCatalog.Cluster self = mesh(row);
+    var others = new ArrayList<MeshCatalog.Cluster>(withServices.size());
+    for (MeshCatalog.Cluster other : withServices) {
+      if (!other.name().equals(self.name())) {
+        others.add(other);
       }
     }
-    return MeshCatalog.remoteServices(mesh(row), view.namespaces(), others, settings.reachability());
+    return MeshCatalog.remoteServices(self, view.namespaces(), others, settings.reachability());
+  }
+
+  /** The present clusters of {@code org} that publish at least one service (only those give routes). */
+  private List<MeshCatalog.Cluster> publishingClusters(String org) {
+    var out = new ArrayList<MeshCatalog.Cluster>();
+    for (String fqn : state.presentClusters(org).values()) {
+      MeshCatalog.Cluster mesh = mesh(state.clusters.get(fqn));
+      if (!mesh.services().isEmpty()) {
+        out.add(mesh);
+      }
+    }
+    return out;
   }
 
   private static Set<Ref> refs(SortedMap<ObjectKey, StoredObject> objects) {
