@@ -8,6 +8,7 @@ import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceSnapshot;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.storage.PlainJdbcSession;
 import dev.trestle.translator.ClusterView;
@@ -56,6 +57,8 @@ public final class DesiredStateHandler
   private final DesiredStateSettings settings;
   private final DesiredStateNotifier notifier;
   private ProjectionState state;
+  // Clusters whose rows the current batch deleted (their handed-over deltas must go).
+  private final List<String> deletedInBatch = new ArrayList<>();
 
   public DesiredStateHandler(DesiredStateSettings settings, DesiredStateNotifier notifier) {
     this.settings = settings;
@@ -78,10 +81,10 @@ public final class DesiredStateHandler
         envelopes.stream().map(EventEnvelope::event).filter(DesiredStateHandler::projected).toList();
     EventEnvelope<Object> last = envelopes.get(envelopes.size() - 1);
     if (events.isEmpty()) {
-      notifier.stage(last, List.of());
+      notifier.stage(last, new DesiredStateNotifier.Batch(List.of(), List.of()));
       return;
     }
-    List<DesiredStateChanged> changed =
+    DesiredStateNotifier.Batch changed =
         session.withConnection(
             c -> {
               try {
@@ -102,25 +105,26 @@ public final class DesiredStateHandler
         || event instanceof ClusterEvent.HealthChanged;
   }
 
-  private List<DesiredStateChanged> apply(Connection c, List<Object> events) throws SQLException {
+  private DesiredStateNotifier.Batch apply(Connection c, List<Object> events) throws SQLException {
     long stamp = DesiredStateTables.readStamp(c);
     if (state == null || state.stamp != stamp) {
       state = ProjectionState.load(c, stamp);
     }
+    deletedInBatch.clear();
     SortedSet<String> affected = new TreeSet<>();
     for (Object event : events) {
       affected.addAll(affectedBy(c, event));
     }
-    var changed = new ArrayList<DesiredStateChanged>();
+    var changed = new ArrayList<DesiredStateNotifier.Committed>();
     // Translating only bumps versions: no cluster's catalog entry changes inside this loop, so
     // each organization's publishing clusters are gathered once for all its translations.
     var publishers = new HashMap<String, List<MeshCatalog.Cluster>>();
     for (String cluster : affected) {
-      retranslate(c, cluster, publishers).ifPresent(v -> changed.add(new DesiredStateChanged(cluster, v)));
+      retranslate(c, cluster, publishers).ifPresent(changed::add);
     }
     DesiredStateTables.writeStamp(c, stamp + 1);
     state.stamp = stamp + 1;
-    return changed;
+    return new DesiredStateNotifier.Batch(deletedInBatch, changed);
   }
 
   private SortedSet<String> affectedBy(Connection c, Object event) throws SQLException {
@@ -194,6 +198,7 @@ public final class DesiredStateHandler
       // Objects, changes and placements go; the row keeps the version (one past the last
       // state, which was "everything deleted") so that a re-created cluster never reuses one.
       DesiredStateTables.dropClusterRows(c, row.fqn());
+      deletedInBatch.add(row.fqn());
       state.dropObjects(row.fqn());
       long tombstone = row.version() == 0 ? 0 : row.version() + 1;
       saveCluster(c, row.withPresent(false).withVersion(tombstone, EMPTY_SET_HASH, tombstone));
@@ -271,8 +276,8 @@ public final class DesiredStateHandler
     state.putCluster(row);
   }
 
-  /** Translates one present cluster again; the new version when its objects changed. */
-  private Optional<Long> retranslate(
+  /** Translates one present cluster again; the new version and its delta when its objects changed. */
+  private Optional<DesiredStateNotifier.Committed> retranslate(
       Connection c, String cluster, Map<String, List<MeshCatalog.Cluster>> publishers) throws SQLException {
     ClusterRow row = state.clusters.get(cluster);
     if (row == null || !row.present()) {
@@ -330,7 +335,21 @@ public final class DesiredStateHandler
     }
     saveCluster(c, row.withVersion(version, desired.setHash(), historyFrom));
     state.setObjects(cluster, now);
-    return Optional.of(version);
+    return Optional.of(new DesiredStateNotifier.Committed(
+        new DesiredStateChanged(cluster, version),
+        delta(row.version(), version, desired.setHash(), upserts, deletes)));
+  }
+
+  /**
+   * The delta from {@code from} to {@code version} as {@link DesiredStateStore#delta} reads it back
+   * for an edge at {@code from}: upserts and deletes each in key order.
+   */
+  private static DesiredDelta delta(
+      long from, long version, String setHash, List<StoredObject> upserts, List<ObjectKey> deletes) {
+    var b = DesiredDelta.newBuilder().setFromVersion(from).setVersion(version).setSetHash(setHash);
+    upserts.stream().sorted(java.util.Comparator.comparing(StoredObject::key)).forEach(o -> b.addUpserts(o.toProto()));
+    deletes.stream().sorted().forEach(k -> b.addDeletes(StoredObject.key(k)));
+    return b.build();
   }
 
   /** The services of the organization's other present clusters this one gets routes to. */

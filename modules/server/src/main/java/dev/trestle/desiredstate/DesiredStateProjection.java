@@ -31,8 +31,12 @@ public final class DesiredStateProjection {
 
   private DesiredStateProjection() {}
 
-  /** Starts the daemon; changed versions go to the actor system's EventStream after each commit. */
-  public static void init(ActorSystem<?> system, ReadModelDatabase db, DesiredStateSettings settings) {
+  /**
+   * Starts the daemon; after each commit its deltas go to {@code deltas}, then its changed versions
+   * to the actor system's EventStream.
+   */
+  public static void init(
+      ActorSystem<?> system, ReadModelDatabase db, DesiredStateSettings settings, CommittedDeltas deltas) {
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,
@@ -46,7 +50,7 @@ public final class DesiredStateProjection {
                         EventSourcedProvider.eventsByTag(
                             system, EventJournal.readJournalId(system), ConfigTags.DESIRED_STATE),
                         settings,
-                        DesiredStateNotifier.eventStream(system))),
+                        DesiredStateNotifier.eventStream(system, deltas))),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
   }
