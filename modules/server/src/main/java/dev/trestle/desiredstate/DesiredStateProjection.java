@@ -29,6 +29,9 @@ public final class DesiredStateProjection {
   /** Persisted name of the projection (offset rows); never rename without a migration. */
   public static final String NAME = "desired-state";
 
+  /** Config path of the desired-state projection's read journal on the JDBC profiles. */
+  static final String READ_JOURNAL = "trestle-desired-state-read-journal";
+
   private DesiredStateProjection() {}
 
   /**
@@ -48,11 +51,19 @@ public final class DesiredStateProjection {
                         system,
                         db::newSession,
                         EventSourcedProvider.eventsByTag(
-                            system, EventJournal.readJournalId(system), ConfigTags.DESIRED_STATE),
+                            system, readJournalId(system), ConfigTags.DESIRED_STATE),
                         settings,
                         DesiredStateNotifier.eventStream(system, deltas))),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  /**
+   * On the JDBC profiles its own read journal, polled more often than the shared one
+   * (trestle-persistence.conf); on Cassandra the profile's read journal.
+   */
+  static String readJournalId(ActorSystem<?> system) {
+    return EventJournal.isCassandra(system) ? EventJournal.readJournalId(system) : READ_JOURNAL;
   }
 
   /** The projection over any source (tests pass a TestSourceProvider); its observer publishes. */
