@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * A text progress indicator on stderr. On a terminal it redraws one line at most four times a
  * second; otherwise (CI, redirected output) it prints a line every five seconds. The final line
- * always stays.
+ * always stays. Safe to update from several threads.
  */
 public final class Progress implements AutoCloseable {
   private final String phase;
@@ -36,7 +36,7 @@ public final class Progress implements AutoCloseable {
     update(doneSoFar, detail);
   }
 
-  public void update(long doneSoFar, String newDetail) {
+  public synchronized void update(long doneSoFar, String newDetail) {
     this.done = doneSoFar;
     this.detail = newDetail;
     long now = System.nanoTime();
@@ -75,7 +75,7 @@ public final class Progress implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     print(true);
   }
 }

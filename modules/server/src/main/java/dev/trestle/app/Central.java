@@ -29,6 +29,7 @@ import dev.trestle.edge.DesiredStateReadModel;
 import dev.trestle.edge.DesiredStateFanOut;
 import dev.trestle.edge.EdgeMetrics;
 import dev.trestle.edge.EdgeSessions;
+import dev.trestle.edge.EdgeAdmissions;
 import dev.trestle.edge.EdgeSyncService;
 import dev.trestle.protocol.v1.ClusterService;
 import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
@@ -241,7 +242,7 @@ public final class Central implements AutoCloseable {
       var edgeSync =
           EdgeSyncPowerApiHandlerFactory.create(
               new EdgeSyncService(system, desiredReadModel, clusterSettings, settings.askTimeout(),
-                  edgeMetrics, edgeSessions, clusterOps::edgeRefused),
+                  edgeMetrics, edgeSessions, clusterOps::edgeRefused, EdgeAdmissions.from(config)),
               system);
       var edgeServer = Http.get(system).newServerAt(settings.edgeHost(), settings.edgePort());
       Path edgeClientCa = edgeClientCa(config);

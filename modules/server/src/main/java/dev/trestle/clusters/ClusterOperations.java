@@ -69,9 +69,16 @@ public final class ClusterOperations {
 
   /**
    * Starts sharding of cluster entities. They are never passivated: an entity runs its own
-   * heartbeat deadline, which must keep running while the cluster is silent. They are remembered
-   * (in the journal): when their shard moves (rebalance, or its node died) the new home starts them
-   * at once, so a silent cluster's deadline keeps running without waiting for its next heartbeat.
+   * heartbeat deadline, which must keep running while the cluster is silent. They are remembered:
+   * when their shard moves (rebalance, or its node died) the new home starts them at once, so a
+   * silent cluster's deadline keeps running without waiting for its next heartbeat.
+   *
+   * <p>The remembered set lives in distributed data, replicated in memory across the nodes, not in
+   * the journal: with the journal store every shard first replays its entity list through the
+   * recovery permits the entities themselves need, and on a restart of central the shards timed out
+   * and restarted, silently dropping the edges' first Connects (benchmarks.md, recovery). When
+   * every node stops, the set is gone with them; {@code ClusterRegistry} then wakes every known
+   * cluster at start-up, which is what the remembered set would have done.
    */
   public static void initSharding(ActorSystem<?> system, ClusterSettings settings, Clock clock) {
     ClusterSharding.get(system)
@@ -82,7 +89,7 @@ public final class ClusterOperations {
                         .withNoPassivationStrategy()
                         .withRememberEntities(true)
                         .withRememberEntitiesStoreMode(
-                            ClusterShardingSettings.rememberEntitiesStoreModeEventSourced())));
+                            ClusterShardingSettings.rememberEntitiesStoreModeDdata())));
   }
 
   public CompletionStage<List<ClusterView>> list(Caller caller) {

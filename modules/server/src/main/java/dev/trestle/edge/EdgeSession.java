@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -68,6 +69,8 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     INSTANCE
   }
 
+  private record AdmissionTurn(Throwable failure) implements Message {}
+
   private record Admitted(ClusterEntity.ConnectReply reply, Throwable failure) implements Message {}
 
   private record CurrentLoaded(DesiredStateSource.Current current, Throwable failure)
@@ -102,12 +105,18 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
       Duration askTimeout,
       EdgeMetrics metrics,
       EdgeSessions sessions,
-      EdgeRefusals refusals) {}
+      EdgeRefusals refusals,
+      EdgeAdmissions admissions) {}
 
   private final Setup setup;
-  private final ActorRef<Out> out;
+  // Null until admitted (openStreamToEdge).
+  private ActorRef<Out> out;
   private final ArrayDeque<CentralMessage> queue = new ArrayDeque<>();
+  // What the edge sent while its Connect was being decided (heartbeats, at most a few).
+  private static final int MAX_BEFORE_ADMISSION = 64;
+  private final ArrayDeque<FromEdge> beforeAdmission = new ArrayDeque<>();
   private boolean admitted;
+  private boolean holdsAdmissionTurn;
   // The source takes its first element at once; after that each one is acknowledged.
   private boolean streamReady = true;
   private boolean loading;
@@ -124,20 +133,31 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   private EdgeSession(ActorContext<Message> ctx, Setup setup) {
     super(ctx);
     this.setup = setup;
-    Pair<ActorRef<Out>, Source<Out, NotUsed>> pair =
-        ActorSource.<Out, Message>actorRefWithBackpressure(
-                ctx.getSelf(),
-                StreamReady.INSTANCE,
-                o -> o instanceof Close c && c.failure() == null ? Optional.of(
-                    org.apache.pekko.stream.CompletionStrategy.draining()) : Optional.empty(),
-                o -> o instanceof Close c && c.failure() != null ? Optional.of(c.failure()) : Optional.empty())
-            .preMaterialize(ctx.getSystem());
-    this.out = pair.first();
-    ctx.watchWith(out, new OutTerminated());
     this.edgeVersion = setup.hello().getLastAppliedVersion();
-    ActorRef<ClusterEntity.SessionControl> control =
-        ctx.messageAdapter(ClusterEntity.SessionControl.class, Control::new);
     ctx.pipeToSelf(
+        setup.admissions().acquire().orTimeout(setup.askTimeout().toMillis(), TimeUnit.MILLISECONDS),
+        (ok, failure) -> new AdmissionTurn(failure));
+    // Read from the edge at once, not after admission: gRPC's request stream fails when it is not
+    // subscribed within Pekko's subscription timeout (5 s), which a slow admission exceeded.
+    setup.fromEdge()
+        .map(FromEdge::new)
+        .map(x -> (Message) x)
+        .runWith(ActorSink.actorRef(ctx.getSelf(), new EdgeDone(null), EdgeDone::new), ctx.getSystem());
+  }
+
+  /** This node lets the session's Connect go ahead (EdgeAdmissions); the entity decides. */
+  private Behavior<Message> onAdmissionTurn(AdmissionTurn m) {
+    if (m.failure() != null) {
+      String why = m.failure() instanceof EdgeAdmissions.Full full ? full.getMessage()
+          : "no turn within " + setup.askTimeout().toSeconds() + " s";
+      setup.toEdge().completeExceptionally(new GrpcServiceException(Status.UNAVAILABLE.withDescription(
+          "central is busy admitting other edges (" + why + "); retry with backoff")));
+      return Behaviors.stopped();
+    }
+    holdsAdmissionTurn = true;
+    ActorRef<ClusterEntity.SessionControl> control =
+        getContext().messageAdapter(ClusterEntity.SessionControl.class, Control::new);
+    getContext().pipeToSelf(
         setup.entity().ask(
             (ActorRef<ClusterEntity.ConnectReply> replyTo) ->
                 new ClusterEntity.Connect(
@@ -147,15 +167,40 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
                     java.time.Instant.now().plus(setup.askTimeout()), replyTo),
             setup.askTimeout()),
         Admitted::new);
-    // Until admitted, nothing reaches the edge; the gRPC call completes from here.
-    this.stream = pair.second();
+    return this;
   }
 
-  private final Source<Out, NotUsed> stream;
+  private void releaseAdmissionTurn() {
+    if (holdsAdmissionTurn) {
+      holdsAdmissionTurn = false;
+      setup.admissions().release();
+    }
+  }
+
+  /**
+   * The outgoing stream is made only once the session is admitted, and handed to gRPC at once: a
+   * pre-materialized source that waits for its subscriber longer than Pekko's subscription timeout
+   * (5 s) cancels itself, so an admission slower than that (a restart, a connect storm) used to
+   * end the stream right after the Welcome, and the edge had to connect again.
+   */
+  private Source<CentralMessage, NotUsed> openStreamToEdge() {
+    Pair<ActorRef<Out>, Source<Out, NotUsed>> pair =
+        ActorSource.<Out, Message>actorRefWithBackpressure(
+                getContext().getSelf(),
+                StreamReady.INSTANCE,
+                o -> o instanceof Close c && c.failure() == null ? Optional.of(
+                    org.apache.pekko.stream.CompletionStrategy.draining()) : Optional.empty(),
+                o -> o instanceof Close c && c.failure() != null ? Optional.of(c.failure()) : Optional.empty())
+            .preMaterialize(getContext().getSystem());
+    this.out = pair.first();
+    getContext().watchWith(out, new OutTerminated());
+    return pair.second().filter(o -> o instanceof Send).map(o -> ((Send) o).message());
+  }
 
   @Override
   public Receive<Message> createReceive() {
     return newReceiveBuilder()
+        .onMessage(AdmissionTurn.class, this::onAdmissionTurn)
         .onMessage(Admitted.class, this::onAdmitted)
         .onMessage(CurrentLoaded.class, this::onCurrent)
         .onMessage(StreamReady.class, m -> {
@@ -188,6 +233,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
         .onMessage(CentralStopping.class, m -> end("central is stopping",
             new GrpcServiceException(Status.UNAVAILABLE.withDescription("central is stopping"))))
         .onSignal(PostStop.class, s -> {
+          releaseAdmissionTurn();
           setup.sessions().unregister(setup.cluster(), setup.sessionId());
           if (admitted) {
             setup.metrics().disconnected(setup.cluster(), setup.sessionId());
@@ -198,6 +244,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   }
 
   private Behavior<Message> onAdmitted(Admitted m) {
+    releaseAdmissionTurn();
     if (m.failure() != null) {
       setup.toEdge().completeExceptionally(new GrpcServiceException(
           Status.UNAVAILABLE.withDescription("cluster registry did not answer: " + m.failure().getMessage())));
@@ -214,13 +261,14 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     }
     admitted = true;
     setup.metrics().connected(setup.cluster(), setup.sessionId(), edgeVersion);
-    setup.toEdge().complete(stream.filter(o -> o instanceof Send).map(o -> ((Send) o).message()));
-    setup.fromEdge()
-        .map(FromEdge::new)
-        .map(x -> (Message) x)
-        .runWith(ActorSink.actorRef(getContext().getSelf(), new EdgeDone(null), EdgeDone::new),
-            getContext().getSystem());
+    setup.toEdge().complete(openStreamToEdge());
     getContext().pipeToSelf(setup.desired().current(setup.cluster()), CurrentLoaded::new);
+    while (!beforeAdmission.isEmpty()) {
+      Behavior<Message> next = onEdgeMessage(beforeAdmission.poll());
+      if (next != this) {
+        return next;
+      }
+    }
     return this;
   }
 
@@ -333,6 +381,15 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   }
 
   private Behavior<Message> onEdgeMessage(FromEdge m) {
+    if (!admitted) {
+      if (beforeAdmission.size() >= MAX_BEFORE_ADMISSION) {
+        return end("edge sent more than " + MAX_BEFORE_ADMISSION + " messages before it was admitted",
+            new GrpcServiceException(Status.RESOURCE_EXHAUSTED.withDescription(
+                "too many messages before the session was admitted; wait for Welcome")));
+      }
+      beforeAdmission.add(m);
+      return this;
+    }
     EdgeMessage msg = m.message();
     String session = setup.sessionId();
     switch (msg.getMessageCase()) {
@@ -385,7 +442,12 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     if (admitted) {
       setup.entity().tell(new ClusterEntity.Disconnect(setup.sessionId(), reason, ignore()));
     }
-    out.tell(new Close(failure));
+    if (out != null) {
+      out.tell(new Close(failure));
+    } else {
+      setup.toEdge().completeExceptionally(failure != null ? failure
+          : new GrpcServiceException(Status.UNAVAILABLE.withDescription(reason)));
+    }
     return Behaviors.stopped();
   }
 }

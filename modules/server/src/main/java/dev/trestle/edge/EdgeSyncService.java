@@ -43,6 +43,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
   private final EdgeMetrics metrics;
   private final EdgeSessions sessions;
   private final EdgeRefusals refusals;
+  private final EdgeAdmissions admissions;
 
   public EdgeSyncService(
       ActorSystem<?> system,
@@ -51,8 +52,10 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
       Duration askTimeout,
       EdgeMetrics metrics,
       EdgeSessions sessions,
-      EdgeRefusals refusals) {
+      EdgeRefusals refusals,
+      EdgeAdmissions admissions) {
     this.refusals = refusals;
+    this.admissions = admissions;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.desired = desired;
@@ -115,7 +118,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
                   new EdgeSession.Setup(
                       cluster, sessionId, presented.get().tokenId(), presented.get().secretSha256(),
                       hello, rest, toEdge, sharding.entityRefFor(ClusterEntity.TYPE_KEY, cluster),
-                      desired, settings, askTimeout, metrics, sessions, refusals);
+                      desired, settings, askTimeout, metrics, sessions, refusals, admissions);
               var session =
                   system.systemActorOf(EdgeSession.create(setup), "edge-session-" + sessionId,
                       Props.empty());
