@@ -23,6 +23,7 @@ import dev.trestle.api.ClusterGrpcService;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterRegistry;
 import dev.trestle.clusters.ClusterSettings;
+import dev.trestle.desiredstate.CommittedDeltas;
 import dev.trestle.desiredstate.DesiredStateProjection;
 import dev.trestle.edge.DesiredStateReadModel;
 import dev.trestle.edge.DesiredStateFanOut;
@@ -146,9 +147,10 @@ public final class Central implements AutoCloseable {
           new ResourceService(
               system, settings.askTimeout(), refusalLog, guard);
       AuditProjection.init(system, readModels);
-      DesiredStateProjection.init(system, readModels, DesiredStateSettings.from(config));
+      var committedDeltas = new CommittedDeltas();
+      DesiredStateProjection.init(system, readModels, DesiredStateSettings.from(config), committedDeltas);
       var desiredState = new DesiredStateStore(readModels.dataSource(), blocking);
-      var desiredReadModel = new DesiredStateReadModel(desiredState);
+      var desiredReadModel = new DesiredStateReadModel(desiredState, committedDeltas);
       var clusterSettings = ClusterSettings.from(config);
       ClusterOperations.initSharding(system, clusterSettings, clock);
       var clusterOps =

@@ -8,6 +8,7 @@ import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceSnapshot;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.storage.PlainJdbcSession;
 import dev.trestle.translator.ClusterView;
@@ -23,8 +24,10 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -54,6 +57,8 @@ public final class DesiredStateHandler
   private final DesiredStateSettings settings;
   private final DesiredStateNotifier notifier;
   private ProjectionState state;
+  // Clusters whose rows the current batch deleted (their handed-over deltas must go).
+  private final List<String> deletedInBatch = new ArrayList<>();
 
   public DesiredStateHandler(DesiredStateSettings settings, DesiredStateNotifier notifier) {
     this.settings = settings;
@@ -76,10 +81,10 @@ public final class DesiredStateHandler
         envelopes.stream().map(EventEnvelope::event).filter(DesiredStateHandler::projected).toList();
     EventEnvelope<Object> last = envelopes.get(envelopes.size() - 1);
     if (events.isEmpty()) {
-      notifier.stage(last, List.of());
+      notifier.stage(last, new DesiredStateNotifier.Batch(List.of(), List.of()));
       return;
     }
-    List<DesiredStateChanged> changed =
+    DesiredStateNotifier.Batch changed =
         session.withConnection(
             c -> {
               try {
@@ -100,22 +105,26 @@ public final class DesiredStateHandler
         || event instanceof ClusterEvent.HealthChanged;
   }
 
-  private List<DesiredStateChanged> apply(Connection c, List<Object> events) throws SQLException {
+  private DesiredStateNotifier.Batch apply(Connection c, List<Object> events) throws SQLException {
     long stamp = DesiredStateTables.readStamp(c);
     if (state == null || state.stamp != stamp) {
       state = ProjectionState.load(c, stamp);
     }
+    deletedInBatch.clear();
     SortedSet<String> affected = new TreeSet<>();
     for (Object event : events) {
       affected.addAll(affectedBy(c, event));
     }
-    var changed = new ArrayList<DesiredStateChanged>();
+    var changed = new ArrayList<DesiredStateNotifier.Committed>();
+    // Translating only bumps versions: no cluster's catalog entry changes inside this loop, so
+    // each organization's publishing clusters are gathered once for all its translations.
+    var publishers = new HashMap<String, List<MeshCatalog.Cluster>>();
     for (String cluster : affected) {
-      retranslate(c, cluster).ifPresent(v -> changed.add(new DesiredStateChanged(cluster, v)));
+      retranslate(c, cluster, publishers).ifPresent(changed::add);
     }
     DesiredStateTables.writeStamp(c, stamp + 1);
     state.stamp = stamp + 1;
-    return changed;
+    return new DesiredStateNotifier.Batch(deletedInBatch, changed);
   }
 
   private SortedSet<String> affectedBy(Connection c, Object event) throws SQLException {
@@ -189,6 +198,7 @@ public final class DesiredStateHandler
       // Objects, changes and placements go; the row keeps the version (one past the last
       // state, which was "everything deleted") so that a re-created cluster never reuses one.
       DesiredStateTables.dropClusterRows(c, row.fqn());
+      deletedInBatch.add(row.fqn());
       state.dropObjects(row.fqn());
       long tombstone = row.version() == 0 ? 0 : row.version() + 1;
       saveCluster(c, row.withPresent(false).withVersion(tombstone, EMPTY_SET_HASH, tombstone));
@@ -263,12 +273,12 @@ public final class DesiredStateHandler
 
   private void saveCluster(Connection c, ClusterRow row) throws SQLException {
     DesiredStateTables.saveCluster(c, row);
-    state.clusters.put(row.fqn(), row);
-    state.forgetMesh(row.fqn());
+    state.putCluster(row);
   }
 
-  /** Translates one present cluster again; the new version when its objects changed. */
-  private Optional<Long> retranslate(Connection c, String cluster) throws SQLException {
+  /** Translates one present cluster again; the new version and its delta when its objects changed. */
+  private Optional<DesiredStateNotifier.Committed> retranslate(
+      Connection c, String cluster, Map<String, List<MeshCatalog.Cluster>> publishers) throws SQLException {
     ClusterRow row = state.clusters.get(cluster);
     if (row == null || !row.present()) {
       return Optional.empty();
@@ -281,7 +291,7 @@ public final class DesiredStateHandler
     DesiredObjects desired;
     try {
       ClusterView view = ClusterView.of(clusterResource.get(), row.namespaces());
-      desired = IstioTranslator.translate(config, view, remoteServices(row, view));
+      desired = IstioTranslator.translate(config, view, remoteServices(row, view, publishers));
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
       // cluster's last state rather than blocking every cluster behind one poisoned event.
@@ -325,21 +335,53 @@ public final class DesiredStateHandler
     }
     saveCluster(c, row.withVersion(version, desired.setHash(), historyFrom));
     state.setObjects(cluster, now);
-    return Optional.of(version);
+    return Optional.of(new DesiredStateNotifier.Committed(
+        new DesiredStateChanged(cluster, version),
+        delta(row.version(), version, desired.setHash(), upserts, deletes)));
+  }
+
+  /**
+   * The delta from {@code from} to {@code version} as {@link DesiredStateStore#delta} reads it back
+   * for an edge at {@code from}: upserts and deletes each in key order.
+   */
+  private static DesiredDelta delta(
+      long from, long version, String setHash, List<StoredObject> upserts, List<ObjectKey> deletes) {
+    var b = DesiredDelta.newBuilder().setFromVersion(from).setVersion(version).setSetHash(setHash);
+    upserts.stream().sorted(java.util.Comparator.comparing(StoredObject::key)).forEach(o -> b.addUpserts(o.toProto()));
+    deletes.stream().sorted().forEach(k -> b.addDeletes(StoredObject.key(k)));
+    return b.build();
   }
 
   /** The services of the organization's other present clusters this one gets routes to. */
-  private List<MeshCatalog.RemoteService> remoteServices(ClusterRow row, ClusterView view) {
+  private List<MeshCatalog.RemoteService> remoteServices(
+      ClusterRow row, ClusterView view, Map<String, List<MeshCatalog.Cluster>> publishers) {
     if (settings.reachability() == MeshCatalog.Reachability.NONE) {
       return List.of();
     }
-    var others = new ArrayList<MeshCatalog.Cluster>();
-    for (String fqn : state.presentClusters(row.org()).values()) {
-      if (!fqn.equals(row.fqn())) {
-        others.add(mesh(state.clusters.get(fqn)));
+    List<MeshCatalog.Cluster> withServices = publishers.computeIfAbsent(row.org(), this::publishingClusters);
+    if (withServices.isEmpty()) {
+      return List.of();
+    }
+    MeshCatalog.Cluster self = mesh(row);
+    var others = new ArrayList<MeshCatalog.Cluster>(withServices.size());
+    for (MeshCatalog.Cluster other : withServices) {
+      if (!other.name().equals(self.name())) {
+        others.add(other);
       }
     }
-    return MeshCatalog.remoteServices(mesh(row), view.namespaces(), others, settings.reachability());
+    return MeshCatalog.remoteServices(self, view.namespaces(), others, settings.reachability());
+  }
+
+  /** The present clusters of {@code org} that publish at least one service (only those give routes). */
+  private List<MeshCatalog.Cluster> publishingClusters(String org) {
+    var out = new ArrayList<MeshCatalog.Cluster>();
+    for (String fqn : state.presentClusters(org).values()) {
+      MeshCatalog.Cluster mesh = mesh(state.clusters.get(fqn));
+      if (!mesh.services().isEmpty()) {
+        out.add(mesh);
+      }
+    }
+    return out;
   }
 
   private static Set<Ref> refs(SortedMap<ObjectKey, StoredObject> objects) {

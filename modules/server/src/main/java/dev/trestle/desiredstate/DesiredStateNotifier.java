@@ -1,5 +1,6 @@
 package dev.trestle.desiredstate;
 
+import dev.trestle.protocol.v1.DesiredDelta;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,24 +21,51 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
  * projection starts with nothing staged.
  */
 public final class DesiredStateNotifier extends StatusObserver<EventEnvelope<Object>> {
+  /** A version the batch committed, with its delta from the cluster's previous version. */
+  record Committed(DesiredStateChanged change, DesiredDelta delta) {}
+
+  /** What one batch changed: clusters whose rows it deleted, then the versions it committed. */
+  record Batch(List<String> deleted, List<Committed> committed) {
+    Batch {
+      deleted = List.copyOf(deleted);
+      committed = List.copyOf(committed);
+    }
+
+    boolean isEmpty() {
+      return deleted.isEmpty() && committed.isEmpty();
+    }
+  }
+
   private final Consumer<DesiredStateChanged> publish;
-  private final Map<String, List<DesiredStateChanged>> staged = new ConcurrentHashMap<>();
+  private final CommittedDeltas deltas;
+  private final Map<String, Batch> staged = new ConcurrentHashMap<>();
 
   public DesiredStateNotifier(Consumer<DesiredStateChanged> publish) {
+    this(publish, new CommittedDeltas());
+  }
+
+  /** Hands each committed delta to {@code deltas} before it publishes the version. */
+  public DesiredStateNotifier(Consumer<DesiredStateChanged> publish, CommittedDeltas deltas) {
     this.publish = publish;
+    this.deltas = deltas;
   }
 
   /** Publishes on {@code system}'s EventStream. */
   public static DesiredStateNotifier eventStream(ActorSystem<?> system) {
-    return new DesiredStateNotifier(e -> system.eventStream().tell(new EventStream.Publish<>(e)));
+    return eventStream(system, new CommittedDeltas());
+  }
+
+  /** Publishes on {@code system}'s EventStream, handing committed deltas to {@code deltas} first. */
+  public static DesiredStateNotifier eventStream(ActorSystem<?> system, CommittedDeltas deltas) {
+    return new DesiredStateNotifier(e -> system.eventStream().tell(new EventStream.Publish<>(e)), deltas);
   }
 
   /** Called by the handler inside the transaction; replaces what an earlier attempt staged. */
-  void stage(EventEnvelope<Object> envelope, List<DesiredStateChanged> changes) {
-    if (changes.isEmpty()) {
+  void stage(EventEnvelope<Object> envelope, Batch batch) {
+    if (batch.isEmpty()) {
       staged.remove(key(envelope));
     } else {
-      staged.put(key(envelope), List.copyOf(changes));
+      staged.put(key(envelope), batch);
     }
   }
 
@@ -47,9 +75,14 @@ public final class DesiredStateNotifier extends StatusObserver<EventEnvelope<Obj
 
   @Override
   public void afterProcess(ProjectionId projectionId, EventEnvelope<Object> envelope) {
-    List<DesiredStateChanged> changes = staged.remove(key(envelope));
-    if (changes != null) {
-      changes.forEach(publish);
+    Batch batch = staged.remove(key(envelope));
+    if (batch != null) {
+      batch.deleted().forEach(deltas::forget);
+      for (Committed c : batch.committed()) {
+        // Handed over before it is announced: a session told of the version finds its delta.
+        deltas.committed(c.change().cluster(), c.delta());
+        publish.accept(c.change());
+      }
     }
   }
 

@@ -29,10 +29,17 @@ public final class DesiredStateProjection {
   /** Persisted name of the projection (offset rows); never rename without a migration. */
   public static final String NAME = "desired-state";
 
+  /** Config path of the desired-state projection's read journal on the JDBC profiles. */
+  static final String READ_JOURNAL = "trestle-desired-state-read-journal";
+
   private DesiredStateProjection() {}
 
-  /** Starts the daemon; changed versions go to the actor system's EventStream after each commit. */
-  public static void init(ActorSystem<?> system, ReadModelDatabase db, DesiredStateSettings settings) {
+  /**
+   * Starts the daemon; after each commit its deltas go to {@code deltas}, then its changed versions
+   * to the actor system's EventStream.
+   */
+  public static void init(
+      ActorSystem<?> system, ReadModelDatabase db, DesiredStateSettings settings, CommittedDeltas deltas) {
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,
@@ -44,11 +51,19 @@ public final class DesiredStateProjection {
                         system,
                         db::newSession,
                         EventSourcedProvider.eventsByTag(
-                            system, EventJournal.readJournalId(system), ConfigTags.DESIRED_STATE),
+                            system, readJournalId(system), ConfigTags.DESIRED_STATE),
                         settings,
-                        DesiredStateNotifier.eventStream(system))),
+                        DesiredStateNotifier.eventStream(system, deltas))),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  /**
+   * On the JDBC profiles its own read journal, polled more often than the shared one
+   * (trestle-persistence.conf); on Cassandra the profile's read journal.
+   */
+  static String readJournalId(ActorSystem<?> system) {
+    return EventJournal.isCassandra(system) ? EventJournal.readJournalId(system) : READ_JOURNAL;
   }
 
   /** The projection over any source (tests pass a TestSourceProvider); its observer publishes. */

@@ -5,6 +5,7 @@ import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.ObjectKey;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -19,7 +20,9 @@ import java.util.TreeMap;
 final class ProjectionState {
   long stamp;
   private final Map<String, ConfigSnapshot> config;
+  /** Read freely; change only through {@link #putCluster} (it keeps the derived maps right). */
   final Map<String, ClusterRow> clusters;
+  private final Map<String, SortedMap<String, String>> present = new HashMap<>();
   private final Map<String, SortedMap<ObjectKey, StoredObject>> objects = new HashMap<>();
   private final Map<String, dev.trestle.translator.MeshCatalog.Cluster> mesh = new HashMap<>();
 
@@ -49,13 +52,31 @@ final class ProjectionState {
     }
   }
 
-  /** The clusters of {@code org} whose Cluster resource exists: name to FQN, by name. */
+  /**
+   * The clusters of {@code org} whose Cluster resource exists: name to FQN, by name; unmodifiable.
+   * Kept per organization until a cluster row of it appears or changes presence: every cluster's
+   * translation asks for it, and rebuilding it each time made a batch cost clusters squared.
+   */
   SortedMap<String, String> presentClusters(String org) {
-    var out = new TreeMap<String, String>();
-    clusters.values().stream()
-        .filter(r -> r.present() && r.org().equals(org))
-        .forEach(r -> out.put(dev.trestle.protocol.Fqn.parse(r.fqn()).name(), r.fqn()));
-    return out;
+    return present.computeIfAbsent(org, o -> {
+      var out = new TreeMap<String, String>();
+      clusters.values().stream()
+          .filter(r -> r.present() && r.org().equals(o))
+          .forEach(r -> out.put(dev.trestle.protocol.Fqn.parse(r.fqn()).name(), r.fqn()));
+      return Collections.unmodifiableSortedMap(out);
+    });
+  }
+
+  /** Stores a cluster row; forgets what was derived from its old presence and mesh entry. */
+  void putCluster(ClusterRow row) {
+    ClusterRow old = clusters.put(row.fqn(), row);
+    if (old == null || old.present() != row.present() || !old.org().equals(row.org())) {
+      present.remove(row.org());
+      if (old != null) {
+        present.remove(old.org());
+      }
+    }
+    forgetMesh(row.fqn());
   }
 
   SortedMap<ObjectKey, StoredObject> objects(Connection c, String cluster) throws SQLException {

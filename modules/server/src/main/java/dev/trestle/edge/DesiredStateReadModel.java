@@ -1,19 +1,30 @@
 package dev.trestle.edge;
 
 import dev.trestle.clusters.Placements;
+import dev.trestle.desiredstate.CommittedDeltas;
 import dev.trestle.desiredstate.DesiredStateStore;
 import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.DesiredSnapshot;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** The desired-state read model as edge sessions and status queries see it. */
+/**
+ * The desired-state read model as edge sessions and status queries see it. A delta the projection
+ * of this node just committed is served from memory ({@link CommittedDeltas}); any other is read.
+ */
 public final class DesiredStateReadModel implements DesiredStateSource, Placements {
   private final DesiredStateStore store;
+  private final CommittedDeltas committed;
 
   public DesiredStateReadModel(DesiredStateStore store) {
+    this(store, new CommittedDeltas());
+  }
+
+  public DesiredStateReadModel(DesiredStateStore store, CommittedDeltas committed) {
     this.store = store;
+    this.committed = committed;
   }
 
   @Override
@@ -28,7 +39,10 @@ public final class DesiredStateReadModel implements DesiredStateSource, Placemen
 
   @Override
   public CompletionStage<Optional<DesiredDelta>> delta(String cluster, long fromVersion) {
-    return store.delta(cluster, fromVersion);
+    Optional<DesiredDelta> handedOver = committed.from(cluster, fromVersion);
+    return handedOver.isPresent()
+        ? CompletableFuture.completedFuture(handedOver)
+        : store.delta(cluster, fromVersion);
   }
 
   @Override

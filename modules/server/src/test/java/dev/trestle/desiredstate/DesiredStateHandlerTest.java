@@ -74,6 +74,7 @@ class DesiredStateHandlerTest {
   private DesiredStateStore store;
   private DesiredFixtures.Journal journal;
   private TestProbe<DesiredStateChanged> published;
+  private CommittedDeltas committed;
   /**
    * Batches are cut by size or by the finite test source's end, never by the clock: each
    * project() call is one batch unless a test lowers batchMax.
@@ -101,6 +102,7 @@ class DesiredStateHandlerTest {
     JdbcProjection.createTablesIfNotExists(db::newSession, testKit.system()).toCompletableFuture().get();
     store = new DesiredStateStore(db.dataSource(), blocking);
     journal = new DesiredFixtures.Journal();
+    committed = new CommittedDeltas();
     published = testKit.createTestProbe(DesiredStateChanged.class);
     testKit.system().eventStream().tell(new EventStream.Subscribe<>(DesiredStateChanged.class, published.ref()));
   }
@@ -124,7 +126,8 @@ class DesiredStateHandlerTest {
             .withAllowCompletion(true);
     var projection =
         DesiredStateProjection.projection(
-                testKit.system(), sessions, source, settings, DesiredStateNotifier.eventStream(testKit.system()))
+                testKit.system(), sessions, source, settings,
+                DesiredStateNotifier.eventStream(testKit.system(), committed))
             .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndFail(3, Duration.ofMillis(20)));
     ProjectionTestKit.create(testKit.system())
         .runWithTestSink(
@@ -428,6 +431,39 @@ class DesiredStateHandlerTest {
   }
 
   @Test
+  void handsOverAfterCommitExactlyTheDeltaTheReadModelReadsForAnEdgeOneVersionBehind() {
+    settings = batched(1000, 1); // one version per change
+    exampleConfig();
+    inventories();
+    project();
+    drainPublished();
+    assertThat(committed.from(C1, 0)).isEqualTo(delta(C1, 0)).isPresent();
+    assertThat(committed.from(C1, 1)).isEmpty(); // only deltas that were committed
+
+    journal.apply(serviceRoute("acme", "cart", "shop/cart", 10)); // upserts
+    project();
+    journal.delete(PAY); // deletes, in both clusters
+    project();
+    journal.apply(serviceRoute("acme", "new", "payments/new", 100)); // upserts of new keys
+    project();
+    assertThat(version(C1)).isEqualTo(4);
+    assertThat(version(C2)).isEqualTo(3);
+    for (String cluster : List.of(C1, C2)) {
+      long v = version(cluster);
+      DesiredDelta handed = committed.from(cluster, v - 1).orElseThrow();
+      assertThat(handed).isEqualTo(delta(cluster, v - 1).orElseThrow());
+      assertThat(handed.getUpsertsCount()).isPositive();
+      // Older starting points are read from the tables (collapsed over several versions).
+      assertThat(committed.from(cluster, v - 2)).isEmpty();
+    }
+    journal.delete(route("acme", "new"));
+    project();
+    DesiredDelta deletes = committed.from(C2, 3).orElseThrow();
+    assertThat(deletes).isEqualTo(delta(C2, 3).orElseThrow());
+    assertThat(deletes.getDeletesCount()).isEqualTo(2);
+  }
+
+  @Test
   void aNewHandlerOnTheSameTablesContinuesVersions() {
     exampleConfig();
     journal.inventory(C1, "shop", "payments");
@@ -455,6 +491,7 @@ class DesiredStateHandlerTest {
     assertThat(version(C1)).isEqualTo(1);
     assertThat(snapshot(C1).getObjectsCount()).isEqualTo(6);
     assertThat(delta(C1, 0).orElseThrow().getUpsertsCount()).isEqualTo(6);
+    assertThat(committed.from(C1, 0)).isEqualTo(delta(C1, 0)); // the committed attempt's delta
   }
 
   @Test
@@ -465,9 +502,11 @@ class DesiredStateHandlerTest {
     journal.apply(serviceRoute("acme", "pay", "payments/pay", 40));
     project(); // c1 v2, c2 v2
     published.receiveSeveralMessages(4);
+    assertThat(committed.from(C2, 1)).isPresent();
 
     journal.delete(C2);
     project();
+    assertThat(committed.from(C2, 1)).isEmpty(); // a deleted cluster's delta is not handed out
     assertThat(await(store.current(C2)))
         .isEqualTo(new DesiredVersion(C2, false, 0, DesiredStateHandler.EMPTY_SET_HASH));
     assertThat(snapshot(C2).getObjectsList()).isEmpty();
@@ -486,6 +525,7 @@ class DesiredStateHandlerTest {
     assertThat(version(C2)).isEqualTo(4);
     assertThat(delta(C2, 2)).isEmpty();
     assertThat(delta(C2, 3).orElseThrow().getUpsertsCount()).isEqualTo(3);
+    assertThat(committed.from(C2, 3)).isEqualTo(delta(C2, 3));
     assertThat(kindsAndNamespaces(snapshot(C2).getObjectsList()))
         .containsExactly("DestinationRule payments", "Sidecar payments", "VirtualService payments");
   }

@@ -3,12 +3,17 @@ package dev.trestle.translator;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.Resource;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An immutable set of stored resources, keyed and ordered by FQN. Every resource must carry {@code
@@ -19,6 +24,10 @@ public final class ConfigSnapshot {
   private static final ConfigSnapshot EMPTY = new ConfigSnapshot(new TreeMap<>());
 
   private final SortedMap<String, Resource> byFqn;
+  // Derived once per snapshot on first use: a translation asks for the same kinds once per
+  // cluster, and scanning every resource each time made translating N clusters cost N x size.
+  private volatile Map<String, List<Resource>> byKind;
+  private volatile Map<String, SortedSet<String>> namesByKind;
 
   private ConfigSnapshot(SortedMap<String, Resource> byFqn) {
     this.byFqn = Collections.unmodifiableSortedMap(byFqn);
@@ -75,7 +84,38 @@ public final class ConfigSnapshot {
 
   /** The resources of one kind, in FQN order. */
   public List<Resource> ofKind(Kind kind) {
-    return byFqn.values().stream().filter(r -> r.getKind().equals(kind.kindName())).toList();
+    return kindIndex().getOrDefault(kind.kindName(), List.of());
+  }
+
+  /** The names ({@code metadata.name}) of the resources of one kind, sorted; unmodifiable. */
+  public SortedSet<String> namesOf(Kind kind) {
+    Map<String, SortedSet<String>> names = namesByKind;
+    if (names == null) {
+      var built = new HashMap<String, SortedSet<String>>();
+      kindIndex().forEach((k, resources) -> {
+        var set = new TreeSet<String>();
+        resources.forEach(r -> set.add(r.getMetadata().getName()));
+        built.put(k, Collections.unmodifiableSortedSet(set));
+      });
+      names = Map.copyOf(built);
+      namesByKind = names;
+    }
+    return names.getOrDefault(kind.kindName(), Collections.emptySortedSet());
+  }
+
+  private Map<String, List<Resource>> kindIndex() {
+    Map<String, List<Resource>> index = byKind;
+    if (index == null) {
+      var built = new HashMap<String, List<Resource>>();
+      for (Resource r : byFqn.values()) {
+        built.computeIfAbsent(r.getKind(), k -> new ArrayList<>()).add(r);
+      }
+      var frozen = new HashMap<String, List<Resource>>();
+      built.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+      index = Map.copyOf(frozen);
+      byKind = index;
+    }
+    return index;
   }
 
   public int size() {

@@ -31,15 +31,18 @@ final class Placement {
   Placement(ConfigSnapshot snapshot, ClusterView view) {
     this.snapshot = snapshot;
     this.view = view;
-    var clusters = clusterNames(snapshot);
-    clusters.add(view.name());
+    // The snapshot's (shared, unmodifiable) set as it is when it already names this cluster,
+    // which the server's translations always do: no copy of every cluster name per translation.
+    SortedSet<String> clusters = clusterNames(snapshot);
+    if (!clusters.contains(view.name())) {
+      clusters = new TreeSet<>(clusters);
+      clusters.add(view.name());
+    }
     this.knownClusters = clusters;
   }
 
   private static SortedSet<String> clusterNames(ConfigSnapshot snapshot) {
-    var clusters = new TreeSet<String>();
-    snapshot.ofKind(Kind.CLUSTER).forEach(c -> clusters.add(c.getMetadata().getName()));
-    return clusters;
+    return snapshot.namesOf(Kind.CLUSTER);
   }
 
   /**
