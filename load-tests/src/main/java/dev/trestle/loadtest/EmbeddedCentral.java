@@ -43,11 +43,14 @@ public final class EmbeddedCentral implements AutoCloseable {
   public static EmbeddedCentral create(boolean keepData, java.util.Map<String, Object> overrides)
       throws IOException {
     Path dir = Files.createTempDirectory("trestle-bench-");
+    // As a config file, not layered on top: the server derives Pekko's keys (journal plugin,
+    // connection pools) from trestle.storage.* while loading, so a profile given here must be
+    // seen by Settings.load.
+    Path file = dir.resolve("bench-overrides.conf");
+    Files.writeString(file, com.typesafe.config.ConfigFactory.parseMap(overrides).root().render());
     var args =
-        new ServerArgs(Optional.empty(), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(0));
-    Config config =
-        com.typesafe.config.ConfigFactory.parseMap(overrides).withFallback(Settings.load(args)).resolve();
-    return new EmbeddedCentral(dir, keepData, config);
+        new ServerArgs(Optional.of(file), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(0));
+    return new EmbeddedCentral(dir, keepData, Settings.load(args));
   }
 
   /** Starts the node and waits until it is ready. */
