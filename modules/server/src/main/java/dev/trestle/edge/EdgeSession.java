@@ -1,6 +1,5 @@
 package dev.trestle.edge;
 
-import com.google.protobuf.Timestamp;
 import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.clusters.ClusterEvent.ObjectFailure;
 import dev.trestle.clusters.ClusterSettings;
@@ -12,7 +11,6 @@ import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Welcome;
 import io.grpc.Status;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +59,11 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   }
 
   private record FromEdge(EdgeMessage message) implements Message {}
+
+  /** The cluster entity answered the heartbeat batch in flight, or the ask failed. */
+  private enum BeatsJournaled implements Message {
+    INSTANCE
+  }
 
   private record EdgeDone(Throwable failure) implements Message {}
 
@@ -116,6 +119,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   private long inFlightVersion;
   private long refusedVersion;
   private long knownDesired;
+  private final HeartbeatBatch beats;
 
   public static Behavior<Message> create(Setup setup) {
     return Behaviors.setup(ctx -> new EdgeSession(ctx, setup));
@@ -124,6 +128,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   private EdgeSession(ActorContext<Message> ctx, Setup setup) {
     super(ctx);
     this.setup = setup;
+    this.beats = new HeartbeatBatch(setup.settings().maxPendingHeartbeats());
     Pair<ActorRef<Out>, Source<Out, NotUsed>> pair =
         ActorSource.<Out, Message>actorRefWithBackpressure(
                 ctx.getSelf(),
@@ -176,6 +181,10 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
         })
         .onMessage(Loaded.class, this::onLoaded)
         .onMessage(FromEdge.class, this::onEdgeMessage)
+        .onMessage(BeatsJournaled.class, m -> {
+          beats.done();
+          return sendBeats();
+        })
         .onMessage(EdgeDone.class, m -> end(m.failure() == null ? "edge closed the stream"
             : "stream failed: " + m.failure().getMessage(), null))
         .onMessage(Control.class, m -> {
@@ -337,10 +346,10 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     String session = setup.sessionId();
     switch (msg.getMessageCase()) {
       case HEARTBEAT -> {
-        Timestamp ts = msg.getHeartbeat().getSentAt();
-        setup.entity().tell(new ClusterEntity.Heartbeat(session,
-            Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()),
-            InventorySnapshot.of(msg.getHeartbeat().getInventory()), ignore()));
+        if (!beats.add(msg.getHeartbeat())) {
+          setup.metrics().heartbeatDropped();
+        }
+        return sendBeats();
       }
       case ACK -> {
         long v = msg.getAck().getVersion();
@@ -375,6 +384,17 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
       }
     }
     return pump();
+  }
+
+  /** Journals the waiting heartbeats as one batch unless a batch is still in flight. */
+  private Behavior<Message> sendBeats() {
+    var batch = beats.takeIfIdle();
+    if (!batch.isEmpty()) {
+      getContext().ask(ClusterEntity.Accepted.class, setup.entity(), setup.askTimeout(),
+          replyTo -> new ClusterEntity.Heartbeats(setup.sessionId(), batch, replyTo),
+          (reply, failure) -> BeatsJournaled.INSTANCE);
+    }
+    return this;
   }
 
   private ActorRef<ClusterEntity.Accepted> ignore() {
