@@ -12,11 +12,19 @@ import java.util.List;
 /**
  * One edge session's heartbeats on their way to its cluster entity. At most one batch is in
  * flight: the heartbeats that arrive meanwhile wait here (at most {@code maxPending}; more are
- * refused, for the caller to count) and go together as the next batch, still one event each. So a
- * fast edge costs one journal write per round trip, not one per heartbeat, and a flood is bounded
- * here instead of growing the entity's mailbox. Not thread-safe: owned by the session actor.
+ * refused, for the caller to count) and go together as the next batch (at most {@link
+ * #MAX_BATCH}), still one event each. So a fast edge costs one journal write per round trip, not
+ * one per heartbeat, and a flood is bounded here instead of growing the entity's mailbox. Not thread-safe: owned by the session actor.
  */
 final class HeartbeatBatch {
+  /**
+   * Heartbeats per journal write. Every session may have one write in flight, so this bounds the
+   * rows the journal owes at once (sessions x this) and with it each write's latency: uncapped,
+   * 200 flooding sessions queued ~100,000 rows, writes outlasted the journal's call timeout and
+   * its circuit breaker failed every entity. 50 already amortizes the per-write cost.
+   */
+  static final int MAX_BATCH = 50;
+
   private final int maxPending;
   private final ArrayList<Beat> pending = new ArrayList<>();
   private boolean inFlight;
@@ -45,8 +53,9 @@ final class HeartbeatBatch {
       return List.of();
     }
     inFlight = true;
-    List<Beat> batch = List.copyOf(pending);
-    pending.clear();
+    var taken = pending.subList(0, Math.min(MAX_BATCH, pending.size()));
+    List<Beat> batch = List.copyOf(taken);
+    taken.clear();
     return batch;
   }
 

@@ -43,6 +43,21 @@ class HeartbeatBatchTest {
   }
 
   @Test
+  void aBatchIsCappedAndTheRestWaitsForTheNextWrite() {
+    var batch = new HeartbeatBatch(1000);
+    for (int i = 0; i < HeartbeatBatch.MAX_BATCH + 7; i++) {
+      batch.add(beat(i, "shop"));
+    }
+    var first = batch.takeIfIdle();
+    assertThat(first).hasSize(HeartbeatBatch.MAX_BATCH);
+    assertThat(first.get(0).sentAt().getEpochSecond()).isZero();
+    batch.done();
+    var rest = batch.takeIfIdle();
+    assertThat(rest).hasSize(7);
+    assertThat(rest.get(0).sentAt().getEpochSecond()).isEqualTo(HeartbeatBatch.MAX_BATCH);
+  }
+
+  @Test
   void anUnchangedInventoryIsConvertedOnceAndSharedByItsHeartbeats() {
     var batch = new HeartbeatBatch(10);
     batch.add(beat(1, "shop"));
