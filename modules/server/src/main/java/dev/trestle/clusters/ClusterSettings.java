@@ -6,11 +6,12 @@ import java.time.Duration;
 /**
  * Heartbeat and journal bounds of cluster entities ({@code trestle.edge.*}, {@code
  * trestle.clusters.*}). {@code maxPendingHeartbeats} bounds the heartbeats one edge session holds
- * while its previous batch is being journaled; more are dropped and counted.
+ * while its previous write is being journaled (more are dropped and counted); {@code
+ * heartbeatsPerWrite} is how many of them one write may carry (one event each).
  */
 public record ClusterSettings(
     Duration heartbeatInterval, int unhealthyAfterMissed, int snapshotEvery, int keepSnapshots,
-    int maxPendingHeartbeats) {
+    int maxPendingHeartbeats, int heartbeatsPerWrite) {
 
   /** The default bound of pending heartbeats (trestle.edge.max-pending-heartbeats). */
   public static final int DEFAULT_MAX_PENDING_HEARTBEATS = 1000;
@@ -18,7 +19,7 @@ public record ClusterSettings(
   public ClusterSettings(
       Duration heartbeatInterval, int unhealthyAfterMissed, int snapshotEvery, int keepSnapshots) {
     this(heartbeatInterval, unhealthyAfterMissed, snapshotEvery, keepSnapshots,
-        DEFAULT_MAX_PENDING_HEARTBEATS);
+        DEFAULT_MAX_PENDING_HEARTBEATS, 1);
   }
 
   public ClusterSettings {
@@ -32,8 +33,9 @@ public record ClusterSettings(
       throw new IllegalArgumentException(
           "trestle.clusters.snapshot-every and keep-snapshots must be at least 1");
     }
-    if (maxPendingHeartbeats < 1) {
-      throw new IllegalArgumentException("trestle.edge.max-pending-heartbeats must be at least 1");
+    if (maxPendingHeartbeats < 1 || heartbeatsPerWrite < 1) {
+      throw new IllegalArgumentException(
+          "trestle.edge.max-pending-heartbeats and heartbeats-per-write must be at least 1");
     }
   }
 
@@ -43,7 +45,8 @@ public record ClusterSettings(
         config.getInt("trestle.edge.unhealthy-after-missed"),
         config.getInt("trestle.clusters.snapshot-every"),
         config.getInt("trestle.clusters.keep-snapshots"),
-        config.getInt("trestle.edge.max-pending-heartbeats"));
+        config.getInt("trestle.edge.max-pending-heartbeats"),
+        config.getInt("trestle.edge.heartbeats-per-write"));
   }
 
   /** How long a cluster may stay silent before it is marked unhealthy. */

@@ -128,7 +128,8 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   private EdgeSession(ActorContext<Message> ctx, Setup setup) {
     super(ctx);
     this.setup = setup;
-    this.beats = new HeartbeatBatch(setup.settings().maxPendingHeartbeats());
+    this.beats = new HeartbeatBatch(setup.settings().maxPendingHeartbeats(),
+        setup.settings().heartbeatsPerWrite());
     Pair<ActorRef<Out>, Source<Out, NotUsed>> pair =
         ActorSource.<Out, Message>actorRefWithBackpressure(
                 ctx.getSelf(),
@@ -403,6 +404,11 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
 
   private Behavior<Message> end(String reason, Throwable failure) {
     if (admitted) {
+      var waiting = beats.drain();
+      if (!waiting.isEmpty()) {
+        // journaled before the disconnect, as they would have been had they come one by one
+        setup.entity().tell(new ClusterEntity.Heartbeats(setup.sessionId(), waiting, ignore()));
+      }
       setup.entity().tell(new ClusterEntity.Disconnect(setup.sessionId(), reason, ignore()));
     }
     out.tell(new Close(failure));

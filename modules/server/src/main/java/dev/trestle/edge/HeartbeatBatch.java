@@ -12,29 +12,23 @@ import java.util.List;
 /**
  * One edge session's heartbeats on their way to its cluster entity. At most one batch is in
  * flight: the heartbeats that arrive meanwhile wait here (at most {@code maxPending}; more are
- * refused, for the caller to count) and go together as the next batch (at most {@link
- * #MAX_BATCH}), still one event each. So a fast edge costs one journal write per round trip, not
- * one per heartbeat, and a flood is bounded here instead of growing the entity's mailbox. Not thread-safe: owned by the session actor.
+ * refused, for the caller to count) and go as the next batch (at most {@code perWrite}),
+ * still one event each. A flood is bounded here instead of growing the entity's mailbox, and with
+ * {@code perWrite} above 1 a fast edge costs one journal write per batch instead of one per
+ * heartbeat. Not thread-safe: owned by the session actor.
  */
 final class HeartbeatBatch {
-  /**
-   * Heartbeats per journal write. Every session may have one write in flight, so this bounds the
-   * rows the journal owes at once (sessions x this) and with it each write's latency, which the
-   * journal's circuit breaker cuts at 10 s: with 200 flooding sessions on a loaded 2-core box,
-   * uncapped batches and then 50 per write both outlasted it and failed every cluster entity.
-   * 10 still turns ten journal round trips into one.
-   */
-  static final int MAX_BATCH = 10;
-
   private final int maxPending;
+  private final int perWrite;
   private final ArrayList<Beat> pending = new ArrayList<>();
   private boolean inFlight;
   // An edge repeats the same inventory in every heartbeat: print it as JSON only when it changed.
   private Inventory lastInventory;
   private InventorySnapshot lastSnapshot;
 
-  HeartbeatBatch(int maxPending) {
+  HeartbeatBatch(int maxPending, int perWrite) {
     this.maxPending = maxPending;
+    this.perWrite = perWrite;
   }
 
   /** Queues a heartbeat; false when {@code maxPending} already wait (the heartbeat is dropped). */
@@ -54,10 +48,17 @@ final class HeartbeatBatch {
       return List.of();
     }
     inFlight = true;
-    var taken = pending.subList(0, Math.min(MAX_BATCH, pending.size()));
+    var taken = pending.subList(0, Math.min(perWrite, pending.size()));
     List<Beat> batch = List.copyOf(taken);
     taken.clear();
     return batch;
+  }
+
+  /** Everything still waiting, in order, whatever is in flight: for a session that ends. */
+  List<Beat> drain() {
+    List<Beat> rest = List.copyOf(pending);
+    pending.clear();
+    return rest;
   }
 
   /** The batch in flight was answered (or its ask failed): the next one may go. */

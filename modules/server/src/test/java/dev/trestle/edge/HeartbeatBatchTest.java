@@ -17,7 +17,7 @@ class HeartbeatBatchTest {
 
   @Test
   void heartbeatsArrivingWhileABatchIsInFlightGoTogetherInOrderAsTheNextBatch() {
-    var batch = new HeartbeatBatch(10);
+    var batch = new HeartbeatBatch(10, 10);
     batch.add(beat(1, "shop"));
     assertThat(batch.takeIfIdle()).hasSize(1);
     batch.add(beat(2, "shop"));
@@ -33,7 +33,7 @@ class HeartbeatBatchTest {
 
   @Test
   void beyondTheBoundHeartbeatsAreRefusedForTheCallerToCount() {
-    var batch = new HeartbeatBatch(2);
+    var batch = new HeartbeatBatch(2, 10);
     batch.add(beat(1, "shop"));
     batch.takeIfIdle();
     assertThat(batch.add(beat(2, "shop"))).isTrue();
@@ -44,22 +44,33 @@ class HeartbeatBatchTest {
 
   @Test
   void aBatchIsCappedAndTheRestWaitsForTheNextWrite() {
-    var batch = new HeartbeatBatch(1000);
-    for (int i = 0; i < HeartbeatBatch.MAX_BATCH + 7; i++) {
+    var batch = new HeartbeatBatch(1000, 5);
+    for (int i = 0; i < 7; i++) {
       batch.add(beat(i, "shop"));
     }
     var first = batch.takeIfIdle();
-    assertThat(first).hasSize(HeartbeatBatch.MAX_BATCH);
+    assertThat(first).hasSize(5);
     assertThat(first.get(0).sentAt().getEpochSecond()).isZero();
     batch.done();
     var rest = batch.takeIfIdle();
-    assertThat(rest).hasSize(7);
-    assertThat(rest.get(0).sentAt().getEpochSecond()).isEqualTo(HeartbeatBatch.MAX_BATCH);
+    assertThat(rest).hasSize(2);
+    assertThat(rest.get(0).sentAt().getEpochSecond()).isEqualTo(5);
+  }
+
+  @Test
+  void aSessionThatEndsDrainsWhatWaitsEvenWithABatchInFlight() {
+    var batch = new HeartbeatBatch(10, 10);
+    batch.add(beat(1, "shop"));
+    batch.takeIfIdle();
+    batch.add(beat(2, "shop"));
+    batch.add(beat(3, "shop"));
+    assertThat(batch.drain()).extracting(b -> b.sentAt().getEpochSecond()).containsExactly(2L, 3L);
+    assertThat(batch.pending()).isZero();
   }
 
   @Test
   void anUnchangedInventoryIsConvertedOnceAndSharedByItsHeartbeats() {
-    var batch = new HeartbeatBatch(10);
+    var batch = new HeartbeatBatch(10, 10);
     batch.add(beat(1, "shop"));
     batch.add(beat(2, "shop"));
     batch.add(beat(3, "pay"));
