@@ -147,7 +147,7 @@ public final class HeartbeatsScenario extends ScenarioBase {
             List.of("sent / journaled", String.format(Locale.ROOT, "%,d / %,d", sent, last), ""),
             List.of("dropped by central (a session held trestle.edge.max-pending-heartbeats)", String.format(Locale.ROOT, "%,d", dropped), ""))));
         report.note("Ingested = journaled: the cluster entity persists every heartbeat as an event (snapshot every trestle.clusters.snapshot-every events).");
-        report.note("Each edge session journals the heartbeats that arrived during its previous write as one batch (one event each); it holds at most trestle.edge.max-pending-heartbeats and drops (counts) the rest. Heartbeats offered above the ingest rate wait there; the backlog drain is shown separately.");
+        report.note("Each edge session keeps one heartbeat write in flight (up to trestle.edge.heartbeats-per-write heartbeats, one event each); the rest wait in the session, at most trestle.edge.max-pending-heartbeats, beyond which they are dropped and counted. Heartbeats offered above the ingest rate wait there; the backlog drain is shown separately.");
         report.write(out, err);
         return last > 0 ? 0 : 1;
       }
