@@ -68,6 +68,21 @@ public final class ClusterEntity
   public record Heartbeat(String sessionId, Instant sentAt, InventorySnapshot inventory,
       ActorRef<Accepted> replyTo) implements Command {}
 
+  /**
+   * The heartbeats one session received while its previous batch was being persisted, in order.
+   * Each becomes its own event, all in one journal write: under a flood the entity writes once per
+   * round trip instead of once per heartbeat.
+   */
+  public record Heartbeats(String sessionId, List<Beat> beats, ActorRef<Accepted> replyTo)
+      implements Command {
+    public Heartbeats {
+      beats = List.copyOf(beats);
+    }
+  }
+
+  /** One heartbeat of a {@link Heartbeats} batch: when the edge sent it and what it reported. */
+  public record Beat(Instant sentAt, InventorySnapshot inventory) implements CborSerializable {}
+
   public record Ack(String sessionId, long version, String setHash, ActorRef<Accepted> replyTo)
       implements Command {}
 
@@ -172,7 +187,9 @@ public final class ClusterEntity
         .onCommand(IssueToken.class, this::issue)
         .onCommand(RevokeTokens.class, this::revoke)
         .onCommand(Connect.class, this::connect)
-        .onCommand(Heartbeat.class, this::heartbeat)
+        .onCommand(Heartbeat.class, (s, c) -> heartbeats(s, c.sessionId(),
+            List.of(new Beat(c.sentAt(), c.inventory())), c.replyTo()))
+        .onCommand(Heartbeats.class, (s, c) -> heartbeats(s, c.sessionId(), c.beats(), c.replyTo()))
         .onCommand(Ack.class, this::ack)
         .onCommand(Nack.class, this::nack)
         .onCommand(Disconnect.class, this::disconnect)
@@ -258,25 +275,35 @@ public final class ClusterEntity
         .thenReply(c.replyTo(), after -> new ConnectReply("", after));
   }
 
-  private ReplyEffect<ClusterEvent, ClusterState> heartbeat(ClusterState s, Heartbeat c) {
-    if (!c.sessionId().equals(s.sessionId())) {
-      return Effect().reply(c.replyTo(), new Accepted(false));
+  private ReplyEffect<ClusterEvent, ClusterState> heartbeats(
+      ClusterState s, String sessionId, List<Beat> beats, ActorRef<Accepted> replyTo) {
+    if (!sessionId.equals(s.sessionId()) || beats.isEmpty()) {
+      return Effect().reply(replyTo, new Accepted(sessionId.equals(s.sessionId())));
     }
     Instant now = clock.instant();
     var events = new ArrayList<ClusterEvent>();
-    events.add(new HeartbeatReceived(cluster, c.sessionId(), c.sentAt(), now));
-    if (!c.inventory().equals(s.inventory())) {
-      events.add(new InventoryChanged(cluster, c.inventory(), now));
-      events.addAll(serviceHealthChanges(s.inventory(), c.inventory(), now));
-    }
-    if (s.health() != ClusterHealthState.HEALTHY) {
-      events.add(new HealthChanged(cluster, s.health(), ClusterHealthState.HEALTHY,
-          "heartbeat received", now));
+    // Each beat is compared with the one before it, so a change that came and went inside one
+    // batch is journaled (and audited) just as if the beats had come one by one.
+    InventorySnapshot inventory = s.inventory();
+    boolean healthy = s.health() == ClusterHealthState.HEALTHY;
+    for (Beat beat : beats) {
+      events.add(new HeartbeatReceived(cluster, sessionId, beat.sentAt(), now));
+      if (!beat.inventory().equals(inventory)) {
+        events.add(new InventoryChanged(cluster, beat.inventory(), now));
+        events.addAll(serviceHealthChanges(inventory, beat.inventory(), now));
+        inventory = beat.inventory();
+      }
+      if (!healthy) {
+        // after the first beat's inventory: the cluster is published with it, not a stale one
+        events.add(new HealthChanged(cluster, s.health(), ClusterHealthState.HEALTHY,
+            "heartbeat received", now));
+        healthy = true;
+      }
     }
     return Effect()
         .persist(events)
         .thenRun(after -> scheduleDeadline(now))
-        .thenReply(c.replyTo(), after -> new Accepted(true));
+        .thenReply(replyTo, after -> new Accepted(true));
   }
 
   private ReplyEffect<ClusterEvent, ClusterState> ack(ClusterState s, Ack c) {

@@ -5,10 +5,22 @@ import java.time.Duration;
 
 /**
  * Heartbeat and journal bounds of cluster entities ({@code trestle.edge.*}, {@code
- * trestle.clusters.*}).
+ * trestle.clusters.*}). {@code maxPendingHeartbeats} bounds the heartbeats one edge session holds
+ * while its previous write is being journaled (more are dropped and counted); {@code
+ * heartbeatsPerWrite} is how many of them one write may carry (one event each).
  */
 public record ClusterSettings(
-    Duration heartbeatInterval, int unhealthyAfterMissed, int snapshotEvery, int keepSnapshots) {
+    Duration heartbeatInterval, int unhealthyAfterMissed, int snapshotEvery, int keepSnapshots,
+    int maxPendingHeartbeats, int heartbeatsPerWrite) {
+
+  /** The default bound of pending heartbeats (trestle.edge.max-pending-heartbeats). */
+  public static final int DEFAULT_MAX_PENDING_HEARTBEATS = 1000;
+
+  public ClusterSettings(
+      Duration heartbeatInterval, int unhealthyAfterMissed, int snapshotEvery, int keepSnapshots) {
+    this(heartbeatInterval, unhealthyAfterMissed, snapshotEvery, keepSnapshots,
+        DEFAULT_MAX_PENDING_HEARTBEATS, 1);
+  }
 
   public ClusterSettings {
     if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
@@ -21,6 +33,10 @@ public record ClusterSettings(
       throw new IllegalArgumentException(
           "trestle.clusters.snapshot-every and keep-snapshots must be at least 1");
     }
+    if (maxPendingHeartbeats < 1 || heartbeatsPerWrite < 1) {
+      throw new IllegalArgumentException(
+          "trestle.edge.max-pending-heartbeats and heartbeats-per-write must be at least 1");
+    }
   }
 
   public static ClusterSettings from(Config config) {
@@ -28,7 +44,9 @@ public record ClusterSettings(
         config.getDuration("trestle.edge.heartbeat-interval"),
         config.getInt("trestle.edge.unhealthy-after-missed"),
         config.getInt("trestle.clusters.snapshot-every"),
-        config.getInt("trestle.clusters.keep-snapshots"));
+        config.getInt("trestle.clusters.keep-snapshots"),
+        config.getInt("trestle.edge.max-pending-heartbeats"),
+        config.getInt("trestle.edge.heartbeats-per-write"));
   }
 
   /** How long a cluster may stay silent before it is marked unhealthy. */

@@ -29,6 +29,7 @@ public final class EdgeMetrics {
   private final Counter snapshots;
   private final Counter deltas;
   private final Counter refused;
+  private final Counter heartbeatsDropped;
   private final Timer propagation;
   private final Map<String, ClusterVersionMeters> clusters = new ConcurrentHashMap<>();
 
@@ -43,6 +44,9 @@ public final class EdgeMetrics {
     snapshots = Counter.builder("trestle_edge_snapshots_sent").register(registry);
     deltas = Counter.builder("trestle_edge_deltas_sent").register(registry);
     refused = Counter.builder("trestle_edge_connections_refused").register(registry);
+    heartbeatsDropped = Counter.builder("trestle_edge_heartbeats_dropped")
+        .description("Heartbeats dropped because their session already held max-pending-heartbeats")
+        .register(registry);
     propagation =
         Timer.builder("trestle.edge.propagation")
             .description("From a desired-state version's commit to its edge's ACK of it")
@@ -103,5 +107,9 @@ public final class EdgeMetrics {
 
   void refused() {
     refused.increment();
+  }
+
+  void heartbeatDropped() {
+    heartbeatsDropped.increment();
   }
 }

@@ -1,6 +1,5 @@
 package dev.trestle.edge;
 
-import com.google.protobuf.Timestamp;
 import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.clusters.ClusterEvent.ObjectFailure;
 import dev.trestle.clusters.ClusterSettings;
@@ -12,7 +11,6 @@ import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Welcome;
 import io.grpc.Status;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -62,6 +60,11 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   }
 
   private record FromEdge(EdgeMessage message) implements Message {}
+
+  /** The cluster entity answered the heartbeat batch in flight, or the ask failed. */
+  private enum BeatsJournaled implements Message {
+    INSTANCE
+  }
 
   private record EdgeDone(Throwable failure) implements Message {}
 
@@ -125,6 +128,7 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   private long inFlightVersion;
   private long refusedVersion;
   private long knownDesired;
+  private final HeartbeatBatch beats;
 
   public static Behavior<Message> create(Setup setup) {
     return Behaviors.setup(ctx -> new EdgeSession(ctx, setup));
@@ -133,6 +137,8 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
   private EdgeSession(ActorContext<Message> ctx, Setup setup) {
     super(ctx);
     this.setup = setup;
+    this.beats = new HeartbeatBatch(setup.settings().maxPendingHeartbeats(),
+        setup.settings().heartbeatsPerWrite());
     this.edgeVersion = setup.hello().getLastAppliedVersion();
     ctx.pipeToSelf(
         setup.admissions().acquire().orTimeout(setup.askTimeout().toMillis(), TimeUnit.MILLISECONDS),
@@ -221,6 +227,10 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
         })
         .onMessage(Loaded.class, this::onLoaded)
         .onMessage(FromEdge.class, this::onEdgeMessage)
+        .onMessage(BeatsJournaled.class, m -> {
+          beats.done();
+          return sendBeats();
+        })
         .onMessage(EdgeDone.class, m -> end(m.failure() == null ? "edge closed the stream"
             : "stream failed: " + m.failure().getMessage(), null))
         .onMessage(Control.class, m -> {
@@ -394,10 +404,10 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     String session = setup.sessionId();
     switch (msg.getMessageCase()) {
       case HEARTBEAT -> {
-        Timestamp ts = msg.getHeartbeat().getSentAt();
-        setup.entity().tell(new ClusterEntity.Heartbeat(session,
-            Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()),
-            InventorySnapshot.of(msg.getHeartbeat().getInventory()), ignore()));
+        if (!beats.add(msg.getHeartbeat())) {
+          setup.metrics().heartbeatDropped();
+        }
+        return sendBeats();
       }
       case ACK -> {
         long v = msg.getAck().getVersion();
@@ -434,12 +444,28 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
     return pump();
   }
 
+  /** Journals the waiting heartbeats as one batch unless a batch is still in flight. */
+  private Behavior<Message> sendBeats() {
+    var batch = beats.takeIfIdle();
+    if (!batch.isEmpty()) {
+      getContext().ask(ClusterEntity.Accepted.class, setup.entity(), setup.askTimeout(),
+          replyTo -> new ClusterEntity.Heartbeats(setup.sessionId(), batch, replyTo),
+          (reply, failure) -> BeatsJournaled.INSTANCE);
+    }
+    return this;
+  }
+
   private ActorRef<ClusterEntity.Accepted> ignore() {
     return getContext().getSystem().ignoreRef();
   }
 
   private Behavior<Message> end(String reason, Throwable failure) {
     if (admitted) {
+      var waiting = beats.drain();
+      if (!waiting.isEmpty()) {
+        // journaled before the disconnect, as they would have been had they come one by one
+        setup.entity().tell(new ClusterEntity.Heartbeats(setup.sessionId(), waiting, ignore()));
+      }
       setup.entity().tell(new ClusterEntity.Disconnect(setup.sessionId(), reason, ignore()));
     }
     if (out != null) {

@@ -168,6 +168,40 @@ class ClusterEntityTest {
     assertThat(kit.getState().inventory().namespaces()).containsExactly("payments", "shop");
   }
 
+  @Test
+  void aBatchOfHeartbeatsIsOneEventEachAndKeepsEveryInventoryChangeInOrder() {
+    JoinTokens.Minted token = issue(false);
+    connect("s1", token, testKit.createTestProbe());
+    long before = kit.getState().heartbeats();
+    Instant t = Instant.now();
+    var batch = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeats("s1", List.of(
+        new ClusterEntity.Beat(t, services(3, 2)),
+        new ClusterEntity.Beat(t.plusMillis(1), services(0, 2)),
+        new ClusterEntity.Beat(t.plusMillis(2), services(0, 2)),
+        new ClusterEntity.Beat(t.plusMillis(3), services(3, 2))), r));
+    assertThat(batch.reply().accepted()).isTrue();
+    // a change that came and went inside the batch is journaled as if the beats came one by one
+    assertThat(batch.events()).extracting(e -> e.getClass().getSimpleName()).containsExactly(
+        "HeartbeatReceived", "InventoryChanged",
+        "HeartbeatReceived", "InventoryChanged", "ServiceHealthChanged",
+        "HeartbeatReceived",
+        "HeartbeatReceived", "InventoryChanged", "ServiceHealthChanged");
+    assertThat(kit.getState().heartbeats()).isEqualTo(before + 4);
+    assertThat(kit.getState().inventory()).isEqualTo(services(3, 2));
+    assertThat(kit.getState().lastHeartbeat()).isNotNull();
+  }
+
+  @Test
+  void aBatchFromAReplacedSessionIsRefusedWithoutEvents() {
+    JoinTokens.Minted token = issue(false);
+    connect("s1", token, testKit.createTestProbe());
+    connect("s2", token, testKit.createTestProbe());
+    var stale = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeats("s1",
+        List.of(new ClusterEntity.Beat(Instant.now(), inventory("shop"))), r));
+    assertThat(stale.reply().accepted()).isFalse();
+    assertThat(stale.events()).isEmpty();
+  }
+
   private static InventorySnapshot services(int cartHealthy, int payHealthy) {
     return InventorySnapshot.of(Inventory.newBuilder().addNamespaces("shop")
         .addServices(dev.trestle.protocol.v1.InventoryService.newBuilder().setNamespace("shop").setName("cart")
@@ -213,8 +247,13 @@ class ClusterEntityTest {
           assertThat(kit.getState().health()).isEqualTo(ClusterHealthState.UNHEALTHY);
           return null;
         });
-    var back = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
-    assertThat(back.events()).last().isInstanceOfSatisfying(ClusterEvent.HealthChanged.class,
+    var back = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeats("s1", List.of(
+        new ClusterEntity.Beat(Instant.now(), inventory("shop")),
+        new ClusterEntity.Beat(Instant.now(), inventory("shop"))), r));
+    // one health change for the batch, right after its first heartbeat
+    assertThat(back.events()).extracting(e -> e.getClass().getSimpleName())
+        .containsExactly("HeartbeatReceived", "HealthChanged", "HeartbeatReceived");
+    assertThat(back.events().get(1)).isInstanceOfSatisfying(ClusterEvent.HealthChanged.class,
         h -> assertThat(h.to()).isEqualTo(ClusterHealthState.HEALTHY));
   }
 
@@ -243,8 +282,13 @@ class ClusterEntityTest {
   void aLongHeartbeatStreamKeepsTheJournalBounded() {
     JoinTokens.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 250; i++) {
       kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
+    }
+    // batches (as edge sessions send under load) cross snapshot boundaries inside one write
+    for (int i = 0; i < 50; i++) {
+      kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeats("s1", java.util.Collections.nCopies(5,
+          new ClusterEntity.Beat(Instant.now(), inventory("shop"))), r));
     }
     assertThat(kit.getState().heartbeats()).isEqualTo(500);
     int kept = journalSize();
