@@ -232,8 +232,8 @@ public final class DesiredStateHandler
   }
 
   /**
-   * Saves a cluster's new inventory or health. Affected: the cluster itself (its namespaces may
-   * have changed) and, per service whose published entry changed (docs/multicluster.md), the
+   * Saves a cluster's new inventory or health. Affected: the cluster itself when its namespaces
+   * changed, and, per service whose published entry changed (docs/multicluster.md), the
    * other present clusters of the organization that have the service's namespace. Nothing else:
    * a change to one service re-publishes only that service, only where it is used.
    */
@@ -244,7 +244,13 @@ public final class DesiredStateHandler
     if (!next.present()) {
       return out;
     }
-    out.add(next.fqn());
+    // The cluster's own objects depend only on its namespaces (its health and services are what
+    // the others see): a health change, or a heartbeat's new endpoint counts, re-translate only
+    // the clusters that use its services. Re-translating it anyway cost every cluster a full
+    // translation twice after an outage longer than the health deadline.
+    if (before == null || !before.present() || !before.namespaces().equals(next.namespaces())) {
+      out.add(next.fqn());
+    }
     out.addAll(usersOf(next.org(), next.fqn(), MeshCatalog.changedServices(meshBefore, mesh(next))));
     return out;
   }

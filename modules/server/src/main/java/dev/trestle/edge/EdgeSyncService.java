@@ -23,6 +23,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.apache.pekko.grpc.javadsl.Metadata;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.ActorAttributes;
+import org.apache.pekko.stream.StreamSubscriptionTimeoutTerminationMode;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +69,12 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
 
   @Override
   public Source<CentralMessage, NotUsed> sync(Source<EdgeMessage, NotUsed> in, Metadata metadata) {
+    // The rest of the stream is subscribed once the cluster's resource has answered and the
+    // session is made; that can take longer than Pekko's 5 s subscription timeout right after a
+    // restart, which failed the stream of every edge that connected then.
     return in.prefixAndTail(1)
+        .withAttributes(ActorAttributes.streamSubscriptionTimeout(askTimeout.plusSeconds(5),
+            StreamSubscriptionTimeoutTerminationMode.cancel()))
         .flatMapConcat(
             (Pair<List<EdgeMessage>, Source<EdgeMessage, NotUsed>> pair) -> {
               if (pair.first().isEmpty()) {
