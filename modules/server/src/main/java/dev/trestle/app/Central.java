@@ -244,7 +244,8 @@ public final class Central implements AutoCloseable {
               new EdgeSyncService(system, desiredReadModel, clusterSettings, settings.askTimeout(),
                   edgeMetrics, edgeSessions, clusterOps::edgeRefused, EdgeAdmissions.from(config)),
               system);
-      var edgeServer = Http.get(system).newServerAt(settings.edgeHost(), settings.edgePort());
+      var edgeServer = Http.get(system).newServerAt(settings.edgeHost(), settings.edgePort())
+          .withSettings(EdgePortSettings.serverSettings(system));
       Path edgeClientCa = edgeClientCa(config);
       if (!settings.tls().mode().equals("off")) {
         edgeServer =
