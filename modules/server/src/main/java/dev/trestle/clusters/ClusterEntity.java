@@ -65,6 +65,10 @@ public final class ClusterEntity
       long lastAppliedVersion, InventorySnapshot inventory, ActorRef<SessionControl> session,
       Instant expiresAt, ActorRef<ConnectReply> replyTo) implements Command {}
 
+  /**
+   * One heartbeat. This release's sessions send {@link Heartbeats}; this command stays for edge
+   * sessions on nodes of the previous release while a rolling upgrade runs.
+   */
   public record Heartbeat(String sessionId, Instant sentAt, InventorySnapshot inventory,
       ActorRef<Accepted> replyTo) implements Command {}
 
@@ -236,7 +240,8 @@ public final class ClusterEntity
   }
 
   private ReplyEffect<ClusterEvent, ClusterState> connect(ClusterState s, Connect c) {
-    if (clock.instant().isAfter(c.expiresAt())) {
+    // null: sent by a node of the previous release (rolling upgrade), which had no expiry
+    if (c.expiresAt() != null && clock.instant().isAfter(c.expiresAt())) {
       return Effect().reply(c.replyTo(), new ConnectReply("connect request expired before it was handled", s));
     }
     ClusterState.JoinToken token = s.tokens().get(c.tokenId());

@@ -52,7 +52,11 @@ public final class EdgeAdmissions {
       running++;
       return CompletableFuture.completedFuture(null);
     }
-    waiting.removeIf(CompletableFuture::isDone);
+    if (waiting.size() >= maxWaiting) {
+      // Only a full line is worth a scan for waiters that gave up (a scan per Connect is
+      // quadratic in a storm).
+      waiting.removeIf(CompletableFuture::isDone);
+    }
     if (waiting.size() >= maxWaiting) {
       return CompletableFuture.failedFuture(new Full(
           maxConcurrent + " edge connects are being decided and " + waiting.size() + " are waiting on this node"));

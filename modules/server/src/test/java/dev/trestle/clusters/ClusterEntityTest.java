@@ -135,6 +135,17 @@ class ClusterEntityTest {
   }
 
   @Test
+  void aConnectWithoutExpiryFromAPreviousReleaseIsAdmitted() {
+    JoinTokens.Minted token = issue(false);
+    var presented = JoinTokens.parse(token.text()).orElseThrow();
+    TestProbe<SessionControl> control = testKit.createTestProbe();
+    var reply = kit.<ConnectReply>runCommand(
+        r -> new ClusterEntity.Connect("old-node", presented.tokenId(), presented.secretSha256(), "0.1.0", 0,
+            inventory("shop"), control.ref(), null, r));
+    assertThat(reply.reply().admitted()).isTrue();
+  }
+
+  @Test
   void aConnectThatExpiredBeforeItWasHandledNeitherAdmitsNorReplacesTheLiveSession() {
     JoinTokens.Minted token = issue(false);
     TestProbe<SessionControl> live = testKit.createTestProbe();
