@@ -5,10 +5,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Benchmark harness: one subcommand per scenario. Each run starts a real central node in this
- * JVM, is bounded in size and time, prints progress on stderr and a summary on stdout, and
- * writes {@code result.json}, {@code result.md} and a latency chart to its own directory under
- * {@code load-tests/results/}. Run it with {@code ./trestle bench <scenario>} (docs/benchmarks.md).
+ * Benchmark harness: one subcommand per scenario. Each run starts a real central node in this JVM,
+ * is bounded in size and time, prints progress on stderr and a summary on stdout, and writes {@code
+ * result.json}, {@code result.md} and a latency chart to its own directory under {@code
+ * load-tests/results/}. Run it with {@code ./trestle bench <scenario>} (docs/benchmarks.md).
  */
 @Command(
     name = "trestle bench",

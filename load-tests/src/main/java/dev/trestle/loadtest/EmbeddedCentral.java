@@ -49,7 +49,8 @@ public final class EmbeddedCentral implements AutoCloseable {
     Path file = dir.resolve("bench-overrides.conf");
     Files.writeString(file, com.typesafe.config.ConfigFactory.parseMap(overrides).root().render());
     var args =
-        new ServerArgs(Optional.of(file), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(0));
+        new ServerArgs(
+            Optional.of(file), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(0));
     return new EmbeddedCentral(dir, keepData, Settings.load(args));
   }
 
@@ -75,7 +76,9 @@ public final class EmbeddedCentral implements AutoCloseable {
     return central.apiAddress().getPort();
   }
 
-  /** The node's own database (profile, URL, credentials); in this JVM it opens the same instance. */
+  /**
+   * The node's own database (profile, URL, credentials); in this JVM it opens the same instance.
+   */
   public dev.trestle.storage.StorageSettings storage() {
     return settings.storage();
   }
@@ -85,8 +88,8 @@ public final class EmbeddedCentral implements AutoCloseable {
   }
 
   /**
-   * The bearer token of the initial administrator, which a node in the default "secure" mode
-   * writes under its data directory on first start; empty when there is none (no authentication).
+   * The bearer token of the initial administrator, which a node in the default "secure" mode writes
+   * under its data directory on first start; empty when there is none (no authentication).
    */
   public Optional<String> adminToken() throws IOException {
     String key = "trestle.security.admin-token-file";

@@ -14,8 +14,8 @@ import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * A Java Flight Recorder recording of this JVM (the central node and the load generator share
- * it) with the JDK's "profile" settings, and a plain-text summary of where the CPU samples fell.
+ * A Java Flight Recorder recording of this JVM (the central node and the load generator share it)
+ * with the JDK's "profile" settings, and a plain-text summary of where the CPU samples fell.
  */
 public final class JfrProfile implements AutoCloseable {
   private final Recording recording;
@@ -47,8 +47,8 @@ public final class JfrProfile implements AutoCloseable {
   }
 
   /**
-   * Top methods by CPU samples: "self" (the sampled frame) and "total" (anywhere on the stack,
-   * once per sample), the latter limited to frames whose class starts with one of the prefixes.
+   * Top methods by CPU samples: "self" (the sampled frame) and "total" (anywhere on the stack, once
+   * per sample), the latter limited to frames whose class starts with one of the prefixes.
    */
   public static String hotMethods(Path jfr, int top, String... totalPrefixes) throws IOException {
     Map<String, Integer> self = new HashMap<>();
@@ -83,7 +83,8 @@ public final class JfrProfile implements AutoCloseable {
     sb.append(
         String.format(
             Locale.ROOT,
-            "GC (jdk.GarbageCollection): %d collections, pauses total %.0f ms, median %.1f ms, longest %.1f ms%n",
+            "GC (jdk.GarbageCollection): %d collections, pauses total %.0f ms, median %.1f ms,"
+                + " longest %.1f ms%n",
             pauses.size(),
             pauses.stream().mapToDouble(Double::doubleValue).sum(),
             pauses.isEmpty() ? 0.0 : pauses.get(pauses.size() / 2),
@@ -91,8 +92,11 @@ public final class JfrProfile implements AutoCloseable {
     sb.append("CPU samples (jdk.ExecutionSample): ").append(samples).append("\n\n");
     sb.append("Top ").append(top).append(" methods by self samples:\n");
     append(sb, self, samples, top);
-    sb.append("\nTop ").append(top).append(" methods by total samples (on the stack), classes ")
-        .append(String.join(", ", totalPrefixes)).append(":\n");
+    sb.append("\nTop ")
+        .append(top)
+        .append(" methods by total samples (on the stack), classes ")
+        .append(String.join(", ", totalPrefixes))
+        .append(":\n");
     append(sb, total, samples, top);
     return sb.toString();
   }
@@ -105,7 +109,11 @@ public final class JfrProfile implements AutoCloseable {
             e ->
                 sb.append(
                     String.format(
-                        Locale.ROOT, "%7d %5.1f%%  %s%n", e.getValue(), 100.0 * e.getValue() / Math.max(1, samples), e.getKey())));
+                        Locale.ROOT,
+                        "%7d %5.1f%%  %s%n",
+                        e.getValue(),
+                        100.0 * e.getValue() / Math.max(1, samples),
+                        e.getKey())));
   }
 
   private static String name(RecordedFrame f) {

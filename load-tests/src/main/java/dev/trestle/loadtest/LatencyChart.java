@@ -38,7 +38,8 @@ public final class LatencyChart {
 
   private LatencyChart() {}
 
-  public static void write(Path png, String title, String subtitle, List<Series> all, double targetMs)
+  public static void write(
+      Path png, String title, String subtitle, List<Series> all, double targetMs)
       throws IOException {
     List<Series> series = all.stream().filter(s -> s.nanos().length > 0).toList();
     var image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -51,9 +52,11 @@ public final class LatencyChart {
     ImageIO.write(image, "png", png.toFile());
   }
 
-  private static void draw(Graphics2D g, String title, String subtitle, List<Series> series, double targetMs) {
+  private static void draw(
+      Graphics2D g, String title, String subtitle, List<Series> series, double targetMs) {
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, WIDTH, HEIGHT);
 
@@ -89,7 +92,9 @@ public final class LatencyChart {
 
     // grid and y ticks (1, 2, 5 per decade)
     g.setFont(small);
-    for (double decade = Math.pow(10, Math.floor(Math.log10(yLo))); decade <= yHi * 1.0001; decade *= 10) {
+    for (double decade = Math.pow(10, Math.floor(Math.log10(yLo)));
+        decade <= yHi * 1.0001;
+        decade *= 10) {
       for (int m : new int[] {1, 2, 5}) {
         double v = decade * m;
         if (v < yLo * 0.9999 || v > yHi * 1.0001) {
@@ -131,7 +136,9 @@ public final class LatencyChart {
       int y = yPix(targetMs, yLo, yHi, plotH);
       g.setColor(new Color(0xC0392B));
       Stroke old = g.getStroke();
-      g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 6}, 0));
+      g.setStroke(
+          new BasicStroke(
+              1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 6}, 0));
       g.drawLine(LEFT, y, LEFT + plotW, y);
       g.setStroke(old);
       g.setFont(small);
@@ -160,7 +167,8 @@ public final class LatencyChart {
       g.setColor(PALETTE[Math.floorMod(s.colour(), PALETTE.length)]);
       g.setStroke(
           s.dashed()
-              ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {6, 4}, 0)
+              ? new BasicStroke(
+                  2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {6, 4}, 0)
               : new BasicStroke(2.2f));
       g.draw(path);
     }
@@ -179,13 +187,15 @@ public final class LatencyChart {
       g.setColor(PALETTE[Math.floorMod(s.colour(), PALETTE.length)]);
       g.setStroke(
           s.dashed()
-              ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {6, 4}, 0)
+              ? new BasicStroke(
+                  2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {6, 4}, 0)
               : new BasicStroke(2.2f));
       g.drawLine(lx, ly - 4, lx + 28, ly - 4);
       g.setColor(Color.BLACK);
       var stats = LatencyStats.of(s.nanos());
       g.drawString(
-          s.label() + String.format(Locale.ROOT, " (%d, %s ms)", stats.count(), formatMs(stats.p99Ms())),
+          s.label()
+              + String.format(Locale.ROOT, " (%d, %s ms)", stats.count(), formatMs(stats.p99Ms())),
           lx + 36,
           ly);
       ly += 20;

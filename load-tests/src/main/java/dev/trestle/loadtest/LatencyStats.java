@@ -7,7 +7,13 @@ import java.util.Arrays;
  * samples (no histogram bucketing), so p99 of 200 samples is the second largest one.
  */
 public record LatencyStats(
-    int count, double minMs, double meanMs, double p50Ms, double p90Ms, double p99Ms, double maxMs) {
+    int count,
+    double minMs,
+    double meanMs,
+    double p50Ms,
+    double p90Ms,
+    double p99Ms,
+    double maxMs) {
 
   public static LatencyStats of(long[] nanos) {
     if (nanos.length == 0) {

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a figure was measured on. Cores are what the JVM may use (container limits included);
- * memory is the machine's physical memory; the storage profile is the central node's.
+ * What a figure was measured on. Cores are what the JVM may use (container limits included); memory
+ * is the machine's physical memory; the storage profile is the central node's.
  */
 public record MachineFacts(
     int cores,
@@ -84,6 +84,8 @@ public record MachineFacts(
   }
 
   static String gib(long bytes) {
-    return bytes < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+    return bytes < 0
+        ? "unknown"
+        : String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
   }
 }

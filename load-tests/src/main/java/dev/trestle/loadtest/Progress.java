@@ -51,7 +51,9 @@ public final class Progress implements AutoCloseable {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     double rate = seconds > 0 ? done / seconds : 0;
     String eta =
-        !last && rate > 0 && total > done ? String.format(Locale.ROOT, " eta %.0fs", (total - done) / rate) : "";
+        !last && rate > 0 && total > done
+            ? String.format(Locale.ROOT, " eta %.0fs", (total - done) / rate)
+            : "";
     String line =
         String.format(
             Locale.ROOT,

@@ -15,7 +15,8 @@ public final class RunDirectory {
   public static final String JSON = "result.json";
   public static final String MARKDOWN = "result.md";
   public static final String CHART = "latency.png";
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
   private static final ObjectMapper JSON_MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -18,18 +18,18 @@ import java.util.Map;
 
 /**
  * Fills {@code trestle_audit_log} with generated rows through batched, parameterized JDBC INSERTs
- * on one connection (one commit per batch), on the server's JDBC URL and with the server's own
- * DDL ({@link AuditSchema}). Not the product's write path (the audit projection writes one row
- * per journaled event); the fastest way to fill the table, and so a physical ceiling for it.
+ * on one connection (one commit per batch), on the server's JDBC URL and with the server's own DDL
+ * ({@link AuditSchema}). Not the product's write path (the audit projection writes one row per
+ * journaled event); the fastest way to fill the table, and so a physical ceiling for it.
  *
  * <p>{@link #prefill} runs before the central node starts: the table first, the rows, then the
- * server's CREATE INDEX statements. Growing all five indexes row by row is far slower on H2
- * (random keys, and with {@code WRITE_DELAY=0} every commit rewrites each touched index page),
- * so {@link #probe} measures that separately, on the full table, after the queries.
+ * server's CREATE INDEX statements. Growing all five indexes row by row is far slower on H2 (random
+ * keys, and with {@code WRITE_DELAY=0} every commit rewrites each touched index page), so {@link
+ * #probe} measures that separately, on the full table, after the queries.
  *
  * <p>The loader assigns ids itself and moves the identity past them at the end: drawing them from
- * the identity flushes the sequence every 32 rows (H2's default identity cache), and each flush
- * is one more store commit.
+ * the identity flushes the sequence every 32 rows (H2's default identity cache), and each flush is
+ * one more store commit.
  */
 final class AuditBulkLoader {
   private static final String INSERT =
@@ -64,8 +64,14 @@ final class AuditBulkLoader {
 
   private AuditBulkLoader() {}
 
-  /** Creates the table, loads the rows, then builds the server's indexes; before the node starts. */
-  static LoadStats prefill(dev.trestle.storage.StorageSettings storage, AuditRowGenerator generator, long rows, int batchSize)
+  /**
+   * Creates the table, loads the rows, then builds the server's indexes; before the node starts.
+   */
+  static LoadStats prefill(
+      dev.trestle.storage.StorageSettings storage,
+      AuditRowGenerator generator,
+      long rows,
+      int batchSize)
       throws SQLException {
     List<String> ddl = serverDdl();
     long start = System.nanoTime();
@@ -92,24 +98,51 @@ final class AuditBulkLoader {
       }
       double wall = (System.nanoTime() - start) / 1e9;
       return new LoadStats(
-          rows, batchSize, round(insert.insertSeconds), round(rows / insert.insertSeconds), round(indexTotal),
-          indexSeconds, round(wall), round(rows / wall), insert.refused, insert.principals.size(),
-          insert.first, insert.last);
+          rows,
+          batchSize,
+          round(insert.insertSeconds),
+          round(rows / insert.insertSeconds),
+          round(indexTotal),
+          indexSeconds,
+          round(wall),
+          round(rows / wall),
+          insert.refused,
+          insert.principals.size(),
+          insert.first,
+          insert.last);
     }
   }
 
   /** Inserts more rows into the live, fully indexed table; bounded by rows and by time. */
-  static ProbeStats probe(dev.trestle.storage.StorageSettings storage, AuditRowGenerator generator, long rows, int batchSize, Duration limit)
+  static ProbeStats probe(
+      dev.trestle.storage.StorageSettings storage,
+      AuditRowGenerator generator,
+      long rows,
+      int batchSize,
+      Duration limit)
       throws SQLException {
     try (Connection c = storage.openConnection()) {
       long before = count(c);
-      var r = insert(c, generator, rows, batchSize, limit, batchSize == 1 ? "single-row commits" : "batched inserts");
+      var r =
+          insert(
+              c,
+              generator,
+              rows,
+              batchSize,
+              limit,
+              batchSize == 1 ? "single-row commits" : "batched inserts");
       String what =
           batchSize == 1
               ? "one row per INSERT and commit (the audit projection's shape)"
               : "batches of " + batchSize + " rows per INSERT batch and commit";
       return new ProbeStats(
-          what, before, r.rows, batchSize, round(r.insertSeconds), round(r.rows / r.insertSeconds), r.timedOut);
+          what,
+          before,
+          r.rows,
+          batchSize,
+          round(r.insertSeconds),
+          round(r.rows / r.insertSeconds),
+          r.timedOut);
     }
   }
 
@@ -124,7 +157,12 @@ final class AuditBulkLoader {
   }
 
   private static Inserted insert(
-      Connection c, AuditRowGenerator generator, long rows, int batchSize, Duration limit, String phase)
+      Connection c,
+      AuditRowGenerator generator,
+      long rows,
+      int batchSize,
+      Duration limit,
+      String phase)
       throws SQLException {
     var out = new Inserted();
     long id = maxId(c);
@@ -180,7 +218,9 @@ final class AuditBulkLoader {
       return List.copyOf((List<String>) f.get(null));
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalStateException(
-          "cannot read dev.trestle.audit.AuditSchema.MIGRATIONS; the loader uses the server's own DDL", e);
+          "cannot read dev.trestle.audit.AuditSchema.MIGRATIONS; the loader uses the server's own"
+              + " DDL",
+          e);
     }
   }
 

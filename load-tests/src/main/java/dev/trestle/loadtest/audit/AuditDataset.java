@@ -26,11 +26,30 @@ final class AuditDataset {
   };
   private static final String[] WORKSPACES = {"prod-eu", "prod-us", "staging", "dev"};
   private static final String[] SERVICES = {
-    "cart", "orders", "ledger", "fraud", "catalog", "pricing", "inventory", "shipping", "auth",
-    "sessions", "profile", "notifications", "recommendations", "reviews", "invoices", "refunds",
-    "gateway-bff", "search-api", "indexer", "media-transcoder"
+    "cart",
+    "orders",
+    "ledger",
+    "fraud",
+    "catalog",
+    "pricing",
+    "inventory",
+    "shipping",
+    "auth",
+    "sessions",
+    "profile",
+    "notifications",
+    "recommendations",
+    "reviews",
+    "invoices",
+    "refunds",
+    "gateway-bff",
+    "search-api",
+    "indexer",
+    "media-transcoder"
   };
-  private static final String[] REGIONS = {"eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-1"};
+  private static final String[] REGIONS = {
+    "eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-1"
+  };
 
   /** Share of each kind among changes: leaf config changes dominate, parents change rarely. */
   static final Map<Kind, Double> KIND_WEIGHTS = new EnumMap<>(Kind.class);
@@ -51,7 +70,8 @@ final class AuditDataset {
   private final List<String> principals;
   private final double[] principalCdf;
 
-  private AuditDataset(Map<Kind, List<Resource>> byKind, List<String> principals, double[] principalCdf) {
+  private AuditDataset(
+      Map<Kind, List<Resource>> byKind, List<String> principals, double[] principalCdf) {
     this.byKind = byKind;
     this.principals = principals;
     this.principalCdf = principalCdf;
@@ -70,7 +90,12 @@ final class AuditDataset {
       add(byKind, Kind.ORGANIZATION, orgFqn, "", null, tenantCount + clusterCount);
       for (int c = 0; c < clusterCount; c++) {
         String region = REGIONS[c % REGIONS.length];
-        String name = region + "-" + (char) ('a' + c / REGIONS.length) + "-" + (c % 2 == 0 ? "prod" : "stage");
+        String name =
+            region
+                + "-"
+                + (char) ('a' + c / REGIONS.length)
+                + "-"
+                + (c % 2 == 0 ? "prod" : "stage");
         add(byKind, Kind.CLUSTER, orgFqn + "/clusters/" + name, orgFqn, null, 0);
       }
       List<String> tenants = pick(rnd, TENANTS, tenantCount);
@@ -88,12 +113,24 @@ final class AuditDataset {
           int trafficSettings = 1 + rnd.nextInt(3);
           add(byKind, Kind.GROUP, traffic, wsFqn, null, services.size() + trafficSettings);
           for (String svc : services) {
-            add(byKind, Kind.SERVICE_ROUTE, traffic + "/serviceroutes/" + svc, traffic, ns + "/" + svc, 0);
+            add(
+                byKind,
+                Kind.SERVICE_ROUTE,
+                traffic + "/serviceroutes/" + svc,
+                traffic,
+                ns + "/" + svc,
+                0);
           }
           for (int i = 0; i < trafficSettings; i++) {
             String name = i == 0 ? "defaults" : services.get(i % services.size()) + "-tuning";
             String svc = i == 0 ? "" : ns + "/" + services.get(i % services.size());
-            add(byKind, Kind.TRAFFIC_SETTING, traffic + "/trafficsettings/" + name, traffic, svc, 0);
+            add(
+                byKind,
+                Kind.TRAFFIC_SETTING,
+                traffic + "/trafficsettings/" + name,
+                traffic,
+                svc,
+                0);
           }
           String security = wsFqn + "/groups/security";
           int securitySettings = 1 + rnd.nextInt(3);
@@ -101,13 +138,25 @@ final class AuditDataset {
           for (int i = 0; i < securitySettings; i++) {
             String name = i == 0 ? "baseline" : services.get(i % services.size()) + "-authz";
             String svc = i == 0 ? "" : ns + "/" + services.get(i % services.size());
-            add(byKind, Kind.SECURITY_SETTING, security + "/securitysettings/" + name, security, svc, 0);
+            add(
+                byKind,
+                Kind.SECURITY_SETTING,
+                security + "/securitysettings/" + name,
+                security,
+                svc,
+                0);
           }
           String edge = wsFqn + "/groups/edge";
           int gateways = 1 + rnd.nextInt(2);
           add(byKind, Kind.GROUP, edge, wsFqn, null, gateways);
           for (int i = 0; i < gateways; i++) {
-            add(byKind, Kind.INGRESS_GATEWAY, edge + "/ingressgateways/" + (i == 0 ? "public" : "partner"), edge, null, 0);
+            add(
+                byKind,
+                Kind.INGRESS_GATEWAY,
+                edge + "/ingressgateways/" + (i == 0 ? "public" : "partner"),
+                edge,
+                null,
+                0);
           }
         }
       }
@@ -132,17 +181,38 @@ final class AuditDataset {
   private static List<String> principals(SplittableRandom rnd) {
     var automation =
         List.of(
-            "svc:flagger", "svc:argocd", "ci:github-actions/payments-deploy", "svc:terraform-cloud",
-            "ci:github-actions/checkout-deploy", "ci:gitlab/platform-mesh", "svc:trestle-operator",
-            "ci:github-actions/identity-deploy", "ci:jenkins/search-release", "ci:github-actions/media-deploy",
-            "svc:cert-rotator", "ci:gitlab/logistics");
+            "svc:flagger",
+            "svc:argocd",
+            "ci:github-actions/payments-deploy",
+            "svc:terraform-cloud",
+            "ci:github-actions/checkout-deploy",
+            "ci:gitlab/platform-mesh",
+            "svc:trestle-operator",
+            "ci:github-actions/identity-deploy",
+            "ci:jenkins/search-release",
+            "ci:github-actions/media-deploy",
+            "svc:cert-rotator",
+            "ci:gitlab/logistics");
     String[] first = {
       "alice", "bob", "carol", "dmitri", "elena", "farid", "grace", "hiro", "ines", "jamal", "kim",
-      "lucia", "mateo", "nadia", "oskar", "priya", "quinn", "rosa", "sven", "tariq", "uma", "viktor",
-      "wen", "ximena", "yusuf", "zoe", "amir", "beatriz", "chen", "dagny", "emeka", "fatima", "goran",
+      "lucia", "mateo", "nadia", "oskar", "priya", "quinn", "rosa", "sven", "tariq", "uma",
+          "viktor",
+      "wen", "ximena", "yusuf", "zoe", "amir", "beatriz", "chen", "dagny", "emeka", "fatima",
+          "goran",
       "hana", "ivan", "jun", "kofi", "lena"
     };
-    String[] last = {"nguyen", "garcia", "smith", "kowalski", "okafor", "tanaka", "muller", "rossi", "haddad", "larsen"};
+    String[] last = {
+      "nguyen",
+      "garcia",
+      "smith",
+      "kowalski",
+      "okafor",
+      "tanaka",
+      "muller",
+      "rossi",
+      "haddad",
+      "larsen"
+    };
     var people = new ArrayList<String>();
     for (String f : first) {
       people.add(f + "." + last[rnd.nextInt(last.length)] + "@example.com");
@@ -156,7 +226,13 @@ final class AuditDataset {
     return List.copyOf(ranked);
   }
 
-  private static void add(Map<Kind, List<Resource>> byKind, Kind kind, String fqn, String parent, String service, int children) {
+  private static void add(
+      Map<Kind, List<Resource>> byKind,
+      Kind kind,
+      String fqn,
+      String parent,
+      String service,
+      int children) {
     byKind.get(kind).add(new Resource(kind, fqn, parent, service, children));
   }
 

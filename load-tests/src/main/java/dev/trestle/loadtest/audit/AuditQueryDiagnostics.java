@@ -16,21 +16,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * After the measured phase: for the slowest call of each series, repeats it (up to 3 times) over gRPC with H2's
- * query statistics on, which captures the SQL the server really ran and its time inside the
- * database; then runs {@code EXPLAIN ANALYZE} on that SQL text with the call's values bound, to
- * show which index was used and how many rows were read ({@code scanCount}).
+ * After the measured phase: for the slowest call of each series, repeats it (up to 3 times) over
+ * gRPC with H2's query statistics on, which captures the SQL the server really ran and its time
+ * inside the database; then runs {@code EXPLAIN ANALYZE} on that SQL text with the call's values
+ * bound, to show which index was used and how many rows were read ({@code scanCount}).
  *
- * <p>The SQL text comes from the server; only the order of the bound values mirrors
- * {@code dev.trestle.audit.AuditStore#query} (resource, principal, kind, operation, outcome,
- * since, until, text, page position, limit). A placeholder count that does not match is reported
- * instead of a plan.
+ * <p>The SQL text comes from the server; only the order of the bound values mirrors {@code
+ * dev.trestle.audit.AuditStore#query} (resource, principal, kind, operation, outcome, since, until,
+ * text, page position, limit). A placeholder count that does not match is reported instead of a
+ * plan.
  */
 final class AuditQueryDiagnostics {
   private static final String AUDIT_SELECT = "SELECT id, event_time_us";
   private static final int REPEATS = 3;
+
   /** A call slower than this is not repeated again: once shows the shape, and time is bounded. */
   private static final double LONG_CALL_MS = 2_000;
+
   // H2 hands back the previous result of an identical deterministic query while no table changed,
   // which includes reads of INFORMATION_SCHEMA; a non-deterministic condition forces a fresh read.
   private static final String FRESH = " WHERE RAND() < 2";
@@ -50,7 +52,11 @@ final class AuditQueryDiagnostics {
 
   private AuditQueryDiagnostics() {}
 
-  static List<Diagnosis> diagnose(dev.trestle.storage.StorageSettings storage, AuditQueryRunner runner, List<SeriesRecorder> series, int scanBudget)
+  static List<Diagnosis> diagnose(
+      dev.trestle.storage.StorageSettings storage,
+      AuditQueryRunner runner,
+      List<SeriesRecorder> series,
+      int scanBudget)
       throws SQLException {
     var out = new ArrayList<Diagnosis>();
     try (Connection c = storage.openConnection()) {
@@ -71,7 +77,11 @@ final class AuditQueryDiagnostics {
   }
 
   private static Diagnosis diagnose(
-      Connection c, AuditQueryRunner runner, SeriesRecorder s, AuditQueryRunner.Sample slow, int scanBudget)
+      Connection c,
+      AuditQueryRunner runner,
+      SeriesRecorder s,
+      AuditQueryRunner.Sample slow,
+      int scanBudget)
       throws SQLException {
     Map<String, Long> before = statistics(c);
     var repeated = new ArrayList<Double>();
@@ -89,11 +99,13 @@ final class AuditQueryDiagnostics {
         ResultSet rs =
             st.executeQuery(
                 "SELECT SQL_STATEMENT, EXECUTION_COUNT, AVERAGE_EXECUTION_TIME, MAX_EXECUTION_TIME"
-                    + " FROM INFORMATION_SCHEMA.QUERY_STATISTICS" + FRESH)) {
+                    + " FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
+                    + FRESH)) {
       while (rs.next()) {
         String text = rs.getString(1);
         long count = rs.getLong(2);
-        if (text.startsWith(AUDIT_SELECT) && count - before.getOrDefault(text, 0L) >= repeated.size()) {
+        if (text.startsWith(AUDIT_SELECT)
+            && count - before.getOrDefault(text, 0L) >= repeated.size()) {
           sql = text;
           avg = round(rs.getDouble(3));
           max = round(rs.getDouble(4));
@@ -103,15 +115,36 @@ final class AuditQueryDiagnostics {
     String request = describe(slow.request());
     double measured = round(slow.nanos() / 1e6);
     if (sql == null) {
-      return new Diagnosis(s.label(), request, measured, repeated, null, null, null, List.of(), "",
+      return new Diagnosis(
+          s.label(),
+          request,
+          measured,
+          repeated,
+          null,
+          null,
+          null,
+          List.of(),
+          "",
           "the server's SQL was not found in INFORMATION_SCHEMA.QUERY_STATISTICS");
     }
     List<Object> values = values(slow, scanBudget);
     long placeholders = sql.chars().filter(ch -> ch == '?').count();
     var shown = values.stream().map(String::valueOf).toList();
     if (placeholders != values.size()) {
-      return new Diagnosis(s.label(), request, measured, repeated, avg, max, sql, shown, "",
-          "the SQL has " + placeholders + " placeholders, the mirrored values are " + values.size()
+      return new Diagnosis(
+          s.label(),
+          request,
+          measured,
+          repeated,
+          avg,
+          max,
+          sql,
+          shown,
+          "",
+          "the SQL has "
+              + placeholders
+              + " placeholders, the mirrored values are "
+              + values.size()
               + "; AuditStore changed, update AuditQueryDiagnostics.values");
     }
     // The statistics run above was on the timed path; the plan costs one more execution.
@@ -135,12 +168,12 @@ final class AuditQueryDiagnostics {
   }
 
   /**
-   * The values AuditStore binds, in its order, for this call. Conditions the walked index
-   * answers (the leading equality columns of AuditStore.sortPrefix, and the time range) are
-   * "served"; the others are "residual". Without residual conditions: served values, the page
-   * position (page 2 only) and page size + 1. With them (a budgeted scan): the residual values
-   * (a column of the SELECT list), the served ones, the position and the size of the scan's
-   * first chunk; the plan then shows that first chunk.
+   * The values AuditStore binds, in its order, for this call. Conditions the walked index answers
+   * (the leading equality columns of AuditStore.sortPrefix, and the time range) are "served"; the
+   * others are "residual". Without residual conditions: served values, the page position (page 2
+   * only) and page size + 1. With them (a budgeted scan): the residual values (a column of the
+   * SELECT list), the served ones, the position and the size of the scan's first chunk; the plan
+   * then shows that first chunk.
    */
   static List<Object> values(AuditQueryRunner.Sample s, int scanBudget) {
     AuditQueryRequest r = s.request();
@@ -148,11 +181,11 @@ final class AuditQueryDiagnostics {
     boolean hasKind = !r.getKind().isEmpty();
     boolean hasOperation = r.getOperation() != AuditOperation.AUDIT_OPERATION_UNSPECIFIED;
     String prefix =
-        exactResource ? "fqn"
-            : !r.getPrincipal().isEmpty() ? "principal"
-            : hasKind && hasOperation ? "kind,operation"
-            : hasKind ? "kind"
-            : "";
+        exactResource
+            ? "fqn"
+            : !r.getPrincipal().isEmpty()
+                ? "principal"
+                : hasKind && hasOperation ? "kind,operation" : hasKind ? "kind" : "";
     var served = new ArrayList<Object>();
     var residual = new ArrayList<Object>();
     if (!r.getResource().isEmpty()) {
@@ -167,7 +200,8 @@ final class AuditQueryDiagnostics {
       (prefix.equals("principal") ? served : residual).add(r.getPrincipal());
     }
     if (hasKind) {
-      (prefix.startsWith("kind") ? served : residual).add(Kind.lookup(r.getKind()).map(Kind::kindName).orElse(r.getKind()));
+      (prefix.startsWith("kind") ? served : residual)
+          .add(Kind.lookup(r.getKind()).map(Kind::kindName).orElse(r.getKind()));
     }
     if (hasOperation) {
       (prefix.contains("operation") ? served : residual).add(r.getOperation().name());
@@ -237,7 +271,9 @@ final class AuditQueryDiagnostics {
     var counts = new HashMap<String, Long>();
     try (Statement st = c.createStatement();
         ResultSet rs =
-            st.executeQuery("SELECT SQL_STATEMENT, EXECUTION_COUNT FROM INFORMATION_SCHEMA.QUERY_STATISTICS" + FRESH)) {
+            st.executeQuery(
+                "SELECT SQL_STATEMENT, EXECUTION_COUNT FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
+                    + FRESH)) {
       while (rs.next()) {
         counts.put(rs.getString(1), rs.getLong(2));
       }

@@ -14,12 +14,13 @@ import java.util.SplittableRandom;
 /**
  * Query parameters drawn from the same world as the rows: subtrees that exist, principals that
  * acted, every kind with every operation, and message terms from common ("weight") to rare
- * ("cascade"). Time windows are sent as absolute RFC 3339 instants, as a client that pages
- * through one window must.
+ * ("cascade"). Time windows are sent as absolute RFC 3339 instants, as a client that pages through
+ * one window must.
  */
 final class AuditQueryMix {
   static final List<String> TEXT_TERMS =
-      List.of("weight", "retries", "stale", "deleted", "credentialName", "does not exist", "cascade");
+      List.of(
+          "weight", "retries", "stale", "deleted", "credentialName", "does not exist", "cascade");
   private static final int[] SINCE_DAYS = {1, 7, 30};
   private static final AuditOperation[] OPERATIONS = {
     AuditOperation.CREATE, AuditOperation.UPDATE, AuditOperation.DELETE
@@ -49,7 +50,12 @@ final class AuditQueryMix {
         int days = SINCE_DAYS[rnd.nextInt(SINCE_DAYS.length)];
         b.setResource(subtrees.get(rnd.nextInt(subtrees.size())))
             .setRecursive(true)
-            .setSince(clock.instant().minus(Duration.ofDays(days)).truncatedTo(ChronoUnit.SECONDS).toString());
+            .setSince(
+                clock
+                    .instant()
+                    .minus(Duration.ofDays(days))
+                    .truncatedTo(ChronoUnit.SECONDS)
+                    .toString());
       }
       case PRINCIPAL -> b.setPrincipal(principals.get(rnd.nextInt(principals.size())));
       case KIND_OPERATION ->
@@ -57,7 +63,8 @@ final class AuditQueryMix {
               .setOperation(OPERATIONS[rnd.nextInt(OPERATIONS.length)]);
       case REFUSED -> b.setOutcome(AuditOutcome.REFUSED);
       case TEXT -> b.setText(TEXT_TERMS.get(rnd.nextInt(TEXT_TERMS.size())));
-      case FLOOR -> b.setResource(workspaces.get(rnd.nextInt(workspaces.size())) + "/groups/no-such-group");
+      case FLOOR ->
+          b.setResource(workspaces.get(rnd.nextInt(workspaces.size())) + "/groups/no-such-group");
     }
     return b.build();
   }

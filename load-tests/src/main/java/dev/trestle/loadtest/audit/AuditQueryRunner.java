@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one query and its follow-up page over gRPC, one call in flight, and times each call on
- * the client: from the blocking stub call to the decoded response.
+ * Runs one query and its follow-up page over gRPC, one call in flight, and times each call on the
+ * client: from the blocking stub call to the decoded response.
  */
 final class AuditQueryRunner {
   /**
-   * One timed call. For page 2, {@code afterTimeMicros/afterId} is where page 1's token
-   * continues: its last row, or the last row the server examined when the scan budget ran out
-   * ({@code partial}). {@code rowsExamined} is the server's count for this call.
+   * One timed call. For page 2, {@code afterTimeMicros/afterId} is where page 1's token continues:
+   * its last row, or the last row the server examined when the scan budget ran out ({@code
+   * partial}). {@code rowsExamined} is the server's count for this call.
    */
   record Sample(
       AuditQueryShape shape,
@@ -37,7 +37,8 @@ final class AuditQueryRunner {
   private final Runnable beforeEachCall;
 
   /** {@code beforeEachCall} runs before every call, outside the timed part. */
-  AuditQueryRunner(AuditServiceGrpc.AuditServiceBlockingStub stub, int followUpPages, Runnable beforeEachCall) {
+  AuditQueryRunner(
+      AuditServiceGrpc.AuditServiceBlockingStub stub, int followUpPages, Runnable beforeEachCall) {
     this.stub = stub;
     this.followUpPages = followUpPages;
     this.beforeEachCall = beforeEachCall;
@@ -57,12 +58,33 @@ final class AuditQueryRunner {
         response = call.query(request);
       } catch (StatusRuntimeException e) {
         long nanos = System.nanoTime() - t0;
-        samples.add(new Sample(shape, page, nanos, 0, request, afterTime, afterId, e.getStatus().toString(), 0, false));
+        samples.add(
+            new Sample(
+                shape,
+                page,
+                nanos,
+                0,
+                request,
+                afterTime,
+                afterId,
+                e.getStatus().toString(),
+                0,
+                false));
         return samples;
       }
       long nanos = System.nanoTime() - t0;
-      samples.add(new Sample(shape, page, nanos, response.getEntriesCount(), request, afterTime, afterId, null,
-          response.getRowsExamined(), response.getScanBudgetExhausted()));
+      samples.add(
+          new Sample(
+              shape,
+              page,
+              nanos,
+              response.getEntriesCount(),
+              request,
+              afterTime,
+              afterId,
+              null,
+              response.getRowsExamined(),
+              response.getScanBudgetExhausted()));
       if (response.getNextPageToken().isEmpty()) {
         return samples;
       }
@@ -75,8 +97,8 @@ final class AuditQueryRunner {
   }
 
   /**
-   * The (time, id) a page token continues after, for the diagnostics only: the token is opaque
-   * to clients; this mirrors AuditFilter's format "a2:time:id:...", base64url.
+   * The (time, id) a page token continues after, for the diagnostics only: the token is opaque to
+   * clients; this mirrors AuditFilter's format "a2:time:id:...", base64url.
    */
   static long[] position(String token) {
     String[] parts =

@@ -22,9 +22,9 @@ public record AuditResult(
     Map<String, String> files) {
 
   /**
-   * The 1-minute system load average (runnable processes, all of the machine) when the run
-   * started, when the load finished and at the end. Above the core count, other processes
-   * competed for the CPUs and the latencies include that.
+   * The 1-minute system load average (runnable processes, all of the machine) when the run started,
+   * when the load finished and at the end. Above the core count, other processes competed for the
+   * CPUs and the latencies include that.
    */
   public record SystemLoad(double atStart, double afterLoad, double atEnd) {}
 

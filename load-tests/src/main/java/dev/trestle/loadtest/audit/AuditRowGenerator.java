@@ -15,10 +15,10 @@ import java.util.SplittableRandom;
 
 /**
  * Produces audit rows in time order (ids grow with time, as in production), spread over a window
- * that ends now, denser in weekday working hours. Accepted rows follow each resource's life:
- * the first change creates it, later ones update it (with messages and field changes in the
- * server's format), a few delete it and the next change re-creates it. About 5 % are refused
- * attempts with the reasons the server gives.
+ * that ends now, denser in weekday working hours. Accepted rows follow each resource's life: the
+ * first change creates it, later ones update it (with messages and field changes in the server's
+ * format), a few delete it and the next change re-creates it. About 5 % are refused attempts with
+ * the reasons the server gives.
  */
 final class AuditRowGenerator {
   static final String PID_PREFIX = "config-resource|"; // ResourceEntity TYPE_KEY name + '|'
@@ -36,7 +36,8 @@ final class AuditRowGenerator {
   private String lastRequestId = "";
   private String lastPrincipal = "";
 
-  AuditRowGenerator(AuditDataset dataset, long seed, long count, int days, double refusedShare, Instant end) {
+  AuditRowGenerator(
+      AuditDataset dataset, long seed, long count, int days, double refusedShare, Instant end) {
     this.dataset = dataset;
     this.rnd = new SplittableRandom(seed);
     this.count = count;
@@ -47,8 +48,8 @@ final class AuditRowGenerator {
   }
 
   /**
-   * Continues the same resources' lives (versions, journal sequence numbers) with more rows in
-   * the days right after the current window.
+   * Continues the same resources' lives (versions, journal sequence numbers) with more rows in the
+   * days right after the current window.
    */
   void extend(long moreRows, int days) {
     this.count = moreRows;
@@ -64,7 +65,8 @@ final class AuditRowGenerator {
     double sum = 0;
     for (int h = 0; h < hours; h++) {
       var t = start.plusSeconds(h * 3600L).atZone(ZoneOffset.UTC);
-      boolean weekend = t.getDayOfWeek() == DayOfWeek.SATURDAY || t.getDayOfWeek() == DayOfWeek.SUNDAY;
+      boolean weekend =
+          t.getDayOfWeek() == DayOfWeek.SATURDAY || t.getDayOfWeek() == DayOfWeek.SUNDAY;
       double w = weekend ? 0.4 : (t.getHour() >= 8 && t.getHour() < 19 ? 6 : 1);
       sum += w;
       cdf[h] = sum;
@@ -113,10 +115,13 @@ final class AuditRowGenerator {
     }
     double before = lo == 0 ? 0 : hourCdf[lo - 1];
     double within = (q - before) / (hourCdf[lo] - before);
-    return startMicros + lo * 3_600_000_000L + (long) (Math.min(Math.max(within, 0), 0.999999) * 3_600_000_000L);
+    return startMicros
+        + lo * 3_600_000_000L
+        + (long) (Math.min(Math.max(within, 0), 0.999999) * 3_600_000_000L);
   }
 
-  private GeneratedRow accepted(long time, String principal, String requestId, Resource r, long[] state) {
+  private GeneratedRow accepted(
+      long time, String principal, String requestId, Resource r, long[] state) {
     String kind = r.kind().kindName();
     boolean exists = state[1] == 1;
     boolean deletable = r.kind().depth() >= 4 || r.kind() == Kind.CLUSTER;
@@ -139,7 +144,12 @@ final class AuditRowGenerator {
         var list = changesFor(r);
         var paths = list.stream().map(Change::path).toList();
         message =
-            "updated " + kind + " version " + version + ": " + list.size()
+            "updated "
+                + kind
+                + " version "
+                + version
+                + ": "
+                + list.size()
                 + (list.size() == 1 ? " field changed: " : " fields changed: ")
                 + String.join(", ", paths);
         var sb = new StringBuilder("[");
@@ -147,18 +157,34 @@ final class AuditRowGenerator {
           if (sb.length() > 1) {
             sb.append(',');
           }
-          sb.append("{\"after\":").append(c.after()).append(",\"before\":").append(c.before())
-              .append(",\"path\":\"").append(c.path()).append("\"}");
+          sb.append("{\"after\":")
+              .append(c.after())
+              .append(",\"before\":")
+              .append(c.before())
+              .append(",\"path\":\"")
+              .append(c.path())
+              .append("\"}");
         }
         changes = sb.append(']').toString();
       }
     }
     return new GeneratedRow(
-        time, principal, op, "ACCEPTED", kind, r.fqn(), version, requestId, message, changes,
-        PID_PREFIX + r.fqn(), state[2]);
+        time,
+        principal,
+        op,
+        "ACCEPTED",
+        kind,
+        r.fqn(),
+        version,
+        requestId,
+        message,
+        changes,
+        PID_PREFIX + r.fqn(),
+        state[2]);
   }
 
-  private GeneratedRow refused(long time, String principal, String requestId, Resource r, long[] state) {
+  private GeneratedRow refused(
+      long time, String principal, String requestId, Resource r, long[] state) {
     String kind = r.kind().kindName();
     long current = state[0];
     double u = rnd.nextDouble();
@@ -168,10 +194,19 @@ final class AuditRowGenerator {
     if (u < 0.35 && current > 1) {
       op = "UPDATE";
       long stale = Math.max(1, current - 1 - rnd.nextInt(3));
-      message = "CONFLICT: metadata.version " + stale + " is stale: the current version of " + fqn + " is " + current;
+      message =
+          "CONFLICT: metadata.version "
+              + stale
+              + " is stale: the current version of "
+              + fqn
+              + " is "
+              + current;
     } else if (u < 0.65) {
       op = state[1] == 1 ? "UPDATE" : "CREATE";
-      message = "INVALID_ARGUMENT: " + violation(r) + (rnd.nextDouble() < 0.2 ? " (and " + (1 + rnd.nextInt(3)) + " more)" : "");
+      message =
+          "INVALID_ARGUMENT: "
+              + violation(r)
+              + (rnd.nextDouble() < 0.2 ? " (and " + (1 + rnd.nextInt(3)) + " more)" : "");
     } else if (u < 0.77 && !r.parentFqn().isEmpty()) {
       op = "CREATE";
       message = "NOT_FOUND: parent " + r.parentFqn() + " does not exist; create it first";
@@ -179,12 +214,20 @@ final class AuditRowGenerator {
       op = "DELETE";
       message =
           r.children() > 0
-              ? "FAILED_PRECONDITION: " + fqn + " has " + r.children() + " children; delete them first or use cascade"
-              : "FAILED_PRECONDITION: " + fqn + " has deletionProtection set; pass force to delete it";
+              ? "FAILED_PRECONDITION: "
+                  + fqn
+                  + " has "
+                  + r.children()
+                  + " children; delete them first or use cascade"
+              : "FAILED_PRECONDITION: "
+                  + fqn
+                  + " has deletionProtection set; pass force to delete it";
     } else {
       op = "APPLY"; // the document never got as far as a target resource
       String[] reasons = {
-        "INVALID_ARGUMENT: kind: unknown kind 'VirtualService'; one of Organization, Tenant, Workspace, Group, Cluster, ServiceRoute, TrafficSetting, SecuritySetting, IngressGateway",
+        "INVALID_ARGUMENT: kind: unknown kind 'VirtualService'; one of Organization, Tenant,"
+            + " Workspace, Group, Cluster, ServiceRoute, TrafficSetting, SecuritySetting,"
+            + " IngressGateway",
         "INVALID_ARGUMENT: metadata.name: 'Cart_v2' is not a DNS-1123 label",
         "INVALID_ARGUMENT: document 3: mapping values are not allowed here (line 12, column 18)",
         "INVALID_ARGUMENT: apiVersion: 'trestle.dev/v1beta1' is not supported; use trestle.dev/v1"
@@ -193,17 +236,26 @@ final class AuditRowGenerator {
       kind = rnd.nextDouble() < 0.5 ? "" : kind;
       fqn = "";
     }
-    return new GeneratedRow(time, principal, op, "REFUSED", kind, fqn, 0, requestId, message, null, null, 0);
+    return new GeneratedRow(
+        time, principal, op, "REFUSED", kind, fqn, 0, requestId, message, null, null, 0);
   }
 
   private String violation(Resource r) {
     return switch (r.kind()) {
       case SERVICE_ROUTE -> "spec.subsets: weights must sum to 100, got " + (101 + rnd.nextInt(40));
-      case TRAFFIC_SETTING -> "spec.retries.perTryTimeout: '" + (1 + rnd.nextInt(5)) + "' is not a duration like 250ms or 2s";
-      case SECURITY_SETTING -> "spec.allow[0].fromWorkspaces[0]: " + r.fqn().replaceAll("/groups/.*$", "").replaceAll("[^/]+$", "legacy") + " does not exist";
-      case INGRESS_GATEWAY -> "spec.routes[1].host: 'shop.example.com' is not one of the servers' hosts";
+      case TRAFFIC_SETTING ->
+          "spec.retries.perTryTimeout: '"
+              + (1 + rnd.nextInt(5))
+              + "' is not a duration like 250ms or 2s";
+      case SECURITY_SETTING ->
+          "spec.allow[0].fromWorkspaces[0]: "
+              + r.fqn().replaceAll("/groups/.*$", "").replaceAll("[^/]+$", "legacy")
+              + " does not exist";
+      case INGRESS_GATEWAY ->
+          "spec.routes[1].host: 'shop.example.com' is not one of the servers' hosts";
       case CLUSTER -> "spec.network: 'Net_1' is not a DNS-1123 label";
-      case GROUP -> "spec.namespaceSelectors[1]: 'payments-*/x' is not covered by the workspace's selectors";
+      case GROUP ->
+          "spec.namespaceSelectors[1]: 'payments-*/x' is not covered by the workspace's selectors";
       default -> "spec.displayName: must be at most 128 characters";
     };
   }
@@ -212,20 +264,34 @@ final class AuditRowGenerator {
     String team = r.fqn().contains("/tenants/") ? r.fqn().split("/")[3] : r.fqn().split("/")[1];
     String spec =
         switch (r.kind()) {
-          case SERVICE_ROUTE -> "{\"ports\":[{\"port\":8080,\"protocol\":\"HTTP\"}],\"service\":\"" + r.service()
-              + "\",\"subsets\":[{\"labels\":{\"version\":\"v1\"},\"name\":\"v1\",\"weight\":100}]}";
-          case TRAFFIC_SETTING -> "{\"retries\":{\"attempts\":3,\"perTryTimeout\":\"1s\"},\"timeout\":\"5s\"}";
+          case SERVICE_ROUTE ->
+              "{\"ports\":[{\"port\":8080,\"protocol\":\"HTTP\"}],\"service\":\""
+                  + r.service()
+                  + "\",\"subsets\":[{\"labels\":{\"version\":\"v1\"},\"name\":\"v1\",\"weight\":100}]}";
+          case TRAFFIC_SETTING ->
+              "{\"retries\":{\"attempts\":3,\"perTryTimeout\":\"1s\"},\"timeout\":\"5s\"}";
           case SECURITY_SETTING -> "{\"mtlsMode\":\"STRICT\"}";
-          case INGRESS_GATEWAY -> "{\"servers\":[{\"hosts\":[\"" + team + ".example.com\"],\"name\":\"https\",\"port\":443,\"protocol\":\"HTTPS\"}],\"workloadSelector\":{\"istio\":\"ingressgateway\"}}";
+          case INGRESS_GATEWAY ->
+              "{\"servers\":[{\"hosts\":[\""
+                  + team
+                  + ".example.com\"],\"name\":\"https\",\"port\":443,\"protocol\":\"HTTPS\"}],\"workloadSelector\":{\"istio\":\"ingressgateway\"}}";
           case CLUSTER -> "{\"locality\":{\"region\":\"eu-west-1\"},\"network\":\"net-1\"}";
-          case GROUP -> "{\"displayName\":\"" + r.fqn().substring(r.fqn().lastIndexOf('/') + 1) + "\",\"type\":\"" + groupType(r.fqn()) + "\"}";
-          default -> "{\"displayName\":\"" + r.fqn().substring(r.fqn().lastIndexOf('/') + 1) + "\"}";
+          case GROUP ->
+              "{\"displayName\":\""
+                  + r.fqn().substring(r.fqn().lastIndexOf('/') + 1)
+                  + "\",\"type\":\""
+                  + groupType(r.fqn())
+                  + "\"}";
+          default ->
+              "{\"displayName\":\"" + r.fqn().substring(r.fqn().lastIndexOf('/') + 1) + "\"}";
         };
     return "{\"metadata\":{\"labels\":{\"team\":\"" + team + "\"}},\"spec\":" + spec + "}";
   }
 
   private static String groupType(String fqn) {
-    return fqn.endsWith("/traffic") ? "TRAFFIC" : fqn.endsWith("/security") ? "SECURITY" : "GATEWAY";
+    return fqn.endsWith("/traffic")
+        ? "TRAFFIC"
+        : fqn.endsWith("/security") ? "SECURITY" : "GATEWAY";
   }
 
   private List<Change> changesFor(Resource r) {
@@ -291,61 +357,98 @@ final class AuditRowGenerator {
   private static Map<Kind, List<ChangeMaker>> changeMakers() {
     Map<Kind, List<ChangeMaker>> m = new EnumMap<>(Kind.class);
     String[] durations = {"250ms", "500ms", "1s", "2s", "3s", "5s", "10s", "30s"};
-    m.put(Kind.SERVICE_ROUTE, List.of(
-        weightPair("spec.subsets[0].weight", "spec.subsets[1].weight"),
-        weightPair("spec.subsets[0].weight", "spec.subsets[1].weight"),
-        weightPair("spec.subsets[0].weight", "spec.subsets[1].weight"),
-        weightPair("spec.httpRoutes[1].destinations[0].weight", "spec.httpRoutes[1].destinations[1].weight"),
-        strings("spec.httpRoutes[0].timeout", durations),
-        ints("spec.httpRoutes[0].retries.attempts", 1, 5),
-        strings("spec.subsets[1].labels.version", "v41", "v42", "v43", "v44", "v45"),
-        strings("spec.httpRoutes[0].match[0].headers.x-canary.exact", "true", "always", "beta"),
-        strings("spec.ports[0].protocol", "HTTP", "HTTP2", "GRPC"),
-        strings("metadata.labels.owner", "team-a", "team-b", "sre")));
-    m.put(Kind.TRAFFIC_SETTING, List.of(
-        strings("spec.timeout", durations),
-        ints("spec.retries.attempts", 1, 5),
-        strings("spec.retries.perTryTimeout", durations),
-        ints("spec.outlierDetection.consecutive5xxErrors", 3, 10),
-        strings("spec.outlierDetection.baseEjectionTime", "30s", "1m", "2m", "5m"),
-        ints("spec.connectionPool.maxConnections", 100, 2000),
-        ints("spec.connectionPool.http2MaxRequests", 100, 5000),
-        strings("spec.loadBalancer", "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM")));
-    m.put(Kind.SECURITY_SETTING, List.of(
-        strings("spec.mtlsMode", "STRICT", "PERMISSIVE"),
-        strings("spec.allow[0].fromWorkspaces[1]", "organizations/acme/tenants/checkout/workspaces/prod-eu",
-            "organizations/acme/tenants/identity/workspaces/prod-eu", "organizations/globex/tenants/search/workspaces/prod-us"),
-        strings("spec.allow[1].paths[0]", "/api/v1/*", "/api/v2/*", "/healthz", "/admin/*"),
-        strings("spec.allow[0].methods[1]", "GET", "POST", "PUT", "DELETE"),
-        strings("spec.allow[2].fromPrincipals[0]", "cluster.local/ns/payments/sa/ledger",
-            "cluster.local/ns/checkout/sa/cart", "cluster.local/ns/identity/sa/auth")));
-    m.put(Kind.INGRESS_GATEWAY, List.of(
-        strings("spec.servers[0].hosts[1]", "api.example.com", "shop.example.com", "partners.example.com"),
-        strings("spec.servers[0].tls.credentialName", "wildcard-example-com-2025", "wildcard-example-com-2026"),
-        strings("spec.routes[2].timeout", durations),
-        strings("spec.routes[0].subset", "v1", "v2", "canary"),
-        strings("spec.servers[1].tls.minProtocolVersion", "TLSV1_2", "TLSV1_3")));
-    m.put(Kind.CLUSTER, List.of(
-        strings("spec.network", "net-1", "net-2", "net-east", "net-west"),
-        strings("spec.locality.zone", "a", "b", "c"),
-        strings("metadata.labels.env", "prod", "stage", "dev"),
-        strings("spec.trustDomain", "cluster.local", "mesh.example.com")));
-    m.put(Kind.GROUP, List.of(
-        strings("spec.namespaceSelectors[1]", "*/payments", "prod-eu-1/checkout", "*/identity"),
-        strings("spec.displayName", "Traffic", "Traffic (EU)", "Security baseline", "Edge"),
-        strings("metadata.labels.team", "platform", "payments", "sre")));
-    m.put(Kind.WORKSPACE, List.of(
-        strings("spec.namespaceSelectors[0]", "*/payments", "eu-west-1-a-prod/payments", "*/checkout"),
-        strings("spec.namespaceSelectors[2]", "*/ledger", "*/fraud", "us-east-1-a-prod/*"),
-        strings("spec.displayName", "Production EU", "Production US", "Staging", "Development"),
-        strings("metadata.description", "customer-facing", "internal tools", "batch jobs")));
-    m.put(Kind.TENANT, List.of(
-        strings("spec.displayName", "Payments", "Payments EU", "Checkout", "Identity"),
-        strings("spec.securityDomain", "cluster.local", "payments.mesh.example.com"),
-        strings("metadata.labels.cost-center", "cc-1001", "cc-2040", "cc-3100")));
-    m.put(Kind.ORGANIZATION, List.of(
-        strings("spec.displayName", "ACME Corp", "ACME Corporation", "Globex", "Initech"),
-        strings("metadata.labels.billing-account", "ba-0042", "ba-0077", "ba-0133")));
+    m.put(
+        Kind.SERVICE_ROUTE,
+        List.of(
+            weightPair("spec.subsets[0].weight", "spec.subsets[1].weight"),
+            weightPair("spec.subsets[0].weight", "spec.subsets[1].weight"),
+            weightPair("spec.subsets[0].weight", "spec.subsets[1].weight"),
+            weightPair(
+                "spec.httpRoutes[1].destinations[0].weight",
+                "spec.httpRoutes[1].destinations[1].weight"),
+            strings("spec.httpRoutes[0].timeout", durations),
+            ints("spec.httpRoutes[0].retries.attempts", 1, 5),
+            strings("spec.subsets[1].labels.version", "v41", "v42", "v43", "v44", "v45"),
+            strings("spec.httpRoutes[0].match[0].headers.x-canary.exact", "true", "always", "beta"),
+            strings("spec.ports[0].protocol", "HTTP", "HTTP2", "GRPC"),
+            strings("metadata.labels.owner", "team-a", "team-b", "sre")));
+    m.put(
+        Kind.TRAFFIC_SETTING,
+        List.of(
+            strings("spec.timeout", durations),
+            ints("spec.retries.attempts", 1, 5),
+            strings("spec.retries.perTryTimeout", durations),
+            ints("spec.outlierDetection.consecutive5xxErrors", 3, 10),
+            strings("spec.outlierDetection.baseEjectionTime", "30s", "1m", "2m", "5m"),
+            ints("spec.connectionPool.maxConnections", 100, 2000),
+            ints("spec.connectionPool.http2MaxRequests", 100, 5000),
+            strings("spec.loadBalancer", "ROUND_ROBIN", "LEAST_REQUEST", "RANDOM")));
+    m.put(
+        Kind.SECURITY_SETTING,
+        List.of(
+            strings("spec.mtlsMode", "STRICT", "PERMISSIVE"),
+            strings(
+                "spec.allow[0].fromWorkspaces[1]",
+                "organizations/acme/tenants/checkout/workspaces/prod-eu",
+                "organizations/acme/tenants/identity/workspaces/prod-eu",
+                "organizations/globex/tenants/search/workspaces/prod-us"),
+            strings("spec.allow[1].paths[0]", "/api/v1/*", "/api/v2/*", "/healthz", "/admin/*"),
+            strings("spec.allow[0].methods[1]", "GET", "POST", "PUT", "DELETE"),
+            strings(
+                "spec.allow[2].fromPrincipals[0]",
+                "cluster.local/ns/payments/sa/ledger",
+                "cluster.local/ns/checkout/sa/cart",
+                "cluster.local/ns/identity/sa/auth")));
+    m.put(
+        Kind.INGRESS_GATEWAY,
+        List.of(
+            strings(
+                "spec.servers[0].hosts[1]",
+                "api.example.com",
+                "shop.example.com",
+                "partners.example.com"),
+            strings(
+                "spec.servers[0].tls.credentialName",
+                "wildcard-example-com-2025",
+                "wildcard-example-com-2026"),
+            strings("spec.routes[2].timeout", durations),
+            strings("spec.routes[0].subset", "v1", "v2", "canary"),
+            strings("spec.servers[1].tls.minProtocolVersion", "TLSV1_2", "TLSV1_3")));
+    m.put(
+        Kind.CLUSTER,
+        List.of(
+            strings("spec.network", "net-1", "net-2", "net-east", "net-west"),
+            strings("spec.locality.zone", "a", "b", "c"),
+            strings("metadata.labels.env", "prod", "stage", "dev"),
+            strings("spec.trustDomain", "cluster.local", "mesh.example.com")));
+    m.put(
+        Kind.GROUP,
+        List.of(
+            strings("spec.namespaceSelectors[1]", "*/payments", "prod-eu-1/checkout", "*/identity"),
+            strings("spec.displayName", "Traffic", "Traffic (EU)", "Security baseline", "Edge"),
+            strings("metadata.labels.team", "platform", "payments", "sre")));
+    m.put(
+        Kind.WORKSPACE,
+        List.of(
+            strings(
+                "spec.namespaceSelectors[0]",
+                "*/payments",
+                "eu-west-1-a-prod/payments",
+                "*/checkout"),
+            strings("spec.namespaceSelectors[2]", "*/ledger", "*/fraud", "us-east-1-a-prod/*"),
+            strings("spec.displayName", "Production EU", "Production US", "Staging", "Development"),
+            strings("metadata.description", "customer-facing", "internal tools", "batch jobs")));
+    m.put(
+        Kind.TENANT,
+        List.of(
+            strings("spec.displayName", "Payments", "Payments EU", "Checkout", "Identity"),
+            strings("spec.securityDomain", "cluster.local", "payments.mesh.example.com"),
+            strings("metadata.labels.cost-center", "cc-1001", "cc-2040", "cc-3100")));
+    m.put(
+        Kind.ORGANIZATION,
+        List.of(
+            strings("spec.displayName", "ACME Corp", "ACME Corporation", "Globex", "Initech"),
+            strings("metadata.labels.billing-account", "ba-0042", "ba-0077", "ba-0133")));
     return m;
   }
 }

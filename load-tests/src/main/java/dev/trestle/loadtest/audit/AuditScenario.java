@@ -43,66 +43,126 @@ import picocli.CommandLine.Option;
     name = "audit",
     mixinStandardHelpOptions = true,
     description =
-        "Audit-log query latency over a large audit table on the embedded profile. Loads --rows rows"
-            + " with batched JDBC INSERTs (reporting the insert rate), then runs --warmup unmeasured and"
-            + " --queries measured gRPC AuditService.Query calls: filtered first pages (subtree+since,"
-            + " principal, kind+operation, refused, text) and their next pages.")
+        "Audit-log query latency over a large audit table on the embedded profile. Loads --rows"
+            + " rows with batched JDBC INSERTs (reporting the insert rate), then runs --warmup"
+            + " unmeasured and --queries measured gRPC AuditService.Query calls: filtered first"
+            + " pages (subtree+since, principal, kind+operation, refused, text) and their next"
+            + " pages.")
 public final class AuditScenario implements Callable<Integer> {
   static final String CLIENT =
-      "gRPC AuditService.Query from a grpc-java blocking stub over plaintext loopback, one call in flight";
+      "gRPC AuditService.Query from a grpc-java blocking stub over plaintext loopback, one call in"
+          + " flight";
 
   @Mixin RunOptions run = new RunOptions();
 
-  @Option(names = "--rows", description = "Audit rows to load (default: ${DEFAULT-VALUE}).", defaultValue = "1000000")
+  @Option(
+      names = "--rows",
+      description = "Audit rows to load (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1000000")
   long rows;
 
-  @Option(names = "--queries", description = "Measured query calls, first and follow-up pages together (default: ${DEFAULT-VALUE}).", defaultValue = "2000")
+  @Option(
+      names = "--queries",
+      description =
+          "Measured query calls, first and follow-up pages together (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2000")
   int queries;
 
-  @Option(names = "--warmup", description = "Unmeasured calls before measuring (default: ${DEFAULT-VALUE}).", defaultValue = "100")
+  @Option(
+      names = "--warmup",
+      description = "Unmeasured calls before measuring (default: ${DEFAULT-VALUE}).",
+      defaultValue = "100")
   int warmup;
 
-  @Option(names = "--page-size", description = "Page size of every query (default: ${DEFAULT-VALUE}, the API default).", defaultValue = "50")
+  @Option(
+      names = "--page-size",
+      description = "Page size of every query (default: ${DEFAULT-VALUE}, the API default).",
+      defaultValue = "50")
   int pageSize;
 
-  @Option(names = "--follow-up-pages", description = "Next pages fetched with the page token after each first page (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  @Option(
+      names = "--follow-up-pages",
+      description =
+          "Next pages fetched with the page token after each first page (default:"
+              + " ${DEFAULT-VALUE}).",
+      defaultValue = "1")
   int followUpPages;
 
-  @Option(names = "--batch-size", description = "Rows per INSERT batch and commit (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+  @Option(
+      names = "--batch-size",
+      description = "Rows per INSERT batch and commit (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1000")
   int batchSize;
 
-  @Option(names = "--days", description = "Time span of the rows, ending now (default: ${DEFAULT-VALUE}).", defaultValue = "90")
+  @Option(
+      names = "--days",
+      description = "Time span of the rows, ending now (default: ${DEFAULT-VALUE}).",
+      defaultValue = "90")
   int days;
 
-  @Option(names = "--refused-share", description = "Share of refused attempts among rows (default: ${DEFAULT-VALUE}).", defaultValue = "0.05")
+  @Option(
+      names = "--refused-share",
+      description = "Share of refused attempts among rows (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0.05")
   double refusedShare;
 
-  @Option(names = "--time-limit", converter = DurationConverter.class,
-      description = "Bound of the measured phase, e.g. 90s, 5m (default: ${DEFAULT-VALUE}).", defaultValue = "4m")
+  @Option(
+      names = "--time-limit",
+      converter = DurationConverter.class,
+      description = "Bound of the measured phase, e.g. 90s, 5m (default: ${DEFAULT-VALUE}).",
+      defaultValue = "4m")
   Duration timeLimit;
 
-  @Option(names = "--target-p99-ms", description = "Target p99 per series, marked in table and chart (default: ${DEFAULT-VALUE}).", defaultValue = "50")
+  @Option(
+      names = "--target-p99-ms",
+      description = "Target p99 per series, marked in table and chart (default: ${DEFAULT-VALUE}).",
+      defaultValue = "50")
   double targetP99Ms;
 
-  @Option(names = "--probe-rows", description = "After the queries, rows inserted in batches into the full table to measure its insert rate (default: ${DEFAULT-VALUE}; 0 = skip).", defaultValue = "10000")
+  @Option(
+      names = "--probe-rows",
+      description =
+          "After the queries, rows inserted in batches into the full table to measure its insert"
+              + " rate (default: ${DEFAULT-VALUE}; 0 = skip).",
+      defaultValue = "10000")
   long probeRows;
 
-  @Option(names = "--probe-single-rows", description = "After that, rows inserted one per commit (default: ${DEFAULT-VALUE}; 0 = skip).", defaultValue = "1000")
+  @Option(
+      names = "--probe-single-rows",
+      description =
+          "After that, rows inserted one per commit (default: ${DEFAULT-VALUE}; 0 = skip).",
+      defaultValue = "1000")
   long probeSingleRows;
 
-  @Option(names = "--probe-time-limit", converter = DurationConverter.class,
-      description = "Bound of each insert probe (default: ${DEFAULT-VALUE}).", defaultValue = "60s")
+  @Option(
+      names = "--probe-time-limit",
+      converter = DurationConverter.class,
+      description = "Bound of each insert probe (default: ${DEFAULT-VALUE}).",
+      defaultValue = "60s")
   Duration probeTimeLimit;
 
-  @Option(names = "--explain", negatable = true, defaultValue = "true",
-      description = "After measuring, repeat and EXPLAIN ANALYZE the slowest call of each series (default: on).")
+  @Option(
+      names = "--explain",
+      negatable = true,
+      defaultValue = "true",
+      description =
+          "After measuring, repeat and EXPLAIN ANALYZE the slowest call of each series (default:"
+              + " on).")
   boolean explain;
 
-  @Option(names = "--shapes", split = ",", paramLabel = "SHAPE",
-      description = "Only these query shapes, by label: subtree+since, principal, kind+operation, refused, text, floor (default: all).")
+  @Option(
+      names = "--shapes",
+      split = ",",
+      paramLabel = "SHAPE",
+      description =
+          "Only these query shapes, by label: subtree+since, principal, kind+operation, refused,"
+              + " text, floor (default: all).")
   List<String> shapeLabels;
 
-  @Option(names = "--jfr", description = "Record a Java Flight Recording of the measured phase (measure.jfr, hot-methods.txt).")
+  @Option(
+      names = "--jfr",
+      description =
+          "Record a Java Flight Recording of the measured phase (measure.jfr, hot-methods.txt).")
   boolean jfr;
 
   private final PrintStream out;
@@ -126,9 +186,21 @@ public final class AuditScenario implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (rows < 1 || queries < 1 || warmup < 0 || pageSize < 1 || pageSize > 1000 || batchSize < 1 || days < 1
-        || followUpPages < 0 || refusedShare < 0 || refusedShare > 1 || probeRows < 0 || probeSingleRows < 0) {
-      err.println("audit: invalid sizes (rows, queries, batch size >= 1; page size 1..1000; refused share 0..1)");
+    if (rows < 1
+        || queries < 1
+        || warmup < 0
+        || pageSize < 1
+        || pageSize > 1000
+        || batchSize < 1
+        || days < 1
+        || followUpPages < 0
+        || refusedShare < 0
+        || refusedShare > 1
+        || probeRows < 0
+        || probeSingleRows < 0) {
+      err.println(
+          "audit: invalid sizes (rows, queries, batch size >= 1; page size 1..1000; refused share"
+              + " 0..1)");
       return 2;
     }
     try {
@@ -158,15 +230,25 @@ public final class AuditScenario implements Callable<Integer> {
     LiveWriter liveWriter = null;
 
     try (EmbeddedCentral central = EmbeddedCentral.create(run.keepData())) {
-      err.println("[audit] data " + central.dataDir() + (run.keepData() ? " (kept)" : " (deleted afterwards)"));
+      err.println(
+          "[audit] data "
+              + central.dataDir()
+              + (run.keepData() ? " (kept)" : " (deleted afterwards)"));
       // The rows go in before the node starts, through the node's own JDBC URL and DDL.
-      var generator = new AuditRowGenerator(dataset, run.seed() + 1, rows, days, refusedShare, started.toInstant());
+      var generator =
+          new AuditRowGenerator(
+              dataset, run.seed() + 1, rows, days, refusedShare, started.toInstant());
       load = AuditBulkLoader.prefill(central.storage(), generator, rows, batchSize);
       dbBytes = central.databaseBytes();
       loadAfterLoad = loadAverage();
-      err.printf("[audit] loaded %,d rows: %,.0f rows/s inserting, indexes built in %.1f s, %,.0f rows/s overall;"
-              + " database %,.0f MiB%n",
-          rows, load.rowsPerSecondInsert(), load.indexSeconds(), load.rowsPerSecondOverall(), dbBytes / 1048576.0);
+      err.printf(
+          "[audit] loaded %,d rows: %,.0f rows/s inserting, indexes built in %.1f s, %,.0f rows/s"
+              + " overall; database %,.0f MiB%n",
+          rows,
+          load.rowsPerSecondInsert(),
+          load.indexSeconds(),
+          load.rowsPerSecondOverall(),
+          dbBytes / 1048576.0);
 
       central.start();
       String database;
@@ -177,21 +259,34 @@ public final class AuditScenario implements Callable<Integer> {
       machine = MachineFacts.collect(central.settings().storageProfile(), database);
       err.println("[audit] " + machine.summary());
       if (loadAtStart > machine.cores()) {
-        err.printf("[audit] warning: system load average %.1f on %d cores; other processes compete for the CPUs"
-            + " and the latencies will include that%n", loadAtStart, machine.cores());
+        err.printf(
+            "[audit] warning: system load average %.1f on %d cores; other processes compete for the"
+                + " CPUs and the latencies will include that%n",
+            loadAtStart, machine.cores());
       }
       err.println("[audit] central node on 127.0.0.1:" + central.apiPort());
 
       ManagedChannel channel =
-          Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create()).build();
+          Grpc.newChannelBuilderForAddress(
+                  "127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
+              .build();
       try {
         var headers = new Metadata();
         headers.put(Metadata.Key.of("x-trestle-user", Metadata.ASCII_STRING_MARSHALLER), "bench");
         var token = central.adminToken();
-        token.ifPresent(t -> headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + t));
-        authentication = token.isPresent() ? "bearer token of the initial administrator" : "none (the node asks for none)";
+        token.ifPresent(
+            t ->
+                headers.put(
+                    Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                    "Bearer " + t));
+        authentication =
+            token.isPresent()
+                ? "bearer token of the initial administrator"
+                : "none (the node asks for none)";
         err.println("[audit] authentication: " + authentication);
-        var stub = AuditServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        var stub =
+            AuditServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         liveWriter = new LiveWriter(central.storage(), generator);
         var runner = new AuditQueryRunner(stub, followUpPages, liveWriter::writeOne);
         var mix = new AuditQueryMix(dataset, run.seed() + 2, pageSize, Clock.systemUTC());
@@ -210,7 +305,9 @@ public final class AuditScenario implements Callable<Integer> {
         int next = 0;
         try (var progress = new Progress("warm-up", warmup, "calls")) {
           while (done < warmup) {
-            for (var s : runner.run(shapes[next % shapes.length], mix.firstPage(shapes[next % shapes.length]))) {
+            for (var s :
+                runner.run(
+                    shapes[next % shapes.length], mix.firstPage(shapes[next % shapes.length]))) {
               byKey.get(s.shape() + "/" + s.page()).cold(s);
               done++;
             }
@@ -255,11 +352,16 @@ public final class AuditScenario implements Callable<Integer> {
           Path jfrFile = profile.stopAndDump(dir.file("measure.jfr"));
           profile.close();
           files.put("jfr", "measure.jfr");
-          dir.writeText("hot-methods.txt", JfrProfile.hotMethods(jfrFile, 30, "org.h2.", "dev.trestle.", "io.grpc.", "org.apache.pekko."));
+          dir.writeText(
+              "hot-methods.txt",
+              JfrProfile.hotMethods(
+                  jfrFile, 30, "org.h2.", "dev.trestle.", "io.grpc.", "org.apache.pekko."));
           files.put("hotMethods", "hot-methods.txt");
         }
         if (timedOut) {
-          err.printf("[audit] time limit of %d s reached after %,d of %,d calls%n", timeLimit.toSeconds(), done, queries);
+          err.printf(
+              "[audit] time limit of %d s reached after %,d of %,d calls%n",
+              timeLimit.toSeconds(), done, queries);
         }
 
         var seriesResults = new ArrayList<AuditResult.Series>();
@@ -269,24 +371,46 @@ public final class AuditScenario implements Callable<Integer> {
           LatencyStats st = s.stats();
           seriesResults.add(
               new AuditResult.Series(
-                  s.label(), s.shape.label(), s.page, s.shape.description(), st, round1(s.meanRows()),
-                  round1(s.meanRowsExamined()), s.emptyPages(), s.partialPages(),
-                  s.errors(), s.firstError(), s.coldMs() == null ? null : round3(s.coldMs()),
+                  s.label(),
+                  s.shape.label(),
+                  s.page,
+                  s.shape.description(),
+                  st,
+                  round1(s.meanRows()),
+                  round1(s.meanRowsExamined()),
+                  s.emptyPages(),
+                  s.partialPages(),
+                  s.errors(),
+                  s.firstError(),
+                  s.coldMs() == null ? null : round3(s.coldMs()),
                   st.count() > 0 && st.p99Ms() <= targetP99Ms,
-                  LongStream.of(s.samples()).mapToObj(n -> Math.round(n / 1_000.0) / 1_000.0).toList()));
+                  LongStream.of(s.samples())
+                      .mapToObj(n -> Math.round(n / 1_000.0) / 1_000.0)
+                      .toList()));
           (s.page == 1 ? first : follow).add(s.samples());
         }
         var all = new ArrayList<long[]>(first);
         all.addAll(follow);
         queryResult =
             new AuditResult.Queries(
-                done - errors, warmup, errors, timedOut, round3(measuredSeconds), liveWriter.written(), gcCount, gcMillis,
-                LatencyStats.of(concat(all)), LatencyStats.of(concat(first)), LatencyStats.of(concat(follow)),
+                done - errors,
+                warmup,
+                errors,
+                timedOut,
+                round3(measuredSeconds),
+                liveWriter.written(),
+                gcCount,
+                gcMillis,
+                LatencyStats.of(concat(all)),
+                LatencyStats.of(concat(first)),
+                LatencyStats.of(concat(follow)),
                 seriesResults);
 
         if (explain) {
           err.println("[audit] repeating and explaining the slowest call of each series…");
-          diagnoses = AuditQueryDiagnostics.diagnose(central.storage(), runner, series, central.settings().auditScanBudget());
+          diagnoses =
+              AuditQueryDiagnostics.diagnose(
+                  central.storage(), runner, series, central.settings().auditScanBudget());
         }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -299,14 +423,19 @@ public final class AuditScenario implements Callable<Integer> {
       var probeList = new ArrayList<AuditBulkLoader.ProbeStats>();
       if (probeRows > 0) {
         generator.extend(probeRows, 1);
-        probeList.add(AuditBulkLoader.probe(central.storage(), generator, probeRows, batchSize, probeTimeLimit));
+        probeList.add(
+            AuditBulkLoader.probe(
+                central.storage(), generator, probeRows, batchSize, probeTimeLimit));
       }
       if (probeSingleRows > 0) {
         generator.extend(probeSingleRows, 1);
-        probeList.add(AuditBulkLoader.probe(central.storage(), generator, probeSingleRows, 1, probeTimeLimit));
+        probeList.add(
+            AuditBulkLoader.probe(
+                central.storage(), generator, probeSingleRows, 1, probeTimeLimit));
       }
       for (var pr : probeList) {
-        err.printf("[audit] insert probe, %s: %,d rows in %.1f s = %,.0f rows/s%n",
+        err.printf(
+            "[audit] insert probe, %s: %,d rows in %.1f s = %,.0f rows/s%n",
             pr.description(), pr.rows(), pr.seconds(), pr.rowsPerSecond());
       }
       probes = probeList;
@@ -326,12 +455,27 @@ public final class AuditScenario implements Callable<Integer> {
             finished.toString(),
             round3((System.nanoTime() - t0) / 1e9),
             machine,
-            new AuditResult.SystemLoad(round1(loadAtStart), round1(loadAfterLoad), round1(loadAverage())),
+            new AuditResult.SystemLoad(
+                round1(loadAtStart), round1(loadAfterLoad), round1(loadAverage())),
             new AuditResult.Parameters(
-                rows, queries, warmup, pageSize, followUpPages, batchSize, days, refusedShare,
-                timeLimit.toMillis() / 1000.0, run.seed(), targetP99Ms, CLIENT, authentication),
+                rows,
+                queries,
+                warmup,
+                pageSize,
+                followUpPages,
+                batchSize,
+                days,
+                refusedShare,
+                timeLimit.toMillis() / 1000.0,
+                run.seed(),
+                targetP99Ms,
+                CLIENT,
+                authentication),
             new AuditResult.Dataset(
-                dataset.resourceCount(), dataset.principals().size(), Kind.values().length, dbBytes,
+                dataset.resourceCount(),
+                dataset.principals().size(),
+                Kind.values().length,
+                dbBytes,
                 round1((double) dbBytes / rows)),
             load,
             probes,
@@ -347,13 +491,22 @@ public final class AuditScenario implements Callable<Integer> {
     }
     var chartSeries = new ArrayList<LatencyChart.Series>();
     for (var s : series) {
-      chartSeries.add(new LatencyChart.Series(s.label(), s.samples(), s.shape.ordinal(), s.page > 1));
+      chartSeries.add(
+          new LatencyChart.Series(s.label(), s.samples(), s.shape.ordinal(), s.page > 1));
     }
     LatencyChart.write(
         dir.file(RunDirectory.CHART),
-        String.format(java.util.Locale.ROOT, "Audit query latency, %,d rows, embedded H2 (%d calls, page size %d)",
-            rows, queryResult.measured(), pageSize),
-        machine.cores() + " cores, " + machine.jvm() + ", " + started.toLocalDate()
+        String.format(
+            java.util.Locale.ROOT,
+            "Audit query latency, %,d rows, embedded H2 (%d calls, page size %d)",
+            rows,
+            queryResult.measured(),
+            pageSize),
+        machine.cores()
+            + " cores, "
+            + machine.jvm()
+            + ", "
+            + started.toLocalDate()
             + "; client-side gRPC time per call; solid = first page, dashed = next page",
         chartSeries,
         targetP99Ms);
@@ -369,10 +522,13 @@ public final class AuditScenario implements Callable<Integer> {
     }
     return shapeLabels.stream()
         .map(String::strip)
-        .map(l -> java.util.Arrays.stream(AuditQueryShape.values())
-            .filter(sh -> sh.label().equals(l))
-            .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("--shapes: unknown shape '" + l + "'")))
+        .map(
+            l ->
+                java.util.Arrays.stream(AuditQueryShape.values())
+                    .filter(sh -> sh.label().equals(l))
+                    .findFirst()
+                    .orElseThrow(
+                        () -> new IllegalArgumentException("--shapes: unknown shape '" + l + "'")))
         .distinct()
         .toArray(AuditQueryShape[]::new);
   }
@@ -386,11 +542,17 @@ public final class AuditScenario implements Callable<Integer> {
   }
 
   private static long gcCount() {
-    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).filter(c -> c > 0).sum();
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(GarbageCollectorMXBean::getCollectionCount)
+        .filter(c -> c > 0)
+        .sum();
   }
 
   private static long gcMillis() {
-    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(c -> c > 0).sum();
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(GarbageCollectorMXBean::getCollectionTime)
+        .filter(c -> c > 0)
+        .sum();
   }
 
   private static double round1(double v) {

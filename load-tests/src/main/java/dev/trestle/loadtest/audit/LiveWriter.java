@@ -7,23 +7,26 @@ import java.sql.SQLException;
 import java.sql.Types;
 
 /**
- * Commits one fresh audit row (time: now) before every query call, outside the timed part, as
- * on a live node where changes keep arriving. It also keeps H2 honest: H2 answers a repeated
- * query with the same parameters from its previous result while no table changed, which in a
- * read-only benchmark would turn repeated queries into cache hits.
+ * Commits one fresh audit row (time: now) before every query call, outside the timed part, as on a
+ * live node where changes keep arriving. It also keeps H2 honest: H2 answers a repeated query with
+ * the same parameters from its previous result while no table changed, which in a read-only
+ * benchmark would turn repeated queries into cache hits.
  */
 final class LiveWriter implements AutoCloseable {
   private static final String INSERT =
-      "INSERT INTO " + AuditSchema.TABLE
-          + " (event_time_us, principal, operation, outcome, kind, fqn, version, request_id, message,"
-          + " changes_json, source_pid, source_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO "
+          + AuditSchema.TABLE
+          + " (event_time_us, principal, operation, outcome, kind, fqn, version, request_id,"
+          + " message, changes_json, source_pid, source_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?)";
 
   private final Connection connection;
   private final PreparedStatement insert;
   private final AuditRowGenerator generator;
   private long written;
 
-  LiveWriter(dev.trestle.storage.StorageSettings storage, AuditRowGenerator generator) throws SQLException {
+  LiveWriter(dev.trestle.storage.StorageSettings storage, AuditRowGenerator generator)
+      throws SQLException {
     this.connection = storage.openConnection();
     this.insert = connection.prepareStatement(INSERT);
     this.generator = generator;

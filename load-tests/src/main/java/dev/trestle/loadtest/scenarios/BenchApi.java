@@ -25,7 +25,8 @@ public final class BenchApi implements AutoCloseable {
 
   public BenchApi(int apiPort, String adminToken) {
     this.channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", apiPort, InsecureChannelCredentials.create()).build();
+        Grpc.newChannelBuilderForAddress("127.0.0.1", apiPort, InsecureChannelCredentials.create())
+            .build();
     this.credentials = bearer(adminToken);
   }
 
@@ -40,10 +41,13 @@ public final class BenchApi implements AutoCloseable {
   static CallCredentials bearer(String token) {
     return new CallCredentials() {
       @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+      public void applyRequestMetadata(
+          RequestInfo info, Executor executor, MetadataApplier applier) {
         var md = new Metadata();
         if (token != null) {
-          md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+          md.put(
+              Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+              "Bearer " + token);
         }
         applier.apply(md);
       }
@@ -51,12 +55,14 @@ public final class BenchApi implements AutoCloseable {
   }
 
   public ManagementServiceGrpc.ManagementServiceBlockingStub management() {
-    return ManagementServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+    return ManagementServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(credentials)
         .withDeadlineAfter(120, TimeUnit.SECONDS);
   }
 
   public ClusterServiceGrpc.ClusterServiceBlockingStub clusters() {
-    return ClusterServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+    return ClusterServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(credentials)
         .withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
@@ -66,12 +72,14 @@ public final class BenchApi implements AutoCloseable {
   }
 
   public ApplyResponse apply(List<Resource> resources) {
-    ApplyResponse r = management().apply(ApplyRequest.newBuilder().addAllResources(resources).build());
+    ApplyResponse r =
+        management().apply(ApplyRequest.newBuilder().addAllResources(resources).build());
     for (ApplyResult res : r.getResultsList()) {
       switch (res.getOutcome()) {
-        case FAILED, SKIPPED -> throw new IllegalStateException(
-            "apply of " + res.getFqn() + " failed: " + res.getError());
-        default -> { }
+        case FAILED, SKIPPED ->
+            throw new IllegalStateException(
+                "apply of " + res.getFqn() + " failed: " + res.getError());
+        default -> {}
       }
     }
     return r;
@@ -92,7 +100,9 @@ public final class BenchApi implements AutoCloseable {
   }
 
   public String joinToken(String cluster) {
-    return clusters().issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster(cluster).build()).getToken();
+    return clusters()
+        .issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster(cluster).build())
+        .getToken();
   }
 
   @Override

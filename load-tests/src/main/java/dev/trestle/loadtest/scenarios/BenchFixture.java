@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The configuration every edge scenario uses: organization {@code bench}, tenant {@code t},
- * N clusters {@code c00001…}, workspace {@code w} claiming {@code *}{@code /bench}, TRAFFIC group
+ * The configuration every edge scenario uses: organization {@code bench}, tenant {@code t}, N
+ * clusters {@code c00001…}, workspace {@code w} claiming {@code *}{@code /bench}, TRAFFIC group
  * {@code g} and ServiceRoutes {@code r0…} for service {@code bench/svc}. Clusters are created
  * before any configuration exists (each new Cluster re-translates every cluster of its
  * organization; with no workspace yet that is cheap), then the workspace, group and routes.
@@ -32,15 +32,23 @@ public final class BenchFixture {
     return GROUP + "/serviceroutes/r" + i;
   }
 
-  /** Organization, tenant, clusters, workspace, group and {@code routes} routes. Returns seconds taken. */
+  /**
+   * Organization, tenant, clusters, workspace, group and {@code routes} routes. Returns seconds
+   * taken.
+   */
   public static double create(BenchApi api, int clusters, int routes, String phase) {
     return create(api, clusters, routes, phase, NAMESPACE);
   }
 
-  /** As above, with the workspace claiming {@code *}{@code /namespace} instead of {@code *}{@code /bench}. */
-  public static double create(BenchApi api, int clusters, int routes, String phase, String namespace) {
+  /**
+   * As above, with the workspace claiming {@code *}{@code /namespace} instead of {@code *}{@code
+   * /bench}.
+   */
+  public static double create(
+      BenchApi api, int clusters, int routes, String phase, String namespace) {
     long t0 = System.nanoTime();
-    api.apply("""
+    api.apply(
+        """
         apiVersion: trestle.dev/v1
         kind: Organization
         metadata: {name: bench}
@@ -54,7 +62,8 @@ public final class BenchFixture {
       int inChunk = 0;
       for (int i = 1; i <= clusters; i++) {
         docs.append("apiVersion: trestle.dev/v1\nkind: Cluster\nmetadata: {name: ")
-            .append(clusterName(i)).append(", organization: bench}\nspec: {network: bench-net}\n---\n");
+            .append(clusterName(i))
+            .append(", organization: bench}\nspec: {network: bench-net}\n---\n");
         if (++inChunk == CHUNK || i == clusters) {
           api.apply(docs.toString());
           docs.setLength(0);
@@ -63,7 +72,8 @@ public final class BenchFixture {
         }
       }
     }
-    api.apply("""
+    api.apply(
+        """
         apiVersion: trestle.dev/v1
         kind: Workspace
         metadata: {name: w, organization: bench, tenant: t}
@@ -74,7 +84,8 @@ public final class BenchFixture {
         kind: Group
         metadata: {name: g, organization: bench, tenant: t, workspace: w}
         spec: {type: TRAFFIC}
-        """.formatted(namespace));
+        """
+            .formatted(namespace));
     var docs = new StringBuilder();
     for (int i = 0; i < routes; i++) {
       docs.append(route(i, 90)).append("---\n");
@@ -88,20 +99,28 @@ public final class BenchFixture {
 
   /** A small ServiceRoute (two weighted subsets) with the given weight of the first subset. */
   public static String route(int i, int weight) {
-    return "apiVersion: trestle.dev/v1\nkind: ServiceRoute\nmetadata: {name: r" + i
-        + ", organization: bench, tenant: t, workspace: w, group: g}\nspec:\n  service: bench/svc" + i
-        + "\n  ports: [{port: 8080, protocol: HTTP}]\n  subsets:\n    - {name: v1, labels: {version: v1}, weight: "
-        + weight + "}\n    - {name: v2, labels: {version: v2}, weight: " + (100 - weight) + "}\n";
+    return "apiVersion: trestle.dev/v1\nkind: ServiceRoute\nmetadata: {name: r"
+        + i
+        + ", organization: bench, tenant: t, workspace: w, group: g}\nspec:\n  service: bench/svc"
+        + i
+        + "\n"
+        + "  ports: [{port: 8080, protocol: HTTP}]\n"
+        + "  subsets:\n"
+        + "    - {name: v1, labels: {version: v1}, weight: "
+        + weight
+        + "}\n    - {name: v2, labels: {version: v2}, weight: "
+        + (100 - weight)
+        + "}\n";
   }
 
   /**
    * Waits until the node's projections (audit, desired state) have no pending events, as its
    * /health reports them (polled every 2 s by the node); returns seconds waited. Creating N
-   * clusters re-translates every cluster of the organization per new cluster (N² / 2
-   * translations), so the desired-state projection runs well behind the API after a large fixture.
+   * clusters re-translates every cluster of the organization per new cluster (N² / 2 translations),
+   * so the desired-state projection runs well behind the API after a large fixture.
    */
-  public static double awaitProjections(int managementPort, java.time.Duration timeout, String phase)
-      throws Exception {
+  public static double awaitProjections(
+      int managementPort, java.time.Duration timeout, String phase) throws Exception {
     var http = java.net.http.HttpClient.newHttpClient();
     var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
     long t0 = System.nanoTime();
@@ -109,9 +128,13 @@ public final class BenchFixture {
     int zeroInARow = 0;
     try (var progress = new Progress(phase + ": projections catching up", 1, "")) {
       while (System.nanoTime() < deadline) {
-        var body = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + managementPort + "/health")).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        var body =
+            http.send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + managementPort + "/health"))
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
         long pending = 0;
         for (var p : mapper.readTree(body).path("projections")) {
           pending += Math.max(0, p.path("pendingEvents").asLong());
@@ -126,12 +149,13 @@ public final class BenchFixture {
         Thread.sleep(2100);
       }
     }
-    throw new IllegalStateException(phase + ": projections still behind after " + timeout.toSeconds() + " s");
+    throw new IllegalStateException(
+        phase + ": projections still behind after " + timeout.toSeconds() + " s");
   }
 
   /**
-   * Join tokens for clusters 1..n, minted through ClusterService.IssueJoinToken by
-   * {@value #TOKEN_CLIENTS} concurrent callers (one after another, 10,000 tokens took minutes).
+   * Join tokens for clusters 1..n, minted through ClusterService.IssueJoinToken by {@value
+   * #TOKEN_CLIENTS} concurrent callers (one after another, 10,000 tokens took minutes).
    */
   public static List<String> tokens(BenchApi api, int n, String phase) {
     var tokens = new String[n];
@@ -141,10 +165,12 @@ public final class BenchFixture {
       var calls = new ArrayList<java.util.concurrent.Future<?>>();
       for (int i = 1; i <= n; i++) {
         int cluster = i;
-        calls.add(pool.submit(() -> {
-          tokens[cluster - 1] = api.joinToken(clusterFqn(cluster));
-          progress.update(done.incrementAndGet());
-        }));
+        calls.add(
+            pool.submit(
+                () -> {
+                  tokens[cluster - 1] = api.joinToken(clusterFqn(cluster));
+                  progress.update(done.incrementAndGet());
+                }));
       }
       for (var call : calls) {
         call.get();
@@ -153,7 +179,8 @@ public final class BenchFixture {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(phase + ": interrupted while minting join tokens", e);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException(phase + ": minting a join token failed: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          phase + ": minting a join token failed: " + e.getCause(), e.getCause());
     } finally {
       pool.shutdownNow();
     }

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class ChildCentral implements AutoCloseable {
   private static final Pattern READY =
-      Pattern.compile(ChildCentralMain.READY + " api=(\\d+) edge=(\\d+) management=(\\d+) pid=(\\d+)");
+      Pattern.compile(
+          ChildCentralMain.READY + " api=(\\d+) edge=(\\d+) management=(\\d+) pid=(\\d+)");
   private final Path dataDir;
   private final boolean keepData;
   private final Map<String, Object> overrides;
@@ -42,7 +43,8 @@ public final class ChildCentral implements AutoCloseable {
   private int managementPort;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  public ChildCentral(Path logFile, boolean keepData, Map<String, Object> overrides, List<String> jvmOptions)
+  public ChildCentral(
+      Path logFile, boolean keepData, Map<String, Object> overrides, List<String> jvmOptions)
       throws IOException {
     this.dataDir = Files.createTempDirectory("trestle-bench-");
     this.keepData = keepData;
@@ -59,8 +61,12 @@ public final class ChildCentral implements AutoCloseable {
     conf.put("trestle.edge.port", edgePort);
     conf.put("trestle.management.port", managementPort);
     var text = new StringBuilder();
-    conf.forEach((k, v) -> text.append(k).append(" = ")
-        .append(ConfigValueFactory.fromAnyRef(v).render(ConfigRenderOptions.concise())).append('\n'));
+    conf.forEach(
+        (k, v) ->
+            text.append(k)
+                .append(" = ")
+                .append(ConfigValueFactory.fromAnyRef(v).render(ConfigRenderOptions.concise()))
+                .append('\n'));
     Path confFile = dataDir.resolve("bench.conf");
     Files.writeString(confFile, text);
     var cmd = new ArrayList<String>();
@@ -76,23 +82,31 @@ public final class ChildCentral implements AutoCloseable {
     cmd.add(ChildCentralMain.class.getName());
     cmd.add(confFile.toString());
     long t0 = System.nanoTime();
-    process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    process =
+        new ProcessBuilder(cmd)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    var reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     var ready = new CompletableFuture<Matcher>();
-    Thread t = new Thread(() -> {
-      try {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          Matcher m = READY.matcher(line);
-          if (m.find()) {
-            ready.complete(m);
-          }
-        }
-      } catch (IOException ignored) {
-        // process gone
-      }
-      ready.completeExceptionally(new IllegalStateException("central exited before it was ready; see " + log));
-    }, "child-central-stdout");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  Matcher m = READY.matcher(line);
+                  if (m.find()) {
+                    ready.complete(m);
+                  }
+                }
+              } catch (IOException ignored) {
+                // process gone
+              }
+              ready.completeExceptionally(
+                  new IllegalStateException("central exited before it was ready; see " + log));
+            },
+            "child-central-stdout");
     t.setDaemon(true);
     t.start();
     try {
@@ -102,7 +116,8 @@ public final class ChildCentral implements AutoCloseable {
       managementPort = Integer.parseInt(m.group(3));
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       process.destroyForcibly();
-      throw new IllegalStateException("child central did not start: " + e.getMessage() + "; log: " + log, e);
+      throw new IllegalStateException(
+          "child central did not start: " + e.getMessage() + "; log: " + log, e);
     }
     return (System.nanoTime() - t0) / 1e9;
   }
@@ -142,15 +157,22 @@ public final class ChildCentral implements AutoCloseable {
   }
 
   public String metrics() throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
-  /** Sum of the samples of one Prometheus metric whose labels contain {@code labelPart} (or all). */
+  /**
+   * Sum of the samples of one Prometheus metric whose labels contain {@code labelPart} (or all).
+   */
   public static double metric(String scrape, String name, String labelPart) {
     double sum = 0;
     for (String line : scrape.split("\n")) {
-      if (line.startsWith(name) && (line.length() > name.length())
+      if (line.startsWith(name)
+          && (line.length() > name.length())
           && (line.charAt(name.length()) == '{' || line.charAt(name.length()) == ' ')
           && (labelPart == null || line.contains(labelPart))) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -160,14 +182,17 @@ public final class ChildCentral implements AutoCloseable {
   }
 
   /**
-   * Heap in use right after a full collection: {@code jcmd PID GC.run} (System.gc() in the
-   * server), then {@code jvm_memory_used_bytes{area="heap"}} from the server's /metrics. The
-   * smallest of {@code rounds} rounds.
+   * Heap in use right after a full collection: {@code jcmd PID GC.run} (System.gc() in the server),
+   * then {@code jvm_memory_used_bytes{area="heap"}} from the server's /metrics. The smallest of
+   * {@code rounds} rounds.
    */
   public long heapAfterGc(int rounds) throws IOException, InterruptedException {
     long best = Long.MAX_VALUE;
     for (int i = 0; i < Math.max(1, rounds); i++) {
-      Process p = new ProcessBuilder("jcmd", Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("jcmd", Long.toString(pid()), "GC.run")
+              .redirectErrorStream(true)
+              .start();
       p.getInputStream().readAllBytes();
       p.waitFor(60, TimeUnit.SECONDS);
       best = Math.min(best, (long) metric(metrics(), "jvm_memory_used_bytes", "area=\"heap\""));

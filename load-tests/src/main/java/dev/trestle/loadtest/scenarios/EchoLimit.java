@@ -29,30 +29,37 @@ import java.util.concurrent.TimeUnit;
  * each answer.
  */
 public final class EchoLimit {
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  };
-  static final MethodDescriptor<byte[], byte[]> METHOD = MethodDescriptor.<byte[], byte[]>newBuilder()
-      .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName("bench.Echo/Stream")
-      .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      };
+  static final MethodDescriptor<byte[], byte[]> METHOD =
+      MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+          .setFullMethodName("bench.Echo/Stream")
+          .setRequestMarshaller(BYTES)
+          .setResponseMarshaller(BYTES)
+          .build();
 
-  public record Result(long[] receiptNanos, long[] ackNanos, int streams, int messageBytes, int rounds) {}
+  public record Result(
+      long[] receiptNanos, long[] ackNanos, int streams, int messageBytes, int rounds) {}
 
   private EchoLimit() {}
 
-  public static Result run(int streams, int messageBytes, int ackBytes, int rounds) throws Exception {
+  public static Result run(int streams, int messageBytes, int ackBytes, int rounds)
+      throws Exception {
     var serverStreams = new CopyOnWriteArrayList<StreamObserver<byte[]>>();
     long[] roundStart = new long[rounds];
     long[] receipts = new long[streams * rounds];
@@ -60,64 +67,86 @@ public final class EchoLimit {
     var ackCount = new java.util.concurrent.atomic.AtomicInteger();
     var registered = new CountDownLatch(streams);
     var ackIndex = new java.util.concurrent.atomic.AtomicIntegerArray(rounds);
-    var service = ServerServiceDefinition.builder("bench.Echo").addMethod(METHOD,
-        ServerCalls.asyncBidiStreamingCall(response -> {
-          var first = new boolean[] {true};
-          return new StreamObserver<byte[]>() {
-            @Override
-            public void onNext(byte[] m) {
-              if (first[0]) {
-                first[0] = false;
-                serverStreams.add(response);
-                registered.countDown();
-                return;
-              }
-              int round = ByteBuffer.wrap(m).getInt();
-              long now = System.nanoTime();
-              acks[round * streams + ackIndex.getAndIncrement(round)] = now - roundStart[round];
-              ackCount.incrementAndGet();
-            }
+    var service =
+        ServerServiceDefinition.builder("bench.Echo")
+            .addMethod(
+                METHOD,
+                ServerCalls.asyncBidiStreamingCall(
+                    response -> {
+                      var first = new boolean[] {true};
+                      return new StreamObserver<byte[]>() {
+                        @Override
+                        public void onNext(byte[] m) {
+                          if (first[0]) {
+                            first[0] = false;
+                            serverStreams.add(response);
+                            registered.countDown();
+                            return;
+                          }
+                          int round = ByteBuffer.wrap(m).getInt();
+                          long now = System.nanoTime();
+                          acks[round * streams + ackIndex.getAndIncrement(round)] =
+                              now - roundStart[round];
+                          ackCount.incrementAndGet();
+                        }
 
-            @Override
-            public void onError(Throwable t) { }
+                        @Override
+                        public void onError(Throwable t) {}
 
-            @Override
-            public void onCompleted() {
-              response.onCompleted();
-            }
-          };
-        })).build();
-    Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(service).build().start();
+                        @Override
+                        public void onCompleted() {
+                          response.onCompleted();
+                        }
+                      };
+                    }))
+            .build();
+    Server server =
+        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+            .addService(service)
+            .build()
+            .start();
     List<ManagedChannel> channels = new ArrayList<>();
     var clientStreams = new ArrayList<StreamObserver<byte[]>>();
     try {
-      int channelCount = Math.max(1, (streams + EdgeFleet.STREAMS_PER_CHANNEL - 1) / EdgeFleet.STREAMS_PER_CHANNEL);
+      int channelCount =
+          Math.max(
+              1, (streams + EdgeFleet.STREAMS_PER_CHANNEL - 1) / EdgeFleet.STREAMS_PER_CHANNEL);
       for (int c = 0; c < channelCount; c++) {
-        channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create()).build());
+        channels.add(
+            Grpc.newChannelBuilderForAddress(
+                    "127.0.0.1", server.getPort(), InsecureChannelCredentials.create())
+                .build());
       }
       var receiptIndex = new java.util.concurrent.atomic.AtomicIntegerArray(rounds);
       for (int i = 0; i < streams; i++) {
         var ch = channels.get(i % channelCount);
-        var holder = new Object() { StreamObserver<byte[]> out; };
-        holder.out = ClientCalls.asyncBidiStreamingCall(ch.newCall(METHOD, CallOptions.DEFAULT), new StreamObserver<>() {
-          @Override
-          public void onNext(byte[] m) {
-            long now = System.nanoTime();
-            int round = ByteBuffer.wrap(m).getInt();
-            receipts[round * streams + receiptIndex.getAndIncrement(round)] = now - roundStart[round];
-            byte[] ack = new byte[Math.max(4, ackBytes)];
-            ByteBuffer.wrap(ack).putInt(round);
-            synchronized (holder) {
-              holder.out.onNext(ack);
-            }
-          }
+        var holder =
+            new Object() {
+              StreamObserver<byte[]> out;
+            };
+        holder.out =
+            ClientCalls.asyncBidiStreamingCall(
+                ch.newCall(METHOD, CallOptions.DEFAULT),
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(byte[] m) {
+                    long now = System.nanoTime();
+                    int round = ByteBuffer.wrap(m).getInt();
+                    receipts[round * streams + receiptIndex.getAndIncrement(round)] =
+                        now - roundStart[round];
+                    byte[] ack = new byte[Math.max(4, ackBytes)];
+                    ByteBuffer.wrap(ack).putInt(round);
+                    synchronized (holder) {
+                      holder.out.onNext(ack);
+                    }
+                  }
 
-          @Override
-          public void onError(Throwable t) { }
+                  @Override
+                  public void onError(Throwable t) {}
 
-          @Override
-          public void onCompleted() { }
-        });
+                  @Override
+                  public void onCompleted() {}
+                });
         synchronized (holder) {
           holder.out.onNext(new byte[] {0});
         }

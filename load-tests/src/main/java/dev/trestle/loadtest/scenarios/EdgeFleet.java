@@ -24,17 +24,26 @@ public final class EdgeFleet implements AutoCloseable {
   }
 
   /** With {@code inventories} (index i for cluster i + 1), or the default inventory when null. */
-  public EdgeFleet(int edgePort, List<String> tokens, String watchFqn,
+  public EdgeFleet(
+      int edgePort,
+      List<String> tokens,
+      String watchFqn,
       java.util.function.IntFunction<dev.trestle.protocol.v1.Inventory> inventories) {
     int n = tokens.size();
     int channelCount = Math.max(1, (n + STREAMS_PER_CHANNEL - 1) / STREAMS_PER_CHANNEL);
     for (int c = 0; c < channelCount; c++) {
-      channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", edgePort, InsecureChannelCredentials.create())
-          .maxInboundMessageSize(64 * 1024 * 1024).build());
+      channels.add(
+          Grpc.newChannelBuilderForAddress(
+                  "127.0.0.1", edgePort, InsecureChannelCredentials.create())
+              .maxInboundMessageSize(64 * 1024 * 1024)
+              .build());
     }
     for (int i = 0; i < n; i++) {
-      edges.add(inventories == null ? new SimEdge(BenchFixture.clusterName(i + 1), tokens.get(i), watchFqn)
-          : new SimEdge(BenchFixture.clusterName(i + 1), tokens.get(i), watchFqn, inventories.apply(i)));
+      edges.add(
+          inventories == null
+              ? new SimEdge(BenchFixture.clusterName(i + 1), tokens.get(i), watchFqn)
+              : new SimEdge(
+                  BenchFixture.clusterName(i + 1), tokens.get(i), watchFqn, inventories.apply(i)));
     }
   }
 
@@ -56,24 +65,42 @@ public final class EdgeFleet implements AutoCloseable {
     }
   }
 
-  /** Waits until every edge satisfies the condition; returns seconds waited, or throws on timeout. */
-  public double await(String phase, Predicate<SimEdge> condition, Duration timeout) throws InterruptedException {
+  /**
+   * Waits until every edge satisfies the condition; returns seconds waited, or throws on timeout.
+   */
+  public double await(String phase, Predicate<SimEdge> condition, Duration timeout)
+      throws InterruptedException {
     long t0 = System.nanoTime();
     long deadline = t0 + timeout.toNanos();
     try (var progress = new Progress(phase, edges.size(), "edges")) {
       while (true) {
         long ok = edges.stream().filter(condition).count();
         var closedEdges = edges.stream().filter(e -> e.closed().isDone()).toList();
-        progress.update(ok, closedEdges.isEmpty() ? "" : closedEdges.size() + " stream(s) closed, e.g. "
-            + closedEdges.get(0).cluster() + ": " + closedEdges.get(0).closed().join());
+        progress.update(
+            ok,
+            closedEdges.isEmpty()
+                ? ""
+                : closedEdges.size()
+                    + " stream(s) closed, e.g. "
+                    + closedEdges.get(0).cluster()
+                    + ": "
+                    + closedEdges.get(0).closed().join());
         if (ok == edges.size()) {
           return (System.nanoTime() - t0) / 1e9;
         }
         if (System.nanoTime() > deadline) {
           var bad = edges.stream().filter(condition.negate()).findFirst().orElseThrow();
-          throw new IllegalStateException(phase + ": " + (edges.size() - ok) + " of " + edges.size()
-              + " edges not there after " + timeout.toSeconds() + " s; e.g. " + bad.cluster()
-              + (bad.closed().isDone() ? " (stream closed: " + bad.closed().join() + ")" : ""));
+          throw new IllegalStateException(
+              phase
+                  + ": "
+                  + (edges.size() - ok)
+                  + " of "
+                  + edges.size()
+                  + " edges not there after "
+                  + timeout.toSeconds()
+                  + " s; e.g. "
+                  + bad.cluster()
+                  + (bad.closed().isDone() ? " (stream closed: " + bad.closed().join() + ")" : ""));
         }
         Thread.sleep(20);
       }

@@ -17,9 +17,13 @@ public abstract class ScenarioBase implements Callable<Integer> {
   protected final PrintStream err;
   protected Path lastRunDirectory;
 
-  @picocli.CommandLine.Option(names = "--server-config", paramLabel = "KEY=VALUE",
-      description = "Extra server configuration for this run (repeatable), e.g."
-          + " jdbc-read-journal.journal-sequence-retrieval.query-delay=100ms; recorded in the results.")
+  @picocli.CommandLine.Option(
+      names = "--server-config",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Extra server configuration for this run (repeatable), e.g."
+              + " jdbc-read-journal.journal-sequence-retrieval.query-delay=100ms; recorded in the"
+              + " results.")
   protected Map<String, String> serverConfig = new LinkedHashMap<>();
 
   protected ScenarioBase(PrintStream out, PrintStream err) {
@@ -32,9 +36,9 @@ public abstract class ScenarioBase implements Callable<Integer> {
   }
 
   /**
-   * The bench's server configuration on top of the defaults: the per-principal write limit
-   * ({@code trestle.limits.writes-per-second}, default 100/s, burst 1,000) raised so the fixture
-   * and the write benchmark are not throttled, and a longer ask timeout for thousands of edges.
+   * The bench's server configuration on top of the defaults: the per-principal write limit ({@code
+   * trestle.limits.writes-per-second}, default 100/s, burst 1,000) raised so the fixture and the
+   * write benchmark are not throttled, and a longer ask timeout for thousands of edges.
    */
   protected Map<String, Object> serverOverrides() {
     var m = new LinkedHashMap<String, Object>();
@@ -48,7 +52,8 @@ public abstract class ScenarioBase implements Callable<Integer> {
   protected static MachineFacts machine(EmbeddedCentral central) throws Exception {
     try (var c = central.storage().openConnection()) {
       var md = c.getMetaData();
-      return MachineFacts.collect(central.settings().storageProfile(),
+      return MachineFacts.collect(
+          central.settings().storageProfile(),
           md.getDatabaseProductName() + " " + md.getDatabaseProductVersion());
     }
   }

@@ -90,7 +90,9 @@ public final class ScenarioReport {
     var entry = new LinkedHashMap<String, Object>();
     entry.put("label", label);
     entry.put("stats", stats);
-    entry.put("samplesMs", LongStream.of(nanos).mapToObj(n -> Math.round(n / 1_000.0) / 1_000.0).toList());
+    entry.put(
+        "samplesMs",
+        LongStream.of(nanos).mapToObj(n -> Math.round(n / 1_000.0) / 1_000.0).toList());
     figures.put(key, entry);
     latency.add(new LatencyChart.Series(label, nanos, colour, dashed));
     return stats;
@@ -103,7 +105,9 @@ public final class ScenarioReport {
 
   /** A rate-over-time series (one value per second) for throughput.png. */
   public void throughput(String key, String label, double[] perSecond) {
-    figures.put(key, java.util.Arrays.stream(perSecond).map(v -> Math.round(v * 10) / 10.0).boxed().toList());
+    figures.put(
+        key,
+        java.util.Arrays.stream(perSecond).map(v -> Math.round(v * 10) / 10.0).boxed().toList());
     throughput.add(new TimeSeriesChart.Series(label, perSecond));
   }
 
@@ -129,14 +133,21 @@ public final class ScenarioReport {
   }
 
   public static List<String> latencyRow(String label, LatencyStats s) {
-    return List.of(label, String.format(Locale.ROOT, "%,d", s.count()), ms(s.p50Ms()), ms(s.p90Ms()),
-        ms(s.p99Ms()), ms(s.maxMs()));
+    return List.of(
+        label,
+        String.format(Locale.ROOT, "%,d", s.count()),
+        ms(s.p50Ms()),
+        ms(s.p90Ms()),
+        ms(s.p99Ms()),
+        ms(s.maxMs()));
   }
 
-  public static final List<String> LATENCY_HEADERS = List.of("series", "n", "p50 ms", "p90 ms", "p99 ms", "max ms");
+  public static final List<String> LATENCY_HEADERS =
+      List.of("series", "n", "p50 ms", "p90 ms", "p99 ms", "max ms");
 
   public static String ms(double v) {
-    return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v)
+    return v >= 100
+        ? String.format(Locale.ROOT, "%,.0f", v)
         : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
   }
 
@@ -171,8 +182,13 @@ public final class ScenarioReport {
     dir.writeJson(json);
 
     var md = new StringBuilder("# ").append(title).append("\n\n");
-    md.append("Run `").append(dir.path().getFileName()).append("`, ").append(started).append(", commit ")
-        .append(machine == null ? "?" : machine.trestleCommit()).append(".\n\n");
+    md.append("Run `")
+        .append(dir.path().getFileName())
+        .append("`, ")
+        .append(started)
+        .append(", commit ")
+        .append(machine == null ? "?" : machine.trestleCommit())
+        .append(".\n\n");
     if (machine != null) {
       md.append("Machine: ").append(machine.summary()).append(".\n\n");
     }
@@ -192,13 +208,17 @@ public final class ScenarioReport {
     }
     dir.writeText(RunDirectory.MARKDOWN, md.toString());
 
-    String subtitle = (machine == null ? "" : machine.cores() + " cores, " + machine.jvm() + ", ")
-        + started.toLocalDate() + ", load at start " + load.get("atStart");
+    String subtitle =
+        (machine == null ? "" : machine.cores() + " cores, " + machine.jvm() + ", ")
+            + started.toLocalDate()
+            + ", load at start "
+            + load.get("atStart");
     if (!latency.isEmpty()) {
       LatencyChart.write(dir.file(RunDirectory.CHART), latencyTitle, subtitle, latency, targetMs);
     }
     if (!throughput.isEmpty()) {
-      TimeSeriesChart.write(dir.file("throughput.png"), chartTitle, subtitle, chartUnit, throughput);
+      TimeSeriesChart.write(
+          dir.file("throughput.png"), chartTitle, subtitle, chartUnit, throughput);
     }
     out.println(md);
     err.println("[" + scenario + "] wrote " + dir.path());
@@ -211,7 +231,8 @@ public final class ScenarioReport {
       String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException | RuntimeException e) {
-      return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      return String.format(
+          Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 

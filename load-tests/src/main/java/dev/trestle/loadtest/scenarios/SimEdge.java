@@ -19,17 +19,20 @@ import java.util.function.Consumer;
 /**
  * A simulated edge: one EdgeSync stream over real gRPC (as {@code EdgeTestClient} in the server's
  * tests), Hello with its join token and an inventory with namespace {@code bench}. It "applies" a
- * snapshot or a delta by taking its version and set hash and ACKs at once; it watches one
- * resource (FQN) and notes when a version of it first arrived and was ACKed.
+ * snapshot or a delta by taking its version and set hash and ACKs at once; it watches one resource
+ * (FQN) and notes when a version of it first arrived and was ACKed.
  */
 public final class SimEdge {
   private final String cluster;
   private final String token;
   private final String watchFqn;
   private volatile Inventory inventory;
-  private final java.util.concurrent.atomic.AtomicLong desiredMessages = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong desiredBytes = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong serviceEntryObjects = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong desiredMessages =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong desiredBytes =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong serviceEntryObjects =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile long lastDesiredNanos;
   private volatile ManagedChannel channel;
   private StreamObserver<EdgeMessage> toCentral;
@@ -42,12 +45,16 @@ public final class SimEdge {
   private volatile long watchAckedNanos;
   private volatile long lastMessageBytes;
   private volatile CompletableFuture<Status> closed = new CompletableFuture<>();
-  private volatile Consumer<SimEdge> onChange = e -> { };
-  private volatile Consumer<SimEdge> onClosed = e -> { };
+  private volatile Consumer<SimEdge> onChange = e -> {};
+  private volatile Consumer<SimEdge> onClosed = e -> {};
   private volatile int sessions;
 
   public SimEdge(String cluster, String token, String watchFqn) {
-    this(cluster, token, watchFqn, Inventory.newBuilder().addNamespaces(BenchFixture.NAMESPACE).build());
+    this(
+        cluster,
+        token,
+        watchFqn,
+        Inventory.newBuilder().addNamespaces(BenchFixture.NAMESPACE).build());
   }
 
   public SimEdge(String cluster, String token, String watchFqn, Inventory inventory) {
@@ -78,28 +85,38 @@ public final class SimEdge {
     this.sessions++;
     var done = closed;
     toCentral =
-        EdgeSyncGrpc.newStub(ch).withWaitForReady().sync(new StreamObserver<>() {
-          @Override
-          public void onNext(CentralMessage m) {
-            received(m);
-          }
+        EdgeSyncGrpc.newStub(ch)
+            .withWaitForReady()
+            .sync(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(CentralMessage m) {
+                    received(m);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            done.complete(Status.fromThrowable(t));
-            onClosed.accept(SimEdge.this);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    done.complete(Status.fromThrowable(t));
+                    onClosed.accept(SimEdge.this);
+                  }
 
-          @Override
-          public void onCompleted() {
-            done.complete(Status.OK);
-            onClosed.accept(SimEdge.this);
-          }
-        });
-    toCentral.onNext(EdgeMessage.newBuilder().setHello(Hello.newBuilder()
-        .setCluster(cluster).setToken(token).setAgentVersion("bench")
-        .setLastAppliedVersion(appliedVersion).setLastAppliedHash(appliedHash)
-        .setInventory(inventory)).build());
+                  @Override
+                  public void onCompleted() {
+                    done.complete(Status.OK);
+                    onClosed.accept(SimEdge.this);
+                  }
+                });
+    toCentral.onNext(
+        EdgeMessage.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setCluster(cluster)
+                    .setToken(token)
+                    .setAgentVersion("bench")
+                    .setLastAppliedVersion(appliedVersion)
+                    .setLastAppliedHash(appliedHash)
+                    .setInventory(inventory))
+            .build());
   }
 
   private void received(CentralMessage m) {
@@ -120,7 +137,7 @@ public final class SimEdge {
         watch(m.getDelta().getUpsertsList(), now);
         apply(m.getDelta().getVersion(), m.getDelta().getSetHash());
       }
-      default -> { }
+      default -> {}
     }
     onChange.accept(this);
   }
@@ -152,7 +169,10 @@ public final class SimEdge {
   private synchronized void apply(long version, String hash) {
     appliedVersion = version;
     appliedHash = hash;
-    send(EdgeMessage.newBuilder().setAck(Ack.newBuilder().setVersion(version).setSetHash(hash)).build());
+    send(
+        EdgeMessage.newBuilder()
+            .setAck(Ack.newBuilder().setVersion(version).setSetHash(hash))
+            .build());
     if (watchAckedNanos == 0) {
       watchAckedNanos = System.nanoTime();
     }
@@ -160,9 +180,16 @@ public final class SimEdge {
 
   public synchronized void heartbeat() {
     long ms = System.currentTimeMillis();
-    send(EdgeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
-        .setSentAt(Timestamp.newBuilder().setSeconds(ms / 1000).setNanos((int) (ms % 1000) * 1_000_000))
-        .setInventory(inventory)).build());
+    send(
+        EdgeMessage.newBuilder()
+            .setHeartbeat(
+                Heartbeat.newBuilder()
+                    .setSentAt(
+                        Timestamp.newBuilder()
+                            .setSeconds(ms / 1000)
+                            .setNanos((int) (ms % 1000) * 1_000_000))
+                    .setInventory(inventory))
+            .build());
   }
 
   private void send(EdgeMessage m) {

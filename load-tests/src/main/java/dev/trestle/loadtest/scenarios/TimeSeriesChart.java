@@ -18,7 +18,11 @@ public final class TimeSeriesChart {
   public record Series(String label, double[] perSecond) {}
 
   private static final Color[] PALETTE = {
-    new Color(0x4E79A7), new Color(0xF28E2B), new Color(0x59A14F), new Color(0xB07AA1), new Color(0xE15759)
+    new Color(0x4E79A7),
+    new Color(0xF28E2B),
+    new Color(0x59A14F),
+    new Color(0xB07AA1),
+    new Color(0xE15759)
   };
   private static final int W = 1200;
   private static final int H = 650;
@@ -29,7 +33,8 @@ public final class TimeSeriesChart {
 
   private TimeSeriesChart() {}
 
-  public static void write(Path png, String title, String subtitle, String unit, List<Series> series)
+  public static void write(
+      Path png, String title, String subtitle, String unit, List<Series> series)
       throws IOException {
     var img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();

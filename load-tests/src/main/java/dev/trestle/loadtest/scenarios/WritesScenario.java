@@ -21,33 +21,60 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Issue #8: config changes/s accepted with N concurrent clients, beside the raw batched INSERT
- * rate of journal-sized rows into the same database in the same run.
+ * Issue #8: config changes/s accepted with N concurrent clients, beside the raw batched INSERT rate
+ * of journal-sized rows into the same database in the same run.
  */
-@Command(name = "writes", mixinStandardHelpOptions = true,
-    description = "Config changes/s: --clients concurrent gRPC clients each Apply one small ServiceRoute update"
-        + " at a time on their own routes; then the raw batched INSERT rate of rows of the journal rows' size"
-        + " into the same H2 database (the limit).")
+@Command(
+    name = "writes",
+    mixinStandardHelpOptions = true,
+    description =
+        "Config changes/s: --clients concurrent gRPC clients each Apply one small ServiceRoute"
+            + " update at a time on their own routes; then the raw batched INSERT rate of rows of"
+            + " the journal rows' size into the same H2 database (the limit).")
 public final class WritesScenario extends ScenarioBase {
-  @Option(names = "--clients", defaultValue = "16", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--clients",
+      defaultValue = "16",
+      description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
   int clients;
 
-  @Option(names = "--routes-per-client", defaultValue = "4", description = "Distinct routes each client updates round robin (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--routes-per-client",
+      defaultValue = "4",
+      description = "Distinct routes each client updates round robin (default: ${DEFAULT-VALUE}).")
   int routesPerClient;
 
-  @Option(names = "--duration", converter = DurationConverter.class, defaultValue = "30s", description = "Measured phase (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      defaultValue = "30s",
+      description = "Measured phase (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--warmup", converter = DurationConverter.class, defaultValue = "5s", description = "Unmeasured writes first (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      converter = DurationConverter.class,
+      defaultValue = "5s",
+      description = "Unmeasured writes first (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
-  @Option(names = "--raw-rows", defaultValue = "200000", description = "Rows for the raw INSERT limit (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--raw-rows",
+      defaultValue = "200000",
+      description = "Rows for the raw INSERT limit (default: ${DEFAULT-VALUE}).")
   int rawRows;
 
-  @Option(names = "--raw-batch", defaultValue = "1000", description = "Rows per batch and commit (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--raw-batch",
+      defaultValue = "1000",
+      description = "Rows per batch and commit (default: ${DEFAULT-VALUE}).")
   int rawBatch;
 
-  @Option(names = "--raw-time-limit", converter = DurationConverter.class, defaultValue = "20s", description = "Bound of each raw INSERT probe (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--raw-time-limit",
+      converter = DurationConverter.class,
+      defaultValue = "20s",
+      description = "Bound of each raw INSERT probe (default: ${DEFAULT-VALUE}).")
   Duration rawTimeLimit;
 
   public WritesScenario() {
@@ -70,19 +97,26 @@ public final class WritesScenario extends ScenarioBase {
     report.parameter("routes per client", routesPerClient);
     report.parameter("measured seconds", duration.toSeconds());
     report.parameter("warm-up seconds", warmup.toSeconds());
-    report.parameter("client", "grpc-java blocking stubs, one ManagementService.Apply (1 ServiceRoute, weights 90/10 <-> 10/90) in flight per client, one shared channel");
+    report.parameter(
+        "client",
+        "grpc-java blocking stubs, one ManagementService.Apply (1 ServiceRoute, weights 90/10 <->"
+            + " 10/90) in flight per client, one shared channel");
     try (var central = EmbeddedCentral.create(run.keepData(), overrides).start();
         var api = new BenchApi(central.apiPort(), central.adminToken().orElse(null))) {
       report.machine(machine(central));
       log("writes", "%s", report.machine().summary());
       int routes = clients * routesPerClient;
       BenchFixture.create(api, 0, routes, "writes");
-      BenchFixture.awaitProjections(central.managementPort(), java.time.Duration.ofMinutes(15), "writes");
+      BenchFixture.awaitProjections(
+          central.managementPort(), java.time.Duration.ofMinutes(15), "writes");
       // Two pre-parsed variants per route, so every Apply is a real change (UPDATED).
       var variants = new ArrayList<Resource[]>();
       for (int i = 0; i < routes; i++) {
-        variants.add(new Resource[] {BenchApi.parse(BenchFixture.route(i, 10)).get(0),
-            BenchApi.parse(BenchFixture.route(i, 90)).get(0)});
+        variants.add(
+            new Resource[] {
+              BenchApi.parse(BenchFixture.route(i, 10)).get(0),
+              BenchApi.parse(BenchFixture.route(i, 90)).get(0)
+            });
       }
       long journalBefore = journalMaxOrdering(central.storage());
       int seconds = (int) duration.toSeconds();
@@ -100,41 +134,47 @@ public final class WritesScenario extends ScenarioBase {
         long[] lat = new long[2_000_000];
         latencies.add(lat);
         int[] count = new int[1];
-        Thread t = new Thread(() -> {
-          var stub = api.management();
-          int n = 0;
-          while (true) {
-            long t0 = System.nanoTime();
-            if (t0 >= end) {
-              break;
-            }
-            int route = client * routesPerClient + (n % routesPerClient);
-            Resource r = variants.get(route)[(n / routesPerClient) % 2];
-            n++;
-            try {
-              var resp = stub.withDeadlineAfter(60, TimeUnit.SECONDS)
-                  .apply(ApplyRequest.newBuilder().addResources(r).build());
-              long t1 = System.nanoTime();
-              var outcome = resp.getResults(0).getOutcome();
-              if (outcome == ApplyOutcome.UPDATED || outcome == ApplyOutcome.UNCHANGED) {
-                if (t0 >= measureFrom && t1 <= end) {
-                  accepted.incrementAndGet();
-                  perSecond.incrementAndGet((int) Math.min(seconds, (t1 - measureFrom) / 1_000_000_000L));
-                  if (count[0] < lat.length) {
-                    lat[count[0]++] = t1 - t0;
+        Thread t =
+            new Thread(
+                () -> {
+                  var stub = api.management();
+                  int n = 0;
+                  while (true) {
+                    long t0 = System.nanoTime();
+                    if (t0 >= end) {
+                      break;
+                    }
+                    int route = client * routesPerClient + (n % routesPerClient);
+                    Resource r = variants.get(route)[(n / routesPerClient) % 2];
+                    n++;
+                    try {
+                      var resp =
+                          stub.withDeadlineAfter(60, TimeUnit.SECONDS)
+                              .apply(ApplyRequest.newBuilder().addResources(r).build());
+                      long t1 = System.nanoTime();
+                      var outcome = resp.getResults(0).getOutcome();
+                      if (outcome == ApplyOutcome.UPDATED || outcome == ApplyOutcome.UNCHANGED) {
+                        if (t0 >= measureFrom && t1 <= end) {
+                          accepted.incrementAndGet();
+                          perSecond.incrementAndGet(
+                              (int) Math.min(seconds, (t1 - measureFrom) / 1_000_000_000L));
+                          if (count[0] < lat.length) {
+                            lat[count[0]++] = t1 - t0;
+                          }
+                        }
+                      } else {
+                        errors.incrementAndGet();
+                        firstError.compareAndSet(
+                            null, outcome + " " + resp.getResults(0).getError());
+                      }
+                    } catch (RuntimeException e) {
+                      errors.incrementAndGet();
+                      firstError.compareAndSet(null, e.toString());
+                    }
                   }
-                }
-              } else {
-                errors.incrementAndGet();
-                firstError.compareAndSet(null, outcome + " " + resp.getResults(0).getError());
-              }
-            } catch (RuntimeException e) {
-              errors.incrementAndGet();
-              firstError.compareAndSet(null, e.toString());
-            }
-          }
-          lat[lat.length - 1] = count[0]; // count in the last slot
-        }, "writer-" + c);
+                  lat[lat.length - 1] = count[0]; // count in the last slot
+                },
+                "writer-" + c);
         threads.add(t);
         t.start();
       }
@@ -148,8 +188,13 @@ public final class WritesScenario extends ScenarioBase {
           }
           Thread.sleep(250);
           long s = Math.max(0, (System.nanoTime() - measureFrom) / 1_000_000_000L);
-          progress.update(Math.min(seconds, s), String.format(Locale.ROOT, "%,d accepted%s", accepted.get(),
-              errors.get() > 0 ? ", " + errors.get() + " error(s)" : ""));
+          progress.update(
+              Math.min(seconds, s),
+              String.format(
+                  Locale.ROOT,
+                  "%,d accepted%s",
+                  accepted.get(),
+                  errors.get() > 0 ? ", " + errors.get() + " error(s)" : ""));
         }
       }
       long cpuNanos = processCpuNanos() - cpuAtStart;
@@ -169,8 +214,16 @@ public final class WritesScenario extends ScenarioBase {
       // What one accepted write left in the journal: rows and payload size.
       long[] journal = journalSince(central.storage(), journalBefore);
       double payloadBytes = journal[0] == 0 ? 300 : (double) journal[1] / journal[0];
-      log("writes", "%,.0f writes/s accepted (%,d in %d s, %d errors); journal rows: %,d, mean payload %,.0f B",
-          rate, accepted.get(), seconds, errors.get(), journal[0], payloadBytes);
+      log(
+          "writes",
+          "%,.0f writes/s accepted (%,d in %d s, %d errors); journal rows: %,d, mean payload %,.0f"
+              + " B",
+          rate,
+          accepted.get(),
+          seconds,
+          errors.get(),
+          journal[0],
+          payloadBytes);
 
       double[] series = new double[seconds];
       for (int i = 0; i < seconds; i++) {
@@ -179,43 +232,101 @@ public final class WritesScenario extends ScenarioBase {
       LatencyStats stats = report.latency("applyLatency", "Apply, client-side", samples, 0, false);
       report.throughput("acceptedPerSecond", "writes accepted/s (" + clients + " clients)", series);
       report.latencyChart("Apply latency (client-side), " + clients + " clients", 0);
-      report.throughputChart("Config writes accepted per second, " + clients + " clients, embedded H2", "writes/s");
+      report.throughputChart(
+          "Config writes accepted per second, " + clients + " clients, embedded H2", "writes/s");
 
       // The limit: raw batched INSERTs of rows of the same size into the same database.
-      var rawBatched = RawInsert.run(central.storage(), "bench_raw_batched", rawRows, rawBatch, (int) Math.round(payloadBytes), rawTimeLimit);
-      var rawSingle = RawInsert.run(central.storage(), "bench_raw_single", rawRows, 1, (int) Math.round(payloadBytes), rawTimeLimit);
+      var rawBatched =
+          RawInsert.run(
+              central.storage(),
+              "bench_raw_batched",
+              rawRows,
+              rawBatch,
+              (int) Math.round(payloadBytes),
+              rawTimeLimit);
+      var rawSingle =
+          RawInsert.run(
+              central.storage(),
+              "bench_raw_single",
+              rawRows,
+              1,
+              (int) Math.round(payloadBytes),
+              rawTimeLimit);
       report.loadSample("atEnd");
       double ratio = rate / rawBatched.rowsPerSecond();
       report.figure("acceptedWrites", accepted.get());
       report.figure("errors", errors.get());
       report.figure("firstError", firstError.get());
       report.figure("writesPerSecond", Math.round(rate * 10) / 10.0);
-      report.figure("journalRowsPerWrite", accepted.get() == 0 ? 0 : Math.round(journal[0] * 100.0 / Math.max(1, accepted.get() + errors.get())) / 100.0);
+      report.figure(
+          "journalRowsPerWrite",
+          accepted.get() == 0
+              ? 0
+              : Math.round(journal[0] * 100.0 / Math.max(1, accepted.get() + errors.get()))
+                  / 100.0);
       report.figure("journalPayloadBytesMean", Math.round(payloadBytes));
       double cpuMsPerWrite = accepted.get() == 0 ? 0 : cpuNanos / 1e6 / accepted.get();
       report.figure("cpuMsPerWrite", Math.round(cpuMsPerWrite * 1000) / 1000.0);
-      report.figure("cpuCoresUsed", Math.round(cpuNanos / (double) duration.toNanos() * 100) / 100.0);
+      report.figure(
+          "cpuCoresUsed", Math.round(cpuNanos / (double) duration.toNanos() * 100) / 100.0);
       report.figure("rawInsertBatched", rawBatched);
       report.figure("rawInsertSingleRowCommits", rawSingle);
       report.figure("ratioToRawBatched", Math.round(ratio * 1000) / 1000.0);
       report.figure("targetWritesPerSecond", 5000);
       report.figure("targetRatio", 0.25);
       report.figure("uptimeAtEnd", ScenarioReport.uptime());
-      report.markdown("## Figures\n\n" + ScenarioReport.table(List.of("figure", "value", "target"), List.of(
-          List.of("**config writes accepted/s** (" + clients + " clients)", ScenarioReport.num(rate), "≥ 5,000"),
-          List.of("raw batched INSERT rows/s (" + rawBatch + " per commit, " + Math.round(payloadBytes) + " B payload) — the limit",
-              ScenarioReport.num(rawBatched.rowsPerSecond()), ""),
-          List.of("**ratio** writes / raw batched INSERT", String.format(Locale.ROOT, "%.1f %%", ratio * 100), "≥ 25 %"),
-          List.of("raw INSERT, one row per commit, rows/s", ScenarioReport.num(rawSingle.rowsPerSecond()), ""),
-          List.of("CPU of the bench JVM (central + clients) per accepted write, ms",
-              String.format(Locale.ROOT, "%.2f", cpuMsPerWrite), ""),
-          List.of("cores used by the bench JVM while writing", String.format(Locale.ROOT, "%.2f", cpuNanos / (double) duration.toNanos()), ""),
-          List.of("errors", Long.toString(errors.get()), "0"))) + "\n"
-          + ScenarioReport.table(ScenarioReport.LATENCY_HEADERS, List.of(ScenarioReport.latencyRow("Apply (client-side)", stats))));
-      report.note("The server's per-principal write limit (trestle.limits.writes-per-second, default 100/s with a burst of 1,000) is raised to 1,000,000 for this run; every client uses the initial administrator's token.");
-      report.note(central.storage().isPostgres()
-          ? "Storage: the postgres profile (" + central.storage().describe() + "; fsync and synchronous_commit as the server is configured). The raw INSERTs use the same database and settings."
-          : "Storage: the embedded profile (H2 file, WRITE_DELAY=0: each commit is written to the file at commit; H2 does not fsync per commit). The raw INSERTs use the same database and settings.");
+      report.markdown(
+          "## Figures\n\n"
+              + ScenarioReport.table(
+                  List.of("figure", "value", "target"),
+                  List.of(
+                      List.of(
+                          "**config writes accepted/s** (" + clients + " clients)",
+                          ScenarioReport.num(rate),
+                          "≥ 5,000"),
+                      List.of(
+                          "raw batched INSERT rows/s ("
+                              + rawBatch
+                              + " per commit, "
+                              + Math.round(payloadBytes)
+                              + " B payload) — the limit",
+                          ScenarioReport.num(rawBatched.rowsPerSecond()),
+                          ""),
+                      List.of(
+                          "**ratio** writes / raw batched INSERT",
+                          String.format(Locale.ROOT, "%.1f %%", ratio * 100),
+                          "≥ 25 %"),
+                      List.of(
+                          "raw INSERT, one row per commit, rows/s",
+                          ScenarioReport.num(rawSingle.rowsPerSecond()),
+                          ""),
+                      List.of(
+                          "CPU of the bench JVM (central + clients) per accepted write, ms",
+                          String.format(Locale.ROOT, "%.2f", cpuMsPerWrite),
+                          ""),
+                      List.of(
+                          "cores used by the bench JVM while writing",
+                          String.format(
+                              Locale.ROOT, "%.2f", cpuNanos / (double) duration.toNanos()),
+                          ""),
+                      List.of("errors", Long.toString(errors.get()), "0")))
+              + "\n"
+              + ScenarioReport.table(
+                  ScenarioReport.LATENCY_HEADERS,
+                  List.of(ScenarioReport.latencyRow("Apply (client-side)", stats))));
+      report.note(
+          "The server's per-principal write limit (trestle.limits.writes-per-second, default 100/s"
+              + " with a burst of 1,000) is raised to 1,000,000 for this run; every client uses the"
+              + " initial administrator's token.");
+      report.note(
+          central.storage().isPostgres()
+              ? "Storage: the postgres profile ("
+                  + central.storage().describe()
+                  + "; fsync and synchronous_commit as the server is configured). The raw INSERTs"
+                  + " use the same database and settings."
+              : "Storage: the embedded profile (H2 file, WRITE_DELAY=0: each commit is written to"
+                  + " the file at commit; H2 does not fsync per commit). The raw INSERTs use the"
+                  + " same database and settings.");
       report.write(out, err);
       return errors.get() > 0 ? 1 : 0;
     }
@@ -226,17 +337,24 @@ public final class WritesScenario extends ScenarioBase {
     return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
-  private static long journalMaxOrdering(dev.trestle.storage.StorageSettings storage) throws Exception {
+  private static long journalMaxOrdering(dev.trestle.storage.StorageSettings storage)
+      throws Exception {
     try (Connection c = storage.openConnection();
-        var rs = c.createStatement().executeQuery("SELECT COALESCE(MAX(\"ordering\"), 0) FROM \"event_journal\"")) {
+        var rs =
+            c.createStatement()
+                .executeQuery("SELECT COALESCE(MAX(\"ordering\"), 0) FROM \"event_journal\"")) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
-  private static long[] journalSince(dev.trestle.storage.StorageSettings storage, long ordering) throws Exception {
+  private static long[] journalSince(dev.trestle.storage.StorageSettings storage, long ordering)
+      throws Exception {
     try (Connection c = storage.openConnection();
-        var ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(OCTET_LENGTH(\"event_payload\")), 0) FROM \"event_journal\" WHERE \"ordering\" > ?")) {
+        var ps =
+            c.prepareStatement(
+                "SELECT COUNT(*), COALESCE(SUM(OCTET_LENGTH(\"event_payload\")), 0) FROM"
+                    + " \"event_journal\" WHERE \"ordering\" > ?")) {
       ps.setLong(1, ordering);
       try (var rs = ps.executeQuery()) {
         rs.next();
@@ -245,17 +363,33 @@ public final class WritesScenario extends ScenarioBase {
     }
   }
 
-  /** Raw INSERTs into a journal-shaped table (primary key + unique (persistence_id, sequence_number)). */
-  public record RawInsert(String table, long rows, int batch, int payloadBytes, double seconds, double rowsPerSecond) {
-    static RawInsert run(dev.trestle.storage.StorageSettings storage, String table, int rows, int batch, int payloadBytes, Duration limit) throws Exception {
+  /**
+   * Raw INSERTs into a journal-shaped table (primary key + unique (persistence_id,
+   * sequence_number)).
+   */
+  public record RawInsert(
+      String table, long rows, int batch, int payloadBytes, double seconds, double rowsPerSecond) {
+    static RawInsert run(
+        dev.trestle.storage.StorageSettings storage,
+        String table,
+        int rows,
+        int batch,
+        int payloadBytes,
+        Duration limit)
+        throws Exception {
       try (Connection c = storage.openConnection()) {
         try (var st = c.createStatement()) {
           st.execute("DROP TABLE IF EXISTS " + table);
           String bytes = storage.isPostgres() ? "BYTEA" : "BINARY VARYING";
-          st.execute("CREATE TABLE " + table + " (ordering BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
-              + " persistence_id VARCHAR(255) NOT NULL, sequence_number BIGINT NOT NULL, writer VARCHAR(255) NOT NULL,"
-              + " write_timestamp BIGINT, event_ser_id INTEGER NOT NULL, event_ser_manifest VARCHAR(255) NOT NULL,"
-              + " event_payload " + bytes + " NOT NULL, UNIQUE (persistence_id, sequence_number))");
+          st.execute(
+              "CREATE TABLE "
+                  + table
+                  + " (ordering BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, persistence_id"
+                  + " VARCHAR(255) NOT NULL, sequence_number BIGINT NOT NULL, writer VARCHAR(255)"
+                  + " NOT NULL, write_timestamp BIGINT, event_ser_id INTEGER NOT NULL,"
+                  + " event_ser_manifest VARCHAR(255) NOT NULL, event_payload "
+                  + bytes
+                  + " NOT NULL, UNIQUE (persistence_id, sequence_number))");
         }
         c.setAutoCommit(false);
         byte[] payload = new byte[Math.max(1, payloadBytes)];
@@ -263,13 +397,22 @@ public final class WritesScenario extends ScenarioBase {
         long t0 = System.nanoTime();
         long deadline = t0 + limit.toNanos();
         long done = 0;
-        String label = batch == 1 ? "raw insert, 1 row/commit" : "raw insert, " + batch + " rows/commit";
-        try (var ps = c.prepareStatement("INSERT INTO " + table + " (persistence_id, sequence_number, writer,"
-            + " write_timestamp, event_ser_id, event_ser_manifest, event_payload) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        String label =
+            batch == 1 ? "raw insert, 1 row/commit" : "raw insert, " + batch + " rows/commit";
+        try (var ps =
+                c.prepareStatement(
+                    "INSERT INTO "
+                        + table
+                        + " (persistence_id, sequence_number, writer, write_timestamp,"
+                        + " event_ser_id, event_ser_manifest, event_payload) VALUES (?, ?, ?, ?, ?,"
+                        + " ?, ?)");
             var progress = new Progress(label, rows, "rows")) {
           while (done < rows && System.nanoTime() < deadline) {
             for (int i = 0; i < batch && done < rows; i++, done++) {
-              ps.setString(1, "resource|organizations/bench/tenants/t/workspaces/w/groups/g/serviceroutes/r" + (done % 4096));
+              ps.setString(
+                  1,
+                  "resource|organizations/bench/tenants/t/workspaces/w/groups/g/serviceroutes/r"
+                      + (done % 4096));
               ps.setLong(2, done / 4096 + 1);
               ps.setString(3, "bench-writer");
               ps.setLong(4, System.currentTimeMillis());
@@ -288,7 +431,13 @@ public final class WritesScenario extends ScenarioBase {
           st.execute("DROP TABLE " + table);
         }
         c.commit();
-        return new RawInsert(table, done, batch, payloadBytes, Math.round(s * 1000) / 1000.0, Math.round(done / s * 10) / 10.0);
+        return new RawInsert(
+            table,
+            done,
+            batch,
+            payloadBytes,
+            Math.round(s * 1000) / 1000.0,
+            Math.round(done / s * 10) / 10.0);
       }
     }
   }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The audit scenario end to end with tiny sizes: real central node, real load, real gRPC calls,
- * all result files. No timing assertions; CI machines vary.
+ * The audit scenario end to end with tiny sizes: real central node, real load, real gRPC calls, all
+ * result files. No timing assertions; CI machines vary.
  */
 class AuditScenarioSmokeTest {
 
@@ -24,13 +24,28 @@ class AuditScenarioSmokeTest {
   void smallRunWritesParsableResultsWithFigures(@TempDir Path out) throws Exception {
     System.setProperty("java.awt.headless", "true");
     var stdout = new ByteArrayOutputStream();
-    var scenario = new AuditScenario(new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
+    var scenario =
+        new AuditScenario(new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
 
     int exit =
         new CommandLine(scenario)
-            .execute("--rows", "2000", "--queries", "50", "--warmup", "10", "--batch-size", "500",
-                "--time-limit", "60s", "--probe-rows", "500", "--probe-single-rows", "50",
-                "--out", out.toString());
+            .execute(
+                "--rows",
+                "2000",
+                "--queries",
+                "50",
+                "--warmup",
+                "10",
+                "--batch-size",
+                "500",
+                "--time-limit",
+                "60s",
+                "--probe-rows",
+                "500",
+                "--probe-single-rows",
+                "50",
+                "--out",
+                out.toString());
 
     assertThat(exit).isZero();
     Path dir = scenario.lastRunDirectory();
@@ -53,7 +68,8 @@ class AuditScenarioSmokeTest {
     assertThat(json.path("dataset").path("databaseBytes").asLong()).isPositive();
     assertThat(json.path("insertProbes")).hasSize(2);
     // the node may add its own rows (e.g. creating the initial administrator is audited)
-    assertThat(json.path("insertProbes").get(0).path("tableRowsBefore").asLong()).isGreaterThanOrEqualTo(2000);
+    assertThat(json.path("insertProbes").get(0).path("tableRowsBefore").asLong())
+        .isGreaterThanOrEqualTo(2000);
     assertThat(json.path("insertProbes").get(0).path("rows").asLong()).isEqualTo(500);
     assertThat(json.path("insertProbes").get(1).path("rows").asLong()).isEqualTo(50);
     assertThat(json.path("insertProbes").get(1).path("rowsPerSecond").asDouble()).isPositive();
@@ -68,11 +84,17 @@ class AuditScenarioSmokeTest {
     assertThat(q.path("series")).hasSize(AuditQueryShape.values().length * 2);
     for (JsonNode s : q.path("series")) {
       if (s.path("page").asInt() == 1) {
-        assertThat(s.path("latency").path("count").asInt()).as(s.path("series").asText()).isPositive();
+        assertThat(s.path("latency").path("count").asInt())
+            .as(s.path("series").asText())
+            .isPositive();
       }
     }
     // the queries found rows: pages of the loaded table, not empty answers
-    assertThat(q.path("series").findValues("meanRows").stream().mapToDouble(JsonNode::asDouble).max().orElse(0))
+    assertThat(
+            q.path("series").findValues("meanRows").stream()
+                .mapToDouble(JsonNode::asDouble)
+                .max()
+                .orElse(0))
         .isPositive();
 
     JsonNode diagnostics = json.path("diagnostics");

@@ -28,7 +28,12 @@ class ScenariosSmokeTest {
     System.setProperty("java.awt.headless", "true");
   }
 
-  private static JsonNode run(ScenarioBase scenario, ByteArrayOutputStream stdout, String name, String chart, String... args)
+  private static JsonNode run(
+      ScenarioBase scenario,
+      ByteArrayOutputStream stdout,
+      String name,
+      String chart,
+      String... args)
       throws Exception {
     int exit = new CommandLine(scenario).execute(args);
     assertThat(exit).as(name + " exit code").isZero();
@@ -43,7 +48,8 @@ class ScenariosSmokeTest {
     assertThat(json.path("machine").path("cores").asInt()).isPositive();
     assertThat(json.path("machine").path("jvm").asText()).isNotBlank();
     assertThat(json.path("systemLoad").path("atStart").asText()).isNotBlank();
-    assertThat(json.path("serverConfig").path("trestle.limits.writes-per-second").asInt()).isEqualTo(1_000_000);
+    assertThat(json.path("serverConfig").path("trestle.limits.writes-per-second").asInt())
+        .isEqualTo(1_000_000);
     assertThat(Files.readString(dir.resolve("result.md"))).contains("## Figures");
     assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("## Figures");
     return json.path("figures");
@@ -56,9 +62,28 @@ class ScenariosSmokeTest {
   @Test
   void writes(@TempDir Path out) throws Exception {
     var stdout = new ByteArrayOutputStream();
-    JsonNode f = run(new WritesScenario(out(stdout), System.err), stdout, "writes", "throughput.png",
-        "--clients", "2", "--routes-per-client", "2", "--duration", "2s", "--warmup", "0s",
-        "--raw-rows", "2000", "--raw-batch", "500", "--raw-time-limit", "5s", "--out", out.toString());
+    JsonNode f =
+        run(
+            new WritesScenario(out(stdout), System.err),
+            stdout,
+            "writes",
+            "throughput.png",
+            "--clients",
+            "2",
+            "--routes-per-client",
+            "2",
+            "--duration",
+            "2s",
+            "--warmup",
+            "0s",
+            "--raw-rows",
+            "2000",
+            "--raw-batch",
+            "500",
+            "--raw-time-limit",
+            "5s",
+            "--out",
+            out.toString());
     assertThat(f.path("writesPerSecond").asDouble()).isPositive();
     assertThat(f.path("errors").asInt()).isZero();
     assertThat(f.path("rawInsertBatched").path("rowsPerSecond").asDouble()).isPositive();
@@ -70,8 +95,22 @@ class ScenariosSmokeTest {
   @Test
   void propagation(@TempDir Path out) throws Exception {
     var stdout = new ByteArrayOutputStream();
-    JsonNode f = run(new PropagationScenario(out(stdout), System.err), stdout, "propagation", "latency.png",
-        "--edges", "3", "--changes", "2", "--warmup-changes", "0", "--timeout", "60s", "--out", out.toString());
+    JsonNode f =
+        run(
+            new PropagationScenario(out(stdout), System.err),
+            stdout,
+            "propagation",
+            "latency.png",
+            "--edges",
+            "3",
+            "--changes",
+            "2",
+            "--warmup-changes",
+            "0",
+            "--timeout",
+            "60s",
+            "--out",
+            out.toString());
     assertThat(f.path("receipt").path("stats").path("count").asInt()).isEqualTo(6);
     assertThat(f.path("receipt").path("stats").path("p50Ms").asDouble()).isPositive();
     assertThat(f.path("allAckedAtCentral").path("stats").path("count").asInt()).isEqualTo(2);
@@ -82,8 +121,22 @@ class ScenariosSmokeTest {
   @Test
   void heartbeats(@TempDir Path out) throws Exception {
     var stdout = new ByteArrayOutputStream();
-    JsonNode f = run(new HeartbeatsScenario(out(stdout), System.err), stdout, "heartbeats", "throughput.png",
-        "--clusters", "3", "--rate", "200", "--duration", "2s", "--drain", "10s", "--out", out.toString());
+    JsonNode f =
+        run(
+            new HeartbeatsScenario(out(stdout), System.err),
+            stdout,
+            "heartbeats",
+            "throughput.png",
+            "--clusters",
+            "3",
+            "--rate",
+            "200",
+            "--duration",
+            "2s",
+            "--drain",
+            "10s",
+            "--out",
+            out.toString());
     assertThat(f.path("sent").asLong()).isPositive();
     assertThat(f.path("journaledTotal").asLong()).isPositive();
     assertThat(f.path("ingestedPerSecondDuringSending").asDouble()).isPositive();
@@ -92,8 +145,20 @@ class ScenariosSmokeTest {
   @Test
   void fanout(@TempDir Path out) throws Exception {
     var stdout = new ByteArrayOutputStream();
-    JsonNode f = run(new FanoutScenario(out(stdout), System.err), stdout, "fanout", "throughput.png",
-        "--edges", "3", "--settle", "0s", "--gc-rounds", "1", "--out", out.toString());
+    JsonNode f =
+        run(
+            new FanoutScenario(out(stdout), System.err),
+            stdout,
+            "fanout",
+            "throughput.png",
+            "--edges",
+            "3",
+            "--settle",
+            "0s",
+            "--gc-rounds",
+            "1",
+            "--out",
+            out.toString());
     assertThat(f.path("edgesConnectedAtCentral").asDouble()).isEqualTo(3.0);
     assertThat(f.path("heapAfterGcWithEdgesBytes").asLong()).isPositive();
   }
@@ -101,8 +166,20 @@ class ScenariosSmokeTest {
   @Test
   void recovery(@TempDir Path out) throws Exception {
     var stdout = new ByteArrayOutputStream();
-    JsonNode f = run(new RecoveryScenario(out(stdout), System.err), stdout, "recovery", "latency.png",
-        "--edges", "3", "--routes", "2", "--timeout", "120s", "--out", out.toString());
+    JsonNode f =
+        run(
+            new RecoveryScenario(out(stdout), System.err),
+            stdout,
+            "recovery",
+            "latency.png",
+            "--edges",
+            "3",
+            "--routes",
+            "2",
+            "--timeout",
+            "120s",
+            "--out",
+            out.toString());
     assertThat(f.path("allResyncedAfterSpawnSeconds").asDouble()).isPositive();
     assertThat(f.path("welcomeAfterStart").path("stats").path("count").asInt()).isEqualTo(3);
   }
@@ -111,8 +188,19 @@ class ScenariosSmokeTest {
   void crosscluster(@TempDir Path out) throws Exception {
     var stdout = new ByteArrayOutputStream();
     var scenario = new CrossClusterScenario(out(stdout), System.err);
-    int exit = new CommandLine(scenario).execute(
-        "--clusters", "3", "--rounds", "1", "--timeout", "120s", "--quiet", "500ms", "--out", out.toString());
+    int exit =
+        new CommandLine(scenario)
+            .execute(
+                "--clusters",
+                "3",
+                "--rounds",
+                "1",
+                "--timeout",
+                "120s",
+                "--quiet",
+                "500ms",
+                "--out",
+                out.toString());
     assertThat(exit).isZero();
     Path dir = scenario.lastRunDirectory();
     assertThat(dir.resolve("result.md")).isNotEmptyFile();

@@ -127,8 +127,8 @@ final class AuditCommand extends ClientCommand {
       names = "--operation",
       paramLabel = "OP",
       description =
-          "Only this operation: ${COMPLETION-CANDIDATES} (apply: a refused apply whose target"
-              + " state was never determined, e.g. an invalid document; edge_connect, edge_disconnect,"
+          "Only this operation: ${COMPLETION-CANDIDATES} (apply: a refused apply whose target state"
+              + " was never determined, e.g. an invalid document; edge_connect, edge_disconnect,"
               + " health and nack are cluster events).")
   Operation operation;
 
@@ -206,8 +206,7 @@ final class AuditCommand extends ClientCommand {
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
         // The server's advice names the REST parameter; say it with the flag.
-        throw new CliException(
-            describe(e).replace("resource=FQN", "--resource FQN [-r]"), e);
+        throw new CliException(describe(e).replace("resource=FQN", "--resource FQN [-r]"), e);
       }
       throw rejectedFilter(e).orElseThrow(() -> e);
     }
@@ -234,12 +233,16 @@ final class AuditCommand extends ClientCommand {
 
   /**
    * What was fetched. {@code token} continues right after the last entry shown (empty when none
-   * does), or after the last row the server examined when {@code scanBudgetExhausted}; {@code
-   * cut} tells that --all stopped at --limit with entries left; {@code rowsExamined} adds up
-   * the server's counts.
+   * does), or after the last row the server examined when {@code scanBudgetExhausted}; {@code cut}
+   * tells that --all stopped at --limit with entries left; {@code rowsExamined} adds up the
+   * server's counts.
    */
   private record Page(
-      List<AuditEntry> entries, String token, boolean cut, long rowsExamined, boolean scanBudgetExhausted) {}
+      List<AuditEntry> entries,
+      String token,
+      boolean cut,
+      long rowsExamined,
+      boolean scanBudgetExhausted) {}
 
   private AuditQueryRequest request() {
     var b = AuditQueryRequest.newBuilder().setRecursive(recursive);
@@ -337,8 +340,8 @@ final class AuditCommand extends ClientCommand {
   }
 
   /**
-   * A filter the server refused (INVALID_ARGUMENT naming a field) as a usage error against the
-   * flag that set it: {@code --since: '3x' is neither an RFC 3339 time ... nor a duration ...}.
+   * A filter the server refused (INVALID_ARGUMENT naming a field) as a usage error against the flag
+   * that set it: {@code --since: '3x' is neither an RFC 3339 time ... nor a duration ...}.
    */
   private Optional<ParameterException> rejectedFilter(StatusRuntimeException e) {
     if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {

@@ -60,8 +60,8 @@ public final class AuditTables {
   }
 
   /**
-   * {@code     path: before -> after}, values as JSON and {@code (none)} when absent; a change of
-   * the whole resource (its creation or deletion, empty path) is {@code (whole resource)}.
+   * {@code path: before -> after}, values as JSON and {@code (none)} when absent; a change of the
+   * whole resource (its creation or deletion, empty path) is {@code (whole resource)}.
    */
   public static String changeLine(FieldChange c) {
     String path = c.getPath().isEmpty() ? "(whole resource)" : c.getPath();

@@ -111,7 +111,10 @@ public record CliConfig(
       // a token (and --verbose prints causes).
       String where =
           e instanceof JsonProcessingException j && j.getLocation() != null
-              ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr()
+              ? " at line "
+                  + j.getLocation().getLineNr()
+                  + ", column "
+                  + j.getLocation().getColumnNr()
               : "";
       throw new CliException(
           "CLI config " + source + ": not valid YAML" + where + ": " + firstLine(e.getMessage()));
@@ -210,7 +213,8 @@ public record CliConfig(
       Path p = Path.of(text.get());
       return Optional.of(baseDir == null || p.isAbsolute() ? p : baseDir.resolve(p).normalize());
     } catch (InvalidPathException e) {
-      throw new CliException("CLI config " + source + ": " + key + ": not a path: " + e.getReason());
+      throw new CliException(
+          "CLI config " + source + ": " + key + ": not a path: " + e.getReason());
     }
   }
 

@@ -243,7 +243,8 @@ public abstract class ClientCommand implements Callable<Integer>, ClientOptions.
   private void warnIfReadableByOthers(Path file) {
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+      if (perms.stream()
+          .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
         err()
             .println(
                 "warning: the CLI config "

@@ -22,7 +22,8 @@ final class ClusterCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a subcommand: token or revoke-token");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "give a subcommand: token or revoke-token");
   }
 
   @Command(
@@ -41,13 +42,19 @@ final class ClusterCommand implements Runnable {
         "  trestle edge --cluster c1 --central 127.0.0.1:9081 --token-file c1.token"
       })
   static final class Token extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "CLUSTER", description = "NAME (if unique) or organizations/ORG/clusters/NAME.")
+    @Parameters(
+        index = "0",
+        paramLabel = "CLUSTER",
+        description = "NAME (if unique) or organizations/ORG/clusters/NAME.")
     String cluster;
 
     @Option(names = "--rotate", description = "Revoke the cluster's other join tokens.")
     boolean rotate;
 
-    @Option(names = "--out-file", paramLabel = "FILE", description = "Write the token to FILE (new, mode 0600) instead of stdout.")
+    @Option(
+        names = "--out-file",
+        paramLabel = "FILE",
+        description = "Write the token to FILE (new, mode 0600) instead of stdout.")
     Path outFile;
 
     @Override
@@ -56,9 +63,11 @@ final class ClusterCommand implements Runnable {
         try {
           CliConfigFile.createPrivate(outFile);
         } catch (FileAlreadyExistsException e) {
-          throw new CliException(outFile + " already exists; nothing was issued (choose a new file)");
+          throw new CliException(
+              outFile + " already exists; nothing was issued (choose a new file)");
         } catch (IOException e) {
-          throw new CliException("cannot create " + outFile + ": " + e.getMessage() + "; nothing was issued", e);
+          throw new CliException(
+              "cannot create " + outFile + ": " + e.getMessage() + "; nothing was issued", e);
         }
       }
       IssueJoinTokenResponse issued;
@@ -68,23 +77,48 @@ final class ClusterCommand implements Runnable {
         deleteQuietly(outFile);
         throw e;
       }
-      String revoked = issued.getRevokedTokenIdsCount() == 0 ? ""
-          : "; revoked " + String.join(", ", issued.getRevokedTokenIdsList());
+      String revoked =
+          issued.getRevokedTokenIdsCount() == 0
+              ? ""
+              : "; revoked " + String.join(", ", issued.getRevokedTokenIdsList());
       if (outFile == null) {
         out().println(issued.getToken());
-        err().println("issued join token " + issued.getTokenId() + " for " + issued.getCluster()
-            + revoked + "; it is shown only now: store it safely");
+        err()
+            .println(
+                "issued join token "
+                    + issued.getTokenId()
+                    + " for "
+                    + issued.getCluster()
+                    + revoked
+                    + "; it is shown only now: store it safely");
         return ExitCodes.OK;
       }
       try {
         Files.writeString(outFile, issued.getToken() + "\n", StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new CliException("join token " + issued.getTokenId() + " was issued but could not be written to "
-            + outFile + " (" + e.getMessage() + "); revoke it: trestle cluster revoke-token "
-            + issued.getCluster() + " " + issued.getTokenId(), e);
+        throw new CliException(
+            "join token "
+                + issued.getTokenId()
+                + " was issued but could not be written to "
+                + outFile
+                + " ("
+                + e.getMessage()
+                + "); revoke it: trestle cluster revoke-token "
+                + issued.getCluster()
+                + " "
+                + issued.getTokenId(),
+            e);
       }
-      out().println("issued join token " + issued.getTokenId() + " for " + issued.getCluster()
-          + " into " + outFile + " (mode 0600)" + revoked);
+      out()
+          .println(
+              "issued join token "
+                  + issued.getTokenId()
+                  + " for "
+                  + issued.getCluster()
+                  + " into "
+                  + outFile
+                  + " (mode 0600)"
+                  + revoked);
       return ExitCodes.OK;
     }
 
@@ -111,10 +145,17 @@ final class ClusterCommand implements Runnable {
         "on reconnect. 'trestle clusters -o yaml' lists token ids. Needs SET_POLICY on the cluster."
       })
   static final class RevokeToken extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "CLUSTER", description = "NAME (if unique) or organizations/ORG/clusters/NAME.")
+    @Parameters(
+        index = "0",
+        paramLabel = "CLUSTER",
+        description = "NAME (if unique) or organizations/ORG/clusters/NAME.")
     String cluster;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TOKEN-ID", description = "The token's id (not the token).")
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "TOKEN-ID",
+        description = "The token's id (not the token).")
     String tokenId;
 
     @Option(names = "--all", description = "Revoke every join token of the cluster.")
@@ -135,8 +176,12 @@ final class ClusterCommand implements Runnable {
       if (revoked.getRevokedTokenIdsCount() == 0) {
         out().println(revoked.getCluster() + " had no join tokens");
       } else {
-        out().println("revoked join token(s) " + String.join(", ", revoked.getRevokedTokenIdsList())
-            + " of " + revoked.getCluster());
+        out()
+            .println(
+                "revoked join token(s) "
+                    + String.join(", ", revoked.getRevokedTokenIdsList())
+                    + " of "
+                    + revoked.getCluster());
       }
       return ExitCodes.OK;
     }

@@ -39,11 +39,23 @@ final class ClustersCommand extends ClientCommand {
       return ExitCodes.OK;
     }
     if (clusters.getClustersCount() == 0) {
-      err().println("no clusters (create a Cluster resource, then mint its join token: trestle cluster token NAME)");
+      err()
+          .println(
+              "no clusters (create a Cluster resource, then mint its join token: trestle cluster"
+                  + " token NAME)");
       return ExitCodes.OK;
     }
     var table =
-        new Table(List.of("NAME", "HEALTH", "EDGE", "LAST HEARTBEAT", "AGENT", "DESIRED", "APPLIED", "FAILED"));
+        new Table(
+            List.of(
+                "NAME",
+                "HEALTH",
+                "EDGE",
+                "LAST HEARTBEAT",
+                "AGENT",
+                "DESIRED",
+                "APPLIED",
+                "FAILED"));
     Instant now = Instant.now();
     for (ClusterInfo c : clusters.getClustersList()) {
       table.row(

@@ -94,7 +94,10 @@ final class IamPrincipalCommands {
         "DESCRIPTION."
       })
   static final class Show extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "PRINCIPAL", description = "users/NAME or serviceaccounts/NAME.")
+    @Parameters(
+        index = "0",
+        paramLabel = "PRINCIPAL",
+        description = "users/NAME or serviceaccounts/NAME.")
     String principal;
 
     @Option(
@@ -164,11 +167,15 @@ final class IamPrincipalCommands {
         "an existing file is never overwritten). The server keeps only its hash; 'iam principal'",
         "lists token ids. Needs SET_POLICY at the root.",
         "",
-        "  trestle iam issue-token serviceaccounts/ci --description 'GitHub Actions' --out-file ci.token",
+        "  trestle iam issue-token serviceaccounts/ci --description 'GitHub Actions' --out-file"
+            + " ci.token",
         "  trestle iam issue-token users/alice | ssh alice@host 'trestle login --token-stdin'"
       })
   static final class IssueToken extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "PRINCIPAL", description = "users/NAME or serviceaccounts/NAME.")
+    @Parameters(
+        index = "0",
+        paramLabel = "PRINCIPAL",
+        description = "users/NAME or serviceaccounts/NAME.")
     String principal;
 
     @Option(names = "--description", paramLabel = "TEXT", description = "What the token is for.")
@@ -226,7 +233,13 @@ final class IamPrincipalCommands {
       }
       out()
           .println(
-              "issued token " + issued.getTokenId() + " for " + name + " into " + outFile + " (mode 0600)");
+              "issued token "
+                  + issued.getTokenId()
+                  + " for "
+                  + name
+                  + " into "
+                  + outFile
+                  + " (mode 0600)");
       return ExitCodes.OK;
     }
 
@@ -237,7 +250,8 @@ final class IamPrincipalCommands {
       } catch (FileAlreadyExistsException e) {
         throw new CliException(file + " already exists; nothing was issued (choose a new file)");
       } catch (IOException e) {
-        throw new CliException("cannot create " + file + ": " + e.getMessage() + "; nothing was issued", e);
+        throw new CliException(
+            "cannot create " + file + ": " + e.getMessage() + "; nothing was issued", e);
       }
     }
 
@@ -261,10 +275,16 @@ final class IamPrincipalCommands {
         "'iam principal' lists token ids."
       })
   static final class RevokeToken extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "PRINCIPAL", description = "users/NAME or serviceaccounts/NAME.")
+    @Parameters(
+        index = "0",
+        paramLabel = "PRINCIPAL",
+        description = "users/NAME or serviceaccounts/NAME.")
     String principal;
 
-    @Parameters(index = "1", paramLabel = "TOKEN-ID", description = "The token's id (not the token).")
+    @Parameters(
+        index = "1",
+        paramLabel = "TOKEN-ID",
+        description = "The token's id (not the token).")
     String tokenId;
 
     @Override
@@ -272,7 +292,8 @@ final class IamPrincipalCommands {
       String name = IamNames.principal(this, "PRINCIPAL", principal);
       String id = tokenId.strip();
       if (id.startsWith("trst.")) {
-        throw usage("give the token's id (see 'trestle iam principal " + name + "'), not the token");
+        throw usage(
+            "give the token's id (see 'trestle iam principal " + name + "'), not the token");
       }
       try (ManagementClient client = connect()) {
         client.revokeToken(name, id);

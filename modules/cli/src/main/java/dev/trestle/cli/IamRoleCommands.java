@@ -41,7 +41,10 @@ final class IamRoleCommands {
         "Permissions: read, write, create (children), delete, set-policy."
       })
   static final class SetRole extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "NAME", description = "The role's name, a DNS-1123 label.")
+    @Parameters(
+        index = "0",
+        paramLabel = "NAME",
+        description = "The role's name, a DNS-1123 label.")
     String name;
 
     @Option(
@@ -140,7 +143,9 @@ final class IamRoleCommands {
       try (ManagementClient client = connect()) {
         role = client.getRole(name.strip());
       }
-      out().print(output == OutputFormat.table ? table(role) : StructuredOutput.format(role, output));
+      out()
+          .print(
+              output == OutputFormat.table ? table(role) : StructuredOutput.format(role, output));
       return ExitCodes.OK;
     }
   }

@@ -4,10 +4,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Chooses where logs go before anything logs. {@code server} and {@code edge}: INFO to stdout (the deployable's
- * logback.xml pattern). Client verbs: WARN to stderr, so stdout stays clean for {@code -o json},
- * and grpc-java's java.util.logging output is muted unless {@code --verbose}. Explicit {@code
- * -Dtrestle.log.level} / {@code $TRESTLE_LOG_LEVEL} still win.
+ * Chooses where logs go before anything logs. {@code server} and {@code edge}: INFO to stdout (the
+ * deployable's logback.xml pattern). Client verbs: WARN to stderr, so stdout stays clean for {@code
+ * -o json}, and grpc-java's java.util.logging output is muted unless {@code --verbose}. Explicit
+ * {@code -Dtrestle.log.level} / {@code $TRESTLE_LOG_LEVEL} still win.
  */
 final class LoggingSetup {
   static final String LEVEL_PROPERTY = "trestle.log.level";

@@ -66,9 +66,7 @@ final class LogoutCommand extends ClientCommand {
         });
     out().println("logged out: removed the token from " + configPath);
     if (revoke) {
-      out()
-          .println(
-              "revoked token " + name.get().tokenId() + " of " + name.get().principal());
+      out().println("revoked token " + name.get().tokenId() + " of " + name.get().principal());
     } else if (name.isPresent() && c.token().isPresent()) {
       err()
           .println(

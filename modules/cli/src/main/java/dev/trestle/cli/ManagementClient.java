@@ -1,46 +1,46 @@
 package dev.trestle.cli;
 
+import dev.trestle.protocol.v1.AccessBindings;
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.AuditQueryRequest;
 import dev.trestle.protocol.v1.AuditQueryResponse;
 import dev.trestle.protocol.v1.AuditServiceGrpc;
-import dev.trestle.protocol.v1.DeleteRequest;
-import dev.trestle.protocol.v1.DeleteResponse;
-import dev.trestle.protocol.v1.GetRequest;
-import dev.trestle.protocol.v1.HistoryRequest;
-import dev.trestle.protocol.v1.HistoryResponse;
-import dev.trestle.protocol.v1.ListRequest;
-import dev.trestle.protocol.v1.ListResponse;
-import dev.trestle.protocol.v1.ManagementServiceGrpc;
-import dev.trestle.protocol.v1.Resource;
-import dev.trestle.protocol.v1.AccessBindings;
 import dev.trestle.protocol.v1.Binding;
 import dev.trestle.protocol.v1.CheckAccessRequest;
 import dev.trestle.protocol.v1.CheckAccessResponse;
+import dev.trestle.protocol.v1.ClusterServiceGrpc;
 import dev.trestle.protocol.v1.CreatePrincipalRequest;
+import dev.trestle.protocol.v1.DeleteRequest;
+import dev.trestle.protocol.v1.DeleteResponse;
 import dev.trestle.protocol.v1.GetAccessBindingsRequest;
 import dev.trestle.protocol.v1.GetPrincipalRequest;
+import dev.trestle.protocol.v1.GetRequest;
 import dev.trestle.protocol.v1.GetRoleRequest;
-import dev.trestle.protocol.v1.IamServiceGrpc;
-import dev.trestle.protocol.v1.ClusterServiceGrpc;
 import dev.trestle.protocol.v1.GetStatusRequest;
+import dev.trestle.protocol.v1.HistoryRequest;
+import dev.trestle.protocol.v1.HistoryResponse;
+import dev.trestle.protocol.v1.IamServiceGrpc;
 import dev.trestle.protocol.v1.IssueJoinTokenRequest;
 import dev.trestle.protocol.v1.IssueJoinTokenResponse;
+import dev.trestle.protocol.v1.IssueTokenRequest;
+import dev.trestle.protocol.v1.IssueTokenResponse;
 import dev.trestle.protocol.v1.ListClustersRequest;
 import dev.trestle.protocol.v1.ListClustersResponse;
+import dev.trestle.protocol.v1.ListRequest;
+import dev.trestle.protocol.v1.ListResponse;
+import dev.trestle.protocol.v1.ManagementServiceGrpc;
+import dev.trestle.protocol.v1.Principal;
+import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.ResourceStatus;
 import dev.trestle.protocol.v1.RevokeJoinTokenRequest;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
-import dev.trestle.protocol.v1.SyncState;
-import dev.trestle.protocol.v1.WaitForStatusRequest;
-import dev.trestle.protocol.v1.IssueTokenRequest;
-import dev.trestle.protocol.v1.IssueTokenResponse;
-import dev.trestle.protocol.v1.Principal;
 import dev.trestle.protocol.v1.RevokeTokenRequest;
 import dev.trestle.protocol.v1.Role;
 import dev.trestle.protocol.v1.SetAccessBindingsRequest;
 import dev.trestle.protocol.v1.SetRoleRequest;
+import dev.trestle.protocol.v1.SyncState;
+import dev.trestle.protocol.v1.WaitForStatusRequest;
 import dev.trestle.protocol.v1.WhoAmIRequest;
 import dev.trestle.protocol.v1.WhoAmIResponse;
 import io.grpc.CallCredentials;
@@ -107,7 +107,8 @@ public final class ManagementClient implements AutoCloseable {
     this.auditStub = authenticated(AuditServiceGrpc.newBlockingStub(channel), bearer);
     this.iamStub = authenticated(IamServiceGrpc.newBlockingStub(channel), bearer);
     this.clusterStub = authenticated(ClusterServiceGrpc.newBlockingStub(channel), bearer);
-    this.catalogStub = authenticated(dev.trestle.protocol.v1.ServiceCatalogGrpc.newBlockingStub(channel), bearer);
+    this.catalogStub =
+        authenticated(dev.trestle.protocol.v1.ServiceCatalogGrpc.newBlockingStub(channel), bearer);
   }
 
   private static <S extends AbstractStub<S>> S authenticated(
@@ -278,17 +279,22 @@ public final class ManagementClient implements AutoCloseable {
   public dev.trestle.protocol.v1.ListServicesResponse listServices(String namespace) {
     return catalogStub
         .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .listServices(dev.trestle.protocol.v1.ListServicesRequest.newBuilder().setNamespace(namespace).build());
+        .listServices(
+            dev.trestle.protocol.v1.ListServicesRequest.newBuilder()
+                .setNamespace(namespace)
+                .build());
   }
 
   public IssueJoinTokenResponse issueJoinToken(String cluster, boolean rotate) {
     return clusterCall(timeout)
-        .issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster(cluster).setRotate(rotate).build());
+        .issueJoinToken(
+            IssueJoinTokenRequest.newBuilder().setCluster(cluster).setRotate(rotate).build());
   }
 
   public RevokeJoinTokenResponse revokeJoinToken(String cluster, String tokenId) {
     return clusterCall(timeout)
-        .revokeJoinToken(RevokeJoinTokenRequest.newBuilder().setCluster(cluster).setTokenId(tokenId).build());
+        .revokeJoinToken(
+            RevokeJoinTokenRequest.newBuilder().setCluster(cluster).setTokenId(tokenId).build());
   }
 
   public ResourceStatus status(String fqn) {
@@ -302,8 +308,10 @@ public final class ManagementClient implements AutoCloseable {
             WaitForStatusRequest.newBuilder()
                 .setFqn(fqn)
                 .setForState(SyncState.SYNC_APPLIED)
-                .setTimeout(com.google.protobuf.Duration.newBuilder()
-                    .setSeconds(wait.toSeconds()).setNanos(wait.toNanosPart()))
+                .setTimeout(
+                    com.google.protobuf.Duration.newBuilder()
+                        .setSeconds(wait.toSeconds())
+                        .setNanos(wait.toNanosPart()))
                 .build());
   }
 

@@ -45,7 +45,10 @@ public record ServerAddress(String host, int port) {
   /** Whether the host names this machine's loopback interface (no name resolution). */
   public boolean loopback() {
     String h = host.toLowerCase(java.util.Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+    return h.equals("localhost")
+        || h.startsWith("127.")
+        || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 
   @Override

@@ -68,8 +68,8 @@ final class ServerCommand implements Callable<Integer> {
       names = "--cluster-port",
       paramLabel = "PORT",
       description =
-          "Pekko remoting port of this central node, which the other nodes and trestle.cluster.seed-nodes"
-              + " name (default: 0 = any free port, for a single node).")
+          "Pekko remoting port of this central node, which the other nodes and"
+              + " trestle.cluster.seed-nodes name (default: 0 = any free port, for a single node).")
   Integer clusterPort;
 
   @Option(
@@ -91,11 +91,11 @@ final class ServerCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--config: " + config + ": no such file");
     }
     return new ServerArgs(
-        Optional.ofNullable(config),
-        Optional.ofNullable(dataDir),
-        port("--api-port", apiPort),
-        port("--edge-port", edgePort),
-        port("--management-port", managementPort))
+            Optional.ofNullable(config),
+            Optional.ofNullable(dataDir),
+            port("--api-port", apiPort),
+            port("--edge-port", edgePort),
+            port("--management-port", managementPort))
         .withInsecureDev(insecureDev)
         .withProfile(Optional.ofNullable(profile))
         .withClusterPort(port("--cluster-port", clusterPort));

@@ -22,7 +22,10 @@ import picocli.CommandLine.Option;
       "  payments/pay  c1       HEALTHY  2/3      10.0.0.1:15443   n1       r1/z1     yes"
     })
 final class ServicesCommand extends ClientCommand {
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", description = "Only services in this namespace.")
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NAMESPACE",
+      description = "Only services in this namespace.")
   String namespace = "";
 
   @Option(
@@ -45,21 +48,36 @@ final class ServicesCommand extends ClientCommand {
       err().println("no services (edges report them in their inventory; see trestle clusters)");
       return ExitCodes.OK;
     }
-    boolean manyOrgs = services.getServicesList().stream().map(CatalogService::getOrganization).distinct().count() > 1;
+    boolean manyOrgs =
+        services.getServicesList().stream().map(CatalogService::getOrganization).distinct().count()
+            > 1;
     var table =
-        new Table(List.of("SERVICE", "CLUSTER", "HEALTH", "HEALTHY", "GATEWAY", "NETWORK", "LOCALITY", "ROUTABLE"));
+        new Table(
+            List.of(
+                "SERVICE",
+                "CLUSTER",
+                "HEALTH",
+                "HEALTHY",
+                "GATEWAY",
+                "NETWORK",
+                "LOCALITY",
+                "ROUTABLE"));
     for (CatalogService s : services.getServicesList()) {
-      String name = (manyOrgs ? s.getOrganization() + ":" : "") + s.getNamespace() + "/" + s.getName();
+      String name =
+          (manyOrgs ? s.getOrganization() + ":" : "") + s.getNamespace() + "/" + s.getName();
       for (ServiceInstance i : s.getClustersList()) {
-        String locality = i.getLocality().getRegion()
-            + (i.getLocality().getZone().isEmpty() ? "" : "/" + i.getLocality().getZone());
+        String locality =
+            i.getLocality().getRegion()
+                + (i.getLocality().getZone().isEmpty() ? "" : "/" + i.getLocality().getZone());
         table.row(
             List.of(
                 name,
                 i.getClusterName(),
                 i.getHealth().name().substring("CLUSTER_".length()),
                 i.getHealthyEndpoints() + "/" + i.getEndpoints(),
-                i.getGatewayAddress().isEmpty() ? "" : i.getGatewayAddress() + ":" + i.getGatewayPort(),
+                i.getGatewayAddress().isEmpty()
+                    ? ""
+                    : i.getGatewayAddress() + ":" + i.getGatewayPort(),
                 i.getNetwork(),
                 locality,
                 i.getRoutable() ? "yes" : "no"));

@@ -25,7 +25,10 @@ import picocli.CommandLine.Parameters;
       "Exit status: 0 applied or accepted, 1 failed, 3 pending."
     })
 final class StatusCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "FQN", description = "The resource, e.g. organizations/acme/tenants/shop.")
+  @Parameters(
+      index = "0",
+      paramLabel = "FQN",
+      description = "The resource, e.g. organizations/acme/tenants/shop.")
   String fqn;
 
   @Option(
@@ -47,9 +50,17 @@ final class StatusCommand extends ClientCommand {
     if (output != OutputFormat.table) {
       command.out().print(StructuredOutput.format(status, output));
     } else {
-      command.out().println(status.getFqn() + " version " + status.getResourceVersion() + ": " + name(status.getState()));
+      command
+          .out()
+          .println(
+              status.getFqn()
+                  + " version "
+                  + status.getResourceVersion()
+                  + ": "
+                  + name(status.getState()));
       if (status.getClustersCount() > 0) {
-        var table = new Table(List.of("CLUSTER", "STATE", "DESIRED", "APPLIED", "COUNTS", "REASON"));
+        var table =
+            new Table(List.of("CLUSTER", "STATE", "DESIRED", "APPLIED", "COUNTS", "REASON"));
         for (ClusterResourceStatus c : status.getClustersList()) {
           table.row(
               List.of(

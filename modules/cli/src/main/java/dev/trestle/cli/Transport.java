@@ -40,9 +40,7 @@ public record Transport(boolean tls, Optional<Path> caFile) {
     }
     byte[] pem = readCertificates(caFile.get());
     try {
-      return TlsChannelCredentials.newBuilder()
-          .trustManager(new ByteArrayInputStream(pem))
-          .build();
+      return TlsChannelCredentials.newBuilder().trustManager(new ByteArrayInputStream(pem)).build();
     } catch (IOException e) {
       throw new CliException("CA file " + caFile.get() + ": " + e.getMessage(), e);
     }
@@ -66,7 +64,11 @@ public record Transport(boolean tls, Optional<Path> caFile) {
       }
     } catch (CertificateException e) {
       throw new CliException(
-          "CA file " + file + ": not a PEM certificate (" + RemoteErrors.oneLine(e.getMessage()) + ")",
+          "CA file "
+              + file
+              + ": not a PEM certificate ("
+              + RemoteErrors.oneLine(e.getMessage())
+              + ")",
           e);
     }
     return pem;

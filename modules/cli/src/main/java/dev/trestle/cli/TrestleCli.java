@@ -25,7 +25,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = {
       "Trestle: multi-cluster service-mesh management plane.",
       "",
-      "'trestle server' runs the central server, 'trestle edge' a cluster's edge agent; every other verb talks to one",
+      "'trestle server' runs the central server, 'trestle edge' a cluster's edge agent; every other"
+          + " verb talks to one",
       "through its management API (--server, default 127.0.0.1:9080), authenticated by a",
       "bearer token: --token-file FILE, else $TRESTLE_TOKEN, else the CLI config ('trestle",
       "login' saves it there)."
@@ -55,7 +56,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     exitCodeList = {
       "0:success",
       "1:failure; a one-line reason is printed on stderr as 'error: ...'",
-      "2:usage error (unknown verb, option or kind; malformed argument; an audit filter the server rejects)",
+      "2:usage error (unknown verb, option or kind; malformed argument; an audit filter the server"
+          + " rejects)",
       "  :'diff' differs: 0 no differences, 1 differences found, 2 error"
     },
     footer = {
@@ -69,7 +71,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "",
       "Examples:",
       "  trestle server --data-dir ./data",
-      "  trestle edge --cluster c1 --central 127.0.0.1:9081 --token-file c1.token --inventory examples/edge/c1-inventory.yaml",
+      "  trestle edge --cluster c1 --central 127.0.0.1:9081 --token-file c1.token --inventory"
+          + " examples/edge/c1-inventory.yaml",
       "  trestle login --token-file data/admin.token",
       "  trestle apply -f examples/acme/",
       "  trestle get tenants --org acme",

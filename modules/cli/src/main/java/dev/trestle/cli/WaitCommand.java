@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
       "Returns as soon as it is applied everywhere (exit 0), refused by an edge (exit 1, with the",
       "NACK reason), or when the timeout passes (exit 3, with what is still pending).",
       "",
-      "  trestle apply -f routes.yaml && trestle wait organizations/acme/.../serviceroutes/r --timeout 2m"
+      "  trestle apply -f routes.yaml && trestle wait organizations/acme/.../serviceroutes/r"
+          + " --timeout 2m"
     })
 final class WaitCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "FQN", description = "The resource to wait for.")
@@ -54,7 +55,9 @@ final class WaitCommand extends ClientCommand {
     if (status.getState() == SyncState.SYNC_PENDING) {
       err().println("timed out after " + Ages.format(waitFor) + ": not applied everywhere yet");
     } else if (status.getState() == SyncState.SYNC_ACCEPTED) {
-      err().println(status.getFqn() + " is not placed in any cluster: no cluster's namespaces match it");
+      err()
+          .println(
+              status.getFqn() + " is not placed in any cluster: no cluster's namespaces match it");
       code = ExitCodes.PENDING;
     }
     return code;

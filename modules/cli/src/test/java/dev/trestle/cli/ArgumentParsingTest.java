@@ -132,8 +132,18 @@ class ArgumentParsingTest {
   void edgeVerbIsWiredAndRejectsAMissingTokenFileBeforeStarting() {
     CliRun help = CliRun.run(home, "edge", "--help");
     assertThat(help.exitCode).isEqualTo(0);
-    assertThat(help.out).contains("--cluster=NAME").contains("--token-file=FILE").contains("--kube");
-    CliRun r = CliRun.run(home, "edge", "--cluster", "c1", "--token-file", home.resolve("missing.token").toString());
+    assertThat(help.out)
+        .contains("--cluster=NAME")
+        .contains("--token-file=FILE")
+        .contains("--kube");
+    CliRun r =
+        CliRun.run(
+            home,
+            "edge",
+            "--cluster",
+            "c1",
+            "--token-file",
+            home.resolve("missing.token").toString());
     assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err).contains("--token-file: token file").contains("no such file");
   }
@@ -167,12 +177,17 @@ class ArgumentParsingTest {
         TrestleCli.commandLine(
             new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
     ServerCommand server =
-        cmd.parseArgs("server", "--profile", "postgres").subcommand().commandSpec().commandLine().getCommand();
+        cmd.parseArgs("server", "--profile", "postgres")
+            .subcommand()
+            .commandSpec()
+            .commandLine()
+            .getCommand();
     assertThat(server.args().profile()).contains("postgres");
     cmd =
         TrestleCli.commandLine(
             new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
-    ServerCommand unset = cmd.parseArgs("server").subcommand().commandSpec().commandLine().getCommand();
+    ServerCommand unset =
+        cmd.parseArgs("server").subcommand().commandSpec().commandLine().getCommand();
     assertThat(unset.args().profile()).isEmpty();
   }
 

@@ -91,17 +91,27 @@ class AuditCommandTest {
   void everyFlagGoesIntoTheRequest() {
     CliRun r =
         audit(
-            "--resource", "organizations/acme",
+            "--resource",
+            "organizations/acme",
             "-r",
-            "--principal", "alice",
-            "--kind", "tn",
-            "--operation", "Update",
-            "--outcome", "REFUSED",
-            "--since", "1h",
-            "--until", "2030-01-01T11:30:00Z",
-            "--text", "weight",
-            "--limit", "20",
-            "--page-token", "tok");
+            "--principal",
+            "alice",
+            "--kind",
+            "tn",
+            "--operation",
+            "Update",
+            "--outcome",
+            "REFUSED",
+            "--since",
+            "1h",
+            "--until",
+            "2030-01-01T11:30:00Z",
+            "--text",
+            "weight",
+            "--limit",
+            "20",
+            "--page-token",
+            "tok");
     assertThat(r.exitCode).as(r.toString()).isZero();
     AuditQueryRequest sent = server.requests(AuditQueryRequest.class).get(0);
     assertThat(sent)
@@ -140,7 +150,10 @@ class AuditCommandTest {
         q ->
             page(
                 "",
-                entry(7, "organizations/acme/tenants/payments", AuditOperation.UPDATE,
+                entry(
+                        7,
+                        "organizations/acme/tenants/payments",
+                        AuditOperation.UPDATE,
                         AuditOutcome.ACCEPTED)
                     .setVersion(3)
                     .setMessage(longMessage)
@@ -172,7 +185,10 @@ class AuditCommandTest {
         q ->
             page(
                 "next-1",
-                entry(9, "organizations/acme/tenants/payments", AuditOperation.DELETE,
+                entry(
+                        9,
+                        "organizations/acme/tenants/payments",
+                        AuditOperation.DELETE,
                         AuditOutcome.REFUSED)
                     .setMessage(message)
                     .build(),
@@ -198,8 +214,17 @@ class AuditCommandTest {
     assertThat(first.fieldNames())
         .toIterable()
         .containsExactly(
-            "changes", "fqn", "id", "kind", "message", "operation", "outcome", "principal",
-            "requestId", "time", "version");
+            "changes",
+            "fqn",
+            "id",
+            "kind",
+            "message",
+            "operation",
+            "outcome",
+            "principal",
+            "requestId",
+            "time",
+            "version");
     assertThat(first.get("id").isNumber()).isTrue();
     assertThat(first.get("id").asLong()).isEqualTo(9);
     assertThat(first.get("version").isNumber()).isTrue();
@@ -227,8 +252,12 @@ class AuditCommandTest {
   @Test
   void yamlOutputWorks() {
     server.onAuditQuery =
-        q -> page("", entry(1, "organizations/acme", AuditOperation.CREATE, AuditOutcome.ACCEPTED)
-            .setVersion(1).build());
+        q ->
+            page(
+                "",
+                entry(1, "organizations/acme", AuditOperation.CREATE, AuditOutcome.ACCEPTED)
+                    .setVersion(1)
+                    .build());
     CliRun r = audit("-o", "yaml");
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(r.out).contains("entries:").contains("fqn: organizations/acme");
@@ -237,8 +266,11 @@ class AuditCommandTest {
   @Test
   void morePagesPrintTheNextTokenAsAHintOnStderr() {
     server.onAuditQuery =
-        q -> page("abc123",
-            entry(5, "organizations/acme", AuditOperation.UPDATE, AuditOutcome.ACCEPTED).build());
+        q ->
+            page(
+                "abc123",
+                entry(5, "organizations/acme", AuditOperation.UPDATE, AuditOutcome.ACCEPTED)
+                    .build());
     CliRun r = audit("--limit", "1");
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(r.out.lines()).hasSize(2);
@@ -278,10 +310,14 @@ class AuditCommandTest {
           switch (q.getPageToken()) {
             case "" -> b.setNextPageToken("s1").setScanBudgetExhausted(true);
             case "s1" ->
-                b.addEntries(entry(2, "organizations/acme", AuditOperation.UPDATE, AuditOutcome.ACCEPTED))
+                b.addEntries(
+                        entry(
+                            2, "organizations/acme", AuditOperation.UPDATE, AuditOutcome.ACCEPTED))
                     .setNextPageToken("s2")
                     .setScanBudgetExhausted(true);
-            default -> b.addEntries(entry(1, "organizations/acme", AuditOperation.CREATE, AuditOutcome.ACCEPTED));
+            default ->
+                b.addEntries(
+                    entry(1, "organizations/acme", AuditOperation.CREATE, AuditOutcome.ACCEPTED));
           }
           return b.build();
         };
@@ -369,8 +405,11 @@ class AuditCommandTest {
   @Test
   void allStopsWhenTheServerRepeatsAToken() {
     server.onAuditQuery =
-        q -> page("same",
-            entry(1, "organizations/acme", AuditOperation.UPDATE, AuditOutcome.ACCEPTED).build());
+        q ->
+            page(
+                "same",
+                entry(1, "organizations/acme", AuditOperation.UPDATE, AuditOutcome.ACCEPTED)
+                    .build());
     CliRun r = audit("--all");
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.err).contains("returned the same page token twice");

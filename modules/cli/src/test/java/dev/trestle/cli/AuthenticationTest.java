@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Where the token comes from, that it is sent as a bearer token, and that it is never shown. */
 class AuthenticationTest {
-  static final String TOKEN = "trst.dXNlcnMvYWRtaW4.a1b2c3d4e5f6.S3CR3T-s3cr3t-S3CR3T-s3cr3t-S3CR3T";
+  static final String TOKEN =
+      "trst.dXNlcnMvYWRtaW4.a1b2c3d4e5f6.S3CR3T-s3cr3t-S3CR3T-s3cr3t-S3CR3T";
   static final String OTHER = "trst.dXNlcnMvYm9i.ffeeddccbbaa.0THER-0ther-0THER-0ther-0THER-0ther";
 
   @TempDir Path home;
@@ -51,7 +52,10 @@ class AuthenticationTest {
   }
 
   private static void assertNoSecret(CliRun r) {
-    assertThat(r.out + r.err).doesNotContain("S3CR3T").doesNotContain("0THER").doesNotContain(TOKEN);
+    assertThat(r.out + r.err)
+        .doesNotContain("S3CR3T")
+        .doesNotContain("0THER")
+        .doesNotContain(TOKEN);
   }
 
   @Test
@@ -65,7 +69,14 @@ class AuthenticationTest {
   @Test
   void tokenFileBeforeTheVerbWorksToo() {
     CliRun r =
-        CliRun.run(home, "--token-file", tokenFile.toString(), "--server", server.address(), "get", "orgs");
+        CliRun.run(
+            home,
+            "--token-file",
+            tokenFile.toString(),
+            "--server",
+            server.address(),
+            "get",
+            "orgs");
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(server.authorizations).containsExactly("Bearer " + TOKEN);
   }
@@ -111,7 +122,9 @@ class AuthenticationTest {
           throw FakeManagementServer.failure(
               Status.UNAUTHENTICATED,
               FakeManagementServer.detail(
-                  "UNAUTHENTICATED", "", "authentication required: send 'authorization: Bearer <token>'"));
+                  "UNAUTHENTICATED",
+                  "",
+                  "authentication required: send 'authorization: Bearer <token>'"));
         };
     CliRun r = run(Map.of(), "get", "orgs");
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
@@ -131,7 +144,9 @@ class AuthenticationTest {
           throw FakeManagementServer.failure(
               Status.UNAUTHENTICATED,
               FakeManagementServer.detail(
-                  "UNAUTHENTICATED", "", "the bearer token is invalid, revoked, or its principal is disabled"));
+                  "UNAUTHENTICATED",
+                  "",
+                  "the bearer token is invalid, revoked, or its principal is disabled"));
         };
     CliRun r = run(Map.of(), "get", "orgs", "--token-file", tokenFile.toString(), "-v");
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
@@ -153,10 +168,12 @@ class AuthenticationTest {
           throw FakeManagementServer.failure(
               Status.UNAUTHENTICATED, FakeManagementServer.detail("UNAUTHENTICATED", "", "no"));
         };
-    CliRun r =
-        run(Map.of("TRESTLE_TOKEN", OTHER), "delete", "organizations/a", "organizations/b");
+    CliRun r = run(Map.of("TRESTLE_TOKEN", OTHER), "delete", "organizations/a", "organizations/b");
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
-    assertThat(r.err.lines()).singleElement().asString().contains("refused the token from $TRESTLE_TOKEN");
+    assertThat(r.err.lines())
+        .singleElement()
+        .asString()
+        .contains("refused the token from $TRESTLE_TOKEN");
     assertThat(server.requests).hasSize(1);
   }
 
@@ -167,11 +184,14 @@ class AuthenticationTest {
           throw FakeManagementServer.failure(
               Status.PERMISSION_DENIED,
               FakeManagementServer.detail(
-                  "PERMISSION_DENIED", "", "permission denied: users/bob may not READ at the root"));
+                  "PERMISSION_DENIED",
+                  "",
+                  "permission denied: users/bob may not READ at the root"));
         };
     CliRun denied = run(Map.of("TRESTLE_TOKEN", OTHER), "get", "orgs");
     assertThat(denied.exitCode).isEqualTo(ExitCodes.FAILURE);
-    assertThat(denied.err).isEqualTo("error: permission denied: users/bob may not READ at the root\n");
+    assertThat(denied.err)
+        .isEqualTo("error: permission denied: users/bob may not READ at the root\n");
   }
 
   @Test
@@ -181,13 +201,18 @@ class AuthenticationTest {
           throw FakeManagementServer.failure(
               Status.RESOURCE_EXHAUSTED,
               FakeManagementServer.detail(
-                  "RATE_LIMITED", "", "write rate limit for users/bob exceeded (100/s, burst 1000); retry in 2.0 s"));
+                  "RATE_LIMITED",
+                  "",
+                  "write rate limit for users/bob exceeded (100/s, burst 1000); retry in 2.0 s"));
         };
     Path doc = home.resolve("org.yaml");
-    Files.writeString(doc, "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: acme}\n");
+    Files.writeString(
+        doc, "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: acme}\n");
     CliRun r = run(Map.of("TRESTLE_TOKEN", OTHER), "apply", "-f", doc.toString());
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
-    assertThat(r.err).isEqualTo("error: write rate limit for users/bob exceeded (100/s, burst 1000); retry in 2.0 s\n");
+    assertThat(r.err)
+        .isEqualTo(
+            "error: write rate limit for users/bob exceeded (100/s, burst 1000); retry in 2.0 s\n");
     assertThat(server.requests).hasSize(1);
   }
 
@@ -209,10 +234,12 @@ class AuthenticationTest {
   void missingOrEmptyTokenFileIsAnError() throws Exception {
     CliRun missing = run(Map.of(), "get", "orgs", "--token-file", home.resolve("nope").toString());
     assertThat(missing.exitCode).isEqualTo(ExitCodes.FAILURE);
-    assertThat(missing.err).isEqualTo("error: token file " + home.resolve("nope") + ": no such file\n");
+    assertThat(missing.err)
+        .isEqualTo("error: token file " + home.resolve("nope") + ": no such file\n");
     Files.writeString(tokenFile, "\n");
     CliRun empty = run(Map.of(), "get", "orgs", "--token-file", tokenFile.toString());
-    assertThat(empty.err).isEqualTo("error: the token from --token-file " + tokenFile + " is empty\n");
+    assertThat(empty.err)
+        .isEqualTo("error: the token from --token-file " + tokenFile + " is empty\n");
     assertThat(server.requests).isEmpty();
   }
 

@@ -1,31 +1,31 @@
 package dev.trestle.cli;
 
+import dev.trestle.protocol.v1.AccessBindings;
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.AuditQueryRequest;
 import dev.trestle.protocol.v1.AuditQueryResponse;
 import dev.trestle.protocol.v1.AuditServiceGrpc;
-import dev.trestle.protocol.v1.DeleteRequest;
-import dev.trestle.protocol.v1.DeleteResponse;
-import dev.trestle.protocol.v1.ErrorDetail;
-import dev.trestle.protocol.v1.GetRequest;
-import dev.trestle.protocol.v1.HistoryRequest;
-import dev.trestle.protocol.v1.HistoryResponse;
-import dev.trestle.protocol.v1.ListRequest;
-import dev.trestle.protocol.v1.ListResponse;
-import dev.trestle.protocol.v1.ManagementServiceGrpc;
-import dev.trestle.protocol.v1.Resource;
-import dev.trestle.protocol.v1.AccessBindings;
 import dev.trestle.protocol.v1.CheckAccessRequest;
 import dev.trestle.protocol.v1.CheckAccessResponse;
 import dev.trestle.protocol.v1.CreatePrincipalRequest;
+import dev.trestle.protocol.v1.DeleteRequest;
+import dev.trestle.protocol.v1.DeleteResponse;
+import dev.trestle.protocol.v1.ErrorDetail;
 import dev.trestle.protocol.v1.GetAccessBindingsRequest;
 import dev.trestle.protocol.v1.GetPrincipalRequest;
+import dev.trestle.protocol.v1.GetRequest;
 import dev.trestle.protocol.v1.GetRoleRequest;
+import dev.trestle.protocol.v1.HistoryRequest;
+import dev.trestle.protocol.v1.HistoryResponse;
 import dev.trestle.protocol.v1.IamServiceGrpc;
 import dev.trestle.protocol.v1.IssueTokenRequest;
 import dev.trestle.protocol.v1.IssueTokenResponse;
+import dev.trestle.protocol.v1.ListRequest;
+import dev.trestle.protocol.v1.ListResponse;
+import dev.trestle.protocol.v1.ManagementServiceGrpc;
 import dev.trestle.protocol.v1.Principal;
+import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.RevokeTokenRequest;
 import dev.trestle.protocol.v1.Role;
 import dev.trestle.protocol.v1.SetAccessBindingsRequest;
@@ -79,7 +79,11 @@ final class FakeManagementServer implements AutoCloseable {
       };
 
   volatile Function<WhoAmIRequest, WhoAmIResponse> onWhoAmI =
-      r -> WhoAmIResponse.newBuilder().setPrincipal("users/admin").setAuthenticatedBy("token").build();
+      r ->
+          WhoAmIResponse.newBuilder()
+              .setPrincipal("users/admin")
+              .setAuthenticatedBy("token")
+              .build();
   volatile Function<CheckAccessRequest, CheckAccessResponse> onCheckAccess =
       r ->
           CheckAccessResponse.newBuilder()
@@ -96,17 +100,21 @@ final class FakeManagementServer implements AutoCloseable {
               .build();
   volatile Function<GetPrincipalRequest, Principal> onGetPrincipal =
       r -> {
-        throw failure(Status.NOT_FOUND, detail("NOT_FOUND", r.getName(), r.getName() + " does not exist"));
+        throw failure(
+            Status.NOT_FOUND, detail("NOT_FOUND", r.getName(), r.getName() + " does not exist"));
       };
   volatile Function<IssueTokenRequest, IssueTokenResponse> onIssueToken =
-      r -> IssueTokenResponse.newBuilder().setTokenId("0a1b2c3d4e5f").setToken(ISSUED_TOKEN).build();
+      r ->
+          IssueTokenResponse.newBuilder().setTokenId("0a1b2c3d4e5f").setToken(ISSUED_TOKEN).build();
   volatile Function<RevokeTokenRequest, Principal> onRevokeToken =
       r -> Principal.newBuilder().setName(r.getPrincipal()).setVersion(3).build();
   volatile Function<SetRoleRequest, Role> onSetRole =
       r -> r.getRole().toBuilder().setVersion(1).build();
   volatile Function<GetRoleRequest, Role> onGetRole =
       r -> {
-        throw failure(Status.NOT_FOUND, detail("NOT_FOUND", r.getName(), "role " + r.getName() + " does not exist"));
+        throw failure(
+            Status.NOT_FOUND,
+            detail("NOT_FOUND", r.getName(), "role " + r.getName() + " does not exist"));
       };
   volatile Function<GetAccessBindingsRequest, AccessBindings> onGetBindings =
       r -> AccessBindings.newBuilder().setTarget(r.getTarget()).build();
@@ -119,7 +127,8 @@ final class FakeManagementServer implements AutoCloseable {
               .build();
 
   /** What {@link #onIssueToken} answers by default: a token in the server's format. */
-  static final String ISSUED_TOKEN = "trst.dXNlcnMvYWxpY2U.0a1b2c3d4e5f.c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
+  static final String ISSUED_TOKEN =
+      "trst.dXNlcnMvYWxpY2U.0a1b2c3d4e5f.c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
 
   private final Server server;
 

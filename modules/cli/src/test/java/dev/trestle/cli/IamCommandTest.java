@@ -75,7 +75,10 @@ class IamCommandTest {
     assertThat(sa.out).isEqualTo("created serviceaccounts/ci\n");
     assertThat(server.requests(CreatePrincipalRequest.class))
         .containsExactly(
-            CreatePrincipalRequest.newBuilder().setName("users/alice").setDisplayName("Alice A.").build(),
+            CreatePrincipalRequest.newBuilder()
+                .setName("users/alice")
+                .setDisplayName("Alice A.")
+                .build(),
             CreatePrincipalRequest.newBuilder().setName("serviceaccounts/ci").build());
   }
 
@@ -93,7 +96,8 @@ class IamCommandTest {
         q -> {
           throw FakeManagementServer.failure(
               Status.ALREADY_EXISTS,
-              FakeManagementServer.detail("CONFLICT", q.getName(), q.getName() + " already exists"));
+              FakeManagementServer.detail(
+                  "CONFLICT", q.getName(), q.getName() + " already exists"));
         };
     CliRun r = run("iam", "create-user", "alice");
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
@@ -109,12 +113,14 @@ class IamCommandTest {
                 .setDisplayName("Alice")
                 .setVersion(4)
                 .setCreatedBy("users/admin")
-                .setCreateTime(Timestamp.newBuilder().setSeconds(CliRun.NOW.getEpochSecond() - 3600))
+                .setCreateTime(
+                    Timestamp.newBuilder().setSeconds(CliRun.NOW.getEpochSecond() - 3600))
                 .addTokens(
                     TokenInfo.newBuilder()
                         .setId("0a1b2c3d4e5f")
                         .setIssuedBy("users/admin")
-                        .setIssueTime(Timestamp.newBuilder().setSeconds(CliRun.NOW.getEpochSecond() - 60))
+                        .setIssueTime(
+                            Timestamp.newBuilder().setSeconds(CliRun.NOW.getEpochSecond() - 60))
                         .setDescription("laptop"))
                 .addTokens(TokenInfo.newBuilder().setId("ffffffffffff").setRevoked(true))
                 .build();
@@ -154,7 +160,10 @@ class IamCommandTest {
             "issued token 0a1b2c3d4e5f for users/alice; it is shown only now: store it safely\n");
     assertThat(server.requests(IssueTokenRequest.class))
         .containsExactly(
-            IssueTokenRequest.newBuilder().setPrincipal("users/alice").setDescription("laptop").build());
+            IssueTokenRequest.newBuilder()
+                .setPrincipal("users/alice")
+                .setDescription("laptop")
+                .build());
   }
 
   @Test
@@ -176,7 +185,8 @@ class IamCommandTest {
     Files.writeString(out, "keep me\n");
     CliRun r = run("iam", "issue-token", "users/alice", "--out-file", out.toString());
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
-    assertThat(r.err).isEqualTo("error: " + out + " already exists; nothing was issued (choose a new file)\n");
+    assertThat(r.err)
+        .isEqualTo("error: " + out + " already exists; nothing was issued (choose a new file)\n");
     assertThat(Files.readString(out)).isEqualTo("keep me\n");
     assertThat(server.requests).isEmpty();
   }
@@ -188,12 +198,15 @@ class IamCommandTest {
           throw FakeManagementServer.failure(
               Status.PERMISSION_DENIED,
               FakeManagementServer.detail(
-                  "PERMISSION_DENIED", "", "permission denied: users/bob may not SET_POLICY at the root"));
+                  "PERMISSION_DENIED",
+                  "",
+                  "permission denied: users/bob may not SET_POLICY at the root"));
         };
     Path out = home.resolve("alice.token");
     CliRun r = run("iam", "issue-token", "users/alice", "--out-file", out.toString());
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
-    assertThat(r.err).isEqualTo("error: permission denied: users/bob may not SET_POLICY at the root\n");
+    assertThat(r.err)
+        .isEqualTo("error: permission denied: users/bob may not SET_POLICY at the root\n");
     assertThat(out).doesNotExist();
   }
 
@@ -214,7 +227,9 @@ class IamCommandTest {
   void revokeTokenGivenTheTokenItselfRefusesWithoutEchoingIt() {
     CliRun r = run("iam", "revoke-token", "users/alice", FakeManagementServer.ISSUED_TOKEN);
     assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.err).startsWith("error: give the token's id (see 'trestle iam principal users/alice'), not the token");
+    assertThat(r.err)
+        .startsWith(
+            "error: give the token's id (see 'trestle iam principal users/alice'), not the token");
     assertThat(r.out + r.err).doesNotContain("c2VjcmV0");
     assertThat(server.requests).isEmpty();
   }
@@ -224,7 +239,11 @@ class IamCommandTest {
   @Test
   void bindingsAreATableOfRolesAndSubjects() {
     server.onGetBindings =
-        q -> bindings(3, binding("admin", "users/admin"), binding("reader", "users/alice", "serviceaccounts/ci"));
+        q ->
+            bindings(
+                3,
+                binding("admin", "users/admin"),
+                binding("reader", "users/alice", "serviceaccounts/ci"));
     CliRun r = run("iam", "bindings", TENANT);
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(r.out)
@@ -238,7 +257,8 @@ class IamCommandTest {
 
   @Test
   void bindingsAsJsonAndOfTheRoot() {
-    server.onGetBindings = q -> bindings(3, binding("admin", "users/admin")).toBuilder().setTarget("").build();
+    server.onGetBindings =
+        q -> bindings(3, binding("admin", "users/admin")).toBuilder().setTarget("").build();
     CliRun r = run("iam", "bindings", "/", "-o", "json");
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(r.out)
@@ -284,7 +304,14 @@ class IamCommandTest {
   @Test
   void bindANewRoleAppendsABinding() {
     CliRun r =
-        run("iam", "bind", TENANT, "--role", "editor", "--subject", "users/alice,serviceaccounts/ci");
+        run(
+            "iam",
+            "bind",
+            TENANT,
+            "--role",
+            "editor",
+            "--subject",
+            "users/alice,serviceaccounts/ci");
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(server.requests(SetAccessBindingsRequest.class).get(0).getBindingsList())
         .containsExactly(binding("editor", "users/alice", "serviceaccounts/ci"));
@@ -338,7 +365,8 @@ class IamCommandTest {
               FakeManagementServer.detail(
                   "PERMISSION_DENIED",
                   TENANT,
-                  "permission denied: role 'admin' grants [SET_POLICY], which users/bob does not hold on "
+                  "permission denied: role 'admin' grants [SET_POLICY], which users/bob does not"
+                      + " hold on "
                       + TENANT));
         };
     CliRun r = run("iam", "bind", TENANT, "--role", "admin", "--subject", "users/bob");
@@ -388,9 +416,18 @@ class IamCommandTest {
         .isEqualTo(
             "error: users/alice does not have role reader on "
                 + TENANT
-                + "; nothing changed (a binding inherited from an ancestor must be removed there)\n");
+                + "; nothing changed (a binding inherited from an ancestor must be removed"
+                + " there)\n");
     CliRun ignored =
-        run("iam", "unbind", TENANT, "--role", "reader", "--subject", "users/alice", "--ignore-not-found");
+        run(
+            "iam",
+            "unbind",
+            TENANT,
+            "--role",
+            "reader",
+            "--subject",
+            "users/alice",
+            "--ignore-not-found");
     assertThat(ignored.exitCode).isZero();
     assertThat(server.requests(SetAccessBindingsRequest.class)).isEmpty();
   }
@@ -424,7 +461,8 @@ class IamCommandTest {
                         .addKinds("ts"))
                 .build());
     assertThat(r.out)
-        .isEqualTo("role route-editor set (version 1): READ, WRITE, SET_POLICY on ServiceRoute, ts\n");
+        .isEqualTo(
+            "role route-editor set (version 1): READ, WRITE, SET_POLICY on ServiceRoute, ts\n");
   }
 
   @Test
@@ -456,7 +494,8 @@ class IamCommandTest {
                     .setVersion(2)
                     .build();
     assertThat(run("iam", "role", "reader").out)
-        .isEqualTo("NAME     PERMISSIONS   KINDS   VERSION\nreader   READ          (all)   built-in\n");
+        .isEqualTo(
+            "NAME     PERMISSIONS   KINDS   VERSION\nreader   READ          (all)   built-in\n");
     assertThat(run("iam", "role", "route-editor").out)
         .isEqualTo(
             "NAME           PERMISSIONS   KINDS          VERSION\n"

@@ -74,11 +74,22 @@ class LoginCommandTest {
     Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
 
     CliRun r =
-        run("login", "--server", server.address(), "--no-tls", "--token-file", tokenFile.toString());
+        run(
+            "login",
+            "--server",
+            server.address(),
+            "--no-tls",
+            "--token-file",
+            tokenFile.toString());
 
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(Files.readString(config))
-        .isEqualTo("server: \"" + server.address() + "\"\ntoken: \"" + TOKEN + "\"\norganization: \"acme\"\n");
+        .isEqualTo(
+            "server: \""
+                + server.address()
+                + "\"\ntoken: \""
+                + TOKEN
+                + "\"\norganization: \"acme\"\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config)))
         .isEqualTo("rw-------");
   }
@@ -94,7 +105,9 @@ class LoginCommandTest {
 
   @Test
   void loginReadsTheTokenFromStdin() {
-    CliRun r = CliRun.run(home, Map.of(), TOKEN + "\n", "login", "--server", server.address(), "--token-stdin");
+    CliRun r =
+        CliRun.run(
+            home, Map.of(), TOKEN + "\n", "login", "--server", server.address(), "--token-stdin");
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(server.authorizations).containsExactly("Bearer " + TOKEN);
   }
@@ -141,7 +154,13 @@ class LoginCommandTest {
     assertThat(none.exitCode).isEqualTo(ExitCodes.USAGE);
     assertThat(none.err).startsWith("error: login needs --token-file FILE or --token-stdin");
     CliRun both =
-        run("login", "--server", server.address(), "--token-stdin", "--token-file", tokenFile.toString());
+        run(
+            "login",
+            "--server",
+            server.address(),
+            "--token-stdin",
+            "--token-file",
+            tokenFile.toString());
     assertThat(both.exitCode).isEqualTo(ExitCodes.USAGE);
     assertThat(both.err).startsWith("error: give either --token-file or --token-stdin, not both");
     assertThat(server.requests).isEmpty();
@@ -150,7 +169,11 @@ class LoginCommandTest {
   @Test
   void loginToAnInsecureDevServerSaysSo() {
     server.onWhoAmI =
-        q -> WhoAmIResponse.newBuilder().setPrincipal("users/dev").setAuthenticatedBy("insecure-dev").build();
+        q ->
+            WhoAmIResponse.newBuilder()
+                .setPrincipal("users/dev")
+                .setAuthenticatedBy("insecure-dev")
+                .build();
     CliRun r = run("login", "--server", server.address(), "--token-file", tokenFile.toString());
     assertThat(r.exitCode).isZero();
     assertThat(r.out).isEqualTo("logged in to " + server.address() + " as users/dev\n");
@@ -159,7 +182,9 @@ class LoginCommandTest {
 
   @Test
   void logoutRemovesOnlyTheTokenAndSaysHowToRevokeIt() throws Exception {
-    assertThat(run("login", "--server", server.address(), "--token-file", tokenFile.toString()).exitCode)
+    assertThat(
+            run("login", "--server", server.address(), "--token-file", tokenFile.toString())
+                .exitCode)
         .isZero();
 
     CliRun r = run("logout");
@@ -176,7 +201,9 @@ class LoginCommandTest {
 
   @Test
   void logoutRevokeRevokesTheSavedTokenWithItself() {
-    assertThat(run("login", "--server", server.address(), "--token-file", tokenFile.toString()).exitCode)
+    assertThat(
+            run("login", "--server", server.address(), "--token-file", tokenFile.toString())
+                .exitCode)
         .isZero();
 
     CliRun r = run("logout", "--revoke");
@@ -195,8 +222,7 @@ class LoginCommandTest {
 
   @Test
   void whoamiShowsPrincipalHowAndWhere() {
-    CliRun r =
-        run("whoami", "--server", server.address(), "--token-file", tokenFile.toString());
+    CliRun r = run("whoami", "--server", server.address(), "--token-file", tokenFile.toString());
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(r.out)
         .isEqualTo(
@@ -212,11 +238,16 @@ class LoginCommandTest {
   @Test
   void whoamiOnAnInsecureDevServer() {
     server.onWhoAmI =
-        q -> WhoAmIResponse.newBuilder().setPrincipal("users/dev").setAuthenticatedBy("insecure-dev").build();
+        q ->
+            WhoAmIResponse.newBuilder()
+                .setPrincipal("users/dev")
+                .setAuthenticatedBy("insecure-dev")
+                .build();
     CliRun r = run("whoami", "--server", server.address(), "-o", "json");
     assertThat(r.exitCode).isZero();
     assertThat(r.out)
-        .isEqualTo("{\n  \"authenticatedBy\" : \"insecure-dev\",\n  \"principal\" : \"users/dev\"\n}\n");
+        .isEqualTo(
+            "{\n  \"authenticatedBy\" : \"insecure-dev\",\n  \"principal\" : \"users/dev\"\n}\n");
     CliRun table = run("whoami", "--server", server.address());
     assertThat(table.out).contains("authenticated:  insecure-dev: the server checks no tokens");
   }

@@ -33,10 +33,16 @@ class ServerAddressTest {
 
   @Test
   void knowsLoopbackHostsWithoutResolvingNames() {
-    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("127.0.0.1:9080").loopback()).isTrue();
-    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("localhost:9080").loopback()).isTrue();
-    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("[::1]:9080").loopback()).isTrue();
-    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("trestle.example.com:9080").loopback()).isFalse();
-    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("10.0.0.1:9080").loopback()).isFalse();
+    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("127.0.0.1:9080").loopback())
+        .isTrue();
+    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("localhost:9080").loopback())
+        .isTrue();
+    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("[::1]:9080").loopback())
+        .isTrue();
+    org.assertj.core.api.Assertions.assertThat(
+            ServerAddress.parse("trestle.example.com:9080").loopback())
+        .isFalse();
+    org.assertj.core.api.Assertions.assertThat(ServerAddress.parse("10.0.0.1:9080").loopback())
+        .isFalse();
   }
 }

@@ -59,9 +59,24 @@ class TlsOptionsTest {
     var cmd =
         new java.util.ArrayList<>(
             List.of(
-                keytool, "-genkeypair", "-alias", "trestle", "-keyalg", "EC", "-groupname",
-                "secp256r1", "-dname", "CN=" + name, "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", p12.toString(), "-storepass", "changeit"));
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "trestle",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + name,
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                p12.toString(),
+                "-storepass",
+                "changeit"));
     cmd.addAll(extra);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes());
@@ -74,7 +89,8 @@ class TlsOptionsTest {
     Files.writeString(
         pem,
         "-----BEGIN CERTIFICATE-----\n"
-            + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ks.getCertificate("trestle").getEncoded())
+            + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(ks.getCertificate("trestle").getEncoded())
             + "\n-----END CERTIFICATE-----\n");
     return pem;
   }
@@ -161,7 +177,8 @@ class TlsOptionsTest {
             token.toString());
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(r.out)
-        .endsWith("server:         localhost:" + tlsServer.port() + " (TLS, trusting " + caPem + ")\n");
+        .endsWith(
+            "server:         localhost:" + tlsServer.port() + " (TLS, trusting " + caPem + ")\n");
     assertThat(tlsServer.authorizations).contains("Bearer " + AuthenticationTest.TOKEN);
   }
 
@@ -191,7 +208,12 @@ class TlsOptionsTest {
   void anUntrustedCertificateIsNamedAsSuch() {
     CliRun r =
         CliRun.run(
-            home, "whoami", "--server", "127.0.0.1:" + tlsServer.port(), "--ca-file", otherPem.toString());
+            home,
+            "whoami",
+            "--server",
+            "127.0.0.1:" + tlsServer.port(),
+            "--ca-file",
+            otherPem.toString());
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.err)
         .isEqualTo(
@@ -214,13 +236,15 @@ class TlsOptionsTest {
   @Test
   void tlsAgainstPlaintextSaysTheServerDoesNotSpeakTls() throws Exception {
     try (var plain = new FakeManagementServer()) {
-      CliRun r = CliRun.run(home, "whoami", "--server", plain.address(), "--ca-file", caPem.toString());
+      CliRun r =
+          CliRun.run(home, "whoami", "--server", plain.address(), "--ca-file", caPem.toString());
       assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
       assertThat(r.err)
           .isEqualTo(
               "error: the server at "
                   + plain.address()
-                  + " does not speak TLS; connect without --tls and --ca-file (or pass --no-tls)\n");
+                  + " does not speak TLS; connect without --tls and --ca-file (or pass"
+                  + " --no-tls)\n");
     }
   }
 
@@ -232,14 +256,22 @@ class TlsOptionsTest {
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.err).startsWith("error: CA file " + bogus + ": not a PEM certificate");
     CliRun missing =
-        CliRun.run(home, "whoami", "--server", "127.0.0.1:1", "--ca-file", home.resolve("no.pem").toString());
-    assertThat(missing.err).isEqualTo("error: CA file " + home.resolve("no.pem") + ": no such file\n");
+        CliRun.run(
+            home,
+            "whoami",
+            "--server",
+            "127.0.0.1:1",
+            "--ca-file",
+            home.resolve("no.pem").toString());
+    assertThat(missing.err)
+        .isEqualTo("error: CA file " + home.resolve("no.pem") + ": no such file\n");
   }
 
   @Test
   void transportDescribesItself() {
     assertThat(Transport.PLAINTEXT).hasToString("plaintext");
     assertThat(Transport.SYSTEM_TLS).hasToString("TLS, trusting the system's CAs");
-    assertThat(new Transport(true, Optional.of(Path.of("/ca.pem")))).hasToString("TLS, trusting /ca.pem");
+    assertThat(new Transport(true, Optional.of(Path.of("/ca.pem"))))
+        .hasToString("TLS, trusting /ca.pem");
   }
 }

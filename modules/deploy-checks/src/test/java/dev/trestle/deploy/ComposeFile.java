@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Typed views of a compose file's service entries, in the forms the Compose specification allows. */
+/**
+ * Typed views of a compose file's service entries, in the forms the Compose specification allows.
+ */
 final class ComposeFile {
   /** One published port: "[ip:]host:container[/protocol]". */
   record Port(String hostIp, int host, int container) {
@@ -16,7 +18,8 @@ final class ComposeFile {
         throw new IllegalArgumentException("port '" + text + "' is not [IP:]HOST:CONTAINER");
       }
       int n = parts.length;
-      return new Port(n == 3 ? parts[0] : "", Integer.parseInt(parts[n - 2]), Integer.parseInt(parts[n - 1]));
+      return new Port(
+          n == 3 ? parts[0] : "", Integer.parseInt(parts[n - 2]), Integer.parseInt(parts[n - 1]));
     }
   }
 
@@ -41,12 +44,15 @@ final class ComposeFile {
     var env = new LinkedHashMap<String, String>();
     JsonNode node = service.path("environment");
     if (node.isObject()) {
-      node.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
+      node.fields()
+          .forEachRemaining(
+              e -> env.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
     } else if (node.isArray()) {
-      node.forEach(item -> {
-        String[] kv = item.asText().split("=", 2);
-        env.put(kv[0], kv.length > 1 ? kv[1] : "");
-      });
+      node.forEach(
+          item -> {
+            String[] kv = item.asText().split("=", 2);
+            env.put(kv[0], kv.length > 1 ? kv[1] : "");
+          });
     }
     return env;
   }

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  */
 record ConfigNames(Set<String> known) {
   private static final Pattern OVERRIDE = Pattern.compile("\\$\\{\\?(TRESTLE_[A-Z0-9_]+)}");
-  private static final Pattern NAME = Pattern.compile("\"(TRESTLE_[A-Z0-9_]+)\"|\\$\\{?(TRESTLE_[A-Z0-9_]+)");
+  private static final Pattern NAME =
+      Pattern.compile("\"(TRESTLE_[A-Z0-9_]+)\"|\\$\\{?(TRESTLE_[A-Z0-9_]+)");
 
   static ConfigNames load(Path root) {
     var names = new TreeSet<String>();
@@ -51,7 +52,12 @@ record ConfigNames(Set<String> known) {
   List<String> unknown(Collection<String> names, String where) {
     return names.stream()
         .filter(n -> n.startsWith("TRESTLE_") && !known.contains(n))
-        .map(n -> where + ": environment variable " + n + " is read by nothing (not in conf/trestle.conf, reference.conf or the CLI)")
+        .map(
+            n ->
+                where
+                    + ": environment variable "
+                    + n
+                    + " is read by nothing (not in conf/trestle.conf, reference.conf or the CLI)")
         .toList();
   }
 }

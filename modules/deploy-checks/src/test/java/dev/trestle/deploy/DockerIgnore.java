@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The patterns of a .dockerignore (no "!" exceptions: Trestle's has none), to tell whether a
- * COPY source would be left out of the build context. A pattern matches a path or any parent.
+ * The patterns of a .dockerignore (no "!" exceptions: Trestle's has none), to tell whether a COPY
+ * source would be left out of the build context. A pattern matches a path or any parent.
  */
 final class DockerIgnore {
   private final List<PathMatcher> matchers;
@@ -27,12 +27,15 @@ final class DockerIgnore {
           continue;
         }
         if (p.startsWith("!")) {
-          throw new IllegalArgumentException(file + ": exception patterns (" + p + ") are not supported by this check");
+          throw new IllegalArgumentException(
+              file + ": exception patterns (" + p + ") are not supported by this check");
         }
         p = p.replaceAll("^/+|/+$", "");
         matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + p));
         if (p.startsWith("**/")) {
-          matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + p.substring(3))); // ** also means "none"
+          matchers.add(
+              FileSystems.getDefault()
+                  .getPathMatcher("glob:" + p.substring(3))); // ** also means "none"
         }
       }
     }

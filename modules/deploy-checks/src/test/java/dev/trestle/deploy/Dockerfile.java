@@ -87,10 +87,14 @@ final class Dockerfile {
   /** The stage this one is built FROM, if it is one of this file's stages. */
   Optional<Stage> parent(Stage stage) {
     int index = stages.indexOf(stage);
-    return stages.subList(0, Math.max(index, 0)).stream().filter(s -> s.name().equals(stage.base())).findFirst();
+    return stages.subList(0, Math.max(index, 0)).stream()
+        .filter(s -> s.name().equals(stage.base()))
+        .findFirst();
   }
 
-  /** The user the stage's container runs as: its last USER, else its parent stage's, else "root". */
+  /**
+   * The user the stage's container runs as: its last USER, else its parent stage's, else "root".
+   */
   String user(Stage stage) {
     List<Instruction> users = instructions(stage, "USER");
     if (!users.isEmpty()) {

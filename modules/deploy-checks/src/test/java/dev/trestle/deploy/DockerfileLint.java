@@ -20,27 +20,36 @@ final class DockerfileLint {
    * @param targets the image targets, each with the ports it must EXPOSE
    * @param context the build context (the repository root)
    */
-  static List<String> problems(Dockerfile file, Map<String, Set<Integer>> targets, Path context, DockerIgnore ignore) {
+  static List<String> problems(
+      Dockerfile file, Map<String, Set<Integer>> targets, Path context, DockerIgnore ignore) {
     var out = new ArrayList<String>();
     if (file.stages().isEmpty() || file.stages().get(0).base().isEmpty()) {
       out.add("no FROM line before the first instruction");
     }
-    targets.forEach((name, ports) -> file.stage(name).ifPresentOrElse(
-        stage -> {
-          String user = file.user(stage);
-          if (isRoot(user)) {
-            out.add("target " + name + " runs as " + user + ": add a USER with a non-root uid");
-          }
-          Set<Integer> missing = new TreeSet<>(ports);
-          missing.removeAll(file.exposed(stage));
-          if (!missing.isEmpty()) {
-            out.add("target " + name + " does not EXPOSE " + missing);
-          }
-          if (!file.hasHealthcheck(stage)) {
-            out.add("target " + name + " has no HEALTHCHECK");
-          }
-        },
-        () -> out.add("no stage named " + name + " (FROM ... AS " + name + ")")));
+    targets.forEach(
+        (name, ports) ->
+            file.stage(name)
+                .ifPresentOrElse(
+                    stage -> {
+                      String user = file.user(stage);
+                      if (isRoot(user)) {
+                        out.add(
+                            "target "
+                                + name
+                                + " runs as "
+                                + user
+                                + ": add a USER with a non-root uid");
+                      }
+                      Set<Integer> missing = new TreeSet<>(ports);
+                      missing.removeAll(file.exposed(stage));
+                      if (!missing.isEmpty()) {
+                        out.add("target " + name + " does not EXPOSE " + missing);
+                      }
+                      if (!file.hasHealthcheck(stage)) {
+                        out.add("target " + name + " has no HEALTHCHECK");
+                      }
+                    },
+                    () -> out.add("no stage named " + name + " (FROM ... AS " + name + ")")));
     for (Dockerfile.Stage stage : file.stages()) {
       for (Dockerfile.Instruction i : stage.instructions()) {
         for (String source : Dockerfile.contextSources(i)) {

@@ -24,10 +24,11 @@ final class Kubectl {
     }
     Path out = Files.createTempFile("kustomize", ".yaml");
     try {
-      Process p = new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
-          .redirectErrorStream(true)
-          .redirectOutput(out.toFile())
-          .start();
+      Process p =
+          new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError("kubectl kustomize " + dir + " did not finish in 60 s");

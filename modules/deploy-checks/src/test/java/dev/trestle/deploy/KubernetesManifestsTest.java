@@ -49,15 +49,22 @@ class KubernetesManifestsTest {
 
   @Test
   void everyManifestIsATypedKubernetesObjectWithoutUnknownFields() {
-    List<Path> files = Stream.of(CENTRAL_DIR, EDGE_DIR).flatMap(d -> Manifests.files(d).stream()).toList();
+    List<Path> files =
+        Stream.of(CENTRAL_DIR, EDGE_DIR).flatMap(d -> Manifests.files(d).stream()).toList();
     assertThat(files).hasSizeGreaterThanOrEqualTo(9);
     for (Path file : files) {
       for (HasMetadata object : Manifests.load(file)) {
-        String what = file.getFileName() + ": " + object.getKind() + " " + object.getMetadata().getName();
+        String what =
+            file.getFileName() + ": " + object.getKind() + " " + object.getMetadata().getName();
         assertThat(UnknownFields.find(object)).as(what).isEmpty();
         assertThat(object.getMetadata().getName()).as(what).isNotBlank();
-        boolean clusterScoped = object instanceof Namespace || object instanceof ClusterRole || object instanceof ClusterRoleBinding;
-        assertThat(object.getMetadata().getNamespace()).as(what + " namespace").matches(ns -> clusterScoped == (ns == null));
+        boolean clusterScoped =
+            object instanceof Namespace
+                || object instanceof ClusterRole
+                || object instanceof ClusterRoleBinding;
+        assertThat(object.getMetadata().getNamespace())
+            .as(what + " namespace")
+            .matches(ns -> clusterScoped == (ns == null));
       }
     }
   }
@@ -65,11 +72,14 @@ class KubernetesManifestsTest {
   @Test
   void misspelledFieldsWrongTypesAndUnknownKindsAreCaught() {
     HasMetadata typos = Manifests.load(bad("deployment-typos.yaml")).get(0);
-    assertThat(UnknownFields.find(typos)).containsExactlyInAnyOrder(
-        "spec: unknown field(s) [replica]",
-        "spec.template.spec.containers[0].readinessProbe: unknown field(s) [periodSecond]");
-    assertThatThrownBy(() -> Manifests.load(bad("deployment-wrong-type.yaml"))).hasMessageContaining("does not parse");
-    assertThatThrownBy(() -> Manifests.load(bad("unknown-kind.yaml"))).hasMessageContaining("is not a Kubernetes kind fabric8 knows");
+    assertThat(UnknownFields.find(typos))
+        .containsExactlyInAnyOrder(
+            "spec: unknown field(s) [replica]",
+            "spec.template.spec.containers[0].readinessProbe: unknown field(s) [periodSecond]");
+    assertThatThrownBy(() -> Manifests.load(bad("deployment-wrong-type.yaml")))
+        .hasMessageContaining("does not parse");
+    assertThatThrownBy(() -> Manifests.load(bad("unknown-kind.yaml")))
+        .hasMessageContaining("is not a Kubernetes kind fabric8 knows");
   }
 
   @Test
@@ -80,8 +90,10 @@ class KubernetesManifestsTest {
       for (JsonNode r : kustomization.path("resources")) {
         listed.add(r.asText());
       }
-      assertThat(listed).as(dir.toString())
-          .containsExactlyInAnyOrderElementsOf(Manifests.files(dir).stream().map(f -> dir.relativize(f).toString()).toList());
+      assertThat(listed)
+          .as(dir.toString())
+          .containsExactlyInAnyOrderElementsOf(
+              Manifests.files(dir).stream().map(f -> dir.relativize(f).toString()).toList());
       Kubectl.Result rendered = Kubectl.kustomize(dir);
       if (rendered != null) { // kubectl on PATH: it needs no API server for kustomize
         assertThat(rendered.exitCode()).as(rendered.output()).isZero();
@@ -96,34 +108,43 @@ class KubernetesManifestsTest {
     List<HasMetadata> objects = Manifests.loadAll(CENTRAL_DIR);
     Deployment deployment = Manifests.one(objects, Deployment.class);
     assertThat(deployment.getSpec().getReplicas()).isGreaterThanOrEqualTo(3);
-    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(CENTRAL_LABEL, "trestle-central");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry(CENTRAL_LABEL, "trestle-central");
     Container central = onlyContainer(deployment);
-    assertThat(central.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort).contains(
-        tuple("api", 9080),
-        tuple("edge", 9081),
-        tuple("management", 8558),
-        tuple("remoting", 25520));
+    assertThat(central.getPorts())
+        .extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+        .contains(
+            tuple("api", 9080),
+            tuple("edge", 9081),
+            tuple("management", 8558),
+            tuple("remoting", 25520));
     assertHttpProbe(central.getReadinessProbe(), "/health/ready");
     assertHttpProbe(central.getLivenessProbe(), "/health/alive");
     Map<String, EnvVar> env = env(central);
     assertThat(env.get("TRESTLE_CLUSTER_DISCOVERY").getValue()).isEqualTo("kubernetes");
     assertThat(env.get("TRESTLE_STORAGE_PROFILE").getValue()).isEqualTo("postgres");
-    assertThat(env.get("TRESTLE_K8S_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    assertThat(env.get("TRESTLE_K8S_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.namespace");
     assertThat(NAMES.unknown(env.keySet(), "central Deployment")).isEmpty();
 
     // The pod's service account may list the pods of its namespace, and nothing more.
     String account = deployment.getSpec().getTemplate().getSpec().getServiceAccountName();
-    assertThat(Manifests.ofType(objects, ServiceAccount.class)).extracting(a -> a.getMetadata().getName()).containsExactly(account);
+    assertThat(Manifests.ofType(objects, ServiceAccount.class))
+        .extracting(a -> a.getMetadata().getName())
+        .containsExactly(account);
     Role role = Manifests.one(objects, Role.class);
     assertThat(role.getRules()).hasSize(1);
     assertThat(role.getRules().get(0).getResources()).containsExactly("pods");
     assertThat(role.getRules().get(0).getVerbs()).containsExactlyInAnyOrder("get", "watch", "list");
     RoleBinding binding = Manifests.one(objects, RoleBinding.class);
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
-    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
-      assertThat(s.getKind()).isEqualTo("ServiceAccount");
-      assertThat(s.getName()).isEqualTo(account);
-    });
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo(account);
+            });
   }
 
   @Test
@@ -132,11 +153,17 @@ class KubernetesManifestsTest {
     Container central = onlyContainer(deployment);
     assertThat(env(central)).doesNotContainKey("TRESTLE_POSTGRES_PASSWORD");
     String passwordFile = env(central).get("TRESTLE_POSTGRES_PASSWORD_FILE").getValue();
-    var mount = central.getVolumeMounts().stream().filter(m -> passwordFile.startsWith(m.getMountPath() + "/")).findFirst().orElseThrow();
+    var mount =
+        central.getVolumeMounts().stream()
+            .filter(m -> passwordFile.startsWith(m.getMountPath() + "/"))
+            .findFirst()
+            .orElseThrow();
     Volume volume = volume(deployment.getSpec().getTemplate().getSpec(), mount.getName());
     assertThat(volume.getSecret().getSecretName()).isEqualTo("trestle-postgres");
-    assertThat(volume.getSecret().getItems()).singleElement()
-        .satisfies(i -> assertThat(mount.getMountPath() + "/" + i.getPath()).isEqualTo(passwordFile));
+    assertThat(volume.getSecret().getItems())
+        .singleElement()
+        .satisfies(
+            i -> assertThat(mount.getMountPath() + "/" + i.getPath()).isEqualTo(passwordFile));
   }
 
   @Test
@@ -145,11 +172,16 @@ class KubernetesManifestsTest {
       List<HasMetadata> objects = Manifests.loadAll(dir);
       Deployment deployment = Manifests.one(objects, Deployment.class);
       Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-      List<String> portNames = onlyContainer(deployment).getPorts().stream().map(ContainerPort::getName).toList();
+      List<String> portNames =
+          onlyContainer(deployment).getPorts().stream().map(ContainerPort::getName).toList();
       for (Service service : Manifests.ofType(objects, Service.class)) {
-        assertThat(podLabels).as(service.getMetadata().getName()).containsAllEntriesOf(service.getSpec().getSelector());
+        assertThat(podLabels)
+            .as(service.getMetadata().getName())
+            .containsAllEntriesOf(service.getSpec().getSelector());
         for (ServicePort port : service.getSpec().getPorts()) {
-          assertThat(portNames).as(service.getMetadata().getName()).contains(port.getTargetPort().getStrVal());
+          assertThat(portNames)
+              .as(service.getMetadata().getName())
+              .contains(port.getTargetPort().getStrVal());
         }
       }
     }
@@ -163,28 +195,48 @@ class KubernetesManifestsTest {
     List<HasMetadata> objects = Manifests.loadAll(EDGE_DIR);
     ClusterRole role = Manifests.one(objects, ClusterRole.class);
     Map<String, List<String>> emitted = TranslatorKinds.resourcesByGroup(RepoFiles.root());
-    assertThat(emitted.keySet()).containsExactlyInAnyOrder("networking.istio.io", "security.istio.io");
-    emitted.forEach((group, resources) -> {
-      for (String resource : resources) {
-        assertThat(verbs(role, group, resource)).as(group + "/" + resource).contains("get", "create", "patch", "delete");
-      }
-    });
+    assertThat(emitted.keySet())
+        .containsExactlyInAnyOrder("networking.istio.io", "security.istio.io");
+    emitted.forEach(
+        (group, resources) -> {
+          for (String resource : resources) {
+            assertThat(verbs(role, group, resource))
+                .as(group + "/" + resource)
+                .contains("get", "create", "patch", "delete");
+          }
+        });
     assertThat(verbs(role, "", "namespaces")).contains("get", "list");
     for (String resource : List.of("services", "endpoints", "nodes")) {
       assertThat(verbs(role, "", resource)).as(resource).contains("list");
     }
-    assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("*", "update", "deletecollection"));
+    assertThat(role.getRules())
+        .allSatisfy(
+            r -> assertThat(r.getVerbs()).doesNotContain("*", "update", "deletecollection"));
 
     Deployment deployment = Manifests.one(objects, Deployment.class);
     String account = deployment.getSpec().getTemplate().getSpec().getServiceAccountName();
     ClusterRoleBinding binding = Manifests.one(objects, ClusterRoleBinding.class);
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
-    assertThat(binding.getSubjects()).singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo(account));
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo(account));
     Container edge = onlyContainer(deployment);
     assertThat(edge.getArgs()).contains("--kube", "--xds-address=0.0.0.0", "--status-port=8559");
-    String tokenFile = edge.getArgs().stream().filter(a -> a.startsWith("--token-file=")).findFirst().orElseThrow().substring(13);
-    var mount = edge.getVolumeMounts().stream().filter(m -> tokenFile.startsWith(m.getMountPath() + "/")).findFirst().orElseThrow();
-    assertThat(volume(deployment.getSpec().getTemplate().getSpec(), mount.getName()).getSecret().getSecretName())
+    String tokenFile =
+        edge.getArgs().stream()
+            .filter(a -> a.startsWith("--token-file="))
+            .findFirst()
+            .orElseThrow()
+            .substring(13);
+    var mount =
+        edge.getVolumeMounts().stream()
+            .filter(m -> tokenFile.startsWith(m.getMountPath() + "/"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            volume(deployment.getSpec().getTemplate().getSpec(), mount.getName())
+                .getSecret()
+                .getSecretName())
         .isEqualTo("trestle-edge-join-token");
   }
 
@@ -213,7 +265,10 @@ class KubernetesManifestsTest {
   }
 
   private static Volume volume(PodSpec pod, String name) {
-    return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static List<String> verbs(ClusterRole role, String group, String resource) {

@@ -27,11 +27,22 @@ final class Manifests {
       try {
         object = SERIALIZATION.unmarshal(doc.toString(), HasMetadata.class);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(file + ": " + doc.path("kind").asText("(no kind)") + " does not parse: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            file
+                + ": "
+                + doc.path("kind").asText("(no kind)")
+                + " does not parse: "
+                + e.getMessage(),
+            e);
       }
       if (object == null || object instanceof GenericKubernetesResource) {
-        throw new IllegalArgumentException(file + ": " + doc.path("apiVersion").asText() + " " + doc.path("kind").asText()
-            + " is not a Kubernetes kind fabric8 knows");
+        throw new IllegalArgumentException(
+            file
+                + ": "
+                + doc.path("apiVersion").asText()
+                + " "
+                + doc.path("kind").asText()
+                + " is not a Kubernetes kind fabric8 knows");
       }
       out.add(object);
     }
@@ -40,7 +51,9 @@ final class Manifests {
 
   /** The manifests (not kustomization.yaml) under {@code dir}. */
   static List<Path> files(Path dir) {
-    return RepoFiles.yamlFiles(dir).stream().filter(f -> !f.getFileName().toString().equals(KUSTOMIZATION)).toList();
+    return RepoFiles.yamlFiles(dir).stream()
+        .filter(f -> !f.getFileName().toString().equals(KUSTOMIZATION))
+        .toList();
   }
 
   static List<HasMetadata> loadAll(Path dir) {

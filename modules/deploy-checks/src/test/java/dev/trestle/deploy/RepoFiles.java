@@ -20,7 +20,9 @@ final class RepoFiles {
 
   private RepoFiles() {}
 
-  /** The repository root: from surefire's trestle.repoRoot, else the nearest parent with docker/. */
+  /**
+   * The repository root: from surefire's trestle.repoRoot, else the nearest parent with docker/.
+   */
   static Path root() {
     String configured = System.getProperty("trestle.repoRoot");
     if (configured != null) {
@@ -31,7 +33,10 @@ final class RepoFiles {
         return p;
       }
     }
-    throw new IllegalStateException("cannot find the repository root (no docker/Dockerfile above " + Path.of("").toAbsolutePath() + ")");
+    throw new IllegalStateException(
+        "cannot find the repository root (no docker/Dockerfile above "
+            + Path.of("").toAbsolutePath()
+            + ")");
   }
 
   static Path docker() {
@@ -76,7 +81,8 @@ final class RepoFiles {
   static JsonNode document(Path file) {
     List<JsonNode> docs = documents(file);
     if (docs.size() != 1) {
-      throw new IllegalArgumentException(file + ": expected one YAML document, found " + docs.size());
+      throw new IllegalArgumentException(
+          file + ": expected one YAML document, found " + docs.size());
     }
     return docs.get(0);
   }

@@ -16,11 +16,13 @@ import java.util.stream.Stream;
 
 /**
  * The Istio kinds the translators emit, found from the fabric8 Istio model classes they import
- * (io.fabric8.istio.api.GROUP.v1.KIND): what the edge applies, so what its RBAC must allow.
- * A new kind in a translator fails the RBAC test until the ClusterRole grants it.
+ * (io.fabric8.istio.api.GROUP.v1.KIND): what the edge applies, so what its RBAC must allow. A new
+ * kind in a translator fails the RBAC test until the ClusterRole grants it.
  */
 final class TranslatorKinds {
-  private static final Pattern IMPORT = Pattern.compile("import io\\.fabric8\\.istio\\.api\\.(networking|security)\\.v1\\.([A-Z]\\w+);");
+  private static final Pattern IMPORT =
+      Pattern.compile(
+          "import io\\.fabric8\\.istio\\.api\\.(networking|security)\\.v1\\.([A-Z]\\w+);");
 
   private TranslatorKinds() {}
 
@@ -31,7 +33,9 @@ final class TranslatorKinds {
       for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
         Matcher m = IMPORT.matcher(RepoFiles.read(source));
         while (m.find()) {
-          found.computeIfAbsent(m.group(1) + ".istio.io", g -> new TreeSet<>()).add(plural(m.group(2)));
+          found
+              .computeIfAbsent(m.group(1) + ".istio.io", g -> new TreeSet<>())
+              .add(plural(m.group(2)));
         }
       }
     } catch (IOException e) {

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Fields a typed fabric8 model object did not know. fabric8's models keep unknown YAML fields in
- * an "additionalProperties" map instead of failing (a Kubernetes API server would drop or refuse
+ * Fields a typed fabric8 model object did not know. fabric8's models keep unknown YAML fields in an
+ * "additionalProperties" map instead of failing (a Kubernetes API server would drop or refuse
  * them), so a typo such as "replica: 3" parses silently; this walks the object graph and names
  * every such field with its path.
  */
@@ -42,7 +42,9 @@ final class UnknownFields {
     if (!value.getClass().getName().startsWith("io.fabric8.")) {
       return;
     }
-    for (Class<?> c = value.getClass(); c != null && c.getName().startsWith("io.fabric8."); c = c.getSuperclass()) {
+    for (Class<?> c = value.getClass();
+        c != null && c.getName().startsWith("io.fabric8.");
+        c = c.getSuperclass()) {
       for (Field field : c.getDeclaredFields()) {
         if (Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive()) {
           continue;
@@ -50,7 +52,10 @@ final class UnknownFields {
         Object fieldValue = read(field, value);
         if (field.getName().equals("additionalProperties")) {
           if (fieldValue instanceof Map<?, ?> extra && !extra.isEmpty()) {
-            out.add((path.isEmpty() ? "(top level)" : path.substring(1)) + ": unknown field(s) " + extra.keySet());
+            out.add(
+                (path.isEmpty() ? "(top level)" : path.substring(1))
+                    + ": unknown field(s) "
+                    + extra.keySet());
           }
         } else {
           walk(fieldValue, path + "." + field.getName(), out, seen);

@@ -29,9 +29,13 @@ class YamlFilesTest {
       JsonNode inventory = RepoFiles.document(file);
       assertThat(inventory.path("namespaces")).as(file.toString()).isNotEmpty();
       assertThat(inventory.path("services")).as(file.toString()).isNotEmpty();
-      assertThat(inventory.path("gateways").findValuesAsText("role")).as(file.toString()).contains("EAST_WEST");
+      assertThat(inventory.path("gateways").findValuesAsText("role"))
+          .as(file.toString())
+          .contains("EAST_WEST");
       for (JsonNode service : inventory.path("services")) {
-        assertThat(inventory.path("namespaces").toString()).as(file + ": " + service).contains("\"" + service.path("namespace").asText() + "\"");
+        assertThat(inventory.path("namespaces").toString())
+            .as(file + ": " + service)
+            .contains("\"" + service.path("namespace").asText() + "\"");
       }
     }
   }
@@ -39,7 +43,8 @@ class YamlFilesTest {
   @Test
   void duplicateKeysAndBrokenYamlAreErrors(@TempDir Path dir) throws IOException {
     Path duplicate = Files.writeString(dir.resolve("dup.yaml"), "a: 1\na: 2\n");
-    assertThatThrownBy(() -> RepoFiles.documents(duplicate)).hasMessageContaining("duplicate key a");
+    assertThatThrownBy(() -> RepoFiles.documents(duplicate))
+        .hasMessageContaining("duplicate key a");
     Path broken = Files.writeString(dir.resolve("broken.yaml"), "services:\n  x: [1, 2\n");
     assertThatThrownBy(() -> RepoFiles.documents(broken)).isInstanceOf(RuntimeException.class);
   }

@@ -19,11 +19,12 @@ public interface ApplyTarget extends AutoCloseable {
   }
 
   /**
-   * Makes {@code next} the running state. {@code upserts} are the objects to (re)write (all of
-   * them for a snapshot), {@code deletes} the keys of {@code previous} that {@code next} no longer
-   * has. On failure the target restores {@code previous} as far as it can before throwing.
+   * Makes {@code next} the running state. {@code upserts} are the objects to (re)write (all of them
+   * for a snapshot), {@code deletes} the keys of {@code previous} that {@code next} no longer has.
+   * On failure the target restores {@code previous} as far as it can before throwing.
    */
-  void apply(AppliedState previous, AppliedState next, List<EdgeObject> upserts, List<ObjectKey> deletes)
+  void apply(
+      AppliedState previous, AppliedState next, List<EdgeObject> upserts, List<ObjectKey> deletes)
       throws ApplyException;
 
   /** At start: make the target run {@code state} again (the state read back from disk). */

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /** One central node's edge-sync address, as {@code --central} lists them. */
 public record CentralAddress(String host, int port) {
-  private static final Pattern HOST_PORT = Pattern.compile("\\[([^\\]]+)\\](?::(\\d+))?|([^:\\[\\]]+)(?::(\\d+))?");
+  private static final Pattern HOST_PORT =
+      Pattern.compile("\\[([^\\]]+)\\](?::(\\d+))?|([^:\\[\\]]+)(?::(\\d+))?");
 
   public CentralAddress {
     if (host.isBlank()) {

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns snapshots and deltas into the running state, all or nothing: the next state is computed
- * and every new or changed object validated ({@link ObjectValidator}), the set hash recomputed and
+ * Turns snapshots and deltas into the running state, all or nothing: the next state is computed and
+ * every new or changed object validated ({@link ObjectValidator}), the set hash recomputed and
  * compared with central's, the target's own checks run — any problem rejects the whole version
  * (NACK) and nothing is touched. Only then is the target written and the state saved. Not
  * thread-safe: the agent calls it from its one sync thread.
@@ -52,8 +52,7 @@ public final class DesiredStateApplier {
         && next.objects().equals(current.objects())) {
       return new Outcome.Applied(current, 0, 0, true);
     }
-    var deletes =
-        current.objects().keySet().stream().filter(k -> !objects.containsKey(k)).toList();
+    var deletes = current.objects().keySet().stream().filter(k -> !objects.containsKey(k)).toList();
     return applyChecked(current, next, new ArrayList<>(objects.values()), deletes, errors);
   }
 
@@ -64,8 +63,12 @@ public final class DesiredStateApplier {
         return new Outcome.Applied(current, 0, 0, true); // a repeat of what is already running
       }
       return new Outcome.OutOfSync(
-          "delta from version " + d.getFromVersion() + " to " + d.getVersion()
-              + ", but the applied version is " + current.version());
+          "delta from version "
+              + d.getFromVersion()
+              + " to "
+              + d.getVersion()
+              + ", but the applied version is "
+              + current.version());
     }
     var objects = new TreeMap<>(current.objects());
     var errors = new TreeMap<ObjectKey, String>();
@@ -106,15 +109,18 @@ public final class DesiredStateApplier {
       return reject(next.version(), errors, null);
     }
     if (next.version() <= 0) {
-      return reject(next.version(), Map.of(), "version " + next.version() + " is not a valid version");
+      return reject(
+          next.version(), Map.of(), "version " + next.version() + " is not a valid version");
     }
     String computed = SetHash.of(next.objects().values());
     if (!computed.equals(next.setHash())) {
       return reject(
           next.version(),
           Map.of(),
-          "set hash mismatch: central sent " + (next.setHash().isEmpty() ? "none" : next.setHash())
-              + ", the objects hash to " + computed);
+          "set hash mismatch: central sent "
+              + (next.setHash().isEmpty() ? "none" : next.setHash())
+              + ", the objects hash to "
+              + computed);
     }
     try {
       target.apply(current, next, upserts, deletes);
@@ -125,7 +131,11 @@ public final class DesiredStateApplier {
       store.save(next);
     } catch (IOException e) {
       // The target runs `next`, so that is what is ACKed; a restart would bring back `current`.
-      LOG.error("applied version {} but could not save it in {}: {}", next.version(), store.file(), e.getMessage());
+      LOG.error(
+          "applied version {} but could not save it in {}: {}",
+          next.version(),
+          store.file(),
+          e.getMessage());
     }
     state = next;
     return new Outcome.Applied(next, upserts.size(), deletes.size(), false);
@@ -134,7 +144,8 @@ public final class DesiredStateApplier {
   private Outcome reject(long version, Map<ObjectKey, String> errors, String summary) {
     var nack = Nack.newBuilder().setVersion(version).setKeptVersion(state.version());
     errors.forEach(
-        (k, msg) -> nack.addErrors(ObjectError.newBuilder().setKey(EdgeObject.toProto(k)).setMessage(msg)));
+        (k, msg) ->
+            nack.addErrors(ObjectError.newBuilder().setKey(EdgeObject.toProto(k)).setMessage(msg)));
     String reason;
     if (!errors.isEmpty()) {
       var first = errors.entrySet().iterator().next();

@@ -1,8 +1,8 @@
 package dev.trestle.edge;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trestle.translator.CanonicalForm;
 import dev.trestle.translator.ObjectKey;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
@@ -81,7 +81,8 @@ public final class DirectoryTarget implements ApplyTarget {
       for (EdgeObject o : upserts) {
         Path target = file(o.key());
         String text = render(o);
-        if (Files.isRegularFile(target) && Files.readString(target, StandardCharsets.UTF_8).equals(text)) {
+        if (Files.isRegularFile(target)
+            && Files.readString(target, StandardCharsets.UTF_8).equals(text)) {
           continue;
         }
         staged.put(target, AtomicFiles.writeTemp(target, text));
@@ -100,8 +101,12 @@ public final class DirectoryTarget implements ApplyTarget {
       }
     } catch (IOException | RuntimeException e) {
       discard(staged.values());
-      LOG.error("writing version {} to {} failed half way ({}); restoring version {}",
-          next.version(), root, e.getMessage(), previous.version());
+      LOG.error(
+          "writing version {} to {} failed half way ({}); restoring version {}",
+          next.version(),
+          root,
+          e.getMessage(),
+          previous.version());
       rollBack(previous, next);
       throw new ApplyException("cannot write to " + root + ": " + e.getMessage(), e);
     }
@@ -114,10 +119,12 @@ public final class DirectoryTarget implements ApplyTarget {
 
   private void rollBack(AppliedState previous, AppliedState next) {
     try {
-      var gone = next.objects().keySet().stream().filter(k -> !previous.objects().containsKey(k)).toList();
+      var gone =
+          next.objects().keySet().stream().filter(k -> !previous.objects().containsKey(k)).toList();
       apply(next, previous, new ArrayList<>(previous.objects().values()), gone);
     } catch (ApplyException again) {
-      LOG.error("could not restore version {} in {}: {}", previous.version(), root, again.getMessage());
+      LOG.error(
+          "could not restore version {} in {}: {}", previous.version(), root, again.getMessage());
     }
   }
 

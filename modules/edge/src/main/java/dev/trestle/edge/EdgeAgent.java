@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge agent: keeps one {@code EdgeSync.Sync} stream to central open (reconnecting with
- * exponential backoff and full jitter, to the next of central's addresses when it has several), says Hello with its last applied version and hash,
- * heartbeats with the inventory at the interval central's Welcome asks for, and applies every
- * snapshot or delta (ACK) or refuses it whole (NACK, previous state kept). The last good state is
- * on disk and is put back in place at start, so the cluster keeps running it with central down.
+ * exponential backoff and full jitter, to the next of central's addresses when it has several),
+ * says Hello with its last applied version and hash, heartbeats with the inventory at the interval
+ * central's Welcome asks for, and applies every snapshot or delta (ACK) or refuses it whole (NACK,
+ * previous state kept). The last good state is on disk and is put back in place at start, so the
+ * cluster keeps running it with central down.
  *
  * <p>Threading: everything that touches the stream or the state runs on one thread ("edge-sync");
  * central's messages are requested one at a time, after the previous one was handled, so a slow
@@ -80,11 +81,13 @@ public final class EdgeAgent implements AutoCloseable {
     this.clock = clock;
     this.store = new StateStore(settings.stateDir(), settings.cluster(), clock);
     this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
-    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "edge-sync");
-      t.setDaemon(true);
-      return t;
-    });
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "edge-sync");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public EdgeStatus status() {
@@ -112,7 +115,11 @@ public final class EdgeAgent implements AutoCloseable {
             store.file(),
             target.describe());
       } catch (ApplyException e) {
-        LOG.error("could not restore version {} to {}: {}", state.version(), target.describe(), e.getMessage());
+        LOG.error(
+            "could not restore version {} to {}: {}",
+            state.version(),
+            target.describe(),
+            e.getMessage());
         status.error("restore failed: " + e.getMessage());
       }
     } else {
@@ -131,7 +138,8 @@ public final class EdgeAgent implements AutoCloseable {
     }
     for (CentralAddress address : settings.centrals()) {
       channels.add(
-          Grpc.newChannelBuilderForAddress(address.host(), address.port(), settings.transport().credentials())
+          Grpc.newChannelBuilderForAddress(
+                  address.host(), address.port(), settings.transport().credentials())
               .userAgent("trestle-edge/" + settings.agentVersion())
               .build());
     }
@@ -164,7 +172,14 @@ public final class EdgeAgent implements AutoCloseable {
     try {
       xds = XdsServer.start(settings.xdsHost(), settings.xdsPort().get());
     } catch (IOException e) {
-      String why = "cannot serve xDS on " + settings.xdsHost() + ":" + settings.xdsPort().get() + " (" + e.getMessage() + ")";
+      String why =
+          "cannot serve xDS on "
+              + settings.xdsHost()
+              + ":"
+              + settings.xdsPort().get()
+              + " ("
+              + e.getMessage()
+              + ")";
       if (!settings.xdsBestEffort()) {
         throw new IOException(why, e);
       }
@@ -187,7 +202,9 @@ public final class EdgeAgent implements AutoCloseable {
     }
   }
 
-  /** Rebuilds the xDS snapshot when the applied state or the local inventory changed (loop thread). */
+  /**
+   * Rebuilds the xDS snapshot when the applied state or the local inventory changed (loop thread).
+   */
   private void refreshXds() {
     if (xds == null || closing) {
       return;
@@ -198,16 +215,27 @@ public final class EdgeAgent implements AutoCloseable {
       if (state == xdsState && local.equals(xdsInventory)) {
         return;
       }
-      var snapshot = dev.trestle.xds.XdsTranslator.translate(
-          local, state.objects().values().stream().map(EdgeObject::json).toList());
+      var snapshot =
+          dev.trestle.xds.XdsTranslator.translate(
+              local, state.objects().values().stream().map(EdgeObject::json).toList());
       xdsState = state;
       xdsInventory = local;
       if (xds.publish(snapshot)) {
         LOG.info(
-            "xDS snapshot {} (desired version {}): {} listener(s), {} route(s), {} cluster(s), {} endpoint assignment(s){}",
-            snapshot.version(), state.version(), snapshot.listeners().size(), snapshot.routes().size(),
-            snapshot.clusters().size(), snapshot.endpoints().size(),
-            snapshot.diagnostics().isEmpty() ? "" : "; " + snapshot.diagnostics().size() + " diagnostic(s): " + snapshot.diagnostics().get(0));
+            "xDS snapshot {} (desired version {}): {} listener(s), {} route(s), {} cluster(s), {}"
+                + " endpoint assignment(s){}",
+            snapshot.version(),
+            state.version(),
+            snapshot.listeners().size(),
+            snapshot.routes().size(),
+            snapshot.clusters().size(),
+            snapshot.endpoints().size(),
+            snapshot.diagnostics().isEmpty()
+                ? ""
+                : "; "
+                    + snapshot.diagnostics().size()
+                    + " diagnostic(s): "
+                    + snapshot.diagnostics().get(0));
       }
     } catch (RuntimeException e) {
       LOG.error("could not rebuild the xDS snapshot; still serving the previous one", e);
@@ -227,11 +255,13 @@ public final class EdgeAgent implements AutoCloseable {
     }
     closing = true;
     try {
-      loop.submit(() -> {
-        if (session != null) {
-          session.end("agent shutting down");
-        }
-      }).get(5, TimeUnit.SECONDS);
+      loop.submit(
+              () -> {
+                if (session != null) {
+                  session.end("agent shutting down");
+                }
+              })
+          .get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.debug("closing the stream: {}", e.toString());
     }
@@ -252,7 +282,10 @@ public final class EdgeAgent implements AutoCloseable {
     }
     target.close();
     status.connected(false);
-    LOG.info("edge agent stopped; keeping version {} in {}", applier == null ? 0 : applier.state().version(), settings.stateDir());
+    LOG.info(
+        "edge agent stopped; keeping version {} in {}",
+        applier == null ? 0 : applier.state().version(),
+        settings.stateDir());
     terminated.countDown();
   }
 
@@ -322,7 +355,8 @@ public final class EdgeAgent implements AutoCloseable {
         case WELCOME -> welcome(s, message.getWelcome());
         case SNAPSHOT -> outcome(s, "snapshot", applier.snapshot(message.getSnapshot()));
         case DELTA -> outcome(s, "delta", applier.delta(message.getDelta()));
-        default -> LOG.warn("ignoring an unknown message from central ({})", message.getMessageCase());
+        default ->
+            LOG.warn("ignoring an unknown message from central ({})", message.getMessageCase());
       }
     } catch (RuntimeException e) {
       // A bug must not leave the stream stalled (no further request(1)): drop it and start over.
@@ -342,7 +376,8 @@ public final class EdgeAgent implements AutoCloseable {
     if (w.hasHeartbeatInterval()
         && (w.getHeartbeatInterval().getSeconds() > 0 || w.getHeartbeatInterval().getNanos() > 0)) {
       interval =
-          Duration.ofSeconds(w.getHeartbeatInterval().getSeconds(), w.getHeartbeatInterval().getNanos());
+          Duration.ofSeconds(
+              w.getHeartbeatInterval().getSeconds(), w.getHeartbeatInterval().getNanos());
     }
     if (interval.compareTo(MIN_HEARTBEAT) < 0) {
       interval = MIN_HEARTBEAT;
@@ -356,7 +391,8 @@ public final class EdgeAgent implements AutoCloseable {
         applier.state().version(),
         interval.toMillis());
     long millis = interval.toMillis();
-    s.heartbeats = loop.scheduleAtFixedRate(() -> heartbeat(s), millis, millis, TimeUnit.MILLISECONDS);
+    s.heartbeats =
+        loop.scheduleAtFixedRate(() -> heartbeat(s), millis, millis, TimeUnit.MILLISECONDS);
   }
 
   private void heartbeat(Session s) {
@@ -368,7 +404,10 @@ public final class EdgeAgent implements AutoCloseable {
         EdgeMessage.newBuilder()
             .setHeartbeat(
                 Heartbeat.newBuilder()
-                    .setSentAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                    .setSentAt(
+                        Timestamp.newBuilder()
+                            .setSeconds(now.getEpochSecond())
+                            .setNanos(now.getNano()))
                     .setInventory(inventory.current()))
             .build());
     status.heartbeat();
@@ -377,33 +416,39 @@ public final class EdgeAgent implements AutoCloseable {
 
   private void outcome(Session s, String what, Outcome outcome) {
     if (outcome instanceof Outcome.Applied a) {
-        AppliedState state = a.state();
-        status.applied(state);
-        refreshXds();
-        if (a.unchanged()) {
-          LOG.info("{} version {} is what runs already; ACK", what, state.version());
-        } else {
-          LOG.info(
-              "applied {} version {} to {}: {} object(s), {} written, {} removed; ACK",
-              what,
-              state.version(),
-              target.describe(),
-              state.objects().size(),
-              a.written(),
-              a.deleted());
-        }
-        s.send(EdgeMessage.newBuilder()
-            .setAck(Ack.newBuilder().setVersion(state.version()).setSetHash(state.setHash()))
-            .build());
+      AppliedState state = a.state();
+      status.applied(state);
+      refreshXds();
+      if (a.unchanged()) {
+        LOG.info("{} version {} is what runs already; ACK", what, state.version());
+      } else {
+        LOG.info(
+            "applied {} version {} to {}: {} object(s), {} written, {} removed; ACK",
+            what,
+            state.version(),
+            target.describe(),
+            state.objects().size(),
+            a.written(),
+            a.deleted());
+      }
+      s.send(
+          EdgeMessage.newBuilder()
+              .setAck(Ack.newBuilder().setVersion(state.version()).setSetHash(state.setHash()))
+              .build());
     } else if (outcome instanceof Outcome.Rejected r) {
-        Nack nack = r.nack();
-        LOG.warn("NACK {} version {}: {}; keeping version {}", what, nack.getVersion(), nack.getReason(), nack.getKeptVersion());
-        status.nack(nack.getVersion(), nack.getReason());
-        s.send(EdgeMessage.newBuilder().setNack(nack).build());
+      Nack nack = r.nack();
+      LOG.warn(
+          "NACK {} version {}: {}; keeping version {}",
+          what,
+          nack.getVersion(),
+          nack.getReason(),
+          nack.getKeptVersion());
+      status.nack(nack.getVersion(), nack.getReason());
+      s.send(EdgeMessage.newBuilder().setNack(nack).build());
     } else if (outcome instanceof Outcome.OutOfSync o) {
-        LOG.warn("not applying {}: {}; reconnecting so central sends a snapshot", what, o.why());
-        s.end("out of sync: " + o.why());
-        ended(s, null, "out of sync (" + o.why() + ")");
+      LOG.warn("not applying {}: {}; reconnecting so central sends a snapshot", what, o.why());
+      s.end("out of sync: " + o.why());
+      ended(s, null, "out of sync (" + o.why() + ")");
     }
   }
 
@@ -423,20 +468,37 @@ public final class EdgeAgent implements AutoCloseable {
     }
     boolean healthy =
         s.welcomedAt != null
-            && Duration.between(s.welcomedAt, clock.instant()).compareTo(settings.stableAfter()) >= 0;
+            && Duration.between(s.welcomedAt, clock.instant()).compareTo(settings.stableAfter())
+                >= 0;
     boolean refused = false;
     String reason = why;
     if (grpcStatus != null) {
-      String description = grpcStatus.getDescription() == null ? "" : ": " + DesiredStateApplier.oneLine(grpcStatus.getDescription());
+      String description =
+          grpcStatus.getDescription() == null
+              ? ""
+              : ": " + DesiredStateApplier.oneLine(grpcStatus.getDescription());
       switch (grpcStatus.getCode()) {
         case UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND -> {
           refused = true;
-          reason = "central " + address() + " refused cluster " + settings.cluster() + " ("
-              + grpcStatus.getCode() + description + "); check the cluster name and the token in "
-              + settings.tokenFile();
+          reason =
+              "central "
+                  + address()
+                  + " refused cluster "
+                  + settings.cluster()
+                  + " ("
+                  + grpcStatus.getCode()
+                  + description
+                  + "); check the cluster name and the token in "
+                  + settings.tokenFile();
         }
-        default -> reason = (wasConnected ? "disconnected from central " : "cannot reach central ")
-            + address() + " (" + grpcStatus.getCode() + description + ")";
+        default ->
+            reason =
+                (wasConnected ? "disconnected from central " : "cannot reach central ")
+                    + address()
+                    + " ("
+                    + grpcStatus.getCode()
+                    + description
+                    + ")";
       }
     }
     moveOn();

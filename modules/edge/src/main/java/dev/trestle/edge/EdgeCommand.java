@@ -49,69 +49,127 @@ public final class EdgeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--cluster", required = true, paramLabel = "NAME",
-      description = "The cluster's name (or FQN organizations/ORG/clusters/NAME) as central knows it.")
+  @Option(
+      names = "--cluster",
+      required = true,
+      paramLabel = "NAME",
+      description =
+          "The cluster's name (or FQN organizations/ORG/clusters/NAME) as central knows it.")
   String cluster;
 
-  @Option(names = "--central", paramLabel = "HOST:PORT[,HOST:PORT...]",
-      description = "Central's edge-sync address, or the addresses of several central nodes separated by commas:"
-          + " when a stream breaks the agent moves on to the next (default: 127.0.0.1:9081; port 9081 if omitted).")
+  @Option(
+      names = "--central",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description =
+          "Central's edge-sync address, or the addresses of several central nodes separated by"
+              + " commas: when a stream breaks the agent moves on to the next (default:"
+              + " 127.0.0.1:9081; port 9081 if omitted).")
   String central = "127.0.0.1:" + EdgeSettings.DEFAULT_CENTRAL_PORT;
 
-  @Option(names = "--token-file", required = true, paramLabel = "FILE",
-      description = "File holding the cluster's join token ('trestle cluster token NAME'). Must exist and not be empty.")
+  @Option(
+      names = "--token-file",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "File holding the cluster's join token ('trestle cluster token NAME'). Must exist and not"
+              + " be empty.")
   Path tokenFile;
 
-  @Option(names = "--inventory", paramLabel = "FILE",
-      description = "Inventory YAML (see modules/edge/README.md); re-read when it changes. Wins over --kube's inventory.")
+  @Option(
+      names = "--inventory",
+      paramLabel = "FILE",
+      description =
+          "Inventory YAML (see modules/edge/README.md); re-read when it changes. Wins over --kube's"
+              + " inventory.")
   Path inventory;
 
-  @Option(names = "--out-dir", paramLabel = "DIR",
+  @Option(
+      names = "--out-dir",
+      paramLabel = "DIR",
       description = "Where the YAML files go when not --kube (default: ./edge/<cluster>/out).")
   Path outDir;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
       description = "Where the last good state is kept (default: ./edge/<cluster>/state).")
   Path stateDir;
 
-  @Option(names = "--kube",
-      description = "Apply to Kubernetes (server-side apply, field manager trestle-edge) and read the inventory"
-          + " from its Namespaces, Services and Endpoints; kubeconfig or in-cluster config.")
+  @Option(
+      names = "--kube",
+      description =
+          "Apply to Kubernetes (server-side apply, field manager trestle-edge) and read the"
+              + " inventory from its Namespaces, Services and Endpoints; kubeconfig or in-cluster"
+              + " config.")
   boolean kube;
 
-  @Option(names = "--no-dry-run", description = "With --kube: skip the server-side dry run of each version before applying it.")
+  @Option(
+      names = "--no-dry-run",
+      description = "With --kube: skip the server-side dry run of each version before applying it.")
   boolean noDryRun;
 
-  @Option(names = "--tls", description = "TLS to central, trusting the system CAs (default for non-loopback hosts).")
+  @Option(
+      names = "--tls",
+      description = "TLS to central, trusting the system CAs (default for non-loopback hosts).")
   boolean tls;
 
-  @Option(names = "--ca-file", paramLabel = "PEM", description = "TLS to central, trusting the certificate(s) in this PEM file (e.g. central's <data-dir>/tls/ca.pem).")
+  @Option(
+      names = "--ca-file",
+      paramLabel = "PEM",
+      description =
+          "TLS to central, trusting the certificate(s) in this PEM file (e.g. central's"
+              + " <data-dir>/tls/ca.pem).")
   Path caFile;
 
-  @Option(names = "--cert", paramLabel = "PEM", description = "Client certificate (chain) for mutual TLS; needs --key.")
+  @Option(
+      names = "--cert",
+      paramLabel = "PEM",
+      description = "Client certificate (chain) for mutual TLS; needs --key.")
   Path cert;
 
-  @Option(names = "--key", paramLabel = "PEM", description = "Client private key (PKCS#8 PEM) for mutual TLS; needs --cert.")
+  @Option(
+      names = "--key",
+      paramLabel = "PEM",
+      description = "Client private key (PKCS#8 PEM) for mutual TLS; needs --cert.")
   Path key;
 
-  @Option(names = "--insecure-plaintext", description = "Allow plaintext to a non-loopback central (never across a network you do not trust).")
+  @Option(
+      names = "--insecure-plaintext",
+      description =
+          "Allow plaintext to a non-loopback central (never across a network you do not trust).")
   boolean insecurePlaintext;
 
-  @Option(names = "--status-port", paramLabel = "PORT",
-      description = "Serve GET /status on 127.0.0.1:PORT (0 = any free port, written to <state-dir>/status.port). Default: off.")
+  @Option(
+      names = "--status-port",
+      paramLabel = "PORT",
+      description =
+          "Serve GET /status on 127.0.0.1:PORT (0 = any free port, written to"
+              + " <state-dir>/status.port). Default: off.")
   Integer statusPort;
 
-  @Option(names = "--max-backoff", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Cap of the reconnect delay (exponential from 200ms, full jitter), e.g. 5s, 2m (default: 30s).")
+  @Option(
+      names = "--max-backoff",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Cap of the reconnect delay (exponential from 200ms, full jitter), e.g. 5s, 2m (default:"
+              + " 30s).")
   Duration maxBackoff = Backoff.DEFAULT_CAP;
 
-  @Option(names = "--xds-port", paramLabel = "PORT",
-      description = "Serve xDS (ADS, Envoy v3) for Envoy and proxyless gRPC clients on this port (0 = any free port,"
-          + " written to <state-dir>/xds.port). Default: 18000, skipped with a warning when taken.")
+  @Option(
+      names = "--xds-port",
+      paramLabel = "PORT",
+      description =
+          "Serve xDS (ADS, Envoy v3) for Envoy and proxyless gRPC clients on this port (0 = any"
+              + " free port, written to <state-dir>/xds.port). Default: 18000, skipped with a"
+              + " warning when taken.")
   Integer xdsPort;
 
-  @Option(names = "--xds-address", paramLabel = "ADDRESS",
-      description = "Address the xDS server binds (default: 127.0.0.1; 0.0.0.0 for clients on other hosts).")
+  @Option(
+      names = "--xds-address",
+      paramLabel = "ADDRESS",
+      description =
+          "Address the xDS server binds (default: 127.0.0.1; 0.0.0.0 for clients on other hosts).")
   String xdsAddress = EdgeSettings.DEFAULT_XDS_HOST;
 
   @Option(names = "--no-xds", description = "Do not serve xDS.")
@@ -142,10 +200,14 @@ public final class EdgeCommand implements Callable<Integer> {
     } else if (kubeClient != null) {
       inventorySource = new KubernetesInventory(kubeClient, st::error);
     } else {
-      LOG.warn("no --inventory and no --kube: reporting an EMPTY inventory (no namespaces, services or gateways)");
+      LOG.warn(
+          "no --inventory and no --kube: reporting an EMPTY inventory (no namespaces, services or"
+              + " gateways)");
       inventorySource = InventorySource.empty();
     }
-    var agent = new EdgeAgent(settings, target, inventorySource, status, new SecureRandom(), Clock.systemUTC());
+    var agent =
+        new EdgeAgent(
+            settings, target, inventorySource, status, new SecureRandom(), Clock.systemUTC());
     Thread hook = new Thread(agent::close, "edge-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     agent.start();
@@ -186,33 +248,43 @@ public final class EdgeCommand implements Callable<Integer> {
     }
     EdgeTransport transport;
     try {
-      transport = EdgeTransport.choose(centrals.stream().map(CentralAddress::host).toList(), tls, Optional.ofNullable(caFile),
-          Optional.ofNullable(cert), Optional.ofNullable(key), insecurePlaintext);
+      transport =
+          EdgeTransport.choose(
+              centrals.stream().map(CentralAddress::host).toList(),
+              tls,
+              Optional.ofNullable(caFile),
+              Optional.ofNullable(cert),
+              Optional.ofNullable(key),
+              insecurePlaintext);
       transport.credentials(); // reads and checks the PEM files now
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
     String dirName = EdgeSettings.shortName(cluster);
     Path base = Path.of("edge", dirName);
-    var settings = new EdgeSettings(
-        cluster.strip(),
-        centrals,
-        tokenFile,
-        Optional.ofNullable(inventory),
-        outDir != null ? outDir : base.resolve("out"),
-        stateDir != null ? stateDir : base.resolve("state"),
-        kube,
-        transport,
-        Optional.ofNullable(statusPort),
-        Backoff.DEFAULT_INITIAL,
-        maxBackoff,
-        EdgeSettings.DEFAULT_STABLE_AFTER,
-        agentVersion());
+    var settings =
+        new EdgeSettings(
+            cluster.strip(),
+            centrals,
+            tokenFile,
+            Optional.ofNullable(inventory),
+            outDir != null ? outDir : base.resolve("out"),
+            stateDir != null ? stateDir : base.resolve("state"),
+            kube,
+            transport,
+            Optional.ofNullable(statusPort),
+            Backoff.DEFAULT_INITIAL,
+            maxBackoff,
+            EdgeSettings.DEFAULT_STABLE_AFTER,
+            agentVersion());
     if (noXds) {
       return settings;
     }
-    return settings.withXds(xdsAddress.strip(), xdsPort == null ? EdgeSettings.DEFAULT_XDS_PORT : xdsPort,
-        EdgeSettings.DEFAULT_XDS_REFRESH, xdsPort == null);
+    return settings.withXds(
+        xdsAddress.strip(),
+        xdsPort == null ? EdgeSettings.DEFAULT_XDS_PORT : xdsPort,
+        EdgeSettings.DEFAULT_XDS_REFRESH,
+        xdsPort == null);
   }
 
   private ParameterException usage(String message) {
@@ -228,7 +300,8 @@ public final class EdgeCommand implements Callable<Integer> {
   public static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-      Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.strip().toLowerCase(Locale.ROOT));
+      Matcher m =
+          Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.strip().toLowerCase(Locale.ROOT));
       if (m.matches()) {
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
@@ -241,7 +314,8 @@ public final class EdgeCommand implements Callable<Integer> {
       try {
         return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
       } catch (RuntimeException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 500ms, 30s, 2m");
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a duration such as 500ms, 30s, 2m");
       }
     }
   }

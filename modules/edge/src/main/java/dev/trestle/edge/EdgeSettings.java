@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param stableAfter a session that lasted this long after Welcome resets the backoff
  * @param agentVersion sent in Hello
  * @param xdsHost the address the xDS server binds (loopback by default)
- * @param xdsPort the xDS server's port: empty = off, 0 = any free port (written to {@code xds.port})
+ * @param xdsPort the xDS server's port: empty = off, 0 = any free port (written to {@code
+ *     xds.port})
  * @param xdsRefresh how often the inventory file is checked for changes that move xDS endpoints
  * @param xdsBestEffort the port is the default one, not asked for: if it is taken, run without xDS
  *     (WARN) instead of failing to start
@@ -60,20 +61,69 @@ public record EdgeSettings(
 
   /** Without an xDS server. */
   public EdgeSettings(
-      String cluster, List<CentralAddress> centrals, Path tokenFile, Optional<Path> inventoryFile, Path outDir,
-      Path stateDir, boolean kube, EdgeTransport transport, Optional<Integer> statusPort, Duration initialBackoff,
-      Duration maxBackoff, Duration stableAfter, String agentVersion) {
-    this(cluster, centrals, tokenFile, inventoryFile, outDir, stateDir, kube, transport, statusPort,
-        initialBackoff, maxBackoff, stableAfter, agentVersion, DEFAULT_XDS_HOST, Optional.empty(), DEFAULT_XDS_REFRESH, false);
+      String cluster,
+      List<CentralAddress> centrals,
+      Path tokenFile,
+      Optional<Path> inventoryFile,
+      Path outDir,
+      Path stateDir,
+      boolean kube,
+      EdgeTransport transport,
+      Optional<Integer> statusPort,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Duration stableAfter,
+      String agentVersion) {
+    this(
+        cluster,
+        centrals,
+        tokenFile,
+        inventoryFile,
+        outDir,
+        stateDir,
+        kube,
+        transport,
+        statusPort,
+        initialBackoff,
+        maxBackoff,
+        stableAfter,
+        agentVersion,
+        DEFAULT_XDS_HOST,
+        Optional.empty(),
+        DEFAULT_XDS_REFRESH,
+        false);
   }
 
   /** One central address, without an xDS server. */
   public EdgeSettings(
-      String cluster, String centralHost, int centralPort, Path tokenFile, Optional<Path> inventoryFile, Path outDir,
-      Path stateDir, boolean kube, EdgeTransport transport, Optional<Integer> statusPort, Duration initialBackoff,
-      Duration maxBackoff, Duration stableAfter, String agentVersion) {
-    this(cluster, List.of(new CentralAddress(centralHost, centralPort)), tokenFile, inventoryFile, outDir, stateDir,
-        kube, transport, statusPort, initialBackoff, maxBackoff, stableAfter, agentVersion);
+      String cluster,
+      String centralHost,
+      int centralPort,
+      Path tokenFile,
+      Optional<Path> inventoryFile,
+      Path outDir,
+      Path stateDir,
+      boolean kube,
+      EdgeTransport transport,
+      Optional<Integer> statusPort,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Duration stableAfter,
+      String agentVersion) {
+    this(
+        cluster,
+        List.of(new CentralAddress(centralHost, centralPort)),
+        tokenFile,
+        inventoryFile,
+        outDir,
+        stateDir,
+        kube,
+        transport,
+        statusPort,
+        initialBackoff,
+        maxBackoff,
+        stableAfter,
+        agentVersion);
   }
 
   /** The same settings with the xDS server on {@code host:port} (0 = any free port). */
@@ -81,10 +131,29 @@ public record EdgeSettings(
     return withXds(host, port, refresh, false);
   }
 
-  /** As {@link #withXds(String, int, Duration)}; best effort: a taken port means no xDS, not a failed start. */
+  /**
+   * As {@link #withXds(String, int, Duration)}; best effort: a taken port means no xDS, not a
+   * failed start.
+   */
   public EdgeSettings withXds(String host, int port, Duration refresh, boolean bestEffort) {
-    return new EdgeSettings(cluster, centrals, tokenFile, inventoryFile, outDir, stateDir, kube, transport,
-        statusPort, initialBackoff, maxBackoff, stableAfter, agentVersion, host, Optional.of(port), refresh, bestEffort);
+    return new EdgeSettings(
+        cluster,
+        centrals,
+        tokenFile,
+        inventoryFile,
+        outDir,
+        stateDir,
+        kube,
+        transport,
+        statusPort,
+        initialBackoff,
+        maxBackoff,
+        stableAfter,
+        agentVersion,
+        host,
+        Optional.of(port),
+        refresh,
+        bestEffort);
   }
 
   public static final int DEFAULT_CENTRAL_PORT = 9081;

@@ -16,11 +16,12 @@ import java.security.cert.CertificateFactory;
 import java.util.Optional;
 
 /**
- * How the agent reaches central: plaintext (only to a loopback address unless forced), TLS with
- * the system's CAs, or TLS trusting a PEM file; optionally a client certificate and key (PEM, key
- * in PKCS#8) for mutual TLS.
+ * How the agent reaches central: plaintext (only to a loopback address unless forced), TLS with the
+ * system's CAs, or TLS trusting a PEM file; optionally a client certificate and key (PEM, key in
+ * PKCS#8) for mutual TLS.
  */
-public record EdgeTransport(boolean tls, Optional<Path> caFile, Optional<Path> cert, Optional<Path> key) {
+public record EdgeTransport(
+    boolean tls, Optional<Path> caFile, Optional<Path> cert, Optional<Path> key) {
   public static final EdgeTransport PLAINTEXT =
       new EdgeTransport(false, Optional.empty(), Optional.empty(), Optional.empty());
 
@@ -38,20 +39,33 @@ public record EdgeTransport(boolean tls, Optional<Path> caFile, Optional<Path> c
    * (system CAs) to any other unless {@code insecurePlaintext}.
    */
   public static EdgeTransport choose(
-      String host, boolean tlsFlag, Optional<Path> ca, Optional<Path> cert, Optional<Path> key, boolean insecurePlaintext) {
+      String host,
+      boolean tlsFlag,
+      Optional<Path> ca,
+      Optional<Path> cert,
+      Optional<Path> key,
+      boolean insecurePlaintext) {
     boolean tls = tlsFlag || ca.isPresent() || cert.isPresent() || key.isPresent();
     if (!tls && !insecurePlaintext && !isLoopback(host)) {
       tls = true;
     }
     if (tls && insecurePlaintext) {
-      throw new IllegalArgumentException("--insecure-plaintext contradicts --tls/--ca-file/--cert/--key");
+      throw new IllegalArgumentException(
+          "--insecure-plaintext contradicts --tls/--ca-file/--cert/--key");
     }
     return new EdgeTransport(tls, ca, cert, key);
   }
 
-  /** As {@link #choose(String, boolean, Optional, Optional, Optional, boolean)}; TLS unless every host is loopback. */
+  /**
+   * As {@link #choose(String, boolean, Optional, Optional, Optional, boolean)}; TLS unless every
+   * host is loopback.
+   */
   public static EdgeTransport choose(
-      java.util.List<String> hosts, boolean tlsFlag, Optional<Path> ca, Optional<Path> cert, Optional<Path> key,
+      java.util.List<String> hosts,
+      boolean tlsFlag,
+      Optional<Path> ca,
+      Optional<Path> cert,
+      Optional<Path> key,
       boolean insecurePlaintext) {
     String remote = hosts.stream().filter(h -> !isLoopback(h)).findFirst().orElse(hosts.get(0));
     return choose(remote, tlsFlag, ca, cert, key, insecurePlaintext);
@@ -84,10 +98,12 @@ public record EdgeTransport(boolean tls, Optional<Path> caFile, Optional<Path> c
       if (cert.isPresent()) {
         byte[] chain = certificates("--cert", cert.get());
         byte[] pkcs8 = read("--key", key.get());
-        if (!new String(pkcs8, java.nio.charset.StandardCharsets.US_ASCII).contains("PRIVATE KEY-----")) {
+        if (!new String(pkcs8, java.nio.charset.StandardCharsets.US_ASCII)
+            .contains("PRIVATE KEY-----")) {
           throw new IllegalArgumentException("--key " + key.get() + ": no PEM private key in it");
         }
-        try (InputStream c = new ByteArrayInputStream(chain); InputStream k = new ByteArrayInputStream(pkcs8)) {
+        try (InputStream c = new ByteArrayInputStream(chain);
+            InputStream k = new ByteArrayInputStream(pkcs8)) {
           builder.keyManager(c, k);
         }
       }
@@ -100,7 +116,9 @@ public record EdgeTransport(boolean tls, Optional<Path> caFile, Optional<Path> c
   static byte[] certificates(String flag, Path file) {
     byte[] pem = read(flag, file);
     try {
-      if (CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).isEmpty()) {
+      if (CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(pem))
+          .isEmpty()) {
         throw new IllegalArgumentException(flag + " " + file + ": no certificate in it");
       }
     } catch (CertificateException e) {

@@ -24,7 +24,8 @@ public final class FileInventory implements InventorySource {
   private String lastError;
   private InventoryFile.Parsed parsed;
 
-  private FileInventory(Path file, String text, InventoryFile.Parsed parsed, Consumer<String> onError) {
+  private FileInventory(
+      Path file, String text, InventoryFile.Parsed parsed, Consumer<String> onError) {
     this.file = file;
     this.lastText = text;
     this.parsed = parsed;
@@ -39,7 +40,8 @@ public final class FileInventory implements InventorySource {
     } catch (IOException e) {
       throw new InventoryException(java.util.List.of(file + ": cannot read: " + describe(e)));
     }
-    return new FileInventory(file, text, InventoryFile.parseWithAddresses(file.toString(), text), onError);
+    return new FileInventory(
+        file, text, InventoryFile.parseWithAddresses(file.toString(), text), onError);
   }
 
   @Override
@@ -89,7 +91,9 @@ public final class FileInventory implements InventorySource {
   }
 
   private static String describe(IOException e) {
-    return e instanceof java.nio.file.NoSuchFileException ? "no such file" : String.valueOf(e.getMessage());
+    return e instanceof java.nio.file.NoSuchFileException
+        ? "no such file"
+        : String.valueOf(e.getMessage());
   }
 
   @Override

@@ -48,12 +48,23 @@ public final class InventoryFile {
   static final Set<String> PROTOCOLS = Set.of("HTTP", "HTTP2", "GRPC", "TCP", "TLS", "HTTPS");
   static final Set<String> ROLES = Set.of("INGRESS", "EAST_WEST");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> TOP = Set.of("network", "locality", "namespaces", "services", "gateways");
+  private static final Set<String> TOP =
+      Set.of("network", "locality", "namespaces", "services", "gateways");
   private static final Set<String> LOCALITY = Set.of("region", "zone");
   private static final Set<String> SERVICE =
-      Set.of("namespace", "name", "hostname", "ports", "labels", "endpoints", "healthyEndpoints", "addresses");
-  private static final Set<String> ADDRESS = Set.of("address", "port", "ports", "labels", "healthy");
-  private static final Set<String> GATEWAY = Set.of("namespace", "name", "role", "addresses", "ports");
+      Set.of(
+          "namespace",
+          "name",
+          "hostname",
+          "ports",
+          "labels",
+          "endpoints",
+          "healthyEndpoints",
+          "addresses");
+  private static final Set<String> ADDRESS =
+      Set.of("address", "port", "ports", "labels", "healthy");
+  private static final Set<String> GATEWAY =
+      Set.of("namespace", "name", "role", "addresses", "ports");
   private static final Set<String> PORT = Set.of("name", "port", "protocol");
 
   private final String file;
@@ -78,19 +89,29 @@ public final class InventoryFile {
   }
 
   /** Services with their ports and labels; endpoints from {@code addresses} (none when absent). */
-  public static LocalInventory toLocal(String cluster, Inventory inventory, Map<String, List<LocalInventory.Endpoint>> addresses) {
+  public static LocalInventory toLocal(
+      String cluster, Inventory inventory, Map<String, List<LocalInventory.Endpoint>> addresses) {
     var services = new ArrayList<LocalInventory.Service>();
     for (InventoryService s : inventory.getServicesList()) {
-      var ports = s.getPortsList().stream()
-          .map(p -> new LocalInventory.Port(p.getName(), p.getPort(), p.getProtocol()))
-          .toList();
-      services.add(new LocalInventory.Service(
-          s.getNamespace(), s.getName(), s.getHostname(), ports, s.getLabelsMap(),
-          addresses.getOrDefault(s.getNamespace() + "/" + s.getName(), List.of())));
+      var ports =
+          s.getPortsList().stream()
+              .map(p -> new LocalInventory.Port(p.getName(), p.getPort(), p.getProtocol()))
+              .toList();
+      services.add(
+          new LocalInventory.Service(
+              s.getNamespace(),
+              s.getName(),
+              s.getHostname(),
+              ports,
+              s.getLabelsMap(),
+              addresses.getOrDefault(s.getNamespace() + "/" + s.getName(), List.of())));
     }
     return new LocalInventory(
-        EdgeSettings.shortName(cluster), inventory.getNetwork(), inventory.getLocality().getRegion(),
-        inventory.getLocality().getZone(), services);
+        EdgeSettings.shortName(cluster),
+        inventory.getNetwork(),
+        inventory.getLocality().getRegion(),
+        inventory.getLocality().getZone(),
+        services);
   }
 
   private InventoryFile(String file) {
@@ -121,7 +142,11 @@ public final class InventoryFile {
       root = YAML.createObjectNode();
     }
     if (!root.isObject()) {
-      throw new InventoryException(List.of(file + ": the top level must be a mapping (network, locality, namespaces, services, gateways)"));
+      throw new InventoryException(
+          List.of(
+              file
+                  + ": the top level must be a mapping (network, locality, namespaces, services,"
+                  + " gateways)"));
     }
     keys("", root, TOP);
     var inv = Inventory.newBuilder();
@@ -152,7 +177,9 @@ public final class InventoryFile {
       InventoryService s = service("services[" + i + "]", services.get(i));
       if (s != null) {
         if (!seen.add(s.getNamespace() + "/" + s.getName())) {
-          problem("services[" + i + "]", "service " + s.getNamespace() + "/" + s.getName() + " is listed twice");
+          problem(
+              "services[" + i + "]",
+              "service " + s.getNamespace() + "/" + s.getName() + " is listed twice");
         }
         namespaces.add(s.getNamespace());
         inv.addServices(s);
@@ -214,14 +241,25 @@ public final class InventoryFile {
     long healthy = count(at + ".healthyEndpoints", n.get("healthyEndpoints"), endpoints);
     JsonNode addressList = n.get("addresses");
     if (addressList != null && !addressList.isNull()) {
-      List<LocalInventory.Endpoint> eps = addresses(at + ".addresses", addressList, s.getPortsList());
+      List<LocalInventory.Endpoint> eps =
+          addresses(at + ".addresses", addressList, s.getPortsList());
       long given = eps.size();
       long givenHealthy = eps.stream().filter(LocalInventory.Endpoint::healthy).count();
       if (n.hasNonNull("endpoints") && endpoints != given) {
-        problem(at + ".endpoints", endpoints + " differs from the " + given + " addresses listed (leave it out: it is counted)");
+        problem(
+            at + ".endpoints",
+            endpoints
+                + " differs from the "
+                + given
+                + " addresses listed (leave it out: it is counted)");
       }
       if (n.hasNonNull("healthyEndpoints") && healthy != givenHealthy) {
-        problem(at + ".healthyEndpoints", healthy + " differs from the " + givenHealthy + " healthy addresses listed (leave it out: it is counted)");
+        problem(
+            at + ".healthyEndpoints",
+            healthy
+                + " differs from the "
+                + givenHealthy
+                + " healthy addresses listed (leave it out: it is counted)");
       }
       endpoints = given;
       healthy = givenHealthy;
@@ -235,7 +273,8 @@ public final class InventoryFile {
     return s.build();
   }
 
-  private List<LocalInventory.Endpoint> addresses(String at, JsonNode n, List<InventoryPort> ports) {
+  private List<LocalInventory.Endpoint> addresses(
+      String at, JsonNode n, List<InventoryPort> ports) {
     var out = new ArrayList<LocalInventory.Endpoint>();
     List<JsonNode> list = list(at, n);
     var portNames = new TreeSet<String>();
@@ -267,9 +306,14 @@ public final class InventoryFile {
           for (Iterator<Map.Entry<String, JsonNode>> it = pm.fields(); it.hasNext(); ) {
             var f = it.next();
             if (!portNames.contains(f.getKey())) {
-              problem(a + ".ports." + f.getKey(), "the service has no port named '" + f.getKey() + "'");
-            } else if (!f.getValue().isIntegralNumber() || f.getValue().asInt() < 1 || f.getValue().asInt() > 65535) {
-              problem(a + ".ports." + f.getKey(), "'" + f.getValue().asText() + "' is not a port number (1-65535)");
+              problem(
+                  a + ".ports." + f.getKey(), "the service has no port named '" + f.getKey() + "'");
+            } else if (!f.getValue().isIntegralNumber()
+                || f.getValue().asInt() < 1
+                || f.getValue().asInt() > 65535) {
+              problem(
+                  a + ".ports." + f.getKey(),
+                  "'" + f.getValue().asText() + "' is not a port number (1-65535)");
             } else {
               byName.put(f.getKey(), f.getValue().asInt());
             }
@@ -352,7 +396,8 @@ public final class InventoryFile {
     p.setName(string(at + ".name", n.get("name"), false));
     JsonNode port = n.get("port");
     if (port == null || !port.canConvertToInt() || !port.isIntegralNumber()) {
-      problem(at + ".port", port == null ? "is required" : "'" + port.asText() + "' is not a number");
+      problem(
+          at + ".port", port == null ? "is required" : "'" + port.asText() + "' is not a number");
     } else if (port.asInt() < 1 || port.asInt() > 65535) {
       problem(at + ".port", port.asInt() + " is not a port number (1-65535)");
     } else {

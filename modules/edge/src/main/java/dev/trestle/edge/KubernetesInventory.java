@@ -26,13 +26,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inventory read from the Kubernetes API on every heartbeat: namespaces; every Service with
- * its ports (protocol from {@code appProtocol}, else Istio's port-name prefix, else TCP), labels,
- * and endpoint counts from its Endpoints (ready addresses are healthy, not-ready ones are not);
- * Istio gateways (Services labelled {@code istio: ingressgateway} / {@code istio: eastwestgateway})
- * with their load-balancer addresses; locality from the first node's topology labels and the
- * network from the {@code topology.istio.io/network} label of {@code istio-system}. A failed read
- * keeps the last good inventory.
+ * The inventory read from the Kubernetes API on every heartbeat: namespaces; every Service with its
+ * ports (protocol from {@code appProtocol}, else Istio's port-name prefix, else TCP), labels, and
+ * endpoint counts from its Endpoints (ready addresses are healthy, not-ready ones are not); Istio
+ * gateways (Services labelled {@code istio: ingressgateway} / {@code istio: eastwestgateway}) with
+ * their load-balancer addresses; locality from the first node's topology labels and the network
+ * from the {@code topology.istio.io/network} label of {@code istio-system}. A failed read keeps the
+ * last good inventory.
  */
 public final class KubernetesInventory implements InventorySource {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesInventory.class);
@@ -74,11 +74,15 @@ public final class KubernetesInventory implements InventorySource {
     for (Service s : client.services().inAnyNamespace().list().getItems()) {
       String ns = s.getMetadata().getNamespace();
       String name = s.getMetadata().getName();
-      var svc = InventoryService.newBuilder()
-          .setNamespace(ns)
-          .setName(name)
-          .setHostname(name + "." + ns + ".svc.cluster.local");
-      List<ServicePort> ports = s.getSpec() == null || s.getSpec().getPorts() == null ? List.of() : s.getSpec().getPorts();
+      var svc =
+          InventoryService.newBuilder()
+              .setNamespace(ns)
+              .setName(name)
+              .setHostname(name + "." + ns + ".svc.cluster.local");
+      List<ServicePort> ports =
+          s.getSpec() == null || s.getSpec().getPorts() == null
+              ? List.of()
+              : s.getSpec().getPorts();
       ports.forEach(p -> svc.addPorts(port(p)));
       if (s.getMetadata().getLabels() != null) {
         svc.putAllLabels(s.getMetadata().getLabels());
@@ -115,13 +119,15 @@ public final class KubernetesInventory implements InventorySource {
       List<Node> nodes = client.nodes().list().getItems();
       if (!nodes.isEmpty() && nodes.get(0).getMetadata().getLabels() != null) {
         Map<String, String> labels = nodes.get(0).getMetadata().getLabels();
-        inv.setLocality(Locality.newBuilder()
-            .setRegion(labels.getOrDefault("topology.kubernetes.io/region", ""))
-            .setZone(labels.getOrDefault("topology.kubernetes.io/zone", "")));
+        inv.setLocality(
+            Locality.newBuilder()
+                .setRegion(labels.getOrDefault("topology.kubernetes.io/region", ""))
+                .setZone(labels.getOrDefault("topology.kubernetes.io/zone", "")));
       }
       Namespace istio = client.namespaces().withName("istio-system").get();
       if (istio != null && istio.getMetadata().getLabels() != null) {
-        inv.setNetwork(istio.getMetadata().getLabels().getOrDefault("topology.istio.io/network", ""));
+        inv.setNetwork(
+            istio.getMetadata().getLabels().getOrDefault("topology.istio.io/network", ""));
       }
     } catch (KubernetesClientException e) {
       LOG.debug("no locality/network from Kubernetes: {}", KubernetesTarget.message(e));
@@ -146,14 +152,19 @@ public final class KubernetesInventory implements InventorySource {
   static InventoryPort port(ServicePort p) {
     String name = p.getName() == null ? "" : p.getName();
     String proto = protocol(p.getAppProtocol(), name, p.getProtocol());
-    return InventoryPort.newBuilder().setName(name).setPort(p.getPort() == null ? 0 : p.getPort()).setProtocol(proto).build();
+    return InventoryPort.newBuilder()
+        .setName(name)
+        .setPort(p.getPort() == null ? 0 : p.getPort())
+        .setProtocol(proto)
+        .build();
   }
 
   static String protocol(String appProtocol, String name, String l4) {
     if ("UDP".equalsIgnoreCase(l4) || "SCTP".equalsIgnoreCase(l4)) {
       return l4.toUpperCase(Locale.ROOT);
     }
-    String hint = appProtocol != null && !appProtocol.isEmpty() ? appProtocol : name.split("-", 2)[0];
+    String hint =
+        appProtocol != null && !appProtocol.isEmpty() ? appProtocol : name.split("-", 2)[0];
     return switch (hint.toLowerCase(Locale.ROOT)) {
       case "http" -> "HTTP";
       case "http2", "h2c", "kubernetes.io/h2c" -> "HTTP2";

@@ -59,9 +59,11 @@ public final class KubernetesTarget implements ApplyTarget {
   }
 
   private void serverSideApply(EdgeObject o, boolean dryRun) {
-    var op = client.genericKubernetesResources(context(o.key()))
-        .inNamespace(o.key().namespace())
-        .resource(resource(o));
+    var op =
+        client
+            .genericKubernetesResources(context(o.key()))
+            .inNamespace(o.key().namespace())
+            .resource(resource(o));
     try {
       if (dryRun) {
         op.dryRun().fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
@@ -85,7 +87,11 @@ public final class KubernetesTarget implements ApplyTarget {
 
   /** Deletes the live object if it is there and labelled as Trestle's; true when deleted. */
   private boolean deleteManaged(ObjectKey key) {
-    var handle = client.genericKubernetesResources(context(key)).inNamespace(key.namespace()).withName(key.name());
+    var handle =
+        client
+            .genericKubernetesResources(context(key))
+            .inNamespace(key.namespace())
+            .withName(key.name());
     GenericKubernetesResource live = handle.get();
     if (live == null) {
       return false;
@@ -113,7 +119,8 @@ public final class KubernetesTarget implements ApplyTarget {
         }
       }
       if (!errors.isEmpty()) {
-        throw new ApplyException("the API server rejected " + errors.size() + " object(s)", errors, null);
+        throw new ApplyException(
+            "the API server rejected " + errors.size() + " object(s)", errors, null);
       }
     }
     var done = new ArrayList<EdgeObject>();
@@ -131,7 +138,9 @@ public final class KubernetesTarget implements ApplyTarget {
     } catch (KubernetesClientException e) {
       rollBack(previous, done);
       Map<ObjectKey, String> errors =
-          current == null ? Map.of() : Map.of(current.key(), "API server rejected it: " + message(e));
+          current == null
+              ? Map.of()
+              : Map.of(current.key(), "API server rejected it: " + message(e));
       throw new ApplyException("Kubernetes apply failed: " + message(e), errors, e);
     }
   }
@@ -146,7 +155,8 @@ public final class KubernetesTarget implements ApplyTarget {
           serverSideApply(before, false);
         }
       } catch (KubernetesClientException e) {
-        LOG.error("could not put {} back to version {}: {}", o.key(), previous.version(), message(e));
+        LOG.error(
+            "could not put {} back to version {}: {}", o.key(), previous.version(), message(e));
       }
     }
   }
@@ -157,9 +167,10 @@ public final class KubernetesTarget implements ApplyTarget {
   }
 
   static String message(KubernetesClientException e) {
-    String text = e.getStatus() != null && e.getStatus().getMessage() != null
-        ? e.getStatus().getMessage()
-        : e.getMessage();
+    String text =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
     return text == null ? e.getClass().getSimpleName() : text.replaceAll("\\s+", " ").strip();
   }
 

@@ -68,7 +68,11 @@ public final class ObjectValidator {
   private static void sameIdentity(ObjectKey key, JsonNode tree, List<String> out) {
     check("apiVersion", key.apiVersion(), tree.path("apiVersion").asText(""), out);
     check("kind", key.kind(), tree.path("kind").asText(""), out);
-    check("metadata.namespace", key.namespace(), tree.path("metadata").path("namespace").asText(""), out);
+    check(
+        "metadata.namespace",
+        key.namespace(),
+        tree.path("metadata").path("namespace").asText(""),
+        out);
     check("metadata.name", key.name(), tree.path("metadata").path("name").asText(""), out);
   }
 
@@ -100,7 +104,8 @@ public final class ObjectValidator {
       }
       JsonNode origins = http.get(i).path("corsPolicy").path("allowOrigins");
       for (int j = 0; j < origins.size(); j++) {
-        regex(route + ".corsPolicy.allowOrigins[" + j + "].regex", origins.get(j).path("regex"), out);
+        regex(
+            route + ".corsPolicy.allowOrigins[" + j + "].regex", origins.get(j).path("regex"), out);
       }
     }
   }

@@ -5,7 +5,8 @@ import dev.trestle.protocol.v1.Nack;
 /** What became of one snapshot or delta from central. */
 public sealed interface Outcome {
   /** Applied and persisted (or already running): ACK {@code state.version()}. */
-  record Applied(AppliedState state, int written, int deleted, boolean unchanged) implements Outcome {}
+  record Applied(AppliedState state, int written, int deleted, boolean unchanged)
+      implements Outcome {}
 
   /** Not applicable: NACK, the previous state stays. */
   record Rejected(Nack nack) implements Outcome {}

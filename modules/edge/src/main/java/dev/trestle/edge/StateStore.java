@@ -109,7 +109,8 @@ public final class StateStore {
         throw new IOException(key + ": content hash does not match its JSON");
       }
       objects.add(
-          new EdgeObject(key, n.path("sourceFqn").asText(""), n.path("sourceVersion").asLong(), json, hash));
+          new EdgeObject(
+              key, n.path("sourceFqn").asText(""), n.path("sourceVersion").asLong(), json, hash));
     }
     return AppliedState.of(root.path("version").asLong(), root.path("setHash").asText(""), objects);
   }

@@ -20,24 +20,28 @@ public final class StatusServer implements AutoCloseable {
 
   public StatusServer(int port, EdgeStatus status) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-    executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "edge-status-http");
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "edge-status-http");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        String path = exchange.getRequestURI().getPath();
-        if (!path.equals("/status")) {
-          send(exchange, 404, "{\"error\":\"not found; try GET /status\"}");
-        } else if (!exchange.getRequestMethod().equals("GET")) {
-          send(exchange, 405, "{\"error\":\"GET only\"}");
-        } else {
-          send(exchange, 200, status.toJson());
-        }
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (!path.equals("/status")) {
+              send(exchange, 404, "{\"error\":\"not found; try GET /status\"}");
+            } else if (!exchange.getRequestMethod().equals("GET")) {
+              send(exchange, 405, "{\"error\":\"GET only\"}");
+            } else {
+              send(exchange, 200, status.toJson());
+            }
+          }
+        });
     server.start();
   }
 

@@ -17,7 +17,8 @@ public final class TokenFile {
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("token file " + file + ": no such file");
     } catch (IOException e) {
-      throw new IllegalArgumentException("token file " + file + ": cannot read: " + e.getClass().getSimpleName());
+      throw new IllegalArgumentException(
+          "token file " + file + ": cannot read: " + e.getClass().getSimpleName());
     }
     if (text.isEmpty()) {
       throw new IllegalArgumentException("token file " + file + " is empty");

@@ -18,13 +18,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge's xDS server: java-control-plane's ADS ({@code V3DiscoveryServer}) over a
- * {@code SimpleCache} holding one snapshot for every node (Envoy or proxyless gRPC), replaced
- * whenever the applied desired state or the local inventory changes. Each resource type carries the
- * hash of its own resources as its version, so a change to endpoints pushes endpoints only.
+ * The edge's xDS server: java-control-plane's ADS ({@code V3DiscoveryServer}) over a {@code
+ * SimpleCache} holding one snapshot for every node (Envoy or proxyless gRPC), replaced whenever the
+ * applied desired state or the local inventory changes. Each resource type carries the hash of its
+ * own resources as its version, so a change to endpoints pushes endpoints only.
  */
 public final class XdsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(XdsServer.class);
+
   /** Every node gets the same snapshot: the cluster's view of the mesh. */
   static final String GROUP = "trestle-edge";
 
@@ -38,13 +39,17 @@ public final class XdsServer implements AutoCloseable {
 
   private XdsServer(String host, int port) throws IOException {
     var discovery = new V3DiscoveryServer(new Callbacks(), cache);
-    server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .addService(discovery.getAggregatedDiscoveryServiceImpl())
-        .build()
-        .start();
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .addService(discovery.getAggregatedDiscoveryServiceImpl())
+            .build()
+            .start();
   }
 
-  /** Starts serving on {@code host:port} ({@code 0} = any free port); nothing is served until {@link #publish}. */
+  /**
+   * Starts serving on {@code host:port} ({@code 0} = any free port); nothing is served until {@link
+   * #publish}.
+   */
   public static XdsServer start(String host, int port) throws IOException {
     return new XdsServer(host, port);
   }
@@ -53,17 +58,21 @@ public final class XdsServer implements AutoCloseable {
     return server.getPort();
   }
 
-  /** Serves {@code snapshot} from now on; false when it is the one served already (same version). */
+  /**
+   * Serves {@code snapshot} from now on; false when it is the one served already (same version).
+   */
   public synchronized boolean publish(XdsSnapshot snapshot) {
     if (current != null && current.version().equals(snapshot.version())) {
       return false;
     }
-    cache.setSnapshot(GROUP, Snapshot.create(
-        snapshot.clusters(), XdsSnapshot.versionOf(snapshot.clusters()),
-        snapshot.endpoints(), XdsSnapshot.versionOf(snapshot.endpoints()),
-        snapshot.listeners(), XdsSnapshot.versionOf(snapshot.listeners()),
-        snapshot.routes(), XdsSnapshot.versionOf(snapshot.routes()),
-        List.of(), "empty"));
+    cache.setSnapshot(
+        GROUP,
+        Snapshot.create(
+            snapshot.clusters(), XdsSnapshot.versionOf(snapshot.clusters()),
+            snapshot.endpoints(), XdsSnapshot.versionOf(snapshot.endpoints()),
+            snapshot.listeners(), XdsSnapshot.versionOf(snapshot.listeners()),
+            snapshot.routes(), XdsSnapshot.versionOf(snapshot.routes()),
+            List.of(), "empty"));
     current = snapshot;
     return true;
   }
@@ -111,8 +120,14 @@ public final class XdsServer implements AutoCloseable {
       requests.incrementAndGet();
       if (request.hasErrorDetail()) {
         nacks.incrementAndGet();
-        String why = request.getNode().getId() + " NACKed " + request.getTypeUrl() + " (keeping version "
-            + request.getVersionInfo() + "): " + DesiredStateApplier.oneLine(request.getErrorDetail().getMessage());
+        String why =
+            request.getNode().getId()
+                + " NACKed "
+                + request.getTypeUrl()
+                + " (keeping version "
+                + request.getVersionInfo()
+                + "): "
+                + DesiredStateApplier.oneLine(request.getErrorDetail().getMessage());
         if (!why.equals(lastNack)) {
           lastNack = why;
           LOG.warn("xDS client {}", why);

@@ -8,7 +8,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
-  private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30), new Random(42));
+  private final Backoff backoff =
+      new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30), new Random(42));
 
   @Test
   void ceilingDoublesFromTheInitialDelayUpToTheCap() {
@@ -57,7 +58,8 @@ class BackoffTest {
 
   @Test
   void capBelowInitialIsRefused() {
-    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(1), Duration.ofMillis(10), new Random()))
+    assertThatThrownBy(
+            () -> new Backoff(Duration.ofSeconds(1), Duration.ofMillis(10), new Random()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

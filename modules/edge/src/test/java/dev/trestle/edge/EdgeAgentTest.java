@@ -61,17 +61,18 @@ class EdgeAgentTest {
 
   static String inventory(int healthy) {
     return """
-        network: net-1
-        locality: {region: eu-west-1, zone: eu-west-1a}
-        namespaces: [shop, payments]
-        services:
-          - namespace: shop
-            name: web
-            ports: [{name: http, port: 8080, protocol: HTTP}]
-            labels: {app: web}
-            endpoints: 3
-            healthyEndpoints: %d
-        """.formatted(healthy);
+    network: net-1
+    locality: {region: eu-west-1, zone: eu-west-1a}
+    namespaces: [shop, payments]
+    services:
+      - namespace: shop
+        name: web
+        ports: [{name: http, port: 8080, protocol: HTTP}]
+        labels: {app: web}
+        endpoints: 3
+        healthyEndpoints: %d
+    """
+        .formatted(healthy);
   }
 
   private Path out() {
@@ -87,21 +88,44 @@ class EdgeAgentTest {
   }
 
   private EdgeAgent startAgent(List<CentralAddress> centrals) throws Exception {
-    var settings = new EdgeSettings(
-        "c1", centrals, tokenFile, Optional.of(inventoryFile), out(), stateDir(),
-        false, EdgeTransport.PLAINTEXT, Optional.of(0), Duration.ofMillis(20), Duration.ofMillis(300),
-        Duration.ofSeconds(5), "test");
+    var settings =
+        new EdgeSettings(
+            "c1",
+            centrals,
+            tokenFile,
+            Optional.of(inventoryFile),
+            out(),
+            stateDir(),
+            false,
+            EdgeTransport.PLAINTEXT,
+            Optional.of(0),
+            Duration.ofMillis(20),
+            Duration.ofMillis(300),
+            Duration.ofSeconds(5),
+            "test");
     var target = new DirectoryTarget(out(), "c1");
     var status = new EdgeStatus("c1", target.describe(), Clock.systemUTC());
-    var agent = new EdgeAgent(settings, target, FileInventory.open(inventoryFile, status::error), status, new Random(1), Clock.systemUTC());
+    var agent =
+        new EdgeAgent(
+            settings,
+            target,
+            FileInventory.open(inventoryFile, status::error),
+            status,
+            new Random(1),
+            Clock.systemUTC());
     agents.add(agent);
     agent.start();
     return agent;
   }
 
   private ScriptedCentral.Stream awaitStream(int count) {
-    await().atMost(WAIT).until(() -> central.streams.size() >= count && central.streams.get(count - 1).hello != null
-        && central.streams.get(count - 1).received.size() >= 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                central.streams.size() >= count
+                    && central.streams.get(count - 1).hello != null
+                    && central.streams.get(count - 1).received.size() >= 1);
     return central.streams.get(count - 1);
   }
 
@@ -115,9 +139,13 @@ class EdgeAgentTest {
   }
 
   private JsonNode status(EdgeAgent agent) throws Exception {
-    var response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.statusPort() + "/status")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    var response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + agent.statusPort() + "/status"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     return new ObjectMapper().readTree(response.body());
   }
@@ -138,7 +166,10 @@ class EdgeAgentTest {
     EdgeMessage ack = awaitMessage(s, MessageCase.ACK, 1);
     assertThat(ack.getAck().getVersion()).isEqualTo(1);
     assertThat(ack.getAck().getSetHash()).isEqualTo(TestObjects.hash(List.of(vs, dr)));
-    assertThat(file("shop/virtualservice-web.yaml")).content().contains("regex: ^/api/.*").contains("kind: VirtualService");
+    assertThat(file("shop/virtualservice-web.yaml"))
+        .content()
+        .contains("regex: ^/api/.*")
+        .contains("kind: VirtualService");
     assertThat(file("payments/destinationrule-ledger.yaml")).exists();
     AppliedState saved = new StateStore(stateDir(), "c1", Clock.systemUTC()).load();
     assertThat(saved.version()).isEqualTo(1);
@@ -201,7 +232,9 @@ class EdgeAgentTest {
     assertThat(nack.getVersion()).isEqualTo(2);
     assertThat(nack.getKeptVersion()).isEqualTo(1);
     assertThat(nack.getReason())
-        .startsWith("VirtualService shop/x: spec.http[0].match[0].uri.regex: '^/(?=api)' is not an RE2 regex")
+        .startsWith(
+            "VirtualService shop/x: spec.http[0].match[0].uri.regex: '^/(?=api)' is not an RE2"
+                + " regex")
         .doesNotContain("\n");
     assertThat(nack.getErrorsList()).hasSize(1);
     assertThat(nack.getErrors(0).getKey().getName()).isEqualTo("x");
@@ -254,10 +287,14 @@ class EdgeAgentTest {
   }
 
   @Test
-  void whenItsCentralNodeDiesTheAgentMovesToTheNextAddressAndResumesFromItsVersion() throws Exception {
+  void whenItsCentralNodeDiesTheAgentMovesToTheNextAddressAndResumesFromItsVersion()
+      throws Exception {
     try (var second = new ScriptedCentral().start()) {
-      EdgeAgent agent = startAgent(List.of(
-          new CentralAddress("127.0.0.1", central.port()), new CentralAddress("127.0.0.1", second.port())));
+      EdgeAgent agent =
+          startAgent(
+              List.of(
+                  new CentralAddress("127.0.0.1", central.port()),
+                  new CentralAddress("127.0.0.1", second.port())));
       var s = awaitStream(1);
       DesiredObject web = virtualService("shop", "web", "^/api/.*");
       s.send(snapshot(1, web));
@@ -280,7 +317,9 @@ class EdgeAgentTest {
   void restartWithCentralDownRewritesTheOutDirFromTheSavedState() throws Exception {
     EdgeAgent first = startAgent();
     var s = awaitStream(1);
-    s.send(snapshot(3, virtualService("shop", "web", "^/api/.*"), destinationRule("payments", "ledger")));
+    s.send(
+        snapshot(
+            3, virtualService("shop", "web", "^/api/.*"), destinationRule("payments", "ledger")));
     awaitMessage(s, MessageCase.ACK, 1);
     first.close();
     central.stop();
@@ -320,13 +359,23 @@ class EdgeAgentTest {
     startAgent();
     var s = awaitStream(1);
     EdgeMessage first = awaitMessage(s, MessageCase.HEARTBEAT, 1);
-    assertThat(first.getHeartbeat().getInventory().getServices(0).getHealthyEndpoints()).isEqualTo(3);
+    assertThat(first.getHeartbeat().getInventory().getServices(0).getHealthyEndpoints())
+        .isEqualTo(3);
 
     Files.writeString(inventoryFile, inventory(0));
-    await().atMost(WAIT).until(() -> {
-      List<EdgeMessage> beats = s.of(MessageCase.HEARTBEAT);
-      return beats.get(beats.size() - 1).getHeartbeat().getInventory().getServices(0).getHealthyEndpoints() == 0;
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              List<EdgeMessage> beats = s.of(MessageCase.HEARTBEAT);
+              return beats
+                      .get(beats.size() - 1)
+                      .getHeartbeat()
+                      .getInventory()
+                      .getServices(0)
+                      .getHealthyEndpoints()
+                  == 0;
+            });
   }
 
   @Test
@@ -335,12 +384,17 @@ class EdgeAgentTest {
     var s = awaitStream(1);
     awaitMessage(s, MessageCase.HEARTBEAT, 1);
     Files.writeString(inventoryFile, inventory(7)); // 7 healthy of 3
-    await().atMost(WAIT).until(() -> String.valueOf(agent.status().lastError()).contains("healthyEndpoints"));
+    await()
+        .atMost(WAIT)
+        .until(() -> String.valueOf(agent.status().lastError()).contains("healthyEndpoints"));
     int seen = s.of(MessageCase.HEARTBEAT).size();
     EdgeMessage later = awaitMessage(s, MessageCase.HEARTBEAT, seen + 1);
-    assertThat(later.getHeartbeat().getInventory().getServices(0).getHealthyEndpoints()).isEqualTo(3);
+    assertThat(later.getHeartbeat().getInventory().getServices(0).getHealthyEndpoints())
+        .isEqualTo(3);
     assertThat(agent.status().lastError())
-        .contains(inventoryFile.toString() + ": services[0].healthyEndpoints: 7 is more than endpoints (3)");
+        .contains(
+            inventoryFile.toString()
+                + ": services[0].healthyEndpoints: 7 is more than endpoints (3)");
   }
 
   @Test
@@ -371,5 +425,4 @@ class EdgeAgentTest {
       }
     }
   }
-
 }

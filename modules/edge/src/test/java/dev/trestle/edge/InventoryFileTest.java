@@ -24,10 +24,13 @@ class InventoryFileTest {
 
   @Test
   void defaultsHostnameHealthyCountAndNamespaces() throws Exception {
-    Inventory inv = InventoryFile.parse("f.yaml", """
-        services:
-          - {namespace: shop, name: web, ports: [{port: 80}], endpoints: 2}
-        """);
+    Inventory inv =
+        InventoryFile.parse(
+            "f.yaml",
+            """
+            services:
+              - {namespace: shop, name: web, ports: [{port: 80}], endpoints: 2}
+            """);
     assertThat(inv.getNamespacesList()).containsExactly("shop");
     assertThat(inv.getServices(0).getHostname()).isEqualTo("web.shop.svc.cluster.local");
     assertThat(inv.getServices(0).getHealthyEndpoints()).isEqualTo(2);
@@ -41,25 +44,35 @@ class InventoryFileTest {
 
   @Test
   void everyProblemNamesFileFieldAndWhy() {
-    assertThatThrownBy(() -> InventoryFile.parse("inv.yaml", """
-        namespces: [shop]
-        services:
-          - namespace: Shop
-            name: web
-            ports: [{name: http, port: 70000, protocol: HTTP3}]
-            endpoints: 1
-            healthyEndpoints: 2
-        gateways:
-          - {namespace: istio-system, name: gw, role: EGRESS}
-        """))
+    assertThatThrownBy(
+            () ->
+                InventoryFile.parse(
+                    "inv.yaml",
+                    """
+                    namespces: [shop]
+                    services:
+                      - namespace: Shop
+                        name: web
+                        ports: [{name: http, port: 70000, protocol: HTTP3}]
+                        endpoints: 1
+                        healthyEndpoints: 2
+                    gateways:
+                      - {namespace: istio-system, name: gw, role: EGRESS}
+                    """))
         .isInstanceOf(InventoryException.class)
-        .satisfies(e -> assertThat(((InventoryException) e).problems()).containsExactly(
-            "inv.yaml: namespces: unknown field (expected one of [gateways, locality, namespaces, network, services])",
-            "inv.yaml: services[0].namespace: 'Shop' is not a DNS-1123 label (a-z, 0-9, '-', at most 63)",
-            "inv.yaml: services[0].ports[0].port: 70000 is not a port number (1-65535)",
-            "inv.yaml: services[0].ports[0].protocol: 'HTTP3' is not one of [GRPC, HTTP, HTTP2, HTTPS, TCP, TLS]",
-            "inv.yaml: services[0].healthyEndpoints: 2 is more than endpoints (1)",
-            "inv.yaml: gateways[0].role: 'EGRESS' is not one of INGRESS, EAST_WEST"));
+        .satisfies(
+            e ->
+                assertThat(((InventoryException) e).problems())
+                    .containsExactly(
+                        "inv.yaml: namespces: unknown field (expected one of [gateways, locality,"
+                            + " namespaces, network, services])",
+                        "inv.yaml: services[0].namespace: 'Shop' is not a DNS-1123 label (a-z, 0-9,"
+                            + " '-', at most 63)",
+                        "inv.yaml: services[0].ports[0].port: 70000 is not a port number (1-65535)",
+                        "inv.yaml: services[0].ports[0].protocol: 'HTTP3' is not one of [GRPC,"
+                            + " HTTP, HTTP2, HTTPS, TCP, TLS]",
+                        "inv.yaml: services[0].healthyEndpoints: 2 is more than endpoints (1)",
+                        "inv.yaml: gateways[0].role: 'EGRESS' is not one of INGRESS, EAST_WEST"));
   }
 
   @Test
@@ -77,17 +90,20 @@ class InventoryFileTest {
 
   @Test
   void addressesStayLocalAndGiveTheCounts() throws Exception {
-    var parsed = InventoryFile.parseWithAddresses("f.yaml", """
-        locality: {region: r1, zone: z1}
-        services:
-          - namespace: shop
-            name: web
-            ports: [{name: grpc, port: 50051, protocol: GRPC}, {name: admin, port: 9901}]
-            labels: {app: web}
-            addresses:
-              - {address: 10.0.0.1, port: 18080, labels: {version: v1}}
-              - {address: 10.0.0.2, ports: {grpc: 28080}, healthy: false}
-        """);
+    var parsed =
+        InventoryFile.parseWithAddresses(
+            "f.yaml",
+            """
+            locality: {region: r1, zone: z1}
+            services:
+              - namespace: shop
+                name: web
+                ports: [{name: grpc, port: 50051, protocol: GRPC}, {name: admin, port: 9901}]
+                labels: {app: web}
+                addresses:
+                  - {address: 10.0.0.1, port: 18080, labels: {version: v1}}
+                  - {address: 10.0.0.2, ports: {grpc: 28080}, healthy: false}
+            """);
     var service = parsed.inventory().getServices(0);
     assertThat(service.getEndpoints()).isEqualTo(2);
     assertThat(service.getHealthyEndpoints()).isEqualTo(1);
@@ -107,33 +123,44 @@ class InventoryFileTest {
 
   @Test
   void addressProblemsAreReportedByField() {
-    assertThatThrownBy(() -> InventoryFile.parse("f.yaml", """
-        services:
-          - namespace: shop
-            name: web
-            ports: [{name: http, port: 80}]
-            endpoints: 3
-            addresses:
-              - {address: 10.0.0.1, port: 70000, healthy: maybe, zone: x}
-              - {ports: {grpc: 1}}
-        """))
+    assertThatThrownBy(
+            () ->
+                InventoryFile.parse(
+                    "f.yaml",
+                    """
+                    services:
+                      - namespace: shop
+                        name: web
+                        ports: [{name: http, port: 80}]
+                        endpoints: 3
+                        addresses:
+                          - {address: 10.0.0.1, port: 70000, healthy: maybe, zone: x}
+                          - {ports: {grpc: 1}}
+                    """))
         .isInstanceOf(InventoryException.class)
         .hasMessageContaining("services[0].addresses[0].port: '70000' is not a port number")
         .hasMessageContaining("services[0].addresses[0].healthy: must be true or false")
         .hasMessageContaining("services[0].addresses[0].zone: unknown field")
         .hasMessageContaining("services[0].addresses[1].address: is required")
-        .hasMessageContaining("services[0].addresses[1].ports.grpc: the service has no port named 'grpc'");
-    assertThatThrownBy(() -> InventoryFile.parse("f.yaml", """
-        services:
-          - namespace: shop
-            name: web
-            ports: [{name: http, port: 80}]
-            endpoints: 3
-            healthyEndpoints: 0
-            addresses: [{address: 10.0.0.1}]
-        """))
-        .hasMessageContaining("f.yaml: services[0].endpoints: 3 differs from the 1 addresses listed")
-        .hasMessageContaining("f.yaml: services[0].healthyEndpoints: 0 differs from the 1 healthy addresses listed")
+        .hasMessageContaining(
+            "services[0].addresses[1].ports.grpc: the service has no port named 'grpc'");
+    assertThatThrownBy(
+            () ->
+                InventoryFile.parse(
+                    "f.yaml",
+                    """
+                    services:
+                      - namespace: shop
+                        name: web
+                        ports: [{name: http, port: 80}]
+                        endpoints: 3
+                        healthyEndpoints: 0
+                        addresses: [{address: 10.0.0.1}]
+                    """))
+        .hasMessageContaining(
+            "f.yaml: services[0].endpoints: 3 differs from the 1 addresses listed")
+        .hasMessageContaining(
+            "f.yaml: services[0].healthyEndpoints: 0 differs from the 1 healthy addresses listed")
         .isInstanceOf(InventoryException.class);
   }
 }

@@ -17,17 +17,28 @@ class KubernetesTargetTest {
   KubernetesClient client;
 
   private GenericKubernetesResource live(EdgeObject o) {
-    return client.genericKubernetesResources(KubernetesTarget.context(o.key()))
-        .inNamespace(o.key().namespace()).withName(o.key().name()).get();
+    return client
+        .genericKubernetesResources(KubernetesTarget.context(o.key()))
+        .inNamespace(o.key().namespace())
+        .withName(o.key().name())
+        .get();
   }
 
   @Test
   void pluralsFollowTheIstioResourceNames() {
-    assertThat(KubernetesTarget.context(new ObjectKey("security.istio.io/v1", "AuthorizationPolicy", "a", "b")).getPlural())
+    assertThat(
+            KubernetesTarget.context(
+                    new ObjectKey("security.istio.io/v1", "AuthorizationPolicy", "a", "b"))
+                .getPlural())
         .isEqualTo("authorizationpolicies");
-    assertThat(KubernetesTarget.context(new ObjectKey("networking.istio.io/v1", "VirtualService", "a", "b")).getPlural())
+    assertThat(
+            KubernetesTarget.context(
+                    new ObjectKey("networking.istio.io/v1", "VirtualService", "a", "b"))
+                .getPlural())
         .isEqualTo("virtualservices");
-    assertThat(KubernetesTarget.context(new ObjectKey("networking.istio.io/v1", "Sidecar", "a", "b")).getGroup())
+    assertThat(
+            KubernetesTarget.context(new ObjectKey("networking.istio.io/v1", "Sidecar", "a", "b"))
+                .getGroup())
         .isEqualTo("networking.istio.io");
   }
 
@@ -41,14 +52,25 @@ class KubernetesTargetTest {
 
     GenericKubernetesResource vs = live(web);
     assertThat(vs).isNotNull();
-    assertThat(vs.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "trestle");
-    assertThat(((Map<?, ?>) vs.getAdditionalProperties().get("spec")).get("hosts")).isEqualTo(List.of("web"));
+    assertThat(vs.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "trestle");
+    assertThat(((Map<?, ?>) vs.getAdditionalProperties().get("spec")).get("hosts"))
+        .isEqualTo(List.of("web"));
     assertThat(live(ledger)).isNotNull();
 
     // Someone else's object with the same key as a removed one: relabelled, so it is not ours.
-    GenericKubernetesResource foreign = new GenericKubernetesResourceBuilder(live(ledger))
-        .editMetadata().withLabels(Map.of("owner", "someone-else")).withResourceVersion(null).endMetadata().build();
-    client.genericKubernetesResources(KubernetesTarget.context(ledger.key())).inNamespace("payments").resource(foreign).update();
+    GenericKubernetesResource foreign =
+        new GenericKubernetesResourceBuilder(live(ledger))
+            .editMetadata()
+            .withLabels(Map.of("owner", "someone-else"))
+            .withResourceVersion(null)
+            .endMetadata()
+            .build();
+    client
+        .genericKubernetesResources(KubernetesTarget.context(ledger.key()))
+        .inNamespace("payments")
+        .resource(foreign)
+        .update();
 
     AppliedState v2 = AppliedState.of(2, "", List.of());
     target.apply(v1, v2, List.of(), List.of(web.key(), ledger.key()));

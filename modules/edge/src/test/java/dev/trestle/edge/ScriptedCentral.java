@@ -18,13 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A scripted central: a real grpc-java server on 127.0.0.1 (ephemeral port, or the same port
- * again after {@link #stop}) that records every stream and message and sends what the test says.
+ * A scripted central: a real grpc-java server on 127.0.0.1 (ephemeral port, or the same port again
+ * after {@link #stop}) that records every stream and message and sends what the test says.
  */
 final class ScriptedCentral implements AutoCloseable {
   final List<Stream> streams = new CopyOnWriteArrayList<>();
+
   /** Decides how a Hello is answered: a Status to refuse it, or null to send Welcome. */
   volatile Function<Hello, Status> refuse = h -> null;
+
   volatile long heartbeatMillis = 100;
   private Server server;
   private int port;
@@ -34,10 +36,11 @@ final class ScriptedCentral implements AutoCloseable {
   }
 
   ScriptedCentral start(int onPort) throws IOException {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort))
-        .addService(new Service())
-        .build()
-        .start();
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort))
+            .addService(new Service())
+            .build()
+            .start();
     port = server.getPort();
     return this;
   }
@@ -98,15 +101,18 @@ final class ScriptedCentral implements AutoCloseable {
               responses.onError(refused.asRuntimeException());
               return;
             }
-            stream.send(CentralMessage.newBuilder()
-                .setWelcome(Welcome.newBuilder()
-                    .setCluster("organizations/acme/clusters/" + m.getHello().getCluster())
-                    .setHeartbeatInterval(Duration.newBuilder()
-                        .setSeconds(heartbeatMillis / 1000)
-                        .setNanos((int) (heartbeatMillis % 1000) * 1_000_000))
-                    .setUnhealthyAfterMissed(3)
-                    .setDesiredVersion(0))
-                .build());
+            stream.send(
+                CentralMessage.newBuilder()
+                    .setWelcome(
+                        Welcome.newBuilder()
+                            .setCluster("organizations/acme/clusters/" + m.getHello().getCluster())
+                            .setHeartbeatInterval(
+                                Duration.newBuilder()
+                                    .setSeconds(heartbeatMillis / 1000)
+                                    .setNanos((int) (heartbeatMillis % 1000) * 1_000_000))
+                            .setUnhealthyAfterMissed(3)
+                            .setDesiredVersion(0))
+                    .build());
           }
         }
 

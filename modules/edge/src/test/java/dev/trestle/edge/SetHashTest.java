@@ -31,21 +31,35 @@ class SetHashTest {
           assertThat(d.error()).isNull();
           Resource r = d.resource();
           Kind kind = Kind.byKindName(r.getKind()).orElseThrow();
-          var meta = r.getMetadata().toBuilder().setFqn(Fqn.of(kind, r.getMetadata()).toString()).setVersion(1);
+          var meta =
+              r.getMetadata().toBuilder()
+                  .setFqn(Fqn.of(kind, r.getMetadata()).toString())
+                  .setVersion(1);
           resources.add(r.toBuilder().setMetadata(meta).build());
         }
       }
     }
     ConfigSnapshot snapshot = ConfigSnapshot.of(resources);
     Resource cluster = snapshot.get("organizations/acme/clusters/eu-west-1a").orElseThrow();
-    DesiredObjects desired = IstioTranslator.translate(
-        snapshot, ClusterView.of(cluster, Set.of("checkout", "payments-ingress", "ledger", "storefront",
-            "storefront-ingress", "inventory", "istio-system")));
+    DesiredObjects desired =
+        IstioTranslator.translate(
+            snapshot,
+            ClusterView.of(
+                cluster,
+                Set.of(
+                    "checkout",
+                    "payments-ingress",
+                    "ledger",
+                    "storefront",
+                    "storefront-ingress",
+                    "inventory",
+                    "istio-system")));
     assertThat(desired.objects()).isNotEmpty();
 
     List<EdgeObject> objects = new ArrayList<>();
     for (var o : desired.objects()) {
-      objects.add(new EdgeObject(o.key(), o.sourceFqn(), o.sourceVersion(), o.json(), o.contentHash()));
+      objects.add(
+          new EdgeObject(o.key(), o.sourceFqn(), o.sourceVersion(), o.json(), o.contentHash()));
       assertThat(SetHash.content(o.json())).isEqualTo(o.contentHash());
     }
     Collections.reverse(objects); // order of arrival must not matter

@@ -53,11 +53,12 @@ final class TestObjects {
       throw new IllegalStateException(e);
     }
     return DesiredObject.newBuilder()
-        .setKey(ObjectKey.newBuilder()
-            .setApiVersion(tree.path("apiVersion").asText())
-            .setKind(tree.path("kind").asText())
-            .setNamespace(tree.path("metadata").path("namespace").asText())
-            .setName(tree.path("metadata").path("name").asText()))
+        .setKey(
+            ObjectKey.newBuilder()
+                .setApiVersion(tree.path("apiVersion").asText())
+                .setKind(tree.path("kind").asText())
+                .setNamespace(tree.path("metadata").path("namespace").asText())
+                .setName(tree.path("metadata").path("name").asText()))
         .setSourceFqn(fqn)
         .setSourceVersion(1)
         .setJson(json)
@@ -71,16 +72,27 @@ final class TestObjects {
 
   static CentralMessage snapshot(long version, DesiredObject... objects) {
     return CentralMessage.newBuilder()
-        .setSnapshot(DesiredSnapshot.newBuilder()
-            .setVersion(version)
-            .addAllObjects(Arrays.asList(objects))
-            .setSetHash(hash(Arrays.asList(objects))))
+        .setSnapshot(
+            DesiredSnapshot.newBuilder()
+                .setVersion(version)
+                .addAllObjects(Arrays.asList(objects))
+                .setSetHash(hash(Arrays.asList(objects))))
         .build();
   }
 
   /** A delta whose set hash is that of {@code whole} (the state at {@code version}). */
-  static CentralMessage delta(long from, long version, List<DesiredObject> upserts, List<DesiredObject> deletes, List<DesiredObject> whole) {
-    var d = DesiredDelta.newBuilder().setFromVersion(from).setVersion(version).addAllUpserts(upserts).setSetHash(hash(whole));
+  static CentralMessage delta(
+      long from,
+      long version,
+      List<DesiredObject> upserts,
+      List<DesiredObject> deletes,
+      List<DesiredObject> whole) {
+    var d =
+        DesiredDelta.newBuilder()
+            .setFromVersion(from)
+            .setVersion(version)
+            .addAllUpserts(upserts)
+            .setSetHash(hash(whole));
     deletes.forEach(o -> d.addDeletes(o.getKey()));
     return CentralMessage.newBuilder().setDelta(d).build();
   }

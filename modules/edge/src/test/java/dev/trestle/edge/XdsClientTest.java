@@ -51,12 +51,13 @@ import org.slf4j.LoggerFactory;
 class XdsClientTest {
   private static final Logger LOG = LoggerFactory.getLogger(XdsClientTest.class);
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final MethodDescriptor<String, String> WHO = MethodDescriptor.<String, String>newBuilder()
-      .setType(MethodDescriptor.MethodType.UNARY)
-      .setFullMethodName("trestle.test.Who/Name")
-      .setRequestMarshaller(new StringMarshaller())
-      .setResponseMarshaller(new StringMarshaller())
-      .build();
+  private static final MethodDescriptor<String, String> WHO =
+      MethodDescriptor.<String, String>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName("trestle.test.Who/Name")
+          .setRequestMarshaller(new StringMarshaller())
+          .setResponseMarshaller(new StringMarshaller())
+          .build();
   private static int xdsPort;
 
   @TempDir Path dir;
@@ -72,12 +73,15 @@ class XdsClientTest {
     try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       xdsPort = socket.getLocalPort();
     }
-    System.setProperty("io.grpc.xds.bootstrapConfig", """
+    System.setProperty(
+        "io.grpc.xds.bootstrapConfig",
+        """
         {"xds_servers": [{"server_uri": "127.0.0.1:%d", "channel_creds": [{"type": "insecure"}],
                           "server_features": ["xds_v3"]}],
          "node": {"id": "xds-client-test", "cluster": "test",
                   "locality": {"region": "eu-west-1", "zone": "eu-west-1a"}}}
-        """.formatted(xdsPort));
+        """
+            .formatted(xdsPort));
   }
 
   @BeforeEach
@@ -101,10 +105,13 @@ class XdsClientTest {
   // ---- the scenarios ----
 
   @Test
-  void callsFailOverToTheRemoteClusterWhenTheLocalInstanceIsUnhealthyAndComeBack() throws Exception {
+  void callsFailOverToTheRemoteClusterWhenTheLocalInstanceIsUnhealthyAndComeBack()
+      throws Exception {
     int local = backend("local-c1");
     int remote = backend("remote-c2");
-    Files.writeString(inventoryFile, inventory("who", "- {address: 127.0.0.1, port: %d, healthy: true}".formatted(local)));
+    Files.writeString(
+        inventoryFile,
+        inventory("who", "- {address: 127.0.0.1, port: %d, healthy: true}".formatted(local)));
     EdgeAgent agent = startAgent();
     ScriptedCentral.Stream s = awaitStream();
     s.send(snapshot(1, serviceEntry("who", remote, "us-east-1/us-east-1a", "c2")));
@@ -115,20 +122,30 @@ class XdsClientTest {
     assertThat(calls(channel, 20)).containsOnlyKeys("local-c1");
 
     long t0 = System.nanoTime();
-    Files.writeString(inventoryFile, inventory("who", "- {address: 127.0.0.1, port: %d, healthy: false}".formatted(local)));
+    Files.writeString(
+        inventoryFile,
+        inventory("who", "- {address: 127.0.0.1, port: %d, healthy: false}".formatted(local)));
     awaitAnswer(channel, "remote-c2");
     long failoverMillis = (System.nanoTime() - t0) / 1_000_000;
     assertThat(calls(channel, 20)).containsOnlyKeys("remote-c2");
 
     t0 = System.nanoTime();
-    Files.writeString(inventoryFile, inventory("who", "- {address: 127.0.0.1, port: %d, healthy: true}".formatted(local)));
+    Files.writeString(
+        inventoryFile,
+        inventory("who", "- {address: 127.0.0.1, port: %d, healthy: true}".formatted(local)));
     awaitAnswer(channel, "local-c1");
     long failbackMillis = (System.nanoTime() - t0) / 1_000_000;
     assertThat(calls(channel, 20)).containsOnlyKeys("local-c1");
-    LOG.info("FIGURE failover to the remote cluster after {} ms, back to local after {} ms (inventory refresh 100 ms)",
-        failoverMillis, failbackMillis);
+    LOG.info(
+        "FIGURE failover to the remote cluster after {} ms, back to local after {} ms (inventory"
+            + " refresh 100 ms)",
+        failoverMillis,
+        failbackMillis);
     assertThat(agent.xds().nacks()).isZero();
-    var status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(agent.status().toJson()).path("xds");
+    var status =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(agent.status().toJson())
+            .path("xds");
     assertThat(status.path("port").asInt()).isEqualTo(xdsPort);
     assertThat(status.path("version").asText()).isEqualTo(agent.xds().current().version());
     assertThat(status.path("streams").asLong()).isPositive();
@@ -139,15 +156,31 @@ class XdsClientTest {
   void weightedSubsetsFromAVirtualServiceShowInTheTrafficSplit() throws Exception {
     int v1 = backend("split-v1");
     int v2 = backend("split-v2");
-    Files.writeString(inventoryFile, inventory("split", """
-        - {address: 127.0.0.1, port: %d, labels: {version: v1}}
-              - {address: 127.0.0.1, port: %d, labels: {version: v2}}""".formatted(v1, v2)));
+    Files.writeString(
+        inventoryFile,
+        inventory(
+            "split",
+            """
+            - {address: 127.0.0.1, port: %d, labels: {version: v1}}
+                  - {address: 127.0.0.1, port: %d, labels: {version: v2}}\
+            """
+                .formatted(v1, v2)));
     EdgeAgent agent = startAgent();
     ScriptedCentral.Stream s = awaitStream();
     s.send(snapshot(1, destinationRule("split"), virtualService("split", 80, 20)));
     awaitAck(s, 1);
-    await().atMost(WAIT).until(() -> agent.xds().current() != null && agent.xds().current().routes().stream()
-        .anyMatch(r -> r.getVirtualHosts(0).getRoutes(0).getRoute().hasWeightedClusters()));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                agent.xds().current() != null
+                    && agent.xds().current().routes().stream()
+                        .anyMatch(
+                            r ->
+                                r.getVirtualHosts(0)
+                                    .getRoutes(0)
+                                    .getRoute()
+                                    .hasWeightedClusters()));
 
     ManagedChannel channel = channel("split");
     awaitAnswer(channel, "split-v1");
@@ -165,7 +198,8 @@ class XdsClientTest {
   void withCentralDownARestartedAgentServesTheLastSnapshotFromDisk() throws Exception {
     int local = backend("keep-local");
     int remote = backend("keep-remote");
-    Files.writeString(inventoryFile, inventory("keep", "- {address: 127.0.0.1, port: %d}".formatted(local)));
+    Files.writeString(
+        inventoryFile, inventory("keep", "- {address: 127.0.0.1, port: %d}".formatted(local)));
     EdgeAgent first = startAgent();
     ScriptedCentral.Stream s = awaitStream();
     s.send(snapshot(1, serviceEntry("keep", remote, "us-east-1/us-east-1a", "c2")));
@@ -184,11 +218,14 @@ class XdsClientTest {
     ManagedChannel again = channel("keep");
     long t0 = System.nanoTime();
     awaitAnswer(again, "keep-local");
-    LOG.info("FIGURE restarted agent, central down: first call answered {} ms after the new channel",
+    LOG.info(
+        "FIGURE restarted agent, central down: first call answered {} ms after the new channel",
         (System.nanoTime() - t0) / 1_000_000);
     assertThat(calls(again, 20)).containsOnlyKeys("keep-local");
     // the ServiceEntry came from state.json: failover still works without central
-    Files.writeString(inventoryFile, inventory("keep", "- {address: 127.0.0.1, port: %d, healthy: false}".formatted(local)));
+    Files.writeString(
+        inventoryFile,
+        inventory("keep", "- {address: 127.0.0.1, port: %d, healthy: false}".formatted(local)));
     awaitAnswer(again, "keep-remote");
     assertThat(second.xds().requests()).isPositive();
     assertThat(second.status().isConnected()).isFalse();
@@ -199,17 +236,32 @@ class XdsClientTest {
   void aTakenDefaultPortMeansNoXdsButATakenExplicitPortFailsTheStart() throws Exception {
     Files.writeString(inventoryFile, inventory("taken", "- {address: 127.0.0.1, port: 1}"));
     try (var taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      var base = new EdgeSettings(
-          "c1", "127.0.0.1", central.port(), tokenFile, Optional.of(inventoryFile), dir.resolve("out"), dir.resolve("state"),
-          false, EdgeTransport.PLAINTEXT, Optional.empty(), Duration.ofMillis(20), Duration.ofMillis(300),
-          Duration.ofSeconds(5), "test");
-      EdgeAgent bestEffort = agent(base.withXds("127.0.0.1", taken.getLocalPort(), Duration.ofMillis(100), true));
+      var base =
+          new EdgeSettings(
+              "c1",
+              "127.0.0.1",
+              central.port(),
+              tokenFile,
+              Optional.of(inventoryFile),
+              dir.resolve("out"),
+              dir.resolve("state"),
+              false,
+              EdgeTransport.PLAINTEXT,
+              Optional.empty(),
+              Duration.ofMillis(20),
+              Duration.ofMillis(300),
+              Duration.ofSeconds(5),
+              "test");
+      EdgeAgent bestEffort =
+          agent(base.withXds("127.0.0.1", taken.getLocalPort(), Duration.ofMillis(100), true));
       bestEffort.start();
       assertThat(bestEffort.xdsPort()).isEqualTo(-1);
       assertThat(bestEffort.status().lastError()).contains("cannot serve xDS");
       bestEffort.close();
-      EdgeAgent strict = agent(base.withXds("127.0.0.1", taken.getLocalPort(), Duration.ofMillis(100), false));
-      org.assertj.core.api.Assertions.assertThatThrownBy(strict::start).isInstanceOf(IOException.class)
+      EdgeAgent strict =
+          agent(base.withXds("127.0.0.1", taken.getLocalPort(), Duration.ofMillis(100), false));
+      org.assertj.core.api.Assertions.assertThatThrownBy(strict::start)
+          .isInstanceOf(IOException.class)
           .hasMessageContaining("cannot serve xDS on 127.0.0.1:" + taken.getLocalPort());
     }
   }
@@ -219,23 +271,51 @@ class XdsClientTest {
   private EdgeAgent agent(EdgeSettings settings) throws Exception {
     var target = new DirectoryTarget(dir.resolve("out"), "c1");
     var status = new EdgeStatus("c1", target.describe(), Clock.systemUTC());
-    var agent = new EdgeAgent(settings, target, FileInventory.open(inventoryFile, status::error), status, new Random(1), Clock.systemUTC());
+    var agent =
+        new EdgeAgent(
+            settings,
+            target,
+            FileInventory.open(inventoryFile, status::error),
+            status,
+            new Random(1),
+            Clock.systemUTC());
     agents.add(agent);
     return agent;
   }
 
   private EdgeAgent startAgent() throws Exception {
-    var settings = new EdgeSettings(
-        "c1", "127.0.0.1", central.port(), tokenFile, Optional.of(inventoryFile), dir.resolve("out"), dir.resolve("state"),
-        false, EdgeTransport.PLAINTEXT, Optional.empty(), Duration.ofMillis(20), Duration.ofMillis(300),
-        Duration.ofSeconds(5), "test").withXds("127.0.0.1", xdsPort, Duration.ofMillis(100));
+    var settings =
+        new EdgeSettings(
+                "c1",
+                "127.0.0.1",
+                central.port(),
+                tokenFile,
+                Optional.of(inventoryFile),
+                dir.resolve("out"),
+                dir.resolve("state"),
+                false,
+                EdgeTransport.PLAINTEXT,
+                Optional.empty(),
+                Duration.ofMillis(20),
+                Duration.ofMillis(300),
+                Duration.ofSeconds(5),
+                "test")
+            .withXds("127.0.0.1", xdsPort, Duration.ofMillis(100));
     var target = new DirectoryTarget(dir.resolve("out"), "c1");
     var status = new EdgeStatus("c1", target.describe(), Clock.systemUTC());
-    var agent = new EdgeAgent(settings, target, FileInventory.open(inventoryFile, status::error), status, new Random(1), Clock.systemUTC());
+    var agent =
+        new EdgeAgent(
+            settings,
+            target,
+            FileInventory.open(inventoryFile, status::error),
+            status,
+            new Random(1),
+            Clock.systemUTC());
     agents.add(agent);
     agent.start();
     assertThat(agent.xdsPort()).isEqualTo(xdsPort);
-    assertThat(Files.readString(dir.resolve("state/xds.port")).strip()).isEqualTo(String.valueOf(xdsPort));
+    assertThat(Files.readString(dir.resolve("state/xds.port")).strip())
+        .isEqualTo(String.valueOf(xdsPort));
     return agent;
   }
 
@@ -245,7 +325,10 @@ class XdsClientTest {
   }
 
   private static void awaitAck(ScriptedCentral.Stream s, long version) {
-    await().atMost(WAIT).until(() -> s.of(MessageCase.ACK).stream().anyMatch(m -> m.getAck().getVersion() == version));
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> s.of(MessageCase.ACK).stream().anyMatch(m -> m.getAck().getVersion() == version));
   }
 
   private static String host(String service) {
@@ -254,45 +337,59 @@ class XdsClientTest {
 
   private static String inventory(String service, String addresses) {
     return """
-        network: net-1
-        locality: {region: eu-west-1, zone: eu-west-1a}
-        services:
-          - namespace: shop
-            name: %s
-            ports: [{name: grpc, port: 50051, protocol: GRPC}]
-            labels: {app: %s}
-            addresses:
-              %s
-        """.formatted(service, service, addresses);
+    network: net-1
+    locality: {region: eu-west-1, zone: eu-west-1a}
+    services:
+      - namespace: shop
+        name: %s
+        ports: [{name: grpc, port: 50051, protocol: GRPC}]
+        labels: {app: %s}
+        addresses:
+          %s
+    """
+        .formatted(service, service, addresses);
   }
 
   private int backend(String name) throws IOException {
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(ServerServiceDefinition.builder("trestle.test.Who")
-            .addMethod(WHO, ServerCalls.asyncUnaryCall((request, response) -> {
-              response.onNext(name);
-              response.onCompleted();
-            }))
-            .build())
-        .build()
-        .start();
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(
+                ServerServiceDefinition.builder("trestle.test.Who")
+                    .addMethod(
+                        WHO,
+                        ServerCalls.asyncUnaryCall(
+                            (request, response) -> {
+                              response.onNext(name);
+                              response.onCompleted();
+                            }))
+                    .build())
+            .build()
+            .start();
     backends.add(server);
     return server.getPort();
   }
 
   private ManagedChannel channel(String service) {
-    ManagedChannel channel = Grpc.newChannelBuilder("xds:///" + host(service) + ":50051", InsecureChannelCredentials.create()).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(
+                "xds:///" + host(service) + ":50051", InsecureChannelCredentials.create())
+            .build();
     channels.add(channel);
     return channel;
   }
 
   private static String call(ManagedChannel channel) {
-    return ClientCalls.blockingUnaryCall(channel, WHO, CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS), "who?");
+    return ClientCalls.blockingUnaryCall(
+        channel, WHO, CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS), "who?");
   }
 
   /** Calls until one is answered by {@code expected} (bounded by WAIT). */
   private static void awaitAnswer(ManagedChannel channel, String expected) {
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> call(channel).equals(expected));
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(() -> call(channel).equals(expected));
   }
 
   private static TreeMap<String, Integer> calls(ManagedChannel channel, int n) {
@@ -306,7 +403,8 @@ class XdsClientTest {
   // ---- desired objects as central sends them ----
 
   /** The service catalog's form: the remote cluster's endpoint (its gateway) for the host. */
-  private static DesiredObject serviceEntry(String service, int port, String locality, String cluster) {
+  private static DesiredObject serviceEntry(
+      String service, int port, String locality, String cluster) {
     ObjectNode se = TestObjects.JSON.createObjectNode();
     se.put("apiVersion", "networking.istio.io/v1").put("kind", "ServiceEntry");
     ObjectNode meta = se.putObject("metadata");
@@ -315,7 +413,11 @@ class XdsClientTest {
     ObjectNode spec = se.putObject("spec");
     spec.putArray("hosts").add(host(service));
     spec.put("location", "MESH_INTERNAL").put("resolution", "STATIC");
-    spec.putArray("ports").addObject().put("number", 50051).put("name", "grpc").put("protocol", "GRPC");
+    spec.putArray("ports")
+        .addObject()
+        .put("number", 50051)
+        .put("name", "grpc")
+        .put("protocol", "GRPC");
     ObjectNode ep = spec.putArray("endpoints").addObject();
     ep.put("address", "127.0.0.1").put("locality", locality).put("network", "net-2");
     ep.putObject("ports").put("grpc", port);
@@ -332,7 +434,8 @@ class XdsClientTest {
     ArrayNode subsets = spec.putArray("subsets");
     subsets.addObject().put("name", "v1").putObject("labels").put("version", "v1");
     subsets.addObject().put("name", "v2").putObject("labels").put("version", "v2");
-    return TestObjects.object(dr, "organizations/acme/tenants/t/workspaces/w/groups/g/serviceroutes/" + service);
+    return TestObjects.object(
+        dr, "organizations/acme/tenants/t/workspaces/w/groups/g/serviceroutes/" + service);
   }
 
   private static DesiredObject virtualService(String service, int w1, int w2) {
@@ -350,7 +453,8 @@ class XdsClientTest {
     ObjectNode d2 = route.addObject();
     d2.putObject("destination").put("host", host(service)).put("subset", "v2");
     d2.put("weight", w2);
-    return TestObjects.object(vs, "organizations/acme/tenants/t/workspaces/w/groups/g/serviceroutes/" + service);
+    return TestObjects.object(
+        vs, "organizations/acme/tenants/t/workspaces/w/groups/g/serviceroutes/" + service);
   }
 
   private static final class StringMarshaller implements MethodDescriptor.Marshaller<String> {

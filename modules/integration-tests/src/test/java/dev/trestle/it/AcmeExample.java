@@ -7,14 +7,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The examples/acme configuration as the edge tests use it: its cart route and cluster inventories. */
+/**
+ * The examples/acme configuration as the edge tests use it: its cart route and cluster inventories.
+ */
 final class AcmeExample {
   static final Path DIR = TrestleRuntime.examples("acme");
   static final String CART =
       "organizations/acme/tenants/payments/workspaces/checkout/groups/checkout-traffic/serviceroutes/cart";
 
   /** Relative path of the cart route's VirtualService in an edge's out dir. */
-  static final String CART_VIRTUAL_SERVICE = "checkout/virtualservice-trestle-cart-[0-9a-f]+\\.yaml";
+  static final String CART_VIRTUAL_SERVICE =
+      "checkout/virtualservice-trestle-cart-[0-9a-f]+\\.yaml";
 
   private AcmeExample() {}
 
@@ -37,26 +40,26 @@ final class AcmeExample {
   static String inventory(String cluster) {
     String zone = cluster.substring(cluster.length() - 2); // 1a, 1b
     return """
-        network: eu-net
-        locality: {region: eu-west-1, zone: eu-west-%s}
-        namespaces: [checkout, ledger, payments-ingress, storefront, storefront-ingress]
-        services:
-          - namespace: checkout
-            name: cart
-            ports: [{name: http, port: 8080, protocol: HTTP}]
-            labels: {app: cart}
-            endpoints: 2
-          - namespace: ledger
-            name: ledger-api
-            ports: [{name: http, port: 8080, protocol: HTTP}]
-            labels: {app: ledger-api}
-            endpoints: 2
-          - namespace: storefront
-            name: web
-            ports: [{name: http, port: 8080, protocol: HTTP}]
-            labels: {app: web}
-            endpoints: 3
-        """
+    network: eu-net
+    locality: {region: eu-west-1, zone: eu-west-%s}
+    namespaces: [checkout, ledger, payments-ingress, storefront, storefront-ingress]
+    services:
+      - namespace: checkout
+        name: cart
+        ports: [{name: http, port: 8080, protocol: HTTP}]
+        labels: {app: cart}
+        endpoints: 2
+      - namespace: ledger
+        name: ledger-api
+        ports: [{name: http, port: 8080, protocol: HTTP}]
+        labels: {app: ledger-api}
+        endpoints: 2
+      - namespace: storefront
+        name: web
+        ports: [{name: http, port: 8080, protocol: HTTP}]
+        labels: {app: web}
+        endpoints: 3
+    """
         .formatted(zone);
   }
 }

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * it. Writes are journaled in Cassandra (read back with CQL), not in the read-model database; the
  * audit projection writes one row per change and the desired-state projection reaches a connected
  * edge agent, both reading events by tag from Cassandra; after a kill -9 of central, state,
- * versions and history come back from Cassandra, the next write continues the version sequence,
- * and nothing is audited twice. The tests build on each other, in order.
+ * versions and history come back from Cassandra, the next write continues the version sequence, and
+ * nothing is audited twice. The tests build on each other, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CassandraJournalIT {
@@ -55,10 +55,14 @@ class CassandraJournalIT {
                   false,
                   0,
                   Map.of(
-                      "TRESTLE_STORAGE_PROFILE", "cassandra",
-                      "TRESTLE_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint(),
-                      "TRESTLE_CASSANDRA_DATACENTER", CassandraNode.DATACENTER,
-                      "TRESTLE_CASSANDRA_KEYSPACE", KEYSPACE)))
+                      "TRESTLE_STORAGE_PROFILE",
+                      "cassandra",
+                      "TRESTLE_CASSANDRA_CONTACT_POINTS",
+                      cassandra.contactPoint(),
+                      "TRESTLE_CASSANDRA_DATACENTER",
+                      CassandraNode.DATACENTER,
+                      "TRESTLE_CASSANDRA_KEYSPACE",
+                      KEYSPACE)))
           .deleteWorkDirWhenAllPass();
 
   private static final String CLUSTER = "eu-west-1a";
@@ -101,11 +105,19 @@ class CassandraJournalIT {
     assertThat(versions).containsEntry(CART, 1L).hasSizeGreaterThanOrEqualTo(37);
 
     for (String fqn : versions.keySet()) {
-      assertThat(journaledSequenceNumbers(fqn)).as("journal rows of %s in Cassandra", fqn).isNotEmpty();
+      assertThat(journaledSequenceNumbers(fqn))
+          .as("journal rows of %s in Cassandra", fqn)
+          .isNotEmpty();
     }
     // A leaf has exactly one event per version (parents also journal their children).
     assertThat(journaledSequenceNumbers(CART)).containsExactly(1L);
-    assertThat(cql.execute("SELECT keyspace_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?", KEYSPACE, "snapshots").one())
+    assertThat(
+            cql.execute(
+                    "SELECT keyspace_name FROM system_schema.tables WHERE keyspace_name = ? AND"
+                        + " table_name = ?",
+                    KEYSPACE,
+                    "snapshots")
+                .one())
         .as("snapshot table in " + KEYSPACE)
         .isNotNull();
     report("apply of examples/acme, journal read back over CQL", start);
@@ -117,11 +129,13 @@ class CassandraJournalIT {
     long start = System.nanoTime();
     layout = new EdgeProcess.Layout(CLUSTER, central.workDir().resolve("edge-" + CLUSTER));
     Files.createDirectories(layout.dir());
-    CliResult token = central.cli().run("cluster", "token", CLUSTER, "--out-file", layout.tokenFile().toString());
+    CliResult token =
+        central.cli().run("cluster", "token", CLUSTER, "--out-file", layout.tokenFile().toString());
     assertThat(token.exitCode()).as(token.toString()).isZero();
     Files.writeString(layout.inventory(), AcmeExample.inventory(CLUSTER));
     startEdge();
-    JsonNode first = awaitEdge(s -> s.path("connected").asBoolean() && s.path("appliedVersion").asLong() > 0);
+    JsonNode first =
+        awaitEdge(s -> s.path("connected").asBoolean() && s.path("appliedVersion").asLong() > 0);
     assertThat(cartVirtualService()).contains("source-fqn: " + CART).doesNotContain("timeout: 3s");
 
     setOptInTimeout("3s", "cart-v2.json");
@@ -146,7 +160,9 @@ class CassandraJournalIT {
                     .hasSize(5)
                     .allSatisfy(
                         p -> {
-                          assertThat(p.path("offset").asLong()).as(p.toString()).isGreaterThan(CLASS_START_MILLIS);
+                          assertThat(p.path("offset").asLong())
+                              .as(p.toString())
+                              .isGreaterThan(CLASS_START_MILLIS);
                           assertThat(p.path("pendingEvents").asLong()).as(p.toString()).isZero();
                         }));
     report("edge connected, change applied by it, audit complete", start);
@@ -187,7 +203,9 @@ class CassandraJournalIT {
   private static List<Long> journaledSequenceNumbers(String fqn) {
     var rows =
         cql.execute(
-            "SELECT sequence_nr FROM " + KEYSPACE + ".messages WHERE persistence_id = ? AND partition_nr = 0",
+            "SELECT sequence_nr FROM "
+                + KEYSPACE
+                + ".messages WHERE persistence_id = ? AND partition_nr = 0",
             "config-resource|" + fqn);
     var out = new ArrayList<Long>();
     rows.forEach(r -> out.add(r.getLong(0)));
@@ -204,7 +222,9 @@ class CassandraJournalIT {
         tables.add(rs.getString("TABLE_NAME").toLowerCase());
       }
     }
-    assertThat(tables).contains("pekko_projection_offset_store").doesNotContain("event_journal", "snapshot");
+    assertThat(tables)
+        .contains("pekko_projection_offset_store")
+        .doesNotContain("event_journal", "snapshot");
   }
 
   /**
@@ -222,7 +242,8 @@ class CassandraJournalIT {
                   (fqn, version) ->
                       assertThat(audited.getOrDefault(fqn, List.of()))
                           .as("audited versions of %s", fqn)
-                          .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, version).boxed().toList()));
+                          .containsExactlyInAnyOrderElementsOf(
+                              LongStream.rangeClosed(1, version).boxed().toList()));
             });
   }
 
@@ -232,12 +253,20 @@ class CassandraJournalIT {
     String token = "";
     do {
       JsonNode page =
-          central.rest().audit("resource=organizations/acme&recursive=true&pageSize=1000"
-              + (token.isEmpty() ? "" : "&pageToken=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8)));
+          central
+              .rest()
+              .audit(
+                  "resource=organizations/acme&recursive=true&pageSize=1000"
+                      + (token.isEmpty()
+                          ? ""
+                          : "&pageToken="
+                              + java.net.URLEncoder.encode(
+                                  token, java.nio.charset.StandardCharsets.UTF_8)));
       for (JsonNode e : page.path("entries")) {
         String operation = e.path("operation").asText();
         if (e.path("version").asLong() > 0 && operation.matches(".*(CREATE|UPDATE|DELETE)$")) {
-          out.computeIfAbsent(e.path("fqn").asText(), k -> new ArrayList<>()).add(e.path("version").asLong());
+          out.computeIfAbsent(e.path("fqn").asText(), k -> new ArrayList<>())
+              .add(e.path("version").asLong());
         }
       }
       token = page.path("nextPageToken").asText("");
@@ -285,6 +314,7 @@ class CassandraJournalIT {
   }
 
   private static void report(String what, long startNanos) {
-    System.out.printf("CassandraJournalIT: %s took %d ms%n", what, (System.nanoTime() - startNanos) / 1_000_000);
+    System.out.printf(
+        "CassandraJournalIT: %s took %d ms%n", what, (System.nanoTime() - startNanos) / 1_000_000);
   }
 }

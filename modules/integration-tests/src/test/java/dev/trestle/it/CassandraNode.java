@@ -34,6 +34,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 final class CassandraNode implements BeforeAllCallback, AfterAllCallback, TestWatcher {
   static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
   /** Cassandra's default datacenter name with SimpleSnitch. */
   static final String DATACENTER = "datacenter1";
 
@@ -41,36 +42,60 @@ final class CassandraNode implements BeforeAllCallback, AfterAllCallback, TestWa
 
   static {
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "cassandra-it-reaper"));
+        .addShutdownHook(
+            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "cassandra-it-reaper"));
   }
 
   /** From Cassandra 5.0's conf/jvm17-server.options: what it needs opened on Java 17. */
   private static final List<String> JDK17_FLAGS =
       List.of(
           "-Djdk.attach.allowAttachSelf=true",
-          "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-          "--add-exports", "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
-          "--add-exports", "java.rmi/sun.rmi.registry=ALL-UNNAMED",
-          "--add-exports", "java.rmi/sun.rmi.server=ALL-UNNAMED",
-          "--add-exports", "java.sql/java.sql=ALL-UNNAMED",
-          "--add-exports", "java.base/java.lang.ref=ALL-UNNAMED",
-          "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED",
-          "--add-exports", "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-          "--add-exports", "jdk.attach/sun.tools.attach=ALL-UNNAMED",
-          "--add-opens", "java.base/java.lang.module=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.loader=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.reflect=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.math=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.module=ALL-UNNAMED",
-          "--add-opens", "java.base/jdk.internal.util.jar=ALL-UNNAMED",
-          "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-          "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-          "--add-opens", "java.base/java.io=ALL-UNNAMED",
-          "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
-          "--add-opens", "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-          "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-          "--add-opens", "java.base/java.util=ALL-UNNAMED",
+          "--add-exports",
+          "java.base/jdk.internal.misc=ALL-UNNAMED",
+          "--add-exports",
+          "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+          "--add-exports",
+          "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+          "--add-exports",
+          "java.rmi/sun.rmi.server=ALL-UNNAMED",
+          "--add-exports",
+          "java.sql/java.sql=ALL-UNNAMED",
+          "--add-exports",
+          "java.base/java.lang.ref=ALL-UNNAMED",
+          "--add-exports",
+          "jdk.unsupported/sun.misc=ALL-UNNAMED",
+          "--add-exports",
+          "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+          "--add-exports",
+          "jdk.attach/sun.tools.attach=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang.module=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.loader=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.reflect=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.math=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.module=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.io=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.util=ALL-UNNAMED",
           "-Dio.netty.tryReflectionSetAccessible=true");
 
   private final int nativePort = freePort();
@@ -139,15 +164,21 @@ final class CassandraNode implements BeforeAllCallback, AfterAllCallback, TestWa
       Awaitility.await("Cassandra's CQL port " + nativePort + " (log " + log() + ")")
           .atMost(START_TIMEOUT)
           .pollInterval(Duration.ofMillis(200))
-          .failFast("Cassandra exited before its CQL port opened (see " + log() + ")", () -> !process.isAlive())
+          .failFast(
+              "Cassandra exited before its CQL port opened (see " + log() + ")",
+              () -> !process.isAlive())
           .until(() -> accepts(nativePort));
     } catch (ConditionTimeoutException | TerminalFailureException e) {
       failed = true;
       stop();
-      throw new IllegalStateException(e.getMessage() + "\n--- Cassandra log (last lines) ---\n" + ServerProcess.tail(log(), 40), e);
+      throw new IllegalStateException(
+          e.getMessage() + "\n--- Cassandra log (last lines) ---\n" + ServerProcess.tail(log(), 40),
+          e);
     }
     startTime = Duration.ofNanos(System.nanoTime() - started);
-    System.out.printf("Cassandra on %s ready after %d ms (pid %d)%n", contactPoint(), startTime.toMillis(), process.pid());
+    System.out.printf(
+        "Cassandra on %s ready after %d ms (pid %d)%n",
+        contactPoint(), startTime.toMillis(), process.pid());
   }
 
   @Override
@@ -163,7 +194,9 @@ final class CassandraNode implements BeforeAllCallback, AfterAllCallback, TestWa
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
     failed = true;
-    System.err.printf("%s failed; last lines of %s:%n%s%n", context.getDisplayName(), log(), ServerProcess.tail(log(), 20));
+    System.err.printf(
+        "%s failed; last lines of %s:%n%s%n",
+        context.getDisplayName(), log(), ServerProcess.tail(log(), 20));
   }
 
   private void stop() {
@@ -183,29 +216,29 @@ final class CassandraNode implements BeforeAllCallback, AfterAllCallback, TestWa
 
   private String yaml() {
     return """
-        cluster_name: trestle-it
-        num_tokens: 1
-        partitioner: org.apache.cassandra.dht.Murmur3Partitioner
-        endpoint_snitch: SimpleSnitch
-        commitlog_sync: periodic
-        commitlog_sync_period: 10000ms
-        data_file_directories: [%1$s/data/data]
-        commitlog_directory: %1$s/data/commitlog
-        saved_caches_directory: %1$s/data/saved_caches
-        hints_directory: %1$s/data/hints
-        cdc_raw_directory: %1$s/data/cdc_raw
-        seed_provider:
-          - class_name: org.apache.cassandra.locator.SimpleSeedProvider
-            parameters:
-              - seeds: "127.0.0.1:%2$d"
-        listen_address: 127.0.0.1
-        rpc_address: 127.0.0.1
-        storage_port: %2$d
-        native_transport_port: %3$d
-        start_native_transport: true
-        auto_snapshot: false
-        concurrent_compactors: 1
-        """
+    cluster_name: trestle-it
+    num_tokens: 1
+    partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+    endpoint_snitch: SimpleSnitch
+    commitlog_sync: periodic
+    commitlog_sync_period: 10000ms
+    data_file_directories: [%1$s/data/data]
+    commitlog_directory: %1$s/data/commitlog
+    saved_caches_directory: %1$s/data/saved_caches
+    hints_directory: %1$s/data/hints
+    cdc_raw_directory: %1$s/data/cdc_raw
+    seed_provider:
+      - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+        parameters:
+          - seeds: "127.0.0.1:%2$d"
+    listen_address: 127.0.0.1
+    rpc_address: 127.0.0.1
+    storage_port: %2$d
+    native_transport_port: %3$d
+    start_native_transport: true
+    auto_snapshot: false
+    concurrent_compactors: 1
+    """
         .formatted(dir, storagePort, nativePort);
   }
 
@@ -225,7 +258,8 @@ final class CassandraNode implements BeforeAllCallback, AfterAllCallback, TestWa
     String file = System.getProperty("trestle.it.cassandraClasspathFile");
     if (file == null) {
       throw new IllegalStateException(
-          "trestle.it.cassandraClasspathFile is not set: run this test through Maven (failsafe), which builds modules/test-cassandra first");
+          "trestle.it.cassandraClasspathFile is not set: run this test through Maven (failsafe),"
+              + " which builds modules/test-cassandra first");
     }
     try {
       return Files.readString(Path.of(file)).strip();

@@ -53,8 +53,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * seed (and so the oldest member, holding the shard coordinator) and the node one edge streams
  * from, is killed with SIGKILL. Then: every acknowledged write appears in the audit log exactly
  * once; writes on the surviving nodes succeed again within a bound (measured); the edge moves to
- * another node and both edges take the next change as a delta (no snapshot sent by any node);
- * node 0, restarted on its address, rejoins the cluster and serves writes.
+ * another node and both edges take the next change as a delta (no snapshot sent by any node); node
+ * 0, restarted on its address, rejoins the cluster and serves writes.
  */
 class CentralFaultIT {
   private static final String ORG = "organizations/acme";
@@ -62,8 +62,12 @@ class CentralFaultIT {
   private static final String SNAPSHOTS = "trestle_edge_snapshots_sent_total";
   private static final String DELTAS = "trestle_edge_deltas_sent_total";
   private static final Duration WAIT = Duration.ofSeconds(90);
-  /** Failure detection (~4 s) + split-brain resolver stable-after (7 s) + hand-over, with margin. */
+
+  /**
+   * Failure detection (~4 s) + split-brain resolver stable-after (7 s) + hand-over, with margin.
+   */
   private static final Duration RECOVERY_BOUND = Duration.ofSeconds(45);
+
   private static final Duration QUIET = Duration.ofSeconds(8);
   private static final int NODES = 3;
 
@@ -73,8 +77,10 @@ class CentralFaultIT {
   private static final int[] clusterPorts = new int[NODES];
   private static final int[] edgePorts = new int[NODES];
   private static final ServerProcess[] nodes = new ServerProcess[NODES];
+
   /** API channels by node; the write stream reads it on every write, so a restart replaces one. */
   private static final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
+
   private static final Map<String, EdgeProcess> edges = new LinkedHashMap<>();
   private static boolean passed;
 
@@ -86,10 +92,14 @@ class CentralFaultIT {
         public void testFailed(ExtensionContext context, Throwable cause) {
           for (int i = 0; i < NODES; i++) {
             if (nodes[i] != null) {
-              System.err.printf("last lines of node %d (%s):%n%s%n", i, nodes[i].log(), nodes[i].outputTail(40));
+              System.err.printf(
+                  "last lines of node %d (%s):%n%s%n", i, nodes[i].log(), nodes[i].outputTail(40));
             }
           }
-          edges.values().forEach(e -> System.err.printf("last lines of %s:%n%s%n", e.log(), e.outputTail(30)));
+          edges
+              .values()
+              .forEach(
+                  e -> System.err.printf("last lines of %s:%n%s%n", e.log(), e.outputTail(30)));
           System.err.println("work directory kept: " + workDir);
         }
 
@@ -116,8 +126,10 @@ class CentralFaultIT {
     }
     for (int i = 0; i < NODES; i++) {
       nodes[i] = starting.get(i).get(3, TimeUnit.MINUTES);
-      channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", nodes[i].apiPort(),
-          InsecureChannelCredentials.create()).build());
+      channels.add(
+          Grpc.newChannelBuilderForAddress(
+                  "127.0.0.1", nodes[i].apiPort(), InsecureChannelCredentials.create())
+              .build());
     }
     for (int i = 0; i < NODES; i++) {
       awaitMembersUp(i, NODES);
@@ -127,15 +139,23 @@ class CentralFaultIT {
     for (String cluster : CLUSTERS) {
       var layout = new EdgeProcess.Layout(cluster, workDir.resolve("edge-" + cluster));
       Files.createDirectories(layout.dir());
-      String token = ClusterServiceGrpc.newBlockingStub(channels.get(2)).withDeadlineAfter(30, TimeUnit.SECONDS)
-          .issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster(cluster).build()).getToken();
+      String token =
+          ClusterServiceGrpc.newBlockingStub(channels.get(2))
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster(cluster).build())
+              .getToken();
       Files.writeString(layout.tokenFile(), token + "\n");
       Files.writeString(layout.inventory(), AcmeExample.inventory(cluster));
       // eu-west-1a streams from node 0 (listed first), eu-west-1b from node 1.
       int first = edges.size();
-      String central = Stream.of(first, first + 1, first + 2)
-          .map(n -> "127.0.0.1:" + edgePorts[n % NODES]).collect(Collectors.joining(","));
-      edges.put(cluster, EdgeProcess.start(layout, central, workDir.resolve("edge-" + cluster + ".log"), configHome));
+      String central =
+          Stream.of(first, first + 1, first + 2)
+              .map(n -> "127.0.0.1:" + edgePorts[n % NODES])
+              .collect(Collectors.joining(","));
+      edges.put(
+          cluster,
+          EdgeProcess.start(
+              layout, central, workDir.resolve("edge-" + cluster + ".log"), configHome));
     }
     for (String cluster : CLUSTERS) {
       awaitInSync(cluster, 0);
@@ -164,7 +184,8 @@ class CentralFaultIT {
   }
 
   @Test
-  void killingANodeLosesNoAcknowledgedWriteWritesResumeEdgesResumeByDeltaAndTheNodeRejoins() throws Exception {
+  void killingANodeLosesNoAcknowledgedWriteWritesResumeEdgesResumeByDeltaAndTheNodeRejoins()
+      throws Exception {
     double snapshotsBefore = sumOnNodes(SNAPSHOTS, 1, 2);
     double deltasBefore = sumOnNodes(DELTAS, 1, 2);
     Map<String, Long> edgeSnapshotLines = new HashMap<>();
@@ -182,17 +203,30 @@ class CentralFaultIT {
       await().atMost(WAIT).until(() -> reconnectedElsewhere(moved));
       long edgeBackMillis = millisSince(killedAt);
 
-      // Writes on the surviving nodes: failures (asks to entities on the dead node) stop within the bound.
-      await().atMost(RECOVERY_BOUND.plus(QUIET).plus(Duration.ofSeconds(30)))
+      // Writes on the surviving nodes: failures (asks to entities on the dead node) stop within the
+      // bound.
+      await()
+          .atMost(RECOVERY_BOUND.plus(QUIET).plus(Duration.ofSeconds(30)))
           .pollInterval(Duration.ofMillis(500))
           .until(() -> quietSince(writes, killedAt).compareTo(QUIET) >= 0);
-      List<WriteStream.Write> after = writes.writes().stream().filter(w -> w.answeredNanos() > killedAt).toList();
-      long lastFailureMillis = after.stream().filter(w -> !w.acknowledged())
-          .mapToLong(w -> (w.answeredNanos() - killedAt) / 1_000_000).max().orElse(0);
-      long firstAckMillis = after.stream().filter(WriteStream.Write::acknowledged)
-          .mapToLong(w -> (w.answeredNanos() - killedAt) / 1_000_000).min().orElse(-1);
+      List<WriteStream.Write> after =
+          writes.writes().stream().filter(w -> w.answeredNanos() > killedAt).toList();
+      long lastFailureMillis =
+          after.stream()
+              .filter(w -> !w.acknowledged())
+              .mapToLong(w -> (w.answeredNanos() - killedAt) / 1_000_000)
+              .max()
+              .orElse(0);
+      long firstAckMillis =
+          after.stream()
+              .filter(WriteStream.Write::acknowledged)
+              .mapToLong(w -> (w.answeredNanos() - killedAt) / 1_000_000)
+              .min()
+              .orElse(-1);
       long failures = after.stream().filter(w -> !w.acknowledged()).count();
-      assertThat(Duration.ofMillis(lastFailureMillis)).as("last failed write after the kill").isLessThan(RECOVERY_BOUND);
+      assertThat(Duration.ofMillis(lastFailureMillis))
+          .as("last failed write after the kill")
+          .isLessThan(RECOVERY_BOUND);
 
       // The next change reaches both edges as a delta, whichever node projects it.
       Map<String, Long> desired = new HashMap<>();
@@ -201,17 +235,27 @@ class CentralFaultIT {
       for (String cluster : CLUSTERS) {
         awaitInSync(cluster, desired.get(cluster));
       }
-      assertThat(sumOnNodes(SNAPSHOTS, 1, 2)).as("snapshots sent by the surviving nodes").isEqualTo(snapshotsBefore);
-      assertThat(sumOnNodes(DELTAS, 1, 2)).as("deltas sent by the surviving nodes").isGreaterThanOrEqualTo(deltasBefore + 2);
-      edges.forEach((cluster, edge) ->
-          assertThat(snapshotLines(edge)).as("snapshots applied by %s", cluster).isEqualTo(edgeSnapshotLines.get(cluster)));
+      assertThat(sumOnNodes(SNAPSHOTS, 1, 2))
+          .as("snapshots sent by the surviving nodes")
+          .isEqualTo(snapshotsBefore);
+      assertThat(sumOnNodes(DELTAS, 1, 2))
+          .as("deltas sent by the surviving nodes")
+          .isGreaterThanOrEqualTo(deltasBefore + 2);
+      edges.forEach(
+          (cluster, edge) ->
+              assertThat(snapshotLines(edge))
+                  .as("snapshots applied by %s", cluster)
+                  .isEqualTo(edgeSnapshotLines.get(cluster)));
 
       // Node 0 back on its address: it rejoins and serves writes again.
       long restartedAt = System.nanoTime();
       nodes[0] = startNode(0, "restarted");
       channels.get(0).shutdownNow();
-      channels.set(0, Grpc.newChannelBuilderForAddress("127.0.0.1", nodes[0].apiPort(),
-          InsecureChannelCredentials.create()).build());
+      channels.set(
+          0,
+          Grpc.newChannelBuilderForAddress(
+                  "127.0.0.1", nodes[0].apiPort(), InsecureChannelCredentials.create())
+              .build());
       awaitMembersUp(1, NODES);
       awaitMembersUp(0, NODES);
       long rejoinMillis = millisSince(restartedAt);
@@ -221,55 +265,76 @@ class CentralFaultIT {
       writes.stop();
 
       // Every acknowledged write is in the audit log, exactly once.
-      List<String> acknowledged = writes.acknowledged().stream().map(WriteStream.Write::fqn).toList();
-      await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-          assertThat(auditedCreates().keySet()).containsAll(acknowledged));
+      List<String> acknowledged =
+          writes.acknowledged().stream().map(WriteStream.Write::fqn).toList();
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(() -> assertThat(auditedCreates().keySet()).containsAll(acknowledged));
       Map<String, Long> audited = auditedCreates();
-      assertThat(audited).allSatisfy((fqn, count) -> assertThat(count).as("audit rows of %s", fqn).isEqualTo(1L));
+      assertThat(audited)
+          .allSatisfy((fqn, count) -> assertThat(count).as("audit rows of %s", fqn).isEqualTo(1L));
 
       System.out.printf(
-          "fault test: %d writes, %d acknowledged (all %d in the audit log once), %d failed after the kill;"
-              + " kill -> first ack %d ms, kill -> last failed write %d ms; edge on another node after %d ms;"
-              + " node 0 restart -> members Up %d ms%n",
-          writes.writes().size(), acknowledged.size(), acknowledged.size(), failures, firstAckMillis,
-          lastFailureMillis, edgeBackMillis, rejoinMillis);
+          "fault test: %d writes, %d acknowledged (all %d in the audit log once), %d failed after"
+              + " the kill; kill -> first ack %d ms, kill -> last failed write %d ms; edge on"
+              + " another node after %d ms; node 0 restart -> members Up %d ms%n",
+          writes.writes().size(),
+          acknowledged.size(),
+          acknowledged.size(),
+          failures,
+          firstAckMillis,
+          lastFailureMillis,
+          edgeBackMillis,
+          rejoinMillis);
     }
   }
 
   // ---- nodes ----
 
   private static ServerProcess startNode(int node, String run) {
-    String seeds = Stream.of(0, 1, 2).map(n -> "127.0.0.1:" + clusterPorts[n]).collect(Collectors.joining(","));
-    var env = Map.of(
-        "TRESTLE_STORAGE_PROFILE", "postgres",
-        "TRESTLE_POSTGRES_URL", database.url(),
-        "TRESTLE_POSTGRES_USER", database.user(),
-        "TRESTLE_CLUSTER_PORT", Integer.toString(clusterPorts[node]),
-        "TRESTLE_SEED_NODES", seeds,
-        // An ask to an entity on a dead node fails fast; writes are retried by the client anyway.
-        "TRESTLE_ASK_TIMEOUT", "3s",
-        "TRESTLE_EDGE_HEARTBEAT_INTERVAL", "1s",
-        "TRESTLE_EDGE_UNHEALTHY_AFTER_MISSED", "60",
-        "TRESTLE_WRITES_PER_SECOND", "0");
+    String seeds =
+        Stream.of(0, 1, 2)
+            .map(n -> "127.0.0.1:" + clusterPorts[n])
+            .collect(Collectors.joining(","));
+    var env =
+        Map.of(
+            "TRESTLE_STORAGE_PROFILE", "postgres",
+            "TRESTLE_POSTGRES_URL", database.url(),
+            "TRESTLE_POSTGRES_USER", database.user(),
+            "TRESTLE_CLUSTER_PORT", Integer.toString(clusterPorts[node]),
+            "TRESTLE_SEED_NODES", seeds,
+            // An ask to an entity on a dead node fails fast; writes are retried by the client
+            // anyway.
+            "TRESTLE_ASK_TIMEOUT", "3s",
+            "TRESTLE_EDGE_HEARTBEAT_INTERVAL", "1s",
+            "TRESTLE_EDGE_UNHEALTHY_AFTER_MISSED", "60",
+            "TRESTLE_WRITES_PER_SECOND", "0");
     return ServerProcess.start(
-        workDir.resolve("node-" + node), workDir.resolve("node-" + node + "-" + run + ".log"), configHome,
+        workDir.resolve("node-" + node),
+        workDir.resolve("node-" + node + "-" + run + ".log"),
+        configHome,
         new ServerProcess.Options(false, edgePorts[node], env));
   }
 
   private static void awaitMembersUp(int node, int count) {
     var probe = new RestProbe(() -> nodes[node]);
-    await("members Up seen by node " + node).atMost(WAIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-        .untilAsserted(() -> {
-          JsonNode members = probe.clusterMembers();
-          long up = 0;
-          for (JsonNode m : members.path("members")) {
-            if (m.path("status").asText().equals("Up")) {
-              up++;
-            }
-          }
-          assertThat(up).as(members.toString()).isEqualTo(count);
-          assertThat(members.path("unreachable")).as(members.toString()).isEmpty();
-        });
+    await("members Up seen by node " + node)
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              JsonNode members = probe.clusterMembers();
+              long up = 0;
+              for (JsonNode m : members.path("members")) {
+                if (m.path("status").asText().equals("Up")) {
+                  up++;
+                }
+              }
+              assertThat(up).as(members.toString()).isEqualTo(count);
+              assertThat(members.path("unreachable")).as(members.toString()).isEmpty();
+            });
   }
 
   private static double sumOnNodes(String metric, int... which) {
@@ -290,11 +355,19 @@ class CentralFaultIT {
   // ---- writes and the audit log ----
 
   private static void apply(int node, String yaml) {
-    var response = ManagementServiceGrpc.newBlockingStub(channels.get(node)).withDeadlineAfter(60, TimeUnit.SECONDS)
-        .apply(ApplyRequest.newBuilder()
-            .addAllResources(ResourceDocuments.parse(yaml).stream().map(d -> d.resource()).filter(Objects::nonNull).toList())
-            .build());
-    assertThat(response.getResultsList()).allSatisfy(r -> assertThat(r.getError().getMessage()).isEmpty());
+    var response =
+        ManagementServiceGrpc.newBlockingStub(channels.get(node))
+            .withDeadlineAfter(60, TimeUnit.SECONDS)
+            .apply(
+                ApplyRequest.newBuilder()
+                    .addAllResources(
+                        ResourceDocuments.parse(yaml).stream()
+                            .map(d -> d.resource())
+                            .filter(Objects::nonNull)
+                            .toList())
+                    .build());
+    assertThat(response.getResultsList())
+        .allSatisfy(r -> assertThat(r.getError().getMessage()).isEmpty());
   }
 
   private static String acmeExample() throws IOException {
@@ -313,9 +386,14 @@ class CentralFaultIT {
 
   /** Time since the last failed write answered after {@code since} (or since then, if none). */
   private static Duration quietSince(WriteStream writes, long since) {
-    long lastFailure = writes.writes().stream().filter(w -> !w.acknowledged() && w.answeredNanos() > since)
-        .mapToLong(WriteStream.Write::answeredNanos).max().orElse(since);
-    boolean ackedSince = writes.writes().stream().anyMatch(w -> w.acknowledged() && w.answeredNanos() > lastFailure);
+    long lastFailure =
+        writes.writes().stream()
+            .filter(w -> !w.acknowledged() && w.answeredNanos() > since)
+            .mapToLong(WriteStream.Write::answeredNanos)
+            .max()
+            .orElse(since);
+    boolean ackedSince =
+        writes.writes().stream().anyMatch(w -> w.acknowledged() && w.answeredNanos() > lastFailure);
     return ackedSince ? Duration.ofNanos(System.nanoTime() - lastFailure) : Duration.ZERO;
   }
 
@@ -328,10 +406,19 @@ class CentralFaultIT {
     var counts = new HashMap<String, Long>();
     String token = "";
     do {
-      var page = AuditServiceGrpc.newBlockingStub(channels.get(2)).withDeadlineAfter(30, TimeUnit.SECONDS)
-          .query(AuditQueryRequest.newBuilder().setResource(ORG).setRecursive(true).setKind("Tenant")
-              .setOperation(AuditOperation.CREATE).setOutcome(AuditOutcome.ACCEPTED)
-              .setPageSize(1000).setPageToken(token).build());
+      var page =
+          AuditServiceGrpc.newBlockingStub(channels.get(2))
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .query(
+                  AuditQueryRequest.newBuilder()
+                      .setResource(ORG)
+                      .setRecursive(true)
+                      .setKind("Tenant")
+                      .setOperation(AuditOperation.CREATE)
+                      .setOutcome(AuditOutcome.ACCEPTED)
+                      .setPageSize(1000)
+                      .setPageToken(token)
+                      .build());
       for (AuditEntry e : page.getEntriesList()) {
         if (e.getFqn().startsWith(ORG + "/tenants/load-")) {
           counts.merge(e.getFqn(), 1L, Long::sum);
@@ -345,24 +432,35 @@ class CentralFaultIT {
   // ---- edges ----
 
   private static ClusterInfo clusterInfo(String cluster) {
-    return ClusterServiceGrpc.newBlockingStub(channels.get(1)).withDeadlineAfter(30, TimeUnit.SECONDS)
-        .listClusters(ListClustersRequest.getDefaultInstance()).getClustersList().stream()
-        .filter(c -> c.getName().equals(cluster)).findFirst().orElseThrow();
+    return ClusterServiceGrpc.newBlockingStub(channels.get(1))
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .listClusters(ListClustersRequest.getDefaultInstance())
+        .getClustersList()
+        .stream()
+        .filter(c -> c.getName().equals(cluster))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Connected, and applied what central wants, at a version above {@code previous}. */
   private static void awaitInSync(String cluster, long previous) {
     EdgeProcess edge = edges.get(cluster);
-    await(cluster + " in sync").atMost(WAIT).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+    await(cluster + " in sync")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(300))
+        .ignoreExceptions()
         .failFast(cluster + "'s agent ended", () -> !edge.isAlive())
-        .untilAsserted(() -> {
-          JsonNode status = edge.status();
-          ClusterInfo info = clusterInfo(cluster);
-          assertThat(status.path("connected").asBoolean()).as(status.toString()).isTrue();
-          assertThat(info.getDesiredVersion()).isGreaterThan(previous);
-          assertThat(status.path("appliedVersion").asLong()).as(status.toString()).isEqualTo(info.getDesiredVersion());
-          assertThat(info.getAppliedVersion()).isEqualTo(info.getDesiredVersion());
-        });
+        .untilAsserted(
+            () -> {
+              JsonNode status = edge.status();
+              ClusterInfo info = clusterInfo(cluster);
+              assertThat(status.path("connected").asBoolean()).as(status.toString()).isTrue();
+              assertThat(info.getDesiredVersion()).isGreaterThan(previous);
+              assertThat(status.path("appliedVersion").asLong())
+                  .as(status.toString())
+                  .isEqualTo(info.getDesiredVersion());
+              assertThat(info.getAppliedVersion()).isEqualTo(info.getDesiredVersion());
+            });
   }
 
   /** The agent's log says it is connected to node 1 or 2 (after node 0's death). */
@@ -373,13 +471,17 @@ class CentralFaultIT {
     String log = Files.readString(edge.log());
     int lastConnect = log.lastIndexOf("connected to central ");
     return lastConnect >= 0
-        && (log.startsWith("127.0.0.1:" + edgePorts[1], lastConnect + "connected to central ".length())
-            || log.startsWith("127.0.0.1:" + edgePorts[2], lastConnect + "connected to central ".length()));
+        && (log.startsWith(
+                "127.0.0.1:" + edgePorts[1], lastConnect + "connected to central ".length())
+            || log.startsWith(
+                "127.0.0.1:" + edgePorts[2], lastConnect + "connected to central ".length()));
   }
 
   private static long snapshotLines(EdgeProcess edge) {
     try (Stream<String> lines = Files.lines(edge.log())) {
-      return lines.filter(l -> l.contains("applied snapshot version") || l.contains("snapshot version")).count();
+      return lines
+          .filter(l -> l.contains("applied snapshot version") || l.contains("snapshot version"))
+          .count();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -43,8 +43,7 @@ class CliBadInputIT {
             dir.resolve("02-broken.yaml"),
             tenant("fine", "Fine")
                 + "---\n"
-                +
-                """
+                + """
                 apiVersion: trestle.dev/v1
                 kind: Tenant
                 metadata:
@@ -302,16 +301,15 @@ class CliBadInputIT {
   }
 
   private static String tenant(String name, String displayName) {
-    return
-        """
-        apiVersion: trestle.dev/v1
-        kind: Tenant
-        metadata:
-          name: %s
-          organization: acme
-        spec:
-          displayName: %s
-        """
+    return """
+    apiVersion: trestle.dev/v1
+    kind: Tenant
+    metadata:
+      name: %s
+      organization: acme
+    spec:
+      displayName: %s
+    """
         .formatted(name, displayName);
   }
 

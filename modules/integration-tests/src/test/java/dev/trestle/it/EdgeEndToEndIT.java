@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +29,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * Central and two edge agents ({@code trestle edge}, directory target) as real processes on
  * 127.0.0.1 (issue 4, point 8): the acme example reaches both clusters and is acknowledged; the
- * edges keep their files and answer while central is down; an edge restarted while central is
- * down serves its last good state; central restarted on its data resumes both edges by delta (no
+ * edges keep their files and answer while central is down; an edge restarted while central is down
+ * serves its last good state; central restarted on its data resumes both edges by delta (no
  * snapshot is sent); a frozen edge (SIGSTOP) turns its cluster UNHEALTHY within heartbeat interval
  * x missed heartbeats; a version the edges cannot apply is NACKed, shown with its reason by {@code
  * trestle status} and {@code trestle wait}, and leaves the files as they were.
@@ -48,12 +47,14 @@ class EdgeEndToEndIT {
   @RegisterExtension
   static final CentralServer central =
       new CentralServer(
-          new ServerProcess.Options(
-              true,
-              0,
-              Map.of(
-                  "TRESTLE_EDGE_HEARTBEAT_INTERVAL", HEARTBEAT.toMillis() + "ms",
-                  "TRESTLE_EDGE_UNHEALTHY_AFTER_MISSED", Integer.toString(MISSED))))
+              new ServerProcess.Options(
+                  true,
+                  0,
+                  Map.of(
+                      "TRESTLE_EDGE_HEARTBEAT_INTERVAL",
+                      HEARTBEAT.toMillis() + "ms",
+                      "TRESTLE_EDGE_UNHEALTHY_AFTER_MISSED",
+                      Integer.toString(MISSED))))
           .deleteWorkDirWhenAllPass();
 
   /** On failure: the tails of the edges' logs (central's comes from {@link CentralServer}). */
@@ -76,9 +77,12 @@ class EdgeEndToEndIT {
   private static final Map<String, EdgeProcess> EDGES = new LinkedHashMap<>();
 
   private static final Map<String, EdgeProcess.Layout> LAYOUTS = new LinkedHashMap<>();
+
   /** The cart route as last applied by these tests (each test changes it further). */
   private static final ObjectNode cart = AcmeExample.cart();
+
   private static int edgeStarts;
+
   /** Central's edge-sync port; the same after every restart ({@link CentralServer}). */
   private static int edgePort;
 

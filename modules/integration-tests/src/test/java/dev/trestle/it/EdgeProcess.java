@@ -28,9 +28,9 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
 /**
- * One {@code trestle edge} OS process: an edge agent for one cluster with the directory target,
- * an inventory file and its status endpoint on an ephemeral loopback port. Its output goes to a
- * log file; {@link #start} returns once the status endpoint answers (which it does whether or not
+ * One {@code trestle edge} OS process: an edge agent for one cluster with the directory target, an
+ * inventory file and its status endpoint on an ephemeral loopback port. Its output goes to a log
+ * file; {@link #start} returns once the status endpoint answers (which it does whether or not
  * central is reachable).
  */
 final class EdgeProcess implements AutoCloseable {
@@ -92,9 +92,9 @@ final class EdgeProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the agent for {@code layout} against central's edge port on 127.0.0.1, logging to
-   * {@code log}, and waits at most {@link #START_TIMEOUT} for its status endpoint. On any failure
-   * the process is gone when this throws.
+   * Starts the agent for {@code layout} against central's edge port on 127.0.0.1, logging to {@code
+   * log}, and waits at most {@link #START_TIMEOUT} for its status endpoint. On any failure the
+   * process is gone when this throws.
    */
   static EdgeProcess start(Layout layout, int centralEdgePort, Path log, Path configHome) {
     return start(layout, "127.0.0.1:" + centralEdgePort, log, configHome);
@@ -131,7 +131,8 @@ final class EdgeProcess implements AutoCloseable {
                         // Central restarts in these tests: come back within a second.
                         "--max-backoff",
                         "1s",
-                        // Several agents on one host: each its own xDS port (not the default 18000).
+                        // Several agents on one host: each its own xDS port (not the default
+                        // 18000).
                         "--xds-port",
                         "0")))
             .directory(layout.dir().toFile())
@@ -161,8 +162,7 @@ final class EdgeProcess implements AutoCloseable {
       waitFor(process, STOP_TIMEOUT);
       LIVE.remove(process);
       throw new IllegalStateException(
-          e.getMessage() + "\n--- edge output (last lines) ---\n" + ServerProcess.tail(log, 40),
-          e);
+          e.getMessage() + "\n--- edge output (last lines) ---\n" + ServerProcess.tail(log, 40), e);
     }
   }
 
@@ -241,8 +241,8 @@ final class EdgeProcess implements AutoCloseable {
   }
 
   /**
-   * Every file under the out dir: relative path to content. Two equal results mean the agent
-   * wrote nothing in between.
+   * Every file under the out dir: relative path to content. Two equal results mean the agent wrote
+   * nothing in between.
    */
   SortedMap<String, String> files() {
     return files(layout.outDir());
@@ -250,7 +250,10 @@ final class EdgeProcess implements AutoCloseable {
 
   /** Contents of the out-dir files whose relative path matches {@code regex}, in path order. */
   List<String> filesMatching(String regex) {
-    return files().entrySet().stream().filter(f -> f.getKey().matches(regex)).map(Map.Entry::getValue).toList();
+    return files().entrySet().stream()
+        .filter(f -> f.getKey().matches(regex))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 
   static SortedMap<String, String> files(Path dir) {
@@ -298,8 +301,8 @@ final class EdgeProcess implements AutoCloseable {
 
   /**
    * Graceful stop (SIGTERM), then SIGKILL if it takes longer than {@link #STOP_TIMEOUT}; a
-   * suspended process is killed at once (it could not handle SIGTERM). Returns true if it ended
-   * by itself.
+   * suspended process is killed at once (it could not handle SIGTERM). Returns true if it ended by
+   * itself.
    */
   boolean stop() {
     boolean ended;
@@ -344,9 +347,15 @@ final class EdgeProcess implements AutoCloseable {
       java.util.function.Supplier<java.util.Collection<EdgeProcess>> edges, int lines) {
     return new org.junit.jupiter.api.extension.TestWatcher() {
       @Override
-      public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
-        edges.get().forEach(e -> System.err.printf(
-            "last lines of %s (%s):%n%s%n", e.log(), e.isAlive() ? "running" : "ended", e.outputTail(lines)));
+      public void testFailed(
+          org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+        edges
+            .get()
+            .forEach(
+                e ->
+                    System.err.printf(
+                        "last lines of %s (%s):%n%s%n",
+                        e.log(), e.isAlive() ? "running" : "ended", e.outputTail(lines)));
       }
     };
   }

@@ -75,8 +75,10 @@ class MultiClusterXdsIT {
                   true,
                   0,
                   Map.of(
-                      "TRESTLE_EDGE_HEARTBEAT_INTERVAL", HEARTBEAT.toMillis() + "ms",
-                      "TRESTLE_EDGE_UNHEALTHY_AFTER_MISSED", Integer.toString(MISSED))))
+                      "TRESTLE_EDGE_HEARTBEAT_INTERVAL",
+                      HEARTBEAT.toMillis() + "ms",
+                      "TRESTLE_EDGE_UNHEALTHY_AFTER_MISSED",
+                      Integer.toString(MISSED))))
           .deleteWorkDirWhenAllPass();
 
   /** On failure: the tails of the edges' logs (central's comes from {@link CentralServer}). */
@@ -105,10 +107,12 @@ class MultiClusterXdsIT {
   private static final Map<String, EdgeProcess.Layout> LAYOUTS = new LinkedHashMap<>();
   private static final List<Server> BACKENDS = new ArrayList<>();
   private static final List<ManagedChannel> CHANNELS = new ArrayList<>();
+
   /** Backend ports by name: echo-c1, echo-c2 (the clusters' echo instances), split-v1/-v2 (c1). */
   private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
 
   private static final Map<String, Long> FIGURES = new LinkedHashMap<>();
+
   /** Calls that outlived their deadline (see {@link #call}); reported, not asserted. */
   private static final AtomicInteger HUNG_CALLS = new AtomicInteger();
 
@@ -181,7 +185,9 @@ class MultiClusterXdsIT {
       System.setProperty(BOOTSTRAP_PROPERTY, previousBootstrap);
     }
     System.out.println(
-        "FIGURE MultiClusterXdsIT transitions (ms): " + FIGURES + "; calls past their deadline: "
+        "FIGURE MultiClusterXdsIT transitions (ms): "
+            + FIGURES
+            + "; calls past their deadline: "
             + HUNG_CALLS.get());
   }
 
@@ -221,8 +227,8 @@ class MultiClusterXdsIT {
     FIGURES.put("c1 unhealthy -> calls reach c2 (edge xDS)", millisSince(t0));
     assertThat(calls(echo, 20)).containsOnlyKeys("echo-c2");
     // The remote route the client took is the one central published into c1's desired state.
-    assertThat(echoServiceEntry(C1)).hasValueSatisfying(se -> assertThat(se)
-        .contains("grpc: " + PORTS.get("echo-c2")));
+    assertThat(echoServiceEntry(C1))
+        .hasValueSatisfying(se -> assertThat(se).contains("grpc: " + PORTS.get("echo-c2")));
 
     // Central's part: c1 reports 0 healthy endpoints with its next heartbeat, so c2's desired
     // state loses its echo ServiceEntry (c1 was its only remote cluster).
@@ -292,68 +298,68 @@ class MultiClusterXdsIT {
 
   private static String config() {
     return """
-        apiVersion: trestle.dev/v1
-        kind: Organization
-        metadata: {name: mc}
-        spec: {displayName: Multi-cluster IT}
-        ---
-        apiVersion: trestle.dev/v1
-        kind: Cluster
-        metadata: {name: c1, organization: mc}
-        spec:
-          network: net-1
-          locality: {region: r1, zone: z1}
-        ---
-        apiVersion: trestle.dev/v1
-        kind: Cluster
-        metadata: {name: c2, organization: mc}
-        spec:
-          network: net-2
-          locality: {region: r2, zone: z2}
-        ---
-        apiVersion: trestle.dev/v1
-        kind: Tenant
-        metadata: {name: t, organization: mc}
-        spec: {displayName: T}
-        ---
-        apiVersion: trestle.dev/v1
-        kind: Workspace
-        metadata: {name: demo, organization: mc, tenant: t}
-        spec:
-          namespaceSelectors: ["*/demo"]
-        ---
-        apiVersion: trestle.dev/v1
-        kind: Group
-        metadata: {name: demo-traffic, organization: mc, tenant: t, workspace: demo}
-        spec:
-          type: TRAFFIC
-        ---
-        # A plain route: one VirtualService route to the whole service (local and remote).
-        apiVersion: trestle.dev/v1
-        kind: ServiceRoute
-        metadata: {name: echo, organization: mc, tenant: t, workspace: demo, group: demo-traffic}
-        spec:
-          service: demo/echo
-          ports: [{port: %d, protocol: GRPC}]
-        ---
-        apiVersion: trestle.dev/v1
-        kind: ServiceRoute
-        metadata: {name: split, organization: mc, tenant: t, workspace: demo, group: demo-traffic}
-        spec:
-          service: demo/split
-          ports: [{port: %d, protocol: GRPC}]
-          subsets:
-            - {name: v1, labels: {app: split, version: v1}, weight: 80}
-            - {name: v2, labels: {app: split, version: v2}, weight: 20}
-        """
+    apiVersion: trestle.dev/v1
+    kind: Organization
+    metadata: {name: mc}
+    spec: {displayName: Multi-cluster IT}
+    ---
+    apiVersion: trestle.dev/v1
+    kind: Cluster
+    metadata: {name: c1, organization: mc}
+    spec:
+      network: net-1
+      locality: {region: r1, zone: z1}
+    ---
+    apiVersion: trestle.dev/v1
+    kind: Cluster
+    metadata: {name: c2, organization: mc}
+    spec:
+      network: net-2
+      locality: {region: r2, zone: z2}
+    ---
+    apiVersion: trestle.dev/v1
+    kind: Tenant
+    metadata: {name: t, organization: mc}
+    spec: {displayName: T}
+    ---
+    apiVersion: trestle.dev/v1
+    kind: Workspace
+    metadata: {name: demo, organization: mc, tenant: t}
+    spec:
+      namespaceSelectors: ["*/demo"]
+    ---
+    apiVersion: trestle.dev/v1
+    kind: Group
+    metadata: {name: demo-traffic, organization: mc, tenant: t, workspace: demo}
+    spec:
+      type: TRAFFIC
+    ---
+    # A plain route: one VirtualService route to the whole service (local and remote).
+    apiVersion: trestle.dev/v1
+    kind: ServiceRoute
+    metadata: {name: echo, organization: mc, tenant: t, workspace: demo, group: demo-traffic}
+    spec:
+      service: demo/echo
+      ports: [{port: %d, protocol: GRPC}]
+    ---
+    apiVersion: trestle.dev/v1
+    kind: ServiceRoute
+    metadata: {name: split, organization: mc, tenant: t, workspace: demo, group: demo-traffic}
+    spec:
+      service: demo/split
+      ports: [{port: %d, protocol: GRPC}]
+      subsets:
+        - {name: v1, labels: {app: split, version: v1}, weight: 80}
+        - {name: v2, labels: {app: split, version: v2}, weight: 20}
+    """
         .formatted(ECHO_PORT, SPLIT_PORT);
   }
 
   /**
-   * The cluster's inventory: namespace demo, service demo/echo with its one local backend
-   * ({@code healthy} as given), in c1 also demo/split with its two versions. The EAST_WEST gateway
-   * is the cluster's own echo backend: no real gateway here, so the endpoint central publishes for
-   * this cluster to the other one (its gateway's address/port) is this backend.
+   * The cluster's inventory: namespace demo, service demo/echo with its one local backend ({@code
+   * healthy} as given), in c1 also demo/split with its two versions. The EAST_WEST gateway is the
+   * cluster's own echo backend: no real gateway here, so the endpoint central publishes for this
+   * cluster to the other one (its gateway's address/port) is this backend.
    */
   private static void writeInventory(String cluster, boolean echoHealthy) throws IOException {
     boolean isC1 = cluster.equals(C1);
@@ -361,14 +367,14 @@ class MultiClusterXdsIT {
     String split =
         isC1
             ? """
-                - namespace: demo
-                  name: split
-                  ports: [{name: grpc, port: %d, protocol: GRPC}]
-                  labels: {app: split}
-                  addresses:
-                    - {address: 127.0.0.1, port: %d, labels: {version: v1}}
-                    - {address: 127.0.0.1, port: %d, labels: {version: v2}}
-              """
+              - namespace: demo
+                name: split
+                ports: [{name: grpc, port: %d, protocol: GRPC}]
+                labels: {app: split}
+                addresses:
+                  - {address: 127.0.0.1, port: %d, labels: {version: v1}}
+                  - {address: 127.0.0.1, port: %d, labels: {version: v2}}
+            """
                 .formatted(SPLIT_PORT, PORTS.get("split-v1"), PORTS.get("split-v2"))
             : "";
     String text =
@@ -404,7 +410,10 @@ class MultiClusterXdsIT {
     Path inventory = LAYOUTS.get(cluster).inventory();
     Path tmp = inventory.resolveSibling(inventory.getFileName() + ".tmp");
     Files.writeString(tmp, text);
-    Files.move(tmp, inventory, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        tmp,
+        inventory,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -418,7 +427,9 @@ class MultiClusterXdsIT {
     }
     try (var files = Files.list(demo)) {
       for (Path f : files.toList()) {
-        if (f.getFileName().toString().matches("serviceentry-trestle-remote-echo-[0-9a-f]+\\.yaml")) {
+        if (f.getFileName()
+            .toString()
+            .matches("serviceentry-trestle-remote-echo-[0-9a-f]+\\.yaml")) {
           try {
             return Optional.of(Files.readString(f));
           } catch (NoSuchFileException e) {
@@ -499,8 +510,7 @@ class MultiClusterXdsIT {
 
   private static ManagedChannel channel(String host, int port) {
     ManagedChannel channel =
-        Grpc.newChannelBuilder(
-                "xds:///" + host + ":" + port, InsecureChannelCredentials.create())
+        Grpc.newChannelBuilder("xds:///" + host + ":" + port, InsecureChannelCredentials.create())
             .build();
     CHANNELS.add(channel);
     return channel;

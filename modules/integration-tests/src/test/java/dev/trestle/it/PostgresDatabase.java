@@ -7,9 +7,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A fresh PostgreSQL database for one test class (a {@code static @RegisterExtension} field declared
- * before the {@link CentralServer} that uses it, so that it is dropped after that server stopped).
- * Created at once, because the server's options are built from it.
+ * A fresh PostgreSQL database for one test class (a {@code static @RegisterExtension} field
+ * declared before the {@link CentralServer} that uses it, so that it is dropped after that server
+ * stopped). Created at once, because the server's options are built from it.
  */
 final class PostgresDatabase implements AfterAllCallback {
   private final TestDatabase database;

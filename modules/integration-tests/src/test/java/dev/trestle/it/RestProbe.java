@@ -129,7 +129,9 @@ final class RestProbe {
     return samples;
   }
 
-  /** {@code GET path} (with its query) on the running server's API port, as JSON; fails unless 200. */
+  /**
+   * {@code GET path} (with its query) on the running server's API port, as JSON; fails unless 200.
+   */
   JsonNode getJson(String path) {
     return getJson(server.get().apiPort(), path);
   }

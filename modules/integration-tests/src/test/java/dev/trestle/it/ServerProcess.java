@@ -56,8 +56,8 @@ final class ServerProcess implements AutoCloseable {
   private final int edgePort;
 
   /**
-   * How a server is started: {@code secure} = bearer tokens (the initial admin's token is in
-   * {@code <data-dir>/admin.token}), else {@code --insecure-dev}; {@code edgePort} 0 = ephemeral (a
+   * How a server is started: {@code secure} = bearer tokens (the initial admin's token is in {@code
+   * <data-dir>/admin.token}), else {@code --insecure-dev}; {@code edgePort} 0 = ephemeral (a
    * restart that edge agents must find again passes the previous one); {@code env} adds variables
    * (e.g. {@code TRESTLE_EDGE_HEARTBEAT_INTERVAL}) to the hermetic environment; {@code args} are
    * extra {@code trestle server} flags (e.g. {@code --profile postgres}).
@@ -79,8 +79,7 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  private ServerProcess(
-      Process process, Path log, int apiPort, int managementPort, int edgePort) {
+  private ServerProcess(Process process, Path log, int apiPort, int managementPort, int edgePort) {
     this.process = process;
     this.log = log;
     this.apiPort = apiPort;

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A continuous stream of writes over gRPC, as a client behind a load balancer makes them: each
  * write creates a new tenant {@code organizations/ORG/tenants/PREFIX-N} on the next node in turn
  * that the test has not taken out of the rotation. Every write is recorded with its time and
- * outcome; acknowledged means the API answered CREATED. Bounded: it stops at {@link #stop} or
- * after {@code maxWrites}.
+ * outcome; acknowledged means the API answered CREATED. Bounded: it stops at {@link #stop} or after
+ * {@code maxWrites}.
  */
 final class WriteStream implements AutoCloseable {
   /** One write: when it was answered (nanoTime), what it wrote, and whether it was acknowledged. */
@@ -40,7 +40,13 @@ final class WriteStream implements AutoCloseable {
   private final Duration pause;
   private volatile boolean stopped;
 
-  WriteStream(String org, String prefix, List<ManagedChannel> nodes, int threads, Duration pause, int maxWrites) {
+  WriteStream(
+      String org,
+      String prefix,
+      List<ManagedChannel> nodes,
+      int threads,
+      Duration pause,
+      int maxWrites) {
     this.org = org;
     this.prefix = prefix;
     this.nodes = nodes;
@@ -49,11 +55,14 @@ final class WriteStream implements AutoCloseable {
     for (int i = 0; i < nodes.size(); i++) {
       rotation.add(i);
     }
-    this.writers = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "write-stream");
-      t.setDaemon(true);
-      return t;
-    });
+    this.writers =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "write-stream");
+              t.setDaemon(true);
+              return t;
+            });
     for (int i = 0; i < threads; i++) {
       writers.execute(this::run);
     }
@@ -100,19 +109,28 @@ final class WriteStream implements AutoCloseable {
   }
 
   private Write write(int node, String name, String fqn) {
-    var tenant = Resource.newBuilder()
-        .setApiVersion("trestle.dev/v1")
-        .setKind("Tenant")
-        .setMetadata(ResourceMetadata.newBuilder().setName(name).setOrganization(org.substring(org.lastIndexOf('/') + 1)))
-        .setTenant(TenantSpec.newBuilder().setDisplayName("load " + name))
-        .build();
+    var tenant =
+        Resource.newBuilder()
+            .setApiVersion("trestle.dev/v1")
+            .setKind("Tenant")
+            .setMetadata(
+                ResourceMetadata.newBuilder()
+                    .setName(name)
+                    .setOrganization(org.substring(org.lastIndexOf('/') + 1)))
+            .setTenant(TenantSpec.newBuilder().setDisplayName("load " + name))
+            .build();
     try {
-      var response = ManagementServiceGrpc.newBlockingStub(nodes.get(node))
-          .withDeadlineAfter(15, TimeUnit.SECONDS)
-          .apply(ApplyRequest.newBuilder().addResources(tenant).build());
+      var response =
+          ManagementServiceGrpc.newBlockingStub(nodes.get(node))
+              .withDeadlineAfter(15, TimeUnit.SECONDS)
+              .apply(ApplyRequest.newBuilder().addResources(tenant).build());
       var result = response.getResults(0);
       boolean created = result.getOutcome() == ApplyOutcome.CREATED && result.getFqn().equals(fqn);
-      return new Write(System.nanoTime(), fqn, node, created,
+      return new Write(
+          System.nanoTime(),
+          fqn,
+          node,
+          created,
           created ? "" : result.getOutcome() + " " + result.getError().getMessage());
     } catch (RuntimeException e) {
       return new Write(System.nanoTime(), fqn, node, false, e.getMessage());

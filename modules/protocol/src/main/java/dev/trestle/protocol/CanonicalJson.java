@@ -12,9 +12,8 @@ import com.google.protobuf.util.JsonFormat;
 import java.util.TreeSet;
 
 /**
- * One deterministic JSON text per message: proto3 JSON names, default values omitted, object
- * keys sorted (protobuf maps keep insertion order, which would make equal specs print
- * differently).
+ * One deterministic JSON text per message: proto3 JSON names, default values omitted, object keys
+ * sorted (protobuf maps keep insertion order, which would make equal specs print differently).
  */
 public final class CanonicalJson {
   public static final ObjectMapper MAPPER = new ObjectMapper();

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
-/** Field-level differences between two JSON trees, with paths like {@code spec.subsets[0].weight}. */
+/**
+ * Field-level differences between two JSON trees, with paths like {@code spec.subsets[0].weight}.
+ */
 public final class JsonDiff {
   private JsonDiff() {}
 

@@ -9,13 +9,19 @@ import java.util.Optional;
 
 /** The resource kinds, their place in the hierarchy and the names users may type for them. */
 public enum Kind {
-  ORGANIZATION("Organization", "organizations", null, null, Resource.SpecCase.ORGANIZATION, "org", "orgs"),
+  ORGANIZATION(
+      "Organization", "organizations", null, null, Resource.SpecCase.ORGANIZATION, "org", "orgs"),
   TENANT("Tenant", "tenants", ORGANIZATION, null, Resource.SpecCase.TENANT, "tn"),
   WORKSPACE("Workspace", "workspaces", TENANT, null, Resource.SpecCase.WORKSPACE, "ws"),
   GROUP("Group", "groups", WORKSPACE, null, Resource.SpecCase.GROUP, "grp"),
   CLUSTER("Cluster", "clusters", ORGANIZATION, null, Resource.SpecCase.CLUSTER, "cl"),
   SERVICE_ROUTE(
-      "ServiceRoute", "serviceroutes", GROUP, GroupType.TRAFFIC, Resource.SpecCase.SERVICE_ROUTE, "sr"),
+      "ServiceRoute",
+      "serviceroutes",
+      GROUP,
+      GroupType.TRAFFIC,
+      Resource.SpecCase.SERVICE_ROUTE,
+      "sr"),
   TRAFFIC_SETTING(
       "TrafficSetting",
       "trafficsettings",

@@ -27,8 +27,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The user-facing document form of resources ({@code apiVersion}, {@code kind}, {@code
- * metadata}, {@code spec}) in YAML or JSON, to and from the protobuf {@link Resource}.
+ * The user-facing document form of resources ({@code apiVersion}, {@code kind}, {@code metadata},
+ * {@code spec}) in YAML or JSON, to and from the protobuf {@link Resource}.
  */
 public final class ResourceDocuments {
   /** Documents larger than this are refused before parsing. */
@@ -124,7 +124,9 @@ public final class ResourceDocuments {
     if (!apiVersion.isTextual() || !Kind.API_VERSION.equals(apiVersion.asText())) {
       throw new DocumentException(
           "apiVersion",
-          (apiVersion.isMissingNode() ? "is required" : "'" + apiVersion.asText() + "' is not supported")
+          (apiVersion.isMissingNode()
+                  ? "is required"
+                  : "'" + apiVersion.asText() + "' is not supported")
               + "; use "
               + Kind.API_VERSION);
     }
@@ -249,7 +251,9 @@ public final class ResourceDocuments {
       String fieldPath = path + "." + key;
       if (field == null) {
         String known =
-            type.getFields().stream().map(FieldDescriptor::getJsonName).collect(Collectors.joining(", "));
+            type.getFields().stream()
+                .map(FieldDescriptor::getJsonName)
+                .collect(Collectors.joining(", "));
         throw new DocumentException(fieldPath, "unknown field; known fields are: " + known);
       }
       if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE || field.isMapField()) {
@@ -310,11 +314,14 @@ public final class ResourceDocuments {
         out.set(key, metadata.get(key));
       }
     }
-    metadata.fieldNames().forEachRemaining(k -> {
-      if (!out.has(k)) {
-        out.set(k, metadata.get(k));
-      }
-    });
+    metadata
+        .fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!out.has(k)) {
+                out.set(k, metadata.get(k));
+              }
+            });
     return out;
   }
 }

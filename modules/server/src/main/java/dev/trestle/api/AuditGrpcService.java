@@ -28,7 +28,9 @@ public final class AuditGrpcService implements AuditServicePowerApi {
         in.getRecursive(),
         in.getPrincipal(),
         in.getKind(),
-        in.getOperation() == AuditOperation.AUDIT_OPERATION_UNSPECIFIED ? "" : in.getOperation().name(),
+        in.getOperation() == AuditOperation.AUDIT_OPERATION_UNSPECIFIED
+            ? ""
+            : in.getOperation().name(),
         in.getOutcome() == AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED ? "" : in.getOutcome().name(),
         in.getSince(),
         in.getUntil(),

@@ -1,6 +1,7 @@
 package dev.trestle.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Timestamp;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.audit.AuditRow;
 import dev.trestle.audit.ResourceHistory;
@@ -11,7 +12,6 @@ import dev.trestle.protocol.v1.AuditOutcome;
 import dev.trestle.protocol.v1.AuditQueryResponse;
 import dev.trestle.protocol.v1.FieldChange;
 import dev.trestle.protocol.v1.HistoryEntry;
-import com.google.protobuf.Timestamp;
 import java.time.Instant;
 import java.util.List;
 

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves who is calling from request headers: the bearer token in {@code authorization}; in
- * insecure-dev mode the self-declared {@code x-trestle-user} (default users/dev). The request id
- * is {@code x-request-id} when well-formed, else generated.
+ * insecure-dev mode the self-declared {@code x-trestle-user} (default users/dev). The request id is
+ * {@code x-request-id} when well-formed, else generated.
  */
 public final class CallContext {
   static final String AUTHORIZATION_HEADER = "authorization";
@@ -26,7 +26,9 @@ public final class CallContext {
   }
 
   static String requestId(Optional<String> requestId) {
-    return requestId.filter(r -> SAFE_ID.matcher(r).matches()).orElseGet(() -> UUID.randomUUID().toString());
+    return requestId
+        .filter(r -> SAFE_ID.matcher(r).matches())
+        .orElseGet(() -> UUID.randomUUID().toString());
   }
 
   /** Before authentication: for logging a refused call. */
@@ -42,7 +44,8 @@ public final class CallContext {
         .thenApply(
             identity -> {
               if (identity.insecure()) {
-                return new Caller(user.filter(Principals::isValid).orElse(identity.principal()), id);
+                return new Caller(
+                    user.filter(Principals::isValid).orElse(identity.principal()), id);
               }
               return new Caller(identity.principal(), id);
             });

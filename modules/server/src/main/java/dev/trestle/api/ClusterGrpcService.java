@@ -31,59 +31,97 @@ public final class ClusterGrpcService implements ClusterServicePowerApi {
 
   @Override
   public CompletionStage<ListClustersResponse> listClusters(ListClustersRequest in, Metadata md) {
-    return ManagementGrpcService.handle(callers, md, "ListClusters", "/",
-        caller -> clusters.list(caller).thenApply(views -> {
-          var out = ListClustersResponse.newBuilder();
-          views.forEach(v -> out.addClusters(ClusterViews.info(v)));
-          return out.build();
-        }),
+    return ManagementGrpcService.handle(
+        callers,
+        md,
+        "ListClusters",
+        "/",
+        caller ->
+            clusters
+                .list(caller)
+                .thenApply(
+                    views -> {
+                      var out = ListClustersResponse.newBuilder();
+                      views.forEach(v -> out.addClusters(ClusterViews.info(v)));
+                      return out.build();
+                    }),
         r -> r.getClustersCount() + " cluster(s)");
   }
 
   @Override
-  public CompletionStage<IssueJoinTokenResponse> issueJoinToken(IssueJoinTokenRequest in, Metadata md) {
-    return ManagementGrpcService.handle(callers, md, "IssueJoinToken", in.getCluster(),
-        caller -> clusters.issueToken(in.getCluster(), in.getRotate(), caller).thenApply(t ->
-            IssueJoinTokenResponse.newBuilder()
-                .setCluster(t.cluster())
-                .setTokenId(t.token().tokenId())
-                .setToken(t.token().text())
-                .addAllRevokedTokenIds(t.revokedTokenIds())
-                .build()),
+  public CompletionStage<IssueJoinTokenResponse> issueJoinToken(
+      IssueJoinTokenRequest in, Metadata md) {
+    return ManagementGrpcService.handle(
+        callers,
+        md,
+        "IssueJoinToken",
+        in.getCluster(),
+        caller ->
+            clusters
+                .issueToken(in.getCluster(), in.getRotate(), caller)
+                .thenApply(
+                    t ->
+                        IssueJoinTokenResponse.newBuilder()
+                            .setCluster(t.cluster())
+                            .setTokenId(t.token().tokenId())
+                            .setToken(t.token().text())
+                            .addAllRevokedTokenIds(t.revokedTokenIds())
+                            .build()),
         // The token itself is never logged.
         r -> "join token " + r.getTokenId() + " issued for " + r.getCluster());
   }
 
   @Override
-  public CompletionStage<RevokeJoinTokenResponse> revokeJoinToken(RevokeJoinTokenRequest in, Metadata md) {
-    return ManagementGrpcService.handle(callers, md, "RevokeJoinToken", in.getCluster(),
-        caller -> clusters.revokeTokens(in.getCluster(), in.getTokenId(), caller).thenApply(r ->
-            RevokeJoinTokenResponse.newBuilder()
-                .setCluster(r.cluster())
-                .addAllRevokedTokenIds(r.tokenIds())
-                .build()),
+  public CompletionStage<RevokeJoinTokenResponse> revokeJoinToken(
+      RevokeJoinTokenRequest in, Metadata md) {
+    return ManagementGrpcService.handle(
+        callers,
+        md,
+        "RevokeJoinToken",
+        in.getCluster(),
+        caller ->
+            clusters
+                .revokeTokens(in.getCluster(), in.getTokenId(), caller)
+                .thenApply(
+                    r ->
+                        RevokeJoinTokenResponse.newBuilder()
+                            .setCluster(r.cluster())
+                            .addAllRevokedTokenIds(r.tokenIds())
+                            .build()),
         r -> r.getRevokedTokenIdsCount() + " token(s) revoked");
   }
 
   @Override
   public CompletionStage<ResourceStatus> getStatus(GetStatusRequest in, Metadata md) {
-    return ManagementGrpcService.handle(callers, md, "GetStatus", in.getFqn(),
+    return ManagementGrpcService.handle(
+        callers,
+        md,
+        "GetStatus",
+        in.getFqn(),
         caller -> clusters.status(in.getFqn(), caller),
         r -> r.getState().name());
   }
 
   @Override
   public CompletionStage<ResourceStatus> waitForStatus(WaitForStatusRequest in, Metadata md) {
-    return ManagementGrpcService.handle(callers, md, "WaitForStatus", in.getFqn(),
+    return ManagementGrpcService.handle(
+        callers,
+        md,
+        "WaitForStatus",
+        in.getFqn(),
         caller -> {
           if (in.getForState() != SyncState.SYNC_APPLIED
               && in.getForState() != SyncState.SYNC_STATE_UNSPECIFIED) {
-            return CompletableFuture.failedFuture(new ProblemException(Problem.invalidField(
-                "for_state", "only SYNC_APPLIED can be waited for, not " + in.getForState())));
+            return CompletableFuture.failedFuture(
+                new ProblemException(
+                    Problem.invalidField(
+                        "for_state",
+                        "only SYNC_APPLIED can be waited for, not " + in.getForState())));
           }
-          Duration timeout = in.hasTimeout()
-              ? Duration.ofSeconds(in.getTimeout().getSeconds(), in.getTimeout().getNanos())
-              : Duration.ofSeconds(60);
+          Duration timeout =
+              in.hasTimeout()
+                  ? Duration.ofSeconds(in.getTimeout().getSeconds(), in.getTimeout().getNanos())
+                  : Duration.ofSeconds(60);
           return clusters.waitForApplied(in.getFqn(), timeout, caller);
         },
         r -> r.getState().name());

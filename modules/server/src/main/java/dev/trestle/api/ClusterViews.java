@@ -31,10 +31,13 @@ final class ClusterViews {
     }
     s.tokens().values().stream()
         .sorted((a, b) -> a.issuedAt().compareTo(b.issuedAt()))
-        .forEach(t -> out.addJoinTokens(JoinTokenInfo.newBuilder()
-            .setId(t.id())
-            .setIssuedAt(AuditViews.timestamp(t.issuedAt()))
-            .setIssuedBy(t.issuedBy())));
+        .forEach(
+            t ->
+                out.addJoinTokens(
+                    JoinTokenInfo.newBuilder()
+                        .setId(t.id())
+                        .setIssuedAt(AuditViews.timestamp(t.issuedAt()))
+                        .setIssuedBy(t.issuedBy())));
     return out.build();
   }
 

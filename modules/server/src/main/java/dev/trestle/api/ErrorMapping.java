@@ -11,8 +11,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The one mapping from {@link Problem} to gRPC status, HTTP status and the machine-readable
- * {@link ErrorDetail} (gRPC trailer {@value #DETAIL_TRAILER}, REST body).
+ * The one mapping from {@link Problem} to gRPC status, HTTP status and the machine-readable {@link
+ * ErrorDetail} (gRPC trailer {@value #DETAIL_TRAILER}, REST body).
  */
 public final class ErrorMapping {
   public static final String DETAIL_TRAILER = "trestle-error-bin";

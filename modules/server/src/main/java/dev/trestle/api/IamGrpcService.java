@@ -49,125 +49,225 @@ public final class IamGrpcService implements IamServicePowerApi {
 
   @Override
   public CompletionStage<WhoAmIResponse> whoAmI(WhoAmIRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(callers, metadata, "WhoAmI", "", caller ->
-        CompletableFuture.completedFuture(WhoAmIResponse.newBuilder()
-            .setPrincipal(caller.principal())
-            .setAuthenticatedBy(access.insecureDev() ? "insecure-dev" : "token")
-            .build()), r -> r.getPrincipal());
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "WhoAmI",
+        "",
+        caller ->
+            CompletableFuture.completedFuture(
+                WhoAmIResponse.newBuilder()
+                    .setPrincipal(caller.principal())
+                    .setAuthenticatedBy(access.insecureDev() ? "insecure-dev" : "token")
+                    .build()),
+        r -> r.getPrincipal());
   }
 
   @Override
-  public CompletionStage<CheckAccessResponse> checkAccess(CheckAccessRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(callers, metadata, "CheckAccess", in.getFqn(), caller -> {
-      Fqn target;
-      try {
-        target = Fqn.parse(in.getFqn());
-      } catch (IllegalArgumentException e) {
-        return invalid("fqn", e.getMessage());
-      }
-      String subject = in.getPrincipal().isEmpty() ? caller.principal() : in.getPrincipal();
-      CompletionStage<Void> allowed = subject.equals(caller.principal())
-          ? CompletableFuture.completedFuture(null)
-          : access.require(caller.principal(), Perm.SET_POLICY, target);
-      return allowed.thenCompose(x -> access.permissions(subject, target)).thenApply(perms -> {
-        var out = CheckAccessResponse.newBuilder().setFqn(target.toString()).setPrincipal(subject);
-        perms.forEach(p -> out.addPermissions(toProto(p)));
-        return out.build();
-      });
-    }, r -> r.getPermissionsList().toString());
+  public CompletionStage<CheckAccessResponse> checkAccess(
+      CheckAccessRequest in, Metadata metadata) {
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "CheckAccess",
+        in.getFqn(),
+        caller -> {
+          Fqn target;
+          try {
+            target = Fqn.parse(in.getFqn());
+          } catch (IllegalArgumentException e) {
+            return invalid("fqn", e.getMessage());
+          }
+          String subject = in.getPrincipal().isEmpty() ? caller.principal() : in.getPrincipal();
+          CompletionStage<Void> allowed =
+              subject.equals(caller.principal())
+                  ? CompletableFuture.completedFuture(null)
+                  : access.require(caller.principal(), Perm.SET_POLICY, target);
+          return allowed
+              .thenCompose(x -> access.permissions(subject, target))
+              .thenApply(
+                  perms -> {
+                    var out =
+                        CheckAccessResponse.newBuilder()
+                            .setFqn(target.toString())
+                            .setPrincipal(subject);
+                    perms.forEach(p -> out.addPermissions(toProto(p)));
+                    return out.build();
+                  });
+        },
+        r -> r.getPermissionsList().toString());
   }
 
   @Override
   public CompletionStage<Principal> createPrincipal(CreatePrincipalRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(callers, metadata, "CreatePrincipal", in.getName(),
-        caller -> iam.createPrincipal(caller, in.getName(), in.getDisplayName()).thenApply(s -> principal(in.getName(), s)),
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "CreatePrincipal",
+        in.getName(),
+        caller ->
+            iam.createPrincipal(caller, in.getName(), in.getDisplayName())
+                .thenApply(s -> principal(in.getName(), s)),
         r -> "version " + r.getVersion());
   }
 
   @Override
   public CompletionStage<Principal> getPrincipal(GetPrincipalRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(callers, metadata, "GetPrincipal", in.getName(),
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "GetPrincipal",
+        in.getName(),
         caller -> iam.getPrincipal(caller, in.getName()).thenApply(s -> principal(in.getName(), s)),
         r -> "version " + r.getVersion());
   }
 
   @Override
   public CompletionStage<IssueTokenResponse> issueToken(IssueTokenRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(callers, metadata, "IssueToken", in.getPrincipal(),
-        caller -> iam.issueToken(caller, in.getPrincipal(), in.getDescription())
-            .thenApply(m -> IssueTokenResponse.newBuilder().setTokenId(m.tokenId()).setToken(m.text()).build()),
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "IssueToken",
+        in.getPrincipal(),
+        caller ->
+            iam.issueToken(caller, in.getPrincipal(), in.getDescription())
+                .thenApply(
+                    m ->
+                        IssueTokenResponse.newBuilder()
+                            .setTokenId(m.tokenId())
+                            .setToken(m.text())
+                            .build()),
         r -> "token " + r.getTokenId());
   }
 
   @Override
   public CompletionStage<Principal> revokeToken(RevokeTokenRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(callers, metadata, "RevokeToken", in.getPrincipal() + " " + in.getTokenId(),
-        caller -> iam.revokeToken(caller, in.getPrincipal(), in.getTokenId()).thenApply(s -> principal(in.getPrincipal(), s)),
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "RevokeToken",
+        in.getPrincipal() + " " + in.getTokenId(),
+        caller ->
+            iam.revokeToken(caller, in.getPrincipal(), in.getTokenId())
+                .thenApply(s -> principal(in.getPrincipal(), s)),
         r -> "version " + r.getVersion());
   }
 
   @Override
   public CompletionStage<Role> setRole(SetRoleRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(callers, metadata, "SetRole", in.getRole().getName(), caller -> {
-      var perms = new ArrayList<Perm>();
-      for (Permission p : in.getRole().getPermissionsList()) {
-        if (p == Permission.PERMISSION_UNSPECIFIED || p == Permission.UNRECOGNIZED) {
-          return invalid("role.permissions", "unknown permission " + p);
-        }
-        perms.add(fromProto(p));
-      }
-      return iam.setRole(caller, in.getRole().getName(), perms, in.getRole().getKindsList())
-          .thenApply(s -> role(in.getRole().getName(), s, false));
-    }, r -> "version " + r.getVersion());
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "SetRole",
+        in.getRole().getName(),
+        caller -> {
+          var perms = new ArrayList<Perm>();
+          for (Permission p : in.getRole().getPermissionsList()) {
+            if (p == Permission.PERMISSION_UNSPECIFIED || p == Permission.UNRECOGNIZED) {
+              return invalid("role.permissions", "unknown permission " + p);
+            }
+            perms.add(fromProto(p));
+          }
+          return iam.setRole(caller, in.getRole().getName(), perms, in.getRole().getKindsList())
+              .thenApply(s -> role(in.getRole().getName(), s, false));
+        },
+        r -> "version " + r.getVersion());
   }
 
   @Override
   public CompletionStage<Role> getRole(GetRoleRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(callers, metadata, "GetRole", in.getName(),
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "GetRole",
+        in.getName(),
         caller -> iam.getRole(in.getName()).thenApply(s -> role(in.getName(), s, s.version() == 0)),
         r -> "version " + r.getVersion());
   }
 
   @Override
-  public CompletionStage<AccessBindings> getAccessBindings(GetAccessBindingsRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(callers, metadata, "GetAccessBindings", in.getTarget(),
-        caller -> iam.getBindings(caller, in.getTarget()).thenApply(s -> bindings(in.getTarget(), s)),
+  public CompletionStage<AccessBindings> getAccessBindings(
+      GetAccessBindingsRequest in, Metadata metadata) {
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "GetAccessBindings",
+        in.getTarget(),
+        caller ->
+            iam.getBindings(caller, in.getTarget()).thenApply(s -> bindings(in.getTarget(), s)),
         r -> "version " + r.getVersion());
   }
 
   @Override
-  public CompletionStage<AccessBindings> setAccessBindings(SetAccessBindingsRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(callers, metadata, "SetAccessBindings", in.getTarget(), caller -> {
-      List<Binding> bindings = in.getBindingsList().stream()
-          .map(b -> new Binding(b.getRole(), b.getSubjectsList())).toList();
-      return iam.setBindings(caller, in.getTarget(), bindings, in.getVersion())
-          .thenApply(s -> bindings(in.getTarget(), s));
-    }, r -> "version " + r.getVersion());
+  public CompletionStage<AccessBindings> setAccessBindings(
+      SetAccessBindingsRequest in, Metadata metadata) {
+    return ManagementGrpcService.handle(
+        callers,
+        metadata,
+        "SetAccessBindings",
+        in.getTarget(),
+        caller -> {
+          List<Binding> bindings =
+              in.getBindingsList().stream()
+                  .map(b -> new Binding(b.getRole(), b.getSubjectsList()))
+                  .toList();
+          return iam.setBindings(caller, in.getTarget(), bindings, in.getVersion())
+              .thenApply(s -> bindings(in.getTarget(), s));
+        },
+        r -> "version " + r.getVersion());
   }
 
   private static Principal principal(String name, PrincipalEntity.State s) {
-    var b = Principal.newBuilder().setName(name).setDisplayName(s.displayName()).setDisabled(s.disabled())
-        .setVersion(s.version()).setCreatedBy(s.createdBy());
+    var b =
+        Principal.newBuilder()
+            .setName(name)
+            .setDisplayName(s.displayName())
+            .setDisabled(s.disabled())
+            .setVersion(s.version())
+            .setCreatedBy(s.createdBy());
     if (s.createTime() != null) {
       b.setCreateTime(AuditViews.timestamp(s.createTime()));
     }
-    s.tokens().forEach((id, t) -> b.addTokens(TokenInfo.newBuilder().setId(id).setIssueTime(AuditViews.timestamp(t.issuedAt()))
-        .setIssuedBy(t.issuedBy()).setRevoked(t.revoked()).setDescription(t.description())));
+    s.tokens()
+        .forEach(
+            (id, t) ->
+                b.addTokens(
+                    TokenInfo.newBuilder()
+                        .setId(id)
+                        .setIssueTime(AuditViews.timestamp(t.issuedAt()))
+                        .setIssuedBy(t.issuedBy())
+                        .setRevoked(t.revoked())
+                        .setDescription(t.description())));
     return b.build();
   }
 
   private static Role role(String name, RoleEntity.State s, boolean builtIn) {
-    var b = Role.newBuilder().setName(name).addAllKinds(s.kinds()).setVersion(s.version()).setBuiltIn(builtIn);
+    var b =
+        Role.newBuilder()
+            .setName(name)
+            .addAllKinds(s.kinds())
+            .setVersion(s.version())
+            .setBuiltIn(builtIn);
     s.permissions().forEach(p -> b.addPermissions(toProto(p)));
     return b.build();
   }
 
   private static AccessBindings bindings(String target, PolicyEntity.State s) {
-    var b = AccessBindings.newBuilder().setTarget(target).setVersion(s.version()).setUpdatedBy(s.updatedBy());
+    var b =
+        AccessBindings.newBuilder()
+            .setTarget(target)
+            .setVersion(s.version())
+            .setUpdatedBy(s.updatedBy());
     if (s.updateTime() != null) {
       b.setUpdateTime(AuditViews.timestamp(s.updateTime()));
     }
-    s.bindings().forEach(x -> b.addBindings(dev.trestle.protocol.v1.Binding.newBuilder().setRole(x.role()).addAllSubjects(x.subjects())));
+    s.bindings()
+        .forEach(
+            x ->
+                b.addBindings(
+                    dev.trestle.protocol.v1.Binding.newBuilder()
+                        .setRole(x.role())
+                        .addAllSubjects(x.subjects())));
     return b.build();
   }
 
@@ -180,7 +280,7 @@ public final class IamGrpcService implements IamServicePowerApi {
   }
 
   private static <T> CompletionStage<T> invalid(String field, String description) {
-    return CompletableFuture.failedFuture(new ProblemException(Problem.invalidField(field, description)));
+    return CompletableFuture.failedFuture(
+        new ProblemException(Problem.invalidField(field, description)));
   }
-
 }

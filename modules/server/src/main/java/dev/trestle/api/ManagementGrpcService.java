@@ -154,8 +154,10 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
                     caller)
                 .thenApply(
                     page -> {
-                      var response = ListResponse.newBuilder().setNextPageToken(page.nextPageToken());
-                      page.items().forEach(v -> response.addResources(ResourceMapper.toResource(v)));
+                      var response =
+                          ListResponse.newBuilder().setNextPageToken(page.nextPageToken());
+                      page.items()
+                          .forEach(v -> response.addResources(ResourceMapper.toResource(v)));
                       return response.build();
                     }),
         r -> r.getResourcesCount() + " item(s)");
@@ -175,20 +177,22 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
             return CompletableFuture.failedFuture(e);
           }
           return service
-                .delete(in.getFqn(), in.getCascade(), in.getForce(), in.getVersion(), caller)
-                .thenApply(
-                    deleted ->
-                        DeleteResponse.newBuilder()
-                            .addAllDeleted(deleted)
-                            .setRequestId(caller.requestId())
-                            .build());
+              .delete(in.getFqn(), in.getCascade(), in.getForce(), in.getVersion(), caller)
+              .thenApply(
+                  deleted ->
+                      DeleteResponse.newBuilder()
+                          .addAllDeleted(deleted)
+                          .setRequestId(caller.requestId())
+                          .build());
         },
         r -> r.getDeletedCount() + " deleted");
   }
 
   static String summary(ApplyResponse response) {
     var counts = new java.util.TreeMap<String, Integer>();
-    response.getResultsList().forEach(r -> counts.merge(r.getOutcome().name().toLowerCase(), 1, Integer::sum));
+    response
+        .getResultsList()
+        .forEach(r -> counts.merge(r.getOutcome().name().toLowerCase(), 1, Integer::sum));
     return counts.toString();
   }
 
@@ -196,7 +200,9 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
     var counts = new java.util.TreeMap<String, Integer>();
     for (var r : results) {
       String key =
-          r.skipped() ? "skipped" : r.problem() != null ? "failed" : r.outcome().name().toLowerCase();
+          r.skipped()
+              ? "skipped"
+              : r.problem() != null ? "failed" : r.outcome().name().toLowerCase();
       counts.merge(key, 1, Integer::sum);
     }
     return counts.toString();

@@ -11,7 +11,8 @@ final class RequestLog {
 
   private RequestLog() {}
 
-  static void ok(String api, String operation, String target, Caller caller, long startNanos, String summary) {
+  static void ok(
+      String api, String operation, String target, Caller caller, long startNanos, String summary) {
     LOG.info(
         "{} {} {} -> OK {} principal={} request={} {}ms",
         api,
@@ -23,7 +24,8 @@ final class RequestLog {
         elapsed(startNanos));
   }
 
-  static void failed(String api, String operation, String target, Caller caller, long startNanos, Problem p) {
+  static void failed(
+      String api, String operation, String target, Caller caller, long startNanos, Problem p) {
     LOG.info(
         "{} {} {} -> {} \"{}\" principal={} request={} {}ms",
         api,

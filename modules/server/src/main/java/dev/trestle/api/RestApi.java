@@ -9,6 +9,7 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.trestle.audit.AuditFilter;
 import dev.trestle.audit.AuditQueries;
+import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.management.Problem;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
@@ -20,16 +21,15 @@ import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.AuditQueryResponse;
 import dev.trestle.protocol.v1.HistoryResponse;
+import dev.trestle.protocol.v1.IssueJoinTokenResponse;
+import dev.trestle.protocol.v1.ListClustersResponse;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.time.Duration;
-import dev.trestle.clusters.ClusterOperations;
-import dev.trestle.protocol.v1.IssueJoinTokenResponse;
-import dev.trestle.protocol.v1.ListClustersResponse;
-import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
@@ -43,9 +43,9 @@ import org.apache.pekko.http.javadsl.model.Uri;
 
 /**
  * REST/JSON view of the management API under {@code /api/v1}: a path with an even number of
- * segments names a resource (GET, PUT, DELETE), an odd one a collection (GET lists it), and
- * {@code POST /api/v1/apply} takes YAML or JSON documents. Bodies are the document form the CLI
- * prints; errors are {@code ErrorDetail} as JSON.
+ * segments names a resource (GET, PUT, DELETE), an odd one a collection (GET lists it), and {@code
+ * POST /api/v1/apply} takes YAML or JSON documents. Bodies are the document form the CLI prints;
+ * errors are {@code ErrorDetail} as JSON.
  */
 public final class RestApi {
   private static final String PREFIX = "/api/v1";
@@ -133,7 +133,10 @@ public final class RestApi {
                 })
             .exceptionally(e -> error(op, caller, start, e));
       }
-      if (rest.equals("clusters") || rest.equals("services") || rest.equals("join-tokens") || rest.startsWith("status/")) {
+      if (rest.equals("clusters")
+          || rest.equals("services")
+          || rest.equals("join-tokens")
+          || rest.startsWith("status/")) {
         return clusterRoutes(request, rest, caller, op, start)
             .exceptionally(e -> error(op, caller, start, e));
       }
@@ -155,11 +158,20 @@ public final class RestApi {
       if (request.method().equals(HttpMethods.GET) && names) {
         long version = longParam(uri, "version");
         return (version > 0 ? audit.at(rest, version, caller) : service.get(rest, caller))
-            .thenApply(v -> ok(op, caller, start, json(ResourceDocuments.toDocument(ResourceMapper.toResource(v)))))
+            .thenApply(
+                v ->
+                    ok(
+                        op,
+                        caller,
+                        start,
+                        json(ResourceDocuments.toDocument(ResourceMapper.toResource(v)))))
             .exceptionally(e -> error(op, caller, start, e));
       }
       if (request.method().equals(HttpMethods.GET)) {
-        String parent = segments.length == 0 ? "" : String.join("/", List.of(segments).subList(0, segments.length - 1));
+        String parent =
+            segments.length == 0
+                ? ""
+                : String.join("/", List.of(segments).subList(0, segments.length - 1));
         String kind = segments.length == 0 ? "" : segments[segments.length - 1];
         int pageSize = intParam(uri, "pageSize");
         return service
@@ -176,7 +188,10 @@ public final class RestApi {
                   ObjectNode out = JsonNodeFactory.instance.objectNode();
                   ArrayNode items = out.putArray("resources");
                   page.items()
-                      .forEach(v -> items.add(ResourceDocuments.toDocument(ResourceMapper.toResource(v))));
+                      .forEach(
+                          v ->
+                              items.add(
+                                  ResourceDocuments.toDocument(ResourceMapper.toResource(v))));
                   out.put("nextPageToken", page.nextPageToken());
                   return ok(op, caller, start, json(out));
                 })
@@ -223,14 +238,19 @@ public final class RestApi {
       Problem notAllowed =
           problem(
               Problem.Code.INVALID_ARGUMENT,
-              "method " + request.method().value() + " is not supported on " + path + " (see docs/api.md)");
+              "method "
+                  + request.method().value()
+                  + " is not supported on "
+                  + path
+                  + " (see docs/api.md)");
       RequestLog.failed("rest", op, "", caller, start, notAllowed);
       return CompletableFuture.completedFuture(
           HttpResponse.create()
               .withStatus(StatusCodes.METHOD_NOT_ALLOWED)
               .withEntity(
                   ContentTypes.APPLICATION_JSON,
-                  protoJson(ErrorMapping.detail(notAllowed).toBuilder().setCode("METHOD_NOT_ALLOWED"))));
+                  protoJson(
+                      ErrorMapping.detail(notAllowed).toBuilder().setCode("METHOD_NOT_ALLOWED"))));
     } catch (InvalidBody | NumberFormatException e) {
       request.discardEntityBytes(system);
       return done(op, caller, start, problem(Problem.Code.INVALID_ARGUMENT, e.getMessage()));
@@ -238,7 +258,12 @@ public final class RestApi {
   }
 
   private CompletionStage<HttpResponse> apply(
-      List<Resource> docs, boolean dryRun, boolean stopOnError, Caller caller, String op, long start) {
+      List<Resource> docs,
+      boolean dryRun,
+      boolean stopOnError,
+      Caller caller,
+      String op,
+      long start) {
     if (!dryRun) {
       try {
         limiter.acquire(caller.principal(), docs.size());
@@ -258,7 +283,12 @@ public final class RestApi {
                       .findFirst()
                       .map(r -> ErrorMapping.httpStatus(r.problem().code()))
                       .orElse(StatusCodes.OK);
-              RequestLog.ok("rest", op, docs.size() + " document(s)", caller, start,
+              RequestLog.ok(
+                  "rest",
+                  op,
+                  docs.size() + " document(s)",
+                  caller,
+                  start,
                   ManagementGrpcService.summary(results));
               return HttpResponse.create()
                   .withStatus(status)
@@ -270,7 +300,8 @@ public final class RestApi {
   /**
    * {@code GET /clusters}; {@code POST /join-tokens?cluster=C[&rotate=true]}; {@code DELETE
    * /join-tokens?cluster=C[&tokenId=ID]}; {@code GET /status/FQN[?wait=applied&timeout=60s]};
-   * {@code GET /services[?namespace=N]} (the service catalog over the clusters the caller may read).
+   * {@code GET /services[?namespace=N]} (the service catalog over the clusters the caller may
+   * read).
    */
   private CompletionStage<HttpResponse> clusterRoutes(
       HttpRequest request, String rest, Caller caller, String op, long start) {
@@ -278,32 +309,57 @@ public final class RestApi {
     Uri uri = request.getUri();
     var method = request.method();
     if (rest.equals("services") && method.equals(HttpMethods.GET)) {
-      return clusters.services(uri.query().get("namespace").orElse(""), caller).thenApply(s ->
-          ok(op, caller, start, protoJson(dev.trestle.protocol.v1.ListServicesResponse.newBuilder().addAllServices(s))));
+      return clusters
+          .services(uri.query().get("namespace").orElse(""), caller)
+          .thenApply(
+              s ->
+                  ok(
+                      op,
+                      caller,
+                      start,
+                      protoJson(
+                          dev.trestle.protocol.v1.ListServicesResponse.newBuilder()
+                              .addAllServices(s))));
     }
     if (rest.equals("clusters") && method.equals(HttpMethods.GET)) {
-      return clusters.list(caller).thenApply(views -> {
-        var out = ListClustersResponse.newBuilder();
-        views.forEach(v -> out.addClusters(ClusterViews.info(v)));
-        return ok(op, caller, start, protoJson(out));
-      });
+      return clusters
+          .list(caller)
+          .thenApply(
+              views -> {
+                var out = ListClustersResponse.newBuilder();
+                views.forEach(v -> out.addClusters(ClusterViews.info(v)));
+                return ok(op, caller, start, protoJson(out));
+              });
     }
     if (rest.equals("join-tokens") && method.equals(HttpMethods.POST)) {
       String cluster = uri.query().get("cluster").orElse("");
-      return clusters.issueToken(cluster, flag(uri, "rotate"), caller).thenApply(t -> {
-        var out = IssueJoinTokenResponse.newBuilder()
-            .setCluster(t.cluster())
-            .setTokenId(t.token().tokenId())
-            .setToken(t.token().text())
-            .addAllRevokedTokenIds(t.revokedTokenIds());
-        return ok(op, caller, start, protoJson(out));
-      });
+      return clusters
+          .issueToken(cluster, flag(uri, "rotate"), caller)
+          .thenApply(
+              t -> {
+                var out =
+                    IssueJoinTokenResponse.newBuilder()
+                        .setCluster(t.cluster())
+                        .setTokenId(t.token().tokenId())
+                        .setToken(t.token().text())
+                        .addAllRevokedTokenIds(t.revokedTokenIds());
+                return ok(op, caller, start, protoJson(out));
+              });
     }
     if (rest.equals("join-tokens") && method.equals(HttpMethods.DELETE)) {
-      return clusters.revokeTokens(uri.query().get("cluster").orElse(""),
-              uri.query().get("tokenId").orElse(""), caller)
-          .thenApply(r -> ok(op, caller, start, protoJson(RevokeJoinTokenResponse.newBuilder()
-              .setCluster(r.cluster()).addAllRevokedTokenIds(r.tokenIds()))));
+      return clusters
+          .revokeTokens(
+              uri.query().get("cluster").orElse(""), uri.query().get("tokenId").orElse(""), caller)
+          .thenApply(
+              r ->
+                  ok(
+                      op,
+                      caller,
+                      start,
+                      protoJson(
+                          RevokeJoinTokenResponse.newBuilder()
+                              .setCluster(r.cluster())
+                              .addAllRevokedTokenIds(r.tokenIds()))));
     }
     if (rest.startsWith("status/") && method.equals(HttpMethods.GET)) {
       String fqn = rest.substring("status/".length());
@@ -318,14 +374,26 @@ public final class RestApi {
       try {
         timeout = Duration.parse("PT" + uri.query().get("timeout").orElse("60s").toUpperCase());
       } catch (java.time.format.DateTimeParseException e) {
-        throw new InvalidBody("timeout: '" + uri.query().get("timeout").orElse("")
-            + "' is not a duration such as 90s or 5m");
+        throw new InvalidBody(
+            "timeout: '"
+                + uri.query().get("timeout").orElse("")
+                + "' is not a duration such as 90s or 5m");
       }
-      return clusters.waitForApplied(fqn, timeout, caller)
+      return clusters
+          .waitForApplied(fqn, timeout, caller)
           .thenApply(s -> ok(op, caller, start, protoJson(s)));
     }
-    return done(op, caller, start, problem(Problem.Code.INVALID_ARGUMENT,
-        "method " + method.value() + " is not supported on " + request.getUri().path() + " (see docs/api.md)"));
+    return done(
+        op,
+        caller,
+        start,
+        problem(
+            Problem.Code.INVALID_ARGUMENT,
+            "method "
+                + method.value()
+                + " is not supported on "
+                + request.getUri().path()
+                + " (see docs/api.md)"));
   }
 
   private CompletionStage<String> body(HttpRequest request) {
@@ -333,7 +401,10 @@ public final class RestApi {
     if (declared > ResourceDocuments.MAX_INPUT_BYTES) {
       // Drain rather than read it, so the client gets the answer instead of a reset connection.
       String message =
-          "the request body is " + declared + " bytes; the limit is " + ResourceDocuments.MAX_INPUT_BYTES;
+          "the request body is "
+              + declared
+              + " bytes; the limit is "
+              + ResourceDocuments.MAX_INPUT_BYTES;
       return request
           .discardEntityBytes(system)
           .completionStage()
@@ -370,7 +441,10 @@ public final class RestApi {
       if (d.error() != null) {
         throw new InvalidBody(
             d.position() + ": " + d.error().getMessage(),
-            "documents[" + (d.index() - 1) + "]" + (d.error().field().isEmpty() ? "" : "." + d.error().field()),
+            "documents["
+                + (d.index() - 1)
+                + "]"
+                + (d.error().field().isEmpty() ? "" : "." + d.error().field()),
             d.error().getMessage());
       }
       docs.add(d.resource());
@@ -390,15 +464,17 @@ public final class RestApi {
 
   private HttpResponse error(String op, Caller caller, long start, Throwable e) {
     Throwable cause = e;
-    while (cause.getCause() != null && !(cause instanceof TooLarge) && !(cause instanceof InvalidBody)) {
+    while (cause.getCause() != null
+        && !(cause instanceof TooLarge)
+        && !(cause instanceof InvalidBody)) {
       cause = cause.getCause();
     }
     Problem p =
         cause instanceof TooLarge
             ? problem(Problem.Code.TOO_LARGE, cause.getMessage())
             : cause instanceof InvalidBody invalid
-            ? invalid.problem()
-            : ResourceService.problemOf(e, "");
+                ? invalid.problem()
+                : ResourceService.problemOf(e, "");
     RequestLog.failed("rest", op, "", caller, start, p);
     return errorResponse(p);
   }

@@ -9,7 +9,9 @@ public final class RestRoutes {
 
   private RestRoutes() {}
 
-  /** {@code /api/v1/organizations/acme} → {@code /api/v1/{resource}}; unknown paths → {@code other}. */
+  /**
+   * {@code /api/v1/organizations/acme} → {@code /api/v1/{resource}}; unknown paths → {@code other}.
+   */
   public static String template(String path) {
     if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) {
       return "other";

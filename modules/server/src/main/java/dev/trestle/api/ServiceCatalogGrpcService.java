@@ -19,9 +19,15 @@ public final class ServiceCatalogGrpcService implements ServiceCatalogPowerApi {
 
   @Override
   public CompletionStage<ListServicesResponse> listServices(ListServicesRequest in, Metadata md) {
-    return ManagementGrpcService.handle(callers, md, "ListServices", "/",
-        caller -> clusters.services(in.getNamespace(), caller)
-            .thenApply(s -> ListServicesResponse.newBuilder().addAllServices(s).build()),
+    return ManagementGrpcService.handle(
+        callers,
+        md,
+        "ListServices",
+        "/",
+        caller ->
+            clusters
+                .services(in.getNamespace(), caller)
+                .thenApply(s -> ListServicesResponse.newBuilder().addAllServices(s).build()),
         r -> r.getServicesCount() + " service(s)");
   }
 }

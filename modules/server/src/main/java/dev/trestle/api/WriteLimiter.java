@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Per-principal token buckets for writes (apply, delete): {@code ratePerSecond} sustained,
- * {@code burst} at once. A refused write changes nothing and says when to retry.
+ * Per-principal token buckets for writes (apply, delete): {@code ratePerSecond} sustained, {@code
+ * burst} at once. A refused write changes nothing and says when to retry.
  */
 public final class WriteLimiter {
   private final double ratePerSecond;

@@ -3,13 +3,8 @@ package dev.trestle.app;
 import com.typesafe.config.Config;
 import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.CallContext;
+import dev.trestle.api.ClusterGrpcService;
 import dev.trestle.api.IamGrpcService;
-import dev.trestle.iam.AccessControl;
-import dev.trestle.iam.IamOperations;
-import dev.trestle.iam.InitialAdmin;
-import dev.trestle.iam.ResourceGuard;
-import dev.trestle.protocol.v1.IamService;
-import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.RestApi;
 import dev.trestle.api.WriteLimiter;
@@ -19,36 +14,41 @@ import dev.trestle.audit.AuditRefusalLog;
 import dev.trestle.audit.AuditRetention;
 import dev.trestle.audit.AuditStore;
 import dev.trestle.audit.ResourceHistory;
-import dev.trestle.api.ClusterGrpcService;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterRegistry;
 import dev.trestle.clusters.ClusterSettings;
 import dev.trestle.desiredstate.CommittedDeltas;
 import dev.trestle.desiredstate.DesiredStateProjection;
-import dev.trestle.edge.DesiredStateReadModel;
-import dev.trestle.edge.DesiredStateFanOut;
-import dev.trestle.edge.EdgeMetrics;
-import dev.trestle.edge.EdgeSessions;
-import dev.trestle.edge.EdgeAdmissions;
-import dev.trestle.edge.EdgeSyncService;
-import dev.trestle.protocol.v1.ClusterService;
-import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
-import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
+import dev.trestle.edge.DesiredStateFanOut;
+import dev.trestle.edge.DesiredStateReadModel;
+import dev.trestle.edge.EdgeAdmissions;
+import dev.trestle.edge.EdgeMetrics;
+import dev.trestle.edge.EdgeSessions;
+import dev.trestle.edge.EdgeSyncService;
+import dev.trestle.iam.AccessControl;
+import dev.trestle.iam.IamOperations;
+import dev.trestle.iam.InitialAdmin;
+import dev.trestle.iam.ResourceGuard;
 import dev.trestle.management.ConfigTags;
 import dev.trestle.management.ResourceService;
-import dev.trestle.observability.ApiMetrics;
-import dev.trestle.observability.OperationsPort;
-import dev.trestle.observability.PoolMetrics;
 import dev.trestle.membership.ClusterFormation;
 import dev.trestle.membership.MembershipSettings;
+import dev.trestle.observability.ApiMetrics;
+import dev.trestle.observability.JournalBacklog;
+import dev.trestle.observability.OperationsPort;
+import dev.trestle.observability.PoolMetrics;
 import dev.trestle.observability.ProjectionLagMonitor;
 import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.ClusterService;
+import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
+import dev.trestle.protocol.v1.IamService;
+import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
-import dev.trestle.observability.JournalBacklog;
 import dev.trestle.storage.StorageStartup;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -72,9 +72,8 @@ import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * A running central node: actor system joined to the central cluster (itself by default), journal
- * and read-model schemas,
- * sharded entities, the audit projection, the API port and the management port. Used by {@link
- * TrestleServer} and by tests.
+ * and read-model schemas, sharded entities, the audit projection, the API port and the management
+ * port. Used by {@link TrestleServer} and by tests.
  */
 public final class Central implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Central.class);
@@ -113,7 +112,11 @@ public final class Central implements AutoCloseable {
       var state = ServerState.get(system);
       var operations =
           OperationsPort.bind(
-              system, settings.managementHost(), settings.managementPort(), state::isReady, STARTUP);
+              system,
+              settings.managementHost(),
+              settings.managementPort(),
+              state::isReady,
+              STARTUP);
       Clock clock = Clock.systemUTC();
       var formation = ClusterFormation.start(system, membership);
 
@@ -136,19 +139,24 @@ public final class Central implements AutoCloseable {
       var iam = new IamOperations(system, access, settings.askTimeout());
       var guard = new ResourceGuard(access, iam);
       var callers = new CallContext(access);
-      var limiter = new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime);
+      var limiter =
+          new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime);
 
       var auditStore = new AuditStore(readModels.dataSource());
       var refusalLog = new AuditRefusalLog(auditStore, blocking, clock);
       var auditQueries =
           new AuditQueries(
-              auditStore, new ResourceHistory(system), blocking, clock, guard, settings.auditScanBudget());
-      var service =
-          new ResourceService(
-              system, settings.askTimeout(), refusalLog, guard);
+              auditStore,
+              new ResourceHistory(system),
+              blocking,
+              clock,
+              guard,
+              settings.auditScanBudget());
+      var service = new ResourceService(system, settings.askTimeout(), refusalLog, guard);
       AuditProjection.init(system, readModels);
       var committedDeltas = new CommittedDeltas();
-      DesiredStateProjection.init(system, readModels, DesiredStateSettings.from(config), committedDeltas);
+      DesiredStateProjection.init(
+          system, readModels, DesiredStateSettings.from(config), committedDeltas);
       var desiredState = new DesiredStateStore(readModels.dataSource(), blocking);
       var desiredReadModel = new DesiredStateReadModel(desiredState, committedDeltas);
       var clusterSettings = ClusterSettings.from(config);
@@ -197,7 +205,9 @@ public final class Central implements AutoCloseable {
 
       var management =
           ManagementServicePowerApiHandlerFactory.partial(
-              new ManagementGrpcService(service, auditQueries, callers, limiter), ManagementService.name, system);
+              new ManagementGrpcService(service, auditQueries, callers, limiter),
+              ManagementService.name,
+              system);
       var audit =
           AuditServicePowerApiHandlerFactory.partial(
               new AuditGrpcService(auditQueries, callers), AuditService.name, system);
@@ -223,17 +233,22 @@ public final class Central implements AutoCloseable {
       var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
       @SuppressWarnings("unchecked")
       var handler =
-          new ApiMetrics(registry, apiServices).wrap(ServiceHandler.concatOrNotFound(
-              management, audit, iamApi, clustersApi, servicesApi, reflection, rest::handle));
+          new ApiMetrics(registry, apiServices)
+              .wrap(
+                  ServiceHandler.concatOrNotFound(
+                      management,
+                      audit,
+                      iamApi,
+                      clustersApi,
+                      servicesApi,
+                      reflection,
+                      rest::handle));
       var apiServer = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
       if (!settings.tls().mode().equals("off")) {
         apiServer = apiServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
       }
       ServerBinding api =
-          apiServer
-              .bind(handler)
-              .toCompletableFuture()
-              .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+          apiServer.bind(handler).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       api.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
 
       var edgeSessions = new EdgeSessions();
@@ -241,11 +256,20 @@ public final class Central implements AutoCloseable {
       DesiredStateFanOut.start(system, edgeSessions, clusterSettings.heartbeatInterval());
       var edgeSync =
           EdgeSyncPowerApiHandlerFactory.create(
-              new EdgeSyncService(system, desiredReadModel, clusterSettings, settings.askTimeout(),
-                  edgeMetrics, edgeSessions, clusterOps::edgeRefused, EdgeAdmissions.from(config)),
+              new EdgeSyncService(
+                  system,
+                  desiredReadModel,
+                  clusterSettings,
+                  settings.askTimeout(),
+                  edgeMetrics,
+                  edgeSessions,
+                  clusterOps::edgeRefused,
+                  EdgeAdmissions.from(config)),
               system);
-      var edgeServer = Http.get(system).newServerAt(settings.edgeHost(), settings.edgePort())
-          .withSettings(EdgePortSettings.serverSettings(system));
+      var edgeServer =
+          Http.get(system)
+              .newServerAt(settings.edgeHost(), settings.edgePort())
+              .withSettings(EdgePortSettings.serverSettings(system));
       Path edgeClientCa = edgeClientCa(config);
       if (!settings.tls().mode().equals("off")) {
         edgeServer =
@@ -253,10 +277,14 @@ public final class Central implements AutoCloseable {
                 TlsContexts.edgeServer(settings.tls(), settings.dataDir(), edgeClientCa));
       } else if (edgeClientCa != null) {
         throw new IllegalArgumentException(
-            "trestle.edge.client-ca-file needs TLS: set trestle.tls.mode to keystore or self-signed");
+            "trestle.edge.client-ca-file needs TLS: set trestle.tls.mode to keystore or"
+                + " self-signed");
       }
       ServerBinding edge =
-          edgeServer.bind(edgeSync).toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+          edgeServer
+              .bind(edgeSync)
+              .toCompletableFuture()
+              .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
               CoordinatedShutdown.PhaseServiceUnbind(),
@@ -273,14 +301,21 @@ public final class Central implements AutoCloseable {
       // bootstrap's peers probe.
       formation.awaitUp(STARTUP);
       if (settings.insecureDev()) {
-        LOG.warn("*** INSECURE DEV MODE: authentication is OFF and every caller is an admin. Never expose this server. ***");
+        LOG.warn(
+            "*** INSECURE DEV MODE: authentication is OFF and every caller is an admin. Never"
+                + " expose this server. ***");
       } else {
         InitialAdmin.ensure(system, settings.adminTokenFile(), settings.askTimeout());
       }
       ClusterRegistry.wakeKnownClusters(system, clusterOps);
       state.markReady(true);
       return new Central(
-          system, settings, api.localAddress(), operations.port(), edge.localAddress(), desiredState);
+          system,
+          settings,
+          api.localAddress(),
+          operations.port(),
+          edge.localAddress(),
+          desiredState);
     } catch (Exception e) {
       system.terminate();
       throw e;
@@ -312,7 +347,9 @@ public final class Central implements AutoCloseable {
     return managementPort;
   }
 
-  /** Per-cluster desired state (versions, snapshots, deltas, placements); see docs/desired-state.md. */
+  /**
+   * Per-cluster desired state (versions, snapshots, deltas, placements); see docs/desired-state.md.
+   */
   public DesiredStateStore desiredState() {
     return desiredState;
   }

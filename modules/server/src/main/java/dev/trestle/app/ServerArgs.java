@@ -20,7 +20,15 @@ public record ServerArgs(
       Optional<Integer> apiPort,
       Optional<Integer> edgePort,
       Optional<Integer> managementPort) {
-    this(configFile, dataDir, apiPort, edgePort, managementPort, false, Optional.empty(), Optional.empty());
+    this(
+        configFile,
+        dataDir,
+        apiPort,
+        edgePort,
+        managementPort,
+        false,
+        Optional.empty(),
+        Optional.empty());
   }
 
   public ServerArgs(
@@ -30,7 +38,15 @@ public record ServerArgs(
       Optional<Integer> edgePort,
       Optional<Integer> managementPort,
       boolean insecureDev) {
-    this(configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, Optional.empty(), Optional.empty());
+    this(
+        configFile,
+        dataDir,
+        apiPort,
+        edgePort,
+        managementPort,
+        insecureDev,
+        Optional.empty(),
+        Optional.empty());
   }
 
   public static ServerArgs defaults() {
@@ -39,16 +55,19 @@ public record ServerArgs(
   }
 
   public ServerArgs withInsecureDev(boolean value) {
-    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, value, profile, clusterPort);
+    return new ServerArgs(
+        configFile, dataDir, apiPort, edgePort, managementPort, value, profile, clusterPort);
   }
 
   /** {@code --profile NAME}: the storage profile (trestle.storage.profile). */
   public ServerArgs withProfile(Optional<String> value) {
-    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, value, clusterPort);
+    return new ServerArgs(
+        configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, value, clusterPort);
   }
 
   /** {@code --cluster-port}: the Pekko remoting port other central nodes reach this one at. */
   public ServerArgs withClusterPort(Optional<Integer> value) {
-    return new ServerArgs(configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, profile, value);
+    return new ServerArgs(
+        configFile, dataDir, apiPort, edgePort, managementPort, insecureDev, profile, value);
   }
 }

@@ -10,8 +10,8 @@ import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
  * Per-actor-system readiness flag: set once storage, projections and the API are up, cleared as
- * soon as coordinated shutdown begins (its first phase), so that load balancers and Kubernetes
- * stop sending work before the ports close.
+ * soon as coordinated shutdown begins (its first phase), so that load balancers and Kubernetes stop
+ * sending work before the ports close.
  */
 public final class ServerState implements Extension {
   private final AtomicBoolean ready = new AtomicBoolean(false);

@@ -65,7 +65,9 @@ public record Settings(
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
     Settings settings = from(layered);
-    return ConfigFactory.parseMap(settings.derivedPekkoKeys(layered)).withFallback(layered).resolve();
+    return ConfigFactory.parseMap(settings.derivedPekkoKeys(layered))
+        .withFallback(layered)
+        .resolve();
   }
 
   public static Settings from(Config config) {
@@ -87,7 +89,10 @@ public record Settings(
         scanBudget(t),
         t.getDuration("audit.lag-poll-interval"),
         insecureDev(t),
-        Path.of(t.getString("data-dir")).toAbsolutePath().normalize().resolve(t.getString("security.admin-token-file")),
+        Path.of(t.getString("data-dir"))
+            .toAbsolutePath()
+            .normalize()
+            .resolve(t.getString("security.admin-token-file")),
         t.getDouble("limits.writes-per-second"),
         t.getInt("limits.write-burst"),
         tls(t));
@@ -112,8 +117,11 @@ public record Settings(
     return switch (mode) {
       case "secure" -> false;
       case "insecure-dev" -> true;
-      default -> throw new IllegalArgumentException(
-          "trestle.security.mode = '" + mode + "' is not supported; use 'secure' or 'insecure-dev'");
+      default ->
+          throw new IllegalArgumentException(
+              "trestle.security.mode = '"
+                  + mode
+                  + "' is not supported; use 'secure' or 'insecure-dev'");
     };
   }
 

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -28,7 +28,8 @@ public final class TlsContexts {
 
   private TlsContexts() {}
 
-  public static HttpsConnectionContext server(Settings.TlsSettings tls, Path dataDir) throws Exception {
+  public static HttpsConnectionContext server(Settings.TlsSettings tls, Path dataDir)
+      throws Exception {
     return ConnectionContext.httpsServer(serverContext(tls, dataDir, null));
   }
 
@@ -64,7 +65,8 @@ public final class TlsContexts {
         generateSelfSigned(dir, keystore, passwordFile);
       }
       password = Files.readString(passwordFile).strip().toCharArray();
-      LOG.warn("TLS with a SELF-SIGNED dev certificate; clients must trust {}", dir.resolve("ca.pem"));
+      LOG.warn(
+          "TLS with a SELF-SIGNED dev certificate; clients must trust {}", dir.resolve("ca.pem"));
     } else {
       keystore = tls.keystore();
       password = tls.keystorePassword().toCharArray();
@@ -91,7 +93,8 @@ public final class TlsContexts {
 
   private static TrustManager[] trustManagers(Path pemFile) throws Exception {
     if (!Files.isReadable(pemFile)) {
-      throw new IllegalArgumentException("trestle.edge.client-ca-file " + pemFile + " is not readable");
+      throw new IllegalArgumentException(
+          "trestle.edge.client-ca-file " + pemFile + " is not readable");
     }
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
@@ -101,11 +104,16 @@ public final class TlsContexts {
         trust.setCertificateEntry("edge-ca-" + i++, cert);
       }
       if (i == 0) {
-        throw new IllegalArgumentException("trestle.edge.client-ca-file " + pemFile + " holds no certificate");
+        throw new IllegalArgumentException(
+            "trestle.edge.client-ca-file " + pemFile + " holds no certificate");
       }
     } catch (java.security.cert.CertificateException e) {
       throw new IllegalArgumentException(
-          "trestle.edge.client-ca-file " + pemFile + " is not a PEM certificate file: " + e.getMessage(), e);
+          "trestle.edge.client-ca-file "
+              + pemFile
+              + " is not a PEM certificate file: "
+              + e.getMessage(),
+          e);
     }
     var tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
@@ -123,16 +131,38 @@ public final class TlsContexts {
     String password = HexFormat.of().formatHex(secret);
     Files.deleteIfExists(passwordFile);
     try {
-      Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          passwordFile,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(passwordFile);
     }
     Files.writeString(passwordFile, password);
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    run(List.of(keytool, "-genkeypair", "-alias", "trestle", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-sigalg", "SHA256withECDSA", "-dname", "CN=trestle-dev", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-        "-validity", "825", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-        "-storepass:file", passwordFile.toString()));
+    run(
+        List.of(
+            keytool,
+            "-genkeypair",
+            "-alias",
+            "trestle",
+            "-keyalg",
+            "EC",
+            "-groupname",
+            "secp256r1",
+            "-sigalg",
+            "SHA256withECDSA",
+            "-dname",
+            "CN=trestle-dev",
+            "-ext",
+            "SAN=dns:localhost,ip:127.0.0.1",
+            "-validity",
+            "825",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            keystore.toString(),
+            "-storepass:file",
+            passwordFile.toString()));
     try {
       Files.setPosixFilePermissions(keystore, PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException notPosix) {

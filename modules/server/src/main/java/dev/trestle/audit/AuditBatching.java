@@ -13,10 +13,12 @@ import java.time.Duration;
 record AuditBatching(int max, Duration within) {
   AuditBatching {
     if (max < 1) {
-      throw new IllegalArgumentException("trestle.audit.batch-max = " + max + " must be at least 1");
+      throw new IllegalArgumentException(
+          "trestle.audit.batch-max = " + max + " must be at least 1");
     }
     if (within.isNegative() || within.isZero()) {
-      throw new IllegalArgumentException("trestle.audit.batch-within = " + within + " must be positive");
+      throw new IllegalArgumentException(
+          "trestle.audit.batch-within = " + within + " must be positive");
     }
   }
 

@@ -38,10 +38,22 @@ public record AuditFilter(
 
   public static final int DEFAULT_PAGE_SIZE = 50;
   public static final int MAX_PAGE_SIZE = 1000;
-  private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "APPLY", "EDGE_CONNECT", "EDGE_DISCONNECT", "HEALTH", "NACK", "SERVICE_HEALTH");
+  private static final Set<String> OPERATIONS =
+      Set.of(
+          "CREATE",
+          "UPDATE",
+          "DELETE",
+          "APPLY",
+          "EDGE_CONNECT",
+          "EDGE_DISCONNECT",
+          "HEALTH",
+          "NACK",
+          "SERVICE_HEALTH");
   private static final Set<String> OUTCOMES = Set.of(AuditRow.ACCEPTED, AuditRow.REFUSED);
+
   /** Audited kinds that are not configuration kinds. */
-  private static final List<String> IAM_KINDS = List.of("AccessBindings", "User", "ServiceAccount", "Role");
+  private static final List<String> IAM_KINDS =
+      List.of("AccessBindings", "User", "ServiceAccount", "Role");
 
   /** Raw request values; empty strings mean "no filter". */
   public record Request(
@@ -85,7 +97,12 @@ public record AuditFilter(
                   () ->
                       invalid(
                           "kind",
-                          "unknown kind '" + typed + "'; one of " + Kind.acceptedNames() + ", " + String.join(", ", IAM_KINDS)));
+                          "unknown kind '"
+                              + typed
+                              + "'; one of "
+                              + Kind.acceptedNames()
+                              + ", "
+                              + String.join(", ", IAM_KINDS)));
     }
     String operation = upperOrNull(r.operation());
     if (operation != null && !OPERATIONS.contains(operation)) {
@@ -110,9 +127,20 @@ public record AuditFilter(
     int size = r.pageSize() == 0 ? DEFAULT_PAGE_SIZE : r.pageSize();
     var filter =
         new AuditFilter(
-            resource, r.recursive() && resource != null, principal, kind, operation, outcome, since,
-            until, text, size, Long.MAX_VALUE, Long.MAX_VALUE,
-            blankToNull(r.since()), blankToNull(r.until()));
+            resource,
+            r.recursive() && resource != null,
+            principal,
+            kind,
+            operation,
+            outcome,
+            since,
+            until,
+            text,
+            size,
+            Long.MAX_VALUE,
+            Long.MAX_VALUE,
+            blankToNull(r.since()),
+            blankToNull(r.until()));
     return filter.after(r.pageToken());
   }
 
@@ -137,15 +165,28 @@ public record AuditFilter(
       Long since = parts[4].equals("-") ? null : Long.valueOf(parts[4]);
       Long until = parts[5].equals("-") ? null : Long.valueOf(parts[5]);
       return new AuditFilter(
-          resource, recursive, principal, kind, operation, outcome, since, until, text,
-          pageSize, time, id, sinceAsTyped, untilAsTyped);
+          resource,
+          recursive,
+          principal,
+          kind,
+          operation,
+          outcome,
+          since,
+          until,
+          text,
+          pageSize,
+          time,
+          id,
+          sinceAsTyped,
+          untilAsTyped);
     } catch (IllegalArgumentException e) {
       throw invalid("pageToken", "is not a token returned by a previous audit query");
     }
   }
 
   private static AuditFilter mismatchedToken() {
-    throw invalid("pageToken", "was issued for a query with other filters; repeat the same filters");
+    throw invalid(
+        "pageToken", "was issued for a query with other filters; repeat the same filters");
   }
 
   public String tokenAfter(AuditRow last) {
@@ -153,18 +194,38 @@ public record AuditFilter(
   }
 
   /**
-   * A token that continues strictly after {@code position} in (time, id) order: after the last
-   * row of a full page, or after the last row a budget-limited scan examined.
+   * A token that continues strictly after {@code position} in (time, id) order: after the last row
+   * of a full page, or after the last row a budget-limited scan examined.
    */
   public String tokenAt(AuditStore.Position position) {
     String text =
-        "a2:" + position.timeMicros() + ":" + position.id() + ":" + Integer.toHexString(fingerprint()) + ":"
-            + (sinceMicros == null ? "-" : sinceMicros) + ":" + (untilMicros == null ? "-" : untilMicros);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        "a2:"
+            + position.timeMicros()
+            + ":"
+            + position.id()
+            + ":"
+            + Integer.toHexString(fingerprint())
+            + ":"
+            + (sinceMicros == null ? "-" : sinceMicros)
+            + ":"
+            + (untilMicros == null ? "-" : untilMicros);
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private int fingerprint() {
-    return Objects.hash(resource, recursive, principal, kind, operation, outcome, sinceAsTyped, untilAsTyped, text, pageSize);
+    return Objects.hash(
+        resource,
+        recursive,
+        principal,
+        kind,
+        operation,
+        outcome,
+        sinceAsTyped,
+        untilAsTyped,
+        text,
+        pageSize);
   }
 
   private static Long instant(String field, String value, Clock clock) {
@@ -178,11 +239,16 @@ public record AuditFilter(
     } catch (DateTimeParseException notRfc3339) {
       var ago =
           v.endsWith("d") && v.substring(0, v.length() - 1).matches("\\d{1,5}")
-              ? java.util.Optional.of(java.time.Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1))))
+              ? java.util.Optional.of(
+                  java.time.Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1))))
               : Durations.parse(v);
       if (ago.isEmpty()) {
         throw invalid(
-            field, "'" + v + "' is neither an RFC 3339 time (2026-01-31T12:00:00Z) nor a duration (15m, 1h, 7d)");
+            field,
+            "'"
+                + v
+                + "' is neither an RFC 3339 time (2026-01-31T12:00:00Z) nor a duration (15m, 1h,"
+                + " 7d)");
       }
       Instant instant = clock.instant().minus(ago.get());
       return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;

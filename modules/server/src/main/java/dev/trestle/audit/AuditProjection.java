@@ -18,8 +18,8 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * The audit projection: one exactly-once JDBC projection per config tag slice, run as a sharded
- * daemon process so each slice has one runner in the cluster. Events are taken in groups
- * ({@link AuditBatching}); a group's audit rows and its offset are committed in one transaction.
+ * daemon process so each slice has one runner in the cluster. Events are taken in groups ({@link
+ * AuditBatching}); a group's audit rows and its offset are committed in one transaction.
  */
 public final class AuditProjection {
   /** Persisted name of the projection (offset rows); never rename without a migration. */
@@ -35,7 +35,11 @@ public final class AuditProjection {
             ConfigTags.SLICES,
             slice ->
                 ProjectionBehavior.create(
-                    projection(system, db, ConfigTags.tag(slice), AuditBatching.from(system.settings().config()))),
+                    projection(
+                        system,
+                        db,
+                        ConfigTags.tag(slice),
+                        AuditBatching.from(system.settings().config()))),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
   }

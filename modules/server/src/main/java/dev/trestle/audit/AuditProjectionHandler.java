@@ -23,8 +23,7 @@ public final class AuditProjectionHandler
     extends JdbcHandler<EventEnvelope<Object>, PlainJdbcSession> {
 
   @Override
-  public void process(PlainJdbcSession session, EventEnvelope<Object> envelope)
-      throws Exception {
+  public void process(PlainJdbcSession session, EventEnvelope<Object> envelope) throws Exception {
     AuditRow row = rowOf(envelope.event());
     if (row == null) {
       return; // structural events (child registrations) are not user changes
@@ -38,23 +37,53 @@ public final class AuditProjectionHandler
 
   static AuditRow rowOf(Object event) {
     if (event instanceof PolicyEntity.BindingsChanged e) {
-      return new AuditRow(0, micros(e.at()), e.principal(), e.version() == 1 ? "CREATE" : "UPDATE",
-          AuditRow.ACCEPTED, "AccessBindings", e.target().isEmpty() ? "accessbindings" : e.target() + "/accessbindings", e.version(), e.requestId(),
-          "access bindings version " + e.version() + ": " + bindingDiff(e.before(), e.after()), null);
+      return new AuditRow(
+          0,
+          micros(e.at()),
+          e.principal(),
+          e.version() == 1 ? "CREATE" : "UPDATE",
+          AuditRow.ACCEPTED,
+          "AccessBindings",
+          e.target().isEmpty() ? "accessbindings" : e.target() + "/accessbindings",
+          e.version(),
+          e.requestId(),
+          "access bindings version " + e.version() + ": " + bindingDiff(e.before(), e.after()),
+          null);
     }
     if (event instanceof PrincipalEntity.PrincipalCreated e) {
       return iamRow(e, "CREATE", "created " + e.name());
     }
     if (event instanceof PrincipalEntity.TokenIssued e) {
-      return iamRow(e, "UPDATE", "token " + e.tokenId() + " issued" + (e.description().isEmpty() ? "" : " (" + e.description() + ")"));
+      return iamRow(
+          e,
+          "UPDATE",
+          "token "
+              + e.tokenId()
+              + " issued"
+              + (e.description().isEmpty() ? "" : " (" + e.description() + ")"));
     }
     if (event instanceof PrincipalEntity.TokenRevoked e) {
       return iamRow(e, "UPDATE", "token " + e.tokenId() + " revoked");
     }
     if (event instanceof RoleEntity.RoleSet e) {
-      return new AuditRow(0, micros(e.at()), e.principal(), e.version() == 1 ? "CREATE" : "UPDATE", AuditRow.ACCEPTED,
-          "Role", "roles/" + e.name(), e.version(), e.requestId(),
-          "role " + e.name() + " version " + e.version() + ": " + e.permissions() + (e.kinds().isEmpty() ? "" : " on " + e.kinds()), null);
+      return new AuditRow(
+          0,
+          micros(e.at()),
+          e.principal(),
+          e.version() == 1 ? "CREATE" : "UPDATE",
+          AuditRow.ACCEPTED,
+          "Role",
+          "roles/" + e.name(),
+          e.version(),
+          e.requestId(),
+          "role "
+              + e.name()
+              + " version "
+              + e.version()
+              + ": "
+              + e.permissions()
+              + (e.kinds().isEmpty() ? "" : " on " + e.kinds()),
+          null);
     }
     if (event instanceof ResourceEntity.Event resourceEvent) {
       return resourceRow(resourceEvent);
@@ -67,8 +96,18 @@ public final class AuditProjectionHandler
 
   private static AuditRow iamRow(PrincipalEntity.Event e, String operation, String message) {
     String kind = e.name().startsWith("users/") ? "User" : "ServiceAccount";
-    return new AuditRow(0, micros(e.at()), e.principal(), operation, AuditRow.ACCEPTED, kind, e.name(),
-        e.version(), e.requestId(), message, null);
+    return new AuditRow(
+        0,
+        micros(e.at()),
+        e.principal(),
+        operation,
+        AuditRow.ACCEPTED,
+        kind,
+        e.name(),
+        e.version(),
+        e.requestId(),
+        message,
+        null);
   }
 
   static String bindingDiff(List<Binding> before, List<Binding> after) {
@@ -84,13 +123,30 @@ public final class AuditProjectionHandler
 
   static AuditRow resourceRow(ResourceEntity.Event event) {
     if (event instanceof ResourceEntity.ResourceCreated e) {
-      return row(e.at(), e.principal(), "CREATE", e.after(), e.version(), e.requestId(), null, e.after());
+      return row(
+          e.at(), e.principal(), "CREATE", e.after(), e.version(), e.requestId(), null, e.after());
     }
     if (event instanceof ResourceEntity.ResourceUpdated e) {
-      return row(e.at(), e.principal(), "UPDATE", e.after(), e.version(), e.requestId(), e.before(), e.after());
+      return row(
+          e.at(),
+          e.principal(),
+          "UPDATE",
+          e.after(),
+          e.version(),
+          e.requestId(),
+          e.before(),
+          e.after());
     }
     if (event instanceof ResourceEntity.ResourceDeleted e) {
-      return row(e.at(), e.principal(), "DELETE", e.before(), e.version(), e.requestId(), e.before(), null);
+      return row(
+          e.at(),
+          e.principal(),
+          "DELETE",
+          e.before(),
+          e.version(),
+          e.requestId(),
+          e.before(),
+          null);
     }
     return null;
   }
@@ -119,16 +175,24 @@ public final class AuditProjectionHandler
         changesJson(changes));
   }
 
-  static String summary(String operation, ResourceSnapshot subject, long version, List<FieldChange> changes) {
+  static String summary(
+      String operation, ResourceSnapshot subject, long version, List<FieldChange> changes) {
     String verb =
         switch (operation) {
           case "CREATE" -> "created";
           case "UPDATE" -> "updated";
           default -> "deleted";
         };
-    var sb = new StringBuilder(verb).append(' ').append(subject.kind()).append(" version ").append(version);
+    var sb =
+        new StringBuilder(verb)
+            .append(' ')
+            .append(subject.kind())
+            .append(" version ")
+            .append(version);
     if (operation.equals("UPDATE")) {
-      sb.append(": ").append(changes.size()).append(changes.size() == 1 ? " field changed: " : " fields changed: ");
+      sb.append(": ")
+          .append(changes.size())
+          .append(changes.size() == 1 ? " field changed: " : " fields changed: ");
       sb.append(String.join(", ", changes.stream().limit(8).map(FieldChange::getPath).toList()));
       if (changes.size() > 8) {
         sb.append(", …");

@@ -3,9 +3,9 @@ package dev.trestle.audit;
 import dev.trestle.iam.Perm;
 import dev.trestle.management.Guard;
 import dev.trestle.management.Problem;
+import dev.trestle.management.ProblemException;
 import dev.trestle.management.ResourceService.Caller;
 import dev.trestle.protocol.Fqn;
-import dev.trestle.management.ProblemException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,10 +22,11 @@ public final class AuditQueries {
 
   /**
    * One page for the API. {@code scanBudgetExhausted}: the server stopped after {@code
-   * rowsExamined} rows (the scan budget) without filling the page; {@code nextPageToken}
-   * continues from the last row examined.
+   * rowsExamined} rows (the scan budget) without filling the page; {@code nextPageToken} continues
+   * from the last row examined.
    */
-  public record Page(List<AuditRow> rows, String nextPageToken, long rowsExamined, boolean scanBudgetExhausted) {}
+  public record Page(
+      List<AuditRow> rows, String nextPageToken, long rowsExamined, boolean scanBudgetExhausted) {}
 
   /** Rows a query may examine for one page unless configured: {@code trestle.audit.scan-budget}. */
   public static final int DEFAULT_SCAN_BUDGET = 5000;
@@ -38,9 +39,15 @@ public final class AuditQueries {
   }
 
   public AuditQueries(
-      AuditStore store, ResourceHistory history, Executor blocking, Clock clock, Guard guard, int scanBudget) {
+      AuditStore store,
+      ResourceHistory history,
+      Executor blocking,
+      Clock clock,
+      Guard guard,
+      int scanBudget) {
     if (scanBudget < 1) {
-      throw new IllegalArgumentException("trestle.audit.scan-budget must be at least 1, was " + scanBudget);
+      throw new IllegalArgumentException(
+          "trestle.audit.scan-budget must be at least 1, was " + scanBudget);
     }
     this.scanBudget = scanBudget;
     this.store = store;
@@ -66,7 +73,8 @@ public final class AuditQueries {
         .thenCompose(
             ok -> {
               if (!ok) {
-                String hint = scope.isRoot() ? "; name a resource you may read with resource=FQN" : "";
+                String hint =
+                    scope.isRoot() ? "; name a resource you may read with resource=FQN" : "";
                 throw new ProblemException(
                     Problem.of(
                         Problem.Code.PERMISSION_DENIED,
@@ -81,7 +89,8 @@ public final class AuditQueries {
     return readable(fqn, caller).thenCompose(x -> history(fqn));
   }
 
-  public CompletionStage<dev.trestle.management.ResourceEntity.View> at(String fqn, long version, Caller caller) {
+  public CompletionStage<dev.trestle.management.ResourceEntity.View> at(
+      String fqn, long version, Caller caller) {
     return readable(fqn, caller).thenCompose(x -> at(fqn, version));
   }
 
@@ -90,7 +99,8 @@ public final class AuditQueries {
       return guard.require(caller.principal(), Perm.READ, Fqn.parse(fqnText));
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(
-          new ProblemException(Problem.of(Problem.Code.INVALID_ARGUMENT, fqnText, "fqn: " + e.getMessage())));
+          new ProblemException(
+              Problem.of(Problem.Code.INVALID_ARGUMENT, fqnText, "fqn: " + e.getMessage())));
     }
   }
 
@@ -106,10 +116,12 @@ public final class AuditQueries {
           try {
             var result = store.query(filter, scanBudget);
             String token = result.next() == null ? "" : filter.tokenAt(result.next());
-            return new Page(result.rows(), token, result.rowsExamined(), result.scanBudgetExhausted());
+            return new Page(
+                result.rows(), token, result.rowsExamined(), result.scanBudgetExhausted());
           } catch (java.sql.SQLException e) {
             throw new ProblemException(
-                Problem.of(Problem.Code.UNAVAILABLE, "", "the audit store failed: " + e.getMessage()));
+                Problem.of(
+                    Problem.Code.UNAVAILABLE, "", "the audit store failed: " + e.getMessage()));
           }
         },
         blocking);

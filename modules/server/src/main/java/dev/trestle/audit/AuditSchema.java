@@ -32,11 +32,15 @@ public final class AuditSchema {
               + " source_seq BIGINT,"
               + " CONSTRAINT trestle_audit_source_uq UNIQUE (source_pid, source_seq))",
           "CREATE INDEX IF NOT EXISTS trestle_audit_time_idx ON " + TABLE + " (event_time_us, id)",
-          "CREATE INDEX IF NOT EXISTS trestle_audit_fqn_idx ON " + TABLE + " (fqn, event_time_us, id)",
+          "CREATE INDEX IF NOT EXISTS trestle_audit_fqn_idx ON "
+              + TABLE
+              + " (fqn, event_time_us, id)",
           "CREATE INDEX IF NOT EXISTS trestle_audit_principal_idx ON "
               + TABLE
               + " (principal, event_time_us, id)",
-          "CREATE INDEX IF NOT EXISTS trestle_audit_kind_idx ON " + TABLE + " (kind, event_time_us, id)",
+          "CREATE INDEX IF NOT EXISTS trestle_audit_kind_idx ON "
+              + TABLE
+              + " (kind, event_time_us, id)",
           "CREATE INDEX IF NOT EXISTS trestle_audit_kind_operation_idx ON "
               + TABLE
               + " (kind, operation, event_time_us, id)");

@@ -14,8 +14,10 @@ public final class AuditStore {
       "id, event_time_us, principal, operation, outcome, kind, fqn, version, request_id, message,"
           + " changes_json";
   private static final int COLUMN_COUNT = 11;
+
   /** Smallest chunk a budgeted scan reads at once. */
   private static final int MIN_CHUNK = 64;
+
   private static final int MAX_MESSAGE = 4000;
   private static final int MAX_CHANGES = 1_000_000;
 
@@ -26,8 +28,8 @@ public final class AuditStore {
   }
 
   /**
-   * Inserts the row of one journaled change unless it is already there (keyed by persistence id
-   * and sequence number), inside the projection's transaction.
+   * Inserts the row of one journaled change unless it is already there (keyed by persistence id and
+   * sequence number), inside the projection's transaction.
    */
   static void insertAccepted(Connection c, AuditRow row, String sourcePid, long sourceSeq)
       throws SQLException {
@@ -83,10 +85,11 @@ public final class AuditStore {
   /**
    * One page of a query: at most {@code pageSize} rows, newest first; {@code next} is where the
    * next page starts ({@code null} on the last page). {@code rowsExamined} counts the rows read
-   * from the index the query walks. {@code scanBudgetExhausted}: the scan stopped after the
-   * budget without filling the page and rows remain, so {@code next} is the last row examined.
+   * from the index the query walks. {@code scanBudgetExhausted}: the scan stopped after the budget
+   * without filling the page and rows remain, so {@code next} is the last row examined.
    */
-  public record Result(List<AuditRow> rows, Position next, long rowsExamined, boolean scanBudgetExhausted) {}
+  public record Result(
+      List<AuditRow> rows, Position next, long rowsExamined, boolean scanBudgetExhausted) {}
 
   /** A piece of SQL and its parameters, in order. */
   private static final class Sql {
@@ -105,12 +108,12 @@ public final class AuditStore {
   }
 
   /**
-   * One page, newest first. Conditions the walked index answers (the columns fixed by equality
-   * that lead it, see {@link #sortPrefix}, and the time range) go into the WHERE clause. When
-   * there are no others, the query reads at most one page plus one row of that index. Other
-   * conditions (a subtree, an outcome, free text, ...) cannot be answered by the index: then the
-   * index is walked in bounded chunks with those conditions evaluated per row, and the walk
-   * stops after {@code scanBudget} rows even when the page is not full.
+   * One page, newest first. Conditions the walked index answers (the columns fixed by equality that
+   * lead it, see {@link #sortPrefix}, and the time range) go into the WHERE clause. When there are
+   * no others, the query reads at most one page plus one row of that index. Other conditions (a
+   * subtree, an outcome, free text, ...) cannot be answered by the index: then the index is walked
+   * in bounded chunks with those conditions evaluated per row, and the walk stops after {@code
+   * scanBudget} rows even when the page is not full.
    */
   public Result query(AuditFilter f, int scanBudget) throws SQLException {
     if (scanBudget < 1) {
@@ -120,7 +123,8 @@ public final class AuditStore {
     var served = new Sql();
     var residual = new Sql();
     if (f.resource() != null && f.recursive()) {
-      residual.and("(fqn = ? OR fqn LIKE ? ESCAPE '\\')", f.resource(), escapeLike(f.resource()) + "/%");
+      residual.and(
+          "(fqn = ? OR fqn LIKE ? ESCAPE '\\')", f.resource(), escapeLike(f.resource()) + "/%");
     } else if (f.resource() != null) {
       served.and("fqn = ?", f.resource());
     }
@@ -152,15 +156,22 @@ public final class AuditStore {
     // sorting every matching row.
     String order = " ORDER BY " + prefix + "event_time_us DESC, id DESC LIMIT ?";
     try (Connection c = dataSource.getConnection()) {
-      return residual.isEmpty() ? page(c, f, served, order) : scan(c, f, served, residual, order, scanBudget);
+      return residual.isEmpty()
+          ? page(c, f, served, order)
+          : scan(c, f, served, residual, order, scanBudget);
     }
   }
 
   /** Every condition is served by the index: one page plus one row, no budget needed. */
-  private static Result page(Connection c, AuditFilter f, Sql served, String order) throws SQLException {
+  private static Result page(Connection c, AuditFilter f, Sql served, String order)
+      throws SQLException {
     if (f.afterTimeMicros() != Long.MAX_VALUE) {
       // The first conjunct is a range the index can seek to; the second breaks ties.
-      served.and("event_time_us <= ? AND (event_time_us < ? OR id < ?)", f.afterTimeMicros(), f.afterTimeMicros(), f.afterId());
+      served.and(
+          "event_time_us <= ? AND (event_time_us < ? OR id < ?)",
+          f.afterTimeMicros(),
+          f.afterTimeMicros(),
+          f.afterId());
     }
     String sql = "SELECT " + COLUMNS + " FROM " + AuditSchema.TABLE + where(served) + order;
     var rows = new ArrayList<AuditRow>();
@@ -183,14 +194,22 @@ public final class AuditStore {
 
   /**
    * Walks the index in chunks (one prepared statement, re-executed from the last position),
-   * evaluating the residual conditions as a column, until the page is full, the rows run out,
-   * or {@code budget} rows were examined.
+   * evaluating the residual conditions as a column, until the page is full, the rows run out, or
+   * {@code budget} rows were examined.
    */
-  private static Result scan(Connection c, AuditFilter f, Sql served, Sql residual, String order, int budget)
+  private static Result scan(
+      Connection c, AuditFilter f, Sql served, Sql residual, String order, int budget)
       throws SQLException {
     served.and("event_time_us <= ? AND (event_time_us < ? OR id < ?)");
     String sql =
-        "SELECT " + COLUMNS + ", " + residual.text + " FROM " + AuditSchema.TABLE + where(served) + order;
+        "SELECT "
+            + COLUMNS
+            + ", "
+            + residual.text
+            + " FROM "
+            + AuditSchema.TABLE
+            + where(served)
+            + order;
     int matchColumn = COLUMN_COUNT + 1;
     int want = f.pageSize() + 1;
     var matches = new ArrayList<AuditRow>();
@@ -251,14 +270,17 @@ public final class AuditStore {
     }
     // From the match rate so far, enough rows to fill the page with a quarter to spare.
     double perMatch = (double) examined / matches;
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_CHUNK, Math.ceil((want - matches) * perMatch * 1.25)));
+    return (int)
+        Math.min(
+            Integer.MAX_VALUE, Math.max(MIN_CHUNK, Math.ceil((want - matches) * perMatch * 1.25)));
   }
 
   private static String where(Sql served) {
     return served.isEmpty() ? "" : " WHERE " + served.text;
   }
 
-  private static int bind(PreparedStatement ps, int first, List<Object> params) throws SQLException {
+  private static int bind(PreparedStatement ps, int first, List<Object> params)
+      throws SQLException {
     int i = first;
     for (Object p : params) {
       if (p instanceof Long l) {

@@ -13,40 +13,81 @@ final class ClusterAuditRows {
   static AuditRow rowOf(ClusterEvent event) {
     String edge = "edge:" + event.cluster();
     if (event instanceof ClusterEvent.JoinTokenIssued e) {
-      return row(e, e.principal(), "UPDATE", 0, e.requestId(), "join token " + e.tokenId() + " issued");
+      return row(
+          e, e.principal(), "UPDATE", 0, e.requestId(), "join token " + e.tokenId() + " issued");
     }
     if (event instanceof ClusterEvent.JoinTokenRevoked e) {
-      return row(e, e.principal(), "UPDATE", 0, e.requestId(), "join token " + e.tokenId() + " revoked");
+      return row(
+          e, e.principal(), "UPDATE", 0, e.requestId(), "join token " + e.tokenId() + " revoked");
     }
     if (event instanceof ClusterEvent.EdgeConnected e) {
-      return row(e, edge, "EDGE_CONNECT", e.lastAppliedVersion(), e.sessionId(),
-          "edge connected (agent " + e.agentVersion() + ", token " + e.tokenId()
-              + ", has version " + e.lastAppliedVersion() + ")");
+      return row(
+          e,
+          edge,
+          "EDGE_CONNECT",
+          e.lastAppliedVersion(),
+          e.sessionId(),
+          "edge connected (agent "
+              + e.agentVersion()
+              + ", token "
+              + e.tokenId()
+              + ", has version "
+              + e.lastAppliedVersion()
+              + ")");
     }
     if (event instanceof ClusterEvent.EdgeDisconnected e) {
       return row(e, edge, "EDGE_DISCONNECT", 0, e.sessionId(), "edge disconnected: " + e.reason());
     }
     if (event instanceof ClusterEvent.HealthChanged e) {
-      return row(e, "system", "HEALTH", 0, "",
-          "health " + e.from() + " -> " + e.to() + ": " + e.reason());
+      return row(
+          e, "system", "HEALTH", 0, "", "health " + e.from() + " -> " + e.to() + ": " + e.reason());
     }
     if (event instanceof ClusterEvent.ServiceHealthChanged e) {
-      return row(e, edge, "SERVICE_HEALTH", 0, "",
-          "service " + e.service() + ": healthy endpoints " + e.healthyBefore() + " -> " + e.healthyAfter()
+      return row(
+          e,
+          edge,
+          "SERVICE_HEALTH",
+          0,
+          "",
+          "service "
+              + e.service()
+              + ": healthy endpoints "
+              + e.healthyBefore()
+              + " -> "
+              + e.healthyAfter()
               + (e.healthyAfter() == 0 ? " (no healthy endpoints)" : " (healthy again)"));
     }
     if (event instanceof ClusterEvent.VersionNacked e) {
-      StringBuilder message = new StringBuilder("version ").append(e.version())
-          .append(" refused, keeps ").append(e.keptVersion()).append(": ").append(e.reason());
+      StringBuilder message =
+          new StringBuilder("version ")
+              .append(e.version())
+              .append(" refused, keeps ")
+              .append(e.keptVersion())
+              .append(": ")
+              .append(e.reason());
       return row(e, edge, "NACK", e.version(), "", message.toString());
     }
     return null;
   }
 
   private static AuditRow row(
-      ClusterEvent e, String principal, String operation, long version, String requestId, String message) {
-    return new AuditRow(0, AuditProjectionHandler.micros(e.at()), principal, operation,
-        AuditRow.ACCEPTED, "Cluster", e.cluster(), version, requestId,
-        message.length() > 2000 ? message.substring(0, 2000) + "…" : message, null);
+      ClusterEvent e,
+      String principal,
+      String operation,
+      long version,
+      String requestId,
+      String message) {
+    return new AuditRow(
+        0,
+        AuditProjectionHandler.micros(e.at()),
+        principal,
+        operation,
+        AuditRow.ACCEPTED,
+        "Cluster",
+        e.cluster(),
+        version,
+        requestId,
+        message.length() > 2000 ? message.substring(0, 2000) + "…" : message,
+        null);
   }
 }

@@ -5,12 +5,12 @@ import dev.trestle.management.ProblemException;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.Fqn;
+import dev.trestle.storage.EventJournal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import dev.trestle.storage.EventJournal;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -47,7 +47,8 @@ public final class ResourceHistory {
         throw new IllegalArgumentException("fqn is required");
       }
     } catch (IllegalArgumentException e) {
-      throw new ProblemException(Problem.of(Problem.Code.INVALID_ARGUMENT, fqnText, "fqn: " + e.getMessage()));
+      throw new ProblemException(
+          Problem.of(Problem.Code.INVALID_ARGUMENT, fqnText, "fqn: " + e.getMessage()));
     }
     String pid =
         PersistenceId.of(ResourceEntity.TYPE_KEY.name(), ResourceEntity.entityId(fqn)).id();
@@ -61,21 +62,46 @@ public final class ResourceHistory {
               for (var envelope : envelopes) {
                 var event = (ResourceEntity.Event) envelope.event();
                 if (event instanceof ResourceEntity.ResourceCreated e) {
-                  current = new ResourceEntity.View(e.after(), e.version(), e.at(), e.principal(), e.at(), e.principal(), List.of());
-                  out.add(new Version(e.version(), "CREATE", e.at(), e.principal(), e.requestId(), e, current));
+                  current =
+                      new ResourceEntity.View(
+                          e.after(),
+                          e.version(),
+                          e.at(),
+                          e.principal(),
+                          e.at(),
+                          e.principal(),
+                          List.of());
+                  out.add(
+                      new Version(
+                          e.version(), "CREATE", e.at(), e.principal(), e.requestId(), e, current));
                 } else if (event instanceof ResourceEntity.ResourceUpdated e) {
                   Instant created = current == null ? e.at() : current.createTime();
                   String createdBy = current == null ? e.principal() : current.createdBy();
-                  current = new ResourceEntity.View(e.after(), e.version(), created, createdBy, e.at(), e.principal(), List.of());
-                  out.add(new Version(e.version(), "UPDATE", e.at(), e.principal(), e.requestId(), e, current));
+                  current =
+                      new ResourceEntity.View(
+                          e.after(),
+                          e.version(),
+                          created,
+                          createdBy,
+                          e.at(),
+                          e.principal(),
+                          List.of());
+                  out.add(
+                      new Version(
+                          e.version(), "UPDATE", e.at(), e.principal(), e.requestId(), e, current));
                 } else if (event instanceof ResourceEntity.ResourceDeleted e) {
-                  out.add(new Version(e.version(), "DELETE", e.at(), e.principal(), e.requestId(), e, null));
+                  out.add(
+                      new Version(
+                          e.version(), "DELETE", e.at(), e.principal(), e.requestId(), e, null));
                   current = null;
                 }
               }
               if (out.isEmpty()) {
                 throw new ProblemException(
-                    Problem.of(Problem.Code.NOT_FOUND, fqn.toString(), fqn + " has no history: it never existed"));
+                    Problem.of(
+                        Problem.Code.NOT_FOUND,
+                        fqn.toString(),
+                        fqn + " has no history: it never existed"));
               }
               return out;
             });
@@ -93,7 +119,12 @@ public final class ResourceHistory {
                         Problem.of(
                             Problem.Code.NOT_FOUND,
                             fqn,
-                            "version " + version + " of " + fqn + " is its deletion; ask for version " + (version - 1)));
+                            "version "
+                                + version
+                                + " of "
+                                + fqn
+                                + " is its deletion; ask for version "
+                                + (version - 1)));
                   }
                   return v.view();
                 }

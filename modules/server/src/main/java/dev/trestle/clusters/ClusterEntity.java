@@ -49,28 +49,39 @@ public final class ClusterEntity
 
   public sealed interface Command extends CborSerializable {}
 
-  public record IssueToken(String principal, String requestId, boolean rotate,
-      ActorRef<TokenIssued> replyTo) implements Command {}
+  public record IssueToken(
+      String principal, String requestId, boolean rotate, ActorRef<TokenIssued> replyTo)
+      implements Command {}
 
   /** {@code tokenId} empty: revoke all. */
-  public record RevokeTokens(String tokenId, String principal, String requestId,
-      ActorRef<TokensRevoked> replyTo) implements Command {}
+  public record RevokeTokens(
+      String tokenId, String principal, String requestId, ActorRef<TokensRevoked> replyTo)
+      implements Command {}
 
   /**
    * An edge presenting a join token; on success its session replaces any earlier one. A Connect
-   * that arrives after {@code expiresAt} is refused without effect: its session's ask has timed
-   * out and the session is gone, and admitting it would replace a newer, live session.
+   * that arrives after {@code expiresAt} is refused without effect: its session's ask has timed out
+   * and the session is gone, and admitting it would replace a newer, live session.
    */
-  public record Connect(String sessionId, String tokenId, String secretSha256, String agentVersion,
-      long lastAppliedVersion, InventorySnapshot inventory, ActorRef<SessionControl> session,
-      Instant expiresAt, ActorRef<ConnectReply> replyTo) implements Command {}
+  public record Connect(
+      String sessionId,
+      String tokenId,
+      String secretSha256,
+      String agentVersion,
+      long lastAppliedVersion,
+      InventorySnapshot inventory,
+      ActorRef<SessionControl> session,
+      Instant expiresAt,
+      ActorRef<ConnectReply> replyTo)
+      implements Command {}
 
   /**
    * One heartbeat. This release's sessions send {@link Heartbeats}; this command stays for edge
    * sessions on nodes of the previous release while a rolling upgrade runs.
    */
-  public record Heartbeat(String sessionId, Instant sentAt, InventorySnapshot inventory,
-      ActorRef<Accepted> replyTo) implements Command {}
+  public record Heartbeat(
+      String sessionId, Instant sentAt, InventorySnapshot inventory, ActorRef<Accepted> replyTo)
+      implements Command {}
 
   /**
    * The heartbeats one session received while its previous batch was being persisted, in order.
@@ -90,8 +101,14 @@ public final class ClusterEntity
   public record Ack(String sessionId, long version, String setHash, ActorRef<Accepted> replyTo)
       implements Command {}
 
-  public record Nack(String sessionId, long version, String reason, List<ObjectFailure> failures,
-      long keptVersion, ActorRef<Accepted> replyTo) implements Command {}
+  public record Nack(
+      String sessionId,
+      long version,
+      String reason,
+      List<ObjectFailure> failures,
+      long keptVersion,
+      ActorRef<Accepted> replyTo)
+      implements Command {}
 
   public record Disconnect(String sessionId, String reason, ActorRef<Accepted> replyTo)
       implements Command {}
@@ -191,8 +208,11 @@ public final class ClusterEntity
         .onCommand(IssueToken.class, this::issue)
         .onCommand(RevokeTokens.class, this::revoke)
         .onCommand(Connect.class, this::connect)
-        .onCommand(Heartbeat.class, (s, c) -> heartbeats(s, c.sessionId(),
-            List.of(new Beat(c.sentAt(), c.inventory())), c.replyTo()))
+        .onCommand(
+            Heartbeat.class,
+            (s, c) ->
+                heartbeats(
+                    s, c.sessionId(), List.of(new Beat(c.sentAt(), c.inventory())), c.replyTo()))
         .onCommand(Heartbeats.class, (s, c) -> heartbeats(s, c.sessionId(), c.beats(), c.replyTo()))
         .onCommand(Ack.class, this::ack)
         .onCommand(Nack.class, this::nack)
@@ -214,8 +234,9 @@ public final class ClusterEntity
         revoked.add(id);
       }
     }
-    events.add(new JoinTokenIssued(cluster, minted.tokenId(), minted.secretSha256(),
-        c.principal(), c.requestId(), now));
+    events.add(
+        new JoinTokenIssued(
+            cluster, minted.tokenId(), minted.secretSha256(), c.principal(), c.requestId(), now));
     return Effect()
         .persist(events)
         .thenRun(after -> closeSessionIfTokenGone(after, "join token revoked by rotation"))
@@ -232,7 +253,8 @@ public final class ClusterEntity
       return Effect().reply(c.replyTo(), new TokensRevoked(List.of()));
     }
     List<ClusterEvent> events = new ArrayList<>();
-    ids.forEach(id -> events.add(new JoinTokenRevoked(cluster, id, c.principal(), c.requestId(), now)));
+    ids.forEach(
+        id -> events.add(new JoinTokenRevoked(cluster, id, c.principal(), c.requestId(), now)));
     return Effect()
         .persist(events)
         .thenRun(after -> closeSessionIfTokenGone(after, "join token revoked"))
@@ -242,10 +264,12 @@ public final class ClusterEntity
   private ReplyEffect<ClusterEvent, ClusterState> connect(ClusterState s, Connect c) {
     // null: sent by a node of the previous release (rolling upgrade), which had no expiry
     if (c.expiresAt() != null && clock.instant().isAfter(c.expiresAt())) {
-      return Effect().reply(c.replyTo(), new ConnectReply("connect request expired before it was handled", s));
+      return Effect()
+          .reply(c.replyTo(), new ConnectReply("connect request expired before it was handled", s));
     }
     ClusterState.JoinToken token = s.tokens().get(c.tokenId());
-    if (token == null || !dev.trestle.iam.TokenFormat.sameHash(token.secretSha256(), c.secretSha256())) {
+    if (token == null
+        || !dev.trestle.iam.TokenFormat.sameHash(token.secretSha256(), c.secretSha256())) {
       return Effect().reply(c.replyTo(), new ConnectReply("unknown or revoked join token", s));
     }
     Instant now = clock.instant();
@@ -255,15 +279,17 @@ public final class ClusterEntity
       events.add(new EdgeDisconnected(cluster, s.sessionId(), "replaced by a newer session", now));
       replaced = sessionRef;
     }
-    events.add(new EdgeConnected(cluster, c.sessionId(), c.tokenId(), c.agentVersion(),
-        c.lastAppliedVersion(), now));
+    events.add(
+        new EdgeConnected(
+            cluster, c.sessionId(), c.tokenId(), c.agentVersion(), c.lastAppliedVersion(), now));
     if (!c.inventory().equals(s.inventory())) {
       events.add(new InventoryChanged(cluster, c.inventory(), now));
       events.addAll(serviceHealthChanges(s.inventory(), c.inventory(), now));
     }
     if (s.health() != ClusterHealthState.HEALTHY) {
-      events.add(new HealthChanged(cluster, s.health(), ClusterHealthState.HEALTHY,
-          "edge connected", now));
+      events.add(
+          new HealthChanged(
+              cluster, s.health(), ClusterHealthState.HEALTHY, "edge connected", now));
     }
     ActorRef<SessionControl> old = replaced;
     String oldSession = s.sessionId();
@@ -300,8 +326,9 @@ public final class ClusterEntity
       }
       if (!healthy) {
         // after the first beat's inventory: the cluster is published with it, not a stale one
-        events.add(new HealthChanged(cluster, s.health(), ClusterHealthState.HEALTHY,
-            "heartbeat received", now));
+        events.add(
+            new HealthChanged(
+                cluster, s.health(), ClusterHealthState.HEALTHY, "heartbeat received", now));
         healthy = true;
       }
     }
@@ -331,8 +358,9 @@ public final class ClusterEntity
       return Effect().reply(c.replyTo(), new Accepted(true));
     }
     return Effect()
-        .persist(new VersionNacked(cluster, c.version(), c.reason(), c.failures(), c.keptVersion(),
-            clock.instant()))
+        .persist(
+            new VersionNacked(
+                cluster, c.version(), c.reason(), c.failures(), c.keptVersion(), clock.instant()))
         .thenReply(c.replyTo(), after -> new Accepted(true));
   }
 
@@ -357,8 +385,14 @@ public final class ClusterEntity
       return Effect().noReply();
     }
     String reason =
-        "no heartbeat for " + silent.toMillis() + " ms (limit " + settings.unhealthyAfter().toMillis()
-            + " ms = " + settings.unhealthyAfterMissed() + " x " + settings.heartbeatInterval().toMillis()
+        "no heartbeat for "
+            + silent.toMillis()
+            + " ms (limit "
+            + settings.unhealthyAfter().toMillis()
+            + " ms = "
+            + settings.unhealthyAfterMissed()
+            + " x "
+            + settings.heartbeatInterval().toMillis()
             + " ms)";
     return Effect()
         .persist(new HealthChanged(cluster, s.health(), ClusterHealthState.UNHEALTHY, reason, now))
@@ -369,25 +403,32 @@ public final class ClusterEntity
    * Services present in both reports whose healthy endpoints crossed zero (to zero, or from zero
    * back up). A service that appears or disappears is not such a transition.
    */
-  private List<ClusterEvent> serviceHealthChanges(InventorySnapshot before, InventorySnapshot after, Instant now) {
+  private List<ClusterEvent> serviceHealthChanges(
+      InventorySnapshot before, InventorySnapshot after, Instant now) {
     var was = new java.util.HashMap<String, Integer>();
-    before.toProto().getServicesList()
+    before
+        .toProto()
+        .getServicesList()
         .forEach(x -> was.put(x.getNamespace() + "/" + x.getName(), x.getHealthyEndpoints()));
     var out = new ArrayList<ClusterEvent>();
     var sorted = new java.util.TreeMap<String, Integer>();
-    after.toProto().getServicesList()
+    after
+        .toProto()
+        .getServicesList()
         .forEach(x -> sorted.put(x.getNamespace() + "/" + x.getName(), x.getHealthyEndpoints()));
-    sorted.forEach((service, healthy) -> {
-      Integer old = was.get(service);
-      if (old != null && (old == 0) != (healthy == 0)) {
-        out.add(new ClusterEvent.ServiceHealthChanged(cluster, service, old, healthy, now));
-      }
-    });
+    sorted.forEach(
+        (service, healthy) -> {
+          Integer old = was.get(service);
+          if (old != null && (old == 0) != (healthy == 0)) {
+            out.add(new ClusterEvent.ServiceHealthChanged(cluster, service, old, healthy, now));
+          }
+        });
     return out;
   }
 
   private void scheduleDeadline(Instant lastHeartbeat) {
-    Instant due = (lastHeartbeat == null ? clock.instant() : lastHeartbeat).plus(settings.unhealthyAfter());
+    Instant due =
+        (lastHeartbeat == null ? clock.instant() : lastHeartbeat).plus(settings.unhealthyAfter());
     Duration delay = Duration.between(clock.instant(), due);
     if (delay.isNegative()) {
       delay = Duration.ZERO;
@@ -396,7 +437,9 @@ public final class ClusterEntity
   }
 
   private void closeSessionIfTokenGone(ClusterState after, String reason) {
-    if (after.connected() && !after.tokens().containsKey(after.sessionTokenId()) && sessionRef != null) {
+    if (after.connected()
+        && !after.tokens().containsKey(after.sessionTokenId())
+        && sessionRef != null) {
       sessionRef.tell(new SessionControl(after.sessionId(), reason));
     }
   }

@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What happens to a cluster, as journaled by its {@code ClusterEntity}. Every heartbeat is an
- * event (bounded by snapshots plus deletion of old events, see ClusterEntity's retention); the
- * others are tagged for the audit log, and inventory changes also for the desired-state
- * projection (see {@link ClusterTags}).
+ * What happens to a cluster, as journaled by its {@code ClusterEntity}. Every heartbeat is an event
+ * (bounded by snapshots plus deletion of old events, see ClusterEntity's retention); the others are
+ * tagged for the audit log, and inventory changes also for the desired-state projection (see {@link
+ * ClusterTags}).
  */
 public sealed interface ClusterEvent extends CborSerializable {
   /** The cluster's FQN, {@code organizations/ORG/clusters/NAME}. */
@@ -18,7 +18,11 @@ public sealed interface ClusterEvent extends CborSerializable {
 
   /** A join token was minted; only the SHA-256 of its secret is kept. */
   record JoinTokenIssued(
-      String cluster, String tokenId, String secretSha256, String principal, String requestId,
+      String cluster,
+      String tokenId,
+      String secretSha256,
+      String principal,
+      String requestId,
       Instant at)
       implements ClusterEvent {}
 

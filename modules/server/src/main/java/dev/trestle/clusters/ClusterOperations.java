@@ -5,7 +5,6 @@ import dev.trestle.management.Guard;
 import dev.trestle.management.Problem;
 import dev.trestle.management.ProblemException;
 import dev.trestle.management.RefusalLog;
-import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
 import dev.trestle.management.ResourceService.Caller;
 import dev.trestle.protocol.Fqn;
@@ -23,9 +22,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.pattern.Patterns;
 
 /**
@@ -83,7 +82,9 @@ public final class ClusterOperations {
   public static void initSharding(ActorSystem<?> system, ClusterSettings settings, Clock clock) {
     ClusterSharding.get(system)
         .init(
-            Entity.of(ClusterEntity.TYPE_KEY, ctx -> ClusterEntity.create(ctx.getEntityId(), settings, clock))
+            Entity.of(
+                    ClusterEntity.TYPE_KEY,
+                    ctx -> ClusterEntity.create(ctx.getEntityId(), settings, clock))
                 .withSettings(
                     ClusterShardingSettings.create(system)
                         .withNoPassivationStrategy()
@@ -100,7 +101,8 @@ public final class ClusterOperations {
               for (String fqn : fqns) {
                 views.add(
                     state(fqn)
-                        .thenCombine(placements.desiredVersion(fqn), (s, v) -> new ClusterView(fqn, s, v))
+                        .thenCombine(
+                            placements.desiredVersion(fqn), (s, v) -> new ClusterView(fqn, s, v))
                         .toCompletableFuture());
               }
               return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
@@ -112,51 +114,87 @@ public final class ClusterOperations {
    * The service catalog over the clusters the caller may READ (the ones {@link #list} shows);
    * {@code namespace} empty for all.
    */
-  public CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(String namespace, Caller caller) {
+  public CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(
+      String namespace, Caller caller) {
     return allClusters(caller).thenCompose(fqns -> placements.services(fqns, namespace));
   }
 
   public CompletionStage<ClusterEntity.TokenIssued> issueToken(
       String cluster, boolean rotate, Caller caller) {
     return resolve(cluster, caller)
-        .thenCompose(fqn -> requireAudited(caller, "UPDATE", fqn)
-            .thenCompose(x -> entity(fqn).<ClusterEntity.TokenIssued>ask(
-                replyTo -> new ClusterEntity.IssueToken(caller.principal(), caller.requestId(), rotate, replyTo),
-                askTimeout)));
+        .thenCompose(
+            fqn ->
+                requireAudited(caller, "UPDATE", fqn)
+                    .thenCompose(
+                        x ->
+                            entity(fqn)
+                                .<ClusterEntity.TokenIssued>ask(
+                                    replyTo ->
+                                        new ClusterEntity.IssueToken(
+                                            caller.principal(),
+                                            caller.requestId(),
+                                            rotate,
+                                            replyTo),
+                                    askTimeout)));
   }
 
-  public CompletionStage<RevokedTokens> revokeTokens(String cluster, String tokenId, Caller caller) {
+  public CompletionStage<RevokedTokens> revokeTokens(
+      String cluster, String tokenId, Caller caller) {
     return resolve(cluster, caller)
-        .thenCompose(fqn -> requireAudited(caller, "UPDATE", fqn)
-            .thenCompose(x -> entity(fqn).<ClusterEntity.TokensRevoked>ask(
-                replyTo -> new ClusterEntity.RevokeTokens(tokenId, caller.principal(), caller.requestId(), replyTo),
-                askTimeout))
-            .thenApply(r -> {
-              if (!tokenId.isEmpty() && r.revokedTokenIds().isEmpty()) {
-                throw new ProblemException(Problem.of(Problem.Code.NOT_FOUND, fqn,
-                    "cluster " + fqn + " has no join token " + tokenId));
-              }
-              return new RevokedTokens(fqn, r.revokedTokenIds());
-            }));
+        .thenCompose(
+            fqn ->
+                requireAudited(caller, "UPDATE", fqn)
+                    .thenCompose(
+                        x ->
+                            entity(fqn)
+                                .<ClusterEntity.TokensRevoked>ask(
+                                    replyTo ->
+                                        new ClusterEntity.RevokeTokens(
+                                            tokenId,
+                                            caller.principal(),
+                                            caller.requestId(),
+                                            replyTo),
+                                    askTimeout))
+                    .thenApply(
+                        r -> {
+                          if (!tokenId.isEmpty() && r.revokedTokenIds().isEmpty()) {
+                            throw new ProblemException(
+                                Problem.of(
+                                    Problem.Code.NOT_FOUND,
+                                    fqn,
+                                    "cluster " + fqn + " has no join token " + tokenId));
+                          }
+                          return new RevokedTokens(fqn, r.revokedTokenIds());
+                        }));
   }
 
   public record RevokedTokens(String cluster, List<String> tokenIds) {}
 
   /** SET_POLICY on the cluster; a refusal is written to the audit log like any denied write. */
   private CompletionStage<Void> requireAudited(Caller caller, String operation, String fqn) {
-    return guard.require(caller.principal(), Perm.SET_POLICY, Fqn.parse(fqn))
-        .whenComplete((ok, error) -> {
-          if (error != null) {
-            refusals.refused(caller, operation, Kind.CLUSTER.kindName(), fqn,
-                ResourceService.problemOf(error, fqn));
-          }
-        });
+    return guard
+        .require(caller.principal(), Perm.SET_POLICY, Fqn.parse(fqn))
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                refusals.refused(
+                    caller,
+                    operation,
+                    Kind.CLUSTER.kindName(),
+                    fqn,
+                    ResourceService.problemOf(error, fqn));
+              }
+            });
   }
 
   /** An edge refused at the door: audited as a refused EDGE_CONNECT of the cluster. */
   public void edgeRefused(String cluster, Problem problem) {
-    refusals.refused(new Caller("edge:" + cluster, ""), "EDGE_CONNECT", Kind.CLUSTER.kindName(),
-        cluster, problem);
+    refusals.refused(
+        new Caller("edge:" + cluster, ""),
+        "EDGE_CONNECT",
+        Kind.CLUSTER.kindName(),
+        cluster,
+        problem);
   }
 
   public CompletionStage<ResourceStatus> status(String fqn, Caller caller) {
@@ -186,10 +224,15 @@ public final class ClusterOperations {
    * Polls the status until the resource is applied everywhere it is placed, has failed somewhere,
    * or {@code timeout} passed; answers with the last status either way.
    */
-  public CompletionStage<ResourceStatus> waitForApplied(String fqn, Duration timeout, Caller caller) {
+  public CompletionStage<ResourceStatus> waitForApplied(
+      String fqn, Duration timeout, Caller caller) {
     if (timeout.isNegative() || timeout.compareTo(MAX_WAIT) > 0) {
-      return CompletableFuture.failedFuture(new ProblemException(Problem.of(
-          Problem.Code.INVALID_ARGUMENT, fqn, "timeout must be between 0 and " + MAX_WAIT.toMinutes() + " minutes")));
+      return CompletableFuture.failedFuture(
+          new ProblemException(
+              Problem.of(
+                  Problem.Code.INVALID_ARGUMENT,
+                  fqn,
+                  "timeout must be between 0 and " + MAX_WAIT.toMinutes() + " minutes")));
     }
     Instant deadline = clock.instant().plus(timeout);
     return poll(fqn, deadline, caller);
@@ -202,12 +245,16 @@ public final class ClusterOperations {
         .thenCompose(
             status -> {
               boolean settled =
-                  status.getState() == SyncState.SYNC_APPLIED || status.getState() == SyncState.SYNC_FAILED;
+                  status.getState() == SyncState.SYNC_APPLIED
+                      || status.getState() == SyncState.SYNC_FAILED;
               if (settled || !clock.instant().isBefore(deadline)) {
                 return CompletableFuture.completedFuture(status);
               }
-              return Patterns.after(WAIT_POLL, system.classicSystem().scheduler(),
-                  system.executionContext(), () -> poll(fqn, deadline, caller));
+              return Patterns.after(
+                  WAIT_POLL,
+                  system.classicSystem().scheduler(),
+                  system.executionContext(),
+                  () -> poll(fqn, deadline, caller));
             });
   }
 
@@ -219,9 +266,13 @@ public final class ClusterOperations {
   public CompletionStage<Integer> wakeAll(List<String> clusterFqns) {
     List<CompletableFuture<ClusterEntity.Accepted>> all = new ArrayList<>();
     for (String fqn : clusterFqns) {
-      all.add(entity(fqn).<ClusterEntity.Accepted>ask(ClusterEntity.Wake::new, askTimeout).toCompletableFuture());
+      all.add(
+          entity(fqn)
+              .<ClusterEntity.Accepted>ask(ClusterEntity.Wake::new, askTimeout)
+              .toCompletableFuture());
     }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(x -> all.size());
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(x -> all.size());
   }
 
   /** A cluster FQN from a full FQN or a bare name (unique among the clusters the caller sees). */
@@ -238,7 +289,8 @@ public final class ClusterOperations {
         return invalid("cluster", "'" + text + "' is not an FQN: " + e.getMessage());
       }
       if (fqn.kind().orElse(null) != Kind.CLUSTER) {
-        return invalid("cluster", "'" + text + "' is not a Cluster (organizations/ORG/clusters/NAME)");
+        return invalid(
+            "cluster", "'" + text + "' is not a Cluster (organizations/ORG/clusters/NAME)");
       }
       return resources.get(fqn.toString(), caller).thenApply(v -> fqn.toString());
     }
@@ -247,12 +299,18 @@ public final class ClusterOperations {
             fqns -> {
               var matches = fqns.stream().filter(f -> Fqn.parse(f).name().equals(text)).toList();
               if (matches.isEmpty()) {
-                throw new ProblemException(Problem.of(Problem.Code.NOT_FOUND, "",
-                    "no cluster named '" + text + "' (that you may see)"));
+                throw new ProblemException(
+                    Problem.of(
+                        Problem.Code.NOT_FOUND,
+                        "",
+                        "no cluster named '" + text + "' (that you may see)"));
               }
               if (matches.size() > 1) {
-                throw new ProblemException(Problem.of(Problem.Code.INVALID_ARGUMENT, "",
-                    "cluster name '" + text + "' is ambiguous: " + matches + "; give the FQN"));
+                throw new ProblemException(
+                    Problem.of(
+                        Problem.Code.INVALID_ARGUMENT,
+                        "",
+                        "cluster name '" + text + "' is ambiguous: " + matches + "; give the FQN"));
               }
               return matches.get(0);
             });
@@ -264,22 +322,27 @@ public final class ClusterOperations {
         .thenApply(all -> all.stream().sorted().toList());
   }
 
-  private CompletionStage<List<String>> clustersFrom(String pageToken, List<String> found, Caller caller) {
+  private CompletionStage<List<String>> clustersFrom(
+      String pageToken, List<String> found, Caller caller) {
     return resources
-        .list("", Kind.CLUSTER.kindName(), true, "", ResourceService.MAX_PAGE_SIZE, pageToken, caller)
-        .thenCompose(page -> {
-          page.items().forEach(v -> found.add(v.snapshot().fqn()));
-          return page.nextPageToken().isEmpty()
-              ? CompletableFuture.completedFuture(found)
-              : clustersFrom(page.nextPageToken(), found, caller);
-        });
+        .list(
+            "", Kind.CLUSTER.kindName(), true, "", ResourceService.MAX_PAGE_SIZE, pageToken, caller)
+        .thenCompose(
+            page -> {
+              page.items().forEach(v -> found.add(v.snapshot().fqn()));
+              return page.nextPageToken().isEmpty()
+                  ? CompletableFuture.completedFuture(found)
+                  : clustersFrom(page.nextPageToken(), found, caller);
+            });
   }
 
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<ClusterEntity.Command> entity(String fqn) {
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<ClusterEntity.Command> entity(
+      String fqn) {
     return sharding.entityRefFor(ClusterEntity.TYPE_KEY, fqn);
   }
 
   private static <T> CompletionStage<T> invalid(String field, String message) {
-    return CompletableFuture.failedFuture(new ProblemException(Problem.invalidField(field, message)));
+    return CompletableFuture.failedFuture(
+        new ProblemException(Problem.invalidField(field, message)));
   }
 }

@@ -1,7 +1,7 @@
 package dev.trestle.clusters;
 
-import org.apache.pekko.actor.typed.ActorSystem;
 import dev.trestle.storage.EventJournal;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;

@@ -10,16 +10,25 @@ import java.time.Duration;
  * heartbeatsPerWrite} is how many of them one write may carry (one event each).
  */
 public record ClusterSettings(
-    Duration heartbeatInterval, int unhealthyAfterMissed, int snapshotEvery, int keepSnapshots,
-    int maxPendingHeartbeats, int heartbeatsPerWrite) {
+    Duration heartbeatInterval,
+    int unhealthyAfterMissed,
+    int snapshotEvery,
+    int keepSnapshots,
+    int maxPendingHeartbeats,
+    int heartbeatsPerWrite) {
 
   /** The default bound of pending heartbeats (trestle.edge.max-pending-heartbeats). */
   public static final int DEFAULT_MAX_PENDING_HEARTBEATS = 1000;
 
   public ClusterSettings(
       Duration heartbeatInterval, int unhealthyAfterMissed, int snapshotEvery, int keepSnapshots) {
-    this(heartbeatInterval, unhealthyAfterMissed, snapshotEvery, keepSnapshots,
-        DEFAULT_MAX_PENDING_HEARTBEATS, 1);
+    this(
+        heartbeatInterval,
+        unhealthyAfterMissed,
+        snapshotEvery,
+        keepSnapshots,
+        DEFAULT_MAX_PENDING_HEARTBEATS,
+        1);
   }
 
   public ClusterSettings {

@@ -38,8 +38,19 @@ public record ClusterState(
 
   public static ClusterState empty() {
     return new ClusterState(
-        Map.of(), "", "", "", null, 0, ClusterHealthState.UNKNOWN, InventorySnapshot.empty(), 0,
-        "", 0, "", List.of());
+        Map.of(),
+        "",
+        "",
+        "",
+        null,
+        0,
+        ClusterHealthState.UNKNOWN,
+        InventorySnapshot.empty(),
+        0,
+        "",
+        0,
+        "",
+        List.of());
   }
 
   @JsonIgnore
@@ -59,42 +70,119 @@ public record ClusterState(
       return withTokens(next);
     }
     if (event instanceof ClusterEvent.EdgeConnected e) {
-      return new ClusterState(tokens, e.sessionId(), e.tokenId(), e.agentVersion(), e.at(),
-          heartbeats, health, inventory, appliedVersion, appliedHash, failedVersion, failedReason,
+      return new ClusterState(
+          tokens,
+          e.sessionId(),
+          e.tokenId(),
+          e.agentVersion(),
+          e.at(),
+          heartbeats,
+          health,
+          inventory,
+          appliedVersion,
+          appliedHash,
+          failedVersion,
+          failedReason,
           failures);
     }
     if (event instanceof ClusterEvent.EdgeDisconnected e) {
       if (!e.sessionId().equals(sessionId)) {
         return this;
       }
-      return new ClusterState(tokens, "", "", agentVersion, lastHeartbeat, heartbeats, health,
-          inventory, appliedVersion, appliedHash, failedVersion, failedReason, failures);
+      return new ClusterState(
+          tokens,
+          "",
+          "",
+          agentVersion,
+          lastHeartbeat,
+          heartbeats,
+          health,
+          inventory,
+          appliedVersion,
+          appliedHash,
+          failedVersion,
+          failedReason,
+          failures);
     }
     if (event instanceof ClusterEvent.HeartbeatReceived e) {
-      return new ClusterState(tokens, sessionId, sessionTokenId, agentVersion, e.at(),
-          heartbeats + 1, health, inventory, appliedVersion, appliedHash, failedVersion,
-          failedReason, failures);
+      return new ClusterState(
+          tokens,
+          sessionId,
+          sessionTokenId,
+          agentVersion,
+          e.at(),
+          heartbeats + 1,
+          health,
+          inventory,
+          appliedVersion,
+          appliedHash,
+          failedVersion,
+          failedReason,
+          failures);
     }
     if (event instanceof ClusterEvent.InventoryChanged e) {
-      return new ClusterState(tokens, sessionId, sessionTokenId, agentVersion, lastHeartbeat,
-          heartbeats, health, e.inventory(), appliedVersion, appliedHash, failedVersion,
-          failedReason, failures);
+      return new ClusterState(
+          tokens,
+          sessionId,
+          sessionTokenId,
+          agentVersion,
+          lastHeartbeat,
+          heartbeats,
+          health,
+          e.inventory(),
+          appliedVersion,
+          appliedHash,
+          failedVersion,
+          failedReason,
+          failures);
     }
     if (event instanceof ClusterEvent.HealthChanged e) {
-      return new ClusterState(tokens, sessionId, sessionTokenId, agentVersion, lastHeartbeat,
-          heartbeats, e.to(), inventory, appliedVersion, appliedHash, failedVersion, failedReason,
+      return new ClusterState(
+          tokens,
+          sessionId,
+          sessionTokenId,
+          agentVersion,
+          lastHeartbeat,
+          heartbeats,
+          e.to(),
+          inventory,
+          appliedVersion,
+          appliedHash,
+          failedVersion,
+          failedReason,
           failures);
     }
     if (event instanceof ClusterEvent.VersionAcked e) {
       boolean clearsFailure = e.version() >= failedVersion;
-      return new ClusterState(tokens, sessionId, sessionTokenId, agentVersion, lastHeartbeat,
-          heartbeats, health, inventory, e.version(), e.setHash(),
-          clearsFailure ? 0 : failedVersion, clearsFailure ? "" : failedReason,
+      return new ClusterState(
+          tokens,
+          sessionId,
+          sessionTokenId,
+          agentVersion,
+          lastHeartbeat,
+          heartbeats,
+          health,
+          inventory,
+          e.version(),
+          e.setHash(),
+          clearsFailure ? 0 : failedVersion,
+          clearsFailure ? "" : failedReason,
           clearsFailure ? List.of() : failures);
     }
     if (event instanceof ClusterEvent.VersionNacked e) {
-      return new ClusterState(tokens, sessionId, sessionTokenId, agentVersion, lastHeartbeat,
-          heartbeats, health, inventory, appliedVersion, appliedHash, e.version(), e.reason(),
+      return new ClusterState(
+          tokens,
+          sessionId,
+          sessionTokenId,
+          agentVersion,
+          lastHeartbeat,
+          heartbeats,
+          health,
+          inventory,
+          appliedVersion,
+          appliedHash,
+          e.version(),
+          e.reason(),
           e.failures());
     }
     if (event instanceof ClusterEvent.ServiceHealthChanged) {
@@ -104,8 +192,19 @@ public record ClusterState(
   }
 
   private ClusterState withTokens(Map<String, JoinToken> next) {
-    return new ClusterState(next, sessionId, sessionTokenId, agentVersion, lastHeartbeat,
-        heartbeats, health, inventory, appliedVersion, appliedHash, failedVersion, failedReason,
+    return new ClusterState(
+        next,
+        sessionId,
+        sessionTokenId,
+        agentVersion,
+        lastHeartbeat,
+        heartbeats,
+        health,
+        inventory,
+        appliedVersion,
+        appliedHash,
+        failedVersion,
+        failedReason,
         failures);
   }
 }

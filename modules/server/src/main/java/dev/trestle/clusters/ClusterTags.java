@@ -19,7 +19,8 @@ public final class ClusterTags {
     // Health is desired-state input too (failover, docs/multicluster.md). The entity persists an
     // inventory change before the health change of the same command, so a reconnecting cluster
     // is published with its new inventory, never its stale one.
-    if (event instanceof ClusterEvent.InventoryChanged || event instanceof ClusterEvent.HealthChanged) {
+    if (event instanceof ClusterEvent.InventoryChanged
+        || event instanceof ClusterEvent.HealthChanged) {
       return Set.of(slice, ConfigTags.DESIRED_STATE);
     }
     return Set.of(slice);

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * An edge's inventory as journaled: the namespaces (sorted, for placement) and the whole report
- * as proto3 JSON (services, gateways, locality), so the event schema follows edge.proto.
+ * An edge's inventory as journaled: the namespaces (sorted, for placement) and the whole report as
+ * proto3 JSON (services, gateways, locality), so the event schema follows edge.proto.
  */
 public record InventorySnapshot(List<String> namespaces, String inventoryJson)
     implements CborSerializable {

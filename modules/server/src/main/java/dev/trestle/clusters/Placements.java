@@ -12,7 +12,8 @@ public interface Placements {
   CompletionStage<List<Placement>> placements(String fqnOrPrefix);
 
   /** The service catalog over these clusters; {@code namespace} empty for all. */
-  CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(List<String> clusterFqns, String namespace);
+  CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(
+      List<String> clusterFqns, String namespace);
 
   /** The cluster's current desired-state version (0 when unknown). */
   CompletionStage<Long> desiredVersion(String cluster);

@@ -10,15 +10,18 @@ import java.util.TreeMap;
 
 /**
  * Works out a resource's sync status from where its versions were placed and what each cluster's
- * edge acknowledged: per cluster APPLIED when the acked version covers the placement, FAILED when
- * a NACKed version covers it and nothing newer was acked, else PENDING; a parent aggregates the
+ * edge acknowledged: per cluster APPLIED when the acked version covers the placement, FAILED when a
+ * NACKed version covers it and nothing newer was acked, else PENDING; a parent aggregates the
  * resources below it, worst wins. A pure function, tested on its own.
  */
 public final class ResourceSyncStatus {
   private ResourceSyncStatus() {}
 
   private static final List<SyncState> WORST_FIRST =
-      List.of(SyncState.SYNC_FAILED, SyncState.SYNC_PENDING, SyncState.SYNC_APPLIED,
+      List.of(
+          SyncState.SYNC_FAILED,
+          SyncState.SYNC_PENDING,
+          SyncState.SYNC_APPLIED,
           SyncState.SYNC_ACCEPTED);
 
   /**
@@ -35,7 +38,8 @@ public final class ResourceSyncStatus {
     // The newest placed version of each (cluster, resource).
     Map<String, Map<String, Placements.Placement>> newest = new TreeMap<>();
     for (var p : placements) {
-      newest.computeIfAbsent(p.cluster(), c -> new TreeMap<>())
+      newest
+          .computeIfAbsent(p.cluster(), c -> new TreeMap<>())
           .merge(p.fqn(), p, (a, b) -> a.resourceVersion() >= b.resourceVersion() ? a : b);
     }
     var out = ResourceStatus.newBuilder().setFqn(fqn).setResourceVersion(resourceVersion);
@@ -72,8 +76,10 @@ public final class ResourceSyncStatus {
               .setState(worst)
               .setDesiredVersion(desired)
               .setAppliedVersion(cluster.appliedVersion())
-              .setReason(reason.isEmpty() && worst == SyncState.SYNC_PENDING
-                  ? pendingReason(cluster) : reason);
+              .setReason(
+                  reason.isEmpty() && worst == SyncState.SYNC_PENDING
+                      ? pendingReason(cluster)
+                      : reason);
       counts.forEach((k, v) -> row.putCounts(k.name().substring("SYNC_".length()), v));
       out.addClusters(row);
       if (rank(worst) < rank(overall)) {

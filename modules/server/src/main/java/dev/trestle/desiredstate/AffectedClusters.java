@@ -13,10 +13,10 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Which clusters a config change can change, so that only those are translated again. It may
- * name too many (their translation then yields the same objects and no new version), never too
- * few. The clusters given are the present clusters of the changed resource's organization (a
- * cluster never receives another organization's configuration), by name.
+ * Which clusters a config change can change, so that only those are translated again. It may name
+ * too many (their translation then yields the same objects and no new version), never too few. The
+ * clusters given are the present clusters of the changed resource's organization (a cluster never
+ * receives another organization's configuration), by name.
  *
  * <ul>
  *   <li>ServiceRoute, TrafficSetting, IngressGateway: the clusters whose name a selector of the
@@ -26,8 +26,8 @@ import java.util.TreeSet;
  *   <li>SecuritySetting: the same, unless it has allow rules before or after the change; then every
  *       cluster of the organization, because allow rules open Sidecar egress of the caller
  *       workspaces wherever those are.
- *   <li>Cluster: that cluster; created or deleted, also every cluster of the organization when
- *       the set of cluster names resolves workspace identity namespaces differently ({@link
+ *   <li>Cluster: that cluster; created or deleted, also every cluster of the organization when the
+ *       set of cluster names resolves workspace identity namespaces differently ({@link
  *       IstioTranslator#clusterSetChangeReachesOthers}: a selector {@code c2/payments} names
  *       callers in {@code payments} only once a cluster {@code c2} exists). Who uses a created or
  *       deleted cluster's services is the caller's business (the service catalog).
@@ -48,13 +48,18 @@ final class AffectedClusters {
    * @return the FQNs of the clusters to translate again
    */
   static SortedSet<String> of(
-      Fqn fqn, Change change, ConfigSnapshot before, ConfigSnapshot after, Map<String, String> clusters) {
+      Fqn fqn,
+      Change change,
+      ConfigSnapshot before,
+      ConfigSnapshot after,
+      Map<String, String> clusters) {
     Kind kind = fqn.kind().orElseThrow();
     var all = new TreeSet<>(clusters.values());
     return switch (kind) {
       case ORGANIZATION, TENANT, WORKSPACE, GROUP -> all;
       case CLUSTER -> {
-        if (change != Change.UPDATED && IstioTranslator.clusterSetChangeReachesOthers(before, after)) {
+        if (change != Change.UPDATED
+            && IstioTranslator.clusterSetChangeReachesOthers(before, after)) {
           yield all;
         }
         var one = new TreeSet<String>();
@@ -90,8 +95,8 @@ final class AffectedClusters {
 
   /**
    * Whether the workspace selectors (and the group's own, when it has any) of the resource's scope
-   * can match some namespace of the cluster named {@code cluster}. Namespaces are not looked at:
-   * an inventory change re-translates its cluster anyway.
+   * can match some namespace of the cluster named {@code cluster}. Namespaces are not looked at: an
+   * inventory change re-translates its cluster anyway.
    */
   static boolean scopeCanCover(ConfigSnapshot snapshot, Fqn fqn, String cluster) {
     Optional<Resource> workspace = ancestor(fqn, Kind.WORKSPACE).flatMap(snapshot::get);

@@ -33,16 +33,25 @@ record ClusterRow(
     inventoryJson = inventoryJson == null || inventoryJson.isEmpty() ? "{}" : inventoryJson;
   }
 
-  ClusterRow(String fqn, String org, boolean present, long version, String setHash, long historyFrom, List<String> namespaces) {
+  ClusterRow(
+      String fqn,
+      String org,
+      boolean present,
+      long version,
+      String setHash,
+      long historyFrom,
+      List<String> namespaces) {
     this(fqn, org, present, version, setHash, historyFrom, namespaces, UNKNOWN, "{}");
   }
 
   ClusterRow withPresent(boolean p) {
-    return new ClusterRow(fqn, org, p, version, setHash, historyFrom, namespaces, health, inventoryJson);
+    return new ClusterRow(
+        fqn, org, p, version, setHash, historyFrom, namespaces, health, inventoryJson);
   }
 
   ClusterRow withNamespaces(List<String> ns) {
-    return new ClusterRow(fqn, org, present, version, setHash, historyFrom, ns, health, inventoryJson);
+    return new ClusterRow(
+        fqn, org, present, version, setHash, historyFrom, ns, health, inventoryJson);
   }
 
   ClusterRow withInventory(List<String> ns, String json) {
@@ -50,7 +59,8 @@ record ClusterRow(
   }
 
   ClusterRow withHealth(String h) {
-    return new ClusterRow(fqn, org, present, version, setHash, historyFrom, namespaces, h, inventoryJson);
+    return new ClusterRow(
+        fqn, org, present, version, setHash, historyFrom, namespaces, h, inventoryJson);
   }
 
   ClusterRow withVersion(long v, String hash, long from) {

@@ -71,14 +71,18 @@ public final class DesiredStateHandler
   }
 
   /**
-   * Projects a batch of events in the projection's transaction: each event updates the config
-   * copy or a cluster row in order, and every cluster any of them affected is translated once, at
-   * the end, from the resulting state.
+   * Projects a batch of events in the projection's transaction: each event updates the config copy
+   * or a cluster row in order, and every cluster any of them affected is translated once, at the
+   * end, from the resulting state.
    */
   @Override
-  public void process(PlainJdbcSession session, List<EventEnvelope<Object>> envelopes) throws Exception {
+  public void process(PlainJdbcSession session, List<EventEnvelope<Object>> envelopes)
+      throws Exception {
     List<Object> events =
-        envelopes.stream().map(EventEnvelope::event).filter(DesiredStateHandler::projected).toList();
+        envelopes.stream()
+            .map(EventEnvelope::event)
+            .filter(DesiredStateHandler::projected)
+            .toList();
     EventEnvelope<Object> last = envelopes.get(envelopes.size() - 1);
     if (events.isEmpty()) {
       notifier.stage(last, new DesiredStateNotifier.Batch(List.of(), List.of()));
@@ -171,11 +175,15 @@ public final class DesiredStateHandler
       ClusterRow present =
           row == null
               ? new ClusterRow(fqn.toString(), org, true, 0, EMPTY_SET_HASH, 0, List.of())
-              : row.present() ? row : row.withPresent(true).withVersion(row.version(), EMPTY_SET_HASH, row.version());
+              : row.present()
+                  ? row
+                  : row.withPresent(true).withVersion(row.version(), EMPTY_SET_HASH, row.version());
       saveCluster(c, present);
       // The spec's network and locality stand in for the inventory's: others' routes may change.
-      SortedSet<String> out = AffectedClusters.of(fqn, change, before, now, state.presentClusters(org));
-      out.addAll(usersOf(org, fqn.toString(), MeshCatalog.changedServices(meshBefore, mesh(present))));
+      SortedSet<String> out =
+          AffectedClusters.of(fqn, change, before, now, state.presentClusters(org));
+      out.addAll(
+          usersOf(org, fqn.toString(), MeshCatalog.changedServices(meshBefore, mesh(present))));
       return out;
     }
     return AffectedClusters.of(fqn, change, before, now, state.presentClusters(org));
@@ -186,11 +194,13 @@ public final class DesiredStateHandler
     String org = orgOf(fqn);
     ConfigSnapshot before = state.config(org);
     ConfigSnapshot now = before.without(fqn);
-    ClusterRow row = fqn.kind().orElseThrow() == Kind.CLUSTER ? state.clusters.get(fqn.toString()) : null;
+    ClusterRow row =
+        fqn.kind().orElseThrow() == Kind.CLUSTER ? state.clusters.get(fqn.toString()) : null;
     // Who received the deleted cluster's services: from its catalog entry, before it goes.
     List<String> itsServices =
         row != null && row.present() ? MeshCatalog.changedServices(mesh(row), null) : List.of();
-    SortedSet<String> usersOfItsServices = row == null ? new TreeSet<>() : usersOf(org, row.fqn(), itsServices);
+    SortedSet<String> usersOfItsServices =
+        row == null ? new TreeSet<>() : usersOf(org, row.fqn(), itsServices);
     DesiredStateTables.deleteResource(c, fqn.toString());
     state.setConfig(org, now);
     state.forgetMesh(fqn.toString());
@@ -203,19 +213,30 @@ public final class DesiredStateHandler
       long tombstone = row.version() == 0 ? 0 : row.version() + 1;
       saveCluster(c, row.withPresent(false).withVersion(tombstone, EMPTY_SET_HASH, tombstone));
     }
-    SortedSet<String> out = AffectedClusters.of(fqn, Change.DELETED, before, now, state.presentClusters(org));
+    SortedSet<String> out =
+        AffectedClusters.of(fqn, Change.DELETED, before, now, state.presentClusters(org));
     out.addAll(usersOfItsServices);
     return out;
   }
 
-  private SortedSet<String> inventory(Connection c, ClusterEvent.InventoryChanged e) throws SQLException {
+  private SortedSet<String> inventory(Connection c, ClusterEvent.InventoryChanged e)
+      throws SQLException {
     Fqn fqn = Fqn.parse(e.cluster());
     ClusterRow row = state.clusters.get(fqn.toString());
     List<String> namespaces = e.inventory().namespaces();
     String json = e.inventory().inventoryJson();
     ClusterRow next =
         row == null
-            ? new ClusterRow(fqn.toString(), orgOf(fqn), false, 0, EMPTY_SET_HASH, 0, namespaces, ClusterRow.UNKNOWN, json)
+            ? new ClusterRow(
+                fqn.toString(),
+                orgOf(fqn),
+                false,
+                0,
+                EMPTY_SET_HASH,
+                0,
+                namespaces,
+                ClusterRow.UNKNOWN,
+                json)
             : row.withInventory(namespaces, json);
     return catalogChange(c, row, next);
   }
@@ -226,18 +247,20 @@ public final class DesiredStateHandler
     String health = e.to().name();
     ClusterRow next =
         row == null
-            ? new ClusterRow(fqn.toString(), orgOf(fqn), false, 0, EMPTY_SET_HASH, 0, List.of(), health, "{}")
+            ? new ClusterRow(
+                fqn.toString(), orgOf(fqn), false, 0, EMPTY_SET_HASH, 0, List.of(), health, "{}")
             : row.withHealth(health);
     return catalogChange(c, row, next);
   }
 
   /**
    * Saves a cluster's new inventory or health. Affected: the cluster itself when its namespaces
-   * changed, and, per service whose published entry changed (docs/multicluster.md), the
-   * other present clusters of the organization that have the service's namespace. Nothing else:
-   * a change to one service re-publishes only that service, only where it is used.
+   * changed, and, per service whose published entry changed (docs/multicluster.md), the other
+   * present clusters of the organization that have the service's namespace. Nothing else: a change
+   * to one service re-publishes only that service, only where it is used.
    */
-  private SortedSet<String> catalogChange(Connection c, ClusterRow before, ClusterRow next) throws SQLException {
+  private SortedSet<String> catalogChange(Connection c, ClusterRow before, ClusterRow next)
+      throws SQLException {
     MeshCatalog.Cluster meshBefore = before != null && before.present() ? mesh(before) : null;
     saveCluster(c, next);
     var out = new TreeSet<String>();
@@ -251,11 +274,15 @@ public final class DesiredStateHandler
     if (before == null || !before.present() || !before.namespaces().equals(next.namespaces())) {
       out.add(next.fqn());
     }
-    out.addAll(usersOf(next.org(), next.fqn(), MeshCatalog.changedServices(meshBefore, mesh(next))));
+    out.addAll(
+        usersOf(next.org(), next.fqn(), MeshCatalog.changedServices(meshBefore, mesh(next))));
     return out;
   }
 
-  /** The present clusters of {@code org} other than {@code self} that have a namespace of one of the services. */
+  /**
+   * The present clusters of {@code org} other than {@code self} that have a namespace of one of the
+   * services.
+   */
   private SortedSet<String> usersOf(String org, String self, List<String> services) {
     var out = new TreeSet<String>();
     if (services.isEmpty() || settings.reachability() == MeshCatalog.Reachability.NONE) {
@@ -274,7 +301,8 @@ public final class DesiredStateHandler
 
   /** The cluster as the catalog sees it (cached until its row or Cluster resource changes). */
   private MeshCatalog.Cluster mesh(ClusterRow row) {
-    return state.mesh(row.fqn(), () -> MeshClusters.of(row, state.config(row.org()).get(row.fqn())));
+    return state.mesh(
+        row.fqn(), () -> MeshClusters.of(row, state.config(row.org()).get(row.fqn())));
   }
 
   private void saveCluster(Connection c, ClusterRow row) throws SQLException {
@@ -282,9 +310,12 @@ public final class DesiredStateHandler
     state.putCluster(row);
   }
 
-  /** Translates one present cluster again; the new version and its delta when its objects changed. */
+  /**
+   * Translates one present cluster again; the new version and its delta when its objects changed.
+   */
   private Optional<DesiredStateNotifier.Committed> retranslate(
-      Connection c, String cluster, Map<String, List<MeshCatalog.Cluster>> publishers) throws SQLException {
+      Connection c, String cluster, Map<String, List<MeshCatalog.Cluster>> publishers)
+      throws SQLException {
     ClusterRow row = state.clusters.get(cluster);
     if (row == null || !row.present()) {
       return Optional.empty();
@@ -301,7 +332,11 @@ public final class DesiredStateHandler
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
       // cluster's last state rather than blocking every cluster behind one poisoned event.
-      LOG.error("translation for {} failed; its desired state stays at version {}", cluster, row.version(), e);
+      LOG.error(
+          "translation for {} failed; its desired state stays at version {}",
+          cluster,
+          row.version(),
+          e);
       return Optional.empty();
     }
     SortedMap<ObjectKey, StoredObject> previous = state.objects(c, cluster);
@@ -329,7 +364,8 @@ public final class DesiredStateHandler
 
     Set<Ref> before = refs(previous);
     Set<Ref> after = refs(now);
-    DesiredStateTables.deletePlacements(c, cluster, before.stream().filter(r -> !after.contains(r)).toList());
+    DesiredStateTables.deletePlacements(
+        c, cluster, before.stream().filter(r -> !after.contains(r)).toList());
     DesiredStateTables.insertPlacements(
         c, cluster, after.stream().filter(r -> !before.contains(r)).toList(), version);
 
@@ -341,9 +377,10 @@ public final class DesiredStateHandler
     }
     saveCluster(c, row.withVersion(version, desired.setHash(), historyFrom));
     state.setObjects(cluster, now);
-    return Optional.of(new DesiredStateNotifier.Committed(
-        new DesiredStateChanged(cluster, version),
-        delta(row.version(), version, desired.setHash(), upserts, deletes)));
+    return Optional.of(
+        new DesiredStateNotifier.Committed(
+            new DesiredStateChanged(cluster, version),
+            delta(row.version(), version, desired.setHash(), upserts, deletes)));
   }
 
   /**
@@ -351,9 +388,15 @@ public final class DesiredStateHandler
    * for an edge at {@code from}: upserts and deletes each in key order.
    */
   private static DesiredDelta delta(
-      long from, long version, String setHash, List<StoredObject> upserts, List<ObjectKey> deletes) {
+      long from,
+      long version,
+      String setHash,
+      List<StoredObject> upserts,
+      List<ObjectKey> deletes) {
     var b = DesiredDelta.newBuilder().setFromVersion(from).setVersion(version).setSetHash(setHash);
-    upserts.stream().sorted(java.util.Comparator.comparing(StoredObject::key)).forEach(o -> b.addUpserts(o.toProto()));
+    upserts.stream()
+        .sorted(java.util.Comparator.comparing(StoredObject::key))
+        .forEach(o -> b.addUpserts(o.toProto()));
     deletes.stream().sorted().forEach(k -> b.addDeletes(StoredObject.key(k)));
     return b.build();
   }
@@ -364,7 +407,8 @@ public final class DesiredStateHandler
     if (settings.reachability() == MeshCatalog.Reachability.NONE) {
       return List.of();
     }
-    List<MeshCatalog.Cluster> withServices = publishers.computeIfAbsent(row.org(), this::publishingClusters);
+    List<MeshCatalog.Cluster> withServices =
+        publishers.computeIfAbsent(row.org(), this::publishingClusters);
     if (withServices.isEmpty()) {
       return List.of();
     }
@@ -378,7 +422,9 @@ public final class DesiredStateHandler
     return MeshCatalog.remoteServices(self, view.namespaces(), others, settings.reachability());
   }
 
-  /** The present clusters of {@code org} that publish at least one service (only those give routes). */
+  /**
+   * The present clusters of {@code org} that publish at least one service (only those give routes).
+   */
   private List<MeshCatalog.Cluster> publishingClusters(String org) {
     var out = new ArrayList<MeshCatalog.Cluster>();
     for (String fqn : state.presentClusters(org).values()) {
@@ -391,7 +437,12 @@ public final class DesiredStateHandler
   }
 
   private static Set<Ref> refs(SortedMap<ObjectKey, StoredObject> objects) {
-    var out = new TreeSet<Ref>((a, b) -> a.fqn().equals(b.fqn()) ? Long.compare(a.version(), b.version()) : a.fqn().compareTo(b.fqn()));
+    var out =
+        new TreeSet<Ref>(
+            (a, b) ->
+                a.fqn().equals(b.fqn())
+                    ? Long.compare(a.version(), b.version())
+                    : a.fqn().compareTo(b.fqn()));
     objects.values().forEach(o -> o.inputs().forEach(i -> out.add(Ref.parse(i))));
     return out;
   }
@@ -399,7 +450,8 @@ public final class DesiredStateHandler
   static String sha256(String text) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -15,10 +15,10 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 /**
  * Publishes {@link DesiredStateChanged} only after the transaction that wrote it committed. The
  * handler stages the changes of a batch under the batch's last envelope while it runs inside the
- * transaction; Pekko Projection calls {@link #afterProcess} for every envelope of the batch once the
- * projected data is committed and readable, and never for a batch whose handling failed. A retried
- * batch stages its changes again under the same key, replacing the failed attempt's; a restarted
- * projection starts with nothing staged.
+ * transaction; Pekko Projection calls {@link #afterProcess} for every envelope of the batch once
+ * the projected data is committed and readable, and never for a batch whose handling failed. A
+ * retried batch stages its changes again under the same key, replacing the failed attempt's; a
+ * restarted projection starts with nothing staged.
  */
 public final class DesiredStateNotifier extends StatusObserver<EventEnvelope<Object>> {
   /** A version the batch committed, with its delta from the cluster's previous version. */
@@ -55,9 +55,12 @@ public final class DesiredStateNotifier extends StatusObserver<EventEnvelope<Obj
     return eventStream(system, new CommittedDeltas());
   }
 
-  /** Publishes on {@code system}'s EventStream, handing committed deltas to {@code deltas} first. */
+  /**
+   * Publishes on {@code system}'s EventStream, handing committed deltas to {@code deltas} first.
+   */
   public static DesiredStateNotifier eventStream(ActorSystem<?> system, CommittedDeltas deltas) {
-    return new DesiredStateNotifier(e -> system.eventStream().tell(new EventStream.Publish<>(e)), deltas);
+    return new DesiredStateNotifier(
+        e -> system.eventStream().tell(new EventStream.Publish<>(e)), deltas);
   }
 
   /** Called by the handler inside the transaction; replaces what an earlier attempt staged. */

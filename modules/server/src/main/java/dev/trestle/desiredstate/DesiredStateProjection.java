@@ -5,10 +5,10 @@ import dev.trestle.storage.EventJournal;
 import dev.trestle.storage.PlainJdbcSession;
 import dev.trestle.storage.ReadModelDatabase;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import java.util.function.Supplier;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
@@ -22,8 +22,8 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
  * The desired-state projection: one exactly-once JDBC projection over the single tag {@link
  * ConfigTags#DESIRED_STATE} (so config changes and inventory changes are seen in the order they
  * were accepted), taking events in batches (one transaction with its offset per batch, see {@link
- * DesiredStateSettings#batchMax}), run as a sharded daemon process of one instance so that exactly one runner exists
- * in the cluster and it moves with the shard when nodes come and go.
+ * DesiredStateSettings#batchMax}), run as a sharded daemon process of one instance so that exactly
+ * one runner exists in the cluster and it moves with the shard when nodes come and go.
  */
 public final class DesiredStateProjection {
   /** Persisted name of the projection (offset rows); never rename without a migration. */
@@ -39,7 +39,10 @@ public final class DesiredStateProjection {
    * to the actor system's EventStream.
    */
   public static void init(
-      ActorSystem<?> system, ReadModelDatabase db, DesiredStateSettings settings, CommittedDeltas deltas) {
+      ActorSystem<?> system,
+      ReadModelDatabase db,
+      DesiredStateSettings settings,
+      CommittedDeltas deltas) {
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,

@@ -10,8 +10,8 @@ import java.time.Duration;
  *
  * @param deltaHistory how many versions of change rows each cluster keeps: an edge more than this
  *     many versions behind gets a full snapshot instead of a delta
- * @param reachability which remote clusters a cluster gets cross-cluster routes to
- *     ({@code trestle.multicluster.reachability}: all, same-network, none; docs/multicluster.md)
+ * @param reachability which remote clusters a cluster gets cross-cluster routes to ({@code
+ *     trestle.multicluster.reachability}: all, same-network, none; docs/multicluster.md)
  * @param batchMax at most this many journal events are projected in one transaction
  * @param batchWithin how long the projection waits for more events before it projects what it has
  */

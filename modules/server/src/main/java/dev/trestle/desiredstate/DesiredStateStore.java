@@ -54,7 +54,8 @@ public final class DesiredStateStore {
    */
   public CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(
       java.util.Collection<String> clusterFqns, String namespace) {
-    return async(c -> ServiceCatalogQuery.read(c, clusterFqns, namespace == null ? "" : namespace.strip()));
+    return async(
+        c -> ServiceCatalogQuery.read(c, clusterFqns, namespace == null ? "" : namespace.strip()));
   }
 
   /** The cluster's version and set hash; version 0 and the empty set's hash when unknown. */
@@ -76,9 +77,13 @@ public final class DesiredStateStore {
           for (int attempt = 0; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
             DesiredVersion before = current(c, clusterFqn);
             var b =
-                DesiredSnapshot.newBuilder().setVersion(before.version()).setSetHash(before.setHash());
+                DesiredSnapshot.newBuilder()
+                    .setVersion(before.version())
+                    .setSetHash(before.setHash());
             if (before.known()) {
-              DesiredStateTables.loadObjects(c, clusterFqn).values().forEach(o -> b.addObjects(o.toProto()));
+              DesiredStateTables.loadObjects(c, clusterFqn)
+                  .values()
+                  .forEach(o -> b.addObjects(o.toProto()));
             }
             if (current(c, clusterFqn).equals(before)) {
               return b.build();
@@ -93,16 +98,19 @@ public final class DesiredStateStore {
    * for each object key only the last operation counts (an upsert carries the current object). A
    * key created and deleted again after {@code fromVersion} is sent as a delete, so an edge must
    * ignore deletes of objects it does not have. Empty when the cluster is unknown, when {@code
-   * fromVersion} is ahead of the current version, or when it is older than the kept history
-   * (then the caller sends a {@link #snapshot}); a delta without changes when {@code fromVersion}
-   * is the current version.
+   * fromVersion} is ahead of the current version, or when it is older than the kept history (then
+   * the caller sends a {@link #snapshot}); a delta without changes when {@code fromVersion} is the
+   * current version.
    */
   public CompletionStage<Optional<DesiredDelta>> delta(String clusterFqn, long fromVersion) {
     return async(
         c -> {
           for (int attempt = 0; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
-            Optional<ClusterRow> row = DesiredStateTables.readCluster(c, clusterFqn).filter(ClusterRow::present);
-            if (row.isEmpty() || fromVersion > row.get().version() || fromVersion < row.get().historyFrom()) {
+            Optional<ClusterRow> row =
+                DesiredStateTables.readCluster(c, clusterFqn).filter(ClusterRow::present);
+            if (row.isEmpty()
+                || fromVersion > row.get().version()
+                || fromVersion < row.get().historyFrom()) {
               return Optional.<DesiredDelta>empty();
             }
             ClusterRow r = row.get();
@@ -142,7 +150,10 @@ public final class DesiredStateStore {
    * argument lists everything.
    */
   public CompletionStage<List<ResourcePlacement>> placements(String fqnOrPrefix) {
-    String fqn = fqnOrPrefix.endsWith("/") ? fqnOrPrefix.substring(0, fqnOrPrefix.length() - 1) : fqnOrPrefix;
+    String fqn =
+        fqnOrPrefix.endsWith("/")
+            ? fqnOrPrefix.substring(0, fqnOrPrefix.length() - 1)
+            : fqnOrPrefix;
     return async(c -> DesiredStateTables.readPlacements(c, fqn));
   }
 }

@@ -30,7 +30,8 @@ final class DesiredStateTables {
   static final String UPSERT = "UPSERT";
   static final String DELETE = "DELETE";
 
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
   private DesiredStateTables() {}
@@ -38,20 +39,23 @@ final class DesiredStateTables {
   // ---- meta ----
 
   static long readStamp(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT events_applied FROM " + META + " WHERE id = 1");
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT events_applied FROM " + META + " WHERE id = 1");
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getLong(1) : 0;
     }
   }
 
   static void writeStamp(Connection c, long stamp) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE " + META + " SET events_applied = ? WHERE id = 1")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE " + META + " SET events_applied = ? WHERE id = 1")) {
       ps.setLong(1, stamp);
       if (ps.executeUpdate() == 1) {
         return;
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + META + " (id, events_applied) VALUES (1, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO " + META + " (id, events_applied) VALUES (1, ?)")) {
       ps.setLong(1, stamp);
       ps.executeUpdate();
     }
@@ -90,7 +94,8 @@ final class DesiredStateTables {
   }
 
   static Optional<Resource> readResource(Connection c, String fqn) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT resource_json FROM " + RESOURCES + " WHERE fqn = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT resource_json FROM " + RESOURCES + " WHERE fqn = ?")) {
       ps.setString(1, fqn);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.empty();
@@ -103,7 +108,9 @@ final class DesiredStateTables {
     deleteResource(c, fqn);
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO " + RESOURCES + " (fqn, org, kind, version, resource_json) VALUES (?, ?, ?, ?, ?)")) {
+            "INSERT INTO "
+                + RESOURCES
+                + " (fqn, org, kind, version, resource_json) VALUES (?, ?, ?, ?, ?)")) {
       ps.setString(1, fqn);
       ps.setString(2, org);
       ps.setString(3, r.getKind());
@@ -127,7 +134,8 @@ final class DesiredStateTables {
 
   static Map<String, ClusterRow> loadClusters(Connection c) throws SQLException {
     var out = new HashMap<String, ClusterRow>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + CLUSTER_COLUMNS + " FROM " + CLUSTERS);
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT " + CLUSTER_COLUMNS + " FROM " + CLUSTERS);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         ClusterRow row = clusterRow(rs);
@@ -164,9 +172,10 @@ final class DesiredStateTables {
   static void saveCluster(Connection c, ClusterRow row) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "UPDATE " + CLUSTERS
-                + " SET org = ?, present = ?, version = ?, set_hash = ?, history_from = ?, namespaces = ?,"
-                + " health = ?, inventory_json = ? WHERE fqn = ?")) {
+            "UPDATE "
+                + CLUSTERS
+                + " SET org = ?, present = ?, version = ?, set_hash = ?, history_from = ?,"
+                + " namespaces = ?, health = ?, inventory_json = ? WHERE fqn = ?")) {
       ps.setString(1, row.org());
       ps.setBoolean(2, row.present());
       ps.setLong(3, row.version());
@@ -182,7 +191,11 @@ final class DesiredStateTables {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO " + CLUSTERS + " (" + CLUSTER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO "
+                + CLUSTERS
+                + " ("
+                + CLUSTER_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, row.fqn());
       ps.setString(2, row.org());
       ps.setBoolean(3, row.present());
@@ -199,7 +212,8 @@ final class DesiredStateTables {
   /** Drops a cluster's objects, change rows and placements (its cluster row stays). */
   static void dropClusterRows(Connection c, String cluster) throws SQLException {
     for (String table : List.of(OBJECTS, CHANGES, PLACEMENTS)) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE cluster_fqn = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("DELETE FROM " + table + " WHERE cluster_fqn = ?")) {
         ps.setString(1, cluster);
         ps.executeUpdate();
       }
@@ -209,9 +223,11 @@ final class DesiredStateTables {
   // ---- objects ----
 
   private static final String KEY_WHERE =
-      " WHERE cluster_fqn = ? AND obj_namespace = ? AND obj_kind = ? AND obj_name = ? AND api_version = ?";
+      " WHERE cluster_fqn = ? AND obj_namespace = ? AND obj_kind = ? AND obj_name = ? AND"
+          + " api_version = ?";
 
-  private static int bindKey(PreparedStatement ps, int at, String cluster, ObjectKey k) throws SQLException {
+  private static int bindKey(PreparedStatement ps, int at, String cluster, ObjectKey k)
+      throws SQLException {
     ps.setString(at, cluster);
     ps.setString(at + 1, k.namespace());
     ps.setString(at + 2, k.kind());
@@ -221,7 +237,8 @@ final class DesiredStateTables {
   }
 
   private static final String OBJECT_COLUMNS =
-      "api_version, obj_kind, obj_namespace, obj_name, source_fqn, source_version, inputs, json, content_hash";
+      "api_version, obj_kind, obj_namespace, obj_name, source_fqn, source_version, inputs, json,"
+          + " content_hash";
 
   private static StoredObject object(ResultSet rs) throws SQLException {
     String inputs = rs.getString(7);
@@ -234,10 +251,12 @@ final class DesiredStateTables {
         rs.getString(9));
   }
 
-  static SortedMap<ObjectKey, StoredObject> loadObjects(Connection c, String cluster) throws SQLException {
+  static SortedMap<ObjectKey, StoredObject> loadObjects(Connection c, String cluster)
+      throws SQLException {
     var out = new TreeMap<ObjectKey, StoredObject>();
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + OBJECT_COLUMNS + " FROM " + OBJECTS + " WHERE cluster_fqn = ?")) {
+        c.prepareStatement(
+            "SELECT " + OBJECT_COLUMNS + " FROM " + OBJECTS + " WHERE cluster_fqn = ?")) {
       ps.setString(1, cluster);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -249,8 +268,10 @@ final class DesiredStateTables {
     return out;
   }
 
-  static Optional<StoredObject> readObject(Connection c, String cluster, ObjectKey key) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + OBJECT_COLUMNS + " FROM " + OBJECTS + KEY_WHERE)) {
+  static Optional<StoredObject> readObject(Connection c, String cluster, ObjectKey key)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + OBJECT_COLUMNS + " FROM " + OBJECTS + KEY_WHERE)) {
       bindKey(ps, 1, cluster, key);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(object(rs)) : Optional.empty();
@@ -258,7 +279,8 @@ final class DesiredStateTables {
     }
   }
 
-  static void deleteObjects(Connection c, String cluster, Collection<ObjectKey> keys) throws SQLException {
+  static void deleteObjects(Connection c, String cluster, Collection<ObjectKey> keys)
+      throws SQLException {
     if (keys.isEmpty()) {
       return;
     }
@@ -271,13 +293,18 @@ final class DesiredStateTables {
     }
   }
 
-  static void insertObjects(Connection c, String cluster, Collection<StoredObject> objects) throws SQLException {
+  static void insertObjects(Connection c, String cluster, Collection<StoredObject> objects)
+      throws SQLException {
     if (objects.isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO " + OBJECTS + " (cluster_fqn, " + OBJECT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO "
+                + OBJECTS
+                + " (cluster_fqn, "
+                + OBJECT_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (StoredObject o : objects) {
         ps.setString(1, cluster);
         ps.setString(2, o.key().apiVersion());
@@ -300,14 +327,16 @@ final class DesiredStateTables {
   /** One change row: at {@code version}, {@code key} was upserted or deleted. */
   record Change(long version, ObjectKey key, String op) {}
 
-  static void insertChanges(Connection c, String cluster, long version, Collection<ObjectKey> keys, String op)
+  static void insertChanges(
+      Connection c, String cluster, long version, Collection<ObjectKey> keys, String op)
       throws SQLException {
     if (keys.isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO " + CHANGES
+            "INSERT INTO "
+                + CHANGES
                 + " (cluster_fqn, version, api_version, obj_kind, obj_namespace, obj_name, op)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       for (ObjectKey k : keys) {
@@ -325,11 +354,13 @@ final class DesiredStateTables {
   }
 
   /** Change rows after {@code fromVersion} (exclusive), oldest first. */
-  static List<Change> readChanges(Connection c, String cluster, long fromVersion) throws SQLException {
+  static List<Change> readChanges(Connection c, String cluster, long fromVersion)
+      throws SQLException {
     var out = new ArrayList<Change>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT version, api_version, obj_kind, obj_namespace, obj_name, op FROM " + CHANGES
+            "SELECT version, api_version, obj_kind, obj_namespace, obj_name, op FROM "
+                + CHANGES
                 + " WHERE cluster_fqn = ? AND version > ? ORDER BY version")) {
       ps.setString(1, cluster);
       ps.setLong(2, fromVersion);
@@ -366,15 +397,17 @@ final class DesiredStateTables {
     }
   }
 
-  static void insertPlacements(Connection c, String cluster, Collection<Ref> refs, long clusterVersion)
-      throws SQLException {
+  static void insertPlacements(
+      Connection c, String cluster, Collection<Ref> refs, long clusterVersion) throws SQLException {
     if (refs.isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO " + PLACEMENTS
-                + " (cluster_fqn, resource_fqn, resource_version, cluster_version) VALUES (?, ?, ?, ?)")) {
+            "INSERT INTO "
+                + PLACEMENTS
+                + " (cluster_fqn, resource_fqn, resource_version, cluster_version) VALUES (?, ?, ?,"
+                + " ?)")) {
       for (Ref r : refs) {
         ps.setString(1, cluster);
         ps.setString(2, r.fqn());
@@ -386,13 +419,15 @@ final class DesiredStateTables {
     }
   }
 
-  static void deletePlacements(Connection c, String cluster, Collection<Ref> refs) throws SQLException {
+  static void deletePlacements(Connection c, String cluster, Collection<Ref> refs)
+      throws SQLException {
     if (refs.isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "DELETE FROM " + PLACEMENTS
+            "DELETE FROM "
+                + PLACEMENTS
                 + " WHERE cluster_fqn = ? AND resource_fqn = ? AND resource_version = ?")) {
       for (Ref r : refs) {
         ps.setString(1, cluster);
@@ -413,14 +448,17 @@ final class DesiredStateTables {
     var out = new ArrayList<ResourcePlacement>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT cluster_fqn, resource_fqn, resource_version, cluster_version FROM " + PLACEMENTS
+            "SELECT cluster_fqn, resource_fqn, resource_version, cluster_version FROM "
+                + PLACEMENTS
                 + " WHERE resource_fqn = ? OR resource_fqn LIKE ? ESCAPE '\\'"
                 + " ORDER BY cluster_fqn, resource_fqn, resource_version")) {
       ps.setString(1, fqn);
       ps.setString(2, prefix);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new ResourcePlacement(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+          out.add(
+              new ResourcePlacement(
+                  rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
         }
       }
     }

@@ -30,7 +30,9 @@ final class MeshClusters {
   static Inventory inventory(String json) {
     var builder = Inventory.newBuilder();
     try {
-      JsonFormat.parser().ignoringUnknownFields().merge(json == null || json.isEmpty() ? "{}" : json, builder);
+      JsonFormat.parser()
+          .ignoringUnknownFields()
+          .merge(json == null || json.isEmpty() ? "{}" : json, builder);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("stored inventory is not valid JSON", e);
     }
@@ -39,7 +41,11 @@ final class MeshClusters {
 
   static MeshCatalog.Cluster of(ClusterRow row, Optional<Resource> clusterResource) {
     Inventory inv = inventory(row.inventoryJson());
-    ClusterSpec spec = clusterResource.filter(Resource::hasCluster).map(Resource::getCluster).orElse(ClusterSpec.getDefaultInstance());
+    ClusterSpec spec =
+        clusterResource
+            .filter(Resource::hasCluster)
+            .map(Resource::getCluster)
+            .orElse(ClusterSpec.getDefaultInstance());
     String network = inv.getNetwork().isEmpty() ? spec.getNetwork() : inv.getNetwork();
     boolean invLocality = inv.hasLocality() && !inv.getLocality().getRegion().isEmpty();
     String region = invLocality ? inv.getLocality().getRegion() : spec.getLocality().getRegion();
@@ -51,7 +57,11 @@ final class MeshClusters {
       }
       services.add(
           new MeshCatalog.Service(
-              s.getNamespace(), s.getName(), ports(s.getPortsList()), s.getEndpoints(), s.getHealthyEndpoints()));
+              s.getNamespace(),
+              s.getName(),
+              ports(s.getPortsList()),
+              s.getEndpoints(),
+              s.getHealthyEndpoints()));
     }
     return new MeshCatalog.Cluster(
         Fqn.parse(row.fqn()).name(),
@@ -78,7 +88,9 @@ final class MeshClusters {
     return inv.getGatewaysList().stream()
         .filter(g -> g.getRole().toUpperCase(Locale.ROOT).replace('-', '_').equals(EAST_WEST))
         .filter(g -> g.getAddressesCount() > 0 && !g.getAddresses(0).isBlank())
-        .sorted(Comparator.comparing(InventoryGateway::getNamespace).thenComparing(InventoryGateway::getName))
+        .sorted(
+            Comparator.comparing(InventoryGateway::getNamespace)
+                .thenComparing(InventoryGateway::getName))
         .findFirst()
         .map(g -> new MeshCatalog.Gateway(g.getAddresses(0).strip(), gatewayPort(g)));
   }
@@ -87,7 +99,11 @@ final class MeshClusters {
     return g.getPortsList().stream()
         .filter(p -> p.getName().equals("tls"))
         .findFirst()
-        .or(() -> g.getPortsList().stream().filter(p -> p.getPort() == DEFAULT_GATEWAY_PORT).findFirst())
+        .or(
+            () ->
+                g.getPortsList().stream()
+                    .filter(p -> p.getPort() == DEFAULT_GATEWAY_PORT)
+                    .findFirst())
         .or(() -> g.getPortsList().stream().findFirst())
         .map(p -> (int) p.getPort())
         .orElse(DEFAULT_GATEWAY_PORT);

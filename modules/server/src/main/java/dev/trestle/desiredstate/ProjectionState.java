@@ -14,19 +14,22 @@ import java.util.TreeMap;
 /**
  * The handler's in-memory copy of the tables: config snapshots per organization, cluster rows, and
  * (loaded on first use) each cluster's current objects. Valid only while {@link #stamp} equals the
- * tables' event count; the handler rebuilds it otherwise (restart, rolled-back transaction,
- * another node ran the projection meanwhile).
+ * tables' event count; the handler rebuilds it otherwise (restart, rolled-back transaction, another
+ * node ran the projection meanwhile).
  */
 final class ProjectionState {
   long stamp;
   private final Map<String, ConfigSnapshot> config;
+
   /** Read freely; change only through {@link #putCluster} (it keeps the derived maps right). */
   final Map<String, ClusterRow> clusters;
+
   private final Map<String, SortedMap<String, String>> present = new HashMap<>();
   private final Map<String, SortedMap<ObjectKey, StoredObject>> objects = new HashMap<>();
   private final Map<String, dev.trestle.translator.MeshCatalog.Cluster> mesh = new HashMap<>();
 
-  private ProjectionState(long stamp, Map<String, ConfigSnapshot> config, Map<String, ClusterRow> clusters) {
+  private ProjectionState(
+      long stamp, Map<String, ConfigSnapshot> config, Map<String, ClusterRow> clusters) {
     this.stamp = stamp;
     this.config = config;
     this.clusters = clusters;
@@ -34,7 +37,8 @@ final class ProjectionState {
 
   static ProjectionState load(Connection c, long stamp) throws SQLException {
     var config = new HashMap<String, ConfigSnapshot>();
-    for (Map.Entry<String, java.util.List<Resource>> e : DesiredStateTables.loadResources(c).entrySet()) {
+    for (Map.Entry<String, java.util.List<Resource>> e :
+        DesiredStateTables.loadResources(c).entrySet()) {
       config.put(e.getKey(), ConfigSnapshot.of(e.getValue()));
     }
     return new ProjectionState(stamp, config, DesiredStateTables.loadClusters(c));
@@ -58,13 +62,15 @@ final class ProjectionState {
    * translation asks for it, and rebuilding it each time made a batch cost clusters squared.
    */
   SortedMap<String, String> presentClusters(String org) {
-    return present.computeIfAbsent(org, o -> {
-      var out = new TreeMap<String, String>();
-      clusters.values().stream()
-          .filter(r -> r.present() && r.org().equals(o))
-          .forEach(r -> out.put(dev.trestle.protocol.Fqn.parse(r.fqn()).name(), r.fqn()));
-      return Collections.unmodifiableSortedMap(out);
-    });
+    return present.computeIfAbsent(
+        org,
+        o -> {
+          var out = new TreeMap<String, String>();
+          clusters.values().stream()
+              .filter(r -> r.present() && r.org().equals(o))
+              .forEach(r -> out.put(dev.trestle.protocol.Fqn.parse(r.fqn()).name(), r.fqn()));
+          return Collections.unmodifiableSortedMap(out);
+        });
   }
 
   /** Stores a cluster row; forgets what was derived from its old presence and mesh entry. */
@@ -93,7 +99,8 @@ final class ProjectionState {
   }
 
   dev.trestle.translator.MeshCatalog.Cluster mesh(
-      String cluster, java.util.function.Supplier<dev.trestle.translator.MeshCatalog.Cluster> compute) {
+      String cluster,
+      java.util.function.Supplier<dev.trestle.translator.MeshCatalog.Cluster> compute) {
     return mesh.computeIfAbsent(cluster, k -> compute.get());
   }
 

@@ -39,7 +39,8 @@ final class ServiceCatalogQuery {
       Inventory inv = MeshClusters.inventory(row.inventoryJson());
       String org = Fqn.parse(row.fqn()).nameOf(Kind.ORGANIZATION).orElse("");
       for (InventoryService s : inv.getServicesList()) {
-        if (s.getName().isEmpty() || (!namespace.isEmpty() && !namespace.equals(s.getNamespace()))) {
+        if (s.getName().isEmpty()
+            || (!namespace.isEmpty() && !namespace.equals(s.getNamespace()))) {
           continue;
         }
         MeshCatalog.Service service =
@@ -59,7 +60,9 @@ final class ServiceCatalogQuery {
                 .setLocality(Locality.newBuilder().setRegion(mesh.region()).setZone(mesh.zone()))
                 .setRoutable(mesh.routable(service));
         if (mesh.eastWest() != null) {
-          instance.setGatewayAddress(mesh.eastWest().address()).setGatewayPort(mesh.eastWest().port());
+          instance
+              .setGatewayAddress(mesh.eastWest().address())
+              .setGatewayPort(mesh.eastWest().port());
         }
         String key = org + "\u0000" + s.getNamespace() + "\u0000" + s.getName();
         services

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One connected cluster's version gauges ({@code trestle_cluster_desired_version} and {@code
- * trestle_cluster_applied_version}, label {@code cluster}) and the commit times of the versions
- * its edge has not ACKed yet, for the propagation histogram. Owned by the cluster's current
- * session on this node; its calls come from that session's actor, one at a time.
+ * trestle_cluster_applied_version}, label {@code cluster}) and the commit times of the versions its
+ * edge has not ACKed yet, for the propagation histogram. Owned by the cluster's current session on
+ * this node; its calls come from that session's actor, one at a time.
  */
 final class ClusterVersionMeters {
   /** Bounds memory when an edge stops ACKing while versions keep coming. */
@@ -31,12 +31,15 @@ final class ClusterVersionMeters {
     this.gauges =
         List.of(
             Gauge.builder("trestle.cluster.desired.version", desired, AtomicLong::get)
-                .description("Newest desired-state version of the cluster known to the node holding its edge stream")
+                .description(
+                    "Newest desired-state version of the cluster known to the node holding its edge"
+                        + " stream")
                 .tag("cluster", cluster)
                 .strongReference(true)
                 .register(registry),
             Gauge.builder("trestle.cluster.applied.version", applied, AtomicLong::get)
-                .description("Newest desired-state version the cluster's edge ACKed (or kept, after a NACK)")
+                .description(
+                    "Newest desired-state version the cluster's edge ACKed (or kept, after a NACK)")
                 .tag("cluster", cluster)
                 .strongReference(true)
                 .register(registry));
@@ -46,14 +49,18 @@ final class ClusterVersionMeters {
     return sessionId;
   }
 
-  /** A newer session of the same cluster takes the meters over; it starts from what its edge has. */
+  /**
+   * A newer session of the same cluster takes the meters over; it starts from what its edge has.
+   */
   synchronized void takeOver(String sessionId, long appliedVersion) {
     this.sessionId = sessionId;
     applied.set(appliedVersion);
     committedAtNanos.clear();
   }
 
-  /** A version is known; {@code justCommitted} when it was committed just now (timed to its ACK). */
+  /**
+   * A version is known; {@code justCommitted} when it was committed just now (timed to its ACK).
+   */
   synchronized void desired(long version, boolean justCommitted, long nowNanos) {
     desired.accumulateAndGet(version, Math::max);
     if (justCommitted && version > applied.get()) {

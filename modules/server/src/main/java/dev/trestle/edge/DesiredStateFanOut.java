@@ -18,9 +18,9 @@ import org.apache.pekko.cluster.typed.Cluster;
  * sessions. An edge connected to node B so gets the change projected on node A.
  *
  * <p>The topic delivers at most once: a change published while a node's subscription is still
- * spreading through the cluster, or while the projection moves, can be missed. So when the
- * central cluster has more than one member, every session re-reads its cluster's current version
- * once per {@code resyncInterval} (one indexed read per edge); a lone node needs no such net.
+ * spreading through the cluster, or while the projection moves, can be missed. So when the central
+ * cluster has more than one member, every session re-reads its cluster's current version once per
+ * {@code resyncInterval} (one indexed read per edge); a lone node needs no such net.
  */
 public final class DesiredStateFanOut {
   /** Name of the topic; the same on every node (and node versions) of a cluster. */

@@ -47,13 +47,21 @@ public final class DesiredStateReadModel implements DesiredStateSource, Placemen
 
   @Override
   public CompletionStage<List<Placement>> placements(String fqnOrPrefix) {
-    return store.placements(fqnOrPrefix).thenApply(rows -> rows.stream()
-        .map(p -> new Placement(p.cluster(), p.fqn(), p.resourceVersion(), p.clusterVersion()))
-        .toList());
+    return store
+        .placements(fqnOrPrefix)
+        .thenApply(
+            rows ->
+                rows.stream()
+                    .map(
+                        p ->
+                            new Placement(
+                                p.cluster(), p.fqn(), p.resourceVersion(), p.clusterVersion()))
+                    .toList());
   }
 
   @Override
-  public CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(List<String> clusterFqns, String namespace) {
+  public CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(
+      List<String> clusterFqns, String namespace) {
     return store.services(clusterFqns, namespace);
   }
 

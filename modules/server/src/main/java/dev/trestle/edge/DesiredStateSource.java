@@ -14,8 +14,8 @@ public interface DesiredStateSource {
   CompletionStage<DesiredSnapshot> snapshot(String cluster);
 
   /**
-   * The changes after {@code fromVersion} up to the current version; empty when they are no
-   * longer kept (or {@code fromVersion} is unknown), so a snapshot is needed.
+   * The changes after {@code fromVersion} up to the current version; empty when they are no longer
+   * kept (or {@code fromVersion} is unknown), so a snapshot is needed.
    */
   CompletionStage<Optional<DesiredDelta>> delta(String cluster, long fromVersion);
 }

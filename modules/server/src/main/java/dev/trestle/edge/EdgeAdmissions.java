@@ -2,16 +2,15 @@ package dev.trestle.edge;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Bounds how many edge Connects a node decides at once ({@code trestle.edge.max-concurrent-
  * admissions}). Each Connect starts a cluster entity (journal recovery) and persists its events;
- * when thousands of edges connect together (a central restart, a fleet roll-out) unbounded
- * Connects queued so many journal writes that they outran the journal's circuit breaker, the
- * entities stopped and every edge waited out its ask. Waiting edges queue here in arrival order
- * up to {@code max-waiting-admissions}; beyond that a Connect is refused at once so the edge
- * retries later rather than piling up.
+ * when thousands of edges connect together (a central restart, a fleet roll-out) unbounded Connects
+ * queued so many journal writes that they outran the journal's circuit breaker, the entities
+ * stopped and every edge waited out its ask. Waiting edges queue here in arrival order up to {@code
+ * max-waiting-admissions}; beyond that a Connect is refused at once so the edge retries later
+ * rather than piling up.
  */
 public final class EdgeAdmissions {
   private final int maxConcurrent;
@@ -21,17 +20,20 @@ public final class EdgeAdmissions {
 
   public EdgeAdmissions(int maxConcurrent, int maxWaiting) {
     if (maxConcurrent < 1) {
-      throw new IllegalArgumentException("trestle.edge.max-concurrent-admissions must be at least 1, got " + maxConcurrent);
+      throw new IllegalArgumentException(
+          "trestle.edge.max-concurrent-admissions must be at least 1, got " + maxConcurrent);
     }
     if (maxWaiting < 0) {
-      throw new IllegalArgumentException("trestle.edge.max-waiting-admissions must not be negative, got " + maxWaiting);
+      throw new IllegalArgumentException(
+          "trestle.edge.max-waiting-admissions must not be negative, got " + maxWaiting);
     }
     this.maxConcurrent = maxConcurrent;
     this.maxWaiting = maxWaiting;
   }
 
   public static EdgeAdmissions from(com.typesafe.config.Config config) {
-    return new EdgeAdmissions(config.getInt("trestle.edge.max-concurrent-admissions"),
+    return new EdgeAdmissions(
+        config.getInt("trestle.edge.max-concurrent-admissions"),
         config.getInt("trestle.edge.max-waiting-admissions"));
   }
 
@@ -43,9 +45,9 @@ public final class EdgeAdmissions {
   }
 
   /**
-   * Completes when this Connect may go ahead; the caller must then {@link #release()} exactly
-   * once. A caller that gives up first completes the stage exceptionally (e.g. {@code orTimeout})
-   * and must not release: its turn is skipped.
+   * Completes when this Connect may go ahead; the caller must then {@link #release()} exactly once.
+   * A caller that gives up first completes the stage exceptionally (e.g. {@code orTimeout}) and
+   * must not release: its turn is skipped.
    */
   public synchronized CompletableFuture<Void> acquire() {
     if (running < maxConcurrent) {
@@ -58,8 +60,12 @@ public final class EdgeAdmissions {
       waiting.removeIf(CompletableFuture::isDone);
     }
     if (waiting.size() >= maxWaiting) {
-      return CompletableFuture.failedFuture(new Full(
-          maxConcurrent + " edge connects are being decided and " + waiting.size() + " are waiting on this node"));
+      return CompletableFuture.failedFuture(
+          new Full(
+              maxConcurrent
+                  + " edge connects are being decided and "
+                  + waiting.size()
+                  + " are waiting on this node"));
     }
     var turn = new CompletableFuture<Void>();
     waiting.add(turn);

@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * Edge stream meters of this node: connected edges, what was sent to them, each connected
- * cluster's desired and applied versions, and how long a committed desired-state version takes to
- * be ACKed by the edge ({@code trestle_edge_propagation_seconds}: from the moment this node learns
- * the version's commit, just after the desired-state projection committed it, to the edge's ACK
- * of that version or a later one; only versions committed while the edge is connected here).
+ * Edge stream meters of this node: connected edges, what was sent to them, each connected cluster's
+ * desired and applied versions, and how long a committed desired-state version takes to be ACKed by
+ * the edge ({@code trestle_edge_propagation_seconds}: from the moment this node learns the
+ * version's commit, just after the desired-state projection committed it, to the edge's ACK of that
+ * version or a later one; only versions committed while the edge is connected here).
  */
 public final class EdgeMetrics {
   private static final Duration[] BUCKETS = {
@@ -44,9 +44,11 @@ public final class EdgeMetrics {
     snapshots = Counter.builder("trestle_edge_snapshots_sent").register(registry);
     deltas = Counter.builder("trestle_edge_deltas_sent").register(registry);
     refused = Counter.builder("trestle_edge_connections_refused").register(registry);
-    heartbeatsDropped = Counter.builder("trestle_edge_heartbeats_dropped")
-        .description("Heartbeats dropped because their session already held max-pending-heartbeats")
-        .register(registry);
+    heartbeatsDropped =
+        Counter.builder("trestle_edge_heartbeats_dropped")
+            .description(
+                "Heartbeats dropped because their session already held max-pending-heartbeats")
+            .register(registry);
     propagation =
         Timer.builder("trestle.edge.propagation")
             .description("From a desired-state version's commit to its edge's ACK of it")
@@ -57,23 +59,27 @@ public final class EdgeMetrics {
   void connected(String cluster, String sessionId, long appliedVersion) {
     connected.incrementAndGet();
     // Inside compute: a replaced session's concurrent disconnect must see the new owner.
-    clusters.compute(cluster, (k, m) -> {
-      var meters = m != null ? m : new ClusterVersionMeters(registry, cluster, sessionId);
-      meters.takeOver(sessionId, appliedVersion);
-      return meters;
-    });
+    clusters.compute(
+        cluster,
+        (k, m) -> {
+          var meters = m != null ? m : new ClusterVersionMeters(registry, cluster, sessionId);
+          meters.takeOver(sessionId, appliedVersion);
+          return meters;
+        });
   }
 
   void disconnected(String cluster, String sessionId) {
     connected.decrementAndGet();
     // A replaced session ends after its successor started: leave the successor's meters alone.
-    clusters.computeIfPresent(cluster, (k, m) -> {
-      if (!m.sessionId().equals(sessionId)) {
-        return m;
-      }
-      m.remove(registry);
-      return null;
-    });
+    clusters.computeIfPresent(
+        cluster,
+        (k, m) -> {
+          if (!m.sessionId().equals(sessionId)) {
+            return m;
+          }
+          m.remove(registry);
+          return null;
+        });
   }
 
   void desired(String cluster, long version, boolean justCommitted) {

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge port's one RPC. The first message must be Hello with a join token; the token names its
- * cluster, so a token of one cluster can never speak for another. Everything after admission is
- * the {@link EdgeSession}'s job.
+ * cluster, so a token of one cluster can never speak for another. Everything after admission is the
+ * {@link EdgeSession}'s job.
  */
 public final class EdgeSyncService implements EdgeSyncPowerApi {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeSyncService.class);
@@ -73,8 +73,9 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
     // session is made; that can take longer than Pekko's 5 s subscription timeout right after a
     // restart, which failed the stream of every edge that connected then.
     return in.prefixAndTail(1)
-        .withAttributes(ActorAttributes.streamSubscriptionTimeout(askTimeout.plusSeconds(5),
-            StreamSubscriptionTimeoutTerminationMode.cancel()))
+        .withAttributes(
+            ActorAttributes.streamSubscriptionTimeout(
+                askTimeout.plusSeconds(5), StreamSubscriptionTimeoutTerminationMode.cancel()))
         .flatMapConcat(
             (Pair<List<EdgeMessage>, Source<EdgeMessage, NotUsed>> pair) -> {
               if (pair.first().isEmpty()) {
@@ -82,8 +83,10 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
               }
               EdgeMessage first = pair.first().get(0);
               if (!first.hasHello()) {
-                return Source.<CentralMessage>failed(refuse(Status.INVALID_ARGUMENT,
-                    "the first message on the edge stream must be Hello"));
+                return Source.<CentralMessage>failed(
+                    refuse(
+                        Status.INVALID_ARGUMENT,
+                        "the first message on the edge stream must be Hello"));
               }
               return Source.completionStageSource(admit(first.getHello(), pair.second()))
                   .mapMaterializedValue(m -> NotUsed.getInstance());
@@ -95,16 +98,24 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
     var presented = JoinTokens.parse(hello.getToken());
     if (presented.isEmpty()) {
       metrics.refused();
-      LOG.warn("edge refused: cluster '{}' presented no valid join token", printable(hello.getCluster()));
-      return CompletableFuture.failedFuture(refuse(Status.UNAUTHENTICATED,
-          "not a join token: mint one with `trestle cluster token CLUSTER`"));
+      LOG.warn(
+          "edge refused: cluster '{}' presented no valid join token",
+          printable(hello.getCluster()));
+      return CompletableFuture.failedFuture(
+          refuse(
+              Status.UNAUTHENTICATED,
+              "not a join token: mint one with `trestle cluster token CLUSTER`"));
     }
     String cluster = presented.get().cluster();
     String claimed = hello.getCluster().strip();
-    if (!claimed.isEmpty() && !claimed.equals(cluster) && !claimed.equals(Fqn.parse(cluster).name())) {
+    if (!claimed.isEmpty()
+        && !claimed.equals(cluster)
+        && !claimed.equals(Fqn.parse(cluster).name())) {
       metrics.refused();
-      LOG.warn("edge refused: a token of {} presented for cluster '{}'", cluster, printable(claimed));
-      String message = "this join token belongs to " + cluster + ", not to '" + printable(claimed) + "'";
+      LOG.warn(
+          "edge refused: a token of {} presented for cluster '{}'", cluster, printable(claimed));
+      String message =
+          "this join token belongs to " + cluster + ", not to '" + printable(claimed) + "'";
       refusals.refused(cluster, Problem.of(Problem.Code.PERMISSION_DENIED, cluster, message));
       return CompletableFuture.failedFuture(refuse(Status.PERMISSION_DENIED, message));
     }
@@ -115,26 +126,45 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
             view -> {
               if (!view.exists()) {
                 metrics.refused();
-                refusals.refused(cluster, Problem.of(Problem.Code.NOT_FOUND, cluster,
-                    "edge refused: cluster " + cluster + " does not exist"));
+                refusals.refused(
+                    cluster,
+                    Problem.of(
+                        Problem.Code.NOT_FOUND,
+                        cluster,
+                        "edge refused: cluster " + cluster + " does not exist"));
                 throw refuse(Status.NOT_FOUND, "cluster " + cluster + " does not exist");
               }
               var toEdge = new CompletableFuture<Source<CentralMessage, NotUsed>>();
               String sessionId = UUID.randomUUID().toString();
               var setup =
                   new EdgeSession.Setup(
-                      cluster, sessionId, presented.get().tokenId(), presented.get().secretSha256(),
-                      hello, rest, toEdge, sharding.entityRefFor(ClusterEntity.TYPE_KEY, cluster),
-                      desired, settings, askTimeout, metrics, sessions, refusals, admissions);
+                      cluster,
+                      sessionId,
+                      presented.get().tokenId(),
+                      presented.get().secretSha256(),
+                      hello,
+                      rest,
+                      toEdge,
+                      sharding.entityRefFor(ClusterEntity.TYPE_KEY, cluster),
+                      desired,
+                      settings,
+                      askTimeout,
+                      metrics,
+                      sessions,
+                      refusals,
+                      admissions);
               var session =
-                  system.systemActorOf(EdgeSession.create(setup), "edge-session-" + sessionId,
-                      Props.empty());
+                  system.systemActorOf(
+                      EdgeSession.create(setup), "edge-session-" + sessionId, Props.empty());
               sessions.register(cluster, sessionId, session);
               return toEdge.whenComplete(
                   (ok, error) -> {
                     if (error == null) {
-                      LOG.info("edge of {} connected (session {}, agent {}, has version {})",
-                          cluster, sessionId, printable(hello.getAgentVersion()),
+                      LOG.info(
+                          "edge of {} connected (session {}, agent {}, has version {})",
+                          cluster,
+                          sessionId,
+                          printable(hello.getAgentVersion()),
                           hello.getLastAppliedVersion());
                     } else {
                       LOG.warn("edge of {} refused: {}", cluster, error.getMessage());

@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One edge session's heartbeats on their way to its cluster entity. At most one batch is in
- * flight: the heartbeats that arrive meanwhile wait here (at most {@code maxPending}; more are
- * refused, for the caller to count) and go as the next batch (at most {@code perWrite}),
- * still one event each. A flood is bounded here instead of growing the entity's mailbox, and with
- * {@code perWrite} above 1 a fast edge costs one journal write per batch instead of one per
- * heartbeat. Not thread-safe: owned by the session actor.
+ * One edge session's heartbeats on their way to its cluster entity. At most one batch is in flight:
+ * the heartbeats that arrive meanwhile wait here (at most {@code maxPending}; more are refused, for
+ * the caller to count) and go as the next batch (at most {@code perWrite}), still one event each. A
+ * flood is bounded here instead of growing the entity's mailbox, and with {@code perWrite} above 1
+ * a fast edge costs one journal write per batch instead of one per heartbeat. Not thread-safe:
+ * owned by the session actor.
  */
 final class HeartbeatBatch {
   private final int maxPending;
@@ -37,8 +37,10 @@ final class HeartbeatBatch {
       return false;
     }
     Timestamp ts = heartbeat.getSentAt();
-    pending.add(new Beat(Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()),
-        snapshotOf(heartbeat.getInventory())));
+    pending.add(
+        new Beat(
+            Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()),
+            snapshotOf(heartbeat.getInventory())));
     return true;
   }
 

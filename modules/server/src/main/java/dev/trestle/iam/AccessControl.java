@@ -17,20 +17,21 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Authentication (bearer tokens) and authorization (bindings inherited down the FQN tree,
- * default deny). In insecure-dev mode every caller is the admin "users/dev".
+ * Authentication (bearer tokens) and authorization (bindings inherited down the FQN tree, default
+ * deny). In insecure-dev mode every caller is the admin "users/dev".
  */
 public final class AccessControl {
   public static final String DEV_PRINCIPAL = "users/dev";
 
   /**
-   * Runs a continuation on the thread that completed the ask. Pekko's asks complete
-   * Scala-backed futures whose plain {@code thenApply} always goes through
-   * CompletableFuture's default async executor, which on a machine with fewer than three cores
-   * (common-pool parallelism below 2) starts a new thread per continuation. The continuations
-   * here are a few field reads, so they run directly.
+   * Runs a continuation on the thread that completed the ask. Pekko's asks complete Scala-backed
+   * futures whose plain {@code thenApply} always goes through CompletableFuture's default async
+   * executor, which on a machine with fewer than three cores (common-pool parallelism below 2)
+   * starts a new thread per continuation. The continuations here are a few field reads, so they run
+   * directly.
    */
   static final java.util.concurrent.Executor DIRECT = Runnable::run;
+
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final boolean insecureDev;
@@ -52,10 +53,13 @@ public final class AccessControl {
     }
     String header = authorization.orElse("").strip();
     if (header.isEmpty()) {
-      return failed(Problem.Code.UNAUTHENTICATED, "authentication required: send 'authorization: Bearer <token>' (see trestle login)");
+      return failed(
+          Problem.Code.UNAUTHENTICATED,
+          "authentication required: send 'authorization: Bearer <token>' (see trestle login)");
     }
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return failed(Problem.Code.UNAUTHENTICATED, "the authorization header must be 'Bearer <token>'");
+      return failed(
+          Problem.Code.UNAUTHENTICATED, "the authorization header must be 'Bearer <token>'");
     }
     var presented = Tokens.parse(header.substring(7));
     if (presented.isEmpty()) {
@@ -64,19 +68,25 @@ public final class AccessControl {
     var p = presented.get();
     return sharding
         .entityRefFor(PrincipalEntity.TYPE_KEY, p.principal())
-        .<PrincipalEntity.Reply>ask(r -> new PrincipalEntity.VerifyToken(p.tokenId(), p.secretHash(), r), askTimeout)
+        .<PrincipalEntity.Reply>ask(
+            r -> new PrincipalEntity.VerifyToken(p.tokenId(), p.secretHash(), r), askTimeout)
         .thenApplyAsync(
             reply -> {
               if (reply.problem() != null) {
                 throw new ProblemException(
-                    Problem.of(Problem.Code.UNAUTHENTICATED, "", "the bearer token is invalid, revoked, or its principal is disabled"));
+                    Problem.of(
+                        Problem.Code.UNAUTHENTICATED,
+                        "",
+                        "the bearer token is invalid, revoked, or its principal is disabled"));
               }
               return new Identity(p.principal(), "token");
             },
             DIRECT);
   }
 
-  /** Every permission {@code principal} holds on {@code target}, through bindings on it or above. */
+  /**
+   * Every permission {@code principal} holds on {@code target}, through bindings on it or above.
+   */
   public CompletionStage<Set<Perm>> permissions(String principal, Fqn target) {
     if (insecureDev) {
       return CompletableFuture.completedFuture(EnumSet.allOf(Perm.class));
@@ -102,7 +112,8 @@ public final class AccessControl {
                   }
                 }
               }
-              var grants = roles.stream().map(r -> rolePermissions(r, kind).toCompletableFuture()).toList();
+              var grants =
+                  roles.stream().map(r -> rolePermissions(r, kind).toCompletableFuture()).toList();
               return CompletableFuture.allOf(grants.toArray(CompletableFuture[]::new))
                   .thenApply(
                       x -> {
@@ -139,10 +150,15 @@ public final class AccessControl {
         .<RoleEntity.State>ask(RoleEntity.GetRole::new, askTimeout)
         .thenApplyAsync(
             s -> {
-              if (!s.exists() || (kind != null && !s.kinds().isEmpty() && !s.kinds().contains(kind.kindName()))) {
+              if (!s.exists()
+                  || (kind != null
+                      && !s.kinds().isEmpty()
+                      && !s.kinds().contains(kind.kindName()))) {
                 return EnumSet.noneOf(Perm.class);
               }
-              return s.permissions().isEmpty() ? EnumSet.noneOf(Perm.class) : EnumSet.copyOf(s.permissions());
+              return s.permissions().isEmpty()
+                  ? EnumSet.noneOf(Perm.class)
+                  : EnumSet.copyOf(s.permissions());
             },
             DIRECT);
   }

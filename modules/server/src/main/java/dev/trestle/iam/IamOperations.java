@@ -18,8 +18,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
 /**
  * Principals, tokens, roles and bindings, each guarded: managing principals and roles needs
- * SET_POLICY at the root; bindings need SET_POLICY on their target and may grant nothing the
- * caller does not hold there (no escalation).
+ * SET_POLICY at the root; bindings need SET_POLICY on their target and may grant nothing the caller
+ * does not hold there (no escalation).
  */
 public final class IamOperations {
   private final ClusterSharding sharding;
@@ -34,32 +34,47 @@ public final class IamOperations {
 
   public static void initSharding(ActorSystem<?> system) {
     var sharding = ClusterSharding.get(system);
-    sharding.init(Entity.of(PrincipalEntity.TYPE_KEY, ctx -> PrincipalEntity.create(ctx.getEntityId())));
+    sharding.init(
+        Entity.of(PrincipalEntity.TYPE_KEY, ctx -> PrincipalEntity.create(ctx.getEntityId())));
     sharding.init(Entity.of(PolicyEntity.TYPE_KEY, ctx -> PolicyEntity.create(ctx.getEntityId())));
     sharding.init(Entity.of(RoleEntity.TYPE_KEY, ctx -> RoleEntity.create(ctx.getEntityId())));
   }
 
-  public CompletionStage<PrincipalEntity.State> createPrincipal(Caller caller, String name, String displayName) {
+  public CompletionStage<PrincipalEntity.State> createPrincipal(
+      Caller caller, String name, String displayName) {
     return requireValidPrincipal(name)
         .thenCompose(x -> access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
-        .thenCompose(x -> principal(name).<PrincipalEntity.Reply>ask(
-            r -> new PrincipalEntity.CreatePrincipal(displayName, caller.principal(), caller.requestId(), r), askTimeout))
+        .thenCompose(
+            x ->
+                principal(name)
+                    .<PrincipalEntity.Reply>ask(
+                        r ->
+                            new PrincipalEntity.CreatePrincipal(
+                                displayName, caller.principal(), caller.requestId(), r),
+                        askTimeout))
         .thenApply(IamOperations::orThrow);
   }
 
   /** Principals may read themselves; others need SET_POLICY at the root. */
   public CompletionStage<PrincipalEntity.State> getPrincipal(Caller caller, String name) {
     return requireValidPrincipal(name)
-        .thenCompose(x -> name.equals(caller.principal())
-            ? CompletableFuture.<Void>completedFuture(null)
-            : access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
-        .thenCompose(x -> principal(name).<PrincipalEntity.Reply>ask(PrincipalEntity.GetPrincipal::new, askTimeout))
-        .thenApply(reply -> {
-          if (!reply.state().exists()) {
-            throw new ProblemException(Problem.of(Problem.Code.NOT_FOUND, name, name + " does not exist"));
-          }
-          return reply.state();
-        });
+        .thenCompose(
+            x ->
+                name.equals(caller.principal())
+                    ? CompletableFuture.<Void>completedFuture(null)
+                    : access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
+        .thenCompose(
+            x ->
+                principal(name)
+                    .<PrincipalEntity.Reply>ask(PrincipalEntity.GetPrincipal::new, askTimeout))
+        .thenApply(
+            reply -> {
+              if (!reply.state().exists()) {
+                throw new ProblemException(
+                    Problem.of(Problem.Code.NOT_FOUND, name, name + " does not exist"));
+              }
+              return reply.state();
+            });
   }
 
   /** Mints a token; the text is returned once and never stored. */
@@ -67,27 +82,48 @@ public final class IamOperations {
     Tokens.Minted minted = Tokens.mint(name);
     return requireValidPrincipal(name)
         .thenCompose(x -> access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
-        .thenCompose(x -> principal(name).<PrincipalEntity.Reply>ask(
-            r -> new PrincipalEntity.IssueToken(minted.tokenId(), minted.hash(), description, caller.principal(), caller.requestId(), r),
-            askTimeout))
-        .thenApply(reply -> {
-          orThrow(reply);
-          return minted;
-        });
+        .thenCompose(
+            x ->
+                principal(name)
+                    .<PrincipalEntity.Reply>ask(
+                        r ->
+                            new PrincipalEntity.IssueToken(
+                                minted.tokenId(),
+                                minted.hash(),
+                                description,
+                                caller.principal(),
+                                caller.requestId(),
+                                r),
+                        askTimeout))
+        .thenApply(
+            reply -> {
+              orThrow(reply);
+              return minted;
+            });
   }
 
   /** Principals may revoke their own tokens; others need SET_POLICY at the root. */
-  public CompletionStage<PrincipalEntity.State> revokeToken(Caller caller, String name, String tokenId) {
+  public CompletionStage<PrincipalEntity.State> revokeToken(
+      Caller caller, String name, String tokenId) {
     return requireValidPrincipal(name)
-        .thenCompose(x -> name.equals(caller.principal())
-            ? CompletableFuture.<Void>completedFuture(null)
-            : access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
-        .thenCompose(x -> principal(name).<PrincipalEntity.Reply>ask(
-            r -> new PrincipalEntity.RevokeToken(tokenId, caller.principal(), caller.requestId(), r), askTimeout))
+        .thenCompose(
+            x ->
+                name.equals(caller.principal())
+                    ? CompletableFuture.<Void>completedFuture(null)
+                    : access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
+        .thenCompose(
+            x ->
+                principal(name)
+                    .<PrincipalEntity.Reply>ask(
+                        r ->
+                            new PrincipalEntity.RevokeToken(
+                                tokenId, caller.principal(), caller.requestId(), r),
+                        askTimeout))
         .thenApply(IamOperations::orThrow);
   }
 
-  public CompletionStage<RoleEntity.State> setRole(Caller caller, String name, List<Perm> perms, List<String> kinds) {
+  public CompletionStage<RoleEntity.State> setRole(
+      Caller caller, String name, List<Perm> perms, List<String> kinds) {
     if (BuiltInRoles.permissions(name).isPresent()) {
       return invalid("role.name", "'" + name + "' is a built-in role and cannot be changed");
     }
@@ -102,28 +138,46 @@ public final class IamOperations {
       String typed = kinds.get(i);
       var kind = Kind.lookup(typed);
       if (kind.isEmpty()) {
-        return invalid("role.kinds[" + i + "]", "unknown kind '" + typed + "'; one of " + Kind.acceptedNames());
+        return invalid(
+            "role.kinds[" + i + "]",
+            "unknown kind '" + typed + "'; one of " + Kind.acceptedNames());
       }
       kindNames.add(kind.get().kindName());
     }
-    return access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT)
-        .thenCompose(x -> sharding.entityRefFor(RoleEntity.TYPE_KEY, name).<RoleEntity.State>ask(
-            r -> new RoleEntity.SetRole(List.copyOf(EnumSet.copyOf(perms)), kindNames.stream().sorted().distinct().toList(),
-                caller.principal(), caller.requestId(), r), askTimeout));
+    return access
+        .require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT)
+        .thenCompose(
+            x ->
+                sharding
+                    .entityRefFor(RoleEntity.TYPE_KEY, name)
+                    .<RoleEntity.State>ask(
+                        r ->
+                            new RoleEntity.SetRole(
+                                List.copyOf(EnumSet.copyOf(perms)),
+                                kindNames.stream().sorted().distinct().toList(),
+                                caller.principal(),
+                                caller.requestId(),
+                                r),
+                        askTimeout));
   }
 
   public CompletionStage<RoleEntity.State> getRole(String name) {
     var builtIn = BuiltInRoles.permissions(name);
     if (builtIn.isPresent()) {
-      return CompletableFuture.completedFuture(new RoleEntity.State(true, List.copyOf(builtIn.get()), List.of(), 0));
+      return CompletableFuture.completedFuture(
+          new RoleEntity.State(true, List.copyOf(builtIn.get()), List.of(), 0));
     }
-    return sharding.entityRefFor(RoleEntity.TYPE_KEY, name).<RoleEntity.State>ask(RoleEntity.GetRole::new, askTimeout)
-        .thenApply(s -> {
-          if (!s.exists()) {
-            throw new ProblemException(Problem.of(Problem.Code.NOT_FOUND, name, "role " + name + " does not exist"));
-          }
-          return s;
-        });
+    return sharding
+        .entityRefFor(RoleEntity.TYPE_KEY, name)
+        .<RoleEntity.State>ask(RoleEntity.GetRole::new, askTimeout)
+        .thenApply(
+            s -> {
+              if (!s.exists()) {
+                throw new ProblemException(
+                    Problem.of(Problem.Code.NOT_FOUND, name, "role " + name + " does not exist"));
+              }
+              return s;
+            });
   }
 
   public CompletionStage<PolicyEntity.State> getBindings(Caller caller, String targetText) {
@@ -133,12 +187,14 @@ public final class IamOperations {
     } catch (IllegalArgumentException e) {
       return invalid("target", e.getMessage());
     }
-    return access.require(caller.principal(), Perm.READ, target)
+    return access
+        .require(caller.principal(), Perm.READ, target)
         .thenCompose(x -> access.bindings(target.toString()))
         .thenApply(PolicyEntity.Reply::state);
   }
 
-  public CompletionStage<PolicyEntity.State> setBindings(Caller caller, String targetText, List<Binding> bindings, long expectedVersion) {
+  public CompletionStage<PolicyEntity.State> setBindings(
+      Caller caller, String targetText, List<Binding> bindings, long expectedVersion) {
     Fqn target;
     try {
       target = Fqn.parse(targetText);
@@ -152,52 +208,98 @@ public final class IamOperations {
       }
       for (int j = 0; j < b.subjects().size(); j++) {
         if (!Principals.isValid(b.subjects().get(j))) {
-          return invalid("bindings[" + i + "].subjects[" + j + "]",
+          return invalid(
+              "bindings[" + i + "].subjects[" + j + "]",
               "'" + b.subjects().get(j) + "' is not users/NAME or serviceaccounts/NAME");
         }
       }
     }
-    return access.permissions(caller.principal(), target)
-        .thenCompose(held -> {
-          if (!held.contains(Perm.SET_POLICY)) {
-            throw new ProblemException(Problem.of(Problem.Code.PERMISSION_DENIED, target.toString(),
-                "permission denied: " + caller.principal() + " may not SET_POLICY " + describe(target)));
-          }
-          var checks = new ArrayList<CompletableFuture<Void>>();
-          for (int i = 0; i < bindings.size(); i++) {
-            String role = bindings.get(i).role();
-            String field = "bindings[" + i + "].role";
-            checks.add(getRole(role)
-                .exceptionally(e -> {
-                  throw new ProblemException(Problem.invalid(target.toString(),
-                      List.of(new Problem.Violation(field, "role '" + role + "' does not exist"))));
-                })
-                .thenAccept(r -> {
-                  Set<Perm> granted = r.permissions().isEmpty() ? EnumSet.noneOf(Perm.class) : EnumSet.copyOf(r.permissions());
-                  granted.removeAll(held);
-                  if (!granted.isEmpty()) {
-                    throw new ProblemException(Problem.of(Problem.Code.PERMISSION_DENIED, target.toString(),
-                        "permission denied: role '" + role + "' grants " + granted + ", which " + caller.principal()
-                            + " does not hold on " + describe(target)));
-                  }
-                }).toCompletableFuture());
-          }
-          return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new));
-        })
-        .thenCompose(x -> sharding.entityRefFor(PolicyEntity.TYPE_KEY, PolicyEntity.entityId(target.toString()))
-            .<PolicyEntity.Reply>ask(r -> new PolicyEntity.SetBindings(bindings, expectedVersion, caller.principal(), caller.requestId(), r), askTimeout))
-        .thenApply(reply -> {
-          if (reply.problem() != null) {
-            throw new ProblemException(reply.problem());
-          }
-          return reply.state();
-        });
+    return access
+        .permissions(caller.principal(), target)
+        .thenCompose(
+            held -> {
+              if (!held.contains(Perm.SET_POLICY)) {
+                throw new ProblemException(
+                    Problem.of(
+                        Problem.Code.PERMISSION_DENIED,
+                        target.toString(),
+                        "permission denied: "
+                            + caller.principal()
+                            + " may not SET_POLICY "
+                            + describe(target)));
+              }
+              var checks = new ArrayList<CompletableFuture<Void>>();
+              for (int i = 0; i < bindings.size(); i++) {
+                String role = bindings.get(i).role();
+                String field = "bindings[" + i + "].role";
+                checks.add(
+                    getRole(role)
+                        .exceptionally(
+                            e -> {
+                              throw new ProblemException(
+                                  Problem.invalid(
+                                      target.toString(),
+                                      List.of(
+                                          new Problem.Violation(
+                                              field, "role '" + role + "' does not exist"))));
+                            })
+                        .thenAccept(
+                            r -> {
+                              Set<Perm> granted =
+                                  r.permissions().isEmpty()
+                                      ? EnumSet.noneOf(Perm.class)
+                                      : EnumSet.copyOf(r.permissions());
+                              granted.removeAll(held);
+                              if (!granted.isEmpty()) {
+                                throw new ProblemException(
+                                    Problem.of(
+                                        Problem.Code.PERMISSION_DENIED,
+                                        target.toString(),
+                                        "permission denied: role '"
+                                            + role
+                                            + "' grants "
+                                            + granted
+                                            + ", which "
+                                            + caller.principal()
+                                            + " does not hold on "
+                                            + describe(target)));
+                              }
+                            })
+                        .toCompletableFuture());
+              }
+              return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new));
+            })
+        .thenCompose(
+            x ->
+                sharding
+                    .entityRefFor(PolicyEntity.TYPE_KEY, PolicyEntity.entityId(target.toString()))
+                    .<PolicyEntity.Reply>ask(
+                        r ->
+                            new PolicyEntity.SetBindings(
+                                bindings,
+                                expectedVersion,
+                                caller.principal(),
+                                caller.requestId(),
+                                r),
+                        askTimeout))
+        .thenApply(
+            reply -> {
+              if (reply.problem() != null) {
+                throw new ProblemException(reply.problem());
+              }
+              return reply.state();
+            });
   }
 
   /** Makes the creator of a resource its admin (system action; needs no permission). */
   public CompletionStage<Void> grantCreator(Caller caller, String fqn) {
-    return sharding.entityRefFor(PolicyEntity.TYPE_KEY, PolicyEntity.entityId(fqn))
-        .<PolicyEntity.Reply>ask(r -> new PolicyEntity.Grant("admin", caller.principal(), caller.principal(), caller.requestId(), r), askTimeout)
+    return sharding
+        .entityRefFor(PolicyEntity.TYPE_KEY, PolicyEntity.entityId(fqn))
+        .<PolicyEntity.Reply>ask(
+            r ->
+                new PolicyEntity.Grant(
+                    "admin", caller.principal(), caller.principal(), caller.requestId(), r),
+            askTimeout)
         .thenApply(r -> null);
   }
 
@@ -205,13 +307,16 @@ public final class IamOperations {
     return target.isRoot() ? "the root" : target.toString();
   }
 
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PrincipalEntity.Command> principal(String name) {
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PrincipalEntity.Command>
+      principal(String name) {
     return sharding.entityRefFor(PrincipalEntity.TYPE_KEY, name);
   }
 
   private static CompletionStage<Void> requireValidPrincipal(String name) {
     if (!Principals.isValid(name)) {
-      return invalid("principal", "'" + name + "' is not users/NAME or serviceaccounts/NAME (NAME a DNS-1123 label)");
+      return invalid(
+          "principal",
+          "'" + name + "' is not users/NAME or serviceaccounts/NAME (NAME a DNS-1123 label)");
     }
     return CompletableFuture.completedFuture(null);
   }
@@ -224,6 +329,7 @@ public final class IamOperations {
   }
 
   private static <T> CompletionStage<T> invalid(String field, String description) {
-    return CompletableFuture.failedFuture(new ProblemException(Problem.invalidField(field, description)));
+    return CompletableFuture.failedFuture(
+        new ProblemException(Problem.invalidField(field, description)));
   }
 }

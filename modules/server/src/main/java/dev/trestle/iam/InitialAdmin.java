@@ -25,40 +25,70 @@ public final class InitialAdmin {
 
   private InitialAdmin() {}
 
-  public static void ensure(ActorSystem<?> system, Path tokenFile, Duration timeout) throws Exception {
+  public static void ensure(ActorSystem<?> system, Path tokenFile, Duration timeout)
+      throws Exception {
     var sharding = ClusterSharding.get(system);
     var principal = sharding.entityRefFor(PrincipalEntity.TYPE_KEY, NAME);
-    var state = await(principal.<PrincipalEntity.Reply>ask(PrincipalEntity.GetPrincipal::new, timeout), timeout);
+    var state =
+        await(
+            principal.<PrincipalEntity.Reply>ask(PrincipalEntity.GetPrincipal::new, timeout),
+            timeout);
     if (state.state().exists()) {
       return;
     }
     var system_ = new Caller("system", "bootstrap");
-    var created = await(principal.<PrincipalEntity.Reply>ask(
-        r -> new PrincipalEntity.CreatePrincipal("Initial administrator", system_.principal(), system_.requestId(), r), timeout), timeout);
+    var created =
+        await(
+            principal.<PrincipalEntity.Reply>ask(
+                r ->
+                    new PrincipalEntity.CreatePrincipal(
+                        "Initial administrator", system_.principal(), system_.requestId(), r),
+                timeout),
+            timeout);
     if (created.problem() != null) {
       // Central nodes started together: another node created it first (the entity, one in the
       // cluster, decides), and that node writes the one token file.
       LOG.info("{} was created by another central node; its token file is on that node", NAME);
       return;
     }
-    await(sharding.entityRefFor(PolicyEntity.TYPE_KEY, PolicyEntity.ROOT_ID).<PolicyEntity.Reply>ask(
-        r -> new PolicyEntity.Grant("admin", NAME, system_.principal(), system_.requestId(), r), timeout), timeout);
+    await(
+        sharding
+            .entityRefFor(PolicyEntity.TYPE_KEY, PolicyEntity.ROOT_ID)
+            .<PolicyEntity.Reply>ask(
+                r ->
+                    new PolicyEntity.Grant(
+                        "admin", NAME, system_.principal(), system_.requestId(), r),
+                timeout),
+        timeout);
     Tokens.Minted minted = Tokens.mint(NAME);
-    await(principal.<PrincipalEntity.Reply>ask(
-        r -> new PrincipalEntity.IssueToken(minted.tokenId(), minted.hash(), "initial admin token", system_.principal(), system_.requestId(), r),
-        timeout), timeout);
+    await(
+        principal.<PrincipalEntity.Reply>ask(
+            r ->
+                new PrincipalEntity.IssueToken(
+                    minted.tokenId(),
+                    minted.hash(),
+                    "initial admin token",
+                    system_.principal(),
+                    system_.requestId(),
+                    r),
+            timeout),
+        timeout);
     writePrivate(tokenFile, minted.text() + "\n");
     LOG.warn(
-        "created the initial administrator {}; its token is in {} (readable only by this user). "
-            + "Run './trestle login --token-file {}', then store the token safely and delete the file.",
-        NAME, tokenFile, tokenFile);
+        "created the initial administrator {}; its token is in {} (readable only by this user). Run"
+            + " './trestle login --token-file {}', then store the token safely and delete the"
+            + " file.",
+        NAME,
+        tokenFile,
+        tokenFile);
   }
 
   private static void writePrivate(Path file, String content) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.deleteIfExists(file);
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(file);
     }

@@ -48,7 +48,8 @@ public final class PolicyEntity
       implements Command {}
 
   /** Adds one subject to one role, idempotently (used to make a creator the admin). */
-  public record Grant(String role, String subject, String principal, String requestId, ActorRef<Reply> replyTo)
+  public record Grant(
+      String role, String subject, String principal, String requestId, ActorRef<Reply> replyTo)
       implements Command {}
 
   public record GetBindings(ActorRef<Reply> replyTo) implements Command {}
@@ -120,7 +121,10 @@ public final class PolicyEntity
                   state,
                   Problem.conflict(
                       target,
-                      "bindings version " + cmd.expectedVersion() + " is stale: the current version is " + state.version(),
+                      "bindings version "
+                          + cmd.expectedVersion()
+                          + " is stale: the current version is "
+                          + state.version(),
                       state.version())));
     }
     if (state.bindings().equals(cmd.bindings())) {
@@ -152,10 +156,20 @@ public final class PolicyEntity
   }
 
   private ReplyEffect<Event, State> persist(
-      State state, List<Binding> after, String principal, String requestId, ActorRef<Reply> replyTo) {
+      State state,
+      List<Binding> after,
+      String principal,
+      String requestId,
+      ActorRef<Reply> replyTo) {
     var event =
         new BindingsChanged(
-            target, state.version() + 1, state.bindings(), after, principal, requestId, clock.instant());
+            target,
+            state.version() + 1,
+            state.bindings(),
+            after,
+            principal,
+            requestId,
+            clock.instant());
     return Effect().persist(event).thenReply(replyTo, s -> new Reply(s, null));
   }
 

@@ -26,9 +26,11 @@ public final class PrincipalEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
         PrincipalEntity.Command, PrincipalEntity.Event, PrincipalEntity.State> {
 
-  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "principal");
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "principal");
 
-  public record Token(String hash, Instant issuedAt, String issuedBy, boolean revoked, String description)
+  public record Token(
+      String hash, Instant issuedAt, String issuedBy, boolean revoked, String description)
       implements CborSerializable {}
 
   public record State(
@@ -47,19 +49,28 @@ public final class PrincipalEntity
 
   public sealed interface Command extends CborSerializable {}
 
-  public record CreatePrincipal(String displayName, String principal, String requestId, ActorRef<Reply> replyTo)
+  public record CreatePrincipal(
+      String displayName, String principal, String requestId, ActorRef<Reply> replyTo)
       implements Command {}
 
-  public record IssueToken(String tokenId, String hash, String description, String principal, String requestId, ActorRef<Reply> replyTo)
+  public record IssueToken(
+      String tokenId,
+      String hash,
+      String description,
+      String principal,
+      String requestId,
+      ActorRef<Reply> replyTo)
       implements Command {}
 
-  public record RevokeToken(String tokenId, String principal, String requestId, ActorRef<Reply> replyTo)
+  public record RevokeToken(
+      String tokenId, String principal, String requestId, ActorRef<Reply> replyTo)
       implements Command {}
 
   public record GetPrincipal(ActorRef<Reply> replyTo) implements Command {}
 
   /** Checks a presented token; replies with the state when valid, a problem otherwise. */
-  public record VerifyToken(String tokenId, String hash, ActorRef<Reply> replyTo) implements Command {}
+  public record VerifyToken(String tokenId, String hash, ActorRef<Reply> replyTo)
+      implements Command {}
 
   public record Reply(State state, Problem problem) implements CborSerializable {}
 
@@ -75,13 +86,23 @@ public final class PrincipalEntity
     Instant at();
   }
 
-  public record PrincipalCreated(String name, long version, String displayName, String principal, String requestId, Instant at)
+  public record PrincipalCreated(
+      String name, long version, String displayName, String principal, String requestId, Instant at)
       implements Event {}
 
-  public record TokenIssued(String name, long version, String tokenId, String hash, String description, String principal, String requestId, Instant at)
+  public record TokenIssued(
+      String name,
+      long version,
+      String tokenId,
+      String hash,
+      String description,
+      String principal,
+      String requestId,
+      Instant at)
       implements Event {}
 
-  public record TokenRevoked(String name, long version, String tokenId, String principal, String requestId, Instant at)
+  public record TokenRevoked(
+      String name, long version, String tokenId, String principal, String requestId, Instant at)
       implements Event {}
 
   private final String name;
@@ -121,32 +142,56 @@ public final class PrincipalEntity
 
   private ReplyEffect<Event, State> onCreate(State s, CreatePrincipal c) {
     if (s.exists()) {
-      return Effect().reply(c.replyTo(), new Reply(s, Problem.conflict(name, name + " already exists", s.version())));
+      return Effect()
+          .reply(
+              c.replyTo(),
+              new Reply(s, Problem.conflict(name, name + " already exists", s.version())));
     }
     return Effect()
-        .persist(new PrincipalCreated(name, 1, c.displayName(), c.principal(), c.requestId(), clock.instant()))
+        .persist(
+            new PrincipalCreated(
+                name, 1, c.displayName(), c.principal(), c.requestId(), clock.instant()))
         .thenReply(c.replyTo(), st -> new Reply(st, null));
   }
 
   private ReplyEffect<Event, State> onIssue(State s, IssueToken c) {
     if (!s.exists()) {
-      return Effect().reply(c.replyTo(), new Reply(s, Problem.of(Problem.Code.NOT_FOUND, name, name + " does not exist")));
+      return Effect()
+          .reply(
+              c.replyTo(),
+              new Reply(s, Problem.of(Problem.Code.NOT_FOUND, name, name + " does not exist")));
     }
     return Effect()
-        .persist(new TokenIssued(name, s.version() + 1, c.tokenId(), c.hash(), c.description(), c.principal(), c.requestId(), clock.instant()))
+        .persist(
+            new TokenIssued(
+                name,
+                s.version() + 1,
+                c.tokenId(),
+                c.hash(),
+                c.description(),
+                c.principal(),
+                c.requestId(),
+                clock.instant()))
         .thenReply(c.replyTo(), st -> new Reply(st, null));
   }
 
   private ReplyEffect<Event, State> onRevoke(State s, RevokeToken c) {
     Token token = s.tokens().get(c.tokenId());
     if (token == null) {
-      return Effect().reply(c.replyTo(), new Reply(s, Problem.of(Problem.Code.NOT_FOUND, name, name + " has no token " + c.tokenId())));
+      return Effect()
+          .reply(
+              c.replyTo(),
+              new Reply(
+                  s,
+                  Problem.of(Problem.Code.NOT_FOUND, name, name + " has no token " + c.tokenId())));
     }
     if (token.revoked()) {
       return Effect().reply(c.replyTo(), new Reply(s, null));
     }
     return Effect()
-        .persist(new TokenRevoked(name, s.version() + 1, c.tokenId(), c.principal(), c.requestId(), clock.instant()))
+        .persist(
+            new TokenRevoked(
+                name, s.version() + 1, c.tokenId(), c.principal(), c.requestId(), clock.instant()))
         .thenReply(c.replyTo(), st -> new Reply(st, null));
   }
 
@@ -161,7 +206,11 @@ public final class PrincipalEntity
     return Effect()
         .reply(
             c.replyTo(),
-            new Reply(valid ? s : null, valid ? null : Problem.of(Problem.Code.UNAUTHENTICATED, "", "invalid or revoked token")));
+            new Reply(
+                valid ? s : null,
+                valid
+                    ? null
+                    : Problem.of(Problem.Code.UNAUTHENTICATED, "", "invalid or revoked token")));
   }
 
   @Override
@@ -171,21 +220,40 @@ public final class PrincipalEntity
         .forAnyState()
         .onEvent(
             PrincipalCreated.class,
-            (s, e) -> new State(true, e.displayName(), false, e.version(), e.at(), e.principal(), Map.of()))
+            (s, e) ->
+                new State(
+                    true, e.displayName(), false, e.version(), e.at(), e.principal(), Map.of()))
         .onEvent(
             TokenIssued.class,
             (s, e) -> {
               var tokens = new LinkedHashMap<>(s.tokens());
-              tokens.put(e.tokenId(), new Token(e.hash(), e.at(), e.principal(), false, e.description()));
-              return new State(true, s.displayName(), s.disabled(), e.version(), s.createTime(), s.createdBy(), tokens);
+              tokens.put(
+                  e.tokenId(), new Token(e.hash(), e.at(), e.principal(), false, e.description()));
+              return new State(
+                  true,
+                  s.displayName(),
+                  s.disabled(),
+                  e.version(),
+                  s.createTime(),
+                  s.createdBy(),
+                  tokens);
             })
         .onEvent(
             TokenRevoked.class,
             (s, e) -> {
               var tokens = new LinkedHashMap<>(s.tokens());
               var t = tokens.get(e.tokenId());
-              tokens.put(e.tokenId(), new Token(t.hash(), t.issuedAt(), t.issuedBy(), true, t.description()));
-              return new State(true, s.displayName(), s.disabled(), e.version(), s.createTime(), s.createdBy(), tokens);
+              tokens.put(
+                  e.tokenId(),
+                  new Token(t.hash(), t.issuedAt(), t.issuedBy(), true, t.description()));
+              return new State(
+                  true,
+                  s.displayName(),
+                  s.disabled(),
+                  e.version(),
+                  s.createTime(),
+                  s.createdBy(),
+                  tokens);
             });
     return builder.build();
   }

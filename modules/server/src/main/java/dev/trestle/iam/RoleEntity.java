@@ -16,7 +16,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 
 /** A custom role: permissions, optionally limited to some kinds. Keyed by role name. */
 public final class RoleEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<RoleEntity.Command, RoleEntity.Event, RoleEntity.State> {
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        RoleEntity.Command, RoleEntity.Event, RoleEntity.State> {
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "role");
 
@@ -30,14 +31,26 @@ public final class RoleEntity
 
   public sealed interface Command extends CborSerializable {}
 
-  public record SetRole(List<Perm> permissions, List<String> kinds, String principal, String requestId, ActorRef<State> replyTo)
+  public record SetRole(
+      List<Perm> permissions,
+      List<String> kinds,
+      String principal,
+      String requestId,
+      ActorRef<State> replyTo)
       implements Command {}
 
   public record GetRole(ActorRef<State> replyTo) implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
-  public record RoleSet(String name, long version, List<Perm> permissions, List<String> kinds, String principal, String requestId, Instant at)
+  public record RoleSet(
+      String name,
+      long version,
+      List<Perm> permissions,
+      List<String> kinds,
+      String principal,
+      String requestId,
+      Instant at)
       implements Event {}
 
   private final String name;
@@ -69,11 +82,21 @@ public final class RoleEntity
         .onCommand(
             SetRole.class,
             (s, c) -> {
-              if (s.exists() && s.permissions().equals(c.permissions()) && s.kinds().equals(c.kinds())) {
+              if (s.exists()
+                  && s.permissions().equals(c.permissions())
+                  && s.kinds().equals(c.kinds())) {
                 return Effect().reply(c.replyTo(), s);
               }
               return Effect()
-                  .persist(new RoleSet(name, s.version() + 1, c.permissions(), c.kinds(), c.principal(), c.requestId(), Clock.systemUTC().instant()))
+                  .persist(
+                      new RoleSet(
+                          name,
+                          s.version() + 1,
+                          c.permissions(),
+                          c.kinds(),
+                          c.principal(),
+                          c.requestId(),
+                          Clock.systemUTC().instant()))
                   .thenReply(c.replyTo(), st -> st);
             })
         .build();

@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * The shape shared by bearer tokens and edge join tokens: {@code
- * <prefix>.<base64url(subject)>.<tokenId>.<secret>}, a 48-bit id and a 256-bit secret of which
- * only the SHA-256 is ever stored (a slow hash adds nothing at that entropy).
+ * <prefix>.<base64url(subject)>.<tokenId>.<secret>}, a 48-bit id and a 256-bit secret of which only
+ * the SHA-256 is ever stored (a slow hash adds nothing at that entropy).
  */
 public final class TokenFormat {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,8 +33,13 @@ public final class TokenFormat {
     String tokenId = HexFormat.of().formatHex(id);
     String secretText = B64.encodeToString(secret);
     String text =
-        prefix + "." + B64.encodeToString(subject.getBytes(StandardCharsets.UTF_8)) + "."
-            + tokenId + "." + secretText;
+        prefix
+            + "."
+            + B64.encodeToString(subject.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + tokenId
+            + "."
+            + secretText;
     return new Fresh(tokenId, text, sha256(secretText));
   }
 
@@ -64,7 +69,8 @@ public final class TokenFormat {
   public static String sha256(String text) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -2,9 +2,7 @@ package dev.trestle.iam;
 
 import java.util.Optional;
 
-/**
- * Bearer tokens: {@code trst.<base64url(principal)>.<tokenId>.<secret>} ({@link TokenFormat}).
- */
+/** Bearer tokens: {@code trst.<base64url(principal)>.<tokenId>.<secret>} ({@link TokenFormat}). */
 public final class Tokens {
   private static final String PREFIX = "trst";
 

@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * The order in which a multi-document apply runs: every document after its parent and after the
- * resources it references when those are in the same batch; otherwise shallower kinds first,
- * then input order. Reference cycles cannot be ordered; their members run by depth.
+ * resources it references when those are in the same batch; otherwise shallower kinds first, then
+ * input order. Reference cycles cannot be ordered; their members run by depth.
  */
 final class ApplyOrder {
   private ApplyOrder() {}

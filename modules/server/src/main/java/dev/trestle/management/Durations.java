@@ -34,6 +34,7 @@ public final class Durations {
       millis = millis.add(amount.multiply(BigDecimal.valueOf(unit)));
       at = m.end();
     }
-    return Optional.of(Duration.ofNanos(millis.multiply(BigDecimal.valueOf(1_000_000)).longValue()));
+    return Optional.of(
+        Duration.ofNanos(millis.multiply(BigDecimal.valueOf(1_000_000)).longValue()));
   }
 }

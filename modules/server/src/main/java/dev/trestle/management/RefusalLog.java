@@ -5,5 +5,6 @@ public interface RefusalLog {
   RefusalLog NONE = (caller, operation, kind, fqn, problem) -> {};
 
   /** {@code operation}: CREATE, UPDATE, DELETE, or APPLY when the target state is unknown. */
-  void refused(ResourceService.Caller caller, String operation, String kind, String fqn, Problem problem);
+  void refused(
+      ResourceService.Caller caller, String operation, String kind, String fqn, Problem problem);
 }

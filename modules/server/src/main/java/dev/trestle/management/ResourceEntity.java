@@ -21,9 +21,9 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * One configuration resource (organization, tenant, ..., ingress gateway), keyed by its FQN. It
- * owns its content, its version and the list of its children; the root entity (FQN "") only
- * lists organizations. Versions keep counting across delete and re-create, so a version number
- * names one content forever.
+ * owns its content, its version and the list of its children; the root entity (FQN "") only lists
+ * organizations. Versions keep counting across delete and re-create, so a version number names one
+ * content forever.
  */
 public final class ResourceEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -31,6 +31,7 @@ public final class ResourceEntity
 
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "config-resource");
+
   /** Entity id of the root (sharding ids cannot be empty). */
   public static final String ROOT_ID = "_root";
 
@@ -251,8 +252,7 @@ public final class ResourceEntity
                       desired.fqn(),
                       "resource " + desired.fqn() + " was sent to entity '" + fqn + "'")));
     }
-    var violations =
-        ResourceValidator.check(ResourceMapper.toResource(desired), cmd.context());
+    var violations = ResourceValidator.check(ResourceMapper.toResource(desired), cmd.context());
     if (!violations.isEmpty()) {
       return Effect().reply(cmd.replyTo(), refused(state, Problem.invalid(fqn, violations)));
     }
@@ -330,7 +330,10 @@ public final class ResourceEntity
                   null,
                   Problem.hasChildren(
                       fqn,
-                      fqn + " has " + state.children().size() + " children; delete them first or use cascade",
+                      fqn
+                          + " has "
+                          + state.children().size()
+                          + " children; delete them first or use cascade",
                       state.children())));
     }
     if (state.current().deletionProtection() && !cmd.force()) {

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +51,8 @@ public final class ResourceService {
     this(system, askTimeout, RefusalLog.NONE, Guard.OPEN);
   }
 
-  public ResourceService(ActorSystem<?> system, Duration askTimeout, RefusalLog refusals, Guard guard) {
+  public ResourceService(
+      ActorSystem<?> system, Duration askTimeout, RefusalLog refusals, Guard guard) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
     this.refusals = refusals;
@@ -75,7 +75,8 @@ public final class ResourceService {
       Resource r = resources.get(i);
       var violations = ResourceValidator.checkAlone(r);
       if (!violations.isEmpty()) {
-        results[i] = failed(i, r, fqnOrEmpty(r), Problem.invalid(fqnOrEmpty(r), violations), "APPLY");
+        results[i] =
+            failed(i, r, fqnOrEmpty(r), Problem.invalid(fqnOrEmpty(r), violations), "APPLY");
       } else {
         order.add(i);
       }
@@ -134,7 +135,11 @@ public final class ResourceService {
   }
 
   private CompletionStage<ApplyOutcomeView> applyOne(
-      int index, Resource resource, boolean dryRun, Caller caller, Map<String, ResourceSnapshot> pending) {
+      int index,
+      Resource resource,
+      boolean dryRun,
+      Caller caller,
+      Map<String, ResourceSnapshot> pending) {
     Kind kind = kindOf(resource);
     ResourceSnapshot desired = ResourceMapper.snapshotOf(resource);
     Fqn fqn = Fqn.parse(desired.fqn());
@@ -182,8 +187,11 @@ public final class ResourceService {
                                             && reply.before() == null) {
                                           return unregisterChild(fqn).thenApply(x -> reply);
                                         }
-                                        if (!dryRun && reply.outcome() == ResourceEntity.Outcome.CREATED) {
-                                          return guard.created(caller, fqn.toString()).thenApply(x -> reply);
+                                        if (!dryRun
+                                            && reply.outcome() == ResourceEntity.Outcome.CREATED) {
+                                          return guard
+                                              .created(caller, fqn.toString())
+                                              .thenApply(x -> reply);
                                         }
                                         return CompletableFuture.completedFuture(reply);
                                       }));
@@ -192,7 +200,11 @@ public final class ResourceService {
             reply -> {
               if (reply.problem() != null) {
                 return failed(
-                    index, resource, desired.fqn(), reply.problem(), reply.before() == null ? "CREATE" : "UPDATE");
+                    index,
+                    resource,
+                    desired.fqn(),
+                    reply.problem(),
+                    reply.before() == null ? "CREATE" : "UPDATE");
               }
               if (dryRun && reply.outcome() != ResourceEntity.Outcome.UNCHANGED) {
                 pending.put(desired.fqn(), desired);
@@ -217,8 +229,10 @@ public final class ResourceService {
         .exceptionally(
             e -> {
               Problem p = problemOf(e, desired.fqn());
-              String op = p.code() == Problem.Code.PERMISSION_DENIED && p.message().contains(" CREATE ") ? "CREATE"
-                  : p.code() == Problem.Code.PERMISSION_DENIED ? "UPDATE" : "APPLY";
+              String op =
+                  p.code() == Problem.Code.PERMISSION_DENIED && p.message().contains(" CREATE ")
+                      ? "CREATE"
+                      : p.code() == Problem.Code.PERMISSION_DENIED ? "UPDATE" : "APPLY";
               return failed(index, resource, desired.fqn(), p, op);
             });
   }
@@ -244,10 +258,7 @@ public final class ResourceService {
                       Problem.of(
                           Problem.Code.FAILED_PRECONDITION,
                           fqn.toString(),
-                          "parent "
-                              + chain.get(i)
-                              + " does not exist; create it before "
-                              + fqn));
+                          "parent " + chain.get(i) + " does not exist; create it before " + fqn));
                 }
                 out.add(snapshot);
               }
@@ -327,7 +338,9 @@ public final class ResourceService {
 
   // ---------------------------------------------------------------- get / list
 
-  /** The resource if the caller may READ it; denied whether or not it exists (no existence leak). */
+  /**
+   * The resource if the caller may READ it; denied whether or not it exists (no existence leak).
+   */
   public CompletionStage<ResourceEntity.View> get(String fqnText, Caller caller) {
     Fqn fqn;
     try {
@@ -347,8 +360,7 @@ public final class ResourceService {
     }
     if (fqn.isRoot()) {
       return CompletableFuture.failedFuture(
-          new ProblemException(
-              Problem.of(Problem.Code.INVALID_ARGUMENT, "", "fqn is required")));
+          new ProblemException(Problem.of(Problem.Code.INVALID_ARGUMENT, "", "fqn is required")));
     }
     return view(fqn)
         .thenApply(
@@ -385,7 +397,9 @@ public final class ResourceService {
                           invalid(
                               "kind",
                               "unknown kind '" + kindText + "'; one of " + Kind.acceptedNames()));
-      if (kind != null && !recursive && kind.parent().map(p -> p.depth() + 1).orElse(0) != parent.depth()) {
+      if (kind != null
+          && !recursive
+          && kind.parent().map(p -> p.depth() + 1).orElse(0) != parent.depth()) {
         throw invalid(
             "kind",
             kind.kindName()
@@ -395,7 +409,8 @@ public final class ResourceService {
       }
       if (kind != null && !parent.isRoot() && !kind.lineage().contains(parent.kind().get())) {
         throw invalid(
-            "kind", kind.kindName() + " resources never live under " + parent.kind().get().kindName());
+            "kind",
+            kind.kindName() + " resources never live under " + parent.kind().get().kindName());
       }
       selector = LabelSelector.parse(labelSelector);
       after = decodePageToken(pageToken);
@@ -417,7 +432,11 @@ public final class ResourceService {
                         : view(parent)); // unreadable parents list only what is readable below
     return start
         .thenCompose(p -> collect(p.children(), kind, recursive, new ArrayList<>()))
-        .thenCompose(found -> readsParent.thenCompose(all -> all ? CompletableFuture.completedFuture(found) : readable(found, caller)))
+        .thenCompose(
+            found ->
+                readsParent.thenCompose(
+                    all ->
+                        all ? CompletableFuture.completedFuture(found) : readable(found, caller)))
         .thenApply(
             found -> {
               var matching =
@@ -435,10 +454,15 @@ public final class ResourceService {
             });
   }
 
-  private CompletionStage<List<ResourceEntity.View>> readable(List<ResourceEntity.View> views, Caller caller) {
+  private CompletionStage<List<ResourceEntity.View>> readable(
+      List<ResourceEntity.View> views, Caller caller) {
     var checks =
         views.stream()
-            .map(v -> guard.allowed(caller.principal(), Perm.READ, Fqn.parse(v.snapshot().fqn())).toCompletableFuture())
+            .map(
+                v ->
+                    guard
+                        .allowed(caller.principal(), Perm.READ, Fqn.parse(v.snapshot().fqn()))
+                        .toCompletableFuture())
             .toList();
     return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -458,8 +482,7 @@ public final class ResourceService {
     if (children.isEmpty()) {
       return CompletableFuture.completedFuture(acc);
     }
-    var futures =
-        children.stream().map(c -> view(Fqn.parse(c)).toCompletableFuture()).toList();
+    var futures = children.stream().map(c -> view(Fqn.parse(c)).toCompletableFuture()).toList();
     return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
         .thenCompose(
             ignored -> {
@@ -659,7 +682,9 @@ public final class ResourceService {
 
   private static String fqnOrEmpty(Resource r) {
     try {
-      return Kind.byKindName(r.getKind()).map(k -> Fqn.of(k, r.getMetadata()).toString()).orElse("");
+      return Kind.byKindName(r.getKind())
+          .map(k -> Fqn.of(k, r.getMetadata()).toString())
+          .orElse("");
     } catch (RuntimeException e) {
       return "";
     }
@@ -668,7 +693,15 @@ public final class ResourceService {
   private static ApplyOutcomeView failed(
       int index, Resource r, String fqn, Problem problem, String operation) {
     return new ApplyOutcomeView(
-        index, r.getKind(), fqn, ResourceEntity.Outcome.REFUSED, 0, problem, List.of(), false, operation);
+        index,
+        r.getKind(),
+        fqn,
+        ResourceEntity.Outcome.REFUSED,
+        0,
+        problem,
+        List.of(),
+        false,
+        operation);
   }
 
   private static Fqn parseFqn(String field, String text) {

@@ -32,8 +32,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Pure validation of a resource: {@link #check} returns every violation with its field path.
- * Context-free rules always run; rules that need the ancestors (selector containment, group
- * type) or referenced resources run against the {@link ValidationContext}.
+ * Context-free rules always run; rules that need the ancestors (selector containment, group type)
+ * or referenced resources run against the {@link ValidationContext}.
  */
 public final class ResourceValidator {
   private static final Set<String> HTTP_METHODS =
@@ -185,7 +185,9 @@ public final class ResourceValidator {
         add(field, problem + " (a " + kind.kindName() + " lives in a " + parent.kindName() + ")");
       }
     } else if (!value.isEmpty()) {
-      add(field, "must be empty: a " + kind.kindName() + " has no " + parent.kindName() + " parent");
+      add(
+          field,
+          "must be empty: a " + kind.kindName() + " has no " + parent.kindName() + " parent");
     }
   }
 
@@ -548,7 +550,9 @@ public final class ResourceValidator {
       for (int j = 0; j < rule.getFromPrincipalsCount(); j++) {
         String p = rule.getFromPrincipals(j);
         if (p.isBlank() || p.contains(" ")) {
-          add(f + ".fromPrincipals[" + j + "]", "must be a SPIFFE-style principal like td/ns/x/sa/y");
+          add(
+              f + ".fromPrincipals[" + j + "]",
+              "must be a SPIFFE-style principal like td/ns/x/sa/y");
         }
       }
       for (int j = 0; j < rule.getPathsCount(); j++) {
@@ -559,7 +563,9 @@ public final class ResourceValidator {
       }
       for (int j = 0; j < rule.getMethodsCount(); j++) {
         if (!HTTP_METHODS.contains(rule.getMethods(j))) {
-          add(f + ".methods[" + j + "]", "'" + rule.getMethods(j) + "' is not one of " + sorted(HTTP_METHODS));
+          add(
+              f + ".methods[" + j + "]",
+              "'" + rule.getMethods(j) + "' is not one of " + sorted(HTTP_METHODS));
         }
       }
       for (int j = 0; j < rule.getPortsCount(); j++) {
@@ -573,7 +579,9 @@ public final class ResourceValidator {
       try {
         Fqn fqn = Fqn.parse(fqns.get(j));
         if (fqn.kind().orElse(null) != kind) {
-          add(field + "[" + j + "]", "'" + fqns.get(j) + "' is not the FQN of a " + kind.kindName());
+          add(
+              field + "[" + j + "]",
+              "'" + fqns.get(j) + "' is not the FQN of a " + kind.kindName());
         }
       } catch (IllegalArgumentException e) {
         add(field + "[" + j + "]", e.getMessage());
@@ -599,7 +607,9 @@ public final class ResourceValidator {
         add(f + ".port", "duplicate port " + s.getPort());
       }
       if (!GATEWAY_PROTOCOLS.contains(s.getProtocol())) {
-        add(f + ".protocol", "'" + s.getProtocol() + "' is not one of " + sorted(GATEWAY_PROTOCOLS));
+        add(
+            f + ".protocol",
+            "'" + s.getProtocol() + "' is not one of " + sorted(GATEWAY_PROTOCOLS));
       }
       if (s.getHostsCount() == 0) {
         add(f + ".hosts", "at least one host is required");

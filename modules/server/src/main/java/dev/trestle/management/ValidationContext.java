@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a resource is validated against besides itself: its ancestors as stored (root first)
- * and which of the resources it references exist.
+ * What a resource is validated against besides itself: its ancestors as stored (root first) and
+ * which of the resources it references exist.
  */
 public record ValidationContext(List<ResourceSnapshot> ancestors, Set<String> existingReferences)
     implements CborSerializable {

@@ -63,10 +63,13 @@ public final class ClusterFormation {
         try {
           ClusterBootstrap.get(system.classicSystem()).start();
         } catch (Exception e) { // Scala code throws checked IOExceptions unannounced
-          // Typically no service account mounted: not in a pod, or automountServiceAccountToken off.
+          // Typically no service account mounted: not in a pod, or automountServiceAccountToken
+          // off.
           throw new IllegalArgumentException(
               "trestle.cluster.discovery = kubernetes: cannot set up Kubernetes API discovery ("
-                  + e + "); run inside a pod with its service account mounted", e);
+                  + e
+                  + "); run inside a pod with its service account mounted",
+              e);
         }
       }
     }
@@ -87,19 +90,27 @@ public final class ClusterFormation {
       up.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new IllegalStateException(
-          "did not join the central cluster within " + timeout.toSeconds() + " s (" + describe() + ")");
+          "did not join the central cluster within "
+              + timeout.toSeconds()
+              + " s ("
+              + describe()
+              + ")");
     } catch (ExecutionException e) {
-      throw new IllegalStateException("could not join the central cluster: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "could not join the central cluster: " + e.getCause(), e.getCause());
     }
   }
 
   private String describe() {
     return switch (settings.discovery()) {
-      case SEED_NODES -> "seed nodes " + settings.seedNodes()
-          + ": start the first seed node, check trestle.cluster.host/port and that every node lists"
-          + " the same seed nodes";
-      case KUBERNETES -> "Kubernetes API discovery of pods labelled app.kubernetes.io/name=trestle-central:"
-          + " check the pods' RBAC (get/list/watch pods), their labels and the management port";
+      case SEED_NODES ->
+          "seed nodes "
+              + settings.seedNodes()
+              + ": start the first seed node, check trestle.cluster.host/port and that every node"
+              + " lists the same seed nodes";
+      case KUBERNETES ->
+          "Kubernetes API discovery of pods labelled app.kubernetes.io/name=trestle-central:"
+              + " check the pods' RBAC (get/list/watch pods), their labels and the management port";
     };
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How this central node finds the others ({@code trestle.cluster.*}): its own remoting address,
- * and either a list of seed nodes (bare metal, VMs; none = a cluster of one, joined to itself) or
+ * How this central node finds the others ({@code trestle.cluster.*}): its own remoting address, and
+ * either a list of seed nodes (bare metal, VMs; none = a cluster of one, joined to itself) or
  * Kubernetes API discovery through pekko-management cluster bootstrap.
  *
  * @param host the remoting (Artery) address other nodes reach this one at
@@ -16,7 +16,8 @@ import java.util.Locale;
  * @param seedNodes "host:port" of the seed nodes, in order; empty = join itself
  * @param discovery how the cluster forms
  */
-public record MembershipSettings(String host, int port, List<SeedNode> seedNodes, Discovery discovery) {
+public record MembershipSettings(
+    String host, int port, List<SeedNode> seedNodes, Discovery discovery) {
 
   /** How nodes find each other. */
   public enum Discovery {
@@ -40,7 +41,9 @@ public record MembershipSettings(String host, int port, List<SeedNode> seedNodes
         }
       }
       throw new IllegalArgumentException(
-          "trestle.cluster.discovery = '" + text + "' is not supported; use seed-nodes or kubernetes");
+          "trestle.cluster.discovery = '"
+              + text
+              + "' is not supported; use seed-nodes or kubernetes");
     }
   }
 
@@ -64,7 +67,8 @@ public record MembershipSettings(String host, int port, List<SeedNode> seedNodes
       throw new IllegalArgumentException("trestle.cluster.host must not be empty");
     }
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("trestle.cluster.port = " + port + " is not a port (0-65535)");
+      throw new IllegalArgumentException(
+          "trestle.cluster.port = " + port + " is not a port (0-65535)");
     }
   }
 

@@ -13,13 +13,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.grpc.ServiceDescription;
-import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.Trailer;
+import org.apache.pekko.japi.function.Function;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -30,7 +30,8 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class ApiMetrics {
   /** Served by pekko-grpc's ServerReflection, which has no ServiceDescription of ours. */
-  private static final String REFLECTION = "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+  private static final String REFLECTION =
+      "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
 
   private static final Set<String> HTTP_METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
@@ -71,12 +72,13 @@ public final class ApiMetrics {
         throw e;
       }
       return response
-          .whenComplete((r, e) -> {
-            if (e != null) {
-              // pekko-http answers 500 for a failed handler future.
-              record(api, method, grpc ? Status.Code.INTERNAL.name() : "500", start);
-            }
-          })
+          .whenComplete(
+              (r, e) -> {
+                if (e != null) {
+                  // pekko-http answers 500 for a failed handler future.
+                  record(api, method, grpc ? Status.Code.INTERNAL.name() : "500", start);
+                }
+              })
           .thenApply(r -> grpc ? meterGrpc(r, method, start) : meterRest(r, method, start));
     };
   }
@@ -87,9 +89,9 @@ public final class ApiMetrics {
   }
 
   /**
-   * A gRPC status is in the headers (trailers-only response), in the response's trailer
-   * attribute (pekko-grpc's unary replies) or in the last chunk of a streamed body; the call is
-   * timed to the moment its status is known.
+   * A gRPC status is in the headers (trailers-only response), in the response's trailer attribute
+   * (pekko-grpc's unary replies) or in the last chunk of a streamed body; the call is timed to the
+   * moment its status is known.
    */
   private HttpResponse meterGrpc(HttpResponse response, String method, long start) {
     Optional<String> status =
@@ -102,31 +104,42 @@ public final class ApiMetrics {
     if (response.entity() instanceof HttpEntity.Chunked chunked) {
       var recorded = new AtomicBoolean();
       var parts =
-          chunked.getChunks()
-              .map(part -> {
-                if (part.isLastChunk() && !recorded.get()) {
-                  statusIn(part.getTrailerHeaders())
-                      .ifPresent(s -> {
-                        recorded.set(true);
-                        record("grpc", method, s, start);
-                      });
-                }
-                return part;
-              })
-              .watchTermination((mat, done) -> {
-                done.whenComplete((d, e) -> {
-                  if (!recorded.getAndSet(true)) {
-                    // The stream ended (or the client went away) without a status trailer.
-                    record("grpc", method, (e == null ? Status.Code.UNKNOWN : Status.Code.CANCELLED).name(), start);
-                  }
-                });
-                return mat;
-              });
+          chunked
+              .getChunks()
+              .map(
+                  part -> {
+                    if (part.isLastChunk() && !recorded.get()) {
+                      statusIn(part.getTrailerHeaders())
+                          .ifPresent(
+                              s -> {
+                                recorded.set(true);
+                                record("grpc", method, s, start);
+                              });
+                    }
+                    return part;
+                  })
+              .watchTermination(
+                  (mat, done) -> {
+                    done.whenComplete(
+                        (d, e) -> {
+                          if (!recorded.getAndSet(true)) {
+                            // The stream ended (or the client went away) without a status trailer.
+                            record(
+                                "grpc",
+                                method,
+                                (e == null ? Status.Code.UNKNOWN : Status.Code.CANCELLED).name(),
+                                start);
+                          }
+                        });
+                    return mat;
+                  });
       // The Java API has no factory for a chunked entity from parts (with their trailer).
       return response.withEntity(
           org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked$.MODULE$.apply(
               (org.apache.pekko.http.scaladsl.model.ContentType) chunked.getContentType(),
-              parts.map(p -> (org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart) p).asScala()));
+              parts
+                  .map(p -> (org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart) p)
+                  .asScala()));
     }
     record("grpc", method, Status.Code.UNKNOWN.name(), start);
     return response;
@@ -154,7 +167,9 @@ public final class ApiMetrics {
 
   private static String restMethod(HttpRequest request) {
     String verb = request.method().value();
-    return (HTTP_METHODS.contains(verb) ? verb : "OTHER") + " " + RestRoutes.template(request.getUri().path());
+    return (HTTP_METHODS.contains(verb) ? verb : "OTHER")
+        + " "
+        + RestRoutes.template(request.getUri().path());
   }
 
   private static Optional<String> statusIn(Iterable<HttpHeader> headers) {

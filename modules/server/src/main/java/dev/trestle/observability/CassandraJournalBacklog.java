@@ -21,6 +21,7 @@ import org.apache.pekko.persistence.query.TimeBasedUUID;
  */
 public final class CassandraJournalBacklog implements JournalBacklog {
   static final Duration WINDOW = Duration.ofHours(1);
+
   /** At most this many pending events are counted per poll; the age stays exact. */
   static final int MAX_COUNTED = 10_000;
 
@@ -35,13 +36,15 @@ public final class CassandraJournalBacklog implements JournalBacklog {
   }
 
   @Override
-  public Backlog after(Connection c, String tag, Optional<StoredOffset> stored) throws SQLException {
+  public Backlog after(Connection c, String tag, Optional<StoredOffset> stored)
+      throws SQLException {
     CassandraReadJournal journal = EventJournal.query(system, CassandraReadJournal.class);
     Offset from =
         stored
             .<Offset>map(o -> new TimeBasedUUID(UUID.fromString(o.value())))
             .orElseGet(() -> journal.timeBasedUUIDFrom(clock.millis() - WINDOW.toMillis()));
-    long offsetMillis = from instanceof TimeBasedUUID t && stored.isPresent() ? journal.timestampFrom(t) : 0;
+    long offsetMillis =
+        from instanceof TimeBasedUUID t && stored.isPresent() ? journal.timestampFrom(t) : 0;
     try {
       long[] countAndOldest =
           journal

@@ -16,13 +16,14 @@ public final class JdbcJournalBacklog implements JournalBacklog {
   static final long COUNT_CAP = 100_000;
 
   @Override
-  public Backlog after(Connection c, String tag, Optional<StoredOffset> stored) throws SQLException {
+  public Backlog after(Connection c, String tag, Optional<StoredOffset> stored)
+      throws SQLException {
     long offset = stored.map(o -> Long.parseLong(o.value())).orElse(0L);
     long pending;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT COUNT(*) FROM (SELECT t.\"event_id\" FROM \"event_tag\" t"
-                + " WHERE t.\"tag\" = ? AND t.\"event_id\" > ? ORDER BY t.\"event_id\" LIMIT ?) pending")) {
+            "SELECT COUNT(*) FROM (SELECT t.\"event_id\" FROM \"event_tag\" t WHERE t.\"tag\" = ?"
+                + " AND t.\"event_id\" > ? ORDER BY t.\"event_id\" LIMIT ?) pending")) {
       ps.setString(1, tag);
       ps.setLong(2, offset);
       ps.setLong(3, COUNT_CAP);

@@ -8,8 +8,8 @@ import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The events of one tag that a projection has not processed yet: what lies in the journal after
- * the projection's stored offset. One implementation per journal (JDBC tables, Cassandra's
+ * The events of one tag that a projection has not processed yet: what lies in the journal after the
+ * projection's stored offset. One implementation per journal (JDBC tables, Cassandra's
  * events-by-tag query), chosen by the storage profile.
  */
 public interface JournalBacklog {
@@ -24,9 +24,12 @@ public interface JournalBacklog {
 
   /** The backlog reader for the journal the storage profile writes to. */
   static JournalBacklog of(ActorSystem<?> system, Clock clock) {
-    return EventJournal.isCassandra(system) ? new CassandraJournalBacklog(system, clock) : new JdbcJournalBacklog();
+    return EventJournal.isCassandra(system)
+        ? new CassandraJournalBacklog(system, clock)
+        : new JdbcJournalBacklog();
   }
 
   /** {@code readModels} is an open connection to the read-model database (offsets live there). */
-  Backlog after(Connection readModels, String tag, Optional<StoredOffset> offset) throws SQLException;
+  Backlog after(Connection readModels, String tag, Optional<StoredOffset> offset)
+      throws SQLException;
 }

@@ -60,7 +60,8 @@ final class JournalMeters {
 
   private Counter failureCounter(String type, String reason) {
     return Counter.builder("trestle.journal.write.failures")
-        .description("Events the journal failed to write (failed) or refused (rejected), by entity type")
+        .description(
+            "Events the journal failed to write (failed) or refused (rejected), by entity type")
         .tags("entity_type", type, "reason", reason)
         .register(registry);
   }

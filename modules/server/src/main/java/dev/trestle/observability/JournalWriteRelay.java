@@ -8,9 +8,9 @@ import org.apache.pekko.actor.ReceiveTimeout;
 import org.apache.pekko.persistence.JournalProtocol;
 
 /**
- * Stands in for the persistent actor during one write: forwards every reply of the journal to it
- * in order (keeping the sender) and counts the outcome of each event. Stops after the last reply
- * it expects, or when the journal has been silent for longer than any write may take.
+ * Stands in for the persistent actor during one write: forwards every reply of the journal to it in
+ * order (keeping the sender) and counts the outcome of each event. Stops after the last reply it
+ * expects, or when the journal has been silent for longer than any write may take.
  */
 final class JournalWriteRelay extends AbstractActor {
   private static final Duration SILENCE = Duration.ofMinutes(5);
@@ -20,7 +20,8 @@ final class JournalWriteRelay extends AbstractActor {
   private int remaining;
 
   static Props props(ActorRef persistentActor, int replies, JournalMeters meters) {
-    return Props.create(JournalWriteRelay.class, () -> new JournalWriteRelay(persistentActor, replies, meters));
+    return Props.create(
+        JournalWriteRelay.class, () -> new JournalWriteRelay(persistentActor, replies, meters));
   }
 
   private JournalWriteRelay(ActorRef persistentActor, int replies, JournalMeters meters) {
@@ -37,27 +38,35 @@ final class JournalWriteRelay extends AbstractActor {
   @Override
   public Receive createReceive() {
     return receiveBuilder()
-        .match(JournalProtocol.WriteMessageSuccess.class, m -> {
-          meters.persisted(m.persistent().persistenceId());
-          replied(m);
-        })
-        .match(JournalProtocol.WriteMessageFailure.class, m -> {
-          meters.failed(m.message().persistenceId(), "failed");
-          replied(m);
-        })
-        .match(JournalProtocol.WriteMessageRejected.class, m -> {
-          meters.failed(m.message().persistenceId(), "rejected");
-          replied(m);
-        })
+        .match(
+            JournalProtocol.WriteMessageSuccess.class,
+            m -> {
+              meters.persisted(m.persistent().persistenceId());
+              replied(m);
+            })
+        .match(
+            JournalProtocol.WriteMessageFailure.class,
+            m -> {
+              meters.failed(m.message().persistenceId(), "failed");
+              replied(m);
+            })
+        .match(
+            JournalProtocol.WriteMessageRejected.class,
+            m -> {
+              meters.failed(m.message().persistenceId(), "rejected");
+              replied(m);
+            })
         .match(JournalProtocol.LoopMessageSuccess.class, this::replied)
         .match(ReceiveTimeout.class, m -> getContext().stop(getSelf()))
-        .matchAny(m -> {
-          // WriteMessagesSuccessful / WriteMessagesFailed: the batch outcome, before the events'.
-          persistentActor.forward(m, getContext());
-          if (remaining <= 0) {
-            getContext().stop(getSelf());
-          }
-        })
+        .matchAny(
+            m -> {
+              // WriteMessagesSuccessful / WriteMessagesFailed: the batch outcome, before the
+              // events'.
+              persistentActor.forward(m, getContext());
+              if (remaining <= 0) {
+                getContext().stop(getSelf());
+              }
+            })
         .build();
   }
 

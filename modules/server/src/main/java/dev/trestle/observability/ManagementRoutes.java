@@ -24,7 +24,9 @@ public final class ManagementRoutes extends AllDirectives {
   private final BooleanSupplier ready;
 
   public ManagementRoutes(
-      PrometheusMeterRegistry registry, List<ProjectionLagMonitor> monitors, BooleanSupplier ready) {
+      PrometheusMeterRegistry registry,
+      List<ProjectionLagMonitor> monitors,
+      BooleanSupplier ready) {
     this.registry = registry;
     // A live, thread-safe list: monitors are added once their projections exist.
     this.monitors = monitors;
@@ -33,9 +35,14 @@ public final class ManagementRoutes extends AllDirectives {
 
   public Route routes() {
     return concat(
-        path("metrics", () -> get(() -> complete(
-            StatusCodes.OK,
-            HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, registry.scrape())))),
+        path(
+            "metrics",
+            () ->
+                get(
+                    () ->
+                        complete(
+                            StatusCodes.OK,
+                            HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, registry.scrape())))),
         path("health", () -> get(this::health)));
   }
 

@@ -28,8 +28,10 @@ public final class MeteredJournal extends AbstractActor {
 
   @Override
   public void preStart() {
-    journal = Persistence.get(getContext().getSystem()).journalFor(targetPlugin, ConfigFactory.empty());
-    meters = new JournalMeters(NodeMetrics.get(Adapter.toTyped(getContext().getSystem())).registry());
+    journal =
+        Persistence.get(getContext().getSystem()).journalFor(targetPlugin, ConfigFactory.empty());
+    meters =
+        new JournalMeters(NodeMetrics.get(Adapter.toTyped(getContext().getSystem())).registry());
   }
 
   @Override

@@ -19,7 +19,8 @@ import org.apache.pekko.actor.typed.ExtensionId;
  * are bound once here: memory, threads, GC, CPU, uptime, class loading, file descriptors.
  */
 public final class NodeMetrics implements Extension {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   public static final ExtensionId<NodeMetrics> ID =
       new ExtensionId<>() {

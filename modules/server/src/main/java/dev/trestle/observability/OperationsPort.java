@@ -14,10 +14,10 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 
 /**
- * The management port (default 8558): pekko-management's routes, the probes, /health and
- * /metrics. Bound first thing at start-up, so that probes answer (503 until ready) while storage
- * and projections start, and unbound last at shutdown, so that they answer 503 while the node
- * drains rather than refusing connections.
+ * The management port (default 8558): pekko-management's routes, the probes, /health and /metrics.
+ * Bound first thing at start-up, so that probes answer (503 until ready) while storage and
+ * projections start, and unbound last at shutdown, so that they answer 503 while the node drains
+ * rather than refusing connections.
  */
 public final class OperationsPort {
   private final PrometheusMeterRegistry registry;
@@ -25,7 +25,9 @@ public final class OperationsPort {
   private final ServerBinding binding;
 
   private OperationsPort(
-      PrometheusMeterRegistry registry, List<ProjectionLagMonitor> lagMonitors, ServerBinding binding) {
+      PrometheusMeterRegistry registry,
+      List<ProjectionLagMonitor> lagMonitors,
+      ServerBinding binding) {
     this.registry = registry;
     this.lagMonitors = lagMonitors;
     this.binding = binding;

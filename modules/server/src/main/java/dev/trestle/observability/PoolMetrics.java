@@ -6,15 +6,15 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.persistence.jdbc.db.SlickExtension;
-import org.apache.pekko.persistence.jdbc.journal.JdbcAsyncWriteJournal;
 import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
+import org.apache.pekko.persistence.jdbc.journal.JdbcAsyncWriteJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import slick.jdbc.hikaricp.HikariCPJdbcDataSource;
 
 /**
- * HikariCP's own Micrometer meters ({@code hikaricp_connections_*{pool}}) for the node's
- * connection pools: the read-model pool and the journal's slick pool.
+ * HikariCP's own Micrometer meters ({@code hikaricp_connections_*{pool}}) for the node's connection
+ * pools: the read-model pool and the journal's slick pool.
  */
 public final class PoolMetrics {
   private static final Logger LOG = LoggerFactory.getLogger(PoolMetrics.class);
@@ -34,12 +34,18 @@ public final class PoolMetrics {
     } catch (SQLException e) {
       // isWrapperFor/unwrap of a HikariDataSource never throw; other pools fall through.
     }
-    LOG.info("connection pool {} is not HikariCP: no pool metrics", dataSource.getClass().getName());
+    LOG.info(
+        "connection pool {} is not HikariCP: no pool metrics", dataSource.getClass().getName());
   }
 
-  /** The read-model pool and, on the JDBC journal, the journal's pool (after the schema step opened it). */
+  /**
+   * The read-model pool and, on the JDBC journal, the journal's pool (after the schema step opened
+   * it).
+   */
   public static void bindAll(
-      org.apache.pekko.actor.typed.ActorSystem<?> system, DataSource readModels, MeterRegistry registry) {
+      org.apache.pekko.actor.typed.ActorSystem<?> system,
+      DataSource readModels,
+      MeterRegistry registry) {
     bind(readModels, registry);
     bindJournal(system.classicSystem(), registry);
   }

@@ -16,15 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How far each projection slice is behind the journal: events not yet processed and the age of
- * the oldest of them. Polled from the offset store and, through {@link JournalBacklog}, the journal
- * of the storage profile.
+ * How far each projection slice is behind the journal: events not yet processed and the age of the
+ * oldest of them. Polled from the offset store and, through {@link JournalBacklog}, the journal of
+ * the storage profile.
  */
 public final class ProjectionLagMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionLagMonitor.class);
 
   /** Lag of one slice; lagSeconds is 0 when nothing is pending. */
-  public record Lag(String projection, String slice, long offset, long pendingEvents, double lagSeconds) {}
+  public record Lag(
+      String projection, String slice, long offset, long pendingEvents, double lagSeconds) {}
 
   private final DataSource dataSource;
   private final JournalBacklog journal;

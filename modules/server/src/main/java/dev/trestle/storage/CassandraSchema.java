@@ -37,7 +37,12 @@ final class CassandraSchema {
     ddl.add(statements.createSnapshotKeyspaceStatement());
     ddl.addAll(statements.getCreateSnapshotTablesStatements());
     String where =
-        system.settings().config().getList("datastax-java-driver.basic.contact-points").unwrapped().toString();
+        system
+            .settings()
+            .config()
+            .getList("datastax-java-driver.basic.contact-points")
+            .unwrapped()
+            .toString();
     // One after the other: schema changes must not run concurrently on one Cassandra cluster.
     // Each with its own timeout: DDL waits for schema agreement, far longer than a write may.
     Duration perStatement = timeout.dividedBy(2);
@@ -53,16 +58,23 @@ final class CassandraSchema {
         .handle(
             (d, error) -> {
               if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
                 // No cause chain: start-up failures print the innermost cause, and this message
                 // is the one that says where and what.
                 var failure =
                     new IllegalStateException(
-                        "cannot create the Cassandra journal schema at contact points " + where + ": " + cause);
+                        "cannot create the Cassandra journal schema at contact points "
+                            + where
+                            + ": "
+                            + cause);
                 failure.addSuppressed(cause);
                 throw new CompletionException(failure);
               }
-              LOG.info("Cassandra keyspace and tables ready at {} ({} statements)", where, ddl.size());
+              LOG.info(
+                  "Cassandra keyspace and tables ready at {} ({} statements)", where, ddl.size());
               return Done.getInstance();
             });
   }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Where the Cassandra journal lives ({@code trestle.storage.cassandra.*}), read once and checked:
- * a bad value fails the start with the key, the value and what is wrong, before anything connects.
+ * Where the Cassandra journal lives ({@code trestle.storage.cassandra.*}), read once and checked: a
+ * bad value fails the start with the key, the value and what is wrong, before anything connects.
  * {@link #pekkoKeys()} turns it into the plugin's and the driver's own keys.
  */
 public record CassandraSettings(
@@ -20,7 +20,8 @@ public record CassandraSettings(
 
   // Cassandra's own rule for unquoted keyspace names (the plugin checks the same).
   private static final Pattern KEYSPACE = Pattern.compile("[A-Za-z0-9_]{1,48}");
-  private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):(\\d{1,5})");
+  private static final Pattern HOST_PORT =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):(\\d{1,5})");
 
   public CassandraSettings {
     contactPoints = List.copyOf(contactPoints);
@@ -53,7 +54,9 @@ public record CassandraSettings(
       keys.put(prefix + "keyspace", keyspace);
       keys.put(prefix + "replication-strategy", "NetworkTopologyStrategy");
       keys.put(prefix + "replication-factor", replicationFactor);
-      keys.put(prefix + "data-center-replication-factors", List.of(localDatacenter + ":" + replicationFactor));
+      keys.put(
+          prefix + "data-center-replication-factors",
+          List.of(localDatacenter + ":" + replicationFactor));
     }
     return keys;
   }
@@ -66,16 +69,20 @@ public record CassandraSettings(
         continue;
       }
       var m = HOST_PORT.matcher(point);
-      if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+      if (!m.matches()
+          || Integer.parseInt(m.group(2)) < 1
+          || Integer.parseInt(m.group(2)) > 65535) {
         throw new IllegalArgumentException(
-            "trestle.storage.cassandra.contact-points: '" + point + "' is not host:port (e.g. 127.0.0.1:9042)");
+            "trestle.storage.cassandra.contact-points: '"
+                + point
+                + "' is not host:port (e.g. 127.0.0.1:9042)");
       }
       points.add(point);
     }
     if (points.isEmpty()) {
       throw new IllegalArgumentException(
-          "trestle.storage.cassandra.contact-points is empty: the cassandra profile needs at least one host:port"
-              + " (TRESTLE_CASSANDRA_CONTACT_POINTS, comma-separated)");
+          "trestle.storage.cassandra.contact-points is empty: the cassandra profile needs at least"
+              + " one host:port (TRESTLE_CASSANDRA_CONTACT_POINTS, comma-separated)");
     }
     return points;
   }
@@ -84,7 +91,8 @@ public record CassandraSettings(
     String dc = raw.strip();
     if (dc.isEmpty() || dc.contains(":") || dc.contains("'")) {
       throw new IllegalArgumentException(
-          "trestle.storage.cassandra.local-datacenter = '" + raw
+          "trestle.storage.cassandra.local-datacenter = '"
+              + raw
               + "' is not a datacenter name (Cassandra's default is datacenter1)");
     }
     return dc;
@@ -93,7 +101,8 @@ public record CassandraSettings(
   private static String keyspace(String raw) {
     if (!KEYSPACE.matcher(raw).matches()) {
       throw new IllegalArgumentException(
-          "trestle.storage.cassandra.keyspace = '" + raw
+          "trestle.storage.cassandra.keyspace = '"
+              + raw
               + "' is not a keyspace name: 1-48 letters, digits or underscores");
     }
     return raw;

@@ -12,17 +12,17 @@ import org.apache.pekko.persistence.query.javadsl.ReadJournal;
 
 /**
  * Which journal the storage profile ({@code trestle.storage.profile}) writes to, and so which read
- * journal every reader of events uses: the projections (events by tag), resource history (events
- * by persistence id) and the cluster registry (persistence ids). The only place that names a
- * journal implementation; the journal plugin itself is chosen in configuration (Settings).
+ * journal every reader of events uses: the projections (events by tag), resource history (events by
+ * persistence id) and the cluster registry (persistence ids). The only place that names a journal
+ * implementation; the journal plugin itself is chosen in configuration (Settings).
  */
 public final class EventJournal {
   public static final String CASSANDRA = "cassandra";
 
   /**
-   * How long creating the schema may take: Cassandra applies each table creation cluster-wide
-   * and waits for schema agreement, seconds per table on a busy node (35 s measured for the
-   * first start under load 15 on 2 cores).
+   * How long creating the schema may take: Cassandra applies each table creation cluster-wide and
+   * waits for schema agreement, seconds per table on a busy node (35 s measured for the first start
+   * under load 15 on 2 cores).
    */
   public static final Duration SCHEMA_TIMEOUT = Duration.ofMinutes(2);
 
@@ -45,7 +45,8 @@ public final class EventJournal {
    */
   public static <T> T query(ActorSystem<?> system, Class<T> queryType) {
     ReadJournal journal =
-        PersistenceQuery.get(system.classicSystem()).getReadJournalFor(ReadJournal.class, readJournalId(system));
+        PersistenceQuery.get(system.classicSystem())
+            .getReadJournalFor(ReadJournal.class, readJournalId(system));
     return queryType.cast(journal);
   }
 

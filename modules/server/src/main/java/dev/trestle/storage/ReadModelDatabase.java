@@ -27,7 +27,8 @@ public final class ReadModelDatabase implements AutoCloseable {
 
   /** The pool on the profile's database, sized by trestle.storage.pool-size. */
   public static ReadModelDatabase open(StorageSettings storage) {
-    return new ReadModelDatabase(storage.jdbcUrl(), storage.user(), storage.password(), storage.poolSize());
+    return new ReadModelDatabase(
+        storage.jdbcUrl(), storage.user(), storage.password(), storage.poolSize());
   }
 
   public DataSource dataSource() {

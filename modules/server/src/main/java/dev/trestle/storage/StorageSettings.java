@@ -14,8 +14,8 @@ import java.util.Properties;
 
 /**
  * Where the journal, snapshots, projection offsets and read models live: the storage profile
- * ({@code trestle.storage.*}) resolved to one JDBC database. The password is never part of
- * {@link #toString()} or of any message built here.
+ * ({@code trestle.storage.*}) resolved to one JDBC database. The password is never part of {@link
+ * #toString()} or of any message built here.
  */
 public record StorageSettings(
     String profile, String jdbcUrl, String user, String password, int poolSize) {
@@ -41,9 +41,11 @@ public record StorageSettings(
           trestle.getString("storage.postgres.url").isBlank()
               ? new StorageSettings(CASSANDRA, h2Url(dataDir), "sa", "", poolSize)
               : postgres(CASSANDRA, trestle.getConfig("storage.postgres"), poolSize);
-      default -> throw new IllegalArgumentException(
-          "trestle.storage.profile = '" + profile
-              + "' is not supported; use 'embedded', 'postgres' or 'cassandra'");
+      default ->
+          throw new IllegalArgumentException(
+              "trestle.storage.profile = '"
+                  + profile
+                  + "' is not supported; use 'embedded', 'postgres' or 'cassandra'");
     };
   }
 
@@ -51,13 +53,17 @@ public record StorageSettings(
     String url = pg.getString("url").strip();
     if (url.isEmpty()) {
       throw new IllegalArgumentException(
-          "trestle.storage.profile = " + profile + " needs trestle.storage.postgres.url"
+          "trestle.storage.profile = "
+              + profile
+              + " needs trestle.storage.postgres.url"
               + " (TRESTLE_POSTGRES_URL), e.g. jdbc:postgresql://127.0.0.1:5432/trestle");
     }
     if (!url.startsWith(POSTGRES_URL_PREFIX)) {
       throw new IllegalArgumentException(
-          "trestle.storage.postgres.url = '" + withoutParameters(url)
-              + "' is not a PostgreSQL JDBC URL; it must start with " + POSTGRES_URL_PREFIX);
+          "trestle.storage.postgres.url = '"
+              + withoutParameters(url)
+              + "' is not a PostgreSQL JDBC URL; it must start with "
+              + POSTGRES_URL_PREFIX);
     }
     String user = pg.getString("user").strip();
     if (user.isEmpty()) {
@@ -75,18 +81,23 @@ public record StorageSettings(
     }
     try {
       String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-      return text.endsWith("\n") ? text.substring(0, text.length() - 1).replaceAll("\r$", "") : text;
+      return text.endsWith("\n")
+          ? text.substring(0, text.length() - 1).replaceAll("\r$", "")
+          : text;
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
-          "trestle.storage.postgres.password-file = " + file + ": cannot read it ("
-              + e.getClass().getSimpleName() + ")");
+          "trestle.storage.postgres.password-file = "
+              + file
+              + ": cannot read it ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
   }
 
   /**
    * The H2 file database under the data directory; WRITE_DELAY=0 so a commit is on disk.
-   * DB_CLOSE_ON_EXIT=FALSE: H2's own JVM-exit hook would close the database under projections
-   * and entities that coordinated shutdown is still stopping; it closes with the last pool.
+   * DB_CLOSE_ON_EXIT=FALSE: H2's own JVM-exit hook would close the database under projections and
+   * entities that coordinated shutdown is still stopping; it closes with the last pool.
    */
   static String h2Url(Path dataDir) {
     return "jdbc:h2:file:" + dataDir.resolve("trestle") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
@@ -105,7 +116,8 @@ public record StorageSettings(
   public Map<String, Object> pekkoKeys() {
     String slick = "pekko-persistence-jdbc.shared-databases.slick.";
     var keys = new HashMap<String, Object>();
-    keys.put(slick + "profile", isPostgres() ? "slick.jdbc.PostgresProfile$" : "slick.jdbc.H2Profile$");
+    keys.put(
+        slick + "profile", isPostgres() ? "slick.jdbc.PostgresProfile$" : "slick.jdbc.H2Profile$");
     keys.put(slick + "db.url", jdbcUrl);
     keys.put(slick + "db.driver", isPostgres() ? "org.postgresql.Driver" : "org.h2.Driver");
     keys.put(slick + "db.user", user);
@@ -127,7 +139,9 @@ public record StorageSettings(
     return DriverManager.getConnection(jdbcUrl, props);
   }
 
-  /** The database for messages and logs: URL without its parameters (they may hold secrets), user. */
+  /**
+   * The database for messages and logs: URL without its parameters (they may hold secrets), user.
+   */
   public String describe() {
     return (isPostgres() ? "PostgreSQL " : "H2 ") + withoutParameters(jdbcUrl) + " as user " + user;
   }
@@ -141,6 +155,12 @@ public record StorageSettings(
 
   @Override
   public String toString() {
-    return "StorageSettings[profile=" + profile + ", database=" + describe() + ", poolSize=" + poolSize + "]";
+    return "StorageSettings[profile="
+        + profile
+        + ", database="
+        + describe()
+        + ", poolSize="
+        + poolSize
+        + "]";
   }
 }

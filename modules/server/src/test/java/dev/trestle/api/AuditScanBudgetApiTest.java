@@ -24,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,24 +34,43 @@ class AuditScanBudgetApiTest {
   private static final int BUDGET = 2;
   private static TestCentral central;
   private static ManagedChannel channel;
-  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() throws Exception {
     central = TestCentral.start("trestle.audit.scan-budget = " + BUDGET + "\n");
     channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create()).build();
-    var yaml = new StringBuilder("apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: budget-org}\n");
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
+            .build();
+    var yaml =
+        new StringBuilder(
+            "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: budget-org}\n");
     for (int i = 0; i < 6; i++) {
-      yaml.append("---\napiVersion: trestle.dev/v1\nkind: Tenant\nmetadata: {name: t").append(i)
-          .append(", organization: budget-org}\nspec: {displayName: \"T").append(i).append("\"}\n");
+      yaml.append("---\napiVersion: trestle.dev/v1\nkind: Tenant\nmetadata: {name: t")
+          .append(i)
+          .append(", organization: budget-org}\nspec: {displayName: \"T")
+          .append(i)
+          .append("\"}\n");
     }
     var docs = ResourceDocuments.parse(yaml.toString()).stream().map(d -> d.resource()).toList();
-    ManagementServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+    ManagementServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
         .apply(ApplyRequest.newBuilder().addAllResources(docs).build());
     // principal is answered by an index: one page, no budget
-    await().atMost(Duration.ofSeconds(30)).until(() -> audit().query(AuditQueryRequest.newBuilder()
-        .setPrincipal("users/dev").setPageSize(100).build()).getEntriesCount() >= 7);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                audit()
+                        .query(
+                            AuditQueryRequest.newBuilder()
+                                .setPrincipal("users/dev")
+                                .setPageSize(100)
+                                .build())
+                        .getEntriesCount()
+                    >= 7);
   }
 
   @AfterAll
@@ -67,7 +85,10 @@ class AuditScanBudgetApiTest {
 
   @Test
   void grpcFlagsPartialPagesAndTheirTokensContinueToTheEnd() {
-    var all = audit().query(AuditQueryRequest.newBuilder().setPrincipal("users/dev").setPageSize(100).build());
+    var all =
+        audit()
+            .query(
+                AuditQueryRequest.newBuilder().setPrincipal("users/dev").setPageSize(100).build());
     assertThat(all.getScanBudgetExhausted()).isFalse();
     assertThat(all.getRowsExamined()).isEqualTo(all.getEntriesCount());
     var subtree = new ArrayList<AuditEntry>();
@@ -81,8 +102,15 @@ class AuditScanBudgetApiTest {
     String token = "";
     int partial = 0;
     for (int calls = 0; calls < 100; calls++) {
-      AuditQueryResponse page = audit().query(AuditQueryRequest.newBuilder()
-          .setResource("organizations/budget-org").setRecursive(true).setPageSize(3).setPageToken(token).build());
+      AuditQueryResponse page =
+          audit()
+              .query(
+                  AuditQueryRequest.newBuilder()
+                      .setResource("organizations/budget-org")
+                      .setRecursive(true)
+                      .setPageSize(3)
+                      .setPageToken(token)
+                      .build());
       assertThat(page.getRowsExamined()).isLessThanOrEqualTo(BUDGET);
       if (page.getScanBudgetExhausted()) {
         partial++;
@@ -118,8 +146,13 @@ class AuditScanBudgetApiTest {
   }
 
   private static JsonNode rest(String query) throws Exception {
-    var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + central.apiPort()
-        + "/api/v1/audit?" + query)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    var response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + central.apiPort() + "/api/v1/audit?" + query))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return new ObjectMapper().readTree(response.body());
   }

@@ -1,8 +1,5 @@
 package dev.trestle.api;
 
-import dev.trestle.testing.StorageSelection;
-import dev.trestle.testing.TestStorage;
-import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trestle.protocol.ResourceDocuments;
@@ -12,7 +9,9 @@ import dev.trestle.protocol.v1.ApplyResult;
 import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.testing.StorageSelection;
 import dev.trestle.testing.TestCentral;
+import dev.trestle.testing.TestStorage;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Applies examples/, checks the stored tree survives a restart, then throws bad input at it. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,7 +53,8 @@ class ExamplesRestartAndBadInputTest {
 
   private static void connect() {
     channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
             .build();
   }
 
@@ -88,8 +89,15 @@ class ExamplesRestartAndBadInputTest {
     String token = "";
     do {
       var page =
-          stub().list(ListRequest.newBuilder().setRecursive(true).setPageSize(7).setPageToken(token).build());
-      page.getResourcesList().forEach(r -> out.put(r.getMetadata().getFqn(), r.getMetadata().getVersion()));
+          stub()
+              .list(
+                  ListRequest.newBuilder()
+                      .setRecursive(true)
+                      .setPageSize(7)
+                      .setPageToken(token)
+                      .build());
+      page.getResourcesList()
+          .forEach(r -> out.put(r.getMetadata().getFqn(), r.getMetadata().getVersion()));
       token = page.getNextPageToken();
     } while (!token.isEmpty());
     return out;
@@ -99,10 +107,15 @@ class ExamplesRestartAndBadInputTest {
   @Order(1)
   void examplesApplyParentsFirstAndSurviveRestart() throws Exception {
     var docs = exampleDocuments();
-    var results = stub().apply(ApplyRequest.newBuilder().addAllResources(docs).build()).getResultsList();
+    var results =
+        stub().apply(ApplyRequest.newBuilder().addAllResources(docs).build()).getResultsList();
     assertThat(results)
         .as("every example document is created")
-        .allSatisfy(r -> assertThat(r.getOutcome()).as(r.getFqn() + " " + r.getError().getMessage()).isEqualTo(ApplyOutcome.CREATED));
+        .allSatisfy(
+            r ->
+                assertThat(r.getOutcome())
+                    .as(r.getFqn() + " " + r.getError().getMessage())
+                    .isEqualTo(ApplyOutcome.CREATED));
     var before = everything();
     assertThat(before).hasSize(docs.size());
     assertThat(before.keySet())
@@ -113,7 +126,8 @@ class ExamplesRestartAndBadInputTest {
     connect();
 
     assertThat(everything()).isEqualTo(before);
-    var again = stub().apply(ApplyRequest.newBuilder().addAllResources(docs).build()).getResultsList();
+    var again =
+        stub().apply(ApplyRequest.newBuilder().addAllResources(docs).build()).getResultsList();
     assertThat(again).extracting(ApplyResult::getOutcome).containsOnly(ApplyOutcome.UNCHANGED);
   }
 
@@ -121,7 +135,9 @@ class ExamplesRestartAndBadInputTest {
     var parsed = ResourceDocuments.parse(yaml);
     assertThat(parsed).hasSize(1);
     assertThat(parsed.get(0).error()).isNull();
-    return stub().apply(ApplyRequest.newBuilder().addResources(parsed.get(0).resource()).build()).getResults(0);
+    return stub()
+        .apply(ApplyRequest.newBuilder().addResources(parsed.get(0).resource()).build())
+        .getResults(0);
   }
 
   @Test
@@ -129,54 +145,79 @@ class ExamplesRestartAndBadInputTest {
   void badInputIsRefusedClearlyAndChangesNothing() throws Exception {
     var before = everything();
 
-    var badName = applyOne("""
-        apiVersion: trestle.dev/v1
-        kind: Tenant
-        metadata: {name: Bad_Name, organization: acme}
-        """);
+    var badName =
+        applyOne(
+            """
+            apiVersion: trestle.dev/v1
+            kind: Tenant
+            metadata: {name: Bad_Name, organization: acme}
+            """);
     assertThat(badName.getError().getFieldViolations(0).getField()).isEqualTo("metadata.name");
 
-    var missingParent = applyOne("""
-        apiVersion: trestle.dev/v1
-        kind: Workspace
-        metadata: {name: w, organization: acme, tenant: nobody}
-        spec: {namespaceSelectors: ["*/x"]}
-        """);
+    var missingParent =
+        applyOne(
+            """
+            apiVersion: trestle.dev/v1
+            kind: Workspace
+            metadata: {name: w, organization: acme, tenant: nobody}
+            spec: {namespaceSelectors: ["*/x"]}
+            """);
     assertThat(missingParent.getError().getCode()).isEqualTo("FAILED_PRECONDITION");
     assertThat(missingParent.getError().getMessage())
         .contains("parent organizations/acme/tenants/nobody does not exist");
 
-    var stale = applyOne("""
-        apiVersion: trestle.dev/v1
-        kind: Tenant
-        metadata: {name: payments, organization: acme, version: 7}
-        spec: {displayName: renamed}
-        """);
+    var stale =
+        applyOne(
+            """
+            apiVersion: trestle.dev/v1
+            kind: Tenant
+            metadata: {name: payments, organization: acme, version: 7}
+            spec: {displayName: renamed}
+            """);
     assertThat(stale.getError().getCode()).isEqualTo("CONFLICT");
     assertThat(stale.getError().getCurrentVersion()).isEqualTo(1);
 
-    assertThat(ResourceDocuments.parse("apiVersion: trestle.dev/v1\nkind: Gizmo\nmetadata: {name: x}\n").get(0).error())
+    assertThat(
+            ResourceDocuments.parse(
+                    "apiVersion: trestle.dev/v1\nkind: Gizmo\nmetadata: {name: x}\n")
+                .get(0)
+                .error())
         .hasMessageContaining("kind: unknown kind 'Gizmo'");
-    assertThat(ResourceDocuments.parse("apiVersion: trestle.dev/v1\nkind: Tenant\nmetadata: {name: x}\nspec: {colour: red}\n").get(0).error())
+    assertThat(
+            ResourceDocuments.parse(
+                    "apiVersion: trestle.dev/v1\n"
+                        + "kind: Tenant\n"
+                        + "metadata: {name: x}\n"
+                        + "spec: {colour: red}\n")
+                .get(0)
+                .error())
         .hasMessageContaining("spec.colour: unknown field");
 
     var malformed = post("/api/v1/apply", "kind: Tenant\nmetadata: {name: [\n");
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.body()).contains("malformed YAML/JSON");
 
-    var unknownKind = post("/api/v1/apply", "apiVersion: trestle.dev/v1\nkind: Gizmo\nmetadata: {name: x}\n");
+    var unknownKind =
+        post("/api/v1/apply", "apiVersion: trestle.dev/v1\nkind: Gizmo\nmetadata: {name: x}\n");
     assertThat(unknownKind.statusCode()).isEqualTo(400);
     assertThat(unknownKind.body()).contains("unknown kind 'Gizmo'");
 
-    String huge = "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: big, description: \""
-        + "x".repeat(5 * 1024 * 1024) + "\"}\n";
-    var oversize = http.send(
-        HttpRequest.newBuilder(uri("/api/v1/apply"))
-            .POST(HttpRequest.BodyPublishers.ofString(huge)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    String huge =
+        "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: big, description: \""
+            + "x".repeat(5 * 1024 * 1024)
+            + "\"}\n";
+    var oversize =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/apply"))
+                .POST(HttpRequest.BodyPublishers.ofString(huge))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(oversize.statusCode()).isEqualTo(413);
 
-    var badSelector = get("/api/v1/organizations/acme/tenants?labelSelector=" + java.net.URLEncoder.encode("env=!!", "UTF-8"));
+    var badSelector =
+        get(
+            "/api/v1/organizations/acme/tenants?labelSelector="
+                + java.net.URLEncoder.encode("env=!!", "UTF-8"));
     assertThat(badSelector.statusCode()).isEqualTo(400);
     assertThat(badSelector.body()).contains("labelSelector");
 
@@ -197,22 +238,27 @@ class ExamplesRestartAndBadInputTest {
 
     var retail = delete("/api/v1/organizations/acme/tenants/retail?cascade=true");
     assertThat(retail.statusCode()).isEqualTo(200);
-    assertThat(everything().keySet()).noneMatch(f -> f.startsWith("organizations/acme/tenants/retail"));
+    assertThat(everything().keySet())
+        .noneMatch(f -> f.startsWith("organizations/acme/tenants/retail"));
   }
 
   private static HttpResponse<String> post(String path, String body) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/yaml")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/yaml")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> delete(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI uri(String path) {

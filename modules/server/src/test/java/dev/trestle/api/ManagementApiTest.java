@@ -39,13 +39,15 @@ class ManagementApiTest {
   private static final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final Metadata.Key<ErrorDetail> DETAIL =
-      Metadata.Key.of("trestle-error-bin", ProtoUtils.metadataMarshaller(ErrorDetail.getDefaultInstance()));
+      Metadata.Key.of(
+          "trestle-error-bin", ProtoUtils.metadataMarshaller(ErrorDetail.getDefaultInstance()));
 
   @BeforeAll
   static void start() throws Exception {
     central = TestCentral.start();
     channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
             .build();
     stub = ManagementServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
@@ -57,10 +59,13 @@ class ManagementApiTest {
   }
 
   private static List<Resource> docs(String yaml) {
-    return ResourceDocuments.parse(yaml).stream().map(d -> {
-      assertThat(d.error()).as("document parses").isNull();
-      return d.resource();
-    }).toList();
+    return ResourceDocuments.parse(yaml).stream()
+        .map(
+            d -> {
+              assertThat(d.error()).as("document parses").isNull();
+              return d.resource();
+            })
+        .toList();
   }
 
   private static ApplyResponse apply(String yaml) {
@@ -96,17 +101,28 @@ class ManagementApiTest {
     assertThat(response.getResultsList())
         .extracting(r -> r.getOutcome())
         .allMatch(o -> o == ApplyOutcome.CREATED || o == ApplyOutcome.UNCHANGED);
-    assertThat(response.getResults(0).getFqn()).isEqualTo("organizations/org-read/tenants/payments");
+    assertThat(response.getResults(0).getFqn())
+        .isEqualTo("organizations/org-read/tenants/payments");
 
-    Resource tenant = stub.get(GetRequest.newBuilder().setFqn("organizations/org-read/tenants/payments").build());
+    Resource tenant =
+        stub.get(GetRequest.newBuilder().setFqn("organizations/org-read/tenants/payments").build());
     assertThat(tenant.getTenant().getDisplayName()).isEqualTo("Payments");
     assertThat(tenant.getMetadata().getVersion()).isEqualTo(1);
 
     var again = apply(tree("org-read"));
-    assertThat(again.getResultsList()).extracting(r -> r.getOutcome()).containsOnly(ApplyOutcome.UNCHANGED);
+    assertThat(again.getResultsList())
+        .extracting(r -> r.getOutcome())
+        .containsOnly(ApplyOutcome.UNCHANGED);
 
-    var list = stub.list(ListRequest.newBuilder().setParent("organizations/org-read").setKind("tenants").build());
-    assertThat(list.getResourcesList()).extracting(r -> r.getMetadata().getName()).containsExactly("payments");
+    var list =
+        stub.list(
+            ListRequest.newBuilder()
+                .setParent("organizations/org-read")
+                .setKind("tenants")
+                .build());
+    assertThat(list.getResourcesList())
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly("payments");
   }
 
   @Test
@@ -123,50 +139,77 @@ class ManagementApiTest {
     assertThat(result.getOutcome()).isEqualTo(ApplyOutcome.FAILED);
     assertThat(result.getError().getCode()).isEqualTo("CONFLICT");
     assertThat(result.getError().getMessage()).contains("current version");
-    assertThat(stub.get(GetRequest.newBuilder().setFqn("organizations/org-stale").build()).getOrganization().getDisplayName())
+    assertThat(
+            stub.get(GetRequest.newBuilder().setFqn("organizations/org-stale").build())
+                .getOrganization()
+                .getDisplayName())
         .isEqualTo("API test org");
   }
 
   @Test
   void getOfMissingResourceIsNotFoundWithDetail() {
     assertThatThrownBy(() -> stub.get(GetRequest.newBuilder().setFqn("organizations/nope").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-          ErrorDetail detail = Status.trailersFromThrowable(e).get(DETAIL);
-          assertThat(detail.getCode()).isEqualTo("NOT_FOUND");
-          assertThat(detail.getFqn()).isEqualTo("organizations/nope");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+              ErrorDetail detail = Status.trailersFromThrowable(e).get(DETAIL);
+              assertThat(detail.getCode()).isEqualTo("NOT_FOUND");
+              assertThat(detail.getFqn()).isEqualTo("organizations/nope");
+            });
   }
 
   @Test
   void deleteWithChildrenIsRefusedUnlessCascade() {
     apply(tree("org-delete"));
-    assertThatThrownBy(() -> stub.delete(DeleteRequest.newBuilder().setFqn("organizations/org-delete/tenants/payments").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-          assertThat(Status.trailersFromThrowable(e).get(DETAIL).getChildrenList())
-              .containsExactly("organizations/org-delete/tenants/payments/workspaces/checkout");
-        });
-    var deleted = stub.delete(DeleteRequest.newBuilder().setFqn("organizations/org-delete/tenants/payments").setCascade(true).build());
-    assertThat(deleted.getDeletedList()).containsExactly(
-        "organizations/org-delete/tenants/payments/workspaces/checkout", "organizations/org-delete/tenants/payments");
+    assertThatThrownBy(
+            () ->
+                stub.delete(
+                    DeleteRequest.newBuilder()
+                        .setFqn("organizations/org-delete/tenants/payments")
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(Status.trailersFromThrowable(e).get(DETAIL).getChildrenList())
+                  .containsExactly("organizations/org-delete/tenants/payments/workspaces/checkout");
+            });
+    var deleted =
+        stub.delete(
+            DeleteRequest.newBuilder()
+                .setFqn("organizations/org-delete/tenants/payments")
+                .setCascade(true)
+                .build());
+    assertThat(deleted.getDeletedList())
+        .containsExactly(
+            "organizations/org-delete/tenants/payments/workspaces/checkout",
+            "organizations/org-delete/tenants/payments");
   }
 
   @Test
   void restServesTheSameResources() throws Exception {
     apply(tree("org-rest"));
-    var get = http.send(HttpRequest.newBuilder(uri("/api/v1/organizations/org-rest")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    var get =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/organizations/org-rest")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(get.statusCode()).isEqualTo(200);
     assertThat(get.body()).contains("\"kind\" : \"Organization\"").contains("API test org");
 
-    var missing = http.send(HttpRequest.newBuilder(uri("/api/v1/organizations/none")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    var missing =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/organizations/none")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.body()).contains("\"code\" : \"NOT_FOUND\"");
 
-    var badYaml = http.send(HttpRequest.newBuilder(uri("/api/v1/apply"))
-        .POST(HttpRequest.BodyPublishers.ofString("kind: [unclosed")).build(), HttpResponse.BodyHandlers.ofString());
+    var badYaml =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/apply"))
+                .POST(HttpRequest.BodyPublishers.ofString("kind: [unclosed"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(badYaml.statusCode()).isEqualTo(400);
     assertThat(badYaml.body()).contains("malformed");
   }

@@ -3,10 +3,10 @@ package dev.trestle.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trestle.protocol.v1.GetRequest;
+import dev.trestle.protocol.v1.IamServiceGrpc;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
 import dev.trestle.protocol.v1.WhoAmIRequest;
-import dev.trestle.protocol.v1.IamServiceGrpc;
-import dev.trestle.protocol.v1.GetRequest;
 import dev.trestle.testing.TestCentral;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -44,13 +44,17 @@ class TlsTest {
 
   @Test
   void grpcOverTlsWithTheDevCaWorks() throws Exception {
-    var creds = TlsChannelCredentials.newBuilder().trustManager(central.dataDir().resolve("tls/ca.pem").toFile()).build();
+    var creds =
+        TlsChannelCredentials.newBuilder()
+            .trustManager(central.dataDir().resolve("tls/ca.pem").toFile())
+            .build();
     var channel = Grpc.newChannelBuilderForAddress("localhost", central.apiPort(), creds).build();
     try {
-      var who = IamServiceGrpc.newBlockingStub(channel)
-          .withCallCredentials(IamApiTest.bearer(central.adminToken()))
-          .withDeadlineAfter(20, TimeUnit.SECONDS)
-          .whoAmI(WhoAmIRequest.getDefaultInstance());
+      var who =
+          IamServiceGrpc.newBlockingStub(channel)
+              .withCallCredentials(IamApiTest.bearer(central.adminToken()))
+              .withDeadlineAfter(20, TimeUnit.SECONDS)
+              .whoAmI(WhoAmIRequest.getDefaultInstance());
       assertThat(who.getPrincipal()).isEqualTo("users/admin");
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -59,14 +63,27 @@ class TlsTest {
 
   @Test
   void untrustedClientsAndPlaintextFail() throws Exception {
-    var untrusted = Grpc.newChannelBuilderForAddress("localhost", central.apiPort(), TlsChannelCredentials.create()).build();
-    var plaintext = Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create()).build();
+    var untrusted =
+        Grpc.newChannelBuilderForAddress(
+                "localhost", central.apiPort(), TlsChannelCredentials.create())
+            .build();
+    var plaintext =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
+            .build();
     try {
-      assertThatThrownBy(() -> ManagementServiceGrpc.newBlockingStub(untrusted).withDeadlineAfter(3, TimeUnit.SECONDS)
-          .get(GetRequest.newBuilder().setFqn("organizations/x").build()))
-          .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("UNAVAILABLE");
-      assertThatThrownBy(() -> ManagementServiceGrpc.newBlockingStub(plaintext).withDeadlineAfter(3, TimeUnit.SECONDS)
-          .get(GetRequest.newBuilder().setFqn("organizations/x").build()))
+      assertThatThrownBy(
+              () ->
+                  ManagementServiceGrpc.newBlockingStub(untrusted)
+                      .withDeadlineAfter(3, TimeUnit.SECONDS)
+                      .get(GetRequest.newBuilder().setFqn("organizations/x").build()))
+          .isInstanceOf(StatusRuntimeException.class)
+          .hasMessageContaining("UNAVAILABLE");
+      assertThatThrownBy(
+              () ->
+                  ManagementServiceGrpc.newBlockingStub(plaintext)
+                      .withDeadlineAfter(3, TimeUnit.SECONDS)
+                      .get(GetRequest.newBuilder().setFqn("organizations/x").build()))
           .isInstanceOf(StatusRuntimeException.class);
     } finally {
       untrusted.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -86,12 +103,27 @@ class TlsTest {
     tmf.init(trust);
     var ssl = SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
-    var client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build();
-    var response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + central.apiPort() + "/api/v1/organizations"))
-        .header("Authorization", "Bearer " + central.adminToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+    var client =
+        HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build();
+    var response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + central.apiPort() + "/api/v1/organizations"))
+                .header("Authorization", "Bearer " + central.adminToken())
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     var defaultTrust = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    assertThatThrownBy(() -> defaultTrust.send(HttpRequest.newBuilder(URI.create("https://localhost:" + central.apiPort() + "/api/v1/organizations"))
-        .GET().build(), HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
+    assertThatThrownBy(
+            () ->
+                defaultTrust.send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "https://localhost:" + central.apiPort() + "/api/v1/organizations"))
+                        .GET()
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(SSLHandshakeException.class);
   }
 }

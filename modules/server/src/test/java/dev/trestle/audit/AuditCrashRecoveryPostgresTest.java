@@ -2,6 +2,8 @@ package dev.trestle.audit;
 
 import dev.trestle.testing.OnPostgres;
 
-/** AuditCrashRecoveryTest on PostgreSQL: kill -9 mid-burst, every acknowledged change audited once. */
+/**
+ * AuditCrashRecoveryTest on PostgreSQL: kill -9 mid-burst, every acknowledged change audited once.
+ */
 @OnPostgres
 class AuditCrashRecoveryPostgresTest extends AuditCrashRecoveryTest {}

@@ -1,13 +1,12 @@
 package dev.trestle.audit;
 
-import dev.trestle.testing.StorageSelection;
-import dev.trestle.testing.TestStorage;
-import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trestle.management.ProblemException;
 import dev.trestle.storage.ReadModelDatabase;
+import dev.trestle.testing.StorageSelection;
+import dev.trestle.testing.TestStorage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,11 +17,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The scan budget: a filter no index answers stops after the budget, returns what it found and
- * a token that continues from the last row examined; paging that way yields exactly the rows of
- * an unbounded query, in the same order, none skipped or repeated.
+ * The scan budget: a filter no index answers stops after the budget, returns what it found and a
+ * token that continues from the last row examined; paging that way yields exactly the rows of an
+ * unbounded query, in the same order, none skipped or repeated.
  */
 @ExtendWith(StorageSelection.class)
 class AuditScanBudgetTest {
@@ -43,16 +43,28 @@ class AuditScanBudgetTest {
     String[] principals = {"alice", "bob", "carol"};
     String[] kinds = {"Tenant", "ServiceRoute"};
     String[] fqns = {
-      "organizations/o/tenants/a", "organizations/o/tenants/a/workspaces/w", "organizations/o/tenants/b",
+      "organizations/o/tenants/a",
+      "organizations/o/tenants/a/workspaces/w",
+      "organizations/o/tenants/b",
       "organizations/other"
     };
     for (int i = 0; i < ROWS; i++) {
       // Three rows share each time stamp, so ties are broken by id across page boundaries.
       long t = AuditProjectionHandler.micros(NOW.minusSeconds(ROWS - i / 3));
       boolean needle = i % 7 == 0 || i % 11 == 0;
-      var row = new AuditRow(0, t, principals[i % 3], i % 4 == 0 ? "CREATE" : "UPDATE",
-          i % 5 == 0 ? AuditRow.REFUSED : AuditRow.ACCEPTED, kinds[i % 2], fqns[i % 4], i + 1L, "r" + i,
-          (needle ? "updated NeedLe " : "updated hay ") + i, "[]");
+      var row =
+          new AuditRow(
+              0,
+              t,
+              principals[i % 3],
+              i % 4 == 0 ? "CREATE" : "UPDATE",
+              i % 5 == 0 ? AuditRow.REFUSED : AuditRow.ACCEPTED,
+              kinds[i % 2],
+              fqns[i % 4],
+              i + 1L,
+              "r" + i,
+              (needle ? "updated NeedLe " : "updated hay ") + i,
+              "[]");
       try (var c = db.connection()) {
         AuditStore.insertAccepted(c, row, "p", i);
       }
@@ -64,9 +76,17 @@ class AuditScanBudgetTest {
     db.close();
   }
 
-  private static AuditFilter.Request request(String text, String resource, boolean recursive, String principal,
-      String kind, String outcome, int pageSize, String token) {
-    return new AuditFilter.Request(resource, recursive, principal, kind, "", outcome, "", "", text, pageSize, token);
+  private static AuditFilter.Request request(
+      String text,
+      String resource,
+      boolean recursive,
+      String principal,
+      String kind,
+      String outcome,
+      int pageSize,
+      String token) {
+    return new AuditFilter.Request(
+        resource, recursive, principal, kind, "", outcome, "", "", text, pageSize, token);
   }
 
   /** Every row id the query matches, from one unbounded query. */
@@ -79,8 +99,18 @@ class AuditScanBudgetTest {
   }
 
   private static AuditFilter.Request withPage(AuditFilter.Request r, int pageSize, String token) {
-    return new AuditFilter.Request(r.resource(), r.recursive(), r.principal(), r.kind(), r.operation(), r.outcome(),
-        r.since(), r.until(), r.text(), pageSize, token);
+    return new AuditFilter.Request(
+        r.resource(),
+        r.recursive(),
+        r.principal(),
+        r.kind(),
+        r.operation(),
+        r.outcome(),
+        r.since(),
+        r.until(),
+        r.text(),
+        pageSize,
+        token);
   }
 
   /** Pages through with the tokens the store's positions give; checks each page's bounds. */
@@ -129,7 +159,9 @@ class AuditScanBudgetTest {
       for (int pageSize = 1; pageSize <= 4; pageSize++) {
         for (int budget = 1; budget <= 9; budget++) {
           var paged = paged(q, pageSize, budget);
-          assertThat(paged.ids()).as("%s, page size %d, budget %d", q, pageSize, budget).isEqualTo(expected);
+          assertThat(paged.ids())
+              .as("%s, page size %d, budget %d", q, pageSize, budget)
+              .isEqualTo(expected);
         }
       }
       // a budget that often runs out mid-page, and a normal one that never does
@@ -174,15 +206,18 @@ class AuditScanBudgetTest {
     assertThat(result.rows()).hasSize(10);
     assertThat(result.scanBudgetExhausted()).isFalse();
     assertThat(result.rowsExamined()).isEqualTo(11);
-    assertThat(result.next()).isEqualTo(new AuditStore.Position(result.rows().get(9).timeMicros(), result.rows().get(9).id()));
+    assertThat(result.next())
+        .isEqualTo(
+            new AuditStore.Position(result.rows().get(9).timeMicros(), result.rows().get(9).id()));
   }
 
   @Test
   void filtersAnIndexAnswersFullyIgnoreTheBudget() throws Exception {
-    for (var q : List.of(
-        request("", "", false, "alice", "", "", 20, ""),
-        request("", "organizations/o/tenants/a", false, "", "", "", 20, ""),
-        request("", "", false, "", "Tenant", "", 20, ""))) {
+    for (var q :
+        List.of(
+            request("", "", false, "alice", "", "", 20, ""),
+            request("", "organizations/o/tenants/a", false, "", "", "", 20, ""),
+            request("", "", false, "", "Tenant", "", 20, ""))) {
       var result = store.query(AuditFilter.parse(q, CLOCK), 1);
       assertThat(result.rows()).as("%s", q).hasSize(20);
       assertThat(result.rowsExamined()).isEqualTo(21);
@@ -200,21 +235,27 @@ class AuditScanBudgetTest {
     assertThat(page.nextPageToken()).isNotEmpty();
     var next = queries.query(withPage(q, 50, page.nextPageToken())).toCompletableFuture().join();
     assertThat(next.rowsExamined()).isEqualTo(10);
-    assertThat(next.rows()).extracting(AuditRow::id).doesNotContainAnyElementsOf(
-        page.rows().stream().map(AuditRow::id).toList());
+    assertThat(next.rows())
+        .extracting(AuditRow::id)
+        .doesNotContainAnyElementsOf(page.rows().stream().map(AuditRow::id).toList());
 
     // the same token with another text, or with a position whose filter fingerprint was edited
     var otherText = request("hay", "", false, "", "", "", 50, page.nextPageToken());
     assertThatThrownBy(() -> queries.query(otherText).toCompletableFuture().join())
         .hasRootCauseInstanceOf(ProblemException.class)
-        .rootCause().hasMessageContaining("pageToken");
-    String decoded = new String(Base64.getUrlDecoder().decode(page.nextPageToken()), StandardCharsets.UTF_8);
+        .rootCause()
+        .hasMessageContaining("pageToken");
+    String decoded =
+        new String(Base64.getUrlDecoder().decode(page.nextPageToken()), StandardCharsets.UTF_8);
     String[] parts = decoded.split(":");
     parts[3] = Integer.toHexString((int) (Long.parseLong(parts[3], 16) + 1));
-    String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(
-        String.join(":", parts).getBytes(StandardCharsets.UTF_8));
+    String forged =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(String.join(":", parts).getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> queries.query(withPage(q, 50, forged)).toCompletableFuture().join())
         .hasRootCauseInstanceOf(ProblemException.class)
-        .rootCause().hasMessageContaining("pageToken");
+        .rootCause()
+        .hasMessageContaining("pageToken");
   }
 }

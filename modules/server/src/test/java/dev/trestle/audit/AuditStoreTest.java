@@ -1,11 +1,10 @@
 package dev.trestle.audit;
 
-import dev.trestle.testing.StorageSelection;
-import dev.trestle.testing.TestStorage;
-import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trestle.storage.ReadModelDatabase;
+import dev.trestle.testing.StorageSelection;
+import dev.trestle.testing.TestStorage;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,8 +12,12 @@ import java.util.ArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Audit SQL against a real database (in-memory H2 here, PostgreSQL in the subclass): filters, keyset paging, retention. */
+/**
+ * Audit SQL against a real database (in-memory H2 here, PostgreSQL in the subclass): filters,
+ * keyset paging, retention.
+ */
 @ExtendWith(StorageSelection.class)
 class AuditStoreTest {
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
@@ -32,9 +35,19 @@ class AuditStoreTest {
     store = new AuditStore(db.dataSource());
     for (int i = 0; i < 25; i++) {
       long t = AuditProjectionHandler.micros(NOW.minusSeconds(60L * (25 - i)));
-      var row = new AuditRow(0, t, i % 2 == 0 ? "alice" : "bob", i % 5 == 0 ? "CREATE" : "UPDATE",
-          AuditRow.ACCEPTED, "Tenant", "organizations/o/tenants/t" + (i % 3), i + 1L, "r" + i,
-          "updated Tenant version " + (i + 1), "[]");
+      var row =
+          new AuditRow(
+              0,
+              t,
+              i % 2 == 0 ? "alice" : "bob",
+              i % 5 == 0 ? "CREATE" : "UPDATE",
+              AuditRow.ACCEPTED,
+              "Tenant",
+              "organizations/o/tenants/t" + (i % 3),
+              i + 1L,
+              "r" + i,
+              "updated Tenant version " + (i + 1),
+              "[]");
       try (var c = db.connection()) {
         AuditStore.insertAccepted(c, row, "p" + (i % 3), i);
         AuditStore.insertAccepted(c, row, "p" + (i % 3), i); // duplicate delivery is ignored
@@ -49,7 +62,8 @@ class AuditStoreTest {
 
   private AuditFilter filter(String principal, String since, int pageSize, String token) {
     return AuditFilter.parse(
-        new AuditFilter.Request("", false, principal, "", "", "", since, "", "", pageSize, token), CLOCK);
+        new AuditFilter.Request("", false, principal, "", "", "", since, "", "", pageSize, token),
+        CLOCK);
   }
 
   private java.util.List<AuditRow> rows(AuditFilter f) throws Exception {
@@ -84,13 +98,15 @@ class AuditStoreTest {
 
   @Test
   void relativeWindowsPageWithTheWindowOfTheFirstPage() throws Exception {
-    var first = AuditFilter.parse(
-        new AuditFilter.Request("", false, "", "", "", "", "20m", "", "", 4, ""), CLOCK);
+    var first =
+        AuditFilter.parse(
+            new AuditFilter.Request("", false, "", "", "", "", "20m", "", "", 4, ""), CLOCK);
     var rows = rows(first);
     String token = first.tokenAfter(rows.get(3));
     Clock later = Clock.fixed(NOW.plusSeconds(300), ZoneOffset.UTC);
-    var second = AuditFilter.parse(
-        new AuditFilter.Request("", false, "", "", "", "", "20m", "", "", 4, token), later);
+    var second =
+        AuditFilter.parse(
+            new AuditFilter.Request("", false, "", "", "", "", "20m", "", "", 4, token), later);
     assertThat(second.sinceMicros()).isEqualTo(first.sinceMicros());
     var page2 = store.query(second, AuditQueries.DEFAULT_SCAN_BUDGET);
     assertThat(page2.rows()).hasSize(4);

@@ -10,11 +10,16 @@ class ClusterAuditRowsTest {
   @Test
   void aServiceWithoutHealthyEndpointsIsAnAuditRowOfItsCluster() {
     String c = "organizations/acme/clusters/c1";
-    AuditRow row = ClusterAuditRows.rowOf(new ClusterEvent.ServiceHealthChanged(c, "shop/cart", 3, 0, Instant.EPOCH));
+    AuditRow row =
+        ClusterAuditRows.rowOf(
+            new ClusterEvent.ServiceHealthChanged(c, "shop/cart", 3, 0, Instant.EPOCH));
     assertThat(row.operation()).isEqualTo("SERVICE_HEALTH");
     assertThat(row.principal()).isEqualTo("edge:" + c);
-    assertThat(row.message()).isEqualTo("service shop/cart: healthy endpoints 3 -> 0 (no healthy endpoints)");
-    AuditRow back = ClusterAuditRows.rowOf(new ClusterEvent.ServiceHealthChanged(c, "shop/cart", 0, 2, Instant.EPOCH));
+    assertThat(row.message())
+        .isEqualTo("service shop/cart: healthy endpoints 3 -> 0 (no healthy endpoints)");
+    AuditRow back =
+        ClusterAuditRows.rowOf(
+            new ClusterEvent.ServiceHealthChanged(c, "shop/cart", 0, 2, Instant.EPOCH));
     assertThat(back.message()).endsWith("0 -> 2 (healthy again)");
   }
 }

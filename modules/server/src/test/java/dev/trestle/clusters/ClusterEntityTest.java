@@ -22,7 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ClusterEntityTest {
-  private static final java.util.concurrent.atomic.AtomicInteger COUNTER = new java.util.concurrent.atomic.AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicInteger COUNTER =
+      new java.util.concurrent.atomic.AtomicInteger();
   // One cluster per test: entities of earlier tests keep running (and their deadlines firing).
   private String cluster;
   private static final ActorTestKit testKit =
@@ -52,20 +53,33 @@ class ClusterEntityTest {
   }
 
   private JoinTokens.Minted issue(boolean rotate) {
-    var result = kit.<TokenIssued>runCommand(r -> new ClusterEntity.IssueToken("users/admin", "req-1", rotate, r));
+    var result =
+        kit.<TokenIssued>runCommand(
+            r -> new ClusterEntity.IssueToken("users/admin", "req-1", rotate, r));
     return result.reply().token();
   }
 
-  private ConnectReply connect(String session, JoinTokens.Minted token, TestProbe<SessionControl> control) {
+  private ConnectReply connect(
+      String session, JoinTokens.Minted token, TestProbe<SessionControl> control) {
     var presented = JoinTokens.parse(token.text()).orElseThrow();
     return kit.<ConnectReply>runCommand(
-            r -> new ClusterEntity.Connect(session, presented.tokenId(), presented.secretSha256(), "0.1.0", 0,
-                inventory("shop"), control.ref(), java.time.Instant.now().plusSeconds(10), r))
+            r ->
+                new ClusterEntity.Connect(
+                    session,
+                    presented.tokenId(),
+                    presented.secretSha256(),
+                    "0.1.0",
+                    0,
+                    inventory("shop"),
+                    control.ref(),
+                    java.time.Instant.now().plusSeconds(10),
+                    r))
         .reply();
   }
 
   private static InventorySnapshot inventory(String... namespaces) {
-    return InventorySnapshot.of(Inventory.newBuilder().addAllNamespaces(List.of(namespaces)).build());
+    return InventorySnapshot.of(
+        Inventory.newBuilder().addAllNamespaces(List.of(namespaces)).build());
   }
 
   @Test
@@ -100,12 +114,22 @@ class ClusterEntityTest {
     var forged = JoinTokens.parse(other.text()).orElseThrow();
     var refused =
         kit.<ConnectReply>runCommand(
-            r -> new ClusterEntity.Connect("s1", token.tokenId(), forged.secretSha256(), "x", 0,
-                inventory(), control.ref(), java.time.Instant.now().plusSeconds(10), r));
+            r ->
+                new ClusterEntity.Connect(
+                    "s1",
+                    token.tokenId(),
+                    forged.secretSha256(),
+                    "x",
+                    0,
+                    inventory(),
+                    control.ref(),
+                    java.time.Instant.now().plusSeconds(10),
+                    r));
     assertThat(refused.reply().admitted()).isFalse();
     assertThat(refused.events()).isEmpty();
 
-    kit.<TokensRevoked>runCommand(r -> new ClusterEntity.RevokeTokens(token.tokenId(), "users/admin", "r", r));
+    kit.<TokensRevoked>runCommand(
+        r -> new ClusterEntity.RevokeTokens(token.tokenId(), "users/admin", "r", r));
     assertThat(connect("s2", token, control).admitted()).isFalse();
   }
 
@@ -128,8 +152,9 @@ class ClusterEntityTest {
     connect("s1", token, first);
     connect("s2", token, second);
     assertThat(first.receiveMessage().reason()).contains("replaced");
-    var stale = kit.<Accepted>runCommand(
-        r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
+    var stale =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
     assertThat(stale.reply().accepted()).isFalse();
     assertThat(stale.events()).isEmpty();
   }
@@ -139,9 +164,19 @@ class ClusterEntityTest {
     JoinTokens.Minted token = issue(false);
     var presented = JoinTokens.parse(token.text()).orElseThrow();
     TestProbe<SessionControl> control = testKit.createTestProbe();
-    var reply = kit.<ConnectReply>runCommand(
-        r -> new ClusterEntity.Connect("old-node", presented.tokenId(), presented.secretSha256(), "0.1.0", 0,
-            inventory("shop"), control.ref(), null, r));
+    var reply =
+        kit.<ConnectReply>runCommand(
+            r ->
+                new ClusterEntity.Connect(
+                    "old-node",
+                    presented.tokenId(),
+                    presented.secretSha256(),
+                    "0.1.0",
+                    0,
+                    inventory("shop"),
+                    control.ref(),
+                    null,
+                    r));
     assertThat(reply.reply().admitted()).isTrue();
   }
 
@@ -153,16 +188,27 @@ class ClusterEntityTest {
     connect("live", token, live);
     var presented = JoinTokens.parse(token.text()).orElseThrow();
 
-    var late = kit.<ConnectReply>runCommand(
-        r -> new ClusterEntity.Connect("gone", presented.tokenId(), presented.secretSha256(), "0.1.0", 0,
-            inventory("shop"), gone.ref(), Instant.now().minusMillis(1), r));
+    var late =
+        kit.<ConnectReply>runCommand(
+            r ->
+                new ClusterEntity.Connect(
+                    "gone",
+                    presented.tokenId(),
+                    presented.secretSha256(),
+                    "0.1.0",
+                    0,
+                    inventory("shop"),
+                    gone.ref(),
+                    Instant.now().minusMillis(1),
+                    r));
 
     assertThat(late.reply().admitted()).isFalse();
     assertThat(late.reply().refusal()).contains("expired");
     assertThat(late.events()).isEmpty();
     live.expectNoMessage(java.time.Duration.ofMillis(200));
-    var beat = kit.<Accepted>runCommand(
-        r -> new ClusterEntity.Heartbeat("live", Instant.now(), inventory("shop"), r));
+    var beat =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.Heartbeat("live", Instant.now(), inventory("shop"), r));
     assertThat(beat.reply().accepted()).isTrue();
   }
 
@@ -170,10 +216,14 @@ class ClusterEntityTest {
   void everyHeartbeatIsAnEventAndOnlyAChangedInventoryAddsOne() {
     JoinTokens.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
-    var same = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
+    var same =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
     assertThat(same.events()).hasSize(1).first().isInstanceOf(ClusterEvent.HeartbeatReceived.class);
     var changed =
-        kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop", "payments"), r));
+        kit.<Accepted>runCommand(
+            r ->
+                new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop", "payments"), r));
     assertThat(changed.events()).hasSize(2);
     assertThat(changed.events().get(1)).isInstanceOf(ClusterEvent.InventoryChanged.class);
     assertThat(kit.getState().inventory().namespaces()).containsExactly("payments", "shop");
@@ -185,18 +235,31 @@ class ClusterEntityTest {
     connect("s1", token, testKit.createTestProbe());
     long before = kit.getState().heartbeats();
     Instant t = Instant.now();
-    var batch = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeats("s1", List.of(
-        new ClusterEntity.Beat(t, services(3, 2)),
-        new ClusterEntity.Beat(t.plusMillis(1), services(0, 2)),
-        new ClusterEntity.Beat(t.plusMillis(2), services(0, 2)),
-        new ClusterEntity.Beat(t.plusMillis(3), services(3, 2))), r));
+    var batch =
+        kit.<Accepted>runCommand(
+            r ->
+                new ClusterEntity.Heartbeats(
+                    "s1",
+                    List.of(
+                        new ClusterEntity.Beat(t, services(3, 2)),
+                        new ClusterEntity.Beat(t.plusMillis(1), services(0, 2)),
+                        new ClusterEntity.Beat(t.plusMillis(2), services(0, 2)),
+                        new ClusterEntity.Beat(t.plusMillis(3), services(3, 2))),
+                    r));
     assertThat(batch.reply().accepted()).isTrue();
     // a change that came and went inside the batch is journaled as if the beats came one by one
-    assertThat(batch.events()).extracting(e -> e.getClass().getSimpleName()).containsExactly(
-        "HeartbeatReceived", "InventoryChanged",
-        "HeartbeatReceived", "InventoryChanged", "ServiceHealthChanged",
-        "HeartbeatReceived",
-        "HeartbeatReceived", "InventoryChanged", "ServiceHealthChanged");
+    assertThat(batch.events())
+        .extracting(e -> e.getClass().getSimpleName())
+        .containsExactly(
+            "HeartbeatReceived",
+            "InventoryChanged",
+            "HeartbeatReceived",
+            "InventoryChanged",
+            "ServiceHealthChanged",
+            "HeartbeatReceived",
+            "HeartbeatReceived",
+            "InventoryChanged",
+            "ServiceHealthChanged");
     assertThat(kit.getState().heartbeats()).isEqualTo(before + 4);
     assertThat(kit.getState().inventory()).isEqualTo(services(3, 2));
     assertThat(kit.getState().lastHeartbeat()).isNotNull();
@@ -207,42 +270,76 @@ class ClusterEntityTest {
     JoinTokens.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
     connect("s2", token, testKit.createTestProbe());
-    var stale = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeats("s1",
-        List.of(new ClusterEntity.Beat(Instant.now(), inventory("shop"))), r));
+    var stale =
+        kit.<Accepted>runCommand(
+            r ->
+                new ClusterEntity.Heartbeats(
+                    "s1", List.of(new ClusterEntity.Beat(Instant.now(), inventory("shop"))), r));
     assertThat(stale.reply().accepted()).isFalse();
     assertThat(stale.events()).isEmpty();
   }
 
   private static InventorySnapshot services(int cartHealthy, int payHealthy) {
-    return InventorySnapshot.of(Inventory.newBuilder().addNamespaces("shop")
-        .addServices(dev.trestle.protocol.v1.InventoryService.newBuilder().setNamespace("shop").setName("cart")
-            .setEndpoints(3).setHealthyEndpoints(cartHealthy))
-        .addServices(dev.trestle.protocol.v1.InventoryService.newBuilder().setNamespace("shop").setName("pay")
-            .setEndpoints(3).setHealthyEndpoints(payHealthy))
-        .build());
+    return InventorySnapshot.of(
+        Inventory.newBuilder()
+            .addNamespaces("shop")
+            .addServices(
+                dev.trestle.protocol.v1.InventoryService.newBuilder()
+                    .setNamespace("shop")
+                    .setName("cart")
+                    .setEndpoints(3)
+                    .setHealthyEndpoints(cartHealthy))
+            .addServices(
+                dev.trestle.protocol.v1.InventoryService.newBuilder()
+                    .setNamespace("shop")
+                    .setName("pay")
+                    .setEndpoints(3)
+                    .setHealthyEndpoints(payHealthy))
+            .build());
   }
 
   @Test
   void aServiceCrossingZeroHealthyEndpointsIsAnAuditedEventOtherCountsAreNot() {
     JoinTokens.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
-    kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(3, 2), r));
-    var fewer = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(2, 2), r));
+    kit.<Accepted>runCommand(
+        r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(3, 2), r));
+    var fewer =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(2, 2), r));
     assertThat(fewer.events()).noneMatch(e -> e instanceof ClusterEvent.ServiceHealthChanged);
-    var zero = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(0, 2), r));
+    var zero =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(0, 2), r));
     assertThat(zero.events()).hasSize(3);
     assertThat(zero.events().get(1)).isInstanceOf(ClusterEvent.InventoryChanged.class);
-    assertThat(zero.events().get(2)).isInstanceOfSatisfying(ClusterEvent.ServiceHealthChanged.class, e -> {
-      assertThat(e.service()).isEqualTo("shop/cart");
-      assertThat(e.healthyBefore()).isEqualTo(2);
-      assertThat(e.healthyAfter()).isZero();
-    });
-    var back = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(1, 2), r));
-    assertThat(back.events()).filteredOn(e -> e instanceof ClusterEvent.ServiceHealthChanged).hasSize(1);
-    // audit slice only: the desired-state projection reads the inventory change; health is projected too
-    assertThat(ClusterTags.tagsFor(zero.events().get(2))).doesNotContain(dev.trestle.management.ConfigTags.DESIRED_STATE);
-    assertThat(ClusterTags.tagsFor(new ClusterEvent.HealthChanged(cluster, ClusterHealthState.HEALTHY,
-        ClusterHealthState.UNHEALTHY, "x", Instant.now()))).contains(dev.trestle.management.ConfigTags.DESIRED_STATE);
+    assertThat(zero.events().get(2))
+        .isInstanceOfSatisfying(
+            ClusterEvent.ServiceHealthChanged.class,
+            e -> {
+              assertThat(e.service()).isEqualTo("shop/cart");
+              assertThat(e.healthyBefore()).isEqualTo(2);
+              assertThat(e.healthyAfter()).isZero();
+            });
+    var back =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(1, 2), r));
+    assertThat(back.events())
+        .filteredOn(e -> e instanceof ClusterEvent.ServiceHealthChanged)
+        .hasSize(1);
+    // audit slice only: the desired-state projection reads the inventory change; health is
+    // projected too
+    assertThat(ClusterTags.tagsFor(zero.events().get(2)))
+        .doesNotContain(dev.trestle.management.ConfigTags.DESIRED_STATE);
+    assertThat(
+            ClusterTags.tagsFor(
+                new ClusterEvent.HealthChanged(
+                    cluster,
+                    ClusterHealthState.HEALTHY,
+                    ClusterHealthState.UNHEALTHY,
+                    "x",
+                    Instant.now())))
+        .contains(dev.trestle.management.ConfigTags.DESIRED_STATE);
   }
 
   @Test
@@ -258,14 +355,23 @@ class ClusterEntityTest {
           assertThat(kit.getState().health()).isEqualTo(ClusterHealthState.UNHEALTHY);
           return null;
         });
-    var back = kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeats("s1", List.of(
-        new ClusterEntity.Beat(Instant.now(), inventory("shop")),
-        new ClusterEntity.Beat(Instant.now(), inventory("shop"))), r));
+    var back =
+        kit.<Accepted>runCommand(
+            r ->
+                new ClusterEntity.Heartbeats(
+                    "s1",
+                    List.of(
+                        new ClusterEntity.Beat(Instant.now(), inventory("shop")),
+                        new ClusterEntity.Beat(Instant.now(), inventory("shop"))),
+                    r));
     // one health change for the batch, right after its first heartbeat
-    assertThat(back.events()).extracting(e -> e.getClass().getSimpleName())
+    assertThat(back.events())
+        .extracting(e -> e.getClass().getSimpleName())
         .containsExactly("HeartbeatReceived", "HealthChanged", "HeartbeatReceived");
-    assertThat(back.events().get(1)).isInstanceOfSatisfying(ClusterEvent.HealthChanged.class,
-        h -> assertThat(h.to()).isEqualTo(ClusterHealthState.HEALTHY));
+    assertThat(back.events().get(1))
+        .isInstanceOfSatisfying(
+            ClusterEvent.HealthChanged.class,
+            h -> assertThat(h.to()).isEqualTo(ClusterHealthState.HEALTHY));
   }
 
   @Test
@@ -294,12 +400,18 @@ class ClusterEntityTest {
     JoinTokens.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
     for (int i = 0; i < 250; i++) {
-      kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
+      kit.<Accepted>runCommand(
+          r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
     }
     // batches (as edge sessions send under load) cross snapshot boundaries inside one write
     for (int i = 0; i < 50; i++) {
-      kit.<Accepted>runCommand(r -> new ClusterEntity.Heartbeats("s1", java.util.Collections.nCopies(5,
-          new ClusterEntity.Beat(Instant.now(), inventory("shop"))), r));
+      kit.<Accepted>runCommand(
+          r ->
+              new ClusterEntity.Heartbeats(
+                  "s1",
+                  java.util.Collections.nCopies(
+                      5, new ClusterEntity.Beat(Instant.now(), inventory("shop"))),
+                  r));
     }
     assertThat(kit.getState().heartbeats()).isEqualTo(500);
     int kept = journalSize();

@@ -49,7 +49,8 @@ class AffectedClustersTest {
     var before = config("c1/shop", "*/payments");
     var after = before.with(resource(clusterResource("acme", "c3", "three")));
 
-    assertThat(AffectedClusters.of(Fqn.parse(C3), Change.CREATED, before, after, present(C1, C2, C3)))
+    assertThat(
+            AffectedClusters.of(Fqn.parse(C3), Change.CREATED, before, after, present(C1, C2, C3)))
         .containsExactly(C3);
   }
 
@@ -58,7 +59,8 @@ class AffectedClustersTest {
     var before = config("c1/shop", "c3/ledger");
     var after = before.with(resource(clusterResource("acme", "c3", "three")));
 
-    assertThat(AffectedClusters.of(Fqn.parse(C3), Change.CREATED, before, after, present(C1, C2, C3)))
+    assertThat(
+            AffectedClusters.of(Fqn.parse(C3), Change.CREATED, before, after, present(C1, C2, C3)))
         .containsExactly(C1, C2, C3);
   }
 
@@ -73,7 +75,11 @@ class AffectedClustersTest {
     var literal = config("c1/shop", "c2/ledger");
     assertThat(
             AffectedClusters.of(
-                Fqn.parse(C2), Change.DELETED, literal, literal.without(Fqn.parse(C2)), present(C1)))
+                Fqn.parse(C2),
+                Change.DELETED,
+                literal,
+                literal.without(Fqn.parse(C2)),
+                present(C1)))
         .containsExactly(C1);
   }
 }

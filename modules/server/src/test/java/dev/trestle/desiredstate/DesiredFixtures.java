@@ -55,7 +55,10 @@ final class DesiredFixtures {
   }
 
   private static Resource.Builder resource(Kind kind, ResourceMetadata.Builder meta) {
-    return Resource.newBuilder().setApiVersion(Kind.API_VERSION).setKind(kind.kindName()).setMetadata(meta);
+    return Resource.newBuilder()
+        .setApiVersion(Kind.API_VERSION)
+        .setKind(kind.kindName())
+        .setMetadata(meta);
   }
 
   static ResourceSnapshot organization(String o) {
@@ -67,7 +70,9 @@ final class DesiredFixtures {
 
   static ResourceSnapshot tenant(String o) {
     return ResourceMapper.snapshotOf(
-        resource(Kind.TENANT, meta(o, "t")).setTenant(TenantSpec.newBuilder().setDisplayName("T")).build());
+        resource(Kind.TENANT, meta(o, "t"))
+            .setTenant(TenantSpec.newBuilder().setDisplayName("T"))
+            .build());
   }
 
   static ResourceSnapshot workspace(String o, String... selectors) {
@@ -79,21 +84,32 @@ final class DesiredFixtures {
 
   static ResourceSnapshot trafficGroup(String o, String description) {
     return ResourceMapper.snapshotOf(
-        resource(Kind.GROUP, meta(o, "g").setTenant("t").setWorkspace("w").setDescription(description))
+        resource(
+                Kind.GROUP,
+                meta(o, "g").setTenant("t").setWorkspace("w").setDescription(description))
             .setGroup(GroupSpec.newBuilder().setType(GroupType.TRAFFIC))
             .build());
   }
 
-  /** A ServiceRoute for {@code service} (ns/name) with subsets v1/v2 weighted {@code v1Weight}/rest. */
+  /**
+   * A ServiceRoute for {@code service} (ns/name) with subsets v1/v2 weighted {@code v1Weight}/rest.
+   */
   static ResourceSnapshot serviceRoute(String o, String name, String service, int v1Weight) {
     return ResourceMapper.snapshotOf(
         resource(Kind.SERVICE_ROUTE, meta(o, name).setTenant("t").setWorkspace("w").setGroup("g"))
             .setServiceRoute(
                 ServiceRouteSpec.newBuilder()
                     .setService(service)
-                    .addSubsets(Subset.newBuilder().setName("v1").putLabels("version", "v1").setWeight(v1Weight))
                     .addSubsets(
-                        Subset.newBuilder().setName("v2").putLabels("version", "v2").setWeight(100 - v1Weight)))
+                        Subset.newBuilder()
+                            .setName("v1")
+                            .putLabels("version", "v1")
+                            .setWeight(v1Weight))
+                    .addSubsets(
+                        Subset.newBuilder()
+                            .setName("v2")
+                            .putLabels("version", "v2")
+                            .setWeight(100 - v1Weight)))
             .build());
   }
 
@@ -104,7 +120,9 @@ final class DesiredFixtures {
             .build());
   }
 
-  /** Builds envelopes the way the JDBC journal delivers them: one global offset, seqNr per entity. */
+  /**
+   * Builds envelopes the way the JDBC journal delivers them: one global offset, seqNr per entity.
+   */
   static final class Journal {
     private final Map<String, Long> seqNrs = new HashMap<>();
     private final Map<String, Long> versions = new HashMap<>();
@@ -115,7 +133,9 @@ final class DesiredFixtures {
     private EventEnvelope<Object> envelope(String pid, Object event) {
       long seq = seqNrs.merge(pid, 1L, Long::sum);
       offset++;
-      var env = EventEnvelope.create(Offset.sequence(offset), pid, seq, event, T0.toEpochMilli() + offset);
+      var env =
+          EventEnvelope.create(
+              Offset.sequence(offset), pid, seq, event, T0.toEpochMilli() + offset);
       all.add(env);
       return env;
     }
@@ -127,7 +147,8 @@ final class DesiredFixtures {
       Object event =
           before == null
               ? new ResourceEntity.ResourceCreated(s.fqn(), version, s, "alice", "r" + offset, T0)
-              : new ResourceEntity.ResourceUpdated(s.fqn(), version, before, s, "alice", "r" + offset, T0);
+              : new ResourceEntity.ResourceUpdated(
+                  s.fqn(), version, before, s, "alice", "r" + offset, T0);
       return envelope("config-resource|" + s.fqn(), event);
     }
 
@@ -135,7 +156,8 @@ final class DesiredFixtures {
       long version = versions.merge(fqn, 1L, Long::sum);
       ResourceSnapshot before = current.remove(fqn);
       return envelope(
-          "config-resource|" + fqn, new ResourceEntity.ResourceDeleted(fqn, version, before, "alice", "r", T0));
+          "config-resource|" + fqn,
+          new ResourceEntity.ResourceDeleted(fqn, version, before, "alice", "r", T0));
     }
 
     EventEnvelope<Object> childRegistered(String fqn, String child) {
@@ -146,19 +168,25 @@ final class DesiredFixtures {
       return envelope(
           "cluster|" + clusterFqn,
           new ClusterEvent.InventoryChanged(
-              clusterFqn, new InventorySnapshot(List.of(namespaces), "{\"extra\":" + offset + "}"), T0));
+              clusterFqn,
+              new InventorySnapshot(List.of(namespaces), "{\"extra\":" + offset + "}"),
+              T0));
     }
 
-    EventEnvelope<Object> inventory(String clusterFqn, dev.trestle.protocol.v1.Inventory inventory) {
+    EventEnvelope<Object> inventory(
+        String clusterFqn, dev.trestle.protocol.v1.Inventory inventory) {
       return envelope(
           "cluster|" + clusterFqn,
           new ClusterEvent.InventoryChanged(clusterFqn, InventorySnapshot.of(inventory), T0));
     }
 
     EventEnvelope<Object> health(
-        String clusterFqn, dev.trestle.clusters.ClusterHealthState from, dev.trestle.clusters.ClusterHealthState to) {
+        String clusterFqn,
+        dev.trestle.clusters.ClusterHealthState from,
+        dev.trestle.clusters.ClusterHealthState to) {
       return envelope(
-          "cluster|" + clusterFqn, new ClusterEvent.HealthChanged(clusterFqn, from, to, "test", T0));
+          "cluster|" + clusterFqn,
+          new ClusterEvent.HealthChanged(clusterFqn, from, to, "test", T0));
     }
 
     /** Envelopes recorded since the previous call. */

@@ -35,10 +35,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
-import java.util.function.Supplier;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.HandlerRecoveryStrategy;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
@@ -52,14 +52,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The desired-state handler inside a real exactly-once JDBC projection (ProjectionTestKit, H2),
- * fed journal-like envelopes. Every {@link #project} call runs a new projection with a new handler
- * on the same database, as after a restart.
+ * The desired-state handler inside a real exactly-once JDBC projection (ProjectionTestKit, H2), fed
+ * journal-like envelopes. Every {@link #project} call runs a new projection with a new handler on
+ * the same database, as after a restart.
  */
 class DesiredStateHandlerTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(
-          ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+          ConfigFactory.parseString("pekko.actor.provider = local")
+              .withFallback(ConfigFactory.load()));
   private static final ExecutorService blocking = Executors.newFixedThreadPool(2);
 
   private static final String C1 = cluster("acme", "c1");
@@ -75,15 +76,19 @@ class DesiredStateHandlerTest {
   private DesiredFixtures.Journal journal;
   private TestProbe<DesiredStateChanged> published;
   private CommittedDeltas committed;
+
   /**
-   * Batches are cut by size or by the finite test source's end, never by the clock: each
-   * project() call is one batch unless a test lowers batchMax.
+   * Batches are cut by size or by the finite test source's end, never by the clock: each project()
+   * call is one batch unless a test lowers batchMax.
    */
   private DesiredStateSettings settings = batched(1000, 500);
 
   private static DesiredStateSettings batched(int deltaHistory, int batchMax) {
     return new DesiredStateSettings(
-        deltaHistory, dev.trestle.translator.MeshCatalog.Reachability.ALL, batchMax, Duration.ofSeconds(30));
+        deltaHistory,
+        dev.trestle.translator.MeshCatalog.Reachability.ALL,
+        batchMax,
+        Duration.ofSeconds(30));
   }
 
   @AfterAll
@@ -94,17 +99,24 @@ class DesiredStateHandlerTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    db = new ReadModelDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 3);
+    db =
+        new ReadModelDatabase(
+            "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 3);
     try (var c = db.connection()) {
       DesiredStateSchema.migrate(c);
       DesiredStateSchema.migrate(c); // re-runnable
     }
-    JdbcProjection.createTablesIfNotExists(db::newSession, testKit.system()).toCompletableFuture().get();
+    JdbcProjection.createTablesIfNotExists(db::newSession, testKit.system())
+        .toCompletableFuture()
+        .get();
     store = new DesiredStateStore(db.dataSource(), blocking);
     journal = new DesiredFixtures.Journal();
     committed = new CommittedDeltas();
     published = testKit.createTestProbe(DesiredStateChanged.class);
-    testKit.system().eventStream().tell(new EventStream.Subscribe<>(DesiredStateChanged.class, published.ref()));
+    testKit
+        .system()
+        .eventStream()
+        .tell(new EventStream.Subscribe<>(DesiredStateChanged.class, published.ref()));
   }
 
   @AfterEach
@@ -122,11 +134,15 @@ class DesiredStateHandlerTest {
   private void project(Supplier<PlainJdbcSession> sessions) {
     List<EventEnvelope<Object>> envelopes = journal.take();
     var source =
-        TestSourceProvider.<Offset, EventEnvelope<Object>>create(Source.from(envelopes), EventEnvelope::offset)
+        TestSourceProvider.<Offset, EventEnvelope<Object>>create(
+                Source.from(envelopes), EventEnvelope::offset)
             .withAllowCompletion(true);
     var projection =
         DesiredStateProjection.projection(
-                testKit.system(), sessions, source, settings,
+                testKit.system(),
+                sessions,
+                source,
+                settings,
                 DesiredStateNotifier.eventStream(testKit.system(), committed))
             .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndFail(3, Duration.ofMillis(20)));
     ProjectionTestKit.create(testKit.system())
@@ -151,7 +167,10 @@ class DesiredStateHandlerTest {
             });
   }
 
-  /** The acme example: workspace on c1/shop and any cluster's payments, a TRAFFIC group, two routes, two clusters. */
+  /**
+   * The acme example: workspace on c1/shop and any cluster's payments, a TRAFFIC group, two routes,
+   * two clusters.
+   */
   private void exampleConfig() {
     journal.apply(organization("acme"));
     journal.apply(tenant("acme"));
@@ -192,7 +211,10 @@ class DesiredStateHandlerTest {
   }
 
   private static List<String> kindsAndNamespaces(List<DesiredObject> objects) {
-    return objects.stream().map(o -> o.getKey().getKind() + " " + o.getKey().getNamespace()).sorted().toList();
+    return objects.stream()
+        .map(o -> o.getKey().getKind() + " " + o.getKey().getNamespace())
+        .sorted()
+        .toList();
   }
 
   private static String keyText(ObjectKey k) {
@@ -241,10 +263,15 @@ class DesiredStateHandlerTest {
     assertThat(c1.getVersion()).isEqualTo(1);
     assertThat(kindsAndNamespaces(c1.getObjectsList()))
         .containsExactly(
-            "DestinationRule payments", "DestinationRule shop", "Sidecar payments", "Sidecar shop",
-            "VirtualService payments", "VirtualService shop");
+            "DestinationRule payments",
+            "DestinationRule shop",
+            "Sidecar payments",
+            "Sidecar shop",
+            "VirtualService payments",
+            "VirtualService shop");
     assertThat(c1.getObjectsList())
-        .filteredOn(o -> o.getKey().getNamespace().equals("shop") && !o.getKey().getKind().equals(SIDECAR))
+        .filteredOn(
+            o -> o.getKey().getNamespace().equals("shop") && !o.getKey().getKind().equals(SIDECAR))
         .extracting(DesiredObject::getSourceFqn, DesiredObject::getSourceVersion)
         .containsOnly(tuple(CART, 1L));
     DesiredSnapshot c2 = snapshot(C2);
@@ -270,16 +297,22 @@ class DesiredStateHandlerTest {
                 DesiredStateHandler.resourceOf(clusterResource("acme", "c1", "one"), 1),
                 List.of("shop", "payments", "kube-system")));
     assertThat(c1.getSetHash()).isEqualTo(expected.setHash());
-    assertThat(c1.getObjectsList()).extracting(DesiredObject::getContentHash)
-        .containsExactlyInAnyOrderElementsOf(expected.objects().stream().map(o -> o.contentHash()).toList());
+    assertThat(c1.getObjectsList())
+        .extracting(DesiredObject::getContentHash)
+        .containsExactlyInAnyOrderElementsOf(
+            expected.objects().stream().map(o -> o.contentHash()).toList());
 
     // Placements: the cart route only reached c1; pay and the workspace (Sidecar input) both.
-    assertThat(await(store.placements(CART))).containsExactly(new ResourcePlacement(C1, CART, 1, 1));
+    assertThat(await(store.placements(CART)))
+        .containsExactly(new ResourcePlacement(C1, CART, 1, 1));
     assertThat(await(store.placements(ws("acme"))))
         .extracting(ResourcePlacement::cluster, ResourcePlacement::fqn)
         .containsExactly(
-            tuple(C1, ws("acme")), tuple(C1, CART), tuple(C1, PAY),
-            tuple(C2, ws("acme")), tuple(C2, PAY));
+            tuple(C1, ws("acme")),
+            tuple(C1, CART),
+            tuple(C1, PAY),
+            tuple(C2, ws("acme")),
+            tuple(C2, PAY));
     expectNoMorePublished();
   }
 
@@ -301,9 +334,13 @@ class DesiredStateHandlerTest {
     DesiredDelta d = delta(C1, 1).orElseThrow();
     assertThat(d.getDeletesList()).isEmpty();
     assertThat(d.getUpsertsList())
-        .extracting(o -> o.getKey().getKind(), o -> o.getKey().getNamespace(), DesiredObject::getSourceVersion)
+        .extracting(
+            o -> o.getKey().getKind(),
+            o -> o.getKey().getNamespace(),
+            DesiredObject::getSourceVersion)
         .containsExactlyInAnyOrder(tuple(DR, "shop", 2L), tuple(VS, "shop", 2L));
-    assertThat(await(store.placements(CART))).containsExactly(new ResourcePlacement(C1, CART, 2, 2));
+    assertThat(await(store.placements(CART)))
+        .containsExactly(new ResourcePlacement(C1, CART, 2, 2));
   }
 
   @Test
@@ -361,10 +398,12 @@ class DesiredStateHandlerTest {
     assertThat(version(C1)).isEqualTo(1);
     assertThat(version(C2)).isEqualTo(1);
     assertThat(snapshot(C1).getSetHash()).isEqualTo(hash);
-    assertThat(delta(C1, 1)).hasValueSatisfying(d -> {
-      assertThat(d.getVersion()).isEqualTo(1);
-      assertThat(d.getUpsertsCount() + d.getDeletesCount()).isZero();
-    });
+    assertThat(delta(C1, 1))
+        .hasValueSatisfying(
+            d -> {
+              assertThat(d.getVersion()).isEqualTo(1);
+              assertThat(d.getUpsertsCount() + d.getDeletesCount()).isZero();
+            });
   }
 
   @Test
@@ -400,13 +439,16 @@ class DesiredStateHandlerTest {
     assertThat(fromV3.getDeletesList())
         .extracting(ObjectKey::getKind, ObjectKey::getNamespace)
         .containsExactlyInAnyOrder(tuple(DR, "shop"), tuple(VS, "shop"));
-    assertThat(fromV3.getDeletesList()).extracting(ObjectKey::getName).allMatch(n -> n.contains("tmp"));
+    assertThat(fromV3.getDeletesList())
+        .extracting(ObjectKey::getName)
+        .allMatch(n -> n.contains("tmp"));
 
     // Taking an edge at v3 forward with the delta gives exactly the current state.
     DesiredDelta fromV5 = delta(C1, 5).orElseThrow();
     assertThat(fromV5.getUpsertsList()).isEmpty();
     assertThat(fromV5.getDeletesList()).hasSize(2);
-    assertThat(delta(C1, 6)).hasValueSatisfying(d -> assertThat(d.getUpsertsCount() + d.getDeletesCount()).isZero());
+    assertThat(delta(C1, 6))
+        .hasValueSatisfying(d -> assertThat(d.getUpsertsCount() + d.getDeletesCount()).isZero());
     assertThat(delta(C1, 7)).isEmpty();
     assertThat(delta(cluster("acme", "nope"), 0)).isEmpty();
   }
@@ -474,8 +516,11 @@ class DesiredStateHandlerTest {
     project();
     assertThat(version(C1)).isEqualTo(3);
     assertThat(delta(C1, 2).orElseThrow().getUpsertsList())
-        .extracting(DesiredObject::getSourceFqn).containsOnly(CART).hasSize(2);
-    assertThat(delta(C1, 0).orElseThrow().getUpsertsCount()).isEqualTo(snapshot(C1).getObjectsCount());
+        .extracting(DesiredObject::getSourceFqn)
+        .containsOnly(CART)
+        .hasSize(2);
+    assertThat(delta(C1, 0).orElseThrow().getUpsertsCount())
+        .isEqualTo(snapshot(C1).getObjectsCount());
   }
 
   @Test
@@ -484,7 +529,9 @@ class DesiredStateHandlerTest {
     project();
     journal.inventory(C1, "shop", "payments");
     var failures = new AtomicInteger(1);
-    project(FailingCommits.sessions(db, DesiredStateSchema.META, failures)); // first commit fails, the retry succeeds
+    project(
+        FailingCommits.sessions(
+            db, DesiredStateSchema.META, failures)); // first commit fails, the retry succeeds
     assertThat(failures.get()).isEqualTo(-1); // one failed commit, then one good one
     published.expectMessage(new DesiredStateChanged(C1, 1));
     expectNoMorePublished();
@@ -512,7 +559,8 @@ class DesiredStateHandlerTest {
     assertThat(snapshot(C2).getObjectsList()).isEmpty();
     assertThat(delta(C2, 2)).isEmpty();
     assertThat(await(store.placements("organizations/acme")))
-        .extracting(ResourcePlacement::cluster).containsOnly(C1);
+        .extracting(ResourcePlacement::cluster)
+        .containsOnly(C1);
     assertThat(version(C1)).isEqualTo(2);
     expectNoMorePublished();
 
@@ -535,7 +583,9 @@ class DesiredStateHandlerTest {
     var none =
         IstioTranslator.translate(
             ConfigSnapshot.empty(),
-            ClusterView.of(DesiredStateHandler.resourceOf(clusterResource("acme", "c1", "x"), 1), new TreeSet<>()));
+            ClusterView.of(
+                DesiredStateHandler.resourceOf(clusterResource("acme", "c1", "x"), 1),
+                new TreeSet<>()));
     assertThat(none.objects()).isEmpty();
     assertThat(DesiredStateHandler.EMPTY_SET_HASH).isEqualTo(none.setHash());
   }
@@ -547,39 +597,69 @@ class DesiredStateHandlerTest {
 
   private static dev.trestle.protocol.v1.Inventory meshInventory(
       String gateway, String zone, List<String> namespaces, Object... services) {
-    var b = dev.trestle.protocol.v1.Inventory.newBuilder()
-        .addAllNamespaces(namespaces)
-        .setNetwork("n1")
-        .setLocality(dev.trestle.protocol.v1.Locality.newBuilder().setRegion("r1").setZone(zone))
-        .addGateways(dev.trestle.protocol.v1.InventoryGateway.newBuilder()
-            .setNamespace("istio-system").setName("eastwest").setRole("EAST_WEST").addAddresses(gateway)
-            .addPorts(dev.trestle.protocol.v1.InventoryPort.newBuilder().setName("status").setPort(15021))
-            .addPorts(dev.trestle.protocol.v1.InventoryPort.newBuilder().setName("tls").setPort(15443)));
+    var b =
+        dev.trestle.protocol.v1.Inventory.newBuilder()
+            .addAllNamespaces(namespaces)
+            .setNetwork("n1")
+            .setLocality(
+                dev.trestle.protocol.v1.Locality.newBuilder().setRegion("r1").setZone(zone))
+            .addGateways(
+                dev.trestle.protocol.v1.InventoryGateway.newBuilder()
+                    .setNamespace("istio-system")
+                    .setName("eastwest")
+                    .setRole("EAST_WEST")
+                    .addAddresses(gateway)
+                    .addPorts(
+                        dev.trestle.protocol.v1.InventoryPort.newBuilder()
+                            .setName("status")
+                            .setPort(15021))
+                    .addPorts(
+                        dev.trestle.protocol.v1.InventoryPort.newBuilder()
+                            .setName("tls")
+                            .setPort(15443)));
     for (int i = 0; i < services.length; i += 2) {
       String[] key = ((String) services[i]).split("/");
       int healthy = (Integer) services[i + 1];
-      b.addServices(dev.trestle.protocol.v1.InventoryService.newBuilder()
-          .setNamespace(key[0]).setName(key[1]).setHostname(key[1] + "." + key[0] + ".svc.cluster.local")
-          .addPorts(dev.trestle.protocol.v1.InventoryPort.newBuilder().setName("http").setPort(8080).setProtocol("HTTP"))
-          .setEndpoints(Math.max(healthy, 3)).setHealthyEndpoints(healthy));
+      b.addServices(
+          dev.trestle.protocol.v1.InventoryService.newBuilder()
+              .setNamespace(key[0])
+              .setName(key[1])
+              .setHostname(key[1] + "." + key[0] + ".svc.cluster.local")
+              .addPorts(
+                  dev.trestle.protocol.v1.InventoryPort.newBuilder()
+                      .setName("http")
+                      .setPort(8080)
+                      .setProtocol("HTTP"))
+              .setEndpoints(Math.max(healthy, 3))
+              .setHealthyEndpoints(healthy));
     }
     return b.build();
   }
 
   private dev.trestle.protocol.v1.Inventory c1Inventory(int cartHealthy, int payHealthy) {
-    return meshInventory("10.0.0.1", "z1", List.of("shop", "payments", "kube-system"),
-        "shop/cart", cartHealthy, "payments/pay", payHealthy);
+    return meshInventory(
+        "10.0.0.1",
+        "z1",
+        List.of("shop", "payments", "kube-system"),
+        "shop/cart",
+        cartHealthy,
+        "payments/pay",
+        payHealthy);
   }
 
   private dev.trestle.protocol.v1.Inventory c2Inventory(int payHealthy) {
-    return meshInventory("10.0.0.2", "z2", List.of("payments", "other"), "payments/pay", payHealthy);
+    return meshInventory(
+        "10.0.0.2", "z2", List.of("payments", "other"), "payments/pay", payHealthy);
   }
 
   private dev.trestle.protocol.v1.Inventory c3Inventory(int cartHealthy) {
     return meshInventory("10.0.0.3", "z3", List.of("shop"), "shop/cart", cartHealthy);
   }
 
-  /** The example config, a third cluster, and the three inventories; projected, notifications drained. */
+  /**
+   * The example config, a third cluster, and the three inventories; projected, notifications
+   * drained.
+   */
   private void meshOfThree() {
     exampleConfig();
     journal.apply(clusterResource("acme", "c3", "three"));
@@ -610,7 +690,10 @@ class DesiredStateHandlerTest {
       try {
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.getJson());
         var clusters = new java.util.ArrayList<String>();
-        tree.path("spec").path("endpoints").forEach(e -> clusters.add(e.path("labels").path("topology.istio.io/cluster").asText()));
+        tree.path("spec")
+            .path("endpoints")
+            .forEach(
+                e -> clusters.add(e.path("labels").path("topology.istio.io/cluster").asText()));
         out.put(tree.path("spec").path("hosts").get(0).asText(), clusters);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new AssertionError(e);
@@ -634,22 +717,45 @@ class DesiredStateHandlerTest {
   @Test
   void eachClusterGetsServiceEntriesForTheRemoteServicesOfItsNamespaces() {
     meshOfThree();
-    assertThat(serviceEntries(C1)).isEqualTo(Map.of(
-        "cart.shop.svc.cluster.local", List.of("c3"), "pay.payments.svc.cluster.local", List.of("c2")));
-    assertThat(serviceEntries(C2)).isEqualTo(Map.of("pay.payments.svc.cluster.local", List.of("c1")));
+    assertThat(serviceEntries(C1))
+        .isEqualTo(
+            Map.of(
+                "cart.shop.svc.cluster.local",
+                List.of("c3"),
+                "pay.payments.svc.cluster.local",
+                List.of("c2")));
+    assertThat(serviceEntries(C2))
+        .isEqualTo(Map.of("pay.payments.svc.cluster.local", List.of("c1")));
     assertThat(serviceEntries(C3)).isEqualTo(Map.of("cart.shop.svc.cluster.local", List.of("c1")));
 
-    DesiredObject se = snapshot(C2).getObjectsList().stream().filter(o -> o.getKey().getKind().equals(SE)).findFirst().orElseThrow();
+    DesiredObject se =
+        snapshot(C2).getObjectsList().stream()
+            .filter(o -> o.getKey().getKind().equals(SE))
+            .findFirst()
+            .orElseThrow();
     assertThat(se.getKey().getNamespace()).isEqualTo("payments");
     assertThat(se.getKey().getName()).startsWith("trestle-remote-pay-");
-    assertThat(se.getJson()).contains("\"address\":\"10.0.0.1\"", "\"ports\":{\"http\":15443}",
-        "\"locality\":\"r1/z1\"", "\"network\":\"n1\"", "\"location\":\"MESH_INTERNAL\"", "\"resolution\":\"STATIC\"");
-    // one DestinationRule per host: the route's, with locality failover and outlier detection merged in
-    var rules = snapshot(C2).getObjectsList().stream()
-        .filter(o -> o.getKey().getKind().equals(DR) && o.getJson().contains("\"host\":\"pay.payments.svc.cluster.local\""))
-        .toList();
+    assertThat(se.getJson())
+        .contains(
+            "\"address\":\"10.0.0.1\"",
+            "\"ports\":{\"http\":15443}",
+            "\"locality\":\"r1/z1\"",
+            "\"network\":\"n1\"",
+            "\"location\":\"MESH_INTERNAL\"",
+            "\"resolution\":\"STATIC\"");
+    // one DestinationRule per host: the route's, with locality failover and outlier detection
+    // merged in
+    var rules =
+        snapshot(C2).getObjectsList().stream()
+            .filter(
+                o ->
+                    o.getKey().getKind().equals(DR)
+                        && o.getJson().contains("\"host\":\"pay.payments.svc.cluster.local\""))
+            .toList();
     assertThat(rules).hasSize(1);
-    assertThat(rules.get(0).getJson()).contains("\"localityLbSetting\":{\"enabled\":true}", "\"outlierDetection\"", "\"subsets\"");
+    assertThat(rules.get(0).getJson())
+        .contains(
+            "\"localityLbSetting\":{\"enabled\":true}", "\"outlierDetection\"", "\"subsets\"");
   }
 
   @Test
@@ -669,21 +775,38 @@ class DesiredStateHandlerTest {
   void theCatalogListsEveryServiceWithItsClustersAndFiltersByNamespace() {
     meshOfThree();
     var all = await(store.services(List.of(C1, C2, C3), ""));
-    assertThat(all).extracting(s -> s.getNamespace() + "/" + s.getName()).containsExactly("payments/pay", "shop/cart");
+    assertThat(all)
+        .extracting(s -> s.getNamespace() + "/" + s.getName())
+        .containsExactly("payments/pay", "shop/cart");
     var pay = all.get(0);
     assertThat(pay.getHostname()).isEqualTo("pay.payments.svc.cluster.local");
     assertThat(pay.getClustersList())
-        .extracting(i -> i.getClusterName(), i -> i.getHealthyEndpoints(), i -> i.getGatewayAddress(), i -> i.getGatewayPort(),
-            i -> i.getLocality().getZone(), i -> i.getRoutable())
-        .containsExactly(tuple("c1", 1, "10.0.0.1", 15443, "z1", true), tuple("c2", 3, "10.0.0.2", 15443, "z2", true));
-    assertThat(await(store.services(List.of(C1, C2, C3), "shop"))).extracting(s -> s.getName()).containsExactly("cart");
+        .extracting(
+            i -> i.getClusterName(),
+            i -> i.getHealthyEndpoints(),
+            i -> i.getGatewayAddress(),
+            i -> i.getGatewayPort(),
+            i -> i.getLocality().getZone(),
+            i -> i.getRoutable())
+        .containsExactly(
+            tuple("c1", 1, "10.0.0.1", 15443, "z1", true),
+            tuple("c2", 3, "10.0.0.2", 15443, "z2", true));
+    assertThat(await(store.services(List.of(C1, C2, C3), "shop")))
+        .extracting(s -> s.getName())
+        .containsExactly("cart");
     // only the clusters the caller may read
-    assertThat(await(store.services(List.of(C2), ""))).extracting(s -> s.getName()).containsExactly("pay");
+    assertThat(await(store.services(List.of(C2), "")))
+        .extracting(s -> s.getName())
+        .containsExactly("pay");
 
-    journal.health(C2, dev.trestle.clusters.ClusterHealthState.HEALTHY, dev.trestle.clusters.ClusterHealthState.UNHEALTHY);
+    journal.health(
+        C2,
+        dev.trestle.clusters.ClusterHealthState.HEALTHY,
+        dev.trestle.clusters.ClusterHealthState.UNHEALTHY);
     project();
     var payNow = await(store.services(List.of(C2), "payments")).get(0).getClusters(0);
-    assertThat(payNow.getHealth()).isEqualTo(dev.trestle.protocol.v1.ClusterHealth.CLUSTER_UNHEALTHY);
+    assertThat(payNow.getHealth())
+        .isEqualTo(dev.trestle.protocol.v1.ClusterHealth.CLUSTER_UNHEALTHY);
     assertThat(payNow.getRoutable()).isFalse();
   }
 
@@ -729,14 +852,20 @@ class DesiredStateHandlerTest {
     String c3Hash = await(store.current(C3)).setHash();
     long c1 = version(C1);
 
-    journal.health(C1, dev.trestle.clusters.ClusterHealthState.HEALTHY, dev.trestle.clusters.ClusterHealthState.UNHEALTHY);
+    journal.health(
+        C1,
+        dev.trestle.clusters.ClusterHealthState.HEALTHY,
+        dev.trestle.clusters.ClusterHealthState.UNHEALTHY);
     project();
     assertThat(publishedNow()).extracting(DesiredStateChanged::cluster).containsExactly(C2, C3);
     assertThat(serviceEntries(C2)).isEmpty();
     assertThat(serviceEntries(C3)).isEmpty();
     assertThat(version(C1)).as("c1's own routes do not depend on its health").isEqualTo(c1);
 
-    journal.health(C1, dev.trestle.clusters.ClusterHealthState.UNHEALTHY, dev.trestle.clusters.ClusterHealthState.HEALTHY);
+    journal.health(
+        C1,
+        dev.trestle.clusters.ClusterHealthState.UNHEALTHY,
+        dev.trestle.clusters.ClusterHealthState.HEALTHY);
     project();
     assertThat(publishedNow()).extracting(DesiredStateChanged::cluster).containsExactly(C2, C3);
     assertThat(await(store.current(C2)).setHash()).isEqualTo(c2Hash);
@@ -750,12 +879,18 @@ class DesiredStateHandlerTest {
     journal.inventory(C3, c3Inventory(0));
     project();
     assertThat(publishedNow()).containsExactly(new DesiredStateChanged(C1, c1 + 1));
-    assertThat(serviceEntries(C1)).isEqualTo(Map.of("pay.payments.svc.cluster.local", List.of("c2")));
+    assertThat(serviceEntries(C1))
+        .isEqualTo(Map.of("pay.payments.svc.cluster.local", List.of("c2")));
   }
 
   @Test
   void reachabilityNoneKeepsTheCatalogButPublishesNoRoutes() {
-    settings = new DesiredStateSettings(1000, dev.trestle.translator.MeshCatalog.Reachability.NONE, 500, Duration.ofSeconds(30));
+    settings =
+        new DesiredStateSettings(
+            1000,
+            dev.trestle.translator.MeshCatalog.Reachability.NONE,
+            500,
+            Duration.ofSeconds(30));
     meshOfThree();
     assertThat(serviceEntries(C1)).isEmpty();
     assertThat(await(store.services(List.of(C1, C2, C3), ""))).hasSize(2);

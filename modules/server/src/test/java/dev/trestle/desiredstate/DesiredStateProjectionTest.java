@@ -1,8 +1,5 @@
 package dev.trestle.desiredstate;
 
-import dev.trestle.testing.StorageSelection;
-import dev.trestle.testing.TestStorage;
-import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +12,9 @@ import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.DesiredObject;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.testing.StorageSelection;
 import dev.trestle.testing.TestCentral;
+import dev.trestle.testing.TestStorage;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -40,11 +39,12 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The desired-state projection as Central runs it: resources applied through the management API
- * (real ResourceEntity events in the H2 journal), an inventory journaled with the cluster tags,
- * the sharded daemon reading the "desired-state" tag, the store reading what it wrote.
+ * (real ResourceEntity events in the H2 journal), an inventory journaled with the cluster tags, the
+ * sharded daemon reading the "desired-state" tag, the store reading what it wrote.
  */
 @ExtendWith(StorageSelection.class)
 class DesiredStateProjectionTest {
@@ -58,7 +58,8 @@ class DesiredStateProjectionTest {
   static void start(TestStorage storage) throws Exception {
     central = TestCentral.start(storage);
     channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
             .build();
     stub = ManagementServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
@@ -70,7 +71,8 @@ class DesiredStateProjectionTest {
   }
 
   /** Journals cluster events with the tags ClusterEntity gives them (a stand-in for it). */
-  static final class InventoryRecorder extends EventSourcedBehavior<InventoryRecorder.Record, ClusterEvent, String> {
+  static final class InventoryRecorder
+      extends EventSourcedBehavior<InventoryRecorder.Record, ClusterEvent, String> {
     record Record(ClusterEvent event, ActorRef<Done> replyTo) {}
 
     InventoryRecorder(String cluster) {
@@ -86,7 +88,9 @@ class DesiredStateProjectionTest {
     public CommandHandler<Record, ClusterEvent, String> commandHandler() {
       return newCommandHandlerBuilder()
           .forAnyState()
-          .onCommand(Record.class, (s, r) -> Effect().persist(r.event()).thenReply(r.replyTo(), x -> Done.getInstance()))
+          .onCommand(
+              Record.class,
+              (s, r) -> Effect().persist(r.event()).thenReply(r.replyTo(), x -> Done.getInstance()))
           .build();
     }
 
@@ -104,7 +108,9 @@ class DesiredStateProjectionTest {
   private static void reportInventory(String cluster, String... namespaces) throws Exception {
     var system = central.central().system();
     ActorRef<InventoryRecorder.Record> recorder =
-        system.systemActorOf(new InventoryRecorder(cluster), "inventory-" + System.nanoTime(),
+        system.systemActorOf(
+            new InventoryRecorder(cluster),
+            "inventory-" + System.nanoTime(),
             org.apache.pekko.actor.typed.Props.empty());
     AskPattern.<InventoryRecorder.Record, Done>ask(
             recorder,
@@ -123,46 +129,89 @@ class DesiredStateProjectionTest {
     var out = new ArrayList<Resource>();
     try (Stream<Path> files = Files.list(Path.of("../../examples/acme"))) {
       for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        ResourceDocuments.parse(Files.readString(f)).forEach(d -> {
-          assertThat(d.error()).as("document parses").isNull();
-          out.add(d.resource());
-        });
+        ResourceDocuments.parse(Files.readString(f))
+            .forEach(
+                d -> {
+                  assertThat(d.error()).as("document parses").isNull();
+                  out.add(d.resource());
+                });
       }
     }
     return out;
   }
 
   private static long version(String cluster) throws Exception {
-    return central.central().desiredState().current(cluster).toCompletableFuture().get(10, TimeUnit.SECONDS).version();
+    return central
+        .central()
+        .desiredState()
+        .current(cluster)
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS)
+        .version();
   }
 
   @Test
   void appliedExamplesReachAClusterOnceItsEdgeReportsNamespaces() throws Exception {
     var system = central.central().system();
     TestProbe<DesiredStateChanged> published = TestProbe.create(system);
-    system.eventStream().tell(new EventStream.Subscribe<>(DesiredStateChanged.class, published.ref()));
+    system
+        .eventStream()
+        .tell(new EventStream.Subscribe<>(DesiredStateChanged.class, published.ref()));
 
     var response = stub.apply(ApplyRequest.newBuilder().addAllResources(examples()).build());
-    assertThat(response.getResultsList()).extracting(r -> r.getOutcome()).containsOnly(ApplyOutcome.CREATED);
+    assertThat(response.getResultsList())
+        .extracting(r -> r.getOutcome())
+        .containsOnly(ApplyOutcome.CREATED);
 
     // The namespaces of the translator's golden file for eu-west-1a (35 objects there).
     reportInventory(
-        EU_A, "checkout", "default", "finance-reporting", "inventory", "istio-system", "kube-system",
-        "ledger", "monitoring", "payments-ingress", "storefront", "storefront-ingress");
+        EU_A,
+        "checkout",
+        "default",
+        "finance-reporting",
+        "inventory",
+        "istio-system",
+        "kube-system",
+        "ledger",
+        "monitoring",
+        "payments-ingress",
+        "storefront",
+        "storefront-ingress");
     published.expectMessage(Duration.ofSeconds(30), new DesiredStateChanged(EU_A, 1));
-    var snapshot = central.central().desiredState().snapshot(EU_A).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    var snapshot =
+        central
+            .central()
+            .desiredState()
+            .snapshot(EU_A)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertThat(snapshot.getVersion()).isEqualTo(1);
     assertThat(snapshot.getObjectsCount()).isEqualTo(35);
-    assertThat(snapshot.getObjectsList()).extracting(DesiredObject::getSourceFqn).allMatch(f -> f.startsWith("organizations/acme/"));
+    assertThat(snapshot.getObjectsList())
+        .extracting(DesiredObject::getSourceFqn)
+        .allMatch(f -> f.startsWith("organizations/acme/"));
     assertThat(version(EU_B)).isZero(); // known, but no inventory yet
 
     // Changing one route moves eu-west-1a on by exactly one version.
     Resource route =
-        examples().stream().filter(r -> r.getKind().equals("ServiceRoute")).findFirst().orElseThrow();
-    Resource changed = route.toBuilder().setMetadata(route.getMetadata().toBuilder().setDescription("changed")).build();
+        examples().stream()
+            .filter(r -> r.getKind().equals("ServiceRoute"))
+            .findFirst()
+            .orElseThrow();
+    Resource changed =
+        route.toBuilder()
+            .setMetadata(route.getMetadata().toBuilder().setDescription("changed"))
+            .build();
     var placementsBefore =
-        central.central().desiredState().placements("organizations/acme").toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertThat(placementsBefore).isNotEmpty().allMatch(p -> p.cluster().equals(EU_A) && p.clusterVersion() == 1);
+        central
+            .central()
+            .desiredState()
+            .placements("organizations/acme")
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    assertThat(placementsBefore)
+        .isNotEmpty()
+        .allMatch(p -> p.cluster().equals(EU_A) && p.clusterVersion() == 1);
     stub.apply(ApplyRequest.newBuilder().addResources(changed).build());
     // Description only: the route's version changes, so do its objects' source-version annotations.
     await().atMost(Duration.ofSeconds(30)).until(() -> version(EU_A) >= 2);

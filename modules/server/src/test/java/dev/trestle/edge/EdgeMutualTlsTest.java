@@ -42,41 +42,162 @@ class EdgeMutualTlsTest {
   @BeforeAll
   static void start() throws Exception {
     certs = Files.createTempDirectory("trestle-mtls-");
-    keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=edge-ca",
-        "-ext", "bc:c", "-validity", "2", "-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", "changeit");
-    keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass", "changeit", "-file", "ca.pem");
-    keytool("-genkeypair", "-alias", "edge", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=c1",
-        "-validity", "2", "-keystore", "edge.p12", "-storetype", "PKCS12", "-storepass", "changeit");
-    keytool("-certreq", "-alias", "edge", "-keystore", "edge.p12", "-storepass", "changeit", "-file", "edge.csr");
-    keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", "changeit", "-infile", "edge.csr",
-        "-outfile", "edge.crt", "-rfc", "-validity", "2", "-ext", "eku=clientAuth");
-    keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", "edge.p12", "-storepass", "changeit");
-    keytool("-importcert", "-alias", "edge", "-file", "edge.crt", "-keystore", "edge.p12", "-storepass", "changeit");
-    keytool("-genkeypair", "-alias", "rogue", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=c1",
-        "-validity", "2", "-keystore", "rogue.p12", "-storetype", "PKCS12", "-storepass", "changeit");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=edge-ca",
+        "-ext",
+        "bc:c",
+        "-validity",
+        "2",
+        "-keystore",
+        "ca.p12",
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "ca",
+        "-keystore",
+        "ca.p12",
+        "-storepass",
+        "changeit",
+        "-file",
+        "ca.pem");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "edge",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=c1",
+        "-validity",
+        "2",
+        "-keystore",
+        "edge.p12",
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit");
+    keytool(
+        "-certreq",
+        "-alias",
+        "edge",
+        "-keystore",
+        "edge.p12",
+        "-storepass",
+        "changeit",
+        "-file",
+        "edge.csr");
+    keytool(
+        "-gencert",
+        "-alias",
+        "ca",
+        "-keystore",
+        "ca.p12",
+        "-storepass",
+        "changeit",
+        "-infile",
+        "edge.csr",
+        "-outfile",
+        "edge.crt",
+        "-rfc",
+        "-validity",
+        "2",
+        "-ext",
+        "eku=clientAuth");
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "ca",
+        "-file",
+        "ca.pem",
+        "-keystore",
+        "edge.p12",
+        "-storepass",
+        "changeit");
+    keytool(
+        "-importcert",
+        "-alias",
+        "edge",
+        "-file",
+        "edge.crt",
+        "-keystore",
+        "edge.p12",
+        "-storepass",
+        "changeit");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "rogue",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=c1",
+        "-validity",
+        "2",
+        "-keystore",
+        "rogue.p12",
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit");
 
-    central = TestCentral.startSecure("""
-        trestle.tls.mode = self-signed
-        trestle.edge.client-ca-file = "%s"
-        """.formatted(certs.resolve("ca.pem")));
-    api = Grpc.newChannelBuilderForAddress("localhost", central.apiPort(), serverTrust(null)).build();
+    central =
+        TestCentral.startSecure(
+            """
+            trestle.tls.mode = self-signed
+            trestle.edge.client-ca-file = "%s"
+            """
+                .formatted(certs.resolve("ca.pem")));
+    api =
+        Grpc.newChannelBuilderForAddress("localhost", central.apiPort(), serverTrust(null)).build();
     String admin = central.adminToken();
-    ManagementServiceGrpc.newBlockingStub(api).withCallCredentials(EdgeStreamTest.bearer(admin))
+    ManagementServiceGrpc.newBlockingStub(api)
+        .withCallCredentials(EdgeStreamTest.bearer(admin))
         .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .apply(ApplyRequest.newBuilder().addAllResources(ResourceDocuments.parse("""
-            apiVersion: trestle.dev/v1
-            kind: Organization
-            metadata: {name: tls}
-            ---
-            apiVersion: trestle.dev/v1
-            kind: Cluster
-            metadata: {name: c1, organization: tls}
-            spec: {network: n1}
-            """).stream().map(d -> d.resource()).toList()).build());
-    joinToken = ClusterServiceGrpc.newBlockingStub(api).withCallCredentials(EdgeStreamTest.bearer(admin))
-        .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster("organizations/tls/clusters/c1").build())
-        .getToken();
+        .apply(
+            ApplyRequest.newBuilder()
+                .addAllResources(
+                    ResourceDocuments.parse(
+                            """
+                            apiVersion: trestle.dev/v1
+                            kind: Organization
+                            metadata: {name: tls}
+                            ---
+                            apiVersion: trestle.dev/v1
+                            kind: Cluster
+                            metadata: {name: c1, organization: tls}
+                            spec: {network: n1}
+                            """)
+                        .stream()
+                        .map(d -> d.resource())
+                        .toList())
+                .build());
+    joinToken =
+        ClusterServiceGrpc.newBlockingStub(api)
+            .withCallCredentials(EdgeStreamTest.bearer(admin))
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .issueJoinToken(
+                IssueJoinTokenRequest.newBuilder()
+                    .setCluster("organizations/tls/clusters/c1")
+                    .build())
+            .getToken();
   }
 
   @AfterAll
@@ -89,7 +210,8 @@ class EdgeMutualTlsTest {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(certs.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(certs.toFile()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();
@@ -97,8 +219,9 @@ class EdgeMutualTlsTest {
 
   /** Trusts central's dev CA; presents the client certificate of {@code keystore} if given. */
   private static ChannelCredentials serverTrust(String keystore) throws Exception {
-    var builder = TlsChannelCredentials.newBuilder()
-        .trustManager(central.dataDir().resolve("tls/ca.pem").toFile());
+    var builder =
+        TlsChannelCredentials.newBuilder()
+            .trustManager(central.dataDir().resolve("tls/ca.pem").toFile());
     if (keystore != null) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       try (InputStream in = Files.newInputStream(certs.resolve(keystore))) {
@@ -117,8 +240,10 @@ class EdgeMutualTlsTest {
 
   @Test
   void anEdgeWithACertificateFromTheEdgeCaIsAdmitted() throws Exception {
-    ManagedChannel edge = Grpc.newChannelBuilderForAddress(
-        "localhost", central.central().edgeAddress().getPort(), serverTrust("edge.p12")).build();
+    ManagedChannel edge =
+        Grpc.newChannelBuilderForAddress(
+                "localhost", central.central().edgeAddress().getPort(), serverTrust("edge.p12"))
+            .build();
     try (var client = new EdgeTestClient(edge, hello())) {
       assertThat(client.next(Duration.ofSeconds(20)).hasWelcome()).isTrue();
     } finally {
@@ -129,11 +254,15 @@ class EdgeMutualTlsTest {
   @Test
   void anEdgeWithoutACertificateOrWithAForeignOneFailsTheHandshake() throws Exception {
     for (String keystore : new String[] {null, "rogue.p12"}) {
-      ManagedChannel edge = Grpc.newChannelBuilderForAddress(
-          "localhost", central.central().edgeAddress().getPort(), serverTrust(keystore)).build();
+      ManagedChannel edge =
+          Grpc.newChannelBuilderForAddress(
+                  "localhost", central.central().edgeAddress().getPort(), serverTrust(keystore))
+              .build();
       try (var client = new EdgeTestClient(edge, hello())) {
         Status status = client.closed.get(20, TimeUnit.SECONDS);
-        assertThat(status.getCode()).as("client certificate %s", keystore).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(status.getCode())
+            .as("client certificate %s", keystore)
+            .isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(client.received).isEmpty();
       } finally {
         edge.shutdownNow();

@@ -2,6 +2,9 @@ package dev.trestle.edge;
 
 import dev.trestle.testing.OnPostgres;
 
-/** EdgeStreamTest on PostgreSQL (the postgres storage profile): edge stream snapshot and deltas, tokens, health, the cluster entity's bounded journal. */
+/**
+ * EdgeStreamTest on PostgreSQL (the postgres storage profile): edge stream snapshot and deltas,
+ * tokens, health, the cluster entity's bounded journal.
+ */
 @OnPostgres
 class EdgeStreamPostgresTest extends EdgeStreamTest {}

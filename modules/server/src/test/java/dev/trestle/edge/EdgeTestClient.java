@@ -48,21 +48,31 @@ public final class EdgeTestClient implements AutoCloseable {
   public CentralMessage next(Duration timeout) throws InterruptedException {
     CentralMessage m = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (m == null) {
-      throw new AssertionError("nothing from central within " + timeout
-          + (closed.isDone() ? "; stream closed: " + closed.join() : ""));
+      throw new AssertionError(
+          "nothing from central within "
+              + timeout
+              + (closed.isDone() ? "; stream closed: " + closed.join() : ""));
     }
     return m;
   }
 
   public void heartbeat(Inventory inventory) {
-    toCentral.onNext(EdgeMessage.newBuilder()
-        .setHeartbeat(Heartbeat.newBuilder().setInventory(inventory)
-            .setSentAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000)))
-        .build());
+    toCentral.onNext(
+        EdgeMessage.newBuilder()
+            .setHeartbeat(
+                Heartbeat.newBuilder()
+                    .setInventory(inventory)
+                    .setSentAt(
+                        com.google.protobuf.Timestamp.newBuilder()
+                            .setSeconds(System.currentTimeMillis() / 1000)))
+            .build());
   }
 
   public void ack(long version, String setHash) {
-    toCentral.onNext(EdgeMessage.newBuilder().setAck(Ack.newBuilder().setVersion(version).setSetHash(setHash)).build());
+    toCentral.onNext(
+        EdgeMessage.newBuilder()
+            .setAck(Ack.newBuilder().setVersion(version).setSetHash(setHash))
+            .build());
   }
 
   public void send(EdgeMessage message) {

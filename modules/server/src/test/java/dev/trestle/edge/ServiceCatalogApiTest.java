@@ -21,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,9 +37,16 @@ class ServiceCatalogApiTest {
   @BeforeAll
   static void start() throws Exception {
     central = TestCentral.startSecure("trestle.edge.heartbeat-interval = 1s\n");
-    api = Grpc.newChannelBuilderForAddress("127.0.0.1", central.apiPort(), InsecureChannelCredentials.create()).build();
-    edge = Grpc.newChannelBuilderForAddress("127.0.0.1", central.central().edgeAddress().getPort(),
-        InsecureChannelCredentials.create()).build();
+    api =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
+            .build();
+    edge =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1",
+                central.central().edgeAddress().getPort(),
+                InsecureChannelCredentials.create())
+            .build();
     admin = central.adminToken();
     EdgeStreamTest.applyAcmeExample(api, admin);
   }
@@ -53,62 +59,124 @@ class ServiceCatalogApiTest {
   }
 
   private static String token(String cluster) {
-    return ClusterServiceGrpc.newBlockingStub(api).withCallCredentials(EdgeStreamTest.bearer(admin))
+    return ClusterServiceGrpc.newBlockingStub(api)
+        .withCallCredentials(EdgeStreamTest.bearer(admin))
         .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster(cluster).build()).getToken();
+        .issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster(cluster).build())
+        .getToken();
   }
 
   private static Inventory inventory(String gateway, int cartHealthy) {
-    return Inventory.newBuilder().addNamespaces("checkout").setNetwork("eu-net")
-        .addGateways(InventoryGateway.newBuilder().setNamespace("istio-system").setName("eastwest")
-            .setRole("EAST_WEST").addAddresses(gateway).addPorts(InventoryPort.newBuilder().setName("tls").setPort(15443)))
-        .addServices(InventoryService.newBuilder().setNamespace("checkout").setName("cart")
-            .addPorts(InventoryPort.newBuilder().setName("http").setPort(8080).setProtocol("HTTP"))
-            .setEndpoints(3).setHealthyEndpoints(cartHealthy))
+    return Inventory.newBuilder()
+        .addNamespaces("checkout")
+        .setNetwork("eu-net")
+        .addGateways(
+            InventoryGateway.newBuilder()
+                .setNamespace("istio-system")
+                .setName("eastwest")
+                .setRole("EAST_WEST")
+                .addAddresses(gateway)
+                .addPorts(InventoryPort.newBuilder().setName("tls").setPort(15443)))
+        .addServices(
+            InventoryService.newBuilder()
+                .setNamespace("checkout")
+                .setName("cart")
+                .addPorts(
+                    InventoryPort.newBuilder().setName("http").setPort(8080).setProtocol("HTTP"))
+                .setEndpoints(3)
+                .setHealthyEndpoints(cartHealthy))
         .build();
   }
 
   private static Hello hello(String cluster, Inventory inventory) {
-    return Hello.newBuilder().setCluster(cluster).setToken(token(cluster)).setAgentVersion("test")
-        .setInventory(inventory).build();
+    return Hello.newBuilder()
+        .setCluster(cluster)
+        .setToken(token(cluster))
+        .setAgentVersion("test")
+        .setInventory(inventory)
+        .build();
   }
 
   @Test
   void servicesAreListedOverGrpcAndRestAndTheOtherClusterGetsTheRoute() throws Exception {
     try (var a = new EdgeTestClient(edge, hello("eu-west-1a", inventory("10.1.0.10", 3)));
         var b = new EdgeTestClient(edge, hello("eu-west-1b", inventory("10.2.0.10", 2)))) {
-      var catalog = ServiceCatalogGrpc.newBlockingStub(api).withCallCredentials(EdgeStreamTest.bearer(admin))
-          .withDeadlineAfter(30, TimeUnit.SECONDS);
-      await().atMost(WAIT).untilAsserted(() -> {
-        var services = catalog.listServices(ListServicesRequest.newBuilder().setNamespace("checkout").build());
-        assertThat(services.getServicesList()).extracting(s -> s.getName()).containsExactly("cart");
-        assertThat(services.getServices(0).getClustersList())
-            .extracting(i -> i.getClusterName() + " " + i.getHealthyEndpoints() + " " + i.getGatewayAddress() + " "
-                + i.getLocality().getZone() + " " + i.getRoutable())
-            .containsExactly("eu-west-1a 3 10.1.0.10 eu-west-1a true", "eu-west-1b 2 10.2.0.10 eu-west-1b true");
-      });
-      assertThat(catalog.listServices(ListServicesRequest.newBuilder().setNamespace("nothing").build())
-          .getServicesCount()).isZero();
+      var catalog =
+          ServiceCatalogGrpc.newBlockingStub(api)
+              .withCallCredentials(EdgeStreamTest.bearer(admin))
+              .withDeadlineAfter(30, TimeUnit.SECONDS);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                var services =
+                    catalog.listServices(
+                        ListServicesRequest.newBuilder().setNamespace("checkout").build());
+                assertThat(services.getServicesList())
+                    .extracting(s -> s.getName())
+                    .containsExactly("cart");
+                assertThat(services.getServices(0).getClustersList())
+                    .extracting(
+                        i ->
+                            i.getClusterName()
+                                + " "
+                                + i.getHealthyEndpoints()
+                                + " "
+                                + i.getGatewayAddress()
+                                + " "
+                                + i.getLocality().getZone()
+                                + " "
+                                + i.getRoutable())
+                    .containsExactly(
+                        "eu-west-1a 3 10.1.0.10 eu-west-1a true",
+                        "eu-west-1b 2 10.2.0.10 eu-west-1b true");
+              });
+      assertThat(
+              catalog
+                  .listServices(ListServicesRequest.newBuilder().setNamespace("nothing").build())
+                  .getServicesCount())
+          .isZero();
 
       var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      var uri = URI.create("http://127.0.0.1:" + central.apiPort() + "/api/v1/services?namespace=checkout");
-      var rest = http.send(HttpRequest.newBuilder(uri).header("authorization", "Bearer " + admin).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      var uri =
+          URI.create(
+              "http://127.0.0.1:" + central.apiPort() + "/api/v1/services?namespace=checkout");
+      var rest =
+          http.send(
+              HttpRequest.newBuilder(uri).header("authorization", "Bearer " + admin).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(rest.statusCode()).isEqualTo(200);
       assertThat(rest.body().replaceAll("\\s", ""))
-          .contains("\"hostname\":\"cart.checkout.svc.cluster.local\"", "\"gatewayAddress\":\"10.2.0.10\"");
-      var anonymous = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+          .contains(
+              "\"hostname\":\"cart.checkout.svc.cluster.local\"",
+              "\"gatewayAddress\":\"10.2.0.10\"");
+      var anonymous =
+          http.send(
+              HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
 
       // eu-west-1a's desired state carries a ServiceEntry at eu-west-1b's gateway
-      await().atMost(WAIT).untilAsserted(() -> {
-        var snapshot = central.central().desiredState()
-            .snapshot("organizations/acme/clusters/eu-west-1a").toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(snapshot.getObjectsList())
-            .filteredOn(o -> o.getKey().getKind().equals("ServiceEntry"))
-            .singleElement()
-            .satisfies(o -> assertThat(o.getJson()).contains("\"address\":\"10.2.0.10\"", "\"topology.istio.io/cluster\":\"eu-west-1b\""));
-      });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                var snapshot =
+                    central
+                        .central()
+                        .desiredState()
+                        .snapshot("organizations/acme/clusters/eu-west-1a")
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(snapshot.getObjectsList())
+                    .filteredOn(o -> o.getKey().getKind().equals("ServiceEntry"))
+                    .singleElement()
+                    .satisfies(
+                        o ->
+                            assertThat(o.getJson())
+                                .contains(
+                                    "\"address\":\"10.2.0.10\"",
+                                    "\"topology.istio.io/cluster\":\"eu-west-1b\""));
+              });
     }
   }
 }

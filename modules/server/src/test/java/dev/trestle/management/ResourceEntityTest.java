@@ -33,7 +33,8 @@ class ResourceEntityTest {
           EventSourcedBehaviorTestKit.config()
               .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
               .withFallback(ConfigFactory.load()));
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
   private EventSourcedBehaviorTestKit<Command, Event, State> kit;
 
@@ -41,7 +42,8 @@ class ResourceEntityTest {
   void setUp() {
     kit =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), ResourceEntity.create(FQN, CLOCK),
+            testKit.system(),
+            ResourceEntity.create(FQN, CLOCK),
             EventSourcedBehaviorTestKit.enabledSerializationSettings());
     kit.clear();
   }
@@ -53,18 +55,27 @@ class ResourceEntityTest {
 
   private static ResourceSnapshot tenant(String displayName, Map<String, String> labels) {
     return new ResourceSnapshot(
-        "Tenant", FQN, new TreeMap<>(labels), "", false, "{\"displayName\":\"" + displayName + "\"}");
+        "Tenant",
+        FQN,
+        new TreeMap<>(labels),
+        "",
+        false,
+        "{\"displayName\":\"" + displayName + "\"}");
   }
 
   private static ValidationContext context() {
-    var org = new ResourceSnapshot("Organization", "organizations/acme", new TreeMap<>(), "", false, "{}");
+    var org =
+        new ResourceSnapshot(
+            "Organization", "organizations/acme", new TreeMap<>(), "", false, "{}");
     return new ValidationContext(List.of(org), Set.of());
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, ApplyReply> apply(
-      ResourceSnapshot desired, long expectedVersion) {
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, ApplyReply>
+      apply(ResourceSnapshot desired, long expectedVersion) {
     return kit.runCommand(
-        replyTo -> new ApplyResource(desired, expectedVersion, context(), "alice", "req-1", false, replyTo));
+        replyTo ->
+            new ApplyResource(
+                desired, expectedVersion, context(), "alice", "req-1", false, replyTo));
   }
 
   @Test
@@ -110,7 +121,8 @@ class ResourceEntityTest {
   @Test
   void invalidSpecIsRefusedWithFieldPath() {
     var bad =
-        new ResourceSnapshot("Tenant", FQN, new TreeMap<>(Map.of("bad key!", "x")), "", false, "{}");
+        new ResourceSnapshot(
+            "Tenant", FQN, new TreeMap<>(Map.of("bad key!", "x")), "", false, "{}");
     var result = apply(bad, 0);
     assertThat(result.reply().problem().code()).isEqualTo(Problem.Code.INVALID_ARGUMENT);
     assertThat(result.reply().problem().violations())
@@ -123,7 +135,8 @@ class ResourceEntityTest {
   void dryRunPersistsNothing() {
     var dry =
         kit.<ApplyReply>runCommand(
-            replyTo -> new ApplyResource(tenant("x", Map.of()), 0, context(), "bob", "r", true, replyTo));
+            replyTo ->
+                new ApplyResource(tenant("x", Map.of()), 0, context(), "bob", "r", true, replyTo));
     assertThat(dry.reply().outcome()).isEqualTo(Outcome.CREATED);
     assertThat(dry.hasNoEvents()).isTrue();
     assertThat(dry.state().exists()).isFalse();
@@ -150,8 +163,7 @@ class ResourceEntityTest {
 
   @Test
   void deletionProtectionNeedsForce() {
-    var protectedTenant =
-        new ResourceSnapshot("Tenant", FQN, new TreeMap<>(), "", true, "{}");
+    var protectedTenant = new ResourceSnapshot("Tenant", FQN, new TreeMap<>(), "", true, "{}");
     apply(protectedTenant, 0);
     var refused = kit.<DeleteReply>runCommand(r -> new DeleteResource(0, false, "alice", "r", r));
     assertThat(refused.reply().problem().code()).isEqualTo(Problem.Code.FAILED_PRECONDITION);

@@ -27,48 +27,61 @@ class ResourceValidatorTest {
   }
 
   private static final ResourceSnapshot ORG = snapshot("Organization", "organizations/o", "{}");
-  private static final ResourceSnapshot TENANT = snapshot("Tenant", "organizations/o/tenants/t", "{}");
+  private static final ResourceSnapshot TENANT =
+      snapshot("Tenant", "organizations/o/tenants/t", "{}");
   private static final ResourceSnapshot WS =
-      snapshot("Workspace", "organizations/o/tenants/t/workspaces/w",
+      snapshot(
+          "Workspace",
+          "organizations/o/tenants/t/workspaces/w",
           "{\"namespaceSelectors\":[\"c1/shop\",\"*/cart\"]}");
 
   private static ValidationContext inGroup(String type, String selectorsJson) {
-    var group = snapshot("Group", "organizations/o/tenants/t/workspaces/w/groups/g",
-        "{\"type\":\"" + type + "\",\"namespaceSelectors\":" + selectorsJson + "}");
+    var group =
+        snapshot(
+            "Group",
+            "organizations/o/tenants/t/workspaces/w/groups/g",
+            "{\"type\":\"" + type + "\",\"namespaceSelectors\":" + selectorsJson + "}");
     return new ValidationContext(List.of(ORG, TENANT, WS, group), Set.of());
   }
 
   @Test
   void rejectsNamesThatAreNotDnsLabels() {
-    var r = doc("""
-        apiVersion: trestle.dev/v1
-        kind: Tenant
-        metadata: {name: Payments_EU, organization: o}
-        """);
+    var r =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: Tenant
+            metadata: {name: Payments_EU, organization: o}
+            """);
     assertThat(fields(ResourceValidator.checkAlone(r))).containsExactly("metadata.name");
   }
 
   @Test
   void requiresParentNamesForTheKindAndRefusesOthers() {
-    var r = doc("""
-        apiVersion: trestle.dev/v1
-        kind: Workspace
-        metadata: {name: w, tenant: t, group: g}
-        spec: {namespaceSelectors: ["*/a"]}
-        """);
+    var r =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: Workspace
+            metadata: {name: w, tenant: t, group: g}
+            spec: {namespaceSelectors: ["*/a"]}
+            """);
     assertThat(fields(ResourceValidator.checkAlone(r)))
         .containsExactlyInAnyOrder("metadata.organization", "metadata.group");
   }
 
   @Test
   void groupSelectorsMustLieInsideTheWorkspace() {
-    var r = doc("""
-        apiVersion: trestle.dev/v1
-        kind: Group
-        metadata: {name: g, organization: o, tenant: t, workspace: w}
-        spec: {type: TRAFFIC, namespaceSelectors: ["c1/shop", "c2/shop", "c9/cart", "*/cart", "bad"]}
-        """);
-    var violations = ResourceValidator.check(r, new ValidationContext(List.of(ORG, TENANT, WS), Set.of()));
+    var r =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: Group
+            metadata: {name: g, organization: o, tenant: t, workspace: w}
+            spec: {type: TRAFFIC, namespaceSelectors: ["c1/shop", "c2/shop", "c9/cart", "*/cart", "bad"]}
+            """);
+    var violations =
+        ResourceValidator.check(r, new ValidationContext(List.of(ORG, TENANT, WS), Set.of()));
     assertThat(fields(violations))
         .containsExactlyInAnyOrder("spec.namespaceSelectors[1]", "spec.namespaceSelectors[4]");
     assertThat(violations)
@@ -79,19 +92,21 @@ class ResourceValidatorTest {
 
   @Test
   void subsetWeightsMustSumTo100AndRoutesNameKnownSubsets() {
-    var r = doc("""
-        apiVersion: trestle.dev/v1
-        kind: ServiceRoute
-        metadata: {name: cart, organization: o, tenant: t, workspace: w, group: g}
-        spec:
-          service: cart/cart
-          subsets:
-            - {name: v1, labels: {version: v1}, weight: 80}
-            - {name: v2, labels: {version: v2}, weight: 10}
-          httpRoutes:
-            - destinations: [{subset: v1, weight: 50}, {subset: v3, weight: 40}]
-              timeout: 2 seconds
-        """);
+    var r =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: ServiceRoute
+            metadata: {name: cart, organization: o, tenant: t, workspace: w, group: g}
+            spec:
+              service: cart/cart
+              subsets:
+                - {name: v1, labels: {version: v1}, weight: 80}
+                - {name: v2, labels: {version: v2}, weight: 10}
+              httpRoutes:
+                - destinations: [{subset: v1, weight: 50}, {subset: v3, weight: 40}]
+                  timeout: 2 seconds
+            """);
     var violations = ResourceValidator.check(r, inGroup("TRAFFIC", "[]"));
     assertThat(fields(violations))
         .containsExactlyInAnyOrder(
@@ -103,12 +118,14 @@ class ResourceValidatorTest {
 
   @Test
   void serviceNamespaceMustBeSelectedByTheGroup() {
-    var r = doc("""
-        apiVersion: trestle.dev/v1
-        kind: TrafficSetting
-        metadata: {name: s, organization: o, tenant: t, workspace: w, group: g}
-        spec: {service: billing/api, timeout: 1s}
-        """);
+    var r =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: TrafficSetting
+            metadata: {name: s, organization: o, tenant: t, workspace: w, group: g}
+            spec: {service: billing/api, timeout: 1s}
+            """);
     assertThat(fields(ResourceValidator.check(r, inGroup("TRAFFIC", "[\"c1/shop\"]"))))
         .containsExactly("spec.service");
     assertThat(ResourceValidator.check(r, inGroup("TRAFFIC", "[\"*/billing\"]"))).isEmpty();
@@ -116,12 +133,14 @@ class ResourceValidatorTest {
 
   @Test
   void kindMustMatchTheGroupType() {
-    var r = doc("""
-        apiVersion: trestle.dev/v1
-        kind: SecuritySetting
-        metadata: {name: s, organization: o, tenant: t, workspace: w, group: g}
-        spec: {mtlsMode: STRICT}
-        """);
+    var r =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: SecuritySetting
+            metadata: {name: s, organization: o, tenant: t, workspace: w, group: g}
+            spec: {mtlsMode: STRICT}
+            """);
     var violations = ResourceValidator.check(r, inGroup("TRAFFIC", "[]"));
     assertThat(fields(violations)).containsExactly("metadata.group");
     assertThat(violations.get(0).description()).contains("needs a SECURITY group");
@@ -129,46 +148,57 @@ class ResourceValidatorTest {
 
   @Test
   void referencesMustExist() {
-    var r = doc("""
-        apiVersion: trestle.dev/v1
-        kind: SecuritySetting
-        metadata: {name: s, organization: o, tenant: t, workspace: w, group: g}
-        spec:
-          mtlsMode: STRICT
-          allow:
-            - fromWorkspaces: [organizations/o/tenants/t/workspaces/w, organizations/o/tenants/t/workspaces/gone]
-              methods: [GET, FETCH]
-        """);
-    var group = snapshot("Group", "organizations/o/tenants/t/workspaces/w/groups/g", "{\"type\":\"SECURITY\"}");
-    var context = new ValidationContext(List.of(ORG, TENANT, WS, group),
-        Set.of("organizations/o/tenants/t/workspaces/w"));
+    var r =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: SecuritySetting
+            metadata: {name: s, organization: o, tenant: t, workspace: w, group: g}
+            spec:
+              mtlsMode: STRICT
+              allow:
+                - fromWorkspaces: [organizations/o/tenants/t/workspaces/w, organizations/o/tenants/t/workspaces/gone]
+                  methods: [GET, FETCH]
+            """);
+    var group =
+        snapshot(
+            "Group", "organizations/o/tenants/t/workspaces/w/groups/g", "{\"type\":\"SECURITY\"}");
+    var context =
+        new ValidationContext(
+            List.of(ORG, TENANT, WS, group), Set.of("organizations/o/tenants/t/workspaces/w"));
     assertThat(fields(ResourceValidator.check(r, context)))
         .containsExactlyInAnyOrder("spec.allow[0].fromWorkspaces[1]", "spec.allow[0].methods[1]");
   }
 
   @Test
   void gatewayNeedsTlsForHttpsAndKnownHosts() {
-    var r = doc("""
-        apiVersion: trestle.dev/v1
-        kind: IngressGateway
-        metadata: {name: gw, organization: o, tenant: t, workspace: w, group: g}
-        spec:
-          workloadSelector: {istio: ingressgateway}
-          servers:
-            - {port: 443, protocol: HTTPS, hosts: [shop.example.com]}
-            - {port: 443, protocol: HTTP, hosts: ["*.example.com"]}
-          routes:
-            - {host: shop.example.org, service: shop/web, port: 8080}
-        """);
+    var r =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: IngressGateway
+            metadata: {name: gw, organization: o, tenant: t, workspace: w, group: g}
+            spec:
+              workloadSelector: {istio: ingressgateway}
+              servers:
+                - {port: 443, protocol: HTTPS, hosts: [shop.example.com]}
+                - {port: 443, protocol: HTTP, hosts: ["*.example.com"]}
+              routes:
+                - {host: shop.example.org, service: shop/web, port: 8080}
+            """);
     assertThat(fields(ResourceValidator.checkAlone(r)))
-        .containsExactlyInAnyOrder("spec.servers[0].tls.mode", "spec.servers[1].port", "spec.routes[0].host");
+        .containsExactlyInAnyOrder(
+            "spec.servers[0].tls.mode", "spec.servers[1].port", "spec.routes[0].host");
   }
 
   @Test
   void durationsAcceptIstioForms() {
-    assertThat(Durations.parse("250ms")).hasValueSatisfying(d -> assertThat(d.toMillis()).isEqualTo(250));
-    assertThat(Durations.parse("1m30s")).hasValueSatisfying(d -> assertThat(d.toSeconds()).isEqualTo(90));
-    assertThat(Durations.parse("1.5s")).hasValueSatisfying(d -> assertThat(d.toMillis()).isEqualTo(1500));
+    assertThat(Durations.parse("250ms"))
+        .hasValueSatisfying(d -> assertThat(d.toMillis()).isEqualTo(250));
+    assertThat(Durations.parse("1m30s"))
+        .hasValueSatisfying(d -> assertThat(d.toSeconds()).isEqualTo(90));
+    assertThat(Durations.parse("1.5s"))
+        .hasValueSatisfying(d -> assertThat(d.toMillis()).isEqualTo(1500));
     assertThat(Durations.parse("5")).isEmpty();
     assertThat(Durations.parse("-1s")).isEmpty();
     assertThat(Durations.parse("1d")).isEmpty();

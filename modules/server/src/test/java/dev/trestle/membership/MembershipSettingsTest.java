@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class MembershipSettingsTest {
 
   private static MembershipSettings parse(String hocon) {
-    return MembershipSettings.from(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve());
+    return MembershipSettings.from(
+        ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve());
   }
 
   @Test
@@ -26,13 +27,18 @@ class MembershipSettingsTest {
 
   @Test
   void readsSeedNodesAsAListOrAsTheCommaSeparatedEnvironmentForm() {
-    var list = parse("trestle.cluster { port = 25520, seed-nodes = [\"10.0.0.1:25520\", \"[::1]:25521\"] }");
-    assertThat(list.seedNodes()).containsExactly(new SeedNode("10.0.0.1", 25520), new SeedNode("::1", 25521));
+    var list =
+        parse(
+            "trestle.cluster { port = 25520, seed-nodes = [\"10.0.0.1:25520\", \"[::1]:25521\"] }");
+    assertThat(list.seedNodes())
+        .containsExactly(new SeedNode("10.0.0.1", 25520), new SeedNode("::1", 25521));
     assertThat(list.seedNodes().get(1).pekkoAddress()).isEqualTo("pekko://trestle@[::1]:25521");
     assertThat(list.standalone()).isFalse();
 
-    var env = parse("trestle.cluster.seed-nodes = \"central-0.central:25520, central-1.central:25520,\"");
-    assertThat(env.seedNodes()).extracting(SeedNode::toString)
+    var env =
+        parse("trestle.cluster.seed-nodes = \"central-0.central:25520, central-1.central:25520,\"");
+    assertThat(env.seedNodes())
+        .extracting(SeedNode::toString)
         .isEqualTo(List.of("central-0.central:25520", "central-1.central:25520"));
   }
 
@@ -46,15 +52,18 @@ class MembershipSettingsTest {
     assertThatThrownBy(() -> parse("trestle.cluster.seed-nodes = [\"a:70000\"]"))
         .hasMessage("trestle.cluster.seed-nodes: 'a:70000': 70000 is not a port (1-65535)");
     assertThatThrownBy(() -> parse("trestle.cluster.seed-nodes = [\"pekko://trestle@a:1\"]"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pekko://trestle@a:1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pekko://trestle@a:1");
   }
 
   @Test
   void refusesAnUnknownDiscoveryOrABadPort() {
     assertThatThrownBy(() -> parse("trestle.cluster.discovery = dns"))
-        .hasMessage("trestle.cluster.discovery = 'dns' is not supported; use seed-nodes or kubernetes");
+        .hasMessage(
+            "trestle.cluster.discovery = 'dns' is not supported; use seed-nodes or kubernetes");
     assertThatThrownBy(() -> parse("trestle.cluster.port = 65536"))
         .hasMessage("trestle.cluster.port = 65536 is not a port (0-65535)");
-    assertThat(parse("trestle.cluster.discovery = Kubernetes").discovery()).isEqualTo(Discovery.KUBERNETES);
+    assertThat(parse("trestle.cluster.discovery = Kubernetes").discovery())
+        .isEqualTo(Discovery.KUBERNETES);
   }
 }

@@ -32,19 +32,25 @@ import org.junit.jupiter.api.Test;
  * Kubernetes probes through a node's life. The node is started with min-nr-of-members = 2 so that
  * it cannot be Up in its cluster (and so not ready, and its start not finished: a node waits to be
  * Up before it serves) until a second node joins: the "starting" window is held open by the test,
- * not left to timing. Shutdown is held in its service-unbind
- * phase the same way.
+ * not left to timing. Shutdown is held in its service-unbind phase the same way.
  */
 class HealthProbesTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private static Optional<HttpResponse<String>> probe(int port, String path) throws Exception {
     try {
-      return Optional.of(HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofString()));
+      return Optional.of(
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     } catch (ConnectException e) {
       return Optional.empty(); // not bound (yet or any more)
     }
@@ -67,41 +73,66 @@ class HealthProbesTest {
     Files.writeString(conf, "pekko.cluster.min-nr-of-members = 2\n");
     int port = freePort();
     int clusterPort = freePort();
-    var args = new ServerArgs(Optional.of(conf), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(port))
-        .withInsecureDev(true)
-        .withClusterPort(Optional.of(clusterPort));
-    CompletableFuture<Central> starting = CompletableFuture.supplyAsync(() -> {
-      try {
-        return Central.start(Settings.load(args));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    var args =
+        new ServerArgs(
+                Optional.of(conf),
+                Optional.of(dir),
+                Optional.of(0),
+                Optional.of(0),
+                Optional.of(port))
+            .withInsecureDev(true)
+            .withClusterPort(Optional.of(clusterPort));
+    CompletableFuture<Central> starting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Central.start(Settings.load(args));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Central central = null;
     ActorSystem<Void> second = null;
     try {
       // The management port is bound first: it answers while storage and projections start.
-      await("management port bound").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+      await("management port bound")
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(20))
           .until(() -> starting.isDone() || status(port, "/health/alive") != -1);
       assertThat(status(port, "/health/alive")).isEqualTo(200);
       assertThat(status(port, "/health/ready")).isEqualTo(503);
 
       // Not Up in the cluster (one member of two): not ready, and why; the start waits for it.
       await("storage and projections started, membership the only failing check")
-          .atMost(WAIT).pollInterval(Duration.ofMillis(100))
-          .until(() -> probe(port, "/health/ready").map(HttpResponse::body).orElse("")
-              .contains("ClusterMembershipCheck"));
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  probe(port, "/health/ready")
+                      .map(HttpResponse::body)
+                      .orElse("")
+                      .contains("ClusterMembershipCheck"));
       assertThat(status(port, "/health/ready")).isEqualTo(503);
       // pekko-management's own /ready agrees (it answers 500, not 503, for a failed check).
       assertThat(status(port, "/ready")).isNotEqualTo(200);
       assertThat(starting).as("start waits for the node to be Up").isNotDone();
 
-      second = ActorSystem.create(Behaviors.empty(), "trestle",
-          ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0").withFallback(ConfigFactory.load()));
-      Cluster.get(second).manager().tell(Join.create(
-          new org.apache.pekko.actor.Address("pekko", "trestle", "127.0.0.1", clusterPort)));
+      second =
+          ActorSystem.create(
+              Behaviors.empty(),
+              "trestle",
+              ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0")
+                  .withFallback(ConfigFactory.load()));
+      Cluster.get(second)
+          .manager()
+          .tell(
+              Join.create(
+                  new org.apache.pekko.actor.Address(
+                      "pekko", "trestle", "127.0.0.1", clusterPort)));
       central = starting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      await("ready once Up").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+      await("ready once Up")
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> status(port, "/health/ready") == 200);
       assertThat(status(port, "/health/alive")).isEqualTo(200);
       // The helper node leaves again (it runs no sharding, which would keep the coordinator
@@ -110,35 +141,45 @@ class HealthProbesTest {
       second.getWhenTerminated().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
       second = null;
       Cluster cluster = Cluster.get(central.system());
-      await("helper node removed").atMost(WAIT).until(() -> cluster.state().getMembers().spliterator().estimateSize() == 1);
+      await("helper node removed")
+          .atMost(WAIT)
+          .until(() -> cluster.state().getMembers().spliterator().estimateSize() == 1);
       assertThat(status(port, "/health/ready")).isEqualTo(200);
 
       // Shutdown begins: not ready at once, still alive and answering while it drains.
       var hold = new CompletableFuture<Done>();
       CoordinatedShutdown.get(central.system().classicSystem())
           .addTask(CoordinatedShutdown.PhaseServiceUnbind(), "test-hold", () -> hold);
-      CoordinatedShutdown.get(central.system().classicSystem()).run(CoordinatedShutdown.unknownReason());
+      CoordinatedShutdown.get(central.system().classicSystem())
+          .run(CoordinatedShutdown.unknownReason());
       try {
-        await("not ready once shutdown begins").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+        await("not ready once shutdown begins")
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(20))
             .until(() -> status(port, "/health/ready") == 503);
         assertThat(status(port, "/health/alive")).isEqualTo(200);
         assertThat(probe(port, "/metrics").orElseThrow().statusCode()).isEqualTo(200);
       } finally {
         hold.complete(Done.getInstance());
       }
-      central.system().getWhenTerminated().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      central
+          .system()
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(status(port, "/health/alive")).as("unbound when the node is gone").isEqualTo(-1);
     } finally {
       if (central != null) {
         central.close();
       } else {
-        starting.thenAccept(c -> {
-          try {
-            c.close();
-          } catch (Exception ignored) {
-            // best effort after a failed assertion
-          }
-        });
+        starting.thenAccept(
+            c -> {
+              try {
+                c.close();
+              } catch (Exception ignored) {
+                // best effort after a failed assertion
+              }
+            });
       }
       if (second != null) {
         second.terminate();

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The metered journal in front of Pekko's test journal, whose writes can be made to fail or be
- * rejected: stored events and both kinds of failure are counted per entity type, and the
- * persistent actor still gets every reply.
+ * rejected: stored events and both kinds of failure are counted per entity type, and the persistent
+ * actor still gets every reply.
  */
 class MeteredJournalTest {
   private static ActorTestKit kit;
@@ -45,8 +45,11 @@ class MeteredJournalTest {
 
     @Override
     public CommandHandler<Store, String, Integer> commandHandler() {
-      return newCommandHandlerBuilder().forAnyState()
-          .onCommand(Store.class, (s, c) -> Effect().persist(c.value()).thenRun(n -> c.replyTo().tell("stored " + n)))
+      return newCommandHandlerBuilder()
+          .forAnyState()
+          .onCommand(
+              Store.class,
+              (s, c) -> Effect().persist(c.value()).thenRun(n -> c.replyTo().tell("stored " + n)))
           .build();
     }
 
@@ -58,15 +61,19 @@ class MeteredJournalTest {
 
   @BeforeAll
   static void start() {
-    kit = ActorTestKit.create(ConfigFactory.parseString("""
-        pekko.persistence.journal.plugin = "trestle-metered-journal"
-        trestle-metered-journal {
-          class = "dev.trestle.observability.MeteredJournal"
-          target-plugin = "pekko.persistence.testkit.journal"
-        }
-        """).withFallback(PersistenceTestKitPlugin.config())
-        .withFallback(PersistenceTestKitSnapshotPlugin.config())
-        .withFallback(ConfigFactory.load()));
+    kit =
+        ActorTestKit.create(
+            ConfigFactory.parseString(
+                    """
+                    pekko.persistence.journal.plugin = "trestle-metered-journal"
+                    trestle-metered-journal {
+                      class = "dev.trestle.observability.MeteredJournal"
+                      target-plugin = "pekko.persistence.testkit.journal"
+                    }
+                    """)
+                .withFallback(PersistenceTestKitPlugin.config())
+                .withFallback(PersistenceTestKitSnapshotPlugin.config())
+                .withFallback(ConfigFactory.load()));
     journal = PersistenceTestKit.create(kit.system());
     registry = NodeMetrics.get(kit.system()).registry();
   }
@@ -96,7 +103,8 @@ class MeteredJournalTest {
     cluster.tell(new Store("heartbeat", probe.ref()));
     probe.expectMessage("stored 1");
 
-    assertThat(count("trestle.events.persisted", "entity_type", "resource")).isEqualTo(resources + 2);
+    assertThat(count("trestle.events.persisted", "entity_type", "resource"))
+        .isEqualTo(resources + 2);
     assertThat(count("trestle.events.persisted", "entity_type", "cluster")).isEqualTo(clusters + 1);
     journal.expectNextPersisted("config-resource|organizations/acme", "one");
     journal.expectNextPersisted("config-resource|organizations/acme", "two");
@@ -112,20 +120,42 @@ class MeteredJournalTest {
     // One write policy at a time in the test journal: fail, then reject.
     journal.failNextPersisted(failing);
     kit.spawn(new Recorder(failing)).tell(new Store("x", probe.ref()));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(count("trestle.journal.write.failures", "entity_type", "iam", "reason", "failed")).isEqualTo(1));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        count(
+                            "trestle.journal.write.failures",
+                            "entity_type",
+                            "iam",
+                            "reason",
+                            "failed"))
+                    .isEqualTo(1));
     journal.rejectNextPersisted(rejecting);
     kit.spawn(new Recorder(rejecting)).tell(new Store("y", probe.ref()));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(count("trestle.journal.write.failures", "entity_type", "iam", "reason", "rejected")).isEqualTo(1));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        count(
+                            "trestle.journal.write.failures",
+                            "entity_type",
+                            "iam",
+                            "reason",
+                            "rejected"))
+                    .isEqualTo(1));
     probe.expectNoMessage(Duration.ofMillis(200));
     assertThat(count("trestle.events.persisted", "entity_type", "iam")).isEqualTo(stored);
   }
 
   @Test
   void persistenceIdsMapToBoundedEntityTypes() {
-    assertThat(JournalMeters.entityType("config-resource|organizations/acme")).isEqualTo("resource");
-    assertThat(JournalMeters.entityType("edge-cluster|organizations/acme/clusters/a")).isEqualTo("cluster");
+    assertThat(JournalMeters.entityType("config-resource|organizations/acme"))
+        .isEqualTo("resource");
+    assertThat(JournalMeters.entityType("edge-cluster|organizations/acme/clusters/a"))
+        .isEqualTo("cluster");
     assertThat(JournalMeters.entityType("access-policy|organizations/acme")).isEqualTo("iam");
     assertThat(JournalMeters.entityType("role|admin")).isEqualTo("iam");
     assertThat(JournalMeters.entityType("principal|users/admin")).isEqualTo("iam");

@@ -28,18 +28,25 @@ class CassandraSettingsTest {
     var settings =
         CassandraSettings.from(
             withCassandra(
-                "contact-points = \" 10.0.0.1:9042, cass-2.example:9142 ,[::1]:9042\", local-datacenter = dc-eu,"
-                    + " keyspace = trestle_prod, replication-factor = 3"));
+                "contact-points = \" 10.0.0.1:9042, cass-2.example:9142 ,[::1]:9042\","
+                    + " local-datacenter = dc-eu, keyspace = trestle_prod, replication-factor ="
+                    + " 3"));
 
-    assertThat(settings.contactPoints()).containsExactly("10.0.0.1:9042", "cass-2.example:9142", "[::1]:9042");
+    assertThat(settings.contactPoints())
+        .containsExactly("10.0.0.1:9042", "cass-2.example:9142", "[::1]:9042");
     assertThat(settings.pekkoKeys())
-        .containsEntry("trestle-metered-journal.target-plugin", "pekko.persistence.cassandra.journal")
-        .containsEntry("pekko.persistence.snapshot-store.plugin", "pekko.persistence.cassandra.snapshot")
+        .containsEntry(
+            "trestle-metered-journal.target-plugin", "pekko.persistence.cassandra.journal")
+        .containsEntry(
+            "pekko.persistence.snapshot-store.plugin", "pekko.persistence.cassandra.snapshot")
         .containsEntry("datastax-java-driver.basic.load-balancing-policy.local-datacenter", "dc-eu")
         .containsEntry("pekko.persistence.cassandra.journal.keyspace", "trestle_prod")
         .containsEntry("pekko.persistence.cassandra.snapshot.keyspace", "trestle_prod")
-        .containsEntry("pekko.persistence.cassandra.journal.replication-strategy", "NetworkTopologyStrategy")
-        .containsEntry("pekko.persistence.cassandra.journal.data-center-replication-factors", List.of("dc-eu:3"));
+        .containsEntry(
+            "pekko.persistence.cassandra.journal.replication-strategy", "NetworkTopologyStrategy")
+        .containsEntry(
+            "pekko.persistence.cassandra.journal.data-center-replication-factors",
+            List.of("dc-eu:3"));
   }
 
   @Test
@@ -51,7 +58,8 @@ class CassandraSettingsTest {
 
   @Test
   void refusesBadValuesNamingTheKeyAndTheValue() {
-    assertThatThrownBy(() -> CassandraSettings.from(withCassandra("contact-points = \"127.0.0.1\"")))
+    assertThatThrownBy(
+            () -> CassandraSettings.from(withCassandra("contact-points = \"127.0.0.1\"")))
         .hasMessageContaining("trestle.storage.cassandra.contact-points")
         .hasMessageContaining("'127.0.0.1' is not host:port");
     assertThatThrownBy(() -> CassandraSettings.from(withCassandra("contact-points = \"h:70000\"")))
@@ -59,11 +67,13 @@ class CassandraSettingsTest {
     assertThatThrownBy(() -> CassandraSettings.from(withCassandra("contact-points = \" , \"")))
         .hasMessageContaining("contact-points is empty");
     assertThatThrownBy(() -> CassandraSettings.from(withCassandra("keyspace = \"trestle-prod\"")))
-        .hasMessageContaining("trestle.storage.cassandra.keyspace = 'trestle-prod' is not a keyspace name");
+        .hasMessageContaining(
+            "trestle.storage.cassandra.keyspace = 'trestle-prod' is not a keyspace name");
     assertThatThrownBy(() -> CassandraSettings.from(withCassandra("local-datacenter = \" \"")))
         .hasMessageContaining("trestle.storage.cassandra.local-datacenter");
     assertThatThrownBy(() -> CassandraSettings.from(withCassandra("replication-factor = 0")))
-        .hasMessageContaining("trestle.storage.cassandra.replication-factor = 0 must be between 1 and 100");
+        .hasMessageContaining(
+            "trestle.storage.cassandra.replication-factor = 0 must be between 1 and 100");
   }
 
   @Test
@@ -71,24 +81,56 @@ class CassandraSettingsTest {
     Path conf =
         Files.writeString(
             dir.resolve("t.conf"),
-            "trestle.storage { profile = cassandra, cassandra.contact-points = \"127.0.0.1:19042\" }");
-    Config loaded = Settings.load(new ServerArgs(Optional.of(conf), Optional.of(dir), Optional.empty(), Optional.empty(), Optional.empty()));
+            "trestle.storage { profile = cassandra, cassandra.contact-points = \"127.0.0.1:19042\""
+                + " }");
+    Config loaded =
+        Settings.load(
+            new ServerArgs(
+                Optional.of(conf),
+                Optional.of(dir),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty()));
 
-    assertThat(loaded.getString("pekko.persistence.journal.plugin")).isEqualTo("trestle-metered-journal");
-    assertThat(loaded.getString("trestle-metered-journal.target-plugin")).isEqualTo("pekko.persistence.cassandra.journal");
-    assertThat(loaded.getStringList("datastax-java-driver.basic.contact-points")).containsExactly("127.0.0.1:19042");
-    assertThat(loaded.getString("pekko.persistence.cassandra.journal.keyspace")).isEqualTo("trestle");
+    assertThat(loaded.getString("pekko.persistence.journal.plugin"))
+        .isEqualTo("trestle-metered-journal");
+    assertThat(loaded.getString("trestle-metered-journal.target-plugin"))
+        .isEqualTo("pekko.persistence.cassandra.journal");
+    assertThat(loaded.getStringList("datastax-java-driver.basic.contact-points"))
+        .containsExactly("127.0.0.1:19042");
+    assertThat(loaded.getString("pekko.persistence.cassandra.journal.keyspace"))
+        .isEqualTo("trestle");
   }
 
   @Test
   void aBadCassandraValueStopsTheLoadAndTheEmbeddedProfileIgnoresTheKeys() throws Exception {
-    Path bad = Files.writeString(dir.resolve("bad.conf"), "trestle.storage { profile = cassandra, cassandra.keyspace = \"x y\" }");
-    assertThatThrownBy(() -> Settings.load(new ServerArgs(Optional.of(bad), Optional.of(dir), Optional.empty(), Optional.empty(), Optional.empty())))
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.conf"),
+            "trestle.storage { profile = cassandra, cassandra.keyspace = \"x y\" }");
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    new ServerArgs(
+                        Optional.of(bad),
+                        Optional.of(dir),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("keyspace = 'x y'");
 
-    Path embedded = Files.writeString(dir.resolve("embedded.conf"), "trestle.storage.cassandra.keyspace = \"x y\"");
-    Config loaded = Settings.load(new ServerArgs(Optional.of(embedded), Optional.of(dir), Optional.empty(), Optional.empty(), Optional.empty()));
+    Path embedded =
+        Files.writeString(
+            dir.resolve("embedded.conf"), "trestle.storage.cassandra.keyspace = \"x y\"");
+    Config loaded =
+        Settings.load(
+            new ServerArgs(
+                Optional.of(embedded),
+                Optional.of(dir),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty()));
     assertThat(loaded.getString("trestle-metered-journal.target-plugin")).isEqualTo("jdbc-journal");
   }
 }

@@ -36,8 +36,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class StorageStartupPostgresTest {
   private static final int NODES = 3;
   private static final Set<String> TABLES =
-      Set.of("event_journal", "event_tag", "snapshot", "trestle_audit_log", "trestle_desired_objects",
-          "trestle_desired_clusters", "pekko_projection_offset_store", "pekko_projection_management");
+      Set.of(
+          "event_journal",
+          "event_tag",
+          "snapshot",
+          "trestle_audit_log",
+          "trestle_desired_objects",
+          "trestle_desired_clusters",
+          "pekko_projection_offset_store",
+          "pekko_projection_management");
 
   @Test
   void concurrentStartsOnOneDatabaseAllSucceed(TestStorage storage) throws Exception {
@@ -52,10 +59,12 @@ class StorageStartupPostgresTest {
       var gate = new CountDownLatch(1);
       List<Future<ReadModelDatabase>> starts = new ArrayList<>();
       for (ActorSystem<Void> system : systems) {
-        starts.add(pool.submit(() -> {
-          gate.await();
-          return StorageStartup.prepare(system, settings, Duration.ofSeconds(60));
-        }));
+        starts.add(
+            pool.submit(
+                () -> {
+                  gate.await();
+                  return StorageStartup.prepare(system, settings, Duration.ofSeconds(60));
+                }));
       }
       gate.countDown();
       for (Future<ReadModelDatabase> start : starts) {
@@ -75,17 +84,20 @@ class StorageStartupPostgresTest {
 
   @Test
   void anUnreachableDatabaseIsRefusedWithoutThePassword() throws Exception {
-    Config config = config("""
-        trestle.storage.profile = postgres
-        trestle.storage.postgres.url = "jdbc:postgresql://127.0.0.1:1/trestle?ApplicationName=x"
-        trestle.storage.postgres.user = trestle
-        trestle.storage.postgres.password = "s3cret-Pa55"
-        """);
+    Config config =
+        config(
+            """
+            trestle.storage.profile = postgres
+            trestle.storage.postgres.url = "jdbc:postgresql://127.0.0.1:1/trestle?ApplicationName=x"
+            trestle.storage.postgres.user = trestle
+            trestle.storage.postgres.password = "s3cret-Pa55"
+            """);
     StorageSettings settings = Settings.from(config).storage();
     assertThat(settings.toString()).doesNotContain("s3cret-Pa55");
     assertThatThrownBy(() -> StorageStartup.checkReachable(settings))
         .isInstanceOf(StorageUnavailableException.class)
-        .hasMessageStartingWith("cannot connect to PostgreSQL jdbc:postgresql://127.0.0.1:1/trestle as user trestle: ")
+        .hasMessageStartingWith(
+            "cannot connect to PostgreSQL jdbc:postgresql://127.0.0.1:1/trestle as user trestle: ")
         .hasMessageNotContaining("s3cret-Pa55")
         .hasMessageNotContaining("\n");
   }
@@ -115,7 +127,9 @@ class StorageStartupPostgresTest {
     Path file = dir.resolve("test.conf");
     Files.writeString(file, hocon);
     try {
-      return Settings.load(new ServerArgs(Optional.of(file), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(0)));
+      return Settings.load(
+          new ServerArgs(
+              Optional.of(file), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(0)));
     } finally {
       Files.delete(file);
       Files.delete(dir);

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Several central nodes in this JVM forming one Pekko cluster over loopback, all on one embedded
- * H2 database (one data directory: H2 shares a file database between the pools of one JVM).
- * Node 0 is the seed; the others join through it, started together. Insecure-dev mode.
+ * Several central nodes in this JVM forming one Pekko cluster over loopback, all on one embedded H2
+ * database (one data directory: H2 shares a file database between the pools of one JVM). Node 0 is
+ * the seed; the others join through it, started together. Insecure-dev mode.
  */
 public final class CentralNodes implements AutoCloseable {
   private final Path dataDir;
@@ -41,21 +41,22 @@ public final class CentralNodes implements AutoCloseable {
     }
     Path conf = dir.resolve("nodes.conf");
     Files.writeString(
-        conf,
-        hocon + "\ntrestle.cluster.seed-nodes = [\"127.0.0.1:" + ports.get(0) + "\"]\n");
+        conf, hocon + "\ntrestle.cluster.seed-nodes = [\"127.0.0.1:" + ports.get(0) + "\"]\n");
     var nodes = new CentralNodes(dir, conf, ports);
     try {
       nodes.nodes.add(nodes.startNode(0));
       List<CompletableFuture<Central>> rest = new ArrayList<>();
       for (int i = 1; i < count; i++) {
         int index = i;
-        rest.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            return nodes.startNode(index);
-          } catch (Exception e) {
-            throw new IllegalStateException("node " + index + " did not start", e);
-          }
-        }));
+        rest.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return nodes.startNode(index);
+                  } catch (Exception e) {
+                    throw new IllegalStateException("node " + index + " did not start", e);
+                  }
+                }));
       }
       for (var f : rest) {
         nodes.nodes.add(f.get(120, TimeUnit.SECONDS));
@@ -69,7 +70,13 @@ public final class CentralNodes implements AutoCloseable {
 
   private Central startNode(int index) throws Exception {
     var args =
-        new ServerArgs(Optional.of(conf), Optional.of(dataDir), Optional.of(0), Optional.of(0), Optional.of(0), true)
+        new ServerArgs(
+                Optional.of(conf),
+                Optional.of(dataDir),
+                Optional.of(0),
+                Optional.of(0),
+                Optional.of(0),
+                true)
             .withClusterPort(Optional.of(clusterPorts.get(index)));
     return Central.start(Settings.load(args));
   }

@@ -32,7 +32,8 @@ public final class Scrape {
       }
       int brace = line.indexOf('{');
       int space = line.lastIndexOf(' ');
-      String name = brace >= 0 && brace < space ? line.substring(0, brace) : line.substring(0, space).strip();
+      String name =
+          brace >= 0 && brace < space ? line.substring(0, brace) : line.substring(0, space).strip();
       Map<String, String> labels = new LinkedHashMap<>();
       if (brace >= 0 && brace < space) {
         Matcher m = LABEL.matcher(line.substring(brace, line.lastIndexOf('}') + 1));
@@ -47,7 +48,9 @@ public final class Scrape {
   public static Scrape of(int managementPort) throws IOException, InterruptedException {
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics")).GET().build(),
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                .GET()
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new AssertionError("GET /metrics answered " + r.statusCode() + ": " + r.body());
@@ -67,22 +70,32 @@ public final class Scrape {
   /** Like {@link #value}, failing with the scrape's matching lines when there is none. */
   public double require(String name, String... labels) {
     return value(name, labels)
-        .orElseThrow(() -> new AssertionError("no sample " + name + " " + List.of(labels)
-            + " in:\n" + text.lines().filter(l -> l.startsWith(name)).reduce("", (a, b) -> a + b + "\n")));
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no sample "
+                        + name
+                        + " "
+                        + List.of(labels)
+                        + " in:\n"
+                        + text.lines()
+                            .filter(l -> l.startsWith(name))
+                            .reduce("", (a, b) -> a + b + "\n")));
   }
 
   public List<Sample> find(String name, String... labels) {
     return samples.stream()
         .filter(s -> s.name().equals(name))
-        .filter(s -> {
-          for (String kv : labels) {
-            int eq = kv.indexOf('=');
-            if (!kv.substring(eq + 1).equals(s.labels().get(kv.substring(0, eq)))) {
-              return false;
-            }
-          }
-          return true;
-        })
+        .filter(
+            s -> {
+              for (String kv : labels) {
+                int eq = kv.indexOf('=');
+                if (!kv.substring(eq + 1).equals(s.labels().get(kv.substring(0, eq)))) {
+                  return false;
+                }
+              }
+              return true;
+            })
         .toList();
   }
 

@@ -36,7 +36,9 @@ public final class ServerProcess implements AutoCloseable {
     return start(dataDir, "", timeout);
   }
 
-  /** As {@link #start(Path, Duration)} with extra HOCON (e.g. {@link TestStorage#centralConfig()}). */
+  /**
+   * As {@link #start(Path, Duration)} with extra HOCON (e.g. {@link TestStorage#centralConfig()}).
+   */
   public static ServerProcess start(Path dataDir, String hocon, Duration timeout) throws Exception {
     Path log = Files.createTempFile(dataDir.getParent(), "server-", ".log");
     Path config = Files.createTempFile(dataDir.getParent(), "server-", ".conf");
@@ -52,10 +54,7 @@ public final class ServerProcess implements AutoCloseable {
     command.add(dataDir.toString());
     command.add(config.toString());
     Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       Matcher m = READY.matcher(Files.readString(log));
@@ -76,7 +75,8 @@ public final class ServerProcess implements AutoCloseable {
       Thread.sleep(100); // polling a file with a deadline, not waiting blindly
     }
     p.destroyForcibly();
-    throw new IllegalStateException("server not ready within " + timeout + ":\n" + Files.readString(log));
+    throw new IllegalStateException(
+        "server not ready within " + timeout + ":\n" + Files.readString(log));
   }
 
   public int apiPort() {

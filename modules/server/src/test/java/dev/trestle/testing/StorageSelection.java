@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * TestStorage per test class, closed (its databases dropped) after the class.
  */
 public final class StorageSelection implements ParameterResolver {
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(StorageSelection.class);
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(StorageSelection.class);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -28,9 +29,10 @@ public final class StorageSelection implements ParameterResolver {
         .getStore(NS)
         .getOrComputeIfAbsent(
             TestStorage.class,
-            k -> testClass.isAnnotationPresent(OnPostgres.class)
-                ? TestStorage.postgres(testClass.getSimpleName())
-                : TestStorage.h2(),
+            k ->
+                testClass.isAnnotationPresent(OnPostgres.class)
+                    ? TestStorage.postgres(testClass.getSimpleName())
+                    : TestStorage.h2(),
             TestStorage.class);
   }
 }

@@ -15,7 +15,8 @@ public final class TestCentral implements AutoCloseable {
   private final Optional<Path> configFile;
   private Central central;
 
-  private TestCentral(Path dataDir, boolean insecureDev, Optional<Path> configFile) throws Exception {
+  private TestCentral(Path dataDir, boolean insecureDev, Optional<Path> configFile)
+      throws Exception {
     this.dataDir = dataDir;
     this.insecureDev = insecureDev;
     this.configFile = configFile;
@@ -34,7 +35,9 @@ public final class TestCentral implements AutoCloseable {
     return new TestCentral(dir, false, Optional.of(conf));
   }
 
-  /** Insecure-dev mode with extra HOCON configuration (written to a config file in the data dir). */
+  /**
+   * Insecure-dev mode with extra HOCON configuration (written to a config file in the data dir).
+   */
   public static TestCentral start(String hocon) throws Exception {
     Path dir = Files.createTempDirectory("trestle-test-");
     Path conf = dir.resolve("test.conf");
@@ -70,7 +73,8 @@ public final class TestCentral implements AutoCloseable {
   private static Central start(Path dataDir, boolean insecureDev, Optional<Path> configFile)
       throws Exception {
     var args =
-        new ServerArgs(configFile, Optional.of(dataDir), Optional.of(0), Optional.of(0), Optional.of(0))
+        new ServerArgs(
+                configFile, Optional.of(dataDir), Optional.of(0), Optional.of(0), Optional.of(0))
             .withInsecureDev(insecureDev);
     return Central.start(Settings.load(args));
   }

@@ -9,9 +9,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The database a test class runs on: in-memory/file H2 (the embedded profile) or a fresh
- * PostgreSQL database per class from {@link PostgresFixture}. Tests take it as a parameter
- * ({@link StorageSelection}) so that one test class runs on both.
+ * The database a test class runs on: in-memory/file H2 (the embedded profile) or a fresh PostgreSQL
+ * database per class from {@link PostgresFixture}. Tests take it as a parameter ({@link
+ * StorageSelection}) so that one test class runs on both.
  */
 @SuppressWarnings("deprecation") // CloseableResource: closed with the class's extension store
 public final class TestStorage implements ExtensionContext.Store.CloseableResource, AutoCloseable {
@@ -37,15 +37,24 @@ public final class TestStorage implements ExtensionContext.Store.CloseableResour
     return central != null;
   }
 
-  /** HOCON for a central node of this class: empty for H2 (data-dir), the postgres profile otherwise. */
+  /**
+   * HOCON for a central node of this class: empty for H2 (data-dir), the postgres profile
+   * otherwise.
+   */
   public String centralConfig() {
     if (central == null) {
       return "";
     }
     return "trestle.storage.profile = postgres\n"
-        + "trestle.storage.postgres.url = \"" + central.url() + "\"\n"
-        + "trestle.storage.postgres.user = \"" + central.user() + "\"\n"
-        + "trestle.storage.postgres.password = \"" + central.password() + "\"\n";
+        + "trestle.storage.postgres.url = \""
+        + central.url()
+        + "\"\n"
+        + "trestle.storage.postgres.user = \""
+        + central.user()
+        + "\"\n"
+        + "trestle.storage.postgres.password = \""
+        + central.password()
+        + "\"\n";
   }
 
   /** The class's central database (PostgreSQL only). */
@@ -59,7 +68,8 @@ public final class TestStorage implements ExtensionContext.Store.CloseableResour
   /** An empty read-model database of its own (H2 in memory, or a new PostgreSQL database). */
   public synchronized ReadModelDatabase freshReadModels(int poolSize) {
     if (central == null) {
-      return new ReadModelDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", poolSize);
+      return new ReadModelDatabase(
+          "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", poolSize);
     }
     TestDatabase db = PostgresFixture.get().createDatabase(owner);
     opened.add(db);

@@ -6,7 +6,8 @@ public final class AcmeChanges {
 
   /** The cart ServiceRoute with its v1/v2 subsets weighted {@code v1}:{@code v2}, as YAML. */
   public static String cartWeights(int v1, int v2) {
-    return String.format("""
+    return String.format(
+        """
         apiVersion: trestle.dev/v1
         kind: ServiceRoute
         metadata: {name: cart, organization: acme, tenant: payments, workspace: checkout, group: checkout-traffic}
@@ -16,6 +17,7 @@ public final class AcmeChanges {
           subsets:
             - {name: v1, labels: {version: v1}, weight: %d}
             - {name: v2, labels: {version: v2}, weight: %d}
-        """, v1, v2);
+        """,
+        v1, v2);
   }
 }

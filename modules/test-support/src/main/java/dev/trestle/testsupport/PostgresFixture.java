@@ -46,7 +46,8 @@ public final class PostgresFixture {
     user = user == null || user.isBlank() ? "postgres" : user.strip();
     if (url != null && !url.isBlank()) {
       if (!url.strip().startsWith(URL_PREFIX)) {
-        throw new IllegalStateException(URL_ENV + " = '" + url + "' is not a jdbc:postgresql:// URL; " + FIX);
+        throw new IllegalStateException(
+            URL_ENV + " = '" + url + "' is not a jdbc:postgresql:// URL; " + FIX);
       }
       return new PostgresFixture(url.strip(), user);
     }
@@ -54,7 +55,8 @@ public final class PostgresFixture {
       LocalPostgres local = LocalPostgres.start();
       return new PostgresFixture(local.url("postgres"), "postgres");
     } catch (RuntimeException e) {
-      throw new IllegalStateException("no PostgreSQL for tests (" + e.getMessage() + "); " + FIX, e);
+      throw new IllegalStateException(
+          "no PostgreSQL for tests (" + e.getMessage() + "); " + FIX, e);
     }
   }
 
@@ -89,7 +91,8 @@ public final class PostgresFixture {
   String urlOf(String database) {
     int slash = adminUrl.indexOf('/', URL_PREFIX.length());
     int query = adminUrl.indexOf('?');
-    String hostPart = adminUrl.substring(0, slash >= 0 ? slash : query >= 0 ? query : adminUrl.length());
+    String hostPart =
+        adminUrl.substring(0, slash >= 0 ? slash : query >= 0 ? query : adminUrl.length());
     return hostPart + "/" + database + (query >= 0 ? adminUrl.substring(query) : "");
   }
 
@@ -103,7 +106,17 @@ public final class PostgresFixture {
       st.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "test PostgreSQL " + adminUrl + " as " + user + ": " + sql + " failed: " + e.getMessage() + "; " + FIX, e);
+          "test PostgreSQL "
+              + adminUrl
+              + " as "
+              + user
+              + ": "
+              + sql
+              + " failed: "
+              + e.getMessage()
+              + "; "
+              + FIX,
+          e);
     }
   }
 }

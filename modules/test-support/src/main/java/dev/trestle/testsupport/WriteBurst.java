@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * throws) or 10,000 writes; the names the server acknowledged are collected.
  */
 public final class WriteBurst {
-  /** One write of a new resource named {@code name}; true if the server acknowledged it as created. */
+  /**
+   * One write of a new resource named {@code name}; true if the server acknowledged it as created.
+   */
   @FunctionalInterface
   public interface Write {
     boolean created(String name) throws Exception;
@@ -28,18 +30,19 @@ public final class WriteBurst {
     pool = Executors.newFixedThreadPool(writers);
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      pool.submit(() -> {
-        for (int i = 0; !stop.get() && i < MAX_PER_WRITER; i++) {
-          String name = "t-" + writer + "-" + i;
-          try {
-            if (write.created(name)) {
-              acknowledged.add(name);
+      pool.submit(
+          () -> {
+            for (int i = 0; !stop.get() && i < MAX_PER_WRITER; i++) {
+              String name = "t-" + writer + "-" + i;
+              try {
+                if (write.created(name)) {
+                  acknowledged.add(name);
+                }
+              } catch (Exception connectionLost) {
+                return; // the server was killed under us
+              }
             }
-          } catch (Exception connectionLost) {
-            return; // the server was killed under us
-          }
-        }
-      });
+          });
     }
   }
 

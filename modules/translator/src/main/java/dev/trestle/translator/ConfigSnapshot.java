@@ -92,11 +92,13 @@ public final class ConfigSnapshot {
     Map<String, SortedSet<String>> names = namesByKind;
     if (names == null) {
       var built = new HashMap<String, SortedSet<String>>();
-      kindIndex().forEach((k, resources) -> {
-        var set = new TreeSet<String>();
-        resources.forEach(r -> set.add(r.getMetadata().getName()));
-        built.put(k, Collections.unmodifiableSortedSet(set));
-      });
+      kindIndex()
+          .forEach(
+              (k, resources) -> {
+                var set = new TreeSet<String>();
+                resources.forEach(r -> set.add(r.getMetadata().getName()));
+                built.put(k, Collections.unmodifiableSortedSet(set));
+              });
       names = Map.copyOf(built);
       namesByKind = names;
     }

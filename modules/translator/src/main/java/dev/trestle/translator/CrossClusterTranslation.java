@@ -24,8 +24,10 @@ import java.util.TreeMap;
  */
 final class CrossClusterTranslation {
   static final String CLUSTER_LABEL = "topology.istio.io/cluster";
+
   /** Outlier detection when no TrafficSetting sets one: Istio fails over only on ejection. */
   static final int DEFAULT_CONSECUTIVE_5XX = 5;
+
   static final String DEFAULT_INTERVAL = "10s";
   static final String DEFAULT_BASE_EJECTION = "30s";
 
@@ -34,7 +36,8 @@ final class CrossClusterTranslation {
   private final TrafficIndex traffic;
   private final Emission emission;
 
-  CrossClusterTranslation(ConfigSnapshot snapshot, ClusterView cluster, TrafficIndex traffic, Emission emission) {
+  CrossClusterTranslation(
+      ConfigSnapshot snapshot, ClusterView cluster, TrafficIndex traffic, Emission emission) {
     this.snapshot = snapshot;
     this.cluster = cluster;
     this.traffic = traffic;
@@ -121,7 +124,8 @@ final class CrossClusterTranslation {
     EffectiveTraffic effective = traffic.effective(ref);
     TrafficPolicy policy = IstioTraffic.trafficPolicy(effective, m -> emission.warn(self, m));
     List<Resource> inputs = traffic.settingInputs(ref);
-    Provenance provenance = inputs.isEmpty() ? new Provenance(self, List.of()) : Provenance.of(inputs.get(0), inputs);
+    Provenance provenance =
+        inputs.isEmpty() ? new Provenance(self, List.of()) : Provenance.of(inputs.get(0), inputs);
     var dr = new DestinationRule();
     dr.setMetadata(provenance.meta(name, service.namespace()));
     var spec = new io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule();

@@ -40,7 +40,8 @@ final class Emission {
   /** Replaces an emitted object by a changed copy (same key), keeping its provenance. */
   void replace(DesiredObject old, HasMetadata changed) {
     DesiredObject desired =
-        DesiredObject.of(changed, old.sourceKind(), old.sourceFqn(), old.sourceVersion(), old.inputs());
+        DesiredObject.of(
+            changed, old.sourceKind(), old.sourceFqn(), old.sourceVersion(), old.inputs());
     if (!desired.key().equals(old.key())) {
       throw new IllegalArgumentException("a replacement must keep the key " + old.key());
     }

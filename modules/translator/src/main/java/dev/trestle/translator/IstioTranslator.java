@@ -77,7 +77,9 @@ public final class IstioTranslator {
    * comes from {@link MeshCatalog#remoteServices}.
    */
   public static DesiredObjects translate(
-      ConfigSnapshot snapshot, ClusterView cluster, java.util.List<MeshCatalog.RemoteService> remote) {
+      ConfigSnapshot snapshot,
+      ClusterView cluster,
+      java.util.List<MeshCatalog.RemoteService> remote) {
     var emission = new Emission();
     var placement = new Placement(snapshot, cluster);
     var traffic = new TrafficIndex(snapshot, placement, emission);
@@ -91,10 +93,10 @@ public final class IstioTranslator {
 
   /**
    * Whether {@code before} and {@code after}, snapshots of one organization that differ only in
-   * Cluster resources, can translate a cluster that is in both differently. Cluster resources
-   * reach another cluster's objects only by resolving workspace identity namespaces (a selector
-   * {@code c2/payments} names callers in {@code payments} only once a cluster {@code c2} exists);
-   * when those are the same, only the added or removed clusters themselves change.
+   * Cluster resources, can translate a cluster that is in both differently. Cluster resources reach
+   * another cluster's objects only by resolving workspace identity namespaces (a selector {@code
+   * c2/payments} names callers in {@code payments} only once a cluster {@code c2} exists); when
+   * those are the same, only the added or removed clusters themselves change.
    */
   public static boolean clusterSetChangeReachesOthers(ConfigSnapshot before, ConfigSnapshot after) {
     return !Placement.namespacesPickedInKnownClusters(before)

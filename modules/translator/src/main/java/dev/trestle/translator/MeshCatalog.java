@@ -10,21 +10,23 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * What every cluster of one organization runs, as the centre knows it from the edges'
- * inventories: per cluster its services (with endpoint counts), its east-west gateway, network,
- * locality and health. Pure data plus the rules of docs/multicluster.md: which remote clusters a
- * cluster may reach and which services it gets remote endpoints for.
+ * What every cluster of one organization runs, as the centre knows it from the edges' inventories:
+ * per cluster its services (with endpoint counts), its east-west gateway, network, locality and
+ * health. Pure data plus the rules of docs/multicluster.md: which remote clusters a cluster may
+ * reach and which services it gets remote endpoints for.
  *
  * <p>Per service, never per endpoint: a remote cluster appears as one endpoint (its east-west
- * gateway) while it has healthy endpoints for the service; the counts themselves are not
- * published.
+ * gateway) while it has healthy endpoints for the service; the counts themselves are not published.
  */
 public final class MeshCatalog {
   private MeshCatalog() {}
 
   /** Which remote clusters a cluster may reach ({@code trestle.multicluster.reachability}). */
   public enum Reachability {
-    /** Every cluster of the organization: same network direct to the gateway address, other networks through it. */
+    /**
+     * Every cluster of the organization: same network direct to the gateway address, other networks
+     * through it.
+     */
     ALL,
     /** Only clusters on the same network. */
     SAME_NETWORK,
@@ -38,20 +40,27 @@ public final class MeshCatalog {
         case "none" -> NONE;
         default ->
             throw new IllegalArgumentException(
-                "trestle.multicluster.reachability = '" + text + "' must be all, same-network or none");
+                "trestle.multicluster.reachability = '"
+                    + text
+                    + "' must be all, same-network or none");
       };
     }
   }
 
   public record Port(String name, int number, String protocol) {
     public Port {
-      protocol = protocol == null || protocol.isBlank() ? "TCP" : protocol.strip().toUpperCase(Locale.ROOT);
-      name = name == null || name.isBlank() ? protocol.toLowerCase(Locale.ROOT) + "-" + number : name;
+      protocol =
+          protocol == null || protocol.isBlank()
+              ? "TCP"
+              : protocol.strip().toUpperCase(Locale.ROOT);
+      name =
+          name == null || name.isBlank() ? protocol.toLowerCase(Locale.ROOT) + "-" + number : name;
     }
   }
 
   /** One service as one cluster reports it. */
-  public record Service(String namespace, String name, List<Port> ports, int endpoints, int healthyEndpoints) {
+  public record Service(
+      String namespace, String name, List<Port> ports, int endpoints, int healthyEndpoints) {
     public Service {
       ports = List.copyOf(ports);
     }
@@ -68,7 +77,8 @@ public final class MeshCatalog {
    * One cluster of the organization.
    *
    * @param name the Cluster resource's name
-   * @param healthy false only when the cluster is UNHEALTHY (UNKNOWN counts as healthy: it reported an inventory)
+   * @param healthy false only when the cluster is UNHEALTHY (UNKNOWN counts as healthy: it reported
+   *     an inventory)
    * @param eastWest null when the cluster has no east-west gateway with an address
    */
   public record Cluster(
@@ -83,7 +93,10 @@ public final class MeshCatalog {
       network = network == null ? "" : network;
       region = region == null ? "" : region;
       zone = zone == null ? "" : zone;
-      services = services.stream().sorted(Comparator.comparing(Service::namespace).thenComparing(Service::name)).toList();
+      services =
+          services.stream()
+              .sorted(Comparator.comparing(Service::namespace).thenComparing(Service::name))
+              .toList();
     }
 
     /** Istio's locality string: {@code region/zone}, {@code region}, or empty. */
@@ -107,7 +120,10 @@ public final class MeshCatalog {
     public SortedMap<String, Published> published() {
       var out = new TreeMap<String, Published>();
       for (Service s : services) {
-        Endpoint e = routable(s) ? new Endpoint(name, eastWest.address(), eastWest.port(), network, locality()) : null;
+        Endpoint e =
+            routable(s)
+                ? new Endpoint(name, eastWest.address(), eastWest.port(), network, locality())
+                : null;
         out.put(s.key(), new Published(s.ports(), e));
       }
       return out;
@@ -118,10 +134,12 @@ public final class MeshCatalog {
   public record Published(List<Port> ports, Endpoint endpoint) {}
 
   /** A remote cluster as one ServiceEntry endpoint. */
-  public record Endpoint(String cluster, String address, int port, String network, String locality) {}
+  public record Endpoint(
+      String cluster, String address, int port, String network, String locality) {}
 
   /** A service some remote clusters run, with the endpoints {@code self} may route to. */
-  public record RemoteService(String namespace, String name, List<Port> ports, List<Endpoint> endpoints) {
+  public record RemoteService(
+      String namespace, String name, List<Port> ports, List<Endpoint> endpoints) {
     public RemoteService {
       ports = List.copyOf(ports);
       endpoints = List.copyOf(endpoints);
@@ -143,15 +161,18 @@ public final class MeshCatalog {
 
   /**
    * The remote services {@code self} gets objects for: services of other clusters whose namespace
-   * {@code self} has and that at least one reachable remote cluster may serve. Sorted by
-   * namespace and name; endpoints by cluster name; ports the union by number (first name seen in
-   * cluster-name order wins).
+   * {@code self} has and that at least one reachable remote cluster may serve. Sorted by namespace
+   * and name; endpoints by cluster name; ports the union by number (first name seen in cluster-name
+   * order wins).
    *
    * @param self the cluster translated for (its namespaces decide which services it gets)
    * @param others the organization's other present clusters
    */
   public static List<RemoteService> remoteServices(
-      Cluster self, java.util.Collection<String> selfNamespaces, List<Cluster> others, Reachability reachability) {
+      Cluster self,
+      java.util.Collection<String> selfNamespaces,
+      List<Cluster> others,
+      Reachability reachability) {
     var byService = new TreeMap<String, List<Cluster>>();
     var sortedOthers = new ArrayList<>(others);
     sortedOthers.sort(Comparator.comparing(Cluster::name));
@@ -188,7 +209,9 @@ public final class MeshCatalog {
     return out;
   }
 
-  /** The services ({@code ns/name}) whose published entry differs between two states of a cluster. */
+  /**
+   * The services ({@code ns/name}) whose published entry differs between two states of a cluster.
+   */
   public static List<String> changedServices(Cluster before, Cluster after) {
     Map<String, Published> was = before == null ? Map.of() : before.published();
     Map<String, Published> now = after == null ? Map.of() : after.published();

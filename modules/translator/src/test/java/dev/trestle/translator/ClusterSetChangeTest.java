@@ -24,7 +24,8 @@ class ClusterSetChangeTest {
 
   @Test
   void removingAClusterWhoseSelectorsOthersAlsoResolveReachesNobodyElse() {
-    var before = ACME.without(dev.trestle.protocol.Fqn.parse("organizations/acme/clusters/us-east-1a"));
+    var before =
+        ACME.without(dev.trestle.protocol.Fqn.parse("organizations/acme/clusters/us-east-1a"));
 
     assertThat(IstioTranslator.clusterSetChangeReachesOthers(before, ACME)).isFalse();
     assertOthersUnchanged(before, ACME, true);
@@ -39,8 +40,12 @@ class ClusterSetChangeTest {
     assertOthersUnchanged(before, after, false);
   }
 
-  /** Translates every acme cluster with both snapshots; expects all equal, or at least one differing. */
-  private static void assertOthersUnchanged(ConfigSnapshot before, ConfigSnapshot after, boolean unchanged) {
+  /**
+   * Translates every acme cluster with both snapshots; expects all equal, or at least one
+   * differing.
+   */
+  private static void assertOthersUnchanged(
+      ConfigSnapshot before, ConfigSnapshot after, boolean unchanged) {
     int differing = 0;
     for (String cluster : List.of("eu-west-1a", "eu-west-1b")) {
       var view = Fixtures.acmeView(ACME, cluster);
@@ -70,7 +75,8 @@ class ClusterSetChangeTest {
     Resource ws =
         snapshot.ofKind(dev.trestle.protocol.Kind.WORKSPACE).stream()
             .filter(r -> r.getMetadata().getFqn().startsWith(WORKSPACES))
-            .filter(r -> r.getWorkspace().getNamespaceSelectorsList().contains("eu-west-1a/inventory"))
+            .filter(
+                r -> r.getWorkspace().getNamespaceSelectorsList().contains("eu-west-1a/inventory"))
             .findFirst()
             .orElseThrow();
     var b = ws.toBuilder();

@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Cross-cluster routes: ServiceEntries at the remote east-west gateways and the host's
- * DestinationRule, from a fixed catalog of the three acme clusters. The golden files hold only
- * what the catalog adds to or changes in the plain translation (review them after regenerating
- * with -Dtrestle.golden.update=true).
+ * DestinationRule, from a fixed catalog of the three acme clusters. The golden files hold only what
+ * the catalog adds to or changes in the plain translation (review them after regenerating with
+ * -Dtrestle.golden.update=true).
  */
 class CrossClusterTest {
   static final Port HTTP = new Port("http", 8080, "HTTP");
@@ -34,25 +34,55 @@ class CrossClusterTest {
     return new Service(p[0], p[1], List.of(ports), Math.max(healthy, 2), healthy);
   }
 
-  /** The acme clusters: two EU zones on eu-net, the US on us-net; us-east-1a's cart has no healthy endpoints. */
+  /**
+   * The acme clusters: two EU zones on eu-net, the US on us-net; us-east-1a's cart has no healthy
+   * endpoints.
+   */
   static List<Cluster> acmeCatalog() {
     return List.of(
-        new Cluster("eu-west-1a", "eu-net", "eu-west-1", "eu-west-1a", true, new Gateway("10.1.0.10", 15443),
-            List.of(svc("checkout/cart", 3, HTTP), svc("checkout/checkout-api", 2, HTTP, GRPC),
-                svc("inventory/stock-api", 4, HTTP), svc("ledger/ledger-api", 2, GRPC))),
-        new Cluster("eu-west-1b", "eu-net", "eu-west-1", "eu-west-1b", true, new Gateway("10.2.0.10", 15443),
-            List.of(svc("checkout/cart", 2, HTTP), svc("monitoring/grafana", 1, new Port("", 3000, "http")),
+        new Cluster(
+            "eu-west-1a",
+            "eu-net",
+            "eu-west-1",
+            "eu-west-1a",
+            true,
+            new Gateway("10.1.0.10", 15443),
+            List.of(
+                svc("checkout/cart", 3, HTTP),
+                svc("checkout/checkout-api", 2, HTTP, GRPC),
+                svc("inventory/stock-api", 4, HTTP),
+                svc("ledger/ledger-api", 2, GRPC))),
+        new Cluster(
+            "eu-west-1b",
+            "eu-net",
+            "eu-west-1",
+            "eu-west-1b",
+            true,
+            new Gateway("10.2.0.10", 15443),
+            List.of(
+                svc("checkout/cart", 2, HTTP),
+                svc("monitoring/grafana", 1, new Port("", 3000, "http")),
                 svc("storefront/web", 3, HTTP))),
-        new Cluster("us-east-1a", "us-net", "us-east-1", "us-east-1a", true, new Gateway("198.51.100.7", 15443),
-            List.of(svc("checkout/cart", 0, HTTP), svc("checkout/checkout-api", 5, HTTP, GRPC),
-                svc("inventory/stock-api", 1, HTTP), svc("storefront/web", 2, HTTP))));
+        new Cluster(
+            "us-east-1a",
+            "us-net",
+            "us-east-1",
+            "us-east-1a",
+            true,
+            new Gateway("198.51.100.7", 15443),
+            List.of(
+                svc("checkout/cart", 0, HTTP),
+                svc("checkout/checkout-api", 5, HTTP, GRPC),
+                svc("inventory/stock-api", 1, HTTP),
+                svc("storefront/web", 2, HTTP))));
   }
 
   static Cluster named(List<Cluster> all, String name) {
     return all.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
   }
 
-  static DesiredObjects translate(ConfigSnapshot snapshot, String cluster, List<Cluster> catalog, Reachability r) {
+  static DesiredObjects translate(
+      ConfigSnapshot snapshot, String cluster, List<Cluster> catalog, Reachability r) {
     ClusterView view = Fixtures.acmeView(snapshot, cluster);
     var remote = MeshCatalog.remoteServices(named(catalog, cluster), view.namespaces(), catalog, r);
     return IstioTranslator.translate(snapshot, view, remote);
@@ -71,9 +101,11 @@ class CrossClusterTest {
     var delta = full.diff(plain);
     assertThat(delta.deletes()).as("cross-cluster routes only add or change objects").isEmpty();
     var sb = new StringBuilder();
-    sb.append("# Cross-cluster objects for ").append(cluster)
+    sb.append("# Cross-cluster objects for ")
+        .append(cluster)
         .append(": what CrossClusterTest.acmeCatalog() adds to or changes in golden/")
-        .append(cluster).append(".yaml.\n# Regenerate with -Dtrestle.golden.update=true.\n");
+        .append(cluster)
+        .append(".yaml.\n# Regenerate with -Dtrestle.golden.update=true.\n");
     sb.append("# set hash: ").append(full.setHash()).append('\n');
     for (DesiredObject o : delta.upserts()) {
       sb.append("---\n").append(o.yaml());
@@ -96,7 +128,9 @@ class CrossClusterTest {
 
   private static List<String> endpointClusters(DesiredObject se) {
     var out = new ArrayList<String>();
-    se.tree().path("spec").path("endpoints")
+    se.tree()
+        .path("spec")
+        .path("endpoints")
         .forEach(e -> out.add(e.path("labels").path("topology.istio.io/cluster").asText()));
     return out;
   }
@@ -114,16 +148,20 @@ class CrossClusterTest {
     var out = translate(Fixtures.acme(), "eu-west-1a", acmeCatalog(), Reachability.ALL);
     DesiredObject se = entryFor(out, "checkout", "checkout-api");
     assertThat(se.key().apiVersion()).isEqualTo("networking.istio.io/v1");
-    assertThat(se.key().name()).startsWith("trestle-remote-checkout-api-").hasSize("trestle-remote-checkout-api-".length() + 8);
+    assertThat(se.key().name())
+        .startsWith("trestle-remote-checkout-api-")
+        .hasSize("trestle-remote-checkout-api-".length() + 8);
     assertThat(se.key().namespace()).isEqualTo("checkout");
     JsonNode spec = se.tree().path("spec");
     assertThat(spec.path("location").asText()).isEqualTo("MESH_INTERNAL");
     assertThat(spec.path("resolution").asText()).isEqualTo("STATIC");
     assertThat(spec.path("ports").toString())
-        .isEqualTo("[{\"name\":\"http\",\"number\":8080,\"protocol\":\"HTTP\"},{\"name\":\"grpc\",\"number\":9090,\"protocol\":\"GRPC\"}]");
+        .isEqualTo(
+            "[{\"name\":\"http\",\"number\":8080,\"protocol\":\"HTTP\"},{\"name\":\"grpc\",\"number\":9090,\"protocol\":\"GRPC\"}]");
     assertThat(spec.path("endpoints").toString())
-        .isEqualTo("[{\"address\":\"198.51.100.7\",\"labels\":{\"topology.istio.io/cluster\":\"us-east-1a\"},"
-            + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}}]");
+        .isEqualTo(
+            "[{\"address\":\"198.51.100.7\",\"labels\":{\"topology.istio.io/cluster\":\"us-east-1a\"},"
+                + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}}]");
   }
 
   @Test
@@ -134,7 +172,8 @@ class CrossClusterTest {
     // stock-api: eu-west-1b has no inventory namespace, so no entry at all.
     assertThat(serviceEntries(out)).noneMatch(o -> o.key().namespace().equals("inventory"));
     // ledger-api: only in eu-west-1a; eu-west-1b has the ledger namespace.
-    assertThat(endpointClusters(entryFor(out, "ledger", "ledger-api"))).containsExactly("eu-west-1a");
+    assertThat(endpointClusters(entryFor(out, "ledger", "ledger-api")))
+        .containsExactly("eu-west-1a");
   }
 
   @Test
@@ -142,17 +181,32 @@ class CrossClusterTest {
     var snapshot = Fixtures.acme();
     var catalog = new ArrayList<>(acmeCatalog());
     var before = translate(snapshot, "eu-west-1a", catalog, Reachability.ALL);
-    assertThat(endpointClusters(entryFor(before, "storefront", "web"))).containsExactly("eu-west-1b", "us-east-1a");
+    assertThat(endpointClusters(entryFor(before, "storefront", "web")))
+        .containsExactly("eu-west-1b", "us-east-1a");
 
     Cluster b = named(catalog, "eu-west-1b");
-    catalog.set(1, new Cluster(b.name(), b.network(), b.region(), b.zone(), false, b.eastWest(), b.services()));
+    catalog.set(
+        1,
+        new Cluster(
+            b.name(), b.network(), b.region(), b.zone(), false, b.eastWest(), b.services()));
     var unhealthy = translate(snapshot, "eu-west-1a", catalog, Reachability.ALL);
-    assertThat(endpointClusters(entryFor(unhealthy, "storefront", "web"))).containsExactly("us-east-1a");
+    assertThat(endpointClusters(entryFor(unhealthy, "storefront", "web")))
+        .containsExactly("us-east-1a");
     // the last remote of cart went away: its ServiceEntry is gone, its DestinationRule reverts.
-    assertThat(serviceEntries(unhealthy)).noneMatch(o -> o.key().name().startsWith("trestle-remote-cart-"));
-    var plainCart = IstioTranslator.translate(snapshot, Fixtures.acmeView(snapshot, "eu-west-1a")).objects().stream()
-        .filter(o -> o.key().kind().equals("DestinationRule") && o.key().name().startsWith("trestle-cart-")).findFirst().orElseThrow();
-    assertThat(unhealthy.get(plainCart.key()).orElseThrow().contentHash()).isEqualTo(plainCart.contentHash());
+    assertThat(serviceEntries(unhealthy))
+        .noneMatch(o -> o.key().name().startsWith("trestle-remote-cart-"));
+    var plainCart =
+        IstioTranslator.translate(snapshot, Fixtures.acmeView(snapshot, "eu-west-1a"))
+            .objects()
+            .stream()
+            .filter(
+                o ->
+                    o.key().kind().equals("DestinationRule")
+                        && o.key().name().startsWith("trestle-cart-"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(unhealthy.get(plainCart.key()).orElseThrow().contentHash())
+        .isEqualTo(plainCart.contentHash());
 
     catalog.set(1, b);
     var restored = translate(snapshot, "eu-west-1a", catalog, Reachability.ALL);
@@ -163,25 +217,41 @@ class CrossClusterTest {
   void reachabilitySameNetworkAndNone() {
     var snapshot = Fixtures.acme();
     var same = translate(snapshot, "eu-west-1a", acmeCatalog(), Reachability.SAME_NETWORK);
-    assertThat(serviceEntries(same).stream().flatMap(o -> endpointClusters(o).stream()).collect(Collectors.toSet()))
+    assertThat(
+            serviceEntries(same).stream()
+                .flatMap(o -> endpointClusters(o).stream())
+                .collect(Collectors.toSet()))
         .containsExactly("eu-west-1b");
     var none = translate(snapshot, "eu-west-1a", acmeCatalog(), Reachability.NONE);
     assertThat(serviceEntries(none)).isEmpty();
     assertThat(none.setHash())
-        .isEqualTo(IstioTranslator.translate(snapshot, Fixtures.acmeView(snapshot, "eu-west-1a")).setHash());
+        .isEqualTo(
+            IstioTranslator.translate(snapshot, Fixtures.acmeView(snapshot, "eu-west-1a"))
+                .setHash());
   }
 
   @Test
   void theTrafficSettingsOutlierDetectionAndFailoverWinAndOneDestinationRulePerHost() {
     var out = translate(Fixtures.acme(), "eu-west-1a", acmeCatalog(), Reachability.ALL);
     String host = "cart.checkout.svc.cluster.local";
-    var rules = out.objects().stream()
-        .filter(o -> o.key().kind().equals("DestinationRule") && o.tree().path("spec").path("host").asText().equals(host))
-        .toList();
+    var rules =
+        out.objects().stream()
+            .filter(
+                o ->
+                    o.key().kind().equals("DestinationRule")
+                        && o.tree().path("spec").path("host").asText().equals(host))
+            .toList();
     assertThat(rules).hasSize(1);
     JsonNode policy = rules.get(0).tree().path("spec").path("trafficPolicy");
     assertThat(policy.path("outlierDetection").path("consecutive5xxErrors").asInt()).isEqualTo(3);
-    assertThat(policy.path("loadBalancer").path("localityLbSetting").path("failover").get(0).path("to").asText())
+    assertThat(
+            policy
+                .path("loadBalancer")
+                .path("localityLbSetting")
+                .path("failover")
+                .get(0)
+                .path("to")
+                .asText())
         .isEqualTo("us-east-1");
     // subsets of the ServiceRoute are kept in the merged rule
     assertThat(rules.get(0).tree().path("spec").path("subsets").size()).isGreaterThan(0);
@@ -191,18 +261,34 @@ class CrossClusterTest {
   void withoutATrafficSettingTheDefaultOutlierDetectionIsUsed() {
     var out = translate(Fixtures.acme(), "eu-west-1a", acmeCatalog(), Reachability.ALL);
     String host = "grafana.monitoring.svc.cluster.local";
-    var rule = out.objects().stream()
-        .filter(o -> o.key().kind().equals("DestinationRule") && o.tree().path("spec").path("host").asText().equals(host))
-        .findFirst().orElseThrow();
+    var rule =
+        out.objects().stream()
+            .filter(
+                o ->
+                    o.key().kind().equals("DestinationRule")
+                        && o.tree().path("spec").path("host").asText().equals(host))
+            .findFirst()
+            .orElseThrow();
     JsonNode policy = rule.tree().path("spec").path("trafficPolicy");
-    assertThat(policy.path("loadBalancer").path("localityLbSetting").path("enabled").asBoolean()).isTrue();
+    assertThat(policy.path("loadBalancer").path("localityLbSetting").path("enabled").asBoolean())
+        .isTrue();
     assertThat(policy.path("outlierDetection").toString())
-        .isEqualTo("{\"baseEjectionTime\":\"30s\",\"consecutive5xxErrors\":5,\"interval\":\"10s\"}");
+        .isEqualTo(
+            "{\"baseEjectionTime\":\"30s\",\"consecutive5xxErrors\":5,\"interval\":\"10s\"}");
     assertThat(rule.key().name()).startsWith("trestle-grafana-");
-    assertThat(entryFor(out, "monitoring", "grafana").tree().path("spec").path("ports").get(0).path("name").asText())
+    assertThat(
+            entryFor(out, "monitoring", "grafana")
+                .tree()
+                .path("spec")
+                .path("ports")
+                .get(0)
+                .path("name")
+                .asText())
         .isEqualTo("http-3000");
     assertThat(KubernetesValidation.problems(rule)).isEmpty();
-    serviceEntries(out).forEach(se -> assertThat(KubernetesValidation.problems(se)).as(se.key().toString()).isEmpty());
+    serviceEntries(out)
+        .forEach(
+            se -> assertThat(KubernetesValidation.problems(se)).as(se.key().toString()).isEmpty());
   }
 
   @Test
@@ -210,17 +296,30 @@ class CrossClusterTest {
     Cluster a = named(acmeCatalog(), "eu-west-1a");
     var fewer = new ArrayList<>(a.services());
     fewer.set(0, svc("checkout/cart", 1, HTTP)); // 3 -> 1 healthy: still routable
-    Cluster countOnly = new Cluster(a.name(), a.network(), a.region(), a.zone(), true, a.eastWest(), fewer);
+    Cluster countOnly =
+        new Cluster(a.name(), a.network(), a.region(), a.zone(), true, a.eastWest(), fewer);
     assertThat(MeshCatalog.changedServices(a, countOnly)).isEmpty();
 
     var zero = new ArrayList<>(a.services());
     zero.set(0, svc("checkout/cart", 0, HTTP));
-    assertThat(MeshCatalog.changedServices(a, new Cluster(a.name(), a.network(), a.region(), a.zone(), true, a.eastWest(), zero)))
+    assertThat(
+            MeshCatalog.changedServices(
+                a,
+                new Cluster(a.name(), a.network(), a.region(), a.zone(), true, a.eastWest(), zero)))
         .containsExactly("checkout/cart");
 
-    Cluster moved = new Cluster(a.name(), a.network(), a.region(), a.zone(), true, new Gateway("10.9.9.9", 15443), a.services());
+    Cluster moved =
+        new Cluster(
+            a.name(),
+            a.network(),
+            a.region(),
+            a.zone(),
+            true,
+            new Gateway("10.9.9.9", 15443),
+            a.services());
     assertThat(MeshCatalog.changedServices(a, moved))
-        .containsExactly("checkout/cart", "checkout/checkout-api", "inventory/stock-api", "ledger/ledger-api");
+        .containsExactly(
+            "checkout/cart", "checkout/checkout-api", "inventory/stock-api", "ledger/ledger-api");
   }
 
   @Test
@@ -231,7 +330,10 @@ class CrossClusterTest {
     Cluster us = named(catalog, "us-east-1a");
     var services = new ArrayList<>(us.services());
     services.set(1, svc("checkout/checkout-api", 0, HTTP, GRPC));
-    catalog.set(2, new Cluster(us.name(), us.network(), us.region(), us.zone(), true, us.eastWest(), services));
+    catalog.set(
+        2,
+        new Cluster(
+            us.name(), us.network(), us.region(), us.zone(), true, us.eastWest(), services));
     var after = translate(snapshot, "eu-west-1b", catalog, Reachability.ALL);
     var delta = after.diff(before);
     var touched = new ArrayList<String>();

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * @param zone the cluster's zone ("" when unknown)
  * @param services the local services
  */
-public record LocalInventory(String cluster, String network, String region, String zone, List<Service> services) {
+public record LocalInventory(
+    String cluster, String network, String region, String zone, List<Service> services) {
   public static final LocalInventory EMPTY = new LocalInventory("", "", "", "", List.of());
 
   public LocalInventory {
@@ -35,9 +36,17 @@ public record LocalInventory(String cluster, String network, String region, Stri
    * @param endpoints its endpoints' addresses; empty when the inventory gives only counts
    */
   public record Service(
-      String namespace, String name, String hostname, List<Port> ports, Map<String, String> labels, List<Endpoint> endpoints) {
+      String namespace,
+      String name,
+      String hostname,
+      List<Port> ports,
+      Map<String, String> labels,
+      List<Endpoint> endpoints) {
     public Service {
-      hostname = hostname == null || hostname.isEmpty() ? name + "." + namespace + ".svc.cluster.local" : hostname;
+      hostname =
+          hostname == null || hostname.isEmpty()
+              ? name + "." + namespace + ".svc.cluster.local"
+              : hostname;
       ports = List.copyOf(ports);
       labels = Map.copyOf(new TreeMap<>(labels));
       endpoints = List.copyOf(endpoints);
@@ -61,7 +70,12 @@ public record LocalInventory(String cluster, String network, String region, Stri
    * @param labels the endpoint's own labels (e.g. {@code version: v2}), on top of the service's
    * @param healthy whether it may receive traffic
    */
-  public record Endpoint(String address, Integer port, Map<String, Integer> ports, Map<String, String> labels, boolean healthy) {
+  public record Endpoint(
+      String address,
+      Integer port,
+      Map<String, Integer> ports,
+      Map<String, String> labels,
+      boolean healthy) {
     public Endpoint {
       Objects.requireNonNull(address, "address");
       ports = Map.copyOf(new TreeMap<>(ports));

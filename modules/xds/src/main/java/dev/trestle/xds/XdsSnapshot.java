@@ -45,7 +45,10 @@ public record XdsSnapshot(
 
   /** The resources as proto JSON, one section per type; the version is the hash of this text. */
   public static String resourcesText(
-      List<Listener> listeners, List<RouteConfiguration> routes, List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {
+      List<Listener> listeners,
+      List<RouteConfiguration> routes,
+      List<Cluster> clusters,
+      List<ClusterLoadAssignment> endpoints) {
     var sb = new StringBuilder();
     section(sb, "listeners", listeners);
     section(sb, "routes", routes);
@@ -58,8 +61,15 @@ public record XdsSnapshot(
   public String render() {
     var sb = new StringBuilder();
     sb.append("# version: ").append(version).append('\n');
-    sb.append("# listeners: ").append(listeners.size()).append(", routes: ").append(routes.size())
-        .append(", clusters: ").append(clusters.size()).append(", endpoints: ").append(endpoints.size()).append('\n');
+    sb.append("# listeners: ")
+        .append(listeners.size())
+        .append(", routes: ")
+        .append(routes.size())
+        .append(", clusters: ")
+        .append(clusters.size())
+        .append(", endpoints: ")
+        .append(endpoints.size())
+        .append('\n');
     for (String d : diagnostics) {
       sb.append("# diagnostic: ").append(d).append('\n');
     }
@@ -74,7 +84,10 @@ public record XdsSnapshot(
     }
   }
 
-  /** A version for one type: the first 16 hex of the SHA-256 of its resources' JSON ("empty" for none). */
+  /**
+   * A version for one type: the first 16 hex of the SHA-256 of its resources' JSON ("empty" for
+   * none).
+   */
   public static String versionOf(List<? extends Message> resources) {
     if (resources.isEmpty()) {
       return "empty";

@@ -8,8 +8,8 @@ import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
-import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
@@ -80,9 +80,9 @@ import java.util.regex.Pattern;
  *   <li>one ClusterLoadAssignment per cluster: healthy endpoints only, grouped by locality
  *       (region/zone/cluster), with priorities for failover: the edge's own locality 0, the same
  *       region next, then the regions the DestinationRule's {@code localityLbSetting.failover}
- *       names for this region, then the rest; priorities are renumbered densely over the
- *       localities that have a healthy endpoint, so traffic moves to the next priority as soon as
- *       a locality has none left.
+ *       names for this region, then the rest; priorities are renumbered densely over the localities
+ *       that have a healthy endpoint, so traffic moves to the next priority as soon as a locality
+ *       has none left.
  * </ul>
  */
 public final class XdsTranslator {
@@ -91,16 +91,20 @@ public final class XdsTranslator {
   static final Set<String> HTTP_PROTOCOLS = Set.of("HTTP", "HTTP2", "GRPC", "GRPC-WEB");
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(10).build();
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String DEFAULT_RETRY_ON = "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes";
+  private static final String DEFAULT_RETRY_ON =
+      "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes";
 
   private final LocalInventory inventory;
   private final java.util.LinkedHashSet<String> diagnostics = new java.util.LinkedHashSet<>();
+
   /** host -> port number -> port model. */
   private final TreeMap<String, TreeMap<Integer, PortModel>> hosts = new TreeMap<>();
+
   private final TreeMap<String, JsonNode> destinationRules = new TreeMap<>();
   private final TreeMap<String, String> destinationRuleNames = new TreeMap<>();
   private final TreeMap<String, JsonNode> virtualServices = new TreeMap<>();
   private final TreeMap<String, String> virtualServiceNames = new TreeMap<>();
+
   /** cluster name -> cluster model, for every cluster some route or port needs. */
   private final TreeMap<String, ClusterModel> clusters = new TreeMap<>();
 
@@ -129,19 +133,22 @@ public final class XdsTranslator {
         diagnostics.add("an object is not JSON; ignored");
         continue;
       }
-      if (n == null || !n.isObject() || !n.path("apiVersion").asText().startsWith("networking.istio.io/")) {
+      if (n == null
+          || !n.isObject()
+          || !n.path("apiVersion").asText().startsWith("networking.istio.io/")) {
         continue;
       }
       String kind = n.path("kind").asText();
       String ns = n.path("metadata").path("namespace").asText();
       String name = n.path("metadata").path("name").asText();
       // Deterministic: first by kind (ServiceEntry first), then namespace/name.
-      int rank = switch (kind) {
-        case "ServiceEntry" -> 0;
-        case "DestinationRule" -> 1;
-        case "VirtualService" -> 2;
-        default -> -1;
-      };
+      int rank =
+          switch (kind) {
+            case "ServiceEntry" -> 0;
+            case "DestinationRule" -> 1;
+            case "VirtualService" -> 2;
+            default -> -1;
+          };
       if (rank >= 0) {
         objects.put(rank + " " + ns + "/" + name, n);
       }
@@ -152,7 +159,7 @@ public final class XdsTranslator {
         case "ServiceEntry" -> addServiceEntry(o);
         case "DestinationRule" -> addDestinationRule(o);
         case "VirtualService" -> addVirtualService(o);
-        default -> { }
+        default -> {}
       }
     }
 
@@ -183,21 +190,38 @@ public final class XdsTranslator {
     routes.sort((a, b) -> a.getName().compareTo(b.getName()));
     String text = XdsSnapshot.resourcesText(listeners, routes, clusterList, loadAssignments);
     String version = sha256(text).substring(0, 16);
-    return new XdsSnapshot(version, listeners, routes, clusterList, loadAssignments, new ArrayList<>(diagnostics));
+    return new XdsSnapshot(
+        version, listeners, routes, clusterList, loadAssignments, new ArrayList<>(diagnostics));
   }
 
   // ---- services and endpoints ----
 
-  private record PortModel(int number, String name, String protocol, List<EndpointModel> endpoints) {}
+  private record PortModel(
+      int number, String name, String protocol, List<EndpointModel> endpoints) {}
 
   private record EndpointModel(
-      String address, int port, Map<String, String> labels, String region, String zone, String subZone, int weight, boolean healthy) {}
+      String address,
+      int port,
+      Map<String, String> labels,
+      String region,
+      String zone,
+      String subZone,
+      int weight,
+      boolean healthy) {}
 
-  private record ClusterModel(String name, String host, int port, String subset, Map<String, String> subsetLabels, JsonNode dr, PortModel portModel) {}
+  private record ClusterModel(
+      String name,
+      String host,
+      int port,
+      String subset,
+      Map<String, String> subsetLabels,
+      JsonNode dr,
+      PortModel portModel) {}
 
   private PortModel port(String host, int number, String name, String protocol) {
     var ports = hosts.computeIfAbsent(host, h -> new TreeMap<>());
-    return ports.computeIfAbsent(number, n -> new PortModel(number, name, protocol, new ArrayList<>()));
+    return ports.computeIfAbsent(
+        number, n -> new PortModel(number, name, protocol, new ArrayList<>()));
   }
 
   private void addLocalServices() {
@@ -210,8 +234,16 @@ public final class XdsTranslator {
           var labels = new TreeMap<>(s.labels());
           labels.putAll(e.labels());
           labels.putIfAbsent(CLUSTER_LABEL, inventory.cluster());
-          pm.endpoints.add(new EndpointModel(
-              e.address(), e.targetPort(p), labels, inventory.region(), inventory.zone(), inventory.cluster(), 1, e.healthy()));
+          pm.endpoints.add(
+              new EndpointModel(
+                  e.address(),
+                  e.targetPort(p),
+                  labels,
+                  inventory.region(),
+                  inventory.zone(),
+                  inventory.cluster(),
+                  1,
+                  e.healthy()));
         }
       }
     }
@@ -222,7 +254,11 @@ public final class XdsTranslator {
     JsonNode spec = se.path("spec");
     String resolution = spec.path("resolution").asText("STATIC");
     if (!resolution.equals("STATIC") && !resolution.equals("DNS") && !resolution.isEmpty()) {
-      diagnostics.add(where + ": resolution " + resolution + " is not served over xDS (only STATIC/DNS endpoints)");
+      diagnostics.add(
+          where
+              + ": resolution "
+              + resolution
+              + " is not served over xDS (only STATIC/DNS endpoints)");
     }
     String ns = se.path("metadata").path("namespace").asText();
     for (JsonNode hostNode : spec.path("hosts")) {
@@ -253,7 +289,8 @@ public final class XdsTranslator {
             target = ports.path(pm.name).asInt(number);
           }
           var labels = new TreeMap<String, String>();
-          for (Iterator<Map.Entry<String, JsonNode>> it = e.path("labels").fields(); it.hasNext(); ) {
+          for (Iterator<Map.Entry<String, JsonNode>> it = e.path("labels").fields();
+              it.hasNext(); ) {
             var l = it.next();
             labels.put(l.getKey(), l.getValue().asText());
           }
@@ -262,23 +299,36 @@ public final class XdsTranslator {
           String zone = loc.length > 1 ? loc[1] : "";
           String subZone = loc.length > 2 ? loc[2] : labels.getOrDefault(CLUSTER_LABEL, "");
           int weight = e.path("weight").asInt(0) > 0 ? e.path("weight").asInt() : 1;
-          pm.endpoints.add(new EndpointModel(address, target, labels, region, zone, subZone, weight, true));
+          pm.endpoints.add(
+              new EndpointModel(address, target, labels, region, zone, subZone, weight, true));
         }
       }
     }
   }
 
   private void addDestinationRule(JsonNode dr) {
-    String host = qualify(dr.path("spec").path("host").asText(), dr.path("metadata").path("namespace").asText());
+    String host =
+        qualify(
+            dr.path("spec").path("host").asText(), dr.path("metadata").path("namespace").asText());
     if (host.isEmpty()) {
       return;
     }
     if (destinationRules.containsKey(host)) {
-      diagnostics.add(where(dr) + ": host " + host + " already has DestinationRule " + destinationRuleNames.get(host) + "; ignored");
+      diagnostics.add(
+          where(dr)
+              + ": host "
+              + host
+              + " already has DestinationRule "
+              + destinationRuleNames.get(host)
+              + "; ignored");
       return;
     }
     destinationRules.put(host, dr);
-    destinationRuleNames.put(host, dr.path("metadata").path("namespace").asText() + "/" + dr.path("metadata").path("name").asText());
+    destinationRuleNames.put(
+        host,
+        dr.path("metadata").path("namespace").asText()
+            + "/"
+            + dr.path("metadata").path("name").asText());
   }
 
   private void addVirtualService(JsonNode vs) {
@@ -294,7 +344,13 @@ public final class XdsTranslator {
     for (JsonNode h : vs.path("spec").path("hosts")) {
       String host = qualify(h.asText(), ns);
       if (virtualServices.containsKey(host)) {
-        diagnostics.add(where(vs) + ": host " + host + " already has VirtualService " + virtualServiceNames.get(host) + "; ignored for it");
+        diagnostics.add(
+            where(vs)
+                + ": host "
+                + host
+                + " already has VirtualService "
+                + virtualServiceNames.get(host)
+                + "; ignored for it");
         continue;
       }
       virtualServices.put(host, vs);
@@ -345,7 +401,8 @@ public final class XdsTranslator {
     if (!clusters.containsKey(name)) {
       var ports = hosts.get(host);
       PortModel pm = ports == null ? null : ports.get(port);
-      Map<String, String> labels = subset.isEmpty() ? Map.of() : subsets(dr).getOrDefault(subset, Map.of());
+      Map<String, String> labels =
+          subset.isEmpty() ? Map.of() : subsets(dr).getOrDefault(subset, Map.of());
       clusters.put(name, new ClusterModel(name, host, port, subset, labels, dr, pm));
     }
     return name;
@@ -361,29 +418,34 @@ public final class XdsTranslator {
   }
 
   private static Listener listener(String name) {
-    HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
-        .setStatPrefix(name)
-        .setRds(Rds.newBuilder().setConfigSource(ads()).setRouteConfigName(name))
-        .addHttpFilters(HttpFilter.newBuilder()
-            .setName(ROUTER_FILTER)
-            .setTypedConfig(Any.pack(Router.getDefaultInstance())))
-        .build();
+    HttpConnectionManager hcm =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix(name)
+            .setRds(Rds.newBuilder().setConfigSource(ads()).setRouteConfigName(name))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName(ROUTER_FILTER)
+                    .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+            .build();
     return Listener.newBuilder()
         .setName(name)
         .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(hcm)))
         .build();
   }
 
-  private RouteConfiguration routeConfiguration(String name, String host, PortModel port, JsonNode dr) {
+  private RouteConfiguration routeConfiguration(
+      String name, String host, PortModel port, JsonNode dr) {
     var vh = VirtualHost.newBuilder().setName(name).addDomains(name).addDomains(host);
     JsonNode vs = virtualServices.get(host);
     if (vs == null || vs.path("spec").path("http").isEmpty()) {
-      vh.addRoutes(Route.newBuilder()
-          .setName("default")
-          .setMatch(RouteMatch.newBuilder().setPrefix("/"))
-          .setRoute(RouteAction.newBuilder()
-              .setCluster(clusterName(port.number, "", host))
-              .setTimeout(Duration.getDefaultInstance())));
+      vh.addRoutes(
+          Route.newBuilder()
+              .setName("default")
+              .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+              .setRoute(
+                  RouteAction.newBuilder()
+                      .setCluster(clusterName(port.number, "", host))
+                      .setTimeout(Duration.getDefaultInstance())));
     } else {
       String where = where(vs);
       int i = 0;
@@ -399,16 +461,25 @@ public final class XdsTranslator {
         }
         JsonNode matches = http.path("match");
         if (matches.isEmpty()) {
-          vh.addRoutes(Route.newBuilder().setName(routeName).setMatch(RouteMatch.newBuilder().setPrefix("/")).setRoute(action));
+          vh.addRoutes(
+              Route.newBuilder()
+                  .setName(routeName)
+                  .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                  .setRoute(action));
           continue;
         }
         int m = 0;
         for (JsonNode match : matches) {
-          RouteMatch rm = routeMatch(where + " http[" + (i - 1) + "].match[" + m + "]", match, port);
+          RouteMatch rm =
+              routeMatch(where + " http[" + (i - 1) + "].match[" + m + "]", match, port);
           m++;
           if (rm != null) {
             String n = match.path("name").asText("");
-            vh.addRoutes(Route.newBuilder().setName(n.isEmpty() ? routeName : routeName + "/" + n).setMatch(rm).setRoute(action));
+            vh.addRoutes(
+                Route.newBuilder()
+                    .setName(n.isEmpty() ? routeName : routeName + "/" + n)
+                    .setMatch(rm)
+                    .setRoute(action));
           }
         }
       }
@@ -434,21 +505,42 @@ public final class XdsTranslator {
     if (match.path("ignoreUriCase").asBoolean(false)) {
       rm.setCaseSensitive(com.google.protobuf.BoolValue.of(false));
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = match.path("headers").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = match.path("headers").fields();
+        it.hasNext(); ) {
       var h = it.next();
-      rm.addHeaders(HeaderMatcher.newBuilder().setName(h.getKey().toLowerCase(Locale.ROOT)).setStringMatch(stringMatcher(h.getValue())));
+      rm.addHeaders(
+          HeaderMatcher.newBuilder()
+              .setName(h.getKey().toLowerCase(Locale.ROOT))
+              .setStringMatch(stringMatcher(h.getValue())));
     }
     if (match.has("method")) {
-      rm.addHeaders(HeaderMatcher.newBuilder().setName(":method").setStringMatch(stringMatcher(match.path("method"))));
+      rm.addHeaders(
+          HeaderMatcher.newBuilder()
+              .setName(":method")
+              .setStringMatch(stringMatcher(match.path("method"))));
     }
     if (match.has("authority")) {
-      rm.addHeaders(HeaderMatcher.newBuilder().setName(":authority").setStringMatch(stringMatcher(match.path("authority"))));
+      rm.addHeaders(
+          HeaderMatcher.newBuilder()
+              .setName(":authority")
+              .setStringMatch(stringMatcher(match.path("authority"))));
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = match.path("queryParams").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = match.path("queryParams").fields();
+        it.hasNext(); ) {
       var q = it.next();
-      rm.addQueryParameters(QueryParameterMatcher.newBuilder().setName(q.getKey()).setStringMatch(stringMatcher(q.getValue())));
+      rm.addQueryParameters(
+          QueryParameterMatcher.newBuilder()
+              .setName(q.getKey())
+              .setStringMatch(stringMatcher(q.getValue())));
     }
-    for (String unsupported : List.of("withoutHeaders", "sourceLabels", "sourceNamespace", "gateways", "scheme", "statPrefix")) {
+    for (String unsupported :
+        List.of(
+            "withoutHeaders",
+            "sourceLabels",
+            "sourceNamespace",
+            "gateways",
+            "scheme",
+            "statPrefix")) {
       if (match.has(unsupported)) {
         diagnostics.add(where + ": " + unsupported + " is not translated to xDS (ignored)");
       }
@@ -470,8 +562,18 @@ public final class XdsTranslator {
     return sm.build();
   }
 
-  private RouteAction routeAction(String where, JsonNode http, String host, PortModel port, JsonNode dr) {
-    for (String unsupported : List.of("redirect", "directResponse", "delegate", "mirror", "mirrors", "fault", "corsPolicy", "headers")) {
+  private RouteAction routeAction(
+      String where, JsonNode http, String host, PortModel port, JsonNode dr) {
+    for (String unsupported :
+        List.of(
+            "redirect",
+            "directResponse",
+            "delegate",
+            "mirror",
+            "mirrors",
+            "fault",
+            "corsPolicy",
+            "headers")) {
       if (http.has(unsupported)) {
         diagnostics.add(where + ": " + unsupported + " is not translated to xDS (ignored)");
       }
@@ -492,17 +594,34 @@ public final class XdsTranslator {
           dPort = ports.firstKey();
         } else {
           dPort = port.number;
-          diagnostics.add(where + ": destination " + dHost + " has several ports and none is named; using " + dPort);
+          diagnostics.add(
+              where
+                  + ": destination "
+                  + dHost
+                  + " has several ports and none is named; using "
+                  + dPort);
         }
       }
       String subset = d.path("subset").asText("");
       JsonNode dDr = destinationRuleFor(dHost);
       if (!subset.isEmpty() && !subsets(dDr).containsKey(subset)) {
-        diagnostics.add(where + ": subset " + subset + " of " + dHost + " is not defined by a DestinationRule; routing to the whole service");
+        diagnostics.add(
+            where
+                + ": subset "
+                + subset
+                + " of "
+                + dHost
+                + " is not defined by a DestinationRule; routing to the whole service");
         subset = "";
       }
       if (!hosts.containsKey(dHost) || !hosts.get(dHost).containsKey(dPort)) {
-        diagnostics.add(where + ": destination " + dHost + ":" + dPort + " is neither a local service nor a ServiceEntry; it has no endpoints");
+        diagnostics.add(
+            where
+                + ": destination "
+                + dHost
+                + ":"
+                + dPort
+                + " is neither a local service nor a ServiceEntry; it has no endpoints");
       }
       String cluster = cluster(dHost, dPort, subset, dDr);
       int weight = r.has("weight") ? r.path("weight").asInt() : -1;
@@ -531,23 +650,32 @@ public final class XdsTranslator {
         var wc = WeightedCluster.newBuilder();
         for (String[] d : weighted) {
           int w = Integer.parseInt(d[1]);
-          wc.addClusters(WeightedCluster.ClusterWeight.newBuilder().setName(d[0]).setWeight(UInt32Value.of(w > 0 ? w : 1)));
+          wc.addClusters(
+              WeightedCluster.ClusterWeight.newBuilder()
+                  .setName(d[0])
+                  .setWeight(UInt32Value.of(w > 0 ? w : 1)));
         }
         action.setWeightedClusters(wc);
       }
     }
-    Duration timeout = http.has("timeout") ? duration(where + ".timeout", http.path("timeout").asText()) : Duration.getDefaultInstance();
+    Duration timeout =
+        http.has("timeout")
+            ? duration(where + ".timeout", http.path("timeout").asText())
+            : Duration.getDefaultInstance();
     action.setTimeout(timeout);
     if (http.has("timeout")) {
-      action.setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(timeout));
+      action.setMaxStreamDuration(
+          RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(timeout));
     }
     JsonNode retries = http.path("retries");
     if (retries.isObject() && retries.path("attempts").asInt(0) > 0) {
-      var rp = RetryPolicy.newBuilder()
-          .setRetryOn(retries.path("retryOn").asText(DEFAULT_RETRY_ON))
-          .setNumRetries(UInt32Value.of(retries.path("attempts").asInt()));
+      var rp =
+          RetryPolicy.newBuilder()
+              .setRetryOn(retries.path("retryOn").asText(DEFAULT_RETRY_ON))
+              .setNumRetries(UInt32Value.of(retries.path("attempts").asInt()));
       if (retries.has("perTryTimeout")) {
-        rp.setPerTryTimeout(duration(where + ".retries.perTryTimeout", retries.path("perTryTimeout").asText()));
+        rp.setPerTryTimeout(
+            duration(where + ".retries.perTryTimeout", retries.path("perTryTimeout").asText()));
       }
       action.setRetryPolicy(rp);
     }
@@ -564,21 +692,25 @@ public final class XdsTranslator {
   // ---- clusters ----
 
   private Cluster buildCluster(ClusterModel c) {
-    var b = Cluster.newBuilder()
-        .setName(c.name)
-        .setType(Cluster.DiscoveryType.EDS)
-        .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads()).setServiceName(c.name))
-        .setConnectTimeout(DEFAULT_CONNECT_TIMEOUT)
-        .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+    var b =
+        Cluster.newBuilder()
+            .setName(c.name)
+            .setType(Cluster.DiscoveryType.EDS)
+            .setEdsClusterConfig(
+                Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads()).setServiceName(c.name))
+            .setConnectTimeout(DEFAULT_CONNECT_TIMEOUT)
+            .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
     if (c.portModel != null) {
       String protocol = c.portModel.protocol.toUpperCase(Locale.ROOT);
       if (protocol.equals("GRPC") || protocol.equals("HTTP2")) {
         b.putTypedExtensionProtocolOptions(
             "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-            Any.pack(HttpProtocolOptions.newBuilder()
-                .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-                    .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
-                .build()));
+            Any.pack(
+                HttpProtocolOptions.newBuilder()
+                    .setExplicitHttpConfig(
+                        HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                            .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
+                    .build()));
       }
     }
     JsonNode policy = c.dr == null ? null : c.dr.path("spec").path("trafficPolicy");
@@ -588,17 +720,25 @@ public final class XdsTranslator {
     String where = where(c.dr);
     String simple = policy.path("loadBalancer").path("simple").asText("");
     switch (simple) {
-      case "", "ROUND_ROBIN", "UNSPECIFIED" -> { }
+      case "", "ROUND_ROBIN", "UNSPECIFIED" -> {}
       case "LEAST_REQUEST", "LEAST_CONN" -> b.setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST);
-      default -> diagnostics.add(where + ": loadBalancer.simple " + simple + " is served as ROUND_ROBIN (proxyless gRPC knows no other)");
+      default ->
+          diagnostics.add(
+              where
+                  + ": loadBalancer.simple "
+                  + simple
+                  + " is served as ROUND_ROBIN (proxyless gRPC knows no other)");
     }
     if (policy.path("loadBalancer").has("consistentHash")) {
-      diagnostics.add(where + ": loadBalancer.consistentHash is not translated to xDS (ROUND_ROBIN)");
+      diagnostics.add(
+          where + ": loadBalancer.consistentHash is not translated to xDS (ROUND_ROBIN)");
     }
     JsonNode tcp = policy.path("connectionPool").path("tcp");
     JsonNode http = policy.path("connectionPool").path("http");
     if (tcp.has("connectTimeout")) {
-      b.setConnectTimeout(duration(where + ".connectionPool.tcp.connectTimeout", tcp.path("connectTimeout").asText()));
+      b.setConnectTimeout(
+          duration(
+              where + ".connectionPool.tcp.connectTimeout", tcp.path("connectTimeout").asText()));
     }
     var t = CircuitBreakers.Thresholds.newBuilder().setPriority(RoutingPriority.DEFAULT);
     boolean anyThreshold = false;
@@ -624,35 +764,47 @@ public final class XdsTranslator {
     JsonNode od = policy.path("outlierDetection");
     if (od.isObject()) {
       var o = OutlierDetection.newBuilder();
-      JsonNode c5xx = od.has("consecutive5xxErrors") ? od.path("consecutive5xxErrors") : od.path("consecutiveErrors");
+      JsonNode c5xx =
+          od.has("consecutive5xxErrors")
+              ? od.path("consecutive5xxErrors")
+              : od.path("consecutiveErrors");
       if (!c5xx.isMissingNode()) {
         int n = c5xx.asInt();
-        o.setConsecutive5Xx(UInt32Value.of(n)).setEnforcingConsecutive5Xx(UInt32Value.of(n > 0 ? 100 : 0));
+        o.setConsecutive5Xx(UInt32Value.of(n))
+            .setEnforcingConsecutive5Xx(UInt32Value.of(n > 0 ? 100 : 0));
       }
       if (od.has("consecutiveGatewayErrors")) {
         int n = od.path("consecutiveGatewayErrors").asInt();
-        o.setConsecutiveGatewayFailure(UInt32Value.of(n)).setEnforcingConsecutiveGatewayFailure(UInt32Value.of(n > 0 ? 100 : 0));
+        o.setConsecutiveGatewayFailure(UInt32Value.of(n))
+            .setEnforcingConsecutiveGatewayFailure(UInt32Value.of(n > 0 ? 100 : 0));
       }
       if (od.has("splitExternalLocalOriginErrors")) {
         o.setSplitExternalLocalOriginErrors(od.path("splitExternalLocalOriginErrors").asBoolean());
       }
       if (od.has("consecutiveLocalOriginFailures")) {
-        o.setConsecutiveLocalOriginFailure(UInt32Value.of(od.path("consecutiveLocalOriginFailures").asInt()));
+        o.setConsecutiveLocalOriginFailure(
+            UInt32Value.of(od.path("consecutiveLocalOriginFailures").asInt()));
       }
       if (od.has("interval")) {
         o.setInterval(duration(where + ".outlierDetection.interval", od.path("interval").asText()));
       }
       if (od.has("baseEjectionTime")) {
-        o.setBaseEjectionTime(duration(where + ".outlierDetection.baseEjectionTime", od.path("baseEjectionTime").asText()));
+        o.setBaseEjectionTime(
+            duration(
+                where + ".outlierDetection.baseEjectionTime",
+                od.path("baseEjectionTime").asText()));
       }
       if (od.has("maxEjectionPercent")) {
-        o.setMaxEjectionPercent(UInt32Value.of(Math.min(100, Math.max(0, od.path("maxEjectionPercent").asInt()))));
+        o.setMaxEjectionPercent(
+            UInt32Value.of(Math.min(100, Math.max(0, od.path("maxEjectionPercent").asInt()))));
       }
       o.setEnforcingSuccessRate(UInt32Value.of(0));
       b.setOutlierDetection(o);
       if (od.has("minHealthPercent")) {
-        b.setCommonLbConfig(Cluster.CommonLbConfig.newBuilder()
-            .setHealthyPanicThreshold(Percent.newBuilder().setValue(od.path("minHealthPercent").asDouble())));
+        b.setCommonLbConfig(
+            Cluster.CommonLbConfig.newBuilder()
+                .setHealthyPanicThreshold(
+                    Percent.newBuilder().setValue(od.path("minHealthPercent").asDouble())));
       }
     }
     return b.build();
@@ -663,7 +815,14 @@ public final class XdsTranslator {
     if (c.portModel == null) {
       return cla.build();
     }
-    JsonNode lb = c.dr == null ? null : c.dr.path("spec").path("trafficPolicy").path("loadBalancer").path("localityLbSetting");
+    JsonNode lb =
+        c.dr == null
+            ? null
+            : c.dr
+                .path("spec")
+                .path("trafficPolicy")
+                .path("loadBalancer")
+                .path("localityLbSetting");
     boolean localityAware = lb == null || !lb.isObject() || lb.path("enabled").asBoolean(true);
     var failoverTo = new TreeSet<String>();
     if (lb != null) {
@@ -679,7 +838,9 @@ public final class XdsTranslator {
       if (!e.healthy || !matches(e.labels, c.subsetLabels)) {
         continue;
       }
-      byLocality.computeIfAbsent(e.region + "/" + e.zone + "/" + e.subZone, k -> new ArrayList<>()).add(e);
+      byLocality
+          .computeIfAbsent(e.region + "/" + e.zone + "/" + e.subZone, k -> new ArrayList<>())
+          .add(e);
     }
     TreeMap<String, Integer> tier = new TreeMap<>();
     TreeSet<Integer> tiers = new TreeSet<>();
@@ -703,17 +864,29 @@ public final class XdsTranslator {
     List<Integer> dense = new ArrayList<>(tiers);
     for (var entry : byLocality.entrySet()) {
       EndpointModel first = entry.getValue().get(0);
-      var lle = LocalityLbEndpoints.newBuilder()
-          .setLocality(Locality.newBuilder().setRegion(first.region).setZone(first.zone).setSubZone(first.subZone))
-          .setPriority(dense.indexOf(tier.get(entry.getKey())));
+      var lle =
+          LocalityLbEndpoints.newBuilder()
+              .setLocality(
+                  Locality.newBuilder()
+                      .setRegion(first.region)
+                      .setZone(first.zone)
+                      .setSubZone(first.subZone))
+              .setPriority(dense.indexOf(tier.get(entry.getKey())));
       int weight = 0;
       var eps = new ArrayList<>(entry.getValue());
       eps.sort((a, b) -> (a.address + ":" + a.port).compareTo(b.address + ":" + b.port));
       for (EndpointModel e : eps) {
-        var lbe = LbEndpoint.newBuilder()
-            .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
-                .setSocketAddress(SocketAddress.newBuilder().setAddress(e.address).setPortValue(e.port))))
-            .setHealthStatus(HealthStatus.HEALTHY);
+        var lbe =
+            LbEndpoint.newBuilder()
+                .setEndpoint(
+                    Endpoint.newBuilder()
+                        .setAddress(
+                            Address.newBuilder()
+                                .setSocketAddress(
+                                    SocketAddress.newBuilder()
+                                        .setAddress(e.address)
+                                        .setPortValue(e.port))))
+                .setHealthStatus(HealthStatus.HEALTHY);
         if (e.weight > 1) {
           lbe.setLoadBalancingWeight(UInt32Value.of(e.weight));
         }
@@ -749,7 +922,11 @@ public final class XdsTranslator {
   }
 
   private static String where(JsonNode o) {
-    return o.path("kind").asText() + " " + o.path("metadata").path("namespace").asText() + "/" + o.path("metadata").path("name").asText();
+    return o.path("kind").asText()
+        + " "
+        + o.path("metadata").path("namespace").asText()
+        + "/"
+        + o.path("metadata").path("name").asText();
   }
 
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
@@ -762,12 +939,13 @@ public final class XdsTranslator {
     int end = 0;
     while (m.find() && m.start() == end) {
       BigDecimal v = new BigDecimal(m.group(1));
-      BigDecimal unit = switch (m.group(2)) {
-        case "ms" -> BigDecimal.valueOf(1_000_000L);
-        case "s" -> BigDecimal.valueOf(1_000_000_000L);
-        case "m" -> BigDecimal.valueOf(60_000_000_000L);
-        default -> BigDecimal.valueOf(3_600_000_000_000L);
-      };
+      BigDecimal unit =
+          switch (m.group(2)) {
+            case "ms" -> BigDecimal.valueOf(1_000_000L);
+            case "s" -> BigDecimal.valueOf(1_000_000_000L);
+            case "m" -> BigDecimal.valueOf(60_000_000_000L);
+            default -> BigDecimal.valueOf(3_600_000_000_000L);
+          };
       nanos = nanos.add(v.multiply(unit));
       end = m.end();
     }
@@ -776,12 +954,17 @@ public final class XdsTranslator {
       return Duration.getDefaultInstance();
     }
     long total = nanos.longValue();
-    return Duration.newBuilder().setSeconds(total / 1_000_000_000L).setNanos((int) (total % 1_000_000_000L)).build();
+    return Duration.newBuilder()
+        .setSeconds(total / 1_000_000_000L)
+        .setNanos((int) (total % 1_000_000_000L))
+        .build();
   }
 
   static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

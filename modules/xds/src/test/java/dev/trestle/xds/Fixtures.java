@@ -14,10 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Test inputs: {@code inventory} + {@code objects} in one YAML file, or objects from multi-doc YAML. */
+/**
+ * Test inputs: {@code inventory} + {@code objects} in one YAML file, or objects from multi-doc
+ * YAML.
+ */
 final class Fixtures {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  static final ObjectMapper JSON =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   static final Path DIR = Path.of("src/test/resources/xds");
 
   record Input(LocalInventory inventory, List<String> objects) {}
@@ -38,21 +42,39 @@ final class Fixtures {
     for (JsonNode s : inv.path("services")) {
       var ports = new ArrayList<LocalInventory.Port>();
       for (JsonNode p : s.path("ports")) {
-        ports.add(new LocalInventory.Port(p.path("name").asText(), p.path("number").asInt(), p.path("protocol").asText()));
+        ports.add(
+            new LocalInventory.Port(
+                p.path("name").asText(), p.path("number").asInt(), p.path("protocol").asText()));
       }
       var endpoints = new ArrayList<LocalInventory.Endpoint>();
       for (JsonNode e : s.path("endpoints")) {
         var byName = new TreeMap<String, Integer>();
-        e.path("ports").fields().forEachRemaining(f -> byName.put(f.getKey(), f.getValue().asInt()));
-        endpoints.add(new LocalInventory.Endpoint(
-            e.path("address").asText(), e.has("port") ? e.path("port").asInt() : null, byName, strings(e.path("labels")),
-            e.path("healthy").asBoolean(true)));
+        e.path("ports")
+            .fields()
+            .forEachRemaining(f -> byName.put(f.getKey(), f.getValue().asInt()));
+        endpoints.add(
+            new LocalInventory.Endpoint(
+                e.path("address").asText(),
+                e.has("port") ? e.path("port").asInt() : null,
+                byName,
+                strings(e.path("labels")),
+                e.path("healthy").asBoolean(true)));
       }
-      services.add(new LocalInventory.Service(
-          s.path("namespace").asText(), s.path("name").asText(), s.path("hostname").asText(""), ports, strings(s.path("labels")), endpoints));
+      services.add(
+          new LocalInventory.Service(
+              s.path("namespace").asText(),
+              s.path("name").asText(),
+              s.path("hostname").asText(""),
+              ports,
+              strings(s.path("labels")),
+              endpoints));
     }
-    return new LocalInventory(inv.path("cluster").asText(), inv.path("network").asText(), inv.path("region").asText(),
-        inv.path("zone").asText(), services);
+    return new LocalInventory(
+        inv.path("cluster").asText(),
+        inv.path("network").asText(),
+        inv.path("region").asText(),
+        inv.path("zone").asText(),
+        services);
   }
 
   /** Every document of a multi-document YAML file, as JSON. */
@@ -73,7 +95,11 @@ final class Fixtures {
   /** kind namespace/name of an object's JSON. */
   static String key(String json) throws IOException {
     JsonNode n = JSON.readTree(json);
-    return n.path("kind").asText() + " " + n.path("metadata").path("namespace").asText() + "/" + n.path("metadata").path("name").asText();
+    return n.path("kind").asText()
+        + " "
+        + n.path("metadata").path("namespace").asText()
+        + "/"
+        + n.path("metadata").path("name").asText();
   }
 
   private static Map<String, String> strings(JsonNode n) {

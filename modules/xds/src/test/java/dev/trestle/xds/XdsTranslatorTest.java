@@ -19,13 +19,17 @@ class XdsTranslatorTest {
   private static final String CART = "cart.checkout.svc.cluster.local";
 
   private static ClusterLoadAssignment cla(XdsSnapshot s, String cluster) {
-    return s.endpoints().stream().filter(c -> c.getClusterName().equals(cluster)).findFirst().orElseThrow();
+    return s.endpoints().stream()
+        .filter(c -> c.getClusterName().equals(cluster))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** sub-zone (cluster) -> priority */
   private static Map<String, Integer> priorities(ClusterLoadAssignment cla) {
     return cla.getEndpointsList().stream()
-        .collect(Collectors.toMap(l -> l.getLocality().getSubZone(), LocalityLbEndpoints::getPriority));
+        .collect(
+            Collectors.toMap(l -> l.getLocality().getSubZone(), LocalityLbEndpoints::getPriority));
   }
 
   @Test
@@ -37,7 +41,13 @@ class XdsTranslatorTest {
       Collections.shuffle(shuffled, new Random(42));
       var services = new ArrayList<>(in.inventory().services());
       Collections.reverse(services);
-      var inv = new LocalInventory(in.inventory().cluster(), in.inventory().network(), in.inventory().region(), in.inventory().zone(), services);
+      var inv =
+          new LocalInventory(
+              in.inventory().cluster(),
+              in.inventory().network(),
+              in.inventory().region(),
+              in.inventory().zone(),
+              services);
       XdsSnapshot again = XdsTranslator.translate(inv, shuffled);
       assertThat(again.render()).isEqualTo(first.render());
       assertThat(again.version()).isEqualTo(first.version()).hasSize(16);
@@ -49,7 +59,8 @@ class XdsTranslatorTest {
     var in = Fixtures.load("failover.yaml");
     String v1 = XdsTranslator.translate(in.inventory(), in.objects()).version();
     assertThat(XdsTranslator.translate(in.inventory(), in.objects()).version()).isEqualTo(v1);
-    String v2 = XdsTranslator.translate(withLocalHealth(in.inventory(), false), in.objects()).version();
+    String v2 =
+        XdsTranslator.translate(withLocalHealth(in.inventory(), false), in.objects()).version();
     assertThat(v2).isNotEqualTo(v1);
   }
 
@@ -59,21 +70,32 @@ class XdsTranslatorTest {
     XdsSnapshot healthy = XdsTranslator.translate(in.inventory(), in.objects());
     ClusterLoadAssignment cla = cla(healthy, "outbound|8080||" + CART);
     // own zone 0, same region 1, the failover region 2, the rest 3
-    assertThat(priorities(cla)).containsExactlyInAnyOrderEntriesOf(
-        Map.of("eu-west-1a", 0, "eu-west-1b", 1, "us-east-1a", 2, "ap-south-1a", 3));
-    LocalityLbEndpoints local = cla.getEndpointsList().stream().filter(l -> l.getPriority() == 0).findFirst().orElseThrow();
+    assertThat(priorities(cla))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("eu-west-1a", 0, "eu-west-1b", 1, "us-east-1a", 2, "ap-south-1a", 3));
+    LocalityLbEndpoints local =
+        cla.getEndpointsList().stream().filter(l -> l.getPriority() == 0).findFirst().orElseThrow();
     // only the healthy local address, on its target port
     assertThat(local.getLbEndpointsList()).hasSize(1);
-    assertThat(local.getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue()).isEqualTo(18080);
-    assertThat(cla.getEndpointsList()).allSatisfy(l -> assertThat(l.getLoadBalancingWeight().getValue()).isPositive());
-    LocalityLbEndpoints euB = cla.getEndpointsList().stream().filter(l -> l.getLocality().getSubZone().equals("eu-west-1b")).findFirst().orElseThrow();
+    assertThat(local.getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue())
+        .isEqualTo(18080);
+    assertThat(cla.getEndpointsList())
+        .allSatisfy(l -> assertThat(l.getLoadBalancingWeight().getValue()).isPositive());
+    LocalityLbEndpoints euB =
+        cla.getEndpointsList().stream()
+            .filter(l -> l.getLocality().getSubZone().equals("eu-west-1b"))
+            .findFirst()
+            .orElseThrow();
     assertThat(euB.getLoadBalancingWeight().getValue()).isEqualTo(3);
-    assertThat(euB.getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue()).isEqualTo(15443);
+    assertThat(euB.getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue())
+        .isEqualTo(15443);
 
-    XdsSnapshot down = XdsTranslator.translate(withLocalHealth(in.inventory(), false), in.objects());
+    XdsSnapshot down =
+        XdsTranslator.translate(withLocalHealth(in.inventory(), false), in.objects());
     // no healthy local endpoint: its locality is gone and priorities stay dense from 0
-    assertThat(priorities(cla(down, "outbound|8080||" + CART))).containsExactlyInAnyOrderEntriesOf(
-        Map.of("eu-west-1b", 0, "us-east-1a", 1, "ap-south-1a", 2));
+    assertThat(priorities(cla(down, "outbound|8080||" + CART)))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("eu-west-1b", 0, "us-east-1a", 1, "ap-south-1a", 2));
   }
 
   @Test
@@ -81,48 +103,78 @@ class XdsTranslatorTest {
     var in = Fixtures.load("failover.yaml");
     XdsSnapshot s = XdsTranslator.translate(in.inventory(), in.objects());
     // GRPC/HTTP ports get listeners; the TCP metrics port only a cluster
-    assertThat(s.listeners()).extracting(l -> l.getName())
+    assertThat(s.listeners())
+        .extracting(l -> l.getName())
         .containsExactly(CART + ":8080", "ledger-api.ledger.svc.cluster.local:8443");
     assertThat(s.clusters()).extracting(c -> c.getName()).contains("outbound|9090||" + CART);
-    HttpConnectionManager hcm = s.listeners().get(0).getApiListener().getApiListener().unpack(HttpConnectionManager.class);
-    assertThat(hcm.getHttpFiltersList()).extracting(f -> f.getName()).containsExactly(XdsTranslator.ROUTER_FILTER);
+    HttpConnectionManager hcm =
+        s.listeners().get(0).getApiListener().getApiListener().unpack(HttpConnectionManager.class);
+    assertThat(hcm.getHttpFiltersList())
+        .extracting(f -> f.getName())
+        .containsExactly(XdsTranslator.ROUTER_FILTER);
     assertThat(hcm.getRds().getRouteConfigName()).isEqualTo(CART + ":8080");
-    assertThat(s.routes().get(0).getVirtualHosts(0).getDomainsList()).containsExactly(CART + ":8080", CART);
+    assertThat(s.routes().get(0).getVirtualHosts(0).getDomainsList())
+        .containsExactly(CART + ":8080", CART);
   }
 
   @Test
   void weightedSubsetsMatchesTimeoutsAndRetries() throws Exception {
     var in = Fixtures.load("subsets.yaml");
     XdsSnapshot s = XdsTranslator.translate(in.inventory(), in.objects());
-    RouteConfiguration rc = s.routes().stream().filter(r -> r.getName().equals("who.shop.svc.cluster.local:50051")).findFirst().orElseThrow();
+    RouteConfiguration rc =
+        s.routes().stream()
+            .filter(r -> r.getName().equals("who.shop.svc.cluster.local:50051"))
+            .findFirst()
+            .orElseThrow();
     List<Route> routes = rc.getVirtualHosts(0).getRoutesList();
     // the match on port 9999 is left out; weight 0 next to 100 is dropped
-    assertThat(routes).extracting(Route::getName).containsExactly("canary-opt-in/canary-header", "reads", "default");
+    assertThat(routes)
+        .extracting(Route::getName)
+        .containsExactly("canary-opt-in/canary-header", "reads", "default");
     Route canary = routes.get(0);
     assertThat(canary.getMatch().getHeaders(0).getName()).isEqualTo("x-canary");
-    assertThat(canary.getRoute().getCluster()).isEqualTo("outbound|50051|v2|who.shop.svc.cluster.local");
+    assertThat(canary.getRoute().getCluster())
+        .isEqualTo("outbound|50051|v2|who.shop.svc.cluster.local");
     assertThat(canary.getRoute().getTimeout().getSeconds()).isEqualTo(2);
-    assertThat(canary.getRoute().getMaxStreamDuration().getMaxStreamDuration().getSeconds()).isEqualTo(2);
+    assertThat(canary.getRoute().getMaxStreamDuration().getMaxStreamDuration().getSeconds())
+        .isEqualTo(2);
     assertThat(canary.getRoute().getRetryPolicy().getNumRetries().getValue()).isEqualTo(2);
-    assertThat(canary.getRoute().getRetryPolicy().getPerTryTimeout().getNanos()).isEqualTo(500_000_000);
+    assertThat(canary.getRoute().getRetryPolicy().getPerTryTimeout().getNanos())
+        .isEqualTo(500_000_000);
     Route reads = routes.get(1);
     assertThat(reads.getMatch().getPrefix()).isEqualTo("/who.Who/");
     assertThat(reads.getRoute().getWeightedClusters().getClustersList())
         .extracting(c -> c.getName() + "=" + c.getWeight().getValue())
-        .containsExactly("outbound|50051|v1|who.shop.svc.cluster.local=80", "outbound|50051|v2|who.shop.svc.cluster.local=20");
-    assertThat(routes.get(2).getRoute().getCluster()).isEqualTo("outbound|50051|v1|who.shop.svc.cluster.local");
+        .containsExactly(
+            "outbound|50051|v1|who.shop.svc.cluster.local=80",
+            "outbound|50051|v2|who.shop.svc.cluster.local=20");
+    assertThat(routes.get(2).getRoute().getCluster())
+        .isEqualTo("outbound|50051|v1|who.shop.svc.cluster.local");
     // subset clusters hold only the endpoints with the subset's labels
-    assertThat(cla(s, "outbound|50051|v2|who.shop.svc.cluster.local").getEndpoints(0).getLbEndpointsList())
-        .extracting(e -> e.getEndpoint().getAddress().getSocketAddress().getPortValue()).containsExactly(40002);
+    assertThat(
+            cla(s, "outbound|50051|v2|who.shop.svc.cluster.local")
+                .getEndpoints(0)
+                .getLbEndpointsList())
+        .extracting(e -> e.getEndpoint().getAddress().getSocketAddress().getPortValue())
+        .containsExactly(40002);
     // who has its own DestinationRule, which wins whole (Istio); web gets the wildcard one:
     // outlier detection, and RANDOM served as ROUND_ROBIN
-    var who = s.clusters().stream().filter(c -> c.getName().equals("outbound|50051||who.shop.svc.cluster.local")).findFirst().orElseThrow();
+    var who =
+        s.clusters().stream()
+            .filter(c -> c.getName().equals("outbound|50051||who.shop.svc.cluster.local"))
+            .findFirst()
+            .orElseThrow();
     assertThat(who.hasOutlierDetection()).isFalse();
-    var web = s.clusters().stream().filter(c -> c.getName().equals("outbound|8080||web.shop.svc.cluster.local")).findFirst().orElseThrow();
+    var web =
+        s.clusters().stream()
+            .filter(c -> c.getName().equals("outbound|8080||web.shop.svc.cluster.local"))
+            .findFirst()
+            .orElseThrow();
     assertThat(web.getOutlierDetection().getConsecutive5Xx().getValue()).isEqualTo(3);
     assertThat(web.getOutlierDetection().getBaseEjectionTime().getSeconds()).isEqualTo(90);
     assertThat(s.diagnostics()).anyMatch(d -> d.contains("RANDOM"));
-    assertThat(s.diagnostics()).anyMatch(d -> d.contains("search.shop.svc.cluster.local:80 is neither"));
+    assertThat(s.diagnostics())
+        .anyMatch(d -> d.contains("search.shop.svc.cluster.local:80 is neither"));
     // the gateway-bound VirtualService is not for mesh clients
     assertThat(s.listeners()).extracting(l -> l.getName()).doesNotContain("shop.example.com:8080");
   }
@@ -130,9 +182,16 @@ class XdsTranslatorTest {
   static LocalInventory withLocalHealth(LocalInventory inv, boolean healthy) {
     var services = new ArrayList<LocalInventory.Service>();
     for (var s : inv.services()) {
-      var eps = s.endpoints().stream()
-          .map(e -> new LocalInventory.Endpoint(e.address(), e.port(), e.ports(), e.labels(), healthy)).toList();
-      services.add(new LocalInventory.Service(s.namespace(), s.name(), s.hostname(), s.ports(), s.labels(), eps));
+      var eps =
+          s.endpoints().stream()
+              .map(
+                  e ->
+                      new LocalInventory.Endpoint(
+                          e.address(), e.port(), e.ports(), e.labels(), healthy))
+              .toList();
+      services.add(
+          new LocalInventory.Service(
+              s.namespace(), s.name(), s.hostname(), s.ports(), s.labels(), eps));
     }
     return new LocalInventory(inv.cluster(), inv.network(), inv.region(), inv.zone(), services);
   }
