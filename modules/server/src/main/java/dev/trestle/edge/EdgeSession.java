@@ -320,8 +320,8 @@ public final class EdgeSession extends AbstractBehavior<EdgeSession.Message> {
           .refusals()
           .refused(
               setup.cluster(),
-              dev.trestle.management.Problem.of(
-                  dev.trestle.management.Problem.Code.UNAUTHENTICATED,
+              dev.trestle.core.Problem.of(
+                  dev.trestle.core.Problem.Code.UNAUTHENTICATED,
                   setup.cluster(),
                   "edge refused: " + m.reply().refusal() + " (token " + setup.tokenId() + ")"));
       setup

@@ -1,6 +1,6 @@
 package dev.trestle.management;
 
-import dev.trestle.management.Problem.Violation;
+import dev.trestle.core.Problem.Violation;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.AuthorizationRule;
