@@ -1,4 +1,4 @@
-package dev.trestle.edge;
+package dev.trestle.edgesync;
 
 import dev.trestle.desiredstate.DesiredStateChanged;
 import java.time.Duration;

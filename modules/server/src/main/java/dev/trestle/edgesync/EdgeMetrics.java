@@ -1,4 +1,4 @@
-package dev.trestle.edge;
+package dev.trestle.edgesync;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package dev.trestle.edge;
+package dev.trestle.edgesync;
 
 import com.google.protobuf.Timestamp;
 import dev.trestle.clusters.ClusterEntity.Beat;

@@ -1,4 +1,4 @@
-package dev.trestle.edge;
+package dev.trestle.edgesync;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package dev.trestle.edge;
+package dev.trestle.edgesync;
 
 import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.DesiredSnapshot;

@@ -1,4 +1,4 @@
-package dev.trestle.edge;
+package dev.trestle.edgesync;
 
 import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.clusters.ClusterEvent.ObjectFailure;
