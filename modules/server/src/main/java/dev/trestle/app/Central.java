@@ -1,10 +1,14 @@
 package dev.trestle.app;
 
 import com.typesafe.config.Config;
+import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.CallContext;
 import dev.trestle.api.ClusterGrpcService;
+import dev.trestle.api.ConsoleRestRoutes;
+import dev.trestle.api.ConsoleStaticRoute;
 import dev.trestle.api.IamGrpcService;
+import dev.trestle.api.IamRestRoutes;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.RestApi;
 import dev.trestle.api.WriteLimiter;
@@ -232,18 +236,20 @@ public final class Central implements AutoCloseable {
               dev.trestle.protocol.v1.ServiceCatalog.name,
               system);
       var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
+      var http =
+          ApiRoutes.handler(
+              system,
+              rest::handle,
+              ConsoleStaticRoute.route(),
+              new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access).route(),
+              new ConsoleRestRoutes(service, auditQueries, clusterOps, desiredReadModel, callers)
+                  .route());
       @SuppressWarnings("unchecked")
       var handler =
           new ApiMetrics(registry, apiServices)
               .wrap(
                   ServiceHandler.concatOrNotFound(
-                      management,
-                      audit,
-                      iamApi,
-                      clustersApi,
-                      servicesApi,
-                      reflection,
-                      rest::handle));
+                      management, audit, iamApi, clustersApi, servicesApi, reflection, http));
       var apiServer = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
       if (!settings.tls().mode().equals("off")) {
         apiServer = apiServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
