@@ -23,7 +23,7 @@ import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.edge.DesiredStateReadModel;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
-import dev.trestle.management.ResourceService.Caller;
+import dev.trestle.core.Caller;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.ResourceDocuments;
 import java.util.List;
