@@ -1,10 +1,14 @@
 package dev.trestle.app;
 
 import com.typesafe.config.Config;
+import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.CallContext;
 import dev.trestle.api.ClusterGrpcService;
+import dev.trestle.api.ConsoleRestRoutes;
+import dev.trestle.api.ConsoleStaticRoute;
 import dev.trestle.api.IamGrpcService;
+import dev.trestle.api.IamRestRoutes;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.RestApi;
 import dev.trestle.api.WriteLimiter;
@@ -21,12 +25,12 @@ import dev.trestle.desiredstate.CommittedDeltas;
 import dev.trestle.desiredstate.DesiredStateProjection;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
-import dev.trestle.edge.DesiredStateFanOut;
-import dev.trestle.edge.DesiredStateReadModel;
-import dev.trestle.edge.EdgeAdmissions;
-import dev.trestle.edge.EdgeMetrics;
-import dev.trestle.edge.EdgeSessions;
-import dev.trestle.edge.EdgeSyncService;
+import dev.trestle.edgesync.DesiredStateFanOut;
+import dev.trestle.edgesync.DesiredStateReadModel;
+import dev.trestle.edgesync.EdgeAdmissions;
+import dev.trestle.edgesync.EdgeMetrics;
+import dev.trestle.edgesync.EdgeSessions;
+import dev.trestle.edgesync.EdgeSyncService;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.InitialAdmin;
@@ -231,18 +235,20 @@ public final class Central implements AutoCloseable {
               dev.trestle.protocol.v1.ServiceCatalog.name,
               system);
       var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
+      var http =
+          ApiRoutes.handler(
+              system,
+              rest::handle,
+              ConsoleStaticRoute.route(),
+              new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access).route(),
+              new ConsoleRestRoutes(service, auditQueries, clusterOps, desiredReadModel, callers)
+                  .route());
       @SuppressWarnings("unchecked")
       var handler =
           new ApiMetrics(registry, apiServices)
               .wrap(
                   ServiceHandler.concatOrNotFound(
-                      management,
-                      audit,
-                      iamApi,
-                      clustersApi,
-                      servicesApi,
-                      reflection,
-                      rest::handle));
+                      management, audit, iamApi, clustersApi, servicesApi, reflection, http));
       var apiServer = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
       if (!settings.tls().mode().equals("off")) {
         apiServer = apiServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));

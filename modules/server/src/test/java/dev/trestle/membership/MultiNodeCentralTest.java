@@ -8,7 +8,7 @@ import dev.trestle.app.Central;
 import dev.trestle.audit.AuditProjection;
 import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.desiredstate.DesiredStateProjection;
-import dev.trestle.edge.EdgeTestClient;
+import dev.trestle.edgesync.EdgeTestClient;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyRequest;
