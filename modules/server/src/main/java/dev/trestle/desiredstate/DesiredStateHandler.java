@@ -264,15 +264,18 @@ public final class DesiredStateHandler
     if (!next.present()) {
       return out;
     }
-    // The cluster's own objects depend only on its namespaces (its health and services are what
-    // the others see): a health change, or a heartbeat's new endpoint counts, re-translate only
-    // the clusters that use its services. Re-translating it anyway cost every cluster a full
-    // translation twice after an outage longer than the health deadline.
-    if (before == null || !before.present() || !before.namespaces().equals(next.namespaces())) {
+    // The cluster's own objects depend only on its namespaces and its services' ports (gateway
+    // destination ports, the local port names of its ServiceEntries); its health and endpoint
+    // counts are what the others see: a health change, or a heartbeat's new endpoint counts,
+    // re-translate only the clusters that use its services. Re-translating it anyway cost every
+    // cluster a full translation twice after an outage longer than the health deadline.
+    MeshCatalog.Cluster meshNext = mesh(next);
+    if (meshBefore == null
+        || !before.namespaces().equals(next.namespaces())
+        || !meshBefore.servicePorts().equals(meshNext.servicePorts())) {
       out.add(next.fqn());
     }
-    out.addAll(
-        usersOf(next.org(), next.fqn(), MeshCatalog.changedServices(meshBefore, mesh(next))));
+    out.addAll(usersOf(next.org(), next.fqn(), MeshCatalog.changedServices(meshBefore, meshNext)));
     return out;
   }
 
@@ -324,7 +327,9 @@ public final class DesiredStateHandler
     }
     DesiredObjects desired;
     try {
-      ClusterView view = ClusterView.of(clusterResource.get(), row.namespaces());
+      ClusterView view =
+          ClusterView.of(clusterResource.get(), row.namespaces())
+              .withServices(mesh(row).services());
       desired = IstioTranslator.translate(config, view, remoteServices(row, view, publishers));
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
