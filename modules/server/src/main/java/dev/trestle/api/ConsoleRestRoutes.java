@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.clusters.ClusterOperations;
-import dev.trestle.edge.DesiredStateReadModel;
+import dev.trestle.edgesync.DesiredStateReadModel;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
 import dev.trestle.core.Caller;
