@@ -10,7 +10,8 @@ import dev.trestle.clusters.ClusterEvent.JoinTokenRevoked;
 import dev.trestle.clusters.ClusterEvent.ObjectFailure;
 import dev.trestle.clusters.ClusterEvent.VersionAcked;
 import dev.trestle.clusters.ClusterEvent.VersionNacked;
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
+import dev.trestle.core.JournalBackoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -213,7 +214,7 @@ public final class ClusterEntity
 
   private ClusterEntity(
       String cluster, ClusterSettings settings, Clock clock, TimerScheduler<Command> timers) {
-    super(PersistenceId.of(TYPE_KEY.name(), cluster));
+    super(PersistenceId.of(TYPE_KEY.name(), cluster), JournalBackoff.onPersistFailure());
     this.cluster = cluster;
     this.settings = settings;
     this.clock = clock;

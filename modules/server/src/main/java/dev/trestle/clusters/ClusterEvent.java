@@ -1,6 +1,6 @@
 package dev.trestle.clusters;
 
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
 import java.time.Instant;
 import java.util.List;
 

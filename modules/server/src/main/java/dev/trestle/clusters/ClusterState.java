@@ -1,7 +1,7 @@
 package dev.trestle.clusters;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

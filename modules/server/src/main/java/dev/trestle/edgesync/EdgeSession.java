@@ -2,7 +2,7 @@ package dev.trestle.edgesync;
 
 import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.clusters.InventorySnapshot;
-import dev.trestle.management.Problem;
+import dev.trestle.core.Problem;
 import dev.trestle.protocol.v1.CentralMessage;
 import dev.trestle.protocol.v1.EdgeMessage;
 import dev.trestle.protocol.v1.Hello;

@@ -2,7 +2,7 @@ package dev.trestle.edgesync;
 
 import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.clusters.JoinTokens;
-import dev.trestle.management.Problem;
+import dev.trestle.core.Problem;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.v1.CentralMessage;

@@ -404,7 +404,7 @@ class ClusterEntityTest {
     // audit slice only: the desired-state projection reads the inventory change; health is
     // projected too
     assertThat(ClusterTags.tagsFor(zero.events().get(2)))
-        .doesNotContain(dev.trestle.management.ConfigTags.DESIRED_STATE);
+        .doesNotContain(dev.trestle.core.ConfigTags.DESIRED_STATE);
     assertThat(
             ClusterTags.tagsFor(
                 new ClusterEvent.HealthChanged(
@@ -413,7 +413,7 @@ class ClusterEntityTest {
                     ClusterHealthState.UNHEALTHY,
                     "x",
                     Instant.now())))
-        .contains(dev.trestle.management.ConfigTags.DESIRED_STATE);
+        .contains(dev.trestle.core.ConfigTags.DESIRED_STATE);
   }
 
   @Test
