@@ -11,18 +11,22 @@ import dev.trestle.api.IamGrpcService;
 import dev.trestle.api.IamRestRoutes;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.RestApi;
+import dev.trestle.api.RestRoutes;
 import dev.trestle.api.WriteLimiter;
 import dev.trestle.audit.AuditProjection;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.audit.AuditRefusalLog;
 import dev.trestle.audit.AuditRetention;
+import dev.trestle.audit.AuditSchema;
 import dev.trestle.audit.AuditStore;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterRegistry;
 import dev.trestle.clusters.ClusterSettings;
+import dev.trestle.core.ConfigTags;
 import dev.trestle.desiredstate.CommittedDeltas;
 import dev.trestle.desiredstate.DesiredStateProjection;
+import dev.trestle.desiredstate.DesiredStateSchema;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
 import dev.trestle.edgesync.DesiredStateFanOut;
@@ -31,11 +35,11 @@ import dev.trestle.edgesync.EdgeAdmissions;
 import dev.trestle.edgesync.EdgeMetrics;
 import dev.trestle.edgesync.EdgeSessions;
 import dev.trestle.edgesync.EdgeSyncService;
+import dev.trestle.edgesync.SessionServices;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.InitialAdmin;
 import dev.trestle.iam.ResourceGuard;
-import dev.trestle.management.ConfigTags;
 import dev.trestle.management.ResourceService;
 import dev.trestle.membership.ClusterFormation;
 import dev.trestle.membership.MembershipSettings;
@@ -124,7 +128,12 @@ public final class Central implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       var formation = ClusterFormation.start(system, membership);
 
-      var readModels = StorageStartup.prepare(system, settings.storage(), STARTUP);
+      var readModels =
+          StorageStartup.prepare(
+              system,
+              settings.storage(),
+              STARTUP,
+              List.of(AuditSchema::migrate, DesiredStateSchema::migrate));
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
@@ -245,7 +254,7 @@ public final class Central implements AutoCloseable {
                   .route());
       @SuppressWarnings("unchecked")
       var handler =
-          new ApiMetrics(registry, apiServices)
+          new ApiMetrics(registry, apiServices, RestRoutes::template)
               .wrap(
                   ServiceHandler.concatOrNotFound(
                       management, audit, iamApi, clustersApi, servicesApi, reflection, http));
@@ -264,13 +273,14 @@ public final class Central implements AutoCloseable {
           EdgeSyncPowerApiHandlerFactory.create(
               new EdgeSyncService(
                   system,
-                  desiredReadModel,
-                  clusterSettings,
-                  settings.askTimeout(),
-                  edgeMetrics,
-                  edgeSessions,
-                  clusterOps::edgeRefused,
-                  EdgeAdmissions.from(config)),
+                  new SessionServices(
+                      desiredReadModel,
+                      clusterSettings,
+                      settings.askTimeout(),
+                      edgeMetrics,
+                      edgeSessions,
+                      clusterOps::edgeRefused,
+                      EdgeAdmissions.from(config))),
               system);
       var edgeServer =
           Http.get(system)

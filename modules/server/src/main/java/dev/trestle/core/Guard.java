@@ -1,6 +1,5 @@
-package dev.trestle.management;
+package dev.trestle.core;
 
-import dev.trestle.iam.Perm;
 import dev.trestle.protocol.Fqn;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,7 +15,7 @@ public interface Guard {
         }
 
         @Override
-        public CompletionStage<Void> created(ResourceService.Caller caller, String fqn) {
+        public CompletionStage<Void> created(Caller caller, String fqn) {
           return CompletableFuture.completedFuture(null);
         }
       };
@@ -24,7 +23,7 @@ public interface Guard {
   CompletionStage<Boolean> allowed(String principal, Perm perm, Fqn target);
 
   /** Called after a resource was created (the creator becomes its admin). */
-  CompletionStage<Void> created(ResourceService.Caller caller, String fqn);
+  CompletionStage<Void> created(Caller caller, String fqn);
 
   /** Fails with PERMISSION_DENIED naming who, what and where. */
   default CompletionStage<Void> require(String principal, Perm perm, Fqn target) {

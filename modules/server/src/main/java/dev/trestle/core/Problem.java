@@ -1,7 +1,10 @@
-package dev.trestle.management;
+package dev.trestle.core;
 
-import dev.trestle.serialization.CborSerializable;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.pattern.AskTimeoutException;
 
 /**
  * Why a command was refused, in a form every façade maps the same way (see {@code
@@ -71,5 +74,24 @@ public record Problem(
 
   public static Problem hasChildren(String fqn, String message, List<String> children) {
     return new Problem(Code.FAILED_PRECONDITION, message, List.of(), fqn, 0, children);
+  }
+
+  /**
+   * The problem a failed stage carries: a {@link ProblemException}'s own, UNAVAILABLE for a timeout
+   * (the store did not answer), INTERNAL for anything else. Unwraps completion wrappers first.
+   */
+  public static Problem of(Throwable failure, String fqn) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ProblemException p) {
+      return p.problem();
+    }
+    if (cause instanceof TimeoutException || cause instanceof AskTimeoutException) {
+      return of(Code.UNAVAILABLE, fqn, "the configuration store did not answer in time; retry");
+    }
+    return of(Code.INTERNAL, fqn, "internal error: " + cause);
   }
 }

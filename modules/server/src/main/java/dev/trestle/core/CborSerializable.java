@@ -1,4 +1,4 @@
-package dev.trestle.serialization;
+package dev.trestle.core;
 
 /**
  * Marker for messages and events serialized with Jackson CBOR (bound in the server's config).

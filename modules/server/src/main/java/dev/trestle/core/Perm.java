@@ -1,4 +1,4 @@
-package dev.trestle.iam;
+package dev.trestle.core;
 
 /** Permissions, as journaled (the protobuf enum stays on the wire). */
 public enum Perm {

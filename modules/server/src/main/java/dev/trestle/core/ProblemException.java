@@ -1,4 +1,4 @@
-package dev.trestle.management;
+package dev.trestle.core;
 
 /** Carries a {@link Problem} through a failed {@code CompletionStage}. */
 public final class ProblemException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.trestle.management;
+package dev.trestle.core;
 
 /**
  * The fixed tag scheme of configuration events, read by projections (audit, desired state). Every
