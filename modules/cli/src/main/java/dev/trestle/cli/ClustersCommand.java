@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       "  NAME  HEALTH   EDGE       LAST HEARTBEAT  AGENT  DESIRED  APPLIED  FAILED",
       "  c1    HEALTHY  connected  2s ago          0.1.0  7        7",
       "",
+      "DESIRED is the cluster's newest desired-state version, APPLIED the one its edge runs.",
       "FAILED shows a version the edge refused (NACK) and why; the edge keeps its previous one."
     })
 final class ClustersCommand extends ClientCommand {
