@@ -148,6 +148,14 @@ public final class EdgeCommand implements Callable<Integer> {
   boolean insecurePlaintext;
 
   @Option(
+      names = "--takeover",
+      description =
+          "On the first connect, replace the cluster's session even when another agent holds it"
+              + " (e.g. its host is gone). Without it central refuses a second agent for a"
+              + " cluster while the first is connected and healthy.")
+  boolean takeover;
+
+  @Option(
       names = "--status-port",
       paramLabel = "PORT",
       description =
@@ -216,6 +224,9 @@ public final class EdgeCommand implements Callable<Integer> {
     var agent =
         new EdgeAgent(
             settings, target, inventorySource, status, new SecureRandom(), Clock.systemUTC());
+    if (takeover) {
+      agent.takeOverOnFirstConnect();
+    }
     Thread hook = new Thread(agent::close, "edge-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     agent.start();

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trestle.protocol.v1.DesiredObject;
 import dev.trestle.protocol.v1.EdgeMessage;
 import dev.trestle.protocol.v1.EdgeMessage.MessageCase;
+import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Inventory;
 import dev.trestle.protocol.v1.Nack;
 import io.grpc.Status;
@@ -89,6 +90,10 @@ class EdgeAgentTest {
   }
 
   private EdgeAgent startAgent(List<CentralAddress> centrals) throws Exception {
+    return startAgent(centrals, false);
+  }
+
+  private EdgeAgent startAgent(List<CentralAddress> centrals, boolean takeover) throws Exception {
     var settings =
         new EdgeSettings(
             "c1",
@@ -115,6 +120,9 @@ class EdgeAgentTest {
             new Random(1),
             Clock.systemUTC());
     agents.add(agent);
+    if (takeover) {
+      agent.takeOverOnFirstConnect();
+    }
     agent.start();
     return agent;
   }
@@ -508,6 +516,52 @@ class EdgeAgentTest {
     Files.writeString(tokenFile, "trst-fixed");
     central.refuse = h -> h.getToken().equals("trst-fixed") ? null : Status.UNAUTHENTICATED;
     await().atMost(WAIT).until(() -> agent.status().isConnected());
+  }
+
+  @Test
+  void refusedBecauseAnotherAgentHoldsTheClusterItStandsByAtMaxBackoffAndNeverTakesOverAgain()
+      throws Exception {
+    central.refuse =
+        h -> Status.FAILED_PRECONDITION.withDescription("another agent holds the cluster");
+    EdgeAgent agent = startAgent(List.of(new CentralAddress("127.0.0.1", central.port())), true);
+    awaitHello(1);
+    long firstAt = System.nanoTime();
+    awaitHello(2);
+    long waitedMillis = (System.nanoTime() - firstAt) / 1_000_000;
+
+    // max backoff is 300 ms; the usual first retry waits at most the initial 20 ms
+    assertThat(waitedMillis).isGreaterThanOrEqualTo(250);
+    Hello first = central.streams.get(0).hello;
+    Hello second = central.streams.get(1).hello;
+    assertThat(first.getTakeover()).isTrue();
+    assertThat(second.getTakeover()).isFalse();
+    assertThat(first.getAgentInstance()).isNotEmpty().isEqualTo(second.getAgentInstance());
+    assertThat(agent.status().lastError()).contains("ANOTHER AGENT HOLDS CLUSTER c1");
+  }
+
+  @Test
+  void replacedByAnotherAgentItStandsByAtMaxBackoffInsteadOfTakingTheClusterBack()
+      throws Exception {
+    EdgeAgent agent = startAgent();
+    ScriptedCentral.Stream s1 = awaitStream(1);
+    await().atMost(WAIT).until(() -> agent.status().isConnected());
+    s1.out.onError(Status.ABORTED.withDescription("replaced by a newer session").asException());
+    long replacedAt = System.nanoTime();
+    awaitHello(2);
+    long waitedMillis = (System.nanoTime() - replacedAt) / 1_000_000;
+
+    assertThat(waitedMillis).isGreaterThanOrEqualTo(250);
+    assertThat(central.streams.get(1).hello.getTakeover()).isFalse();
+    assertThat(central.streams.get(1).hello.getAgentInstance())
+        .isEqualTo(central.streams.get(0).hello.getAgentInstance());
+  }
+
+  private void awaitHello(int count) {
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(5))
+        .until(
+            () -> central.streams.size() >= count && central.streams.get(count - 1).hello != null);
   }
 
   private static void deleteTree(Path root) throws IOException {

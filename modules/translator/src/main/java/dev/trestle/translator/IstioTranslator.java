@@ -86,7 +86,9 @@ public final class IstioTranslator {
     new TrafficTranslation(traffic, emission).run();
     new CrossClusterTranslation(snapshot, cluster, traffic, emission).run(remote);
     new SecurityTranslation(snapshot, cluster, placement, emission).run();
-    new GatewayTranslation(snapshot, placement, traffic, emission).run();
+    new GatewayTranslation(
+            snapshot, placement, traffic, new ServicePorts(cluster, remote), emission)
+        .run();
     new SidecarTranslation(snapshot, cluster, placement, emission).run();
     return emission.result(cluster.name());
   }

@@ -83,9 +83,12 @@ class CrossClusterTest {
 
   static DesiredObjects translate(
       ConfigSnapshot snapshot, String cluster, List<Cluster> catalog, Reachability r) {
-    ClusterView view = Fixtures.acmeView(snapshot, cluster);
-    var remote = MeshCatalog.remoteServices(named(catalog, cluster), view.namespaces(), catalog, r);
-    return IstioTranslator.translate(snapshot, view, remote);
+    Cluster self = named(catalog, cluster);
+    ClusterView view = Fixtures.acmeView(snapshot, cluster).withServices(self.services());
+    var remote = MeshCatalog.remoteServices(self, view.namespaces(), catalog, r);
+    var out = IstioTranslator.translate(snapshot, view, remote);
+    assertThat(IstioAnalysis.problems(out, view)).as("istioctl-analyze-style checks").isEmpty();
+    return out;
   }
 
   static Iterable<String> clusters() {
@@ -162,6 +165,39 @@ class CrossClusterTest {
         .isEqualTo(
             "[{\"address\":\"198.51.100.7\",\"labels\":{\"topology.istio.io/cluster\":\"us-east-1a\"},"
                 + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}}]");
+  }
+
+  @Test
+  void aPortTheLocalServiceHasKeepsTheLocalNameWhateverTheRemoteInventoryCallsIt() {
+    // Issue 15 point 9: Istio joins the entry's ports with the local Service's by name.
+    var catalog = new ArrayList<>(acmeCatalog());
+    Cluster a = named(catalog, "eu-west-1a");
+    var renamed = new ArrayList<Service>();
+    for (Service s : a.services()) {
+      renamed.add(
+          s.key().equals("checkout/checkout-api")
+              ? new Service(
+                  s.namespace(),
+                  s.name(),
+                  List.of(new Port("http-api", 8080, "HTTP"), GRPC),
+                  s.endpoints(),
+                  s.healthyEndpoints())
+              : s);
+    }
+    catalog.set(
+        0, new Cluster(a.name(), a.network(), a.region(), a.zone(), true, a.eastWest(), renamed));
+    JsonNode spec = checkoutApiEntry("eu-west-1a", catalog);
+    assertThat(spec.at("/ports/0/name").asText()).isEqualTo("http-api");
+    assertThat(spec.at("/endpoints/0/ports").toString())
+        .isEqualTo("{\"grpc\":15443,\"http-api\":15443}");
+    // us-east-1a runs it with port 8080 named http: its own name stays there.
+    JsonNode us = checkoutApiEntry("us-east-1a", catalog);
+    assertThat(us.at("/ports/0/name").asText()).isEqualTo("http");
+  }
+
+  private static JsonNode checkoutApiEntry(String cluster, List<Cluster> catalog) {
+    var out = translate(Fixtures.acme(), cluster, catalog, Reachability.ALL);
+    return entryFor(out, "checkout", "checkout-api").tree().path("spec");
   }
 
   @Test
