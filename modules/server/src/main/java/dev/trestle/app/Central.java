@@ -35,6 +35,7 @@ import dev.trestle.edgesync.EdgeAdmissions;
 import dev.trestle.edgesync.EdgeMetrics;
 import dev.trestle.edgesync.EdgeSessions;
 import dev.trestle.edgesync.EdgeSyncService;
+import dev.trestle.edgesync.SessionServices;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.InitialAdmin;
@@ -272,13 +273,14 @@ public final class Central implements AutoCloseable {
           EdgeSyncPowerApiHandlerFactory.create(
               new EdgeSyncService(
                   system,
-                  desiredReadModel,
-                  clusterSettings,
-                  settings.askTimeout(),
-                  edgeMetrics,
-                  edgeSessions,
-                  clusterOps::edgeRefused,
-                  EdgeAdmissions.from(config)),
+                  new SessionServices(
+                      desiredReadModel,
+                      clusterSettings,
+                      settings.askTimeout(),
+                      edgeMetrics,
+                      edgeSessions,
+                      clusterOps::edgeRefused,
+                      EdgeAdmissions.from(config))),
               system);
       var edgeServer =
           Http.get(system)

@@ -2,7 +2,7 @@ package dev.trestle.audit;
 
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
-import dev.trestle.management.Durations;
+import dev.trestle.protocol.Durations;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import java.nio.charset.StandardCharsets;

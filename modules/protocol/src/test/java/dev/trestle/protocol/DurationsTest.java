@@ -1,7 +1,8 @@
-package dev.trestle.translator;
+package dev.trestle.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class DurationsTest {
@@ -23,5 +24,15 @@ class DurationsTest {
     assertThat(Durations.normalize("2 s")).isEmpty();
     assertThat(Durations.normalize("2d")).isEmpty();
     assertThat(Durations.normalize("-1s")).isEmpty();
+  }
+
+  @Test
+  void parsedValuesAreExactNanosAndTooLongOnesAreRefused() {
+    assertThat(Durations.parse("250ms")).contains(Duration.ofMillis(250));
+    assertThat(Durations.parse("1m30s")).contains(Duration.ofSeconds(90));
+    assertThat(Durations.parse("1.5s")).contains(Duration.ofMillis(1500));
+    assertThat(Durations.parseNanos("0.0000000005s")).contains(1L);
+    assertThat(Durations.parseNanos("2562047h")).contains(2_562_047L * 3_600_000_000_000L);
+    assertThat(Durations.parseNanos("2562048h")).isEmpty();
   }
 }
