@@ -1,37 +1,45 @@
 package dev.trestle.app;
 
 import com.typesafe.config.Config;
+import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.CallContext;
 import dev.trestle.api.ClusterGrpcService;
+import dev.trestle.api.ConsoleRestRoutes;
+import dev.trestle.api.ConsoleStaticRoute;
 import dev.trestle.api.IamGrpcService;
+import dev.trestle.api.IamRestRoutes;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.RestApi;
+import dev.trestle.api.RestRoutes;
 import dev.trestle.api.WriteLimiter;
 import dev.trestle.audit.AuditProjection;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.audit.AuditRefusalLog;
 import dev.trestle.audit.AuditRetention;
+import dev.trestle.audit.AuditSchema;
 import dev.trestle.audit.AuditStore;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterRegistry;
 import dev.trestle.clusters.ClusterSettings;
+import dev.trestle.core.ConfigTags;
 import dev.trestle.desiredstate.CommittedDeltas;
 import dev.trestle.desiredstate.DesiredStateProjection;
+import dev.trestle.desiredstate.DesiredStateSchema;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
-import dev.trestle.edge.DesiredStateFanOut;
-import dev.trestle.edge.DesiredStateReadModel;
-import dev.trestle.edge.EdgeAdmissions;
-import dev.trestle.edge.EdgeMetrics;
-import dev.trestle.edge.EdgeSessions;
-import dev.trestle.edge.EdgeSyncService;
+import dev.trestle.edgesync.DesiredStateFanOut;
+import dev.trestle.edgesync.DesiredStateReadModel;
+import dev.trestle.edgesync.EdgeAdmissions;
+import dev.trestle.edgesync.EdgeMetrics;
+import dev.trestle.edgesync.EdgeSessions;
+import dev.trestle.edgesync.EdgeSyncService;
+import dev.trestle.edgesync.SessionServices;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.InitialAdmin;
 import dev.trestle.iam.ResourceGuard;
-import dev.trestle.management.ConfigTags;
 import dev.trestle.management.ResourceService;
 import dev.trestle.membership.ClusterFormation;
 import dev.trestle.membership.MembershipSettings;
@@ -119,7 +127,12 @@ public final class Central implements AutoCloseable {
       Clock clock = Clock.systemUTC();
       var formation = ClusterFormation.start(system, membership);
 
-      var readModels = StorageStartup.prepare(system, settings.storage(), STARTUP);
+      var readModels =
+          StorageStartup.prepare(
+              system,
+              settings.storage(),
+              STARTUP,
+              List.of(AuditSchema::migrate, DesiredStateSchema::migrate));
       dataDir.restrictNewFiles();
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
@@ -225,18 +238,20 @@ public final class Central implements AutoCloseable {
               dev.trestle.protocol.v1.ServiceCatalog.name,
               system);
       var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
+      var http =
+          ApiRoutes.handler(
+              system,
+              rest::handle,
+              ConsoleStaticRoute.route(),
+              new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access).route(),
+              new ConsoleRestRoutes(service, auditQueries, clusterOps, desiredReadModel, callers)
+                  .route());
       @SuppressWarnings("unchecked")
       var handler =
-          new ApiMetrics(registry, apiServices)
+          new ApiMetrics(registry, apiServices, RestRoutes::template)
               .wrap(
                   ServiceHandler.concatOrNotFound(
-                      management,
-                      audit,
-                      iamApi,
-                      clustersApi,
-                      servicesApi,
-                      reflection,
-                      rest::handle));
+                      management, audit, iamApi, clustersApi, servicesApi, reflection, http));
       var apiServer = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
       if (!settings.tls().mode().equals("off")) {
         apiServer = apiServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
@@ -252,13 +267,14 @@ public final class Central implements AutoCloseable {
           EdgeSyncPowerApiHandlerFactory.create(
               new EdgeSyncService(
                   system,
-                  desiredReadModel,
-                  clusterSettings,
-                  settings.askTimeout(),
-                  edgeMetrics,
-                  edgeSessions,
-                  clusterOps::edgeRefused,
-                  EdgeAdmissions.from(config)),
+                  new SessionServices(
+                      desiredReadModel,
+                      clusterSettings,
+                      settings.askTimeout(),
+                      edgeMetrics,
+                      edgeSessions,
+                      clusterOps::edgeRefused,
+                      EdgeAdmissions.from(config))),
               system);
       var edgeServer =
           Http.get(system)

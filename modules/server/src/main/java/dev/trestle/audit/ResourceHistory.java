@@ -1,7 +1,7 @@
 package dev.trestle.audit;
 
-import dev.trestle.management.Problem;
-import dev.trestle.management.ProblemException;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.Fqn;

@@ -1,12 +1,12 @@
 package dev.trestle.clusters;
 
-import dev.trestle.iam.Perm;
-import dev.trestle.management.Guard;
-import dev.trestle.management.Problem;
-import dev.trestle.management.ProblemException;
-import dev.trestle.management.RefusalLog;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Guard;
+import dev.trestle.core.Perm;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
+import dev.trestle.core.RefusalLog;
 import dev.trestle.management.ResourceService;
-import dev.trestle.management.ResourceService.Caller;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.ResourceStatus;
@@ -178,11 +178,7 @@ public final class ClusterOperations {
             (ok, error) -> {
               if (error != null) {
                 refusals.refused(
-                    caller,
-                    operation,
-                    Kind.CLUSTER.kindName(),
-                    fqn,
-                    ResourceService.problemOf(error, fqn));
+                    caller, operation, Kind.CLUSTER.kindName(), fqn, Problem.of(error, fqn));
               }
             });
   }

@@ -1,8 +1,11 @@
 package dev.trestle.management;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.trestle.core.CborSerializable;
+import dev.trestle.core.ConfigTags;
+import dev.trestle.core.JournalBackoff;
+import dev.trestle.core.Problem;
 import dev.trestle.protocol.Fqn;
-import dev.trestle.serialization.CborSerializable;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -179,7 +182,7 @@ public final class ResourceEntity
   private final Clock clock;
 
   private ResourceEntity(String entityId, Clock clock) {
-    super(PersistenceId.of(TYPE_KEY.name(), entityId));
+    super(PersistenceId.of(TYPE_KEY.name(), entityId), JournalBackoff.onPersistFailure());
     this.fqn = fqnOf(entityId);
     this.clock = clock;
   }

@@ -3,7 +3,12 @@ package dev.trestle.management;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trestle.iam.Perm;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Guard;
+import dev.trestle.core.Perm;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
+import dev.trestle.core.RefusalLog;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.JsonDiff;
@@ -21,9 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -41,9 +44,6 @@ public final class ResourceService {
   private final Duration askTimeout;
   private final RefusalLog refusals;
   private final Guard guard;
-
-  /** Who asks, and the id that ties their request to events and logs. */
-  public record Caller(String principal, String requestId) {}
 
   public record Page(List<ResourceEntity.View> items, String nextPageToken) {}
 
@@ -228,7 +228,7 @@ public final class ResourceService {
             })
         .exceptionally(
             e -> {
-              Problem p = problemOf(e, desired.fqn());
+              Problem p = Problem.of(e, desired.fqn());
               String op =
                   p.code() == Problem.Code.PERMISSION_DENIED && p.message().contains(" CREATE ")
                       ? "CREATE"
@@ -612,7 +612,7 @@ public final class ResourceService {
             })
         .exceptionally(
             e -> {
-              Problem problem = problemOf(e, fqnText);
+              Problem problem = Problem.of(e, fqnText);
               String kind = "";
               try {
                 kind = Fqn.parse(fqnText).kind().map(Kind::kindName).orElse("");
@@ -672,7 +672,7 @@ public final class ResourceService {
         .<ResourceEntity.View>ask(ResourceEntity.GetResource::new, askTimeout)
         .exceptionally(
             e -> {
-              throw new ProblemException(problemOf(e, fqn.toString()));
+              throw new ProblemException(Problem.of(e, fqn.toString()));
             });
   }
 
@@ -714,25 +714,6 @@ public final class ResourceService {
 
   private static ProblemException invalid(String field, String description) {
     return new ProblemException(Problem.invalidField(field, description));
-  }
-
-  /** Unwraps a failure into a Problem; timeouts mean the store is unavailable. */
-  public static Problem problemOf(Throwable e, String fqn) {
-    Throwable cause = e;
-    while ((cause instanceof CompletionException
-            || cause instanceof java.util.concurrent.ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof ProblemException p) {
-      return p.problem();
-    }
-    if (cause instanceof TimeoutException
-        || cause instanceof org.apache.pekko.pattern.AskTimeoutException) {
-      return Problem.of(
-          Problem.Code.UNAVAILABLE, fqn, "the configuration store did not answer in time; retry");
-    }
-    return Problem.of(Problem.Code.INTERNAL, fqn, "internal error: " + cause);
   }
 
   static String encodePageToken(String lastFqn) {

@@ -1,8 +1,10 @@
 package dev.trestle.management;
 
-import dev.trestle.management.Problem.Violation;
+import dev.trestle.core.Problem.Violation;
+import dev.trestle.protocol.Durations;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.NamespaceSelector;
 import dev.trestle.protocol.v1.AuthorizationRule;
 import dev.trestle.protocol.v1.ClusterSpec;
 import dev.trestle.protocol.v1.GatewayServer;
@@ -228,7 +230,7 @@ public final class ResourceValidator {
     var parsed = new ArrayList<NamespaceSelector>();
     for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
-      var selector = NamespaceSelector.parse(text);
+      var selector = NamespaceSelector.parse(text).filter(ResourceValidator::dnsLabelParts);
       if (selector.isEmpty()) {
         add(
             field + "[" + i + "]",
@@ -238,6 +240,13 @@ public final class ResourceValidator {
       }
     }
     return parsed;
+  }
+
+  /** Each part of a selector is {@code *} or a DNS label (the parsing itself is shared). */
+  private static boolean dnsLabelParts(NamespaceSelector s) {
+    return (s.cluster().equals(NamespaceSelector.ANY) || Names.dnsLabelProblem(s.cluster()) == null)
+        && (s.namespace().equals(NamespaceSelector.ANY)
+            || Names.dnsLabelProblem(s.namespace()) == null);
   }
 
   private void workspace(WorkspaceSpec spec) {

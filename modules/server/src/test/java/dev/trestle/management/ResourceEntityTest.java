@@ -3,6 +3,8 @@ package dev.trestle.management;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import dev.trestle.core.ConfigTags;
+import dev.trestle.core.Problem;
 import dev.trestle.management.ResourceEntity.ApplyReply;
 import dev.trestle.management.ResourceEntity.ApplyResource;
 import dev.trestle.management.ResourceEntity.ChildReply;

@@ -2,6 +2,8 @@ package dev.trestle.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trestle.core.Problem;
+import dev.trestle.protocol.Durations;
 import dev.trestle.protocol.ParsedDocument;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.Resource;

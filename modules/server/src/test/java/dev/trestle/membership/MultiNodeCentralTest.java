@@ -8,7 +8,7 @@ import dev.trestle.app.Central;
 import dev.trestle.audit.AuditProjection;
 import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.desiredstate.DesiredStateProjection;
-import dev.trestle.edge.EdgeTestClient;
+import dev.trestle.edgesync.EdgeTestClient;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyRequest;
@@ -237,7 +237,7 @@ class MultiNodeCentralTest {
                   slices.addAll(
                       ShardProbe.entitiesOn(n, ShardProbe.daemonProcess(AuditProjection.NAME)));
                 }
-                assertThat(slices).hasSize(dev.trestle.management.ConfigTags.SLICES);
+                assertThat(slices).hasSize(dev.trestle.core.ConfigTags.SLICES);
               });
       System.out.printf(
           "node %d left: %d cluster entities back after %d ms, delta at the edge after %d ms%n",

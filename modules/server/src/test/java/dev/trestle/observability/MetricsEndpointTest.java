@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.trestle.edge.EdgeTestClient;
+import dev.trestle.edgesync.EdgeTestClient;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.CentralMessage;

@@ -3,6 +3,7 @@ package dev.trestle.xds;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import dev.trestle.protocol.Hashes;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -10,13 +11,15 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One xDS snapshot: every Listener, RouteConfiguration, Cluster and ClusterLoadAssignment, each
  * list sorted by name, the diagnostics of the translation, and a version that is a hash of the
  * resources' content (the same resources always give the same version, whatever order the inputs
- * came in).
+ * came in). Made by {@link #create}, which computes the version.
  */
 public record XdsSnapshot(
     String version,
@@ -34,6 +37,28 @@ public record XdsSnapshot(
                   .add(Router.getDescriptor())
                   .add(HttpProtocolOptions.getDescriptor())
                   .build());
+
+  /**
+   * The snapshot of these resources, each list sorted by name, with its version: the first 16 hex
+   * of the SHA-256 of {@link #resourcesText}.
+   */
+  public static XdsSnapshot create(
+      List<Listener> listeners,
+      List<RouteConfiguration> routes,
+      List<Cluster> clusters,
+      List<ClusterLoadAssignment> endpoints,
+      List<String> diagnostics) {
+    var l = sorted(listeners, Listener::getName);
+    var r = sorted(routes, RouteConfiguration::getName);
+    var c = sorted(clusters, Cluster::getName);
+    var e = sorted(endpoints, ClusterLoadAssignment::getClusterName);
+    String version = Hashes.sha256(resourcesText(l, r, c, e)).substring(0, 16);
+    return new XdsSnapshot(version, l, r, c, e, diagnostics);
+  }
+
+  private static <T> List<T> sorted(List<T> resources, Function<T, String> name) {
+    return resources.stream().sorted(Comparator.comparing(name)).toList();
+  }
 
   public XdsSnapshot {
     listeners = List.copyOf(listeners);
@@ -96,7 +121,7 @@ public record XdsSnapshot(
     for (Message m : resources) {
       sb.append(json(m)).append('\n');
     }
-    return XdsTranslator.sha256(sb.toString()).substring(0, 16);
+    return Hashes.sha256(sb.toString()).substring(0, 16);
   }
 
   static String json(Message m) {

@@ -1,0 +1,84 @@
+// Audit: every filter the API has, paging by the server's page tokens, each change's diff inline.
+import { html, useState } from '../../vendor/htm-3.1.1/standalone.module.js';
+import { api } from '../api.js';
+import { enumLabel, timestamp } from '../lib/format.js';
+import { BASE, resourceUrl, withQuery } from '../lib/route.js';
+import { ErrorBox, Link, Loading, PagedTable, navigate, useLoad } from '../ui.js';
+import { ChangeTable } from './resource.js';
+
+const FILTERS = [
+  ['resource', 'Resource FQN'],
+  ['principal', 'Principal'],
+  ['kind', 'Kind'],
+  ['operation', 'Operation'],
+  ['outcome', 'Outcome'],
+  ['since', 'Since (RFC 3339)'],
+  ['until', 'Until'],
+  ['text', 'Text'],
+];
+const OPERATIONS = ['', 'create', 'update', 'delete', 'apply', 'edge_connect', 'edge_disconnect', 'health', 'nack'];
+
+/** Reads pages until `limit` rows or the end; the server's page token continues later. */
+async function load(query) {
+  const limit = Math.min(Number(query.limit ?? 1000), 10000);
+  const rows = [];
+  let pageToken = query.pageToken ?? '';
+  let notice = '';
+  do {
+    const page = await api(withQuery('/api/v1/audit', { ...query, limit: undefined, pageToken, pageSize: 1000 }));
+    rows.push(...(page.entries ?? []));
+    pageToken = page.nextPageToken ?? '';
+    if (page.scanBudgetExhausted) notice = `The server scanned ${page.rowsExamined} rows without filling the page; load more to continue.`;
+  } while (pageToken && rows.length < limit);
+  return { rows, nextPageToken: pageToken, notice };
+}
+
+export function AuditPage({ query }) {
+  const q = query ?? {};
+  const [form, setForm] = useState(q);
+  const { data, error, loading } = useLoad(() => load(q), [JSON.stringify(q)]);
+  const submit = (e) => {
+    e.preventDefault();
+    navigate(withQuery(`${BASE}/audit`, form));
+  };
+  const field = (name, label) =>
+    name === 'outcome'
+      ? html`<label>${label}<select name=${name} data-test="filter-outcome" value=${form.outcome ?? ''} onChange=${(e) => setForm({ ...form, outcome: e.target.value })}>
+          <option value="">any</option><option value="accepted">accepted</option><option value="refused">refused</option>
+        </select></label>`
+      : name === 'operation'
+        ? html`<label>${label}<select name=${name} value=${form.operation ?? ''} onChange=${(e) => setForm({ ...form, operation: e.target.value })}>
+            ${OPERATIONS.map((o) => html`<option value=${o}>${o || 'any'}</option>`)}
+          </select></label>`
+        : html`<label>${label}<input name=${name} data-test=${`filter-${name}`} value=${form[name] ?? ''} onInput=${(e) => setForm({ ...form, [name]: e.target.value })} /></label>`;
+  return html`<h1>Audit</h1>
+    <form class="filters" onSubmit=${submit} data-test="audit-filters">
+      ${FILTERS.map(([n, l]) => field(n, l))}
+      <label class="check"><input type="checkbox" checked=${form.recursive === 'true'} onChange=${(e) => setForm({ ...form, recursive: e.target.checked ? 'true' : '' })} /> with descendants</label>
+      <button type="submit" class="primary" data-test="audit-search">Search</button>
+    </form>
+    <${ErrorBox} error=${error} />
+    ${loading && html`<${Loading} />`}
+    ${data?.notice && html`<p class="notice">${data.notice}</p>`}
+    ${data &&
+    html`<${PagedTable}
+      test="audit-table"
+      rows=${data.rows}
+      pageSize=${100}
+      columns=${[
+        { title: 'Time', cell: (r) => timestamp(r.time) },
+        { title: 'Principal', cell: (r) => r.principal },
+        { title: 'Operation', cell: (r) => enumLabel(r.operation, '') },
+        { title: 'Outcome', cell: (r) => html`<span data-test="audit-outcome">${enumLabel(r.outcome, '')}</span>` },
+        { title: 'Kind', cell: (r) => r.kind ?? '' },
+        { title: 'Resource', cell: (r) => (r.fqn ? html`<${Link} href=${resourceUrl(r.fqn, r.version)}>${r.fqn}<//>` : '') },
+        { title: 'Version', cell: (r) => String(r.version ?? '') },
+        {
+          title: 'Message / changes',
+          cell: (r) =>
+            html`<div data-test="audit-message">${r.message ?? ''}</div>${(r.changes ?? []).length > 0 && html`<details><summary>${r.changes.length} change(s)</summary><${ChangeTable} changes=${r.changes} /></details>`}`,
+        },
+      ]}
+    />
+    ${data.nextPageToken && html`<button data-test="audit-more" onClick=${() => navigate(withQuery(`${BASE}/audit`, { ...q, pageToken: data.nextPageToken }))}>Load older entries</button>`}`}`;
+}
