@@ -315,9 +315,13 @@ class EdgeAgentTest {
     int port = central.port();
     central.stop();
     await().atMost(WAIT).until(() -> !agent.status().isConnected());
-    // long enough for grpc-java's own reconnect backoff (1 s growing by 1.6x up to 120 s) to
-    // exceed several seconds: without a reset, the channel waits that long after central is back
-    Thread.sleep(12_000);
+    // an outage long enough for grpc-java's own reconnect backoff (1 s growing by 1.6x up to
+    // 120 s) to exceed several seconds: without a reset, the channel waits that long after
+    // central is back
+    await()
+        .during(Duration.ofSeconds(12))
+        .atMost(Duration.ofSeconds(14))
+        .until(() -> !agent.status().isConnected());
     int before = central.streams.size();
     long up = System.nanoTime();
     central.start(port);
