@@ -312,7 +312,11 @@ public final class EdgeAgent implements AutoCloseable {
     var s = new Session(++sessions);
     session = s;
     try {
-      EdgeSyncGrpc.newStub(channels.get(current)).sync(s);
+      ManagedChannel channel = channels.get(current);
+      // grpc-java's channel keeps its own reconnect backoff (up to 120 s) after central went away,
+      // failing every call at once meanwhile; this agent's backoff (--max-backoff) decides instead.
+      channel.resetConnectBackoff();
+      EdgeSyncGrpc.newStub(channel).sync(s);
       AppliedState state = applier.state();
       s.send(
           EdgeMessage.newBuilder()
