@@ -202,12 +202,36 @@ class XdsClientTest {
     assertThat(x.path("lastNack").path("error").asText()).contains("MAGLEV");
     assertThat(x.path("rejected")).hasSize(1);
     assertThat(call(channel)).isEqualTo("nack-local"); // the client keeps what it accepted
+    // central hears of it with the heartbeats
+    ScriptedCentral.Stream stream = awaitStream();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stream.of(MessageCase.HEARTBEAT).stream()
+                    .anyMatch(m -> m.getHeartbeat().getXdsRejectionsCount() == 1));
+    var reported =
+        stream.of(MessageCase.HEARTBEAT).stream()
+            .filter(m -> m.getHeartbeat().getXdsRejectionsCount() == 1)
+            .findFirst()
+            .orElseThrow()
+            .getHeartbeat()
+            .getXdsRejections(0);
+    assertThat(reported.getNode()).isEqualTo("xds-client-test");
+    assertThat(reported.getTypeUrl()).endsWith(".Cluster");
+    assertThat(reported.getVersion()).isEqualTo(XdsSnapshot.versionOf(rejectedClusters));
+    assertThat(reported.getError()).contains("MAGLEV");
 
     // the next snapshot goes out and is accepted: the NACK no longer stands
     agent.xds().publish(good);
     await().atMost(WAIT).until(() -> agent.xds().standingNacks().isEmpty());
     assertThat(new ObjectMapper().readTree(agent.status().toJson()).path("xds").path("rejected"))
         .isEmpty();
+    int beats = stream.of(MessageCase.HEARTBEAT).size();
+    await().atMost(WAIT).until(() -> stream.of(MessageCase.HEARTBEAT).size() > beats + 1);
+    assertThat(
+            stream.of(MessageCase.HEARTBEAT).get(beats + 1).getHeartbeat().getXdsRejectionsCount())
+        .isZero();
     assertThat(call(channel)).isEqualTo("nack-local");
   }
 
