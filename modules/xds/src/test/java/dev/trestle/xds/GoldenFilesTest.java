@@ -39,7 +39,7 @@ class GoldenFilesTest {
       var inv = Fixtures.load("acme-eu-west-1a-inventory.yaml");
       var objects =
           Fixtures.documents(Path.of("../translator/src/test/resources/golden/eu-west-1a.yaml"));
-      return XdsTranslator.translate(inv.inventory(), objects);
+      return Fixtures.translate(inv.inventory(), objects);
     }
     if (name.equals("acme-catalog-eu-west-1a")) {
       // the translator's objects for eu-west-1a, with the service catalog's cross-cluster objects
@@ -53,9 +53,9 @@ class GoldenFilesTest {
       for (String o : Fixtures.documents(Fixtures.DIR.resolve("catalog-eu-west-1a.yaml"))) {
         objects.put(Fixtures.key(o), o);
       }
-      return XdsTranslator.translate(inv.inventory(), objects.values());
+      return Fixtures.translate(inv.inventory(), objects.values());
     }
     var in = Fixtures.load(name + ".yaml");
-    return XdsTranslator.translate(in.inventory(), in.objects());
+    return Fixtures.translate(in.inventory(), in.objects());
   }
 }
