@@ -4,10 +4,13 @@ import static dev.trestle.edge.TestObjects.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trestle.protocol.v1.DesiredObject;
 import dev.trestle.protocol.v1.EdgeMessage.MessageCase;
+import dev.trestle.xds.XdsSnapshot;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -150,6 +153,62 @@ class XdsClientTest {
     assertThat(status.path("version").asText()).isEqualTo(agent.xds().current().version());
     assertThat(status.path("streams").asLong()).isPositive();
     assertThat(status.path("nacks").asLong()).isZero();
+  }
+
+  @Test
+  void aNackedResponseIsNotResentUntilTheSnapshotChangesAndTheNackShowsInStatus() throws Exception {
+    int local = backend("nack-local");
+    Files.writeString(
+        inventoryFile, inventory("nack", "- {address: 127.0.0.1, port: %d}".formatted(local)));
+    EdgeAgent agent = startAgent();
+    ManagedChannel channel = channel("nack");
+    awaitAnswer(channel, "nack-local");
+    XdsSnapshot good = agent.xds().current();
+    // grpc-java accepts ROUND_ROBIN, RING_HASH and LEAST_REQUEST only: it NACKs these clusters
+    var rejectedClusters =
+        good.clusters().stream()
+            .map(c -> c.toBuilder().setLbPolicy(Cluster.LbPolicy.MAGLEV).build())
+            .toList();
+    XdsSnapshot bad =
+        new XdsSnapshot(
+            "bad-" + good.version(),
+            good.listeners(),
+            good.routes(),
+            rejectedClusters,
+            good.endpoints(),
+            good.diagnostics());
+
+    long nacksBefore = agent.xds().nacks();
+    agent.xds().publish(bad);
+    await().atMost(WAIT).until(() -> agent.xds().nacks() > nacksBefore);
+    long requestsAtNack = agent.xds().requests();
+    // without holding the NACK, the server resends at once and the client NACKs again: thousands
+    // of requests a second
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    long nacks = agent.xds().nacks() - nacksBefore;
+    long requests = agent.xds().requests() - requestsAtNack;
+    LOG.info(
+        "FIGURE {} NACK(s), {} further request(s) in 2 s after a rejected snapshot",
+        nacks,
+        requests);
+    assertThat(nacks).isLessThanOrEqualTo(2);
+    assertThat(requests).isLessThanOrEqualTo(2);
+
+    var x = new ObjectMapper().readTree(agent.status().toJson()).path("xds");
+    assertThat(x.path("lastNack").path("type").asText()).isEqualTo("Cluster");
+    assertThat(x.path("lastNack").path("node").asText()).isEqualTo("xds-client-test");
+    assertThat(x.path("lastNack").path("version").asText())
+        .isEqualTo(XdsSnapshot.versionOf(rejectedClusters));
+    assertThat(x.path("lastNack").path("error").asText()).contains("MAGLEV");
+    assertThat(x.path("rejected")).hasSize(1);
+    assertThat(call(channel)).isEqualTo("nack-local"); // the client keeps what it accepted
+
+    // the next snapshot goes out and is accepted: the NACK no longer stands
+    agent.xds().publish(good);
+    await().atMost(WAIT).until(() -> agent.xds().standingNacks().isEmpty());
+    assertThat(new ObjectMapper().readTree(agent.status().toJson()).path("xds").path("rejected"))
+        .isEmpty();
+    assertThat(call(channel)).isEqualTo("nack-local");
   }
 
   @Test
@@ -310,7 +369,7 @@ class XdsClientTest {
         new EdgeAgent(
             settings,
             target,
-            FileInventory.open(inventoryFile, status::error),
+            FileInventory.open(inventoryFile, false, status),
             status,
             new Random(1),
             Clock.systemUTC());
@@ -342,7 +401,7 @@ class XdsClientTest {
         new EdgeAgent(
             settings,
             target,
-            FileInventory.open(inventoryFile, status::error),
+            FileInventory.open(inventoryFile, false, status),
             status,
             new Random(1),
             Clock.systemUTC());

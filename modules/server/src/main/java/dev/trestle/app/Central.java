@@ -59,7 +59,6 @@ import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
 import dev.trestle.storage.StorageStartup;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,7 +112,7 @@ public final class Central implements AutoCloseable {
   public static Central start(Config config) throws Exception {
     Settings settings = Settings.from(config);
     MembershipSettings membership = MembershipSettings.from(config);
-    Files.createDirectories(settings.dataDir());
+    DataDirectory dataDir = DataDirectory.prepare(settings.dataDir());
     StorageStartup.checkReachable(settings.storage());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "trestle", config);
     try {
@@ -134,6 +133,7 @@ public final class Central implements AutoCloseable {
               settings.storage(),
               STARTUP,
               List.of(AuditSchema::migrate, DesiredStateSchema::migrate));
+      dataDir.restrictNewFiles();
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
@@ -187,10 +187,7 @@ public final class Central implements AutoCloseable {
               AuditProjection.NAME,
               IntStream.range(0, ConfigTags.SLICES).mapToObj(ConfigTags::tag).toList(),
               registry);
-      system
-          .scheduler()
-          .scheduleWithFixedDelay(
-              Duration.ZERO, settings.lagPollInterval(), auditLag::poll, blocking);
+      auditLag.pollEvery(system, settings.lagPollInterval(), blocking);
       var desiredStateLag =
           new ProjectionLagMonitor(
               readModels.dataSource(),
@@ -199,10 +196,7 @@ public final class Central implements AutoCloseable {
               DesiredStateProjection.NAME,
               List.of(ConfigTags.DESIRED_STATE),
               registry);
-      system
-          .scheduler()
-          .scheduleWithFixedDelay(
-              Duration.ZERO, settings.lagPollInterval(), desiredStateLag::poll, blocking);
+      desiredStateLag.pollEvery(system, settings.lagPollInterval(), blocking);
       operations.addLagMonitors(auditLag, desiredStateLag);
       settings
           .auditRetention()

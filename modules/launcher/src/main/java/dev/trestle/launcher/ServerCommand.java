@@ -1,4 +1,4 @@
-package dev.trestle.cli;
+package dev.trestle.launcher;
 
 import dev.trestle.app.ServerArgs;
 import dev.trestle.app.TrestleServer;
