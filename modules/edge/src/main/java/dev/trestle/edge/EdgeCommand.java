@@ -83,6 +83,14 @@ public final class EdgeCommand implements Callable<Integer> {
   Path inventory;
 
   @Option(
+      names = "--allow-empty-inventory",
+      description =
+          "Report an inventory with no namespaces/services, or one that loses every service at"
+              + " once, to central. Without it such an inventory (a truncated file, an API server"
+              + " answering nothing) is suspect: the last good one is kept and the problem shown.")
+  boolean allowEmptyInventory;
+
+  @Option(
       names = "--out-dir",
       paramLabel = "DIR",
       description = "Where the YAML files go when not --kube (default: ./edge/<cluster>/out).")
@@ -199,13 +207,13 @@ public final class EdgeCommand implements Callable<Integer> {
     EdgeStatus st = status;
     if (inventory != null) {
       try {
-        inventorySource = FileInventory.open(inventory, st::error);
+        inventorySource = FileInventory.open(inventory, allowEmptyInventory, st);
       } catch (InventoryException e) {
         target.close();
         throw new ParameterException(spec.commandLine(), "--inventory: " + e.getMessage());
       }
     } else if (kubeClient != null) {
-      inventorySource = new KubernetesInventory(kubeClient, st::error);
+      inventorySource = new KubernetesInventory(kubeClient, allowEmptyInventory, st);
     } else {
       LOG.warn(
           "no --inventory and no --kube: reporting an EMPTY inventory (no namespaces, services or"
