@@ -7,9 +7,9 @@
 # Reads modules/launcher/target/classpath.txt (written by `mvn -pl modules/launcher -am package`, the same
 # file the ./trestle launcher runs with) and copies into OUT_DIR/lib
 #   - the module jars first, in the launcher's order (launcher cli protocol server edge translator xds),
-#     then any other module jar on the classpath (e.g. trestle-console, which the server serves),
-#   - then every library on that classpath, named group~artifact-version.jar so two artifacts
-#     with the same file name cannot overwrite each other.
+#   - then the rest of that classpath in its order: other module jars (e.g. trestle-console, which
+#     the server serves) under their own names, libraries named group~artifact-version.jar so two
+#     artifacts with the same file name cannot overwrite each other.
 # Writes OUT_DIR/classpath.args, a java @argfile "-cp PREFIX/lib/a.jar:..." in that order
 # (PREFIX is where OUT_DIR ends up in the image: /opt/trestle by default).
 # Fails when the build outputs are missing or a classpath entry does not exist.
