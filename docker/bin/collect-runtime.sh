@@ -4,9 +4,9 @@
 #
 #   docker/bin/collect-runtime.sh OUT_DIR [PREFIX]
 #
-# Reads modules/cli/target/classpath.txt (written by `mvn -pl modules/cli -am package`, the same
+# Reads modules/launcher/target/classpath.txt (written by `mvn -pl modules/launcher -am package`, the same
 # file the ./trestle launcher runs with) and copies into OUT_DIR/lib
-#   - the module jars first, in the launcher's order (cli protocol server edge translator xds),
+#   - the module jars first, in the launcher's order (launcher cli protocol server edge translator xds),
 #   - then every library on that classpath, named group~artifact-version.jar so two artifacts
 #     with the same file name cannot overwrite each other.
 # Writes OUT_DIR/classpath.args, a java @argfile "-cp PREFIX/lib/a.jar:..." in that order
@@ -23,11 +23,11 @@ die() {
 OUT="$1"
 PREFIX="${2:-/opt/trestle}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-CLASSPATH_FILE="$ROOT/modules/cli/target/classpath.txt"
+CLASSPATH_FILE="$ROOT/modules/launcher/target/classpath.txt"
 REPO="${MAVEN_REPOSITORY:-$HOME/.m2/repository}"
-MODULES=(cli protocol server edge translator xds)
+MODULES=(launcher cli protocol server edge translator xds)
 
-[[ -s "$CLASSPATH_FILE" ]] || die "$CLASSPATH_FILE is missing: run mvn -DskipTests -pl modules/cli -am package first"
+[[ -s "$CLASSPATH_FILE" ]] || die "$CLASSPATH_FILE is missing: run mvn -DskipTests -pl modules/launcher -am package first"
 mkdir -p "$OUT/lib"
 
 entries=()

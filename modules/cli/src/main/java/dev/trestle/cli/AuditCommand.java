@@ -149,7 +149,8 @@ final class AuditCommand extends ClientCommand {
   @Option(
       names = "--until",
       paramLabel = "TIME",
-      description = "Only entries at or before TIME (as --since).")
+      description =
+          "Only entries before TIME, exclusive: TIME itself is not included (as --since).")
   String until;
 
   @Option(

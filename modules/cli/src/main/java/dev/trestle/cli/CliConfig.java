@@ -27,9 +27,10 @@ import java.util.Optional;
  * </pre>
  *
  * Looked up at {@code --config}, else {@code $TRESTLE_CONFIG}, else {@code
- * $XDG_CONFIG_HOME/trestle/cli.yaml} (default {@code ~/.config/trestle/cli.yaml}). Only an
- * explicitly named file must exist. Relative {@code token-file} and {@code ca-file} paths are
- * relative to the file's directory. {@link #toString()} never shows the token.
+ * $XDG_CONFIG_HOME/trestle/cli.yaml}, else {@code $HOME/.config/trestle/cli.yaml} ({@link
+ * CliEnvironment#configHome()}). Only an explicitly named file must exist. Relative {@code
+ * token-file} and {@code ca-file} paths are relative to the file's directory. {@link #toString()}
+ * never shows the token.
  */
 public record CliConfig(
     Optional<String> server,
@@ -73,8 +74,7 @@ public record CliConfig(
     if (fromEnv.isPresent()) {
       return new Location(Path.of(fromEnv.get()), true);
     }
-    Path base = env.variable("XDG_CONFIG_HOME").map(Path::of).orElse(env.home().resolve(".config"));
-    return new Location(base.resolve("trestle").resolve("cli.yaml"), false);
+    return new Location(env.configHome().resolve("trestle").resolve("cli.yaml"), false);
   }
 
   public static CliConfig load(Location location) {

@@ -28,7 +28,9 @@ public final class ClientOptions {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "CLI config file (default: $TRESTLE_CONFIG, else ~/.config/trestle/cli.yaml).")
+      description =
+          "CLI config file (default: $TRESTLE_CONFIG, else $XDG_CONFIG_HOME/trestle/cli.yaml,"
+              + " else $HOME/.config/trestle/cli.yaml).")
   Path config;
 
   @Option(

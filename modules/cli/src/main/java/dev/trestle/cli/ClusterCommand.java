@@ -2,14 +2,13 @@ package dev.trestle.cli;
 
 import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code trestle cluster token|revoke-token}: onboarding of edge agents. */
 @Command(
@@ -18,12 +17,11 @@ import picocli.CommandLine.Parameters;
     description = {"Cluster onboarding: join tokens for edge agents."},
     subcommands = {ClusterCommand.Token.class, ClusterCommand.RevokeToken.class})
 final class ClusterCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "give a subcommand: token or revoke-token");
+    throw new ParameterException(spec.commandLine(), "give a subcommand: token or revoke-token");
   }
 
   @Command(
@@ -59,24 +57,14 @@ final class ClusterCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (outFile != null) {
-        try {
-          CliConfigFile.createPrivate(outFile);
-        } catch (FileAlreadyExistsException e) {
-          throw new CliException(
-              outFile + " already exists; nothing was issued (choose a new file)");
-        } catch (IOException e) {
-          throw new CliException(
-              "cannot create " + outFile + ": " + e.getMessage() + "; nothing was issued", e);
-        }
-      }
-      IssueJoinTokenResponse issued;
-      try (ManagementClient client = connect()) {
-        issued = client.issueJoinToken(cluster.strip(), rotate);
-      } catch (RuntimeException e) {
-        deleteQuietly(outFile);
-        throw e;
-      }
+      IssueJoinTokenResponse issued =
+          SecretFile.issueInto(
+              outFile,
+              () -> {
+                try (ManagementClient client = connect()) {
+                  return client.issueJoinToken(cluster.strip(), rotate);
+                }
+              });
       String revoked =
           issued.getRevokedTokenIdsCount() == 0
               ? ""
@@ -93,22 +81,11 @@ final class ClusterCommand implements Runnable {
                     + "; it is shown only now: store it safely");
         return ExitCodes.OK;
       }
-      try {
-        Files.writeString(outFile, issued.getToken() + "\n", StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new CliException(
-            "join token "
-                + issued.getTokenId()
-                + " was issued but could not be written to "
-                + outFile
-                + " ("
-                + e.getMessage()
-                + "); revoke it: trestle cluster revoke-token "
-                + issued.getCluster()
-                + " "
-                + issued.getTokenId(),
-            e);
-      }
+      SecretFile.write(
+          outFile,
+          issued.getToken(),
+          "join token " + issued.getTokenId(),
+          "trestle cluster revoke-token " + issued.getCluster() + " " + issued.getTokenId());
       out()
           .println(
               "issued join token "
@@ -120,17 +97,6 @@ final class ClusterCommand implements Runnable {
                   + " (mode 0600)"
                   + revoked);
       return ExitCodes.OK;
-    }
-
-    private static void deleteQuietly(Path file) {
-      if (file == null) {
-        return;
-      }
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException ignored) {
-        // best effort: it is empty
-      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.trestle.cli;
 
 import dev.trestle.protocol.v1.ClusterInfo;
 import dev.trestle.protocol.v1.ListClustersResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -19,9 +20,15 @@ import picocli.CommandLine.Option;
       "  NAME  HEALTH   EDGE       LAST HEARTBEAT  AGENT  DESIRED  APPLIED  FAILED",
       "  c1    HEALTHY  connected  2s ago          0.1.0  7        7",
       "",
-      "FAILED shows a version the edge refused (NACK) and why; the edge keeps its previous one."
+      "DESIRED is the cluster's newest desired-state version, APPLIED the one its edge runs.",
+      "FAILED shows a version the edge refused (NACK) and why; the edge keeps its previous one.",
+      "EDGE says \"2nd agent refused AGE\" when central recently refused a second agent for the",
+      "cluster while another held its session (a leftover pod, a copied token); -o json has why."
     })
 final class ClustersCommand extends ClientCommand {
+  /** How long a refused second agent stays visible in the EDGE column. */
+  private static final Duration CONFLICT_SHOWN = Duration.ofMinutes(10);
+
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
@@ -62,7 +69,7 @@ final class ClustersCommand extends ClientCommand {
           List.of(
               c.getFqn(),
               c.getHealth().name().substring("CLUSTER_".length()),
-              c.getConnected() ? "connected" : "disconnected",
+              edge(c, now),
               c.hasLastHeartbeat() ? Ages.since(c.getLastHeartbeat(), now) : "never",
               c.getAgentVersion(),
               Long.toString(c.getDesiredVersion()),
@@ -71,5 +78,19 @@ final class ClustersCommand extends ClientCommand {
     }
     out().print(table.render());
     return ExitCodes.OK;
+  }
+
+  private static String edge(ClusterInfo c, Instant now) {
+    String edge = c.getConnected() ? "connected" : "disconnected";
+    if (c.hasSessionConflictAt()
+        && Duration.between(
+                    Instant.ofEpochSecond(
+                        c.getSessionConflictAt().getSeconds(), c.getSessionConflictAt().getNanos()),
+                    now)
+                .compareTo(CONFLICT_SHOWN)
+            < 0) {
+      edge += ", 2nd agent refused " + Ages.since(c.getSessionConflictAt(), now);
+    }
+    return edge;
   }
 }

@@ -157,7 +157,7 @@ final class DeleteCommand extends ClientCommand {
                   + " '"
                   + name
                   + "' to delete: pass "
-                  + GetCommand.flags(Targets.missingParents(kind, names))
+                  + ParentOptions.flags(Targets.missingParents(kind, names))
                   + " (or set defaults in the CLI config), or give the FQN");
         }
       }

@@ -5,7 +5,6 @@ import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.Resource;
 import java.util.List;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -149,7 +148,7 @@ final class GetCommand extends ClientCommand {
             : "; a deleted "
                 + Targets.label(search.kind().kindName())
                 + " is found only by its FQN or with "
-                + flags(Targets.missingParents(search.kind(), search.parents()));
+                + ParentOptions.flags(Targets.missingParents(search.kind(), search.parents()));
     return ResourceSearch.find(client, search, selector, note);
   }
 
@@ -202,11 +201,5 @@ final class GetCommand extends ClientCommand {
                       ? StructuredOutput.json(ResourceDocuments.toDocument(resources.get(0)))
                       : ResourceDocuments.toJson(resources) + "\n");
     }
-  }
-
-  static String flags(List<Kind> kinds) {
-    return kinds.stream()
-        .map(k -> "--" + (k == Kind.ORGANIZATION ? "org" : k.kindName().toLowerCase()))
-        .collect(Collectors.joining("/"));
   }
 }

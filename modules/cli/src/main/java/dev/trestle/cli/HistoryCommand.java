@@ -101,7 +101,7 @@ final class HistoryCommand extends ClientCommand {
         "; a deleted "
             + Targets.label(search.kind().kindName())
             + " is found only by its FQN or with "
-            + GetCommand.flags(Targets.missingParents(search.kind(), search.parents()));
+            + ParentOptions.flags(Targets.missingParents(search.kind(), search.parents()));
     return Targets.fqnOf(ResourceSearch.find(client, search, null, note));
   }
 }

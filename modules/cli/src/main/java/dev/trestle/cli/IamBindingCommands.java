@@ -98,7 +98,25 @@ final class IamBindingCommands {
 
     abstract Plan plan(List<Binding> current, String role, List<String> subjects, String target);
 
-    abstract String done(String role, List<String> subjects, String target, long version);
+    /** How the success line names the change: "bound"/"to" or "unbound"/"from". */
+    abstract String doneVerb();
+
+    abstract String donePreposition();
+
+    private String done(String role, List<String> subjects, String target, long version) {
+      return doneVerb()
+          + " "
+          + String.join(", ", subjects)
+          + " "
+          + donePreposition()
+          + " role "
+          + role
+          + " on "
+          + IamNames.label(target)
+          + " (bindings version "
+          + version
+          + ")";
+    }
 
     @Override
     public Integer call() {
@@ -189,16 +207,13 @@ final class IamBindingCommands {
     }
 
     @Override
-    String done(String role, List<String> subjects, String target, long version) {
-      return "bound "
-          + String.join(", ", subjects)
-          + " to role "
-          + role
-          + " on "
-          + IamNames.label(target)
-          + " (bindings version "
-          + version
-          + ")";
+    String doneVerb() {
+      return "bound";
+    }
+
+    @Override
+    String donePreposition() {
+      return "to";
     }
   }
 
@@ -265,16 +280,13 @@ final class IamBindingCommands {
     }
 
     @Override
-    String done(String role, List<String> subjects, String target, long version) {
-      return "unbound "
-          + String.join(", ", subjects)
-          + " from role "
-          + role
-          + " on "
-          + IamNames.label(target)
-          + " (bindings version "
-          + version
-          + ")";
+    String doneVerb() {
+      return "unbound";
+    }
+
+    @Override
+    String donePreposition() {
+      return "from";
     }
   }
 }

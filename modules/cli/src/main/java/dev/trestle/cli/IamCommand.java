@@ -1,6 +1,5 @@
 package dev.trestle.cli;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,9 +57,6 @@ final class IamCommand implements Callable<Integer>, ClientOptions.Holder {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
-    err.println("error: missing iam verb");
-    spec.commandLine().usage(err);
-    return ExitCodes.USAGE;
+    return MissingVerb.report(spec, "iam verb");
   }
 }

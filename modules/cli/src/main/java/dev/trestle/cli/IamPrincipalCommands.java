@@ -3,10 +3,6 @@ package dev.trestle.cli;
 import dev.trestle.protocol.v1.IssueTokenResponse;
 import dev.trestle.protocol.v1.Principal;
 import dev.trestle.protocol.v1.TokenInfo;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -190,18 +186,14 @@ final class IamPrincipalCommands {
     @Override
     public Integer call() {
       String name = IamNames.principal(this, "PRINCIPAL", principal);
-      if (outFile != null) {
-        reserve(outFile);
-      }
-      IssueTokenResponse issued;
-      try (ManagementClient client = connect()) {
-        issued = client.issueToken(name, description.strip());
-      } catch (RuntimeException e) {
-        if (outFile != null) {
-          release(outFile);
-        }
-        throw e;
-      }
+      IssueTokenResponse issued =
+          SecretFile.issueInto(
+              outFile,
+              () -> {
+                try (ManagementClient client = connect()) {
+                  return client.issueToken(name, description.strip());
+                }
+              });
       if (outFile == null) {
         out().println(issued.getToken());
         err()
@@ -213,24 +205,11 @@ final class IamPrincipalCommands {
                     + "; it is shown only now: store it safely");
         return ExitCodes.OK;
       }
-      try {
-        Files.writeString(outFile, issued.getToken() + "\n", StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new CliException(
-            "token "
-                + issued.getTokenId()
-                + " for "
-                + name
-                + " was issued but could not be written to "
-                + outFile
-                + " ("
-                + e.getMessage()
-                + "); revoke it: trestle iam revoke-token "
-                + name
-                + " "
-                + issued.getTokenId(),
-            e);
-      }
+      SecretFile.write(
+          outFile,
+          issued.getToken(),
+          "token " + issued.getTokenId() + " for " + name,
+          "trestle iam revoke-token " + name + " " + issued.getTokenId());
       out()
           .println(
               "issued token "
@@ -241,26 +220,6 @@ final class IamPrincipalCommands {
                   + outFile
                   + " (mode 0600)");
       return ExitCodes.OK;
-    }
-
-    /** Creates the empty file first, so that a token is never issued with nowhere to go. */
-    private static void reserve(Path file) {
-      try {
-        CliConfigFile.createPrivate(file);
-      } catch (FileAlreadyExistsException e) {
-        throw new CliException(file + " already exists; nothing was issued (choose a new file)");
-      } catch (IOException e) {
-        throw new CliException(
-            "cannot create " + file + ": " + e.getMessage() + "; nothing was issued", e);
-      }
-    }
-
-    private static void release(Path file) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException ignored) {
-        // best effort: it is empty
-      }
     }
   }
 

@@ -59,13 +59,13 @@ final class ResourceSearch {
               + RemoteErrors.abbreviate(
                   matches.stream().map(r -> Targets.fqnOf(r).toString()).toList())
               + "; give the FQN or "
-              + GetCommand.flags(Targets.missingParents(search.kind(), search.parents())));
+              + ParentOptions.flags(Targets.missingParents(search.kind(), search.parents())));
     }
     return matches.get(0);
   }
 
   private static String hint(Kind kind, ParentNames names) {
     List<Kind> missing = Targets.missingParents(kind, names);
-    return missing.isEmpty() ? "" : " (searched without " + GetCommand.flags(missing) + ")";
+    return missing.isEmpty() ? "" : " (searched without " + ParentOptions.flags(missing) + ")";
   }
 }

@@ -1,10 +1,8 @@
 package dev.trestle.cli;
 
-import dev.trestle.edge.EdgeCommand;
 import io.grpc.StatusRuntimeException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +14,11 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
-/** {@code trestle}: the launcher's entry point — the central server and the management CLI. */
+/**
+ * {@code trestle}: the root command and its client verbs. The {@code server} and {@code edge} verbs
+ * run other modules' programs; modules/launcher adds them ({@link #execute(String[],
+ * CliEnvironment, List, PrintWriter, PrintWriter)}), so this module depends on the protocol only.
+ */
 @Command(
     name = "trestle",
     mixinStandardHelpOptions = true,
@@ -25,32 +27,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = {
       "Trestle: multi-cluster service-mesh management plane.",
       "",
-      "'trestle server' runs the central server, 'trestle edge' a cluster's edge agent; every other"
-          + " verb talks to one",
-      "through its management API (--server, default 127.0.0.1:9080), authenticated by a",
-      "bearer token: --token-file FILE, else $TRESTLE_TOKEN, else the CLI config ('trestle",
-      "login' saves it there)."
-    },
-    subcommands = {
-      ServerCommand.class,
-      EdgeCommand.class,
-      ApplyCommand.class,
-      GetCommand.class,
-      DeleteCommand.class,
-      DiffCommand.class,
-      AuditCommand.class,
-      HistoryCommand.class,
-      LoginCommand.class,
-      LogoutCommand.class,
-      WhoAmICommand.class,
-      CanICommand.class,
-      IamCommand.class,
-      ClustersCommand.class,
-      ServicesCommand.class,
-      ClusterCommand.class,
-      StatusCommand.class,
-      WaitCommand.class,
-      HelpCommand.class
+      "'trestle server' runs the central server, 'trestle edge' a cluster's edge agent; every",
+      "other verb talks to one through its management API (--server, default 127.0.0.1:9080),",
+      "authenticated by a bearer token: --token-file FILE, else $TRESTLE_TOKEN, else the CLI",
+      "config ('trestle login' saves it there)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -62,7 +42,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     },
     footer = {
       "",
-      "CLI config (--config, $TRESTLE_CONFIG, or ~/.config/trestle/cli.yaml), all keys optional:",
+      "CLI config (--config, $TRESTLE_CONFIG, $XDG_CONFIG_HOME/trestle/cli.yaml or"
+          + " $HOME/.config/trestle/cli.yaml), all keys optional:",
       "  server: 127.0.0.1:9080",
       "  token: trst....           # written by 'trestle login'; or token-file: FILE",
       "  ca-file: data/tls/ca.pem  # TLS trusting this PEM; or tls: true (system CAs)",
@@ -108,24 +89,46 @@ public final class TrestleCli implements Callable<Integer>, ClientOptions.Holder
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
-    err.println("error: missing verb");
-    spec.commandLine().usage(err);
-    return ExitCodes.USAGE;
+    return MissingVerb.report(spec, "verb");
   }
 
-  public static void main(String[] args) {
-    var out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-    var err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    int code = execute(args, CliEnvironment.system(), out, err);
-    out.flush();
-    err.flush();
-    System.exit(code);
-  }
+  /** The client verbs, in the order help lists them (after the launcher's process verbs). */
+  private static final List<Class<?>> CLIENT_VERBS =
+      List.of(
+          ApplyCommand.class,
+          GetCommand.class,
+          DeleteCommand.class,
+          DiffCommand.class,
+          AuditCommand.class,
+          HistoryCommand.class,
+          LoginCommand.class,
+          LogoutCommand.class,
+          WhoAmICommand.class,
+          CanICommand.class,
+          IamCommand.class,
+          ClustersCommand.class,
+          ServicesCommand.class,
+          ClusterCommand.class,
+          StatusCommand.class,
+          WaitCommand.class,
+          HelpCommand.class);
 
-  /** Runs one command line and returns its exit code; nothing here calls System.exit. */
+  /** Runs one command line of client verbs and returns its exit code. */
   public static int execute(String[] args, CliEnvironment env, PrintWriter out, PrintWriter err) {
-    CommandLine cli = commandLine(env);
+    return execute(args, env, List.of(), out, err);
+  }
+
+  /**
+   * Runs one command line and returns its exit code; nothing here calls System.exit. {@code
+   * processVerbs} ({@code @Command} classes or instances) come before the client verbs.
+   */
+  public static int execute(
+      String[] args,
+      CliEnvironment env,
+      List<Object> processVerbs,
+      PrintWriter out,
+      PrintWriter err) {
+    CommandLine cli = commandLine(env, processVerbs);
     cli.setOut(out);
     cli.setErr(err);
     try {
@@ -137,8 +140,17 @@ public final class TrestleCli implements Callable<Integer>, ClientOptions.Holder
   }
 
   static CommandLine commandLine(CliEnvironment env) {
-    return new CommandLine(new TrestleCli(env))
-        .setCaseInsensitiveEnumValuesAllowed(true)
+    return commandLine(env, List.of());
+  }
+
+  /**
+   * The root command; settings come after the verbs, since picocli copies them to those present.
+   */
+  public static CommandLine commandLine(CliEnvironment env, List<Object> processVerbs) {
+    CommandLine root = new CommandLine(new TrestleCli(env));
+    processVerbs.forEach(root::addSubcommand);
+    CLIENT_VERBS.forEach(root::addSubcommand);
+    return root.setCaseInsensitiveEnumValuesAllowed(true)
         .setUsageHelpWidth(100)
         .setExecutionStrategy(TrestleCli::executeParsed)
         .setParameterExceptionHandler(TrestleCli::usageError)

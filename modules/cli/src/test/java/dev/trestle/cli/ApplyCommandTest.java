@@ -12,25 +12,13 @@ import dev.trestle.protocol.v1.ErrorDetail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ApplyCommandTest {
   @TempDir Path home;
   @TempDir Path dir;
-  FakeManagementServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeManagementServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
+  @FakeServer FakeManagementServer server;
 
   private Path files() throws Exception {
     Files.writeString(dir.resolve("00-org.yaml"), InputFilesTest.ORG.formatted("acme"));

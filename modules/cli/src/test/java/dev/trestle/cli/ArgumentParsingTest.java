@@ -7,24 +7,12 @@ import dev.trestle.protocol.v1.ListResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ArgumentParsingTest {
   @TempDir Path home;
-  FakeManagementServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeManagementServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
+  @FakeServer FakeManagementServer server;
 
   @Test
   void unknownVerbIsAUsageError() {
@@ -126,90 +114,6 @@ class ArgumentParsingTest {
     CliRun r = CliRun.run(home, "--server", "127.0.0.1:1", "get", "orgs", "-v");
     assertThat(r.exitCode).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.err).contains("io.grpc.StatusRuntimeException").contains("\tat ");
-  }
-
-  @Test
-  void edgeVerbIsWiredAndRejectsAMissingTokenFileBeforeStarting() {
-    CliRun help = CliRun.run(home, "edge", "--help");
-    assertThat(help.exitCode).isEqualTo(0);
-    assertThat(help.out)
-        .contains("--cluster=NAME")
-        .contains("--token-file=FILE")
-        .contains("--kube");
-    CliRun r =
-        CliRun.run(
-            home,
-            "edge",
-            "--cluster",
-            "c1",
-            "--token-file",
-            home.resolve("missing.token").toString());
-    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.err).contains("--token-file: token file").contains("no such file");
-  }
-
-  @Test
-  void serverVerbRejectsInvalidPortsBeforeStarting() {
-    CliRun r = CliRun.run(home, "server", "--api-port", "70000");
-    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.err).contains("--api-port: 70000 is not a port");
-  }
-
-  @Test
-  void serverVerbParsesItsOptions() {
-    var cmd =
-        TrestleCli.commandLine(
-            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
-    var parsed =
-        cmd.parseArgs("server", "--data-dir", "/tmp/d", "--api-port", "0", "--edge-port", "19081");
-    ServerCommand server = parsed.subcommand().commandSpec().commandLine().getCommand();
-    var args = server.args();
-    assertThat(args.dataDir()).contains(Path.of("/tmp/d"));
-    assertThat(args.apiPort()).contains(0);
-    assertThat(args.edgePort()).contains(19081);
-    assertThat(args.managementPort()).isEmpty();
-    assertThat(args.configFile()).isEmpty();
-  }
-
-  @Test
-  void serverVerbPassesTheStorageProfile() {
-    var cmd =
-        TrestleCli.commandLine(
-            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
-    ServerCommand server =
-        cmd.parseArgs("server", "--profile", "postgres")
-            .subcommand()
-            .commandSpec()
-            .commandLine()
-            .getCommand();
-    assertThat(server.args().profile()).contains("postgres");
-    cmd =
-        TrestleCli.commandLine(
-            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
-    ServerCommand unset =
-        cmd.parseArgs("server").subcommand().commandSpec().commandLine().getCommand();
-    assertThat(unset.args().profile()).isEmpty();
-  }
-
-  @Test
-  void serverVerbPassesInsecureDev() {
-    var cmd =
-        TrestleCli.commandLine(
-            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
-    ServerCommand secure =
-        cmd.parseArgs("server").subcommand().commandSpec().commandLine().getCommand();
-    assertThat(secure.args().insecureDev()).isFalse();
-    cmd =
-        TrestleCli.commandLine(
-            new CliEnvironment(System.in, Map.of(), home, java.time.Clock.systemUTC()));
-    ServerCommand dev =
-        cmd.parseArgs("server", "--insecure-dev", "--api-port", "0")
-            .subcommand()
-            .commandSpec()
-            .commandLine()
-            .getCommand();
-    assertThat(dev.args().insecureDev()).isTrue();
-    assertThat(dev.args().apiPort()).contains(0);
   }
 
   @Test

@@ -16,32 +16,15 @@ import dev.trestle.protocol.v1.FieldViolation;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AuditCommandTest {
   @TempDir Path home;
-  FakeManagementServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeManagementServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
+  @FakeServer FakeManagementServer server;
 
   private CliRun audit(String... args) {
-    String[] all = new String[args.length + 3];
-    all[0] = "--server";
-    all[1] = server.address();
-    all[2] = "audit";
-    System.arraycopy(args, 0, all, 3, args.length);
-    return CliRun.run(home, all);
+    return CliRun.verb(home, server, "audit", args);
   }
 
   static AuditEntry.Builder entry(long id, String fqn, AuditOperation op, AuditOutcome outcome) {
@@ -65,6 +48,14 @@ class AuditCommandTest {
         .addAllEntries(List.of(entries))
         .setNextPageToken(next)
         .build();
+  }
+
+  @Test
+  void helpSaysUntilIsExclusiveAsTheServerTreatsIt() {
+    CliRun r = CliRun.run(home, "audit", "--help");
+    assertThat(r.exitCode).isZero();
+    assertThat(r.out).contains("--until=TIME").contains("Only entries before TIME, exclusive");
+    assertThat(r.out).doesNotContain("at or before");
   }
 
   @Test

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,27 +19,17 @@ class AuthenticationTest {
   static final String OTHER = "trst.dXNlcnMvYm9i.ffeeddccbbaa.0THER-0ther-0THER-0ther-0THER-0ther";
 
   @TempDir Path home;
-  FakeManagementServer server;
+  @FakeServer FakeManagementServer server;
   Path tokenFile;
 
   @BeforeEach
   void start() throws Exception {
-    server = new FakeManagementServer();
     tokenFile = home.resolve("admin.token");
     Files.writeString(tokenFile, TOKEN + "\n");
   }
 
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
-
   private CliRun run(Map<String, String> env, String... args) {
-    String[] all = new String[args.length + 2];
-    all[0] = "--server";
-    all[1] = server.address();
-    System.arraycopy(args, 0, all, 2, args.length);
-    return CliRun.run(home, env, "", all);
+    return CliRun.against(home, server, env, args);
   }
 
   private Path config(String text) throws Exception {

@@ -84,6 +84,24 @@ class CliConfigTest {
   }
 
   @Test
+  void homeFromTheEnvironmentWinsOverThePasswdHomeAndXdgOverBoth() {
+    assertThat(CliConfig.locate(Optional.empty(), env(Map.of("HOME", "/x"))))
+        .isEqualTo(new CliConfig.Location(Path.of("/x/.config/trestle/cli.yaml"), false));
+    assertThat(
+            CliConfig.locate(
+                Optional.empty(), env(Map.of("HOME", "/x", "XDG_CONFIG_HOME", "/xdg"))))
+        .isEqualTo(new CliConfig.Location(Path.of("/xdg/trestle/cli.yaml"), false));
+  }
+
+  @Test
+  void relativeHomeAndXdgValuesAreIgnoredAsTheXdgSpecificationSays() {
+    assertThat(
+            CliConfig.locate(
+                Optional.empty(), env(Map.of("HOME", "rel", "XDG_CONFIG_HOME", "also-rel"))))
+        .isEqualTo(new CliConfig.Location(home.resolve(".config/trestle/cli.yaml"), false));
+  }
+
+  @Test
   void missingDefaultFileIsFineButMissingExplicitFileIsAnError() {
     assertThat(CliConfig.load(new CliConfig.Location(home.resolve("none.yaml"), false)))
         .isEqualTo(CliConfig.EMPTY);

@@ -29,6 +29,33 @@ final class CliRun {
     return run(home, Map.of(), "", args);
   }
 
+  /** Runs {@code args} against {@code server} ({@code --server ADDRESS} first). */
+  static CliRun against(Path home, FakeManagementServer server, String... args) {
+    return run(home, Map.of(), "", withServer(server, args));
+  }
+
+  /** As {@link #against} with environment variables. */
+  static CliRun against(
+      Path home, FakeManagementServer server, Map<String, String> env, String... args) {
+    return run(home, env, "", withServer(server, args));
+  }
+
+  /** Runs {@code verb args} against {@code server}. */
+  static CliRun verb(Path home, FakeManagementServer server, String verb, String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = verb;
+    System.arraycopy(args, 0, all, 1, args.length);
+    return against(home, server, all);
+  }
+
+  private static String[] withServer(FakeManagementServer server, String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--server";
+    all[1] = server.address();
+    System.arraycopy(args, 0, all, 2, args.length);
+    return all;
+  }
+
   static CliRun run(Path home, Map<String, String> env, String stdin, String... args) {
     var out = new StringWriter();
     var err = new StringWriter();

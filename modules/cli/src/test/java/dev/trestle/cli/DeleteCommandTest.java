@@ -11,24 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DeleteCommandTest {
   @TempDir Path home;
-  FakeManagementServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeManagementServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
+  @FakeServer FakeManagementServer server;
 
   @Test
   void deletesByKindAndNameAndPrintsEveryDeletedFqn() {

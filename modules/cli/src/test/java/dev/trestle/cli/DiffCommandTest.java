@@ -9,30 +9,18 @@ import dev.trestle.protocol.v1.ApplyResult;
 import dev.trestle.protocol.v1.ErrorDetail;
 import dev.trestle.protocol.v1.FieldChange;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DiffCommandTest {
   @TempDir java.nio.file.Path home;
-  FakeManagementServer server;
+  @FakeServer FakeManagementServer server;
   final String docs =
       InputFilesTest.ORG.formatted("acme")
           + "---\n"
           + InputFilesTest.TENANT.formatted("payments")
           + "---\n"
           + InputFilesTest.TENANT.formatted("hr");
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeManagementServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
 
   private CliRun diff() {
     return CliRun.run(home, Map.of(), docs, "--server", server.address(), "diff", "-f", "-");

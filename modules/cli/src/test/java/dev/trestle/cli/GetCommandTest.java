@@ -10,32 +10,15 @@ import dev.trestle.protocol.v1.Resource;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GetCommandTest {
   @TempDir Path home;
-  FakeManagementServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeManagementServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
+  @FakeServer FakeManagementServer server;
 
   private CliRun get(String... args) {
-    String[] all = new String[args.length + 3];
-    all[0] = "--server";
-    all[1] = server.address();
-    all[2] = "get";
-    System.arraycopy(args, 0, all, 3, args.length);
-    return CliRun.run(home, all);
+    return CliRun.verb(home, server, "get", args);
   }
 
   @Test

@@ -13,7 +13,6 @@ import dev.trestle.protocol.v1.HistoryResponse;
 import dev.trestle.protocol.v1.ListResponse;
 import io.grpc.Status;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,26 +21,15 @@ class HistoryCommandTest {
   static final String FQN = "organizations/acme/tenants/payments";
 
   @TempDir Path home;
-  FakeManagementServer server;
+  @FakeServer FakeManagementServer server;
 
   @BeforeEach
   void start() throws Exception {
-    server = new FakeManagementServer();
     server.onHistory = r -> deletedAfterOneUpdate(r.getFqn());
   }
 
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
-
   private CliRun history(String... args) {
-    String[] all = new String[args.length + 3];
-    all[0] = "--server";
-    all[1] = server.address();
-    all[2] = "history";
-    System.arraycopy(args, 0, all, 3, args.length);
-    return CliRun.run(home, all);
+    return CliRun.verb(home, server, "history", args);
   }
 
   private static Timestamp minutesAgo(long minutes) {

@@ -23,8 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,24 +30,10 @@ class IamCommandTest {
   static final String TENANT = "organizations/acme/tenants/payments";
 
   @TempDir Path home;
-  FakeManagementServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeManagementServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
+  @FakeServer FakeManagementServer server;
 
   private CliRun run(String... args) {
-    String[] all = new String[args.length + 2];
-    all[0] = "--server";
-    all[1] = server.address();
-    System.arraycopy(args, 0, all, 2, args.length);
-    return CliRun.run(home, all);
+    return CliRun.against(home, server, args);
   }
 
   private static AccessBindings bindings(long version, Binding... bindings) {

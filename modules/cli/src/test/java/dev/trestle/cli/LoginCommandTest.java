@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,22 +18,16 @@ class LoginCommandTest {
   static final String TOKEN = AuthenticationTest.TOKEN;
 
   @TempDir Path home;
-  FakeManagementServer server;
+  @FakeServer FakeManagementServer server;
   Path tokenFile;
   Path config;
 
   @BeforeEach
   void start() throws Exception {
-    server = new FakeManagementServer();
     tokenFile = home.resolve("data/admin.token");
     Files.createDirectories(tokenFile.getParent());
     Files.writeString(tokenFile, TOKEN + "\n");
     config = home.resolve(".config/trestle/cli.yaml");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
   }
 
   private CliRun run(String... args) {
@@ -64,6 +57,27 @@ class LoginCommandTest {
     CliRun next = run("get", "orgs");
     assertThat(next.exitCode).as(next.toString()).isZero();
     assertThat(server.authorizations).containsExactly("Bearer " + TOKEN, "Bearer " + TOKEN);
+  }
+
+  @Test
+  void loginWritesUnderHomeFromTheEnvironmentAndLeavesThePasswdHomeAlone() throws Exception {
+    Path otherHome = home.resolve("other-home");
+    CliRun r =
+        CliRun.run(
+            home,
+            Map.of("HOME", otherHome.toString()),
+            "",
+            "login",
+            "--server",
+            server.address(),
+            "--token-file",
+            tokenFile.toString());
+
+    Path written = otherHome.resolve(".config/trestle/cli.yaml");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.err).isEqualTo("saved in " + written + " (mode 0600)\n");
+    assertThat(CliConfig.load(new CliConfig.Location(written, true)).token()).contains(TOKEN);
+    assertThat(config).doesNotExist();
   }
 
   @Test

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 /**
  * The TRESTLE_* environment variables Trestle reads, so a container file setting one that nothing
  * reads (a typo, a renamed key) is caught: the {@code ${?VAR}} overrides in conf/trestle.conf and
- * the server's reference.conf and trestle-pekko.conf, and the names the CLI and the image's
- * launcher read.
+ * the server's reference.conf and trestle-pekko.conf, and the names the CLI, the launcher module
+ * and the image's launcher script read.
  */
 record ConfigNames(Set<String> known) {
   private static final Pattern OVERRIDE = Pattern.compile("\\$\\{\\?(TRESTLE_[A-Z0-9_]+)}");
@@ -29,10 +29,12 @@ record ConfigNames(Set<String> known) {
     collect(OVERRIDE, root.resolve("modules/server/src/main/resources/reference.conf"), names);
     collect(OVERRIDE, root.resolve("modules/server/src/main/resources/trestle-pekko.conf"), names);
     collect(NAME, root.resolve("docker/bin/trestle"), names);
-    try (Stream<Path> sources = Files.walk(root.resolve("modules/cli/src/main/java"))) {
-      sources.filter(f -> f.toString().endsWith(".java")).forEach(f -> collect(NAME, f, names));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (String module : List.of("modules/cli", "modules/launcher")) {
+      try (Stream<Path> sources = Files.walk(root.resolve(module + "/src/main/java"))) {
+        sources.filter(f -> f.toString().endsWith(".java")).forEach(f -> collect(NAME, f, names));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return new ConfigNames(Set.copyOf(names));
   }

@@ -1,6 +1,7 @@
 package dev.trestle.edge;
 
 import dev.trestle.translator.ObjectKey;
+import dev.trestle.translator.SetHash;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.SortedMap;

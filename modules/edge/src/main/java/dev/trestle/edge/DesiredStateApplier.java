@@ -5,6 +5,7 @@ import dev.trestle.protocol.v1.DesiredSnapshot;
 import dev.trestle.protocol.v1.Nack;
 import dev.trestle.protocol.v1.ObjectError;
 import dev.trestle.translator.ObjectKey;
+import dev.trestle.translator.SetHash;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class DesiredStateApplier {
     var upserts = new ArrayList<EdgeObject>();
     var deletes = new ArrayList<ObjectKey>();
     for (var key : d.getDeletesList()) {
-      ObjectKey k = EdgeObject.key(key);
+      ObjectKey k = ObjectKey.fromProto(key);
       if (objects.remove(k) != null) {
         deletes.add(k);
       }
@@ -144,8 +145,7 @@ public final class DesiredStateApplier {
   private Outcome reject(long version, Map<ObjectKey, String> errors, String summary) {
     var nack = Nack.newBuilder().setVersion(version).setKeptVersion(state.version());
     errors.forEach(
-        (k, msg) ->
-            nack.addErrors(ObjectError.newBuilder().setKey(EdgeObject.toProto(k)).setMessage(msg)));
+        (k, msg) -> nack.addErrors(ObjectError.newBuilder().setKey(k.toProto()).setMessage(msg)));
     String reason;
     if (!errors.isEmpty()) {
       var first = errors.entrySet().iterator().next();

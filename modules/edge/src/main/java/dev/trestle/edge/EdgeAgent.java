@@ -9,6 +9,7 @@ import dev.trestle.protocol.v1.Heartbeat;
 import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Nack;
 import dev.trestle.protocol.v1.Welcome;
+import dev.trestle.protocol.v1.XdsRejection;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -66,6 +67,7 @@ public final class EdgeAgent implements AutoCloseable {
   private AppliedState xdsState;
   private dev.trestle.xds.LocalInventory xdsInventory;
   private volatile boolean closing;
+  private SessionClaim claim = new SessionClaim(false);
 
   public EdgeAgent(
       EdgeSettings settings,
@@ -92,6 +94,11 @@ public final class EdgeAgent implements AutoCloseable {
 
   public EdgeStatus status() {
     return status;
+  }
+
+  /** The first connect replaces another agent's live session of the cluster (--takeover). */
+  public void takeOverOnFirstConnect() {
+    claim = new SessionClaim(true);
   }
 
   /** The status endpoint's port, or -1 when it is off. */
@@ -306,7 +313,11 @@ public final class EdgeAgent implements AutoCloseable {
     var s = new Session(++sessions);
     session = s;
     try {
-      EdgeSyncGrpc.newStub(channels.get(current)).sync(s);
+      ManagedChannel channel = channels.get(current);
+      // grpc-java's channel keeps its own reconnect backoff (up to 120 s) after central went away,
+      // failing every call at once meanwhile; this agent's backoff (--max-backoff) decides instead.
+      channel.resetConnectBackoff();
+      EdgeSyncGrpc.newStub(channel).sync(s);
       AppliedState state = applier.state();
       s.send(
           EdgeMessage.newBuilder()
@@ -317,7 +328,9 @@ public final class EdgeAgent implements AutoCloseable {
                       .setAgentVersion(settings.agentVersion())
                       .setLastAppliedVersion(state.version())
                       .setLastAppliedHash(state.setHash())
-                      .setInventory(inventory.current()))
+                      .setInventory(inventory.current())
+                      .setAgentInstance(claim.instance())
+                      .setTakeover(claim.takeoverNow()))
               .build());
     } catch (RuntimeException e) {
       session = null;
@@ -408,10 +421,18 @@ public final class EdgeAgent implements AutoCloseable {
                         Timestamp.newBuilder()
                             .setSeconds(now.getEpochSecond())
                             .setNanos(now.getNano()))
-                    .setInventory(inventory.current()))
+                    .setInventory(inventory.current())
+                    .addAllXdsRejections(xdsRejections()))
             .build());
     status.heartbeat();
     refreshXds();
+  }
+
+  /** The xDS NACKs that still stand, for central's view of the cluster (at most 16). */
+  private List<XdsRejection> xdsRejections() {
+    return xds == null
+        ? List.of()
+        : xds.standingNacks().stream().limit(16).map(XdsNacks.Nack::toProto).toList();
   }
 
   private void outcome(Session s, String what, Outcome outcome) {
@@ -470,6 +491,10 @@ public final class EdgeAgent implements AutoCloseable {
         s.welcomedAt != null
             && Duration.between(s.welcomedAt, clock.instant()).compareTo(settings.stableAfter())
                 >= 0;
+    if (SessionClaim.heldByAnother(grpcStatus)) {
+      heldByAnother(grpcStatus);
+      return;
+    }
     boolean refused = false;
     String reason = why;
     if (grpcStatus != null) {
@@ -503,6 +528,29 @@ public final class EdgeAgent implements AutoCloseable {
     }
     moveOn();
     retryLater(reason, refused, healthy);
+  }
+
+  /**
+   * Another agent holds this cluster at central: retry only at the maximal backoff, never taking
+   * over, and say so loudly on every attempt (docs/edges.md, "One agent per cluster").
+   */
+  private void heldByAnother(Status grpcStatus) {
+    String why =
+        "ANOTHER AGENT HOLDS CLUSTER "
+            + settings.cluster()
+            + " at central "
+            + address()
+            + " ("
+            + grpcStatus.getCode()
+            + (grpcStatus.getDescription() == null
+                ? ""
+                : ": " + DesiredStateApplier.oneLine(grpcStatus.getDescription()))
+            + "); stop one of the two agents, or restart this one with --takeover";
+    Duration delay = settings.maxBackoff();
+    LOG.error("{}; this agent stands by and retries in {} ms", why, delay.toMillis());
+    status.error(why);
+    status.reconnecting();
+    loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The central address the current (or next) stream uses. */

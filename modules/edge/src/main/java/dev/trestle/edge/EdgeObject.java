@@ -2,6 +2,7 @@ package dev.trestle.edge;
 
 import dev.trestle.protocol.v1.DesiredObject;
 import dev.trestle.translator.ObjectKey;
+import dev.trestle.translator.SetHash;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,8 @@ import java.util.Objects;
  * canonical Kubernetes JSON and the SHA-256 of that JSON (as central computed it).
  */
 public record EdgeObject(
-    ObjectKey key, String sourceFqn, long sourceVersion, String json, String contentHash) {
+    ObjectKey key, String sourceFqn, long sourceVersion, String json, String contentHash)
+    implements SetHash.Member {
 
   public EdgeObject {
     Objects.requireNonNull(key, "key");
@@ -20,19 +22,10 @@ public record EdgeObject(
 
   public static EdgeObject fromProto(DesiredObject o) {
     return new EdgeObject(
-        key(o.getKey()), o.getSourceFqn(), o.getSourceVersion(), o.getJson(), o.getContentHash());
-  }
-
-  public static ObjectKey key(dev.trestle.protocol.v1.ObjectKey k) {
-    return new ObjectKey(k.getApiVersion(), k.getKind(), k.getNamespace(), k.getName());
-  }
-
-  public static dev.trestle.protocol.v1.ObjectKey toProto(ObjectKey k) {
-    return dev.trestle.protocol.v1.ObjectKey.newBuilder()
-        .setApiVersion(k.apiVersion())
-        .setKind(k.kind())
-        .setNamespace(k.namespace())
-        .setName(k.name())
-        .build();
+        ObjectKey.fromProto(o.getKey()),
+        o.getSourceFqn(),
+        o.getSourceVersion(),
+        o.getJson(),
+        o.getContentHash());
   }
 }

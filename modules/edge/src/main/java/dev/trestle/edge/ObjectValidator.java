@@ -7,6 +7,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.trestle.translator.KubernetesValidation;
 import dev.trestle.translator.ObjectKey;
+import dev.trestle.translator.SetHash;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;

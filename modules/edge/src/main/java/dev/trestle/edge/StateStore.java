@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trestle.translator.ObjectKey;
+import dev.trestle.translator.SetHash;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

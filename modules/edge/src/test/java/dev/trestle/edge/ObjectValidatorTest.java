@@ -3,6 +3,7 @@ package dev.trestle.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trestle.protocol.v1.DesiredObject;
+import dev.trestle.translator.SetHash;
 import org.junit.jupiter.api.Test;
 
 class ObjectValidatorTest {

@@ -11,6 +11,7 @@ import dev.trestle.translator.ClusterView;
 import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.DesiredObjects;
 import dev.trestle.translator.IstioTranslator;
+import dev.trestle.translator.SetHash;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

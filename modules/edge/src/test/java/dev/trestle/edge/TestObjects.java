@@ -8,6 +8,7 @@ import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.DesiredObject;
 import dev.trestle.protocol.v1.DesiredSnapshot;
 import dev.trestle.protocol.v1.ObjectKey;
+import dev.trestle.translator.SetHash;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

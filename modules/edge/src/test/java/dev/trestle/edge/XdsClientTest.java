@@ -4,10 +4,13 @@ import static dev.trestle.edge.TestObjects.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trestle.protocol.v1.DesiredObject;
 import dev.trestle.protocol.v1.EdgeMessage.MessageCase;
+import dev.trestle.xds.XdsSnapshot;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -153,6 +156,86 @@ class XdsClientTest {
   }
 
   @Test
+  void aNackedResponseIsNotResentUntilTheSnapshotChangesAndTheNackShowsInStatus() throws Exception {
+    int local = backend("nack-local");
+    Files.writeString(
+        inventoryFile, inventory("nack", "- {address: 127.0.0.1, port: %d}".formatted(local)));
+    EdgeAgent agent = startAgent();
+    ManagedChannel channel = channel("nack");
+    awaitAnswer(channel, "nack-local");
+    XdsSnapshot good = agent.xds().current();
+    // grpc-java accepts ROUND_ROBIN, RING_HASH and LEAST_REQUEST only: it NACKs these clusters
+    var rejectedClusters =
+        good.clusters().stream()
+            .map(c -> c.toBuilder().setLbPolicy(Cluster.LbPolicy.MAGLEV).build())
+            .toList();
+    XdsSnapshot bad =
+        new XdsSnapshot(
+            "bad-" + good.version(),
+            good.listeners(),
+            good.routes(),
+            rejectedClusters,
+            good.endpoints(),
+            good.diagnostics());
+
+    long nacksBefore = agent.xds().nacks();
+    agent.xds().publish(bad);
+    await().atMost(WAIT).until(() -> agent.xds().nacks() > nacksBefore);
+    long requestsAtNack = agent.xds().requests();
+    // without holding the NACK, the server resends at once and the client NACKs again: thousands
+    // of requests a second
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    long nacks = agent.xds().nacks() - nacksBefore;
+    long requests = agent.xds().requests() - requestsAtNack;
+    LOG.info(
+        "FIGURE {} NACK(s), {} further request(s) in 2 s after a rejected snapshot",
+        nacks,
+        requests);
+    assertThat(nacks).isLessThanOrEqualTo(2);
+    assertThat(requests).isLessThanOrEqualTo(2);
+
+    var x = new ObjectMapper().readTree(agent.status().toJson()).path("xds");
+    assertThat(x.path("lastNack").path("type").asText()).isEqualTo("Cluster");
+    assertThat(x.path("lastNack").path("node").asText()).isEqualTo("xds-client-test");
+    assertThat(x.path("lastNack").path("version").asText())
+        .isEqualTo(XdsSnapshot.versionOf(rejectedClusters));
+    assertThat(x.path("lastNack").path("error").asText()).contains("MAGLEV");
+    assertThat(x.path("rejected")).hasSize(1);
+    assertThat(call(channel)).isEqualTo("nack-local"); // the client keeps what it accepted
+    // central hears of it with the heartbeats
+    ScriptedCentral.Stream stream = awaitStream();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stream.of(MessageCase.HEARTBEAT).stream()
+                    .anyMatch(m -> m.getHeartbeat().getXdsRejectionsCount() == 1));
+    var reported =
+        stream.of(MessageCase.HEARTBEAT).stream()
+            .filter(m -> m.getHeartbeat().getXdsRejectionsCount() == 1)
+            .findFirst()
+            .orElseThrow()
+            .getHeartbeat()
+            .getXdsRejections(0);
+    assertThat(reported.getNode()).isEqualTo("xds-client-test");
+    assertThat(reported.getTypeUrl()).endsWith(".Cluster");
+    assertThat(reported.getVersion()).isEqualTo(XdsSnapshot.versionOf(rejectedClusters));
+    assertThat(reported.getError()).contains("MAGLEV");
+
+    // the next snapshot goes out and is accepted: the NACK no longer stands
+    agent.xds().publish(good);
+    await().atMost(WAIT).until(() -> agent.xds().standingNacks().isEmpty());
+    assertThat(new ObjectMapper().readTree(agent.status().toJson()).path("xds").path("rejected"))
+        .isEmpty();
+    int beats = stream.of(MessageCase.HEARTBEAT).size();
+    await().atMost(WAIT).until(() -> stream.of(MessageCase.HEARTBEAT).size() > beats + 1);
+    assertThat(
+            stream.of(MessageCase.HEARTBEAT).get(beats + 1).getHeartbeat().getXdsRejectionsCount())
+        .isZero();
+    assertThat(call(channel)).isEqualTo("nack-local");
+  }
+
+  @Test
   void weightedSubsetsFromAVirtualServiceShowInTheTrafficSplit() throws Exception {
     int v1 = backend("split-v1");
     int v2 = backend("split-v2");
@@ -275,7 +358,7 @@ class XdsClientTest {
         new EdgeAgent(
             settings,
             target,
-            FileInventory.open(inventoryFile, status::error),
+            FileInventory.open(inventoryFile, false, status),
             status,
             new Random(1),
             Clock.systemUTC());
@@ -307,7 +390,7 @@ class XdsClientTest {
         new EdgeAgent(
             settings,
             target,
-            FileInventory.open(inventoryFile, status::error),
+            FileInventory.open(inventoryFile, false, status),
             status,
             new Random(1),
             Clock.systemUTC());

@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How the tests start Trestle as a separate OS process: {@code java -cp <classpath>
- * dev.trestle.cli.TrestleCli ...}, with the same JVM that runs the tests.
+ * dev.trestle.launcher.TrestleLauncher ...}, with the same JVM that runs the tests.
  *
  * <p>The classpath comes from {@code trestle-classpath.txt}, which Maven's build-classpath writes
- * (the CLI's runtime classpath, no test libraries); the failsafe configuration passes its path as
- * {@code trestle.it.classpathFile}. Run from an IDE without it, the test JVM's own classpath is
+ * (the launcher's runtime classpath, no test libraries); the failsafe configuration passes its path
+ * as {@code trestle.it.classpathFile}. Run from an IDE without it, the test JVM's own classpath is
  * used (it holds the CLI and its libraries too). The launcher script is not used: it may rebuild.
  */
 final class TrestleRuntime {
-  static final String MAIN_CLASS = "dev.trestle.cli.TrestleCli";
+  static final String MAIN_CLASS = "dev.trestle.launcher.TrestleLauncher";
 
   /**
    * Start-up dominates both kinds of process here (a CLI run lasts about a second; a test server

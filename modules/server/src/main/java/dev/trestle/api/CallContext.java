@@ -1,8 +1,8 @@
 package dev.trestle.api;
 
+import dev.trestle.core.Caller;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.Principals;
-import dev.trestle.management.ResourceService.Caller;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;

@@ -1,8 +1,8 @@
 package dev.trestle.api;
 
 import dev.trestle.clusters.ClusterOperations;
-import dev.trestle.management.Problem;
-import dev.trestle.management.ProblemException;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
 import dev.trestle.protocol.v1.ClusterServicePowerApi;
 import dev.trestle.protocol.v1.GetStatusRequest;
 import dev.trestle.protocol.v1.IssueJoinTokenRequest;

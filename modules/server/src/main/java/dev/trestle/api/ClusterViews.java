@@ -29,6 +29,10 @@ final class ClusterViews {
     if (s.lastHeartbeat() != null) {
       out.setLastHeartbeat(AuditViews.timestamp(s.lastHeartbeat()));
     }
+    if (s.sessionConflictAt() != null) {
+      out.setSessionConflictAt(AuditViews.timestamp(s.sessionConflictAt()))
+          .setSessionConflict(s.sessionConflict());
+    }
     s.tokens().values().stream()
         .sorted((a, b) -> a.issuedAt().compareTo(b.issuedAt()))
         .forEach(

@@ -1,6 +1,6 @@
 package dev.trestle.api;
 
-import dev.trestle.management.Problem;
+import dev.trestle.core.Problem;
 import dev.trestle.protocol.v1.ErrorDetail;
 import dev.trestle.protocol.v1.FieldViolation;
 import io.grpc.Status;

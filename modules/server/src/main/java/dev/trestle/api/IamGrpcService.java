@@ -1,14 +1,14 @@
 package dev.trestle.api;
 
+import dev.trestle.core.Perm;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.Binding;
 import dev.trestle.iam.IamOperations;
-import dev.trestle.iam.Perm;
 import dev.trestle.iam.PolicyEntity;
 import dev.trestle.iam.PrincipalEntity;
 import dev.trestle.iam.RoleEntity;
-import dev.trestle.management.Problem;
-import dev.trestle.management.ProblemException;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.v1.AccessBindings;
 import dev.trestle.protocol.v1.CheckAccessRequest;

@@ -1,11 +1,11 @@
 package dev.trestle.api;
 
 import dev.trestle.audit.AuditQueries;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Problem;
 import dev.trestle.management.ApplyOutcomeView;
-import dev.trestle.management.Problem;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
-import dev.trestle.management.ResourceService.Caller;
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.DeleteRequest;
@@ -60,7 +60,7 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         .handle(
             (result, error) -> {
               if (error != null) {
-                Problem p = ResourceService.problemOf(error, "");
+                Problem p = Problem.of(error, "");
                 RequestLog.failed("grpc", operation, target, who[0], start, p);
                 throw ErrorMapping.grpcException(p);
               }
@@ -80,7 +80,7 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         caller -> {
           if (in.getSerializedSize() > dev.trestle.protocol.ResourceDocuments.MAX_INPUT_BYTES) {
             return CompletableFuture.failedFuture(
-                new dev.trestle.management.ProblemException(
+                new dev.trestle.core.ProblemException(
                     Problem.of(
                         Problem.Code.TOO_LARGE,
                         "",
@@ -91,7 +91,7 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
           }
           if (in.getResourcesCount() > MAX_DOCUMENTS_PER_APPLY) {
             return CompletableFuture.failedFuture(
-                new dev.trestle.management.ProblemException(
+                new dev.trestle.core.ProblemException(
                     Problem.of(
                         Problem.Code.INVALID_ARGUMENT,
                         "",
@@ -103,7 +103,7 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
           if (!in.getDryRun()) {
             try {
               limiter.acquire(caller.principal(), Math.max(1, in.getResourcesCount()));
-            } catch (dev.trestle.management.ProblemException e) {
+            } catch (dev.trestle.core.ProblemException e) {
               return CompletableFuture.failedFuture(e);
             }
           }
@@ -173,7 +173,7 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         caller -> {
           try {
             limiter.acquire(caller.principal(), 1);
-          } catch (dev.trestle.management.ProblemException e) {
+          } catch (dev.trestle.core.ProblemException e) {
             return CompletableFuture.failedFuture(e);
           }
           return service

@@ -1,7 +1,7 @@
 package dev.trestle.api;
 
-import dev.trestle.management.Problem;
-import dev.trestle.management.ResourceService.Caller;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,10 +10,10 @@ import com.google.protobuf.util.JsonFormat;
 import dev.trestle.audit.AuditFilter;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.clusters.ClusterOperations;
-import dev.trestle.management.Problem;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Problem;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
-import dev.trestle.management.ResourceService.Caller;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.DocumentException;
 import dev.trestle.protocol.ParsedDocument;
@@ -219,7 +219,7 @@ public final class RestApi {
         long version = longParam(uri, "version");
         try {
           limiter.acquire(caller.principal(), 1);
-        } catch (dev.trestle.management.ProblemException e) {
+        } catch (dev.trestle.core.ProblemException e) {
           return CompletableFuture.completedFuture(error(op, caller, start, e));
         }
         return service
@@ -267,7 +267,7 @@ public final class RestApi {
     if (!dryRun) {
       try {
         limiter.acquire(caller.principal(), docs.size());
-      } catch (dev.trestle.management.ProblemException e) {
+      } catch (dev.trestle.core.ProblemException e) {
         return CompletableFuture.completedFuture(error(op, caller, start, e));
       }
     }
@@ -472,9 +472,7 @@ public final class RestApi {
     Problem p =
         cause instanceof TooLarge
             ? problem(Problem.Code.TOO_LARGE, cause.getMessage())
-            : cause instanceof InvalidBody invalid
-                ? invalid.problem()
-                : ResourceService.problemOf(e, "");
+            : cause instanceof InvalidBody invalid ? invalid.problem() : Problem.of(e, "");
     RequestLog.failed("rest", op, "", caller, start, p);
     return errorResponse(p);
   }

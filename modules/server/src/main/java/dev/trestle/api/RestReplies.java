@@ -4,9 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
-import dev.trestle.management.Problem;
-import dev.trestle.management.ResourceService;
-import dev.trestle.management.ResourceService.Caller;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Problem;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.v1.ErrorDetail;
 import java.util.concurrent.CompletionException;
@@ -81,7 +80,7 @@ final class RestReplies {
         }
       }
     }
-    return error(ResourceService.problemOf(cause, ""));
+    return error(Problem.of(cause, ""));
   }
 
   /** Who is calling, from the request's headers (see {@link CallContext}). */

@@ -1,7 +1,7 @@
 package dev.trestle.api;
 
-import dev.trestle.management.Problem;
-import dev.trestle.management.ProblemException;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 

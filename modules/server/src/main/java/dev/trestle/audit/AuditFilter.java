@@ -1,8 +1,8 @@
 package dev.trestle.audit;
 
-import dev.trestle.management.Durations;
-import dev.trestle.management.Problem;
-import dev.trestle.management.ProblemException;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
+import dev.trestle.protocol.Durations;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.trestle.audit;
 
-import dev.trestle.management.ConfigTags;
+import dev.trestle.core.ConfigTags;
 import dev.trestle.storage.EventJournal;
 import dev.trestle.storage.ReadModelDatabase;
 import java.util.Optional;

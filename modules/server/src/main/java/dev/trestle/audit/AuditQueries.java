@@ -1,10 +1,10 @@
 package dev.trestle.audit;
 
-import dev.trestle.iam.Perm;
-import dev.trestle.management.Guard;
-import dev.trestle.management.Problem;
-import dev.trestle.management.ProblemException;
-import dev.trestle.management.ResourceService.Caller;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Guard;
+import dev.trestle.core.Perm;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
 import dev.trestle.protocol.Fqn;
 import java.time.Clock;
 import java.util.List;

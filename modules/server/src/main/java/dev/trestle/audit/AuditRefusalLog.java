@@ -1,8 +1,8 @@
 package dev.trestle.audit;
 
-import dev.trestle.management.Problem;
-import dev.trestle.management.RefusalLog;
-import dev.trestle.management.ResourceService.Caller;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Problem;
+import dev.trestle.core.RefusalLog;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;

@@ -10,7 +10,8 @@ import dev.trestle.clusters.ClusterEvent.JoinTokenRevoked;
 import dev.trestle.clusters.ClusterEvent.ObjectFailure;
 import dev.trestle.clusters.ClusterEvent.VersionAcked;
 import dev.trestle.clusters.ClusterEvent.VersionNacked;
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
+import dev.trestle.core.JournalBackoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,9 +60,14 @@ public final class ClusterEntity
       implements Command {}
 
   /**
-   * An edge presenting a join token; on success its session replaces any earlier one. A Connect
-   * that arrives after {@code expiresAt} is refused without effect: its session's ask has timed out
-   * and the session is gone, and admitting it would replace a newer, live session.
+   * An edge presenting a join token. A Connect that arrives after {@code expiresAt} is refused
+   * without effect: its session's ask has timed out and the session is gone, and admitting it would
+   * replace a newer, live session.
+   *
+   * <p>One agent per cluster: while a live session (a healthy one this entity admitted) belongs to
+   * another agent process ({@code agentInstance}), the Connect is refused unless it asks for a
+   * {@code takeover}. An agent resuming its own session, or one that names no instance (an agent of
+   * the previous release), replaces the earlier session as before.
    */
   public record Connect(
       String sessionId,
@@ -72,8 +78,40 @@ public final class ClusterEntity
       InventorySnapshot inventory,
       ActorRef<SessionControl> session,
       Instant expiresAt,
+      String agentInstance,
+      boolean takeover,
       ActorRef<ConnectReply> replyTo)
-      implements Command {}
+      implements Command {
+    public Connect {
+      // null: sent by a node of the previous release (rolling upgrade)
+      agentInstance = agentInstance == null ? "" : agentInstance;
+    }
+
+    /** A Connect of an agent that names no instance and asks for no takeover. */
+    public Connect(
+        String sessionId,
+        String tokenId,
+        String secretSha256,
+        String agentVersion,
+        long lastAppliedVersion,
+        InventorySnapshot inventory,
+        ActorRef<SessionControl> session,
+        Instant expiresAt,
+        ActorRef<ConnectReply> replyTo) {
+      this(
+          sessionId,
+          tokenId,
+          secretSha256,
+          agentVersion,
+          lastAppliedVersion,
+          inventory,
+          session,
+          expiresAt,
+          "",
+          false,
+          replyTo);
+    }
+  }
 
   /**
    * One heartbeat. This release's sessions send {@link Heartbeats}; this command stays for edge
@@ -129,18 +167,39 @@ public final class ClusterEntity
 
   public record TokensRevoked(List<String> revokedTokenIds) implements CborSerializable {}
 
-  /** {@code refusal} is empty when the edge is admitted. */
-  public record ConnectReply(String refusal, ClusterState state) implements CborSerializable {
+  /** Why a Connect was refused; {@code NONE} when it was admitted. */
+  public enum Refusal {
+    NONE,
+    /** The session's ask had timed out before the entity handled the Connect. */
+    EXPIRED,
+    /** Unknown or revoked join token, or a wrong secret. */
+    BAD_TOKEN,
+    /** Another agent holds the cluster's live session and the Connect asked for no takeover. */
+    SESSION_HELD
+  }
+
+  /** {@code detail} is empty when the edge is admitted. */
+  public record ConnectReply(Refusal refusal, String detail, ClusterState state)
+      implements CborSerializable {
     public boolean admitted() {
-      return refusal.isEmpty();
+      return refusal == Refusal.NONE;
     }
   }
 
   /** {@code accepted} false when the message came from a session that is no longer current. */
   public record Accepted(boolean accepted) implements CborSerializable {}
 
-  /** Told to an edge session: it was replaced or its token revoked; close the stream. */
-  public record SessionControl(String sessionId, String reason) implements CborSerializable {}
+  /** Why the entity ends an edge session. */
+  public enum CloseReason {
+    /** A newer session of the cluster was admitted (the same agent reconnecting, or a takeover). */
+    REPLACED,
+    /** The session's join token was revoked. */
+    REVOKED
+  }
+
+  /** Told to an edge session: close the stream, for {@code reason}; {@code detail} for humans. */
+  public record SessionControl(String sessionId, CloseReason reason, String detail)
+      implements CborSerializable {}
 
   // ---- construction ----
 
@@ -150,10 +209,12 @@ public final class ClusterEntity
   private final TimerScheduler<Command> timers;
   // Not journaled: the session lives only as long as its stream, on whichever node holds it.
   private ActorRef<SessionControl> sessionRef;
+  // The agent process of sessionRef's session ("" when it named none).
+  private String sessionAgent = "";
 
   private ClusterEntity(
       String cluster, ClusterSettings settings, Clock clock, TimerScheduler<Command> timers) {
-    super(PersistenceId.of(TYPE_KEY.name(), cluster));
+    super(PersistenceId.of(TYPE_KEY.name(), cluster), JournalBackoff.onPersistFailure());
     this.cluster = cluster;
     this.settings = settings;
     this.clock = clock;
@@ -265,14 +326,34 @@ public final class ClusterEntity
     // null: sent by a node of the previous release (rolling upgrade), which had no expiry
     if (c.expiresAt() != null && clock.instant().isAfter(c.expiresAt())) {
       return Effect()
-          .reply(c.replyTo(), new ConnectReply("connect request expired before it was handled", s));
+          .reply(
+              c.replyTo(),
+              new ConnectReply(
+                  Refusal.EXPIRED, "connect request expired before it was handled", s));
     }
     ClusterState.JoinToken token = s.tokens().get(c.tokenId());
     if (token == null
         || !dev.trestle.iam.TokenFormat.sameHash(token.secretSha256(), c.secretSha256())) {
-      return Effect().reply(c.replyTo(), new ConnectReply("unknown or revoked join token", s));
+      return Effect()
+          .reply(
+              c.replyTo(), new ConnectReply(Refusal.BAD_TOKEN, "unknown or revoked join token", s));
     }
     Instant now = clock.instant();
+    if (heldByAnotherAgent(s, c)) {
+      String detail =
+          "another agent (instance "
+              + sessionAgent
+              + ", session "
+              + s.sessionId()
+              + ") holds the cluster's live session; refused agent "
+              + c.agentInstance()
+              + " (version "
+              + c.agentVersion()
+              + "). Stop the extra agent, or start the new one with --takeover";
+      return Effect()
+          .persist(new ClusterEvent.SessionConflict(cluster, detail, now))
+          .thenReply(c.replyTo(), after -> new ConnectReply(Refusal.SESSION_HELD, detail, after));
+    }
     var events = new ArrayList<ClusterEvent>();
     ActorRef<SessionControl> replaced = null;
     if (s.connected()) {
@@ -298,12 +379,15 @@ public final class ClusterEntity
         .thenRun(
             after -> {
               if (old != null) {
-                old.tell(new SessionControl(oldSession, "replaced by a newer session"));
+                old.tell(
+                    new SessionControl(
+                        oldSession, CloseReason.REPLACED, "replaced by a newer session"));
               }
               sessionRef = c.session();
+              sessionAgent = c.agentInstance();
               scheduleDeadline(now);
             })
-        .thenReply(c.replyTo(), after -> new ConnectReply("", after));
+        .thenReply(c.replyTo(), after -> new ConnectReply(Refusal.NONE, "", after));
   }
 
   private ReplyEffect<ClusterEvent, ClusterState> heartbeats(
@@ -370,7 +454,11 @@ public final class ClusterEntity
     }
     return Effect()
         .persist(new EdgeDisconnected(cluster, c.sessionId(), c.reason(), clock.instant()))
-        .thenRun(after -> sessionRef = null)
+        .thenRun(
+            after -> {
+              sessionRef = null;
+              sessionAgent = "";
+            })
         .thenReply(c.replyTo(), after -> new Accepted(true));
   }
 
@@ -436,11 +524,26 @@ public final class ClusterEntity
     timers.startSingleTimer(HEALTH_TIMER, HeartbeatDeadline.INSTANCE, delay.plusMillis(1));
   }
 
+  /**
+   * A live session of another agent process: admitted by this incarnation of the entity (so its
+   * stream was open when last heard of), healthy, and of a different, named agent instance. After a
+   * central restart or a shard move the entity knows no live session, and the first agent to
+   * connect holds the cluster.
+   */
+  private boolean heldByAnotherAgent(ClusterState s, Connect c) {
+    return s.connected()
+        && sessionRef != null
+        && s.health() == ClusterHealthState.HEALTHY
+        && !c.takeover()
+        && !c.agentInstance().isEmpty()
+        && !c.agentInstance().equals(sessionAgent);
+  }
+
   private void closeSessionIfTokenGone(ClusterState after, String reason) {
     if (after.connected()
         && !after.tokens().containsKey(after.sessionTokenId())
         && sessionRef != null) {
-      sessionRef.tell(new SessionControl(after.sessionId(), reason));
+      sessionRef.tell(new SessionControl(after.sessionId(), CloseReason.REVOKED, reason));
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.trestle.clusters;
 
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
 import java.time.Instant;
 import java.util.List;
 
@@ -77,6 +77,13 @@ public sealed interface ClusterEvent extends CborSerializable {
       failures = List.copyOf(failures);
     }
   }
+
+  /**
+   * A second agent presented a valid join token while another agent held the cluster's live
+   * session, without asking to take it over, and was refused (docs/edges.md, "One agent per
+   * cluster").
+   */
+  record SessionConflict(String cluster, String detail, Instant at) implements ClusterEvent {}
 
   /** One object an edge could not apply: {@code key} is "Kind namespace/name". */
   record ObjectFailure(String key, String message) implements CborSerializable {}

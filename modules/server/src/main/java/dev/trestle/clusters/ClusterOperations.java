@@ -1,12 +1,13 @@
 package dev.trestle.clusters;
 
-import dev.trestle.iam.Perm;
-import dev.trestle.management.Guard;
-import dev.trestle.management.Problem;
-import dev.trestle.management.ProblemException;
-import dev.trestle.management.RefusalLog;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Guard;
+import dev.trestle.core.Perm;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
+import dev.trestle.core.RefusalLog;
+import dev.trestle.management.ResourceQueries;
 import dev.trestle.management.ResourceService;
-import dev.trestle.management.ResourceService.Caller;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.ResourceStatus;
@@ -178,11 +179,7 @@ public final class ClusterOperations {
             (ok, error) -> {
               if (error != null) {
                 refusals.refused(
-                    caller,
-                    operation,
-                    Kind.CLUSTER.kindName(),
-                    fqn,
-                    ResourceService.problemOf(error, fqn));
+                    caller, operation, Kind.CLUSTER.kindName(), fqn, Problem.of(error, fqn));
               }
             });
   }
@@ -326,7 +323,7 @@ public final class ClusterOperations {
       String pageToken, List<String> found, Caller caller) {
     return resources
         .list(
-            "", Kind.CLUSTER.kindName(), true, "", ResourceService.MAX_PAGE_SIZE, pageToken, caller)
+            "", Kind.CLUSTER.kindName(), true, "", ResourceQueries.MAX_PAGE_SIZE, pageToken, caller)
         .thenCompose(
             page -> {
               page.items().forEach(v -> found.add(v.snapshot().fqn()));

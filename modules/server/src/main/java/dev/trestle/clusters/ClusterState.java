@@ -1,7 +1,7 @@
 package dev.trestle.clusters;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +9,8 @@ import java.util.TreeMap;
 
 /**
  * Everything central knows about one cluster, rebuilt from its events. {@code sessionId} is empty
- * while no edge is connected.
+ * while no edge is connected; {@code sessionConflict} is the last refusal of a second agent while
+ * another held the cluster's live session (empty when none), at {@code sessionConflictAt}.
  */
 public record ClusterState(
     Map<String, JoinToken> tokens,
@@ -24,7 +25,9 @@ public record ClusterState(
     String appliedHash,
     long failedVersion,
     String failedReason,
-    List<ClusterEvent.ObjectFailure> failures)
+    List<ClusterEvent.ObjectFailure> failures,
+    String sessionConflict,
+    Instant sessionConflictAt)
     implements CborSerializable {
 
   /** A join token as stored: its id, the SHA-256 of its secret, and who minted it when. */
@@ -34,6 +37,8 @@ public record ClusterState(
   public ClusterState {
     tokens = Map.copyOf(tokens);
     failures = List.copyOf(failures);
+    // absent in snapshots written before the field existed
+    sessionConflict = sessionConflict == null ? "" : sessionConflict;
   }
 
   public static ClusterState empty() {
@@ -50,7 +55,9 @@ public record ClusterState(
         "",
         0,
         "",
-        List.of());
+        List.of(),
+        "",
+        null);
   }
 
   @JsonIgnore
@@ -83,7 +90,9 @@ public record ClusterState(
           appliedHash,
           failedVersion,
           failedReason,
-          failures);
+          failures,
+          sessionConflict,
+          sessionConflictAt);
     }
     if (event instanceof ClusterEvent.EdgeDisconnected e) {
       if (!e.sessionId().equals(sessionId)) {
@@ -102,7 +111,9 @@ public record ClusterState(
           appliedHash,
           failedVersion,
           failedReason,
-          failures);
+          failures,
+          sessionConflict,
+          sessionConflictAt);
     }
     if (event instanceof ClusterEvent.HeartbeatReceived e) {
       return new ClusterState(
@@ -118,7 +129,9 @@ public record ClusterState(
           appliedHash,
           failedVersion,
           failedReason,
-          failures);
+          failures,
+          sessionConflict,
+          sessionConflictAt);
     }
     if (event instanceof ClusterEvent.InventoryChanged e) {
       return new ClusterState(
@@ -134,7 +147,9 @@ public record ClusterState(
           appliedHash,
           failedVersion,
           failedReason,
-          failures);
+          failures,
+          sessionConflict,
+          sessionConflictAt);
     }
     if (event instanceof ClusterEvent.HealthChanged e) {
       return new ClusterState(
@@ -150,7 +165,9 @@ public record ClusterState(
           appliedHash,
           failedVersion,
           failedReason,
-          failures);
+          failures,
+          sessionConflict,
+          sessionConflictAt);
     }
     if (event instanceof ClusterEvent.VersionAcked e) {
       boolean clearsFailure = e.version() >= failedVersion;
@@ -167,7 +184,9 @@ public record ClusterState(
           e.setHash(),
           clearsFailure ? 0 : failedVersion,
           clearsFailure ? "" : failedReason,
-          clearsFailure ? List.of() : failures);
+          clearsFailure ? List.of() : failures,
+          sessionConflict,
+          sessionConflictAt);
     }
     if (event instanceof ClusterEvent.VersionNacked e) {
       return new ClusterState(
@@ -183,7 +202,27 @@ public record ClusterState(
           appliedHash,
           e.version(),
           e.reason(),
-          e.failures());
+          e.failures(),
+          sessionConflict,
+          sessionConflictAt);
+    }
+    if (event instanceof ClusterEvent.SessionConflict e) {
+      return new ClusterState(
+          tokens,
+          sessionId,
+          sessionTokenId,
+          agentVersion,
+          lastHeartbeat,
+          heartbeats,
+          health,
+          inventory,
+          appliedVersion,
+          appliedHash,
+          failedVersion,
+          failedReason,
+          failures,
+          e.detail(),
+          e.at());
     }
     if (event instanceof ClusterEvent.ServiceHealthChanged) {
       return this; // an audit record; the inventory itself came with InventoryChanged
@@ -205,6 +244,8 @@ public record ClusterState(
         appliedHash,
         failedVersion,
         failedReason,
-        failures);
+        failures,
+        sessionConflict,
+        sessionConflictAt);
   }
 }

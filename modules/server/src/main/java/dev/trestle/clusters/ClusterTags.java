@@ -1,6 +1,6 @@
 package dev.trestle.clusters;
 
-import dev.trestle.management.ConfigTags;
+import dev.trestle.core.ConfigTags;
 import java.util.Set;
 
 /**

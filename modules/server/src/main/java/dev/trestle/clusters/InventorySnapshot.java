@@ -3,8 +3,8 @@ package dev.trestle.clusters;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.trestle.core.CborSerializable;
 import dev.trestle.protocol.v1.Inventory;
-import dev.trestle.serialization.CborSerializable;
 import java.util.List;
 import java.util.TreeSet;
 

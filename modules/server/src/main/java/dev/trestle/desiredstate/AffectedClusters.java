@@ -2,10 +2,10 @@ package dev.trestle.desiredstate;
 
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.NamespaceSelector;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.IstioTranslator;
-import dev.trestle.translator.NamespaceSelector;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

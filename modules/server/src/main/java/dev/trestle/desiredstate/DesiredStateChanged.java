@@ -1,6 +1,6 @@
 package dev.trestle.desiredstate;
 
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
 
 /**
  * Published on the actor system's EventStream of the node running the desired-state projection,

@@ -18,14 +18,11 @@ import dev.trestle.translator.DesiredObjects;
 import dev.trestle.translator.IstioTranslator;
 import dev.trestle.translator.MeshCatalog;
 import dev.trestle.translator.ObjectKey;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.trestle.translator.SetHash;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +49,7 @@ public final class DesiredStateHandler
   private static final Logger LOG = LoggerFactory.getLogger(DesiredStateHandler.class);
 
   /** The set hash of an empty desired state (SHA-256 of nothing). */
-  public static final String EMPTY_SET_HASH = sha256("");
+  public static final String EMPTY_SET_HASH = SetHash.EMPTY;
 
   private final DesiredStateSettings settings;
   private final DesiredStateNotifier notifier;
@@ -267,15 +264,18 @@ public final class DesiredStateHandler
     if (!next.present()) {
       return out;
     }
-    // The cluster's own objects depend only on its namespaces (its health and services are what
-    // the others see): a health change, or a heartbeat's new endpoint counts, re-translate only
-    // the clusters that use its services. Re-translating it anyway cost every cluster a full
-    // translation twice after an outage longer than the health deadline.
-    if (before == null || !before.present() || !before.namespaces().equals(next.namespaces())) {
+    // The cluster's own objects depend only on its namespaces and its services' ports (gateway
+    // destination ports, the local port names of its ServiceEntries); its health and endpoint
+    // counts are what the others see: a health change, or a heartbeat's new endpoint counts,
+    // re-translate only the clusters that use its services. Re-translating it anyway cost every
+    // cluster a full translation twice after an outage longer than the health deadline.
+    MeshCatalog.Cluster meshNext = mesh(next);
+    if (meshBefore == null
+        || !before.namespaces().equals(next.namespaces())
+        || !meshBefore.servicePorts().equals(meshNext.servicePorts())) {
       out.add(next.fqn());
     }
-    out.addAll(
-        usersOf(next.org(), next.fqn(), MeshCatalog.changedServices(meshBefore, mesh(next))));
+    out.addAll(usersOf(next.org(), next.fqn(), MeshCatalog.changedServices(meshBefore, meshNext)));
     return out;
   }
 
@@ -327,7 +327,9 @@ public final class DesiredStateHandler
     }
     DesiredObjects desired;
     try {
-      ClusterView view = ClusterView.of(clusterResource.get(), row.namespaces());
+      ClusterView view =
+          ClusterView.of(clusterResource.get(), row.namespaces())
+              .withServices(mesh(row).services());
       desired = IstioTranslator.translate(config, view, remoteServices(row, view, publishers));
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
@@ -397,7 +399,7 @@ public final class DesiredStateHandler
     upserts.stream()
         .sorted(java.util.Comparator.comparing(StoredObject::key))
         .forEach(o -> b.addUpserts(o.toProto()));
-    deletes.stream().sorted().forEach(k -> b.addDeletes(StoredObject.key(k)));
+    deletes.stream().sorted().forEach(k -> b.addDeletes(k.toProto()));
     return b.build();
   }
 
@@ -445,15 +447,5 @@ public final class DesiredStateHandler
                     : a.fqn().compareTo(b.fqn()));
     objects.values().forEach(o -> o.inputs().forEach(i -> out.add(Ref.parse(i))));
     return out;
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

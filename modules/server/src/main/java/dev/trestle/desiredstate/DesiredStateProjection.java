@@ -1,6 +1,6 @@
 package dev.trestle.desiredstate;
 
-import dev.trestle.management.ConfigTags;
+import dev.trestle.core.ConfigTags;
 import dev.trestle.storage.EventJournal;
 import dev.trestle.storage.PlainJdbcSession;
 import dev.trestle.storage.ReadModelDatabase;

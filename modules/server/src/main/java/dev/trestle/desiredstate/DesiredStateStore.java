@@ -132,7 +132,7 @@ public final class DesiredStateStore {
                 if (o.isPresent()) {
                   b.addUpserts(o.get().toProto());
                 } else {
-                  b.addDeletes(StoredObject.key(e.getKey()));
+                  b.addDeletes(e.getKey().toProto());
                 }
               }
             }

@@ -27,20 +27,11 @@ record StoredObject(
 
   DesiredObject toProto() {
     return DesiredObject.newBuilder()
-        .setKey(key(key))
+        .setKey(key.toProto())
         .setSourceFqn(sourceFqn)
         .setSourceVersion(sourceVersion)
         .setJson(json)
         .setContentHash(contentHash)
-        .build();
-  }
-
-  static dev.trestle.protocol.v1.ObjectKey key(ObjectKey k) {
-    return dev.trestle.protocol.v1.ObjectKey.newBuilder()
-        .setApiVersion(k.apiVersion())
-        .setKind(k.kind())
-        .setNamespace(k.namespace())
-        .setName(k.name())
         .build();
   }
 }

@@ -29,6 +29,7 @@ public final class EdgeMetrics {
   private final Counter snapshots;
   private final Counter deltas;
   private final Counter refused;
+  private final Counter sessionConflicts;
   private final Counter heartbeatsDropped;
   private final Timer propagation;
   private final Map<String, ClusterVersionMeters> clusters = new ConcurrentHashMap<>();
@@ -44,6 +45,12 @@ public final class EdgeMetrics {
     snapshots = Counter.builder("trestle_edge_snapshots_sent").register(registry);
     deltas = Counter.builder("trestle_edge_deltas_sent").register(registry);
     refused = Counter.builder("trestle_edge_connections_refused").register(registry);
+    sessionConflicts =
+        Counter.builder("trestle_edge_session_conflicts")
+            .description(
+                "Connects refused because another agent held the cluster's live session (two"
+                    + " agents for one cluster)")
+            .register(registry);
     heartbeatsDropped =
         Counter.builder("trestle_edge_heartbeats_dropped")
             .description(
@@ -54,6 +61,10 @@ public final class EdgeMetrics {
             .description("From a desired-state version's commit to its edge's ACK of it")
             .serviceLevelObjectives(BUCKETS)
             .register(registry);
+  }
+
+  void sessionConflict() {
+    sessionConflicts.increment();
   }
 
   void connected(String cluster, String sessionId, long appliedVersion) {

@@ -1,6 +1,6 @@
 package dev.trestle.edgesync;
 
-import dev.trestle.management.Problem;
+import dev.trestle.core.Problem;
 
 /** Where refused edge connections of a known cluster are recorded (the audit log). */
 @FunctionalInterface

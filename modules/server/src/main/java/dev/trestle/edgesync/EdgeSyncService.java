@@ -1,9 +1,8 @@
 package dev.trestle.edgesync;
 
 import dev.trestle.clusters.ClusterEntity;
-import dev.trestle.clusters.ClusterSettings;
 import dev.trestle.clusters.JoinTokens;
-import dev.trestle.management.Problem;
+import dev.trestle.core.Problem;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.v1.CentralMessage;
@@ -39,32 +38,20 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
-  private final DesiredStateSource desired;
-  private final ClusterSettings settings;
+  private final SessionServices services;
   private final Duration askTimeout;
   private final EdgeMetrics metrics;
   private final EdgeSessions sessions;
   private final EdgeRefusals refusals;
-  private final EdgeAdmissions admissions;
 
-  public EdgeSyncService(
-      ActorSystem<?> system,
-      DesiredStateSource desired,
-      ClusterSettings settings,
-      Duration askTimeout,
-      EdgeMetrics metrics,
-      EdgeSessions sessions,
-      EdgeRefusals refusals,
-      EdgeAdmissions admissions) {
-    this.refusals = refusals;
-    this.admissions = admissions;
+  public EdgeSyncService(ActorSystem<?> system, SessionServices services) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
-    this.desired = desired;
-    this.settings = settings;
-    this.askTimeout = askTimeout;
-    this.metrics = metrics;
-    this.sessions = sessions;
+    this.services = services;
+    this.askTimeout = services.askTimeout();
+    this.metrics = services.metrics();
+    this.sessions = services.sessions();
+    this.refusals = services.refusals();
   }
 
   @Override
@@ -146,13 +133,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
                       rest,
                       toEdge,
                       sharding.entityRefFor(ClusterEntity.TYPE_KEY, cluster),
-                      desired,
-                      settings,
-                      askTimeout,
-                      metrics,
-                      sessions,
-                      refusals,
-                      admissions);
+                      services);
               var session =
                   system.systemActorOf(
                       EdgeSession.create(setup), "edge-session-" + sessionId, Props.empty());

@@ -1,6 +1,6 @@
 package dev.trestle.iam;
 
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
 import java.util.List;
 
 /** A role granted to subjects ("users/alice", "serviceaccounts/ci") on the bound FQN and below. */

@@ -1,5 +1,6 @@
 package dev.trestle.iam;
 
+import dev.trestle.core.Perm;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;

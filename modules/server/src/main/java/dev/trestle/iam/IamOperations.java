@@ -1,8 +1,9 @@
 package dev.trestle.iam;
 
-import dev.trestle.management.Problem;
-import dev.trestle.management.ProblemException;
-import dev.trestle.management.ResourceService.Caller;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Perm;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import java.time.Duration;

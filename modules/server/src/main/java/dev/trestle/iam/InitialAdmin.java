@@ -1,6 +1,6 @@
 package dev.trestle.iam;
 
-import dev.trestle.management.ResourceService.Caller;
+import dev.trestle.core.Caller;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,9 @@
 package dev.trestle.iam;
 
-import dev.trestle.management.ConfigTags;
-import dev.trestle.management.Problem;
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
+import dev.trestle.core.ConfigTags;
+import dev.trestle.core.JournalBackoff;
+import dev.trestle.core.Problem;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ public final class PolicyEntity
   private final Clock clock;
 
   private PolicyEntity(String entityId, Clock clock) {
-    super(PersistenceId.of(TYPE_KEY.name(), entityId));
+    super(PersistenceId.of(TYPE_KEY.name(), entityId), JournalBackoff.onPersistFailure());
     this.target = ROOT_ID.equals(entityId) ? "" : entityId;
     this.clock = clock;
   }

@@ -1,8 +1,9 @@
 package dev.trestle.iam;
 
-import dev.trestle.management.ConfigTags;
-import dev.trestle.management.Problem;
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
+import dev.trestle.core.ConfigTags;
+import dev.trestle.core.JournalBackoff;
+import dev.trestle.core.Problem;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -109,7 +110,7 @@ public final class PrincipalEntity
   private final Clock clock;
 
   private PrincipalEntity(String name, Clock clock) {
-    super(PersistenceId.of(TYPE_KEY.name(), name));
+    super(PersistenceId.of(TYPE_KEY.name(), name), JournalBackoff.onPersistFailure());
     this.name = name;
     this.clock = clock;
   }

@@ -1,7 +1,8 @@
 package dev.trestle.iam;
 
-import dev.trestle.management.Guard;
-import dev.trestle.management.ResourceService;
+import dev.trestle.core.Caller;
+import dev.trestle.core.Guard;
+import dev.trestle.core.Perm;
 import dev.trestle.protocol.Fqn;
 import java.util.concurrent.CompletionStage;
 
@@ -21,7 +22,7 @@ public final class ResourceGuard implements Guard {
   }
 
   @Override
-  public CompletionStage<Void> created(ResourceService.Caller caller, String fqn) {
+  public CompletionStage<Void> created(Caller caller, String fqn) {
     return iam.grantCreator(caller, fqn);
   }
 }

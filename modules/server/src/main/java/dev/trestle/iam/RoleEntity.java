@@ -1,7 +1,9 @@
 package dev.trestle.iam;
 
-import dev.trestle.management.ConfigTags;
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
+import dev.trestle.core.ConfigTags;
+import dev.trestle.core.JournalBackoff;
+import dev.trestle.core.Perm;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -56,7 +58,7 @@ public final class RoleEntity
   private final String name;
 
   private RoleEntity(String name) {
-    super(PersistenceId.of(TYPE_KEY.name(), name));
+    super(PersistenceId.of(TYPE_KEY.name(), name), JournalBackoff.onPersistFailure());
     this.name = name;
   }
 

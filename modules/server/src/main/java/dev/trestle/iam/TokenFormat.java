@@ -1,8 +1,8 @@
 package dev.trestle.iam;
 
+import dev.trestle.protocol.Hashes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -40,7 +40,7 @@ public final class TokenFormat {
             + tokenId
             + "."
             + secretText;
-    return new Fresh(tokenId, text, sha256(secretText));
+    return new Fresh(tokenId, text, Hashes.sha256(secretText));
   }
 
   /** Empty when the text does not have the shape (prefix, four parts, base64url subject). */
@@ -54,7 +54,7 @@ public final class TokenFormat {
     }
     try {
       String subject = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-      return Optional.of(new Split(subject, parts[2], parts[3].length(), sha256(parts[3])));
+      return Optional.of(new Split(subject, parts[2], parts[3].length(), Hashes.sha256(parts[3])));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -64,15 +64,5 @@ public final class TokenFormat {
   public static boolean sameHash(String a, String b) {
     return MessageDigest.isEqual(
         a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  public static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

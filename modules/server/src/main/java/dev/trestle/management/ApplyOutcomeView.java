@@ -1,5 +1,6 @@
 package dev.trestle.management;
 
+import dev.trestle.core.Problem;
 import dev.trestle.protocol.v1.FieldChange;
 import java.util.List;
 
@@ -13,4 +14,4 @@ public record ApplyOutcomeView(
     Problem problem,
     List<FieldChange> changes,
     boolean skipped,
-    String operation) {}
+    WriteOperation operation) {}

@@ -1,5 +1,7 @@
 package dev.trestle.management;
 
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.trestle.management;
 
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;

@@ -1,6 +1,6 @@
 package dev.trestle.management;
 
-import dev.trestle.serialization.CborSerializable;
+import dev.trestle.core.CborSerializable;
 import java.util.List;
 import java.util.Set;
 

@@ -1,6 +1,5 @@
 package dev.trestle.observability;
 
-import dev.trestle.api.RestRoutes;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.grpc.ServiceDescription;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -26,7 +26,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * Counts and times every call on the API port, gRPC and REST alike, as {@code
  * trestle_api_requests_seconds{api, method, status}}. Labels stay bounded: a gRPC method is its
  * full name only when one of the served services declares it, a REST call is its HTTP method and
- * route template ({@link RestRoutes}), anything else is {@code other}.
+ * route template (given by the REST API, so this package knows no façade), anything else is {@code
+ * other}.
  */
 public final class ApiMetrics {
   /** Served by pekko-grpc's ServerReflection, which has no ServiceDescription of ours. */
@@ -44,9 +45,16 @@ public final class ApiMetrics {
 
   private final MeterRegistry registry;
   private final Set<String> grpcMethods = new HashSet<>();
+  private final UnaryOperator<String> restRoute;
 
-  public ApiMetrics(MeterRegistry registry, List<ServiceDescription> services) {
+  /**
+   * @param restRoute a REST path → its route template without resource names (one label value per
+   *     route)
+   */
+  public ApiMetrics(
+      MeterRegistry registry, List<ServiceDescription> services, UnaryOperator<String> restRoute) {
     this.registry = registry;
+    this.restRoute = restRoute;
     for (ServiceDescription service : services) {
       service.descriptor().getServices().stream()
           .filter(s -> s.getFullName().equals(service.name()))
@@ -165,11 +173,11 @@ public final class ApiMetrics {
     return grpcMethods.contains(name) ? name : "other";
   }
 
-  private static String restMethod(HttpRequest request) {
+  private String restMethod(HttpRequest request) {
     String verb = request.method().value();
     return (HTTP_METHODS.contains(verb) ? verb : "OTHER")
         + " "
-        + RestRoutes.template(request.getUri().path());
+        + restRoute.apply(request.getUri().path());
   }
 
   private static Optional<String> statusIn(Iterable<HttpHeader> headers) {

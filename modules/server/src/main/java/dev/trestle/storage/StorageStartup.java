@@ -1,12 +1,11 @@
 package dev.trestle.storage;
 
-import dev.trestle.audit.AuditSchema;
-import dev.trestle.desiredstate.DesiredStateSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
@@ -52,11 +51,17 @@ public final class StorageStartup {
   }
 
   /**
-   * Creates or migrates the whole schema (re-runnable), then opens the read-model pool. Bounded by
-   * {@code timeout} per step, and on PostgreSQL by {@code timeout} of waiting for the lock.
+   * Creates or migrates the whole schema (re-runnable): the journal, each context's read-model
+   * {@code schemas} in the order given, the projection offsets; then opens the read-model pool.
+   * Bounded by {@code timeout} per step, and on PostgreSQL by {@code timeout} of waiting for the
+   * lock.
    */
   public static ReadModelDatabase prepare(
-      ActorSystem<?> system, StorageSettings storage, Duration timeout) throws Exception {
+      ActorSystem<?> system,
+      StorageSettings storage,
+      Duration timeout,
+      List<ReadModelSchema> schemas)
+      throws Exception {
     var readModels = ReadModelDatabase.open(storage);
     try (Connection lock = storage.openConnection()) {
       if (storage.isPostgres()) {
@@ -66,8 +71,9 @@ public final class StorageStartup {
       long journalTimeout = Math.max(timeout.toSeconds(), EventJournal.SCHEMA_TIMEOUT.toSeconds());
       EventJournal.createSchema(system).toCompletableFuture().get(journalTimeout, TimeUnit.SECONDS);
       try (var c = readModels.connection()) {
-        AuditSchema.migrate(c);
-        DesiredStateSchema.migrate(c);
+        for (ReadModelSchema schema : schemas) {
+          schema.migrate(c);
+        }
       }
       JdbcProjection.createTablesIfNotExists(readModels::newSession, system)
           .toCompletableFuture()

@@ -3,7 +3,7 @@ package dev.trestle.api;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trestle.management.ProblemException;
+import dev.trestle.core.ProblemException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 

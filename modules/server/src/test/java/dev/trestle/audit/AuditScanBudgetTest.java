@@ -3,7 +3,7 @@ package dev.trestle.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trestle.management.ProblemException;
+import dev.trestle.core.ProblemException;
 import dev.trestle.storage.ReadModelDatabase;
 import dev.trestle.testing.StorageSelection;
 import dev.trestle.testing.TestStorage;

@@ -77,6 +77,76 @@ class ClusterEntityTest {
         .reply();
   }
 
+  private ConnectReply connectAs(
+      String session,
+      String agentInstance,
+      boolean takeover,
+      JoinTokens.Minted token,
+      TestProbe<SessionControl> control) {
+    var presented = JoinTokens.parse(token.text()).orElseThrow();
+    return kit.<ConnectReply>runCommand(
+            r ->
+                new ClusterEntity.Connect(
+                    session,
+                    presented.tokenId(),
+                    presented.secretSha256(),
+                    "0.1.0",
+                    0,
+                    inventory("shop"),
+                    control.ref(),
+                    Instant.now().plusSeconds(10),
+                    agentInstance,
+                    takeover,
+                    r))
+        .reply();
+  }
+
+  @Test
+  void aSecondAgentIsRefusedWhileTheFirstHoldsALiveSessionAndTheConflictIsRecorded() {
+    JoinTokens.Minted token = issue(false);
+    TestProbe<SessionControl> first = testKit.createTestProbe();
+    TestProbe<SessionControl> second = testKit.createTestProbe();
+    assertThat(connectAs("s1", "agent-a", false, token, first).admitted()).isTrue();
+
+    ConnectReply refused = connectAs("s2", "agent-b", false, token, second);
+
+    assertThat(refused.admitted()).isFalse();
+    assertThat(refused.refusal()).isEqualTo(ClusterEntity.Refusal.SESSION_HELD);
+    assertThat(refused.detail()).contains("agent-a").contains("agent-b").contains("--takeover");
+    first.expectNoMessage(Duration.ofMillis(200));
+    ClusterState state = kit.getState();
+    assertThat(state.sessionId()).isEqualTo("s1");
+    assertThat(state.sessionConflict()).contains("agent-b");
+    assertThat(state.sessionConflictAt()).isNotNull();
+  }
+
+  @Test
+  void anAgentResumesItsOwnSessionAndATakeoverReplacesAnotherAgentsSession() {
+    JoinTokens.Minted token = issue(false);
+    TestProbe<SessionControl> first = testKit.createTestProbe();
+    TestProbe<SessionControl> again = testKit.createTestProbe();
+    TestProbe<SessionControl> taker = testKit.createTestProbe();
+    connectAs("s1", "agent-a", false, token, first);
+
+    assertThat(connectAs("s2", "agent-a", false, token, again).admitted()).isTrue();
+    assertThat(first.receiveMessage().reason()).isEqualTo(ClusterEntity.CloseReason.REPLACED);
+
+    assertThat(connectAs("s3", "agent-b", true, token, taker).admitted()).isTrue();
+    assertThat(again.receiveMessage().reason()).isEqualTo(ClusterEntity.CloseReason.REPLACED);
+    assertThat(kit.getState().sessionId()).isEqualTo("s3");
+    assertThat(kit.getState().sessionConflict()).isEmpty();
+  }
+
+  @Test
+  void afterItsSessionDisconnectedAnotherAgentIsAdmittedWithoutTakeover() {
+    JoinTokens.Minted token = issue(false);
+    connectAs("s1", "agent-a", false, token, testKit.createTestProbe());
+    kit.<Accepted>runCommand(r -> new ClusterEntity.Disconnect("s1", "pod deleted", r));
+
+    assertThat(connectAs("s2", "agent-b", false, token, testKit.createTestProbe()).admitted())
+        .isTrue();
+  }
+
   private static InventorySnapshot inventory(String... namespaces) {
     return InventorySnapshot.of(
         Inventory.newBuilder().addAllNamespaces(List.of(namespaces)).build());
@@ -141,7 +211,8 @@ class ClusterEntityTest {
     issue(true); // rotation revokes the first token
     SessionControl closed = control.receiveMessage();
     assertThat(closed.sessionId()).isEqualTo("s1");
-    assertThat(closed.reason()).contains("revoked");
+    assertThat(closed.reason()).isEqualTo(ClusterEntity.CloseReason.REVOKED);
+    assertThat(closed.detail()).contains("revoked");
   }
 
   @Test
@@ -151,7 +222,9 @@ class ClusterEntityTest {
     TestProbe<SessionControl> second = testKit.createTestProbe();
     connect("s1", token, first);
     connect("s2", token, second);
-    assertThat(first.receiveMessage().reason()).contains("replaced");
+    SessionControl replaced = first.receiveMessage();
+    assertThat(replaced.reason()).isEqualTo(ClusterEntity.CloseReason.REPLACED);
+    assertThat(replaced.detail()).contains("replaced");
     var stale =
         kit.<Accepted>runCommand(
             r -> new ClusterEntity.Heartbeat("s1", Instant.now(), inventory("shop"), r));
@@ -203,7 +276,8 @@ class ClusterEntityTest {
                     r));
 
     assertThat(late.reply().admitted()).isFalse();
-    assertThat(late.reply().refusal()).contains("expired");
+    assertThat(late.reply().refusal()).isEqualTo(ClusterEntity.Refusal.EXPIRED);
+    assertThat(late.reply().detail()).contains("expired");
     assertThat(late.events()).isEmpty();
     live.expectNoMessage(java.time.Duration.ofMillis(200));
     var beat =
@@ -330,7 +404,7 @@ class ClusterEntityTest {
     // audit slice only: the desired-state projection reads the inventory change; health is
     // projected too
     assertThat(ClusterTags.tagsFor(zero.events().get(2)))
-        .doesNotContain(dev.trestle.management.ConfigTags.DESIRED_STATE);
+        .doesNotContain(dev.trestle.core.ConfigTags.DESIRED_STATE);
     assertThat(
             ClusterTags.tagsFor(
                 new ClusterEvent.HealthChanged(
@@ -339,7 +413,7 @@ class ClusterEntityTest {
                     ClusterHealthState.UNHEALTHY,
                     "x",
                     Instant.now())))
-        .contains(dev.trestle.management.ConfigTags.DESIRED_STATE);
+        .contains(dev.trestle.core.ConfigTags.DESIRED_STATE);
   }
 
   @Test

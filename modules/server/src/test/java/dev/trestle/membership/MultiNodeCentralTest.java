@@ -237,7 +237,7 @@ class MultiNodeCentralTest {
                   slices.addAll(
                       ShardProbe.entitiesOn(n, ShardProbe.daemonProcess(AuditProjection.NAME)));
                 }
-                assertThat(slices).hasSize(dev.trestle.management.ConfigTags.SLICES);
+                assertThat(slices).hasSize(dev.trestle.core.ConfigTags.SLICES);
               });
       System.out.printf(
           "node %d left: %d cluster entities back after %d ms, delta at the edge after %d ms%n",

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.Config;
 import dev.trestle.app.ServerArgs;
 import dev.trestle.app.Settings;
+import dev.trestle.audit.AuditSchema;
+import dev.trestle.desiredstate.DesiredStateSchema;
 import dev.trestle.testing.OnPostgres;
 import dev.trestle.testing.StorageSelection;
 import dev.trestle.testing.TestStorage;
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(StorageSelection.class)
 class StorageStartupPostgresTest {
   private static final int NODES = 3;
+  private static final List<ReadModelSchema> SCHEMAS =
+      List.of(AuditSchema::migrate, DesiredStateSchema::migrate);
   private static final Set<String> TABLES =
       Set.of(
           "event_journal",
@@ -63,7 +67,7 @@ class StorageStartupPostgresTest {
             pool.submit(
                 () -> {
                   gate.await();
-                  return StorageStartup.prepare(system, settings, Duration.ofSeconds(60));
+                  return StorageStartup.prepare(system, settings, Duration.ofSeconds(60), SCHEMAS);
                 }));
       }
       gate.countDown();
@@ -72,7 +76,7 @@ class StorageStartupPostgresTest {
       }
       assertThat(tables(settings)).containsAll(TABLES);
       // Re-runnable: a later start finds everything in place.
-      StorageStartup.prepare(systems.get(0), settings, Duration.ofSeconds(60)).close();
+      StorageStartup.prepare(systems.get(0), settings, Duration.ofSeconds(60), SCHEMAS).close();
     } finally {
       pool.shutdownNow();
       for (ActorSystem<Void> system : systems) {

@@ -4,7 +4,10 @@ import dev.trestle.protocol.v1.ClusterSpec;
 import dev.trestle.protocol.v1.Resource;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -14,6 +17,9 @@ import java.util.TreeSet;
  * reports them) and its mesh trust domain.
  *
  * @param trustDomain the cluster's mesh trust domain; blank means {@value #DEFAULT_TRUST_DOMAIN}
+ * @param servicePorts the ports of the services the cluster runs, by {@code ns/name}, as its edge
+ *     reports them (empty when unknown): gateway routes need them to name a port of a multi-port
+ *     service, and cross-cluster ServiceEntries take the local port names
  */
 public record ClusterView(
     String name,
@@ -21,7 +27,8 @@ public record ClusterView(
     String region,
     String zone,
     SortedSet<String> namespaces,
-    String trustDomain) {
+    String trustDomain,
+    SortedMap<String, List<MeshCatalog.Port>> servicePorts) {
 
   public static final String DEFAULT_TRUST_DOMAIN = "cluster.local";
 
@@ -35,6 +42,35 @@ public record ClusterView(
     namespaces = Collections.unmodifiableSortedSet(new TreeSet<>(namespaces));
     trustDomain =
         trustDomain == null || trustDomain.isBlank() ? DEFAULT_TRUST_DOMAIN : trustDomain.strip();
+    var ports = new TreeMap<String, List<MeshCatalog.Port>>();
+    if (servicePorts != null) {
+      servicePorts.forEach((k, v) -> ports.put(k, List.copyOf(v)));
+    }
+    servicePorts = Collections.unmodifiableSortedMap(ports);
+  }
+
+  /** A view whose service ports are not known. */
+  public ClusterView(
+      String name,
+      String network,
+      String region,
+      String zone,
+      SortedSet<String> namespaces,
+      String trustDomain) {
+    this(name, network, region, zone, namespaces, trustDomain, null);
+  }
+
+  /**
+   * This view with the ports of the services the cluster runs (its inventory): the translation of
+   * the cluster depends on them, so whoever re-translates on inventory changes must compare {@link
+   * MeshCatalog.Cluster#servicePorts} too.
+   */
+  public ClusterView withServices(Collection<MeshCatalog.Service> services) {
+    var ports = new TreeMap<String, List<MeshCatalog.Port>>();
+    for (MeshCatalog.Service s : services) {
+      ports.put(s.key(), s.ports());
+    }
+    return new ClusterView(name, network, region, zone, namespaces, trustDomain, ports);
   }
 
   /** A view of a stored Cluster resource plus the namespaces its edge reported. */

@@ -1,7 +1,9 @@
 package dev.trestle.translator;
 
+import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.protocol.v1.Subset;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettings;
 import io.fabric8.istio.api.api.networking.v1alpha3.LocalityLoadBalancerSetting;
 import io.fabric8.istio.api.api.networking.v1alpha3.OutlierDetection;
@@ -14,6 +16,7 @@ import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.ServiceEntry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -33,13 +36,19 @@ final class CrossClusterTranslation {
 
   private final ConfigSnapshot snapshot;
   private final ClusterView cluster;
+  private final Placement placement;
   private final TrafficIndex traffic;
   private final Emission emission;
 
   CrossClusterTranslation(
-      ConfigSnapshot snapshot, ClusterView cluster, TrafficIndex traffic, Emission emission) {
+      ConfigSnapshot snapshot,
+      ClusterView cluster,
+      Placement placement,
+      TrafficIndex traffic,
+      Emission emission) {
     this.snapshot = snapshot;
     this.cluster = cluster;
+    this.placement = placement;
     this.traffic = traffic;
     this.emission = emission;
   }
@@ -83,29 +92,63 @@ final class CrossClusterTranslation {
       ports.add(port);
     }
     spec.setPorts(ports);
+    var ref = new ServiceRef(service.namespace(), service.name());
+    Optional<Resource> route = traffic.route(ref);
     var endpoints = new ArrayList<WorkloadEntry>();
     for (MeshCatalog.Endpoint e : service.endpoints()) {
-      var entry = new WorkloadEntry();
-      entry.setAddress(e.address());
-      var portMap = new TreeMap<String, Long>();
-      service.ports().forEach(p -> portMap.put(p.name(), (long) e.port()));
-      entry.setPorts(portMap);
-      if (!e.locality().isEmpty()) {
-        entry.setLocality(e.locality());
+      endpoints.add(endpoint(service, e, Map.of()));
+      for (Subset subset : subsetsServedBy(route, e.cluster(), service.namespace())) {
+        endpoints.add(endpoint(service, e, subset.getLabelsMap()));
       }
-      if (!e.network().isEmpty()) {
-        entry.setNetwork(e.network());
-      }
-      entry.setLabels(new TreeMap<>(java.util.Map.of(CLUSTER_LABEL, e.cluster())));
-      endpoints.add(entry);
     }
     spec.setEndpoints(endpoints);
+    // The subsets' labels come from the ServiceRoute: it is an input of the entry.
+    var provenance = new Provenance(self, route.map(List::of).orElse(List.of()));
     var se = new ServiceEntry();
     se.setMetadata(
-        new Provenance(self, List.of())
-            .meta(serviceEntryName(service.namespace(), service.name()), service.namespace()));
+        provenance.meta(
+            serviceEntryName(service.namespace(), service.name()), service.namespace()));
     se.setSpec(spec);
-    emission.emit(se, new Provenance(self, List.of()));
+    emission.emit(se, provenance);
+  }
+
+  /**
+   * The subsets of the ServiceRoute in force here for which {@code remote} gets an endpoint of its
+   * own: those with labels, when the same ServiceRoute is placed in {@code remote} too (so its
+   * east-west gateway knows the subset: Istio's {@code AUTO_PASSTHROUGH} routes the SNI {@code
+   * outbound_.<port>_.<subset>_.<host>} to its own cluster of that subset).
+   */
+  private List<Subset> subsetsServedBy(Optional<Resource> route, String remote, String namespace) {
+    if (route.isEmpty()
+        || !placement.covers(Fqn.parse(Provenance.fqn(route.get())), remote, namespace)) {
+      return List.of();
+    }
+    return route.get().getServiceRoute().getSubsetsList().stream()
+        .filter(s -> s.getLabelsCount() > 0)
+        .toList();
+  }
+
+  /**
+   * One remote cluster as an endpoint at its east-west gateway; with a subset's labels, the same
+   * gateway as an endpoint of that subset (a proxy's subset cluster selects endpoints by labels).
+   */
+  private static WorkloadEntry endpoint(
+      MeshCatalog.RemoteService service, MeshCatalog.Endpoint e, Map<String, String> subset) {
+    var entry = new WorkloadEntry();
+    entry.setAddress(e.address());
+    var portMap = new TreeMap<String, Long>();
+    service.ports().forEach(p -> portMap.put(p.name(), (long) e.port()));
+    entry.setPorts(portMap);
+    if (!e.locality().isEmpty()) {
+      entry.setLocality(e.locality());
+    }
+    if (!e.network().isEmpty()) {
+      entry.setNetwork(e.network());
+    }
+    var labels = new TreeMap<String, String>(subset);
+    labels.put(CLUSTER_LABEL, e.cluster());
+    entry.setLabels(labels);
+    return entry;
   }
 
   /** Merges failover into the translator's DestinationRule for the host, or emits one. */

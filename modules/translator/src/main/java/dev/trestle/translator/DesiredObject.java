@@ -27,7 +27,8 @@ public record DesiredObject(
     List<String> inputs,
     Class<? extends HasMetadata> type,
     String json,
-    String contentHash) {
+    String contentHash)
+    implements SetHash.Member {
 
   public DesiredObject {
     inputs = List.copyOf(inputs);
@@ -47,7 +48,7 @@ public record DesiredObject(
         inputs,
         object.getClass(),
         json,
-        ObjectNames.sha256(json));
+        SetHash.content(json));
   }
 
   /** A fresh tree of the object (callers may modify it). */

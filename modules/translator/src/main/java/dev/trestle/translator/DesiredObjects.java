@@ -11,8 +11,8 @@ import java.util.TreeMap;
  * sorted by {@link ObjectKey} (namespace, kind, name), a hash over the whole set, and the
  * diagnostics met on the way.
  *
- * @param setHash SHA-256 over every object's key and content hash, in order; equal sets have equal
- *     hashes, so a caller can tell "nothing changed" without comparing objects
+ * @param setHash the {@link SetHash} of the objects; equal sets have equal hashes, so a caller can
+ *     tell "nothing changed" without comparing objects
  */
 public record DesiredObjects(
     String cluster, List<DesiredObject> objects, String setHash, List<Diagnostic> diagnostics) {
@@ -23,16 +23,7 @@ public record DesiredObjects(
   }
 
   static DesiredObjects of(String cluster, List<DesiredObject> sorted, List<Diagnostic> diags) {
-    var text = new StringBuilder();
-    for (DesiredObject o : sorted) {
-      text.append(o.key().apiVersion())
-          .append(' ')
-          .append(o.key())
-          .append(' ')
-          .append(o.contentHash())
-          .append('\n');
-    }
-    return new DesiredObjects(cluster, sorted, ObjectNames.sha256(text.toString()), diags);
+    return new DesiredObjects(cluster, sorted, SetHash.of(sorted), diags);
   }
 
   public Optional<DesiredObject> get(ObjectKey key) {

@@ -4,6 +4,7 @@ import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.GatewayRoute;
 import dev.trestle.protocol.v1.GatewayServer;
+import dev.trestle.protocol.v1.HttpMatch;
 import dev.trestle.protocol.v1.IngressGatewaySpec;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.TlsMode;
@@ -33,12 +34,18 @@ final class GatewayTranslation {
   private final Placement placement;
   private final TrafficIndex index;
   private final Emission emission;
+  private final ServicePorts ports;
 
   GatewayTranslation(
-      ConfigSnapshot snapshot, Placement placement, TrafficIndex index, Emission emission) {
+      ConfigSnapshot snapshot,
+      Placement placement,
+      TrafficIndex index,
+      ServicePorts ports,
+      Emission emission) {
     this.snapshot = snapshot;
     this.placement = placement;
     this.index = index;
+    this.ports = ports;
     this.emission = emission;
   }
 
@@ -188,6 +195,11 @@ final class GatewayTranslation {
       return List.of();
     }
     ServiceRef service = parsed.get();
+    Optional<GatewayRoute> onListeners = onListenerPorts(gateway, route, label, warn);
+    if (onListeners.isEmpty()) {
+      return List.of();
+    }
+    route = onListeners.get();
     EffectiveTraffic traffic = index.effective(service);
     inputs.addAll(index.settingInputs(service));
     String timeout = route.getTimeout().isEmpty() ? null : route.getTimeout();
@@ -198,28 +210,22 @@ final class GatewayTranslation {
       var out = new ArrayList<HTTPRoute>();
       int n = 0;
       for (MeshRoute m : MeshRoute.of(followed.get().getServiceRoute(), traffic)) {
-        String name = route.getName() + "-" + (m.name().isEmpty() ? "route" + n : m.name());
+        String base = route.getName() + "-" + (m.name().isEmpty() ? "route" + n : m.name());
         n++;
-        var matches = new ArrayList<HTTPMatchRequest>();
-        boolean anyCondition = route.getMatchCount() > 0 || !m.matches().isEmpty();
-        for (HttpMatches.Intersection i : HttpMatches.and(route.getMatchList(), m.matches())) {
-          switch (i.outcome()) {
-            case MATCH -> matches.add(HttpMatches.toIstio(i.match()));
-            case UNREPRESENTABLE ->
-                warn.accept(
-                    label
-                        + ": a match of ServiceRoute route '"
-                        + m.name()
-                        + "' cannot be combined with the gateway route's (two regexes on one"
-                        + " field); that combination is left out");
-            case EMPTY -> {}
+        Map<Integer, List<HttpMatch>> byServicePort = byServicePort(m.matches());
+        for (var portMatches : byServicePort.entrySet()) {
+          int servicePort = portMatches.getKey();
+          int port = route.getPort();
+          if (servicePort != 0 && port != 0 && servicePort != port) {
+            continue; // that ServiceRoute route serves another port of the service
           }
+          if (port == 0) {
+            port = servicePort;
+          }
+          String name = byServicePort.size() > 1 ? base + "-" + servicePort : base;
+          addFollowed(
+              out, route, m, name, portMatches.getValue(), service, port, timeout, label, warn);
         }
-        if (anyCondition && matches.isEmpty()) {
-          continue; // no request can match both: the combined route would never apply
-        }
-        var named = new MeshRoute(name, m.matches(), m.destinations(), m.timeout(), m.retries());
-        http(out, named, matches, service, route.getPort(), timeout, warn);
       }
       return out;
     }
@@ -249,19 +255,129 @@ final class GatewayTranslation {
         service,
         route.getPort(),
         timeout,
+        label,
         warn);
     return out;
   }
 
-  private static void http(
+  /**
+   * The route with only the match entries whose port, if any, is a port the gateway listens on: on
+   * a gateway a port match is the listener's port, and any other never matches. Empty (reported)
+   * when every entry names another port, as the route would never apply.
+   */
+  private static Optional<GatewayRoute> onListenerPorts(
+      Resource gateway, GatewayRoute route, String label, Consumer<String> warn) {
+    var listeners = new TreeSet<Integer>();
+    gateway.getIngressGateway().getServersList().forEach(s -> listeners.add(s.getPort()));
+    var kept = new ArrayList<HttpMatch>();
+    for (HttpMatch m : route.getMatchList()) {
+      if (m.getPort() == 0 || listeners.contains(m.getPort())) {
+        kept.add(m);
+      } else {
+        warn.accept(
+            label
+                + ": a match on port "
+                + m.getPort()
+                + ", which is no port of the gateway's servers "
+                + listeners
+                + ", never applies; left out");
+      }
+    }
+    if (kept.size() == route.getMatchCount()) {
+      return Optional.of(route);
+    }
+    if (kept.isEmpty()) {
+      warn.accept(label + ": no match is left, so the route never applies; left out");
+      return Optional.empty();
+    }
+    return Optional.of(route.toBuilder().clearMatch().addAllMatch(kept).build());
+  }
+
+  /**
+   * A ServiceRoute route's matches by the service port they name (0: any). In the mesh a port match
+   * names the service port; on a gateway the port is the listener's, so the gateway route matches
+   * without it and sends to that service port instead.
+   */
+  private static Map<Integer, List<HttpMatch>> byServicePort(List<HttpMatch> matches) {
+    var out = new TreeMap<Integer, List<HttpMatch>>();
+    if (matches.isEmpty()) {
+      out.put(0, List.of());
+    }
+    var anyRequest = new TreeSet<Integer>();
+    for (HttpMatch m : matches) {
+      HttpMatch rest = m.toBuilder().clearPort().build();
+      out.computeIfAbsent(m.getPort(), p -> new ArrayList<>()).add(rest);
+      if (rest.toBuilder().clearName().build().equals(HttpMatch.getDefaultInstance())) {
+        anyRequest.add(m.getPort()); // only the port was matched: any request to that port
+      }
+    }
+    anyRequest.forEach(p -> out.put(p, List.of()));
+    return out;
+  }
+
+  private void addFollowed(
+      List<HTTPRoute> out,
+      GatewayRoute route,
+      MeshRoute m,
+      String name,
+      List<HttpMatch> serviceRouteMatches,
+      ServiceRef service,
+      int port,
+      String timeout,
+      String label,
+      Consumer<String> warn) {
+    var matches = new ArrayList<HTTPMatchRequest>();
+    boolean anyCondition = route.getMatchCount() > 0 || !serviceRouteMatches.isEmpty();
+    for (HttpMatches.Intersection i : HttpMatches.and(route.getMatchList(), serviceRouteMatches)) {
+      switch (i.outcome()) {
+        case MATCH -> matches.add(HttpMatches.toIstio(i.match()));
+        case UNREPRESENTABLE ->
+            warn.accept(
+                label
+                    + ": a match of ServiceRoute route '"
+                    + m.name()
+                    + "' cannot be combined with the gateway route's (two regexes on one"
+                    + " field); that combination is left out");
+        case EMPTY -> {}
+      }
+    }
+    if (anyCondition && matches.isEmpty()) {
+      return; // no request can match both: the combined route would never apply
+    }
+    var named = new MeshRoute(name, m.matches(), m.destinations(), m.timeout(), m.retries());
+    http(out, named, matches, service, port, timeout, label, warn);
+  }
+
+  /**
+   * Adds the route. Destinations without a port get the service's gateway default port when it has
+   * several (a gateway's listener port is no port of the service).
+   */
+  private void http(
       List<HTTPRoute> out,
       MeshRoute route,
       List<HTTPMatchRequest> matches,
       ServiceRef service,
       int port,
       String timeout,
+      String label,
       Consumer<String> warn) {
-    out.add(IstioTraffic.httpRoute(route, matches, service.host(), port, timeout, warn));
+    MeshRoute routed = route;
+    if (port == 0 && route.destinations().stream().anyMatch(d -> d.port() == 0)) {
+      Optional<Integer> fallback = ports.gatewayDefault(service, label, warn);
+      if (fallback.isPresent()) {
+        var dests =
+            route.destinations().stream()
+                .map(
+                    d ->
+                        d.port() != 0
+                            ? d
+                            : new MeshRoute.Destination(d.subset(), d.weight(), fallback.get()))
+                .toList();
+        routed =
+            new MeshRoute(route.name(), route.matches(), dests, route.timeout(), route.retries());
+      }
+    }
+    out.add(IstioTraffic.httpRoute(routed, matches, service.host(), port, timeout, warn));
   }
 
   /** The ServiceRoute a gateway route follows, when it names one that is usable here. */

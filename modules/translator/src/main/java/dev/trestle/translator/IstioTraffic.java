@@ -1,5 +1,6 @@
 package dev.trestle.translator;
 
+import dev.trestle.protocol.Durations;
 import dev.trestle.protocol.v1.ConnectionPool;
 import dev.trestle.protocol.v1.LocalityFailover;
 import dev.trestle.protocol.v1.LocalityLoadBalancing;

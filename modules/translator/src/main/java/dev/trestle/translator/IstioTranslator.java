@@ -84,9 +84,11 @@ public final class IstioTranslator {
     var placement = new Placement(snapshot, cluster);
     var traffic = new TrafficIndex(snapshot, placement, emission);
     new TrafficTranslation(traffic, emission).run();
-    new CrossClusterTranslation(snapshot, cluster, traffic, emission).run(remote);
+    new CrossClusterTranslation(snapshot, cluster, placement, traffic, emission).run(remote);
     new SecurityTranslation(snapshot, cluster, placement, emission).run();
-    new GatewayTranslation(snapshot, placement, traffic, emission).run();
+    new GatewayTranslation(
+            snapshot, placement, traffic, new ServicePorts(cluster, remote), emission)
+        .run();
     new SidecarTranslation(snapshot, cluster, placement, emission).run();
     return emission.result(cluster.name());
   }

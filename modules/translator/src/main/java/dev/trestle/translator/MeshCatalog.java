@@ -107,6 +107,16 @@ public final class MeshCatalog {
       return zone.isEmpty() ? region : region + "/" + zone;
     }
 
+    /**
+     * The ports of each service it runs, by {@code ns/name}. Its own translation depends on them
+     * (see {@link ClusterView#withServices}), so a change re-translates it.
+     */
+    public SortedMap<String, List<Port>> servicePorts() {
+      var out = new TreeMap<String, List<Port>>();
+      services.forEach(s -> out.put(s.key(), s.ports()));
+      return out;
+    }
+
     /** Whether another cluster may route to this one's instance of {@code service}. */
     public boolean routable(Service service) {
       return healthy && eastWest != null && service.healthyEndpoints() > 0;
@@ -193,6 +203,12 @@ public final class MeshCatalog {
           String name = key.substring(key.indexOf('/') + 1);
           var ports = new TreeMap<Integer, Port>();
           var endpoints = new ArrayList<Endpoint>();
+          // Istio joins the entry's ports with the local Service's of the same host by name: the
+          // local names win for the numbers the local Service has.
+          self.services().stream()
+              .filter(x -> x.key().equals(key))
+              .findFirst()
+              .ifPresent(local -> local.ports().forEach(p -> ports.put(p.number(), p)));
           for (Cluster c : clusters) {
             Service s =
                 c.services().stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow();

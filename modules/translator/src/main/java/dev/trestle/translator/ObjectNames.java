@@ -1,9 +1,7 @@
 package dev.trestle.translator;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.trestle.protocol.Hashes;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -37,21 +35,11 @@ public final class ObjectNames {
   }
 
   static String shortHash(String key) {
-    return sha256(key).substring(0, HASH_CHARS);
-  }
-
-  /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code text}. */
-  public static String sha256(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Hashes.sha256(key).substring(0, HASH_CHARS);
   }
 
   private static String sanitize(String base) {
-    String lower = base == null ? "" : base.toLowerCase(java.util.Locale.ROOT);
+    String lower = base == null ? "" : base.toLowerCase(Locale.ROOT);
     return lower.replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+", "").replaceAll("-{2,}", "-");
   }
 }

@@ -2,6 +2,7 @@ package dev.trestle.translator;
 
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.NamespaceSelector;
 import dev.trestle.protocol.v1.Resource;
 import java.util.ArrayList;
 import java.util.Collections;

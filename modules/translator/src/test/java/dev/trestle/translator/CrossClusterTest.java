@@ -83,9 +83,12 @@ class CrossClusterTest {
 
   static DesiredObjects translate(
       ConfigSnapshot snapshot, String cluster, List<Cluster> catalog, Reachability r) {
-    ClusterView view = Fixtures.acmeView(snapshot, cluster);
-    var remote = MeshCatalog.remoteServices(named(catalog, cluster), view.namespaces(), catalog, r);
-    return IstioTranslator.translate(snapshot, view, remote);
+    Cluster self = named(catalog, cluster);
+    ClusterView view = Fixtures.acmeView(snapshot, cluster).withServices(self.services());
+    var remote = MeshCatalog.remoteServices(self, view.namespaces(), catalog, r);
+    var out = IstioTranslator.translate(snapshot, view, remote);
+    assertThat(IstioAnalysis.problems(out, view)).as("istioctl-analyze-style checks").isEmpty();
+    return out;
   }
 
   static Iterable<String> clusters() {
@@ -126,12 +129,33 @@ class CrossClusterTest {
     return out.objects().stream().filter(o -> o.key().kind().equals("ServiceEntry")).toList();
   }
 
+  /** The clusters of the whole-service endpoints (those labelled with their cluster only). */
   private static List<String> endpointClusters(DesiredObject se) {
     var out = new ArrayList<String>();
     se.tree()
         .path("spec")
         .path("endpoints")
-        .forEach(e -> out.add(e.path("labels").path("topology.istio.io/cluster").asText()));
+        .forEach(
+            e -> {
+              if (e.path("labels").size() == 1) {
+                out.add(e.path("labels").path("topology.istio.io/cluster").asText());
+              }
+            });
+    return out;
+  }
+
+  /** The clusters of the endpoints of one subset: {@code labels} plus the cluster label. */
+  private static List<String> subsetEndpointClusters(DesiredObject se, String... labels) {
+    var out = new ArrayList<String>();
+    for (JsonNode e : se.tree().path("spec").path("endpoints")) {
+      boolean all = e.path("labels").size() == labels.length / 2 + 1;
+      for (int i = 0; i < labels.length; i += 2) {
+        all &= e.path("labels").path(labels[i]).asText().equals(labels[i + 1]);
+      }
+      if (all) {
+        out.add(e.path("labels").path("topology.istio.io/cluster").asText());
+      }
+    }
     return out;
   }
 
@@ -161,7 +185,105 @@ class CrossClusterTest {
     assertThat(spec.path("endpoints").toString())
         .isEqualTo(
             "[{\"address\":\"198.51.100.7\",\"labels\":{\"topology.istio.io/cluster\":\"us-east-1a\"},"
+                + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}},"
+                // the same gateway once per subset of the checkout-api ServiceRoute (blue, green)
+                + "{\"address\":\"198.51.100.7\",\"labels\":{\"app\":\"checkout-api\",\"topology.istio.io/cluster\":\"us-east-1a\",\"version\":\"v3\"},"
+                + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}},"
+                + "{\"address\":\"198.51.100.7\",\"labels\":{\"app\":\"checkout-api\",\"topology.istio.io/cluster\":\"us-east-1a\",\"version\":\"v4\"},"
                 + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}}]");
+    assertThat(se.inputs())
+        .containsExactly(
+            "organizations/acme/tenants/payments/workspaces/checkout/groups/checkout-traffic/serviceroutes/checkout-api@1");
+  }
+
+  @Test
+  void aPortTheLocalServiceHasKeepsTheLocalNameWhateverTheRemoteInventoryCallsIt() {
+    // Issue 15 point 9: Istio joins the entry's ports with the local Service's by name.
+    var catalog = new ArrayList<>(acmeCatalog());
+    Cluster a = named(catalog, "eu-west-1a");
+    var renamed = new ArrayList<Service>();
+    for (Service s : a.services()) {
+      renamed.add(
+          s.key().equals("checkout/checkout-api")
+              ? new Service(
+                  s.namespace(),
+                  s.name(),
+                  List.of(new Port("http-api", 8080, "HTTP"), GRPC),
+                  s.endpoints(),
+                  s.healthyEndpoints())
+              : s);
+    }
+    catalog.set(
+        0, new Cluster(a.name(), a.network(), a.region(), a.zone(), true, a.eastWest(), renamed));
+    JsonNode spec = checkoutApiEntry("eu-west-1a", catalog);
+    assertThat(spec.at("/ports/0/name").asText()).isEqualTo("http-api");
+    assertThat(spec.at("/endpoints/0/ports").toString())
+        .isEqualTo("{\"grpc\":15443,\"http-api\":15443}");
+    // us-east-1a runs it with port 8080 named http: its own name stays there.
+    JsonNode us = checkoutApiEntry("us-east-1a", catalog);
+    assertThat(us.at("/ports/0/name").asText()).isEqualTo("http");
+  }
+
+  private static JsonNode checkoutApiEntry(String cluster, List<Cluster> catalog) {
+    var out = translate(Fixtures.acme(), cluster, catalog, Reachability.ALL);
+    return entryFor(out, "checkout", "checkout-api").tree().path("spec");
+  }
+
+  private static final String CANARY =
+      """
+      apiVersion: trestle.dev/v1
+      kind: Workspace
+      metadata: {name: shop, organization: org, tenant: t}
+      spec: {namespaceSelectors: ["*/shop"]}
+      ---
+      apiVersion: trestle.dev/v1
+      kind: Group
+      metadata: {name: traffic, organization: org, tenant: t, workspace: shop}
+      spec: {type: TRAFFIC, namespaceSelectors: [%s]}
+      ---
+      apiVersion: trestle.dev/v1
+      kind: ServiceRoute
+      metadata: {name: api, organization: org, tenant: t, workspace: shop, group: traffic}
+      spec:
+        service: shop/api
+        subsets:
+          - {name: stable, labels: {version: v1}, weight: 80}
+          - {name: canary, labels: {version: v2}, weight: 20}
+      """;
+
+  /** c1 (translated) and c2 both run shop/api; c2 is routable. */
+  private static DesiredObjects canary(String groupSelectors) {
+    var snapshot = Fixtures.snapshot(CANARY.formatted(groupSelectors));
+    var api = List.of(svc("shop/api", 2, HTTP));
+    var c1 = new Cluster("c1", "net", "region", "zone", true, new Gateway("10.0.0.1", 15443), api);
+    var c2 = new Cluster("c2", "net", "r2", "z2", true, new Gateway("10.0.0.2", 15443), api);
+    ClusterView view = Fixtures.view("c1", "shop").withServices(api);
+    var remote =
+        MeshCatalog.remoteServices(c1, view.namespaces(), List.of(c1, c2), Reachability.ALL);
+    var out = IstioTranslator.translate(snapshot, view, remote);
+    assertThat(IstioAnalysis.problems(out, view)).isEmpty();
+    return out;
+  }
+
+  @Test
+  void eachSubsetGetsTheRemoteGatewayAsAnEndpointOfItsOwnWhereTheServiceRouteIsPlacedToo() {
+    // Issue 15 point 8: subset clusters held local endpoints only, so an 80/20 split lost
+    // cross-cluster failover. Now each subset selects the remote gateway too, whose SNI routing
+    // (outbound_.8080_.stable_.api.shop...) reaches the remote cluster's pods of that subset.
+    DesiredObject se = entryFor(canary("\"*/shop\""), "shop", "api");
+    assertThat(endpointClusters(se)).containsExactly("c2");
+    assertThat(subsetEndpointClusters(se, "version", "v1")).containsExactly("c2");
+    assertThat(subsetEndpointClusters(se, "version", "v2")).containsExactly("c2");
+    assertThat(se.tree().at("/spec/endpoints")).hasSize(3);
+    assertThat(se.inputs()).singleElement().asString().contains("/serviceroutes/api@");
+  }
+
+  @Test
+  void aRemoteClusterTheServiceRouteDoesNotReachGetsNoSubsetEndpoints() {
+    // Its gateway has no cluster for the subset's SNI: sending subset traffic there would fail.
+    DesiredObject se = entryFor(canary("\"c1/shop\""), "shop", "api");
+    assertThat(endpointClusters(se)).containsExactly("c2");
+    assertThat(se.tree().at("/spec/endpoints")).hasSize(1);
   }
 
   @Test

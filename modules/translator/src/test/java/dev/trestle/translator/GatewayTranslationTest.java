@@ -67,10 +67,135 @@ class GatewayTranslationTest {
   }
 
   private static DesiredObjects translate(String cluster, String... docs) {
+    return translate(Fixtures.view(cluster, "shop", "edge"), docs);
+  }
+
+  /** Translated and checked by {@link IstioAnalysis}: every output here must pass it. */
+  private static DesiredObjects translate(ClusterView view, String... docs) {
     var all = new ArrayList<String>(List.of(SCOPE));
     all.addAll(List.of(docs));
-    return IstioTranslator.translate(
-        Fixtures.snapshot(all.toArray(String[]::new)), Fixtures.view(cluster, "shop", "edge"));
+    var out = IstioTranslator.translate(Fixtures.snapshot(all.toArray(String[]::new)), view);
+    assertThat(IstioAnalysis.problems(out, view)).as("istioctl-analyze-style checks").isEmpty();
+    return out;
+  }
+
+  /** c1 running shop/web on 8080 and shop/api on 8080 (HTTP) and 9090 (GRPC). */
+  private static ClusterView withPorts() {
+    return Fixtures.view("c1", "shop", "edge")
+        .withServices(
+            List.of(
+                new MeshCatalog.Service(
+                    "shop", "web", List.of(new MeshCatalog.Port("http", 8080, "HTTP")), 2, 2),
+                new MeshCatalog.Service(
+                    "shop",
+                    "api",
+                    List.of(
+                        new MeshCatalog.Port("http", 8080, "HTTP"),
+                        new MeshCatalog.Port("grpc", 9090, "GRPC")),
+                    2,
+                    2)));
+  }
+
+  private static final String PORT_ROUTE =
+      """
+      apiVersion: trestle.dev/v1
+      kind: ServiceRoute
+      metadata: {name: api, organization: org, tenant: t, workspace: shop, group: traffic}
+      spec:
+        service: shop/api
+        subsets:
+          - {name: v1, labels: {v: "1"}, weight: 80}
+          - {name: v2, labels: {v: "2"}, weight: 20}
+        httpRoutes:
+          - name: rest
+            match: [{port: 8080, uri: {prefix: /v1}}]
+            destinations: [{subset: v1, weight: 80}, {subset: v2, weight: 20}]
+          - name: rpc
+            match: [{port: 9090}]
+            destinations: [{subset: v1}]
+      """;
+
+  private static final String API_ROUTE =
+      "organizations/org/tenants/t/workspaces/shop/groups/traffic/serviceroutes/api";
+
+  @Test
+  void aFollowedServiceRoutesPortMatchBecomesTheDestinationPortNotAListenerMatch() {
+    // Issue 15 point 9: the in-mesh match on service port 8080 was copied into the gateway route,
+    // where port means the listener's (443/80), so the route never matched.
+    var out =
+        translate(
+            withPorts(),
+            PORT_ROUTE,
+            gateway(
+                "- {name: api, host: api.example, service: shop/api, serviceRoute: %s}"
+                    .formatted(API_ROUTE)));
+    JsonNode http = hostRoutes(out, "api.example").path("http");
+    JsonNode rest = http.get(0);
+    assertThat(rest.path("name").asText()).isEqualTo("api-rest");
+    assertThat(rest.at("/match/0/port").isMissingNode()).isTrue();
+    assertThat(rest.at("/match/0/uri/prefix").asText()).isEqualTo("/v1");
+    assertThat(rest.at("/route/0/destination/port/number").asInt()).isEqualTo(8080);
+    assertThat(rest.at("/route/1/destination/port/number").asInt()).isEqualTo(8080);
+    JsonNode rpc = http.get(1);
+    assertThat(rpc.path("name").asText()).isEqualTo("api-rpc");
+    assertThat(rpc.path("match").isMissingNode()).isTrue();
+    assertThat(rpc.at("/route/0/destination/port/number").asInt()).isEqualTo(9090);
+    // The appended catch-all names no port: the service's HTTP port is chosen for it.
+    assertThat(http.get(2).at("/route/0/destination/port/number").asInt()).isEqualTo(8080);
+    assertThat(http).hasSize(3);
+  }
+
+  @Test
+  void aGatewayRouteWithAPortKeepsOnlyTheServiceRouteRoutesForThatPort() {
+    var out =
+        translate(
+            withPorts(),
+            PORT_ROUTE,
+            gateway(
+                "- {name: api, host: api.example, service: shop/api, port: 9090, serviceRoute: %s}"
+                    .formatted(API_ROUTE)));
+    JsonNode http = hostRoutes(out, "api.example").path("http");
+    assertThat(http)
+        .extracting(r -> r.path("name").asText())
+        .containsExactly("api-rpc", "api-trestle-default");
+    assertThat(http.at("/0/route/0/destination/port/number").asInt()).isEqualTo(9090);
+  }
+
+  @Test
+  void aDestinationToAMultiPortServiceNamesAPort() {
+    var out =
+        translate(withPorts(), gateway("- {name: api, host: api.example, service: shop/api}"));
+    assertThat(hostRoutes(out, "api.example").at("/http/0/route/0/destination/port/number").asInt())
+        .isEqualTo(8080);
+    // A single-port service needs none (Istio takes its only port).
+    var single =
+        translate(withPorts(), gateway("- {name: w, host: shop.example, service: shop/web}"));
+    assertThat(
+            hostRoutes(single, "shop.example")
+                .at("/http/0/route/0/destination/port")
+                .isMissingNode())
+        .isTrue();
+  }
+
+  @Test
+  void aMatchOnAPortTheGatewayDoesNotListenOnIsLeftOut() {
+    var out =
+        translate(
+            "c1",
+            gateway(
+                """
+                - {name: mixed, host: shop.example, service: shop/web, port: 8080,
+                   match: [{port: 8080}, {port: 80, uri: {prefix: /}}]}
+                - {name: never, host: shop.example, service: shop/web, port: 8080, match: [{port: 8443}]}
+                """));
+    JsonNode http = hostRoutes(out, "shop.example").path("http");
+    assertThat(http).hasSize(1);
+    assertThat(http.at("/0/match")).hasSize(1);
+    assertThat(http.at("/0/match/0/port").asInt()).isEqualTo(80);
+    assertThat(out.diagnostics())
+        .anySatisfy(
+            d -> assertThat(d.message()).contains("match on port 8080").contains("[80, 443]"))
+        .anySatisfy(d -> assertThat(d.message()).contains("'never'").contains("never applies"));
   }
 
   private static JsonNode hostRoutes(DesiredObjects out, String host) {

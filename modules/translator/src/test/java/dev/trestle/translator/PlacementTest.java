@@ -3,6 +3,7 @@ package dev.trestle.translator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.NamespaceSelector;
 import org.junit.jupiter.api.Test;
 
 class PlacementTest {

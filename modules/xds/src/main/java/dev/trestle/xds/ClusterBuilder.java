@@ -236,7 +236,13 @@ final class ClusterBuilder {
       int weight = 0;
       var eps = new ArrayList<>(entry.getValue());
       eps.sort((a, b) -> (a.address() + ":" + a.port()).compareTo(b.address() + ":" + b.port()));
+      // A remote cluster's gateway is listed once per subset as well (each subset selects it by
+      // labels); the whole-service cluster selects every copy: one endpoint is served.
+      var seen = new TreeSet<String>();
       for (EndpointModel e : eps) {
+        if (!seen.add(e.address() + ":" + e.port())) {
+          continue;
+        }
         lle.addLbEndpoints(lbEndpoint(e));
         weight += e.weight();
       }

@@ -3,6 +3,7 @@ package dev.trestle.xds;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import dev.trestle.protocol.Hashes;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -10,11 +11,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
 
@@ -55,7 +52,7 @@ public record XdsSnapshot(
     var r = sorted(routes, RouteConfiguration::getName);
     var c = sorted(clusters, Cluster::getName);
     var e = sorted(endpoints, ClusterLoadAssignment::getClusterName);
-    String version = sha256(resourcesText(l, r, c, e)).substring(0, 16);
+    String version = Hashes.sha256(resourcesText(l, r, c, e)).substring(0, 16);
     return new XdsSnapshot(version, l, r, c, e, diagnostics);
   }
 
@@ -124,17 +121,7 @@ public record XdsSnapshot(
     for (Message m : resources) {
       sb.append(json(m)).append('\n');
     }
-    return sha256(sb.toString()).substring(0, 16);
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Hashes.sha256(sb.toString()).substring(0, 16);
   }
 
   static String json(Message m) {

@@ -37,6 +37,24 @@ final class Fixtures {
     return new Input(inventory(root.path("inventory")), objects);
   }
 
+  /**
+   * The translator's golden objects for acme's eu-west-1a with the service catalog's cross-cluster
+   * objects (its multicluster golden file) added or replacing those of the same key, as central
+   * merges them, and the eu-west-1a inventory.
+   */
+  static Input acmeWithCatalog() throws IOException {
+    var inv = load("acme-eu-west-1a-inventory.yaml");
+    var objects = new TreeMap<String, String>();
+    Path golden = Path.of("../translator/src/test/resources/golden");
+    for (String o : documents(golden.resolve("eu-west-1a.yaml"))) {
+      objects.put(key(o), o);
+    }
+    for (String o : documents(golden.resolve("multicluster/eu-west-1a.yaml"))) {
+      objects.put(key(o), o);
+    }
+    return new Input(inv.inventory(), new ArrayList<>(objects.values()));
+  }
+
   static LocalInventory inventory(JsonNode inv) {
     var services = new ArrayList<LocalInventory.Service>();
     for (JsonNode s : inv.path("services")) {

@@ -42,18 +42,8 @@ class GoldenFilesTest {
       return XdsTranslator.translate(inv.inventory(), objects);
     }
     if (name.equals("acme-catalog-eu-west-1a")) {
-      // the translator's objects for eu-west-1a, with the service catalog's cross-cluster objects
-      // added or replacing those of the same key (as central merges them)
-      var inv = Fixtures.load("acme-eu-west-1a-inventory.yaml");
-      var objects = new java.util.TreeMap<String, String>();
-      for (String o :
-          Fixtures.documents(Path.of("../translator/src/test/resources/golden/eu-west-1a.yaml"))) {
-        objects.put(Fixtures.key(o), o);
-      }
-      for (String o : Fixtures.documents(Fixtures.DIR.resolve("catalog-eu-west-1a.yaml"))) {
-        objects.put(Fixtures.key(o), o);
-      }
-      return XdsTranslator.translate(inv.inventory(), objects.values());
+      var in = Fixtures.acmeWithCatalog();
+      return XdsTranslator.translate(in.inventory(), in.objects());
     }
     var in = Fixtures.load(name + ".yaml");
     return XdsTranslator.translate(in.inventory(), in.objects());

@@ -99,6 +99,33 @@ class XdsTranslatorTest {
   }
 
   @Test
+  void subsetClustersFailOverToOtherClustersThroughTheirGatewayToo() throws Exception {
+    // Issue 15 point 8: cart's 90/10 stable/canary split lost cross-cluster failover because the
+    // subset clusters held local endpoints only ("priority policy has empty priority list").
+    var in = Fixtures.acmeWithCatalog();
+    XdsSnapshot healthy = XdsTranslator.translate(in.inventory(), in.objects());
+    for (String subset : List.of("stable", "canary")) {
+      ClusterLoadAssignment cla = cla(healthy, "outbound|8080|" + subset + "|" + CART);
+      assertThat(priorities(cla))
+          .as(subset)
+          .containsExactlyInAnyOrderEntriesOf(Map.of("eu-west-1a", 0, "eu-west-1b", 1));
+    }
+    XdsSnapshot down =
+        XdsTranslator.translate(withLocalHealth(in.inventory(), false), in.objects());
+    for (String subset : List.of("stable", "canary")) {
+      ClusterLoadAssignment cla = cla(down, "outbound|8080|" + subset + "|" + CART);
+      assertThat(priorities(cla)).as(subset).containsExactlyEntriesOf(Map.of("eu-west-1b", 0));
+      var remote = cla.getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress();
+      assertThat(remote.getSocketAddress().getAddress()).isEqualTo("10.2.0.10");
+      assertThat(remote.getSocketAddress().getPortValue()).isEqualTo(15443);
+    }
+    // The whole-service cluster selects the gateway's per-subset copies too: served once.
+    ClusterLoadAssignment whole = cla(down, "outbound|8080||" + CART);
+    assertThat(whole.getEndpointsList()).singleElement();
+    assertThat(whole.getEndpoints(0).getLbEndpointsList()).hasSize(1);
+  }
+
+  @Test
   void listenersAreNamedAfterTheTargetAndCarryTheRouterFilter() throws Exception {
     var in = Fixtures.load("failover.yaml");
     XdsSnapshot s = XdsTranslator.translate(in.inventory(), in.objects());

@@ -1,0 +1,10 @@
+package dev.trestle.core;
+
+/** Permissions, as journaled (the protobuf enum stays on the wire). */
+public enum Perm {
+  READ,
+  WRITE,
+  CREATE,
+  DELETE,
+  SET_POLICY
+}
