@@ -27,8 +27,6 @@ import dev.trestle.core.Caller;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
 import dev.trestle.iam.AccessControl;
-import dev.trestle.core.Problem;
-import dev.trestle.core.ProblemException;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.v1.CreatePrincipalRequest;
