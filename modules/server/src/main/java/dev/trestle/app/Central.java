@@ -42,6 +42,7 @@ import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.InitialAdmin;
 import dev.trestle.iam.ResourceGuard;
+import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
 import dev.trestle.membership.ClusterFormation;
 import dev.trestle.membership.MembershipSettings;
@@ -148,7 +149,7 @@ public final class Central implements AutoCloseable {
 
       ExecutionContextExecutor blocking =
           system.dispatchers().lookup(DispatcherSelector.fromConfig("trestle.blocking-dispatcher"));
-      ResourceService.initSharding(system);
+      ResourceEntity.init(system);
       IamOperations.initSharding(system);
       var access = new AccessControl(system, settings.askTimeout(), settings.insecureDev());
       var iam = new IamOperations(system, access, settings.askTimeout());
