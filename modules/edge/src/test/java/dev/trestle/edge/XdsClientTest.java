@@ -278,6 +278,41 @@ class XdsClientTest {
   }
 
   @Test
+  void leastRequestIsAcceptedAndSpreadsCallsOverTheEndpoints() throws Exception {
+    int a = backend("lr-a");
+    int b = backend("lr-b");
+    Files.writeString(
+        inventoryFile,
+        inventory(
+            "lr",
+            """
+            - {address: 127.0.0.1, port: %d}
+                  - {address: 127.0.0.1, port: %d}\
+            """
+                .formatted(a, b)));
+    EdgeAgent agent = startAgent();
+    ScriptedCentral.Stream s = awaitStream();
+    s.send(snapshot(1, leastRequestRule("lr")));
+    awaitAck(s, 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                agent.xds().current() != null
+                    && agent.xds().current().clusters().stream()
+                        .anyMatch(c -> c.hasLoadBalancingPolicy()));
+
+    // grpc-java's own xDS client takes least_request from load_balancing_policy (grpc-js, which
+    // has none, takes the round_robin after it: modules/xds GrpcJsClusterRules).
+    ManagedChannel channel = channel("lr");
+    awaitAnswer(channel, "lr-a");
+    TreeMap<String, Integer> seen = calls(channel, 40);
+    LOG.info("FIGURE least_request over 40 sequential calls: {}", seen);
+    assertThat(seen).containsOnlyKeys("lr-a", "lr-b");
+    assertThat(agent.xds().nacks()).isZero();
+  }
+
+  @Test
   void withCentralDownARestartedAgentServesTheLastSnapshotFromDisk() throws Exception {
     int local = backend("keep-local");
     int remote = backend("keep-remote");
@@ -519,6 +554,17 @@ class XdsClientTest {
     subsets.addObject().put("name", "v2").putObject("labels").put("version", "v2");
     return TestObjects.object(
         dr, "organizations/acme/tenants/t/workspaces/w/groups/g/serviceroutes/" + service);
+  }
+
+  private static DesiredObject leastRequestRule(String service) {
+    ObjectNode dr = TestObjects.JSON.createObjectNode();
+    dr.put("apiVersion", "networking.istio.io/v1").put("kind", "DestinationRule");
+    dr.putObject("metadata").put("name", "trestle-" + service).put("namespace", "shop");
+    ObjectNode spec = dr.putObject("spec");
+    spec.put("host", host(service));
+    spec.putObject("trafficPolicy").putObject("loadBalancer").put("simple", "LEAST_REQUEST");
+    return TestObjects.object(
+        dr, "organizations/acme/tenants/t/workspaces/w/groups/g/trafficsettings/" + service);
   }
 
   private static DesiredObject virtualService(String service, int w1, int w2) {
