@@ -2,6 +2,7 @@ package dev.trestle.cli;
 
 import dev.trestle.protocol.v1.ClusterInfo;
 import dev.trestle.protocol.v1.ListClustersResponse;
+import dev.trestle.protocol.v1.XdsRejection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,13 +18,15 @@ import picocli.CommandLine.Option;
       "List clusters with their edge's health, last heartbeat, agent version, and the desired",
       "vs applied desired-state version.",
       "",
-      "  NAME  HEALTH   EDGE       LAST HEARTBEAT  AGENT  DESIRED  APPLIED  FAILED",
+      "  NAME  HEALTH   EDGE       LAST HEARTBEAT  AGENT  DESIRED  APPLIED  FAILED  XDS",
       "  c1    HEALTHY  connected  2s ago          0.1.0  7        7",
       "",
       "DESIRED is the cluster's newest desired-state version, APPLIED the one its edge runs.",
       "FAILED shows a version the edge refused (NACK) and why; the edge keeps its previous one.",
       "EDGE says \"2nd agent refused AGE\" when central recently refused a second agent for the",
-      "cluster while another held its session (a leftover pod, a copied token); -o json has why."
+      "cluster while another held its session (a leftover pod, a copied token); -o json has why.",
+      "XDS shows an xDS response a proxyless client of the edge rejected (NACK) and still rejects:",
+      "\"xds NACK: TYPE vVERSION: ERROR\" (+N more); -o json lists them all (xdsRejections)."
     })
 final class ClustersCommand extends ClientCommand {
   /** How long a refused second agent stays visible in the EDGE column. */
@@ -52,6 +55,11 @@ final class ClustersCommand extends ClientCommand {
                   + " token NAME)");
       return ExitCodes.OK;
     }
+    out().print(table(clusters, Instant.now()));
+    return ExitCodes.OK;
+  }
+
+  static String table(ListClustersResponse clusters, Instant now) {
     var table =
         new Table(
             List.of(
@@ -62,8 +70,8 @@ final class ClustersCommand extends ClientCommand {
                 "AGENT",
                 "DESIRED",
                 "APPLIED",
-                "FAILED"));
-    Instant now = Instant.now();
+                "FAILED",
+                "XDS"));
     for (ClusterInfo c : clusters.getClustersList()) {
       table.row(
           List.of(
@@ -74,10 +82,22 @@ final class ClustersCommand extends ClientCommand {
               c.getAgentVersion(),
               Long.toString(c.getDesiredVersion()),
               Long.toString(c.getAppliedVersion()),
-              c.getFailedVersion() == 0 ? "" : c.getFailedVersion() + ": " + c.getFailedReason()));
+              c.getFailedVersion() == 0 ? "" : c.getFailedVersion() + ": " + c.getFailedReason(),
+              xds(c)));
     }
-    out().print(table.render());
-    return ExitCodes.OK;
+    return table.render();
+  }
+
+  /** The oldest xDS NACK standing at the edge, and how many more there are; empty when none. */
+  private static String xds(ClusterInfo c) {
+    if (c.getXdsRejectionsCount() == 0) {
+      return "";
+    }
+    XdsRejection r = c.getXdsRejections(0);
+    String type = r.getTypeUrl().substring(r.getTypeUrl().lastIndexOf('.') + 1);
+    String shown = "xds NACK: " + type + " v" + r.getVersion() + ": " + r.getError();
+    int more = c.getXdsRejectionsCount() - 1;
+    return more == 0 ? shown : shown + " (+" + more + " more)";
   }
 
   private static String edge(ClusterInfo c, Instant now) {

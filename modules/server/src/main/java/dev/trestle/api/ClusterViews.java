@@ -33,6 +33,7 @@ final class ClusterViews {
       out.setSessionConflictAt(AuditViews.timestamp(s.sessionConflictAt()))
           .setSessionConflict(s.sessionConflict());
     }
+    s.xdsRejections().forEach(r -> out.addXdsRejections(r.toProto()));
     s.tokens().values().stream()
         .sorted((a, b) -> a.issuedAt().compareTo(b.issuedAt()))
         .forEach(

@@ -10,6 +10,7 @@ import dev.trestle.clusters.ClusterEvent.JoinTokenRevoked;
 import dev.trestle.clusters.ClusterEvent.ObjectFailure;
 import dev.trestle.clusters.ClusterEvent.VersionAcked;
 import dev.trestle.clusters.ClusterEvent.VersionNacked;
+import dev.trestle.clusters.ClusterEvent.XdsRejectionsChanged;
 import dev.trestle.core.CborSerializable;
 import dev.trestle.core.JournalBackoff;
 import java.time.Clock;
@@ -133,8 +134,21 @@ public final class ClusterEntity
     }
   }
 
-  /** One heartbeat of a {@link Heartbeats} batch: when the edge sent it and what it reported. */
-  public record Beat(Instant sentAt, InventorySnapshot inventory) implements CborSerializable {}
+  /**
+   * One heartbeat of a {@link Heartbeats} batch: when the edge sent it and what it reported, with
+   * the xDS NACKs standing at the edge (empty when none, and from nodes of the previous release).
+   */
+  public record Beat(
+      Instant sentAt, InventorySnapshot inventory, List<StandingXdsRejection> xdsRejections)
+      implements CborSerializable {
+    public Beat {
+      xdsRejections = xdsRejections == null ? List.of() : List.copyOf(xdsRejections);
+    }
+
+    public Beat(Instant sentAt, InventorySnapshot inventory) {
+      this(sentAt, inventory, List.of());
+    }
+  }
 
   public record Ack(String sessionId, long version, String setHash, ActorRef<Accepted> replyTo)
       implements Command {}
@@ -415,6 +429,7 @@ public final class ClusterEntity
     // Each beat is compared with the one before it, so a change that came and went inside one
     // batch is journaled (and audited) just as if the beats had come one by one.
     InventorySnapshot inventory = s.inventory();
+    List<StandingXdsRejection> rejections = s.xdsRejections();
     boolean healthy = s.health() == ClusterHealthState.HEALTHY;
     for (Beat beat : beats) {
       events.add(new HeartbeatReceived(cluster, sessionId, beat.sentAt(), now));
@@ -422,6 +437,10 @@ public final class ClusterEntity
         events.add(new InventoryChanged(cluster, beat.inventory(), now));
         events.addAll(serviceHealthChanges(inventory, beat.inventory(), now));
         inventory = beat.inventory();
+      }
+      if (!beat.xdsRejections().equals(rejections)) {
+        events.add(new XdsRejectionsChanged(cluster, beat.xdsRejections(), now));
+        rejections = beat.xdsRejections();
       }
       if (!healthy) {
         // after the first beat's inventory: the cluster is published with it, not a stale one

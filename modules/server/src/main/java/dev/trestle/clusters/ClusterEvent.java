@@ -85,6 +85,17 @@ public sealed interface ClusterEvent extends CborSerializable {
    */
   record SessionConflict(String cluster, String detail, Instant at) implements ClusterEvent {}
 
+  /**
+   * The xDS NACKs standing at the cluster's edge changed (journaled only on change, with the
+   * heartbeat that reported it); empty {@code rejections}: none stands any more.
+   */
+  record XdsRejectionsChanged(String cluster, List<StandingXdsRejection> rejections, Instant at)
+      implements ClusterEvent {
+    public XdsRejectionsChanged {
+      rejections = rejections == null ? List.of() : List.copyOf(rejections);
+    }
+  }
+
   /** One object an edge could not apply: {@code key} is "Kind namespace/name". */
   record ObjectFailure(String key, String message) implements CborSerializable {}
 }

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 /**
  * Everything central knows about one cluster, rebuilt from its events. {@code sessionId} is empty
  * while no edge is connected; {@code sessionConflict} is the last refusal of a second agent while
- * another held the cluster's live session (empty when none), at {@code sessionConflictAt}.
+ * another held the cluster's live session (empty when none), at {@code sessionConflictAt}; {@code
+ * xdsRejections} are the xDS NACKs that still stood at the edge's last heartbeat (empty when none).
  */
 public record ClusterState(
     Map<String, JoinToken> tokens,
@@ -27,7 +28,8 @@ public record ClusterState(
     String failedReason,
     List<ClusterEvent.ObjectFailure> failures,
     String sessionConflict,
-    Instant sessionConflictAt)
+    Instant sessionConflictAt,
+    List<StandingXdsRejection> xdsRejections)
     implements CborSerializable {
 
   /** A join token as stored: its id, the SHA-256 of its secret, and who minted it when. */
@@ -39,6 +41,7 @@ public record ClusterState(
     failures = List.copyOf(failures);
     // absent in snapshots written before the field existed
     sessionConflict = sessionConflict == null ? "" : sessionConflict;
+    xdsRejections = xdsRejections == null ? List.of() : List.copyOf(xdsRejections);
   }
 
   public static ClusterState empty() {
@@ -57,7 +60,8 @@ public record ClusterState(
         "",
         List.of(),
         "",
-        null);
+        null,
+        List.of());
   }
 
   @JsonIgnore
@@ -92,7 +96,8 @@ public record ClusterState(
           failedReason,
           failures,
           sessionConflict,
-          sessionConflictAt);
+          sessionConflictAt,
+          xdsRejections);
     }
     if (event instanceof ClusterEvent.EdgeDisconnected e) {
       if (!e.sessionId().equals(sessionId)) {
@@ -113,7 +118,8 @@ public record ClusterState(
           failedReason,
           failures,
           sessionConflict,
-          sessionConflictAt);
+          sessionConflictAt,
+          xdsRejections);
     }
     if (event instanceof ClusterEvent.HeartbeatReceived e) {
       return new ClusterState(
@@ -131,7 +137,8 @@ public record ClusterState(
           failedReason,
           failures,
           sessionConflict,
-          sessionConflictAt);
+          sessionConflictAt,
+          xdsRejections);
     }
     if (event instanceof ClusterEvent.InventoryChanged e) {
       return new ClusterState(
@@ -149,7 +156,8 @@ public record ClusterState(
           failedReason,
           failures,
           sessionConflict,
-          sessionConflictAt);
+          sessionConflictAt,
+          xdsRejections);
     }
     if (event instanceof ClusterEvent.HealthChanged e) {
       return new ClusterState(
@@ -167,7 +175,8 @@ public record ClusterState(
           failedReason,
           failures,
           sessionConflict,
-          sessionConflictAt);
+          sessionConflictAt,
+          xdsRejections);
     }
     if (event instanceof ClusterEvent.VersionAcked e) {
       boolean clearsFailure = e.version() >= failedVersion;
@@ -186,7 +195,8 @@ public record ClusterState(
           clearsFailure ? "" : failedReason,
           clearsFailure ? List.of() : failures,
           sessionConflict,
-          sessionConflictAt);
+          sessionConflictAt,
+          xdsRejections);
     }
     if (event instanceof ClusterEvent.VersionNacked e) {
       return new ClusterState(
@@ -204,7 +214,8 @@ public record ClusterState(
           e.reason(),
           e.failures(),
           sessionConflict,
-          sessionConflictAt);
+          sessionConflictAt,
+          xdsRejections);
     }
     if (event instanceof ClusterEvent.SessionConflict e) {
       return new ClusterState(
@@ -222,7 +233,27 @@ public record ClusterState(
           failedReason,
           failures,
           e.detail(),
-          e.at());
+          e.at(),
+          xdsRejections);
+    }
+    if (event instanceof ClusterEvent.XdsRejectionsChanged e) {
+      return new ClusterState(
+          tokens,
+          sessionId,
+          sessionTokenId,
+          agentVersion,
+          lastHeartbeat,
+          heartbeats,
+          health,
+          inventory,
+          appliedVersion,
+          appliedHash,
+          failedVersion,
+          failedReason,
+          failures,
+          sessionConflict,
+          sessionConflictAt,
+          e.rejections());
     }
     if (event instanceof ClusterEvent.ServiceHealthChanged) {
       return this; // an audit record; the inventory itself came with InventoryChanged
@@ -246,6 +277,7 @@ public record ClusterState(
         failedReason,
         failures,
         sessionConflict,
-        sessionConflictAt);
+        sessionConflictAt,
+        xdsRejections);
   }
 }

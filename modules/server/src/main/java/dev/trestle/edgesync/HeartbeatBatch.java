@@ -3,6 +3,7 @@ package dev.trestle.edgesync;
 import com.google.protobuf.Timestamp;
 import dev.trestle.clusters.ClusterEntity.Beat;
 import dev.trestle.clusters.InventorySnapshot;
+import dev.trestle.clusters.StandingXdsRejection;
 import dev.trestle.protocol.v1.Heartbeat;
 import dev.trestle.protocol.v1.Inventory;
 import java.time.Instant;
@@ -40,7 +41,8 @@ final class HeartbeatBatch {
     pending.add(
         new Beat(
             Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()),
-            snapshotOf(heartbeat.getInventory())));
+            snapshotOf(heartbeat.getInventory()),
+            heartbeat.getXdsRejectionsList().stream().map(StandingXdsRejection::of).toList()));
     return true;
   }
 

@@ -429,6 +429,57 @@ class ClusterEntityTest {
     assertThat(stale.events()).isEmpty();
   }
 
+  @Test
+  void standingXdsRejectionsAreKeptOnChangeOnlyAndClearedByABeatWithoutThem() {
+    JoinTokens.Minted token = issue(false);
+    connect("s1", token, testKit.createTestProbe());
+    var nack =
+        new StandingXdsRejection(
+            "grpc-js-1",
+            "type.googleapis.com/envoy.config.cluster.v3.Cluster",
+            "3",
+            "unsupported lb_policy LEAST_REQUEST",
+            Instant.parse("2026-12-07T16:00:00Z"));
+    Instant t = Instant.now();
+
+    var rejected =
+        kit.<Accepted>runCommand(
+            r ->
+                new ClusterEntity.Heartbeats(
+                    "s1",
+                    List.of(
+                        new ClusterEntity.Beat(t, inventory("shop"), List.of(nack)),
+                        new ClusterEntity.Beat(t.plusMillis(1), inventory("shop"), List.of(nack))),
+                    r));
+
+    assertThat(rejected.events())
+        .filteredOn(e -> e instanceof ClusterEvent.XdsRejectionsChanged)
+        .containsExactly(
+            new ClusterEvent.XdsRejectionsChanged(
+                cluster, List.of(nack), nowOf(rejected.events())));
+    assertThat(kit.getState().xdsRejections()).containsExactly(nack);
+    assertThat(StandingXdsRejection.of(nack.toProto())).isEqualTo(nack);
+
+    kit.restart();
+    assertThat(kit.getState().xdsRejections()).containsExactly(nack);
+
+    var cleared =
+        kit.<Accepted>runCommand(
+            r ->
+                new ClusterEntity.Heartbeats(
+                    "s1", List.of(new ClusterEntity.Beat(t.plusMillis(2), inventory("shop"))), r));
+
+    assertThat(cleared.events())
+        .filteredOn(e -> e instanceof ClusterEvent.XdsRejectionsChanged)
+        .singleElement()
+        .satisfies(e -> assertThat(((ClusterEvent.XdsRejectionsChanged) e).rejections()).isEmpty());
+    assertThat(kit.getState().xdsRejections()).isEmpty();
+  }
+
+  private static Instant nowOf(List<ClusterEvent> events) {
+    return events.get(0).at();
+  }
+
   private static InventorySnapshot services(int cartHealthy, int payHealthy) {
     return InventorySnapshot.of(
         Inventory.newBuilder()
