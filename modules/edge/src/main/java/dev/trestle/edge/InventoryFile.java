@@ -38,7 +38,8 @@ import java.util.TreeSet;
  *       - {address: 10.0.0.5, port: 18080, labels: {version: v1}, healthy: true}
  * gateways:
  *   - {namespace: istio-system, name: eastwest, role: EAST_WEST, addresses: [10.0.0.1],
- *      ports: [{name: tls, port: 15443, protocol: TLS}]}
+ *      ports: [{name: tls, port: 15443, protocol: TLS}],
+ *      readyEndpoints: 2}                    # optional; 0 = outage: others stop routing here
  * </pre>
  *
  * Namespaces of services and gateways are added to {@code namespaces}. Unknown keys are errors (a
@@ -64,7 +65,7 @@ public final class InventoryFile {
   private static final Set<String> ADDRESS =
       Set.of("address", "port", "ports", "labels", "healthy");
   private static final Set<String> GATEWAY =
-      Set.of("namespace", "name", "role", "addresses", "ports");
+      Set.of("namespace", "name", "role", "addresses", "ports", "readyEndpoints");
   private static final Set<String> PORT = Set.of("name", "port", "protocol");
 
   private final String file;
@@ -382,6 +383,9 @@ public final class InventoryFile {
       if (p != null) {
         g.addPorts(p);
       }
+    }
+    if (n.hasNonNull("readyEndpoints")) {
+      g.setReadyEndpoints((int) count(at + ".readyEndpoints", n.get("readyEndpoints"), 0));
     }
     return g.build();
   }
