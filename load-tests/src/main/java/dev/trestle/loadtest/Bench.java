@@ -1,6 +1,7 @@
 package dev.trestle.loadtest;
 
 import dev.trestle.loadtest.audit.AuditScenario;
+import dev.trestle.loadtest.parse.ParseScenario;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       dev.trestle.loadtest.scenarios.FanoutScenario.class,
       dev.trestle.loadtest.scenarios.RecoveryScenario.class,
       dev.trestle.loadtest.scenarios.CrossClusterScenario.class,
+      ParseScenario.class,
       CommandLine.HelpCommand.class
     })
 public final class Bench implements Runnable {

@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -184,14 +183,14 @@ final class AuditBulkLoader {
           if (r.refused()) {
             out.refused++;
           }
-          out.principals.add(r.principal());
-          out.first = Math.min(out.first, r.timeMicros());
-          out.last = Math.max(out.last, r.timeMicros());
+          out.principals.add(r.row().principal());
+          out.first = Math.min(out.first, r.row().timeMicros());
+          out.last = Math.max(out.last, r.row().timeMicros());
         }
         long t0 = System.nanoTime();
         for (GeneratedRow r : batch) {
           ps.setLong(1, ++id);
-          bind(ps, r);
+          r.bind(ps, 2, r.row().timeMicros());
           ps.addBatch();
         }
         ps.executeBatch();
@@ -252,29 +251,5 @@ final class AuditBulkLoader {
 
   private static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
-  }
-
-  private static void bind(PreparedStatement ps, GeneratedRow r) throws SQLException {
-    ps.setLong(2, r.timeMicros());
-    ps.setString(3, r.principal());
-    ps.setString(4, r.operation());
-    ps.setString(5, r.outcome());
-    ps.setString(6, r.kind());
-    ps.setString(7, r.fqn());
-    ps.setLong(8, r.version());
-    ps.setString(9, r.requestId());
-    ps.setString(10, r.message());
-    if (r.changesJson() == null) {
-      ps.setNull(11, Types.VARCHAR);
-    } else {
-      ps.setString(11, r.changesJson());
-    }
-    if (r.sourcePid() == null) {
-      ps.setNull(12, Types.VARCHAR);
-      ps.setNull(13, Types.BIGINT);
-    } else {
-      ps.setString(12, r.sourcePid());
-      ps.setLong(13, r.sourceSeq());
-    }
   }
 }

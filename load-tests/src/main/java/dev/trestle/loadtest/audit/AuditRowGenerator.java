@@ -1,5 +1,6 @@
 package dev.trestle.loadtest.audit;
 
+import dev.trestle.audit.AuditRow;
 import dev.trestle.loadtest.audit.AuditDataset.Resource;
 import dev.trestle.protocol.Kind;
 import java.time.DayOfWeek;
@@ -169,16 +170,18 @@ final class AuditRowGenerator {
       }
     }
     return new GeneratedRow(
-        time,
-        principal,
-        op,
-        "ACCEPTED",
-        kind,
-        r.fqn(),
-        version,
-        requestId,
-        message,
-        changes,
+        new AuditRow(
+            0,
+            time,
+            principal,
+            op,
+            AuditRow.ACCEPTED,
+            kind,
+            r.fqn(),
+            version,
+            requestId,
+            message,
+            changes),
         PID_PREFIX + r.fqn(),
         state[2]);
   }
@@ -237,7 +240,10 @@ final class AuditRowGenerator {
       fqn = "";
     }
     return new GeneratedRow(
-        time, principal, op, "REFUSED", kind, fqn, 0, requestId, message, null, null, 0);
+        new AuditRow(
+            0, time, principal, op, AuditRow.REFUSED, kind, fqn, 0, requestId, message, null),
+        null,
+        0);
   }
 
   private String violation(Resource r) {

@@ -1,6 +1,6 @@
 package dev.trestle.loadtest.audit;
 
-import dev.trestle.loadtest.DurationConverter;
+import dev.trestle.edge.EdgeCommand.DurationConverter;
 import dev.trestle.loadtest.EmbeddedCentral;
 import dev.trestle.loadtest.JfrProfile;
 import dev.trestle.loadtest.LatencyChart;

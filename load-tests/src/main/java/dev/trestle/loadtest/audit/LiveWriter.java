@@ -4,7 +4,6 @@ import dev.trestle.audit.AuditSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 
 /**
  * Commits one fresh audit row (time: now) before every query call, outside the timed part, as on a
@@ -37,27 +36,7 @@ final class LiveWriter implements AutoCloseable {
     GeneratedRow r = generator.next();
     long now = System.currentTimeMillis() * 1_000L;
     try {
-      insert.setLong(1, now);
-      insert.setString(2, r.principal());
-      insert.setString(3, r.operation());
-      insert.setString(4, r.outcome());
-      insert.setString(5, r.kind());
-      insert.setString(6, r.fqn());
-      insert.setLong(7, r.version());
-      insert.setString(8, r.requestId());
-      insert.setString(9, r.message());
-      if (r.changesJson() == null) {
-        insert.setNull(10, Types.VARCHAR);
-      } else {
-        insert.setString(10, r.changesJson());
-      }
-      if (r.sourcePid() == null) {
-        insert.setNull(11, Types.VARCHAR);
-        insert.setNull(12, Types.BIGINT);
-      } else {
-        insert.setString(11, r.sourcePid());
-        insert.setLong(12, r.sourceSeq());
-      }
+      r.bind(insert, 1, now);
       insert.executeUpdate();
       written++;
     } catch (SQLException e) {

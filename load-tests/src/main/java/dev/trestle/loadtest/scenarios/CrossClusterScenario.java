@@ -1,6 +1,6 @@
 package dev.trestle.loadtest.scenarios;
 
-import dev.trestle.loadtest.DurationConverter;
+import dev.trestle.edge.EdgeCommand.DurationConverter;
 import dev.trestle.loadtest.EmbeddedCentral;
 import dev.trestle.protocol.v1.Inventory;
 import dev.trestle.protocol.v1.InventoryGateway;
@@ -73,7 +73,7 @@ public final class CrossClusterScenario extends ScenarioBase {
   }
 
   public CrossClusterScenario(PrintStream out, PrintStream err) {
-    super(out, err);
+    super(out, err, "crosscluster", "Cross-cluster messages and bytes per change");
   }
 
   /**
@@ -185,15 +185,7 @@ public final class CrossClusterScenario extends ScenarioBase {
   }
 
   @Override
-  public Integer call() throws Exception {
-    var report =
-        new ScenarioReport(
-            run.resultsRoot(), "crosscluster", "Cross-cluster messages and bytes per change");
-    lastRunDirectory = report.dir();
-    log("crosscluster", "results: %s; uptime: %s", report.dir(), ScenarioReport.uptime());
-    report.figure("uptimeAtStart", ScenarioReport.uptime());
-    var overrides = serverOverrides();
-    report.serverConfig(overrides);
+  protected int measure(ScenarioReport report, Map<String, Object> overrides) throws Exception {
     report.parameter("clusters", clusters);
     report.parameter("rounds of the change cycle", rounds);
     report.parameter("quiet period ending a change", quiet.toString());

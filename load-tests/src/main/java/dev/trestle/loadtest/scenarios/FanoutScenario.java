@@ -1,12 +1,13 @@
 package dev.trestle.loadtest.scenarios;
 
-import dev.trestle.loadtest.DurationConverter;
+import dev.trestle.edge.EdgeCommand.DurationConverter;
 import dev.trestle.loadtest.MachineFacts;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -55,17 +56,11 @@ public final class FanoutScenario extends ScenarioBase {
   }
 
   public FanoutScenario(PrintStream out, PrintStream err) {
-    super(out, err);
+    super(out, err, "fanout", "Idle edge fan-out benchmark");
   }
 
   @Override
-  public Integer call() throws Exception {
-    var report = new ScenarioReport(run.resultsRoot(), "fanout", "Idle edge fan-out benchmark");
-    lastRunDirectory = report.dir();
-    log("fanout", "results: %s; uptime: %s", report.dir(), ScenarioReport.uptime());
-    report.figure("uptimeAtStart", ScenarioReport.uptime());
-    var overrides = serverOverrides();
-    report.serverConfig(overrides);
+  protected int measure(ScenarioReport report, Map<String, Object> overrides) throws Exception {
     report.parameter("edges", edges);
     report.parameter("settle seconds", settle.toSeconds());
     report.parameter("central", "child JVM " + String.join(" ", serverJvmOpts));

@@ -1,6 +1,6 @@
 package dev.trestle.loadtest.scenarios;
 
-import dev.trestle.loadtest.DurationConverter;
+import dev.trestle.edge.EdgeCommand.DurationConverter;
 import dev.trestle.loadtest.EmbeddedCentral;
 import dev.trestle.loadtest.Progress;
 import java.io.PrintStream;
@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,18 +56,11 @@ public final class HeartbeatsScenario extends ScenarioBase {
   }
 
   public HeartbeatsScenario(PrintStream out, PrintStream err) {
-    super(out, err);
+    super(out, err, "heartbeats", "Heartbeat ingestion benchmark");
   }
 
   @Override
-  public Integer call() throws Exception {
-    var report =
-        new ScenarioReport(run.resultsRoot(), "heartbeats", "Heartbeat ingestion benchmark");
-    lastRunDirectory = report.dir();
-    log("heartbeats", "results: %s; uptime: %s", report.dir(), ScenarioReport.uptime());
-    report.figure("uptimeAtStart", ScenarioReport.uptime());
-    var overrides = serverOverrides();
-    report.serverConfig(overrides);
+  protected int measure(ScenarioReport report, Map<String, Object> overrides) throws Exception {
     report.parameter("clusters", clusters);
     report.parameter("offered heartbeats/s (all clusters)", rate);
     report.parameter("sending seconds", duration.toSeconds());

@@ -1,6 +1,6 @@
 package dev.trestle.loadtest.scenarios;
 
-import dev.trestle.loadtest.DurationConverter;
+import dev.trestle.edge.EdgeCommand.DurationConverter;
 import dev.trestle.loadtest.EmbeddedCentral;
 import dev.trestle.loadtest.LatencyStats;
 import dev.trestle.loadtest.Progress;
@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -67,17 +68,11 @@ public final class PropagationScenario extends ScenarioBase {
   }
 
   public PropagationScenario(PrintStream out, PrintStream err) {
-    super(out, err);
+    super(out, err, "propagation", "Propagation benchmark");
   }
 
   @Override
-  public Integer call() throws Exception {
-    var report = new ScenarioReport(run.resultsRoot(), "propagation", "Propagation benchmark");
-    lastRunDirectory = report.dir();
-    log("propagation", "results: %s; uptime: %s", report.dir(), ScenarioReport.uptime());
-    report.figure("uptimeAtStart", ScenarioReport.uptime());
-    var overrides = serverOverrides();
-    report.serverConfig(overrides);
+  protected int measure(ScenarioReport report, Map<String, Object> overrides) throws Exception {
     report.parameter("edges", edges);
     report.parameter("changes (measured)", changes);
     report.parameter(

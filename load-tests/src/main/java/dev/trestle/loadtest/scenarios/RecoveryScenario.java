@@ -1,6 +1,6 @@
 package dev.trestle.loadtest.scenarios;
 
-import dev.trestle.loadtest.DurationConverter;
+import dev.trestle.edge.EdgeCommand.DurationConverter;
 import dev.trestle.loadtest.LatencyStats;
 import dev.trestle.loadtest.MachineFacts;
 import java.io.PrintStream;
@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -57,17 +58,11 @@ public final class RecoveryScenario extends ScenarioBase {
   }
 
   public RecoveryScenario(PrintStream out, PrintStream err) {
-    super(out, err);
+    super(out, err, "recovery", "Recovery benchmark");
   }
 
   @Override
-  public Integer call() throws Exception {
-    var report = new ScenarioReport(run.resultsRoot(), "recovery", "Recovery benchmark");
-    lastRunDirectory = report.dir();
-    log("recovery", "results: %s; uptime: %s", report.dir(), ScenarioReport.uptime());
-    report.figure("uptimeAtStart", ScenarioReport.uptime());
-    var overrides = serverOverrides();
-    report.serverConfig(overrides);
+  protected int measure(ScenarioReport report, Map<String, Object> overrides) throws Exception {
     report.parameter("edges", edges);
     report.parameter("routes", routes);
     report.parameter(

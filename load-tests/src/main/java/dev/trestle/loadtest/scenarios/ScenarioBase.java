@@ -6,18 +6,24 @@ import dev.trestle.loadtest.RunOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** What the edge and write scenarios share: options, output streams, server configuration. */
+/**
+ * What the edge and write scenarios share: options, output streams, server configuration, and the
+ * start of every run ({@link #call()}: the results directory, the uptime, the server overrides in
+ * the report) before the scenario's own {@link #measure}.
+ */
 public abstract class ScenarioBase implements Callable<Integer> {
   @Mixin protected RunOptions run = new RunOptions();
   protected final PrintStream out;
   protected final PrintStream err;
   protected Path lastRunDirectory;
 
-  @picocli.CommandLine.Option(
+  @Option(
       names = "--server-config",
       paramLabel = "KEY=VALUE",
       description =
@@ -26,9 +32,33 @@ public abstract class ScenarioBase implements Callable<Integer> {
               + " results.")
   protected Map<String, String> serverConfig = new LinkedHashMap<>();
 
-  protected ScenarioBase(PrintStream out, PrintStream err) {
+  private final String name;
+  private final String title;
+
+  /**
+   * {@code name}: the results directory's name and the log prefix, e.g. "writes"; {@code title}:
+   * the report's title.
+   */
+  protected ScenarioBase(PrintStream out, PrintStream err, String name, String title) {
     this.out = out;
     this.err = err;
+    this.name = name;
+    this.title = title;
+  }
+
+  /** The scenario itself, reporting into {@code report}; returns the exit code. */
+  protected abstract int measure(ScenarioReport report, Map<String, Object> overrides)
+      throws Exception;
+
+  @Override
+  public final Integer call() throws Exception {
+    var report = new ScenarioReport(run.resultsRoot(), name, title);
+    lastRunDirectory = report.dir();
+    log(name, "results: %s; uptime: %s", report.dir(), ScenarioReport.uptime());
+    report.figure("uptimeAtStart", ScenarioReport.uptime());
+    var overrides = serverOverrides();
+    report.serverConfig(overrides);
+    return measure(report, overrides);
   }
 
   public Path lastRunDirectory() {
@@ -59,6 +89,6 @@ public abstract class ScenarioBase implements Callable<Integer> {
   }
 
   protected void log(String scenario, String fmt, Object... args) {
-    err.println("[" + scenario + "] " + String.format(java.util.Locale.ROOT, fmt, args));
+    err.println("[" + scenario + "] " + String.format(Locale.ROOT, fmt, args));
   }
 }

@@ -1,6 +1,6 @@
 package dev.trestle.loadtest.scenarios;
 
-import dev.trestle.loadtest.DurationConverter;
+import dev.trestle.edge.EdgeCommand.DurationConverter;
 import dev.trestle.loadtest.EmbeddedCentral;
 import dev.trestle.loadtest.LatencyStats;
 import dev.trestle.loadtest.Progress;
@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,17 +83,11 @@ public final class WritesScenario extends ScenarioBase {
   }
 
   public WritesScenario(PrintStream out, PrintStream err) {
-    super(out, err);
+    super(out, err, "writes", "Write throughput benchmark");
   }
 
   @Override
-  public Integer call() throws Exception {
-    var report = new ScenarioReport(run.resultsRoot(), "writes", "Write throughput benchmark");
-    lastRunDirectory = report.dir();
-    log("writes", "results: %s; uptime: %s", report.dir(), ScenarioReport.uptime());
-    report.figure("uptimeAtStart", ScenarioReport.uptime());
-    var overrides = serverOverrides();
-    report.serverConfig(overrides);
+  protected int measure(ScenarioReport report, Map<String, Object> overrides) throws Exception {
     report.parameter("clients", clients);
     report.parameter("routes per client", routesPerClient);
     report.parameter("measured seconds", duration.toSeconds());

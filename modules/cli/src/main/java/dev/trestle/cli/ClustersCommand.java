@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       "  NAME  HEALTH   EDGE       LAST HEARTBEAT  AGENT  DESIRED  APPLIED  FAILED",
       "  c1    HEALTHY  connected  2s ago          0.1.0  7        7",
       "",
+      "DESIRED is the cluster's newest desired-state version, APPLIED the one its edge runs.",
       "FAILED shows a version the edge refused (NACK) and why; the edge keeps its previous one.",
       "EDGE says \"2nd agent refused AGE\" when central recently refused a second agent for the",
       "cluster while another held its session (a leftover pod, a copied token); -o json has why."

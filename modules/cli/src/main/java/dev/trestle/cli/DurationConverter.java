@@ -1,17 +1,18 @@
 package dev.trestle.cli;
 
+import dev.trestle.protocol.Durations;
 import java.time.Duration;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Reads durations the way users type them: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}; a
- * bare number is seconds.
+ * Reads durations the way users type them, as everywhere in Trestle ({@link Durations}: {@code
+ * 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, {@code 1m30s}); a bare number is seconds. Zero is
+ * refused: the one CLI duration is the call deadline (--timeout).
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
-  private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h)?");
+  private static final Pattern SECONDS = Pattern.compile("\\d+");
 
   @Override
   public Duration convert(String value) {
@@ -19,20 +20,13 @@ public final class DurationConverter implements ITypeConverter<Duration> {
   }
 
   public static Duration parse(String value) {
-    Matcher m = FORMAT.matcher(value == null ? "" : value.strip());
-    if (!m.matches()) {
-      throw new TypeConversionException(
-          "'" + value + "' is not a duration (e.g. 500ms, 10s, 2m, 1h)");
-    }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
+    String text = value == null ? "" : value.strip();
     Duration d =
-        switch (unit) {
-          case "ms" -> Duration.ofMillis(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofSeconds(n);
-        };
+        (SECONDS.matcher(text).matches() ? Durations.parse(text + "s") : Durations.parse(text))
+            .orElseThrow(
+                () ->
+                    new TypeConversionException(
+                        "'" + value + "' is not a duration (e.g. 500ms, 10s, 2m, 1h)"));
     if (d.isZero()) {
       throw new TypeConversionException("'" + value + "': the duration must be positive");
     }

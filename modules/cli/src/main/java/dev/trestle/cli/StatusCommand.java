@@ -21,6 +21,9 @@ import picocli.CommandLine.Parameters;
       "(the reason says why when known); FAILED: the edge refused it (the NACK reason follows) and",
       "keeps its previous state; ACCEPTED: stored, but no cluster's namespaces match it.",
       "For a parent (tenant, workspace, group), the resources below it are counted; worst wins.",
+      "NEEDS is the cluster's first desired-state version that carries the resource's current",
+      "version (not the cluster's newest one, which 'trestle clusters' shows as DESIRED); APPLIED",
+      "is the version the cluster's edge runs: the resource is applied once APPLIED >= NEEDS.",
       "",
       "Exit status: 0 applied or accepted, 1 failed, 3 pending."
     })
@@ -59,8 +62,7 @@ final class StatusCommand extends ClientCommand {
                   + ": "
                   + name(status.getState()));
       if (status.getClustersCount() > 0) {
-        var table =
-            new Table(List.of("CLUSTER", "STATE", "DESIRED", "APPLIED", "COUNTS", "REASON"));
+        var table = new Table(List.of("CLUSTER", "STATE", "NEEDS", "APPLIED", "COUNTS", "REASON"));
         for (ClusterResourceStatus c : status.getClustersList()) {
           table.row(
               List.of(

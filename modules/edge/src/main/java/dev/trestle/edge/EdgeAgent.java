@@ -9,6 +9,7 @@ import dev.trestle.protocol.v1.Heartbeat;
 import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Nack;
 import dev.trestle.protocol.v1.Welcome;
+import dev.trestle.protocol.v1.XdsRejection;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -312,7 +313,11 @@ public final class EdgeAgent implements AutoCloseable {
     var s = new Session(++sessions);
     session = s;
     try {
-      EdgeSyncGrpc.newStub(channels.get(current)).sync(s);
+      ManagedChannel channel = channels.get(current);
+      // grpc-java's channel keeps its own reconnect backoff (up to 120 s) after central went away,
+      // failing every call at once meanwhile; this agent's backoff (--max-backoff) decides instead.
+      channel.resetConnectBackoff();
+      EdgeSyncGrpc.newStub(channel).sync(s);
       AppliedState state = applier.state();
       s.send(
           EdgeMessage.newBuilder()
@@ -416,10 +421,18 @@ public final class EdgeAgent implements AutoCloseable {
                         Timestamp.newBuilder()
                             .setSeconds(now.getEpochSecond())
                             .setNanos(now.getNano()))
-                    .setInventory(inventory.current()))
+                    .setInventory(inventory.current())
+                    .addAllXdsRejections(xdsRejections()))
             .build());
     status.heartbeat();
     refreshXds();
+  }
+
+  /** The xDS NACKs that still stand, for central's view of the cluster (at most 16). */
+  private List<XdsRejection> xdsRejections() {
+    return xds == null
+        ? List.of()
+        : xds.standingNacks().stream().limit(16).map(XdsNacks.Nack::toProto).toList();
   }
 
   private void outcome(Session s, String what, Outcome outcome) {

@@ -1,5 +1,6 @@
 package dev.trestle.edge;
 
+import dev.trestle.protocol.Durations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -82,6 +81,14 @@ public final class EdgeCommand implements Callable<Integer> {
           "Inventory YAML (see modules/edge/README.md); re-read when it changes. Wins over --kube's"
               + " inventory.")
   Path inventory;
+
+  @Option(
+      names = "--allow-empty-inventory",
+      description =
+          "Report an inventory with no namespaces/services, or one that loses every service at"
+              + " once, to central. Without it such an inventory (a truncated file, an API server"
+              + " answering nothing) is suspect: the last good one is kept and the problem shown.")
+  boolean allowEmptyInventory;
 
   @Option(
       names = "--out-dir",
@@ -200,13 +207,13 @@ public final class EdgeCommand implements Callable<Integer> {
     EdgeStatus st = status;
     if (inventory != null) {
       try {
-        inventorySource = FileInventory.open(inventory, st::error);
+        inventorySource = FileInventory.open(inventory, allowEmptyInventory, st);
       } catch (InventoryException e) {
         target.close();
         throw new ParameterException(spec.commandLine(), "--inventory: " + e.getMessage());
       }
     } else if (kubeClient != null) {
-      inventorySource = new KubernetesInventory(kubeClient, st::error);
+      inventorySource = new KubernetesInventory(kubeClient, allowEmptyInventory, st);
     } else {
       LOG.warn(
           "no --inventory and no --kube: reporting an EMPTY inventory (no namespaces, services or"
@@ -307,26 +314,27 @@ public final class EdgeCommand implements Callable<Integer> {
     return v == null ? "dev" : v;
   }
 
-  /** 250ms, 10s, 2m, 1h, or ISO-8601 (PT30S). */
+  /**
+   * Durations as Trestle reads them everywhere ({@link Durations}: 250ms, 10s, 2m, 1h, 1m30s), any
+   * letter case, or ISO-8601 (PT30S). Also the load tests' duration options.
+   */
   public static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-      Matcher m =
-          Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.strip().toLowerCase(Locale.ROOT));
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofHours(n);
-        };
-      }
+      String text = value.strip();
+      return Durations.parse(text.toLowerCase(Locale.ROOT))
+          .or(() -> iso8601(text))
+          .orElseThrow(
+              () ->
+                  new CommandLine.TypeConversionException(
+                      "'" + value + "' is not a duration such as 500ms, 30s, 2m"));
+    }
+
+    private static Optional<Duration> iso8601(String text) {
       try {
-        return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
+        return Optional.of(Duration.parse(text.toUpperCase(Locale.ROOT)));
       } catch (RuntimeException e) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not a duration such as 500ms, 30s, 2m");
+        return Optional.empty();
       }
     }
   }

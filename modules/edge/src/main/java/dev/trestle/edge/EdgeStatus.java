@@ -1,12 +1,13 @@
 package dev.trestle.edge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 
 /** What the agent is doing, for the status endpoint and tests; every method is thread-safe. */
-public final class EdgeStatus {
+public final class EdgeStatus implements InventoryListener {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String cluster;
   private final String target;
@@ -20,6 +21,8 @@ public final class EdgeStatus {
   private Instant lastErrorAt;
   private long lastNackVersion;
   private String lastNackReason;
+  private String inventoryError;
+  private String inventorySuspect;
   private long reconnects;
   private long heartbeatsSent;
 
@@ -48,6 +51,33 @@ public final class EdgeStatus {
   public synchronized void error(String message) {
     lastError = message;
     lastErrorAt = clock.instant();
+  }
+
+  /** The inventory read last was refused: it is the last error (and suspect, if it is). */
+  @Override
+  public synchronized void rejected(String why, boolean suspect) {
+    error(why);
+    inventoryError = why;
+    inventorySuspect = suspect ? why : null;
+  }
+
+  /**
+   * A good inventory was read again: the inventory's error is over (another error that came after
+   * it stays).
+   */
+  @Override
+  public synchronized void accepted() {
+    if (inventoryError != null && inventoryError.equals(lastError)) {
+      lastError = null;
+      lastErrorAt = null;
+    }
+    inventoryError = null;
+    inventorySuspect = null;
+  }
+
+  /** Why the inventory read last is suspect and not reported, or null. */
+  public synchronized String inventorySuspect() {
+    return inventorySuspect;
   }
 
   public synchronized void nack(long version, String reason) {
@@ -102,6 +132,7 @@ public final class EdgeStatus {
     n.put("objects", objects);
     n.put("lastError", lastError);
     n.put("lastErrorAt", lastErrorAt == null ? null : lastErrorAt.toString());
+    n.put("inventorySuspect", inventorySuspect);
     if (lastNackReason == null) {
       n.putNull("lastNack");
     } else {
@@ -121,8 +152,25 @@ public final class EdgeStatus {
       x.put("diagnostics", snapshot == null ? 0 : snapshot.diagnostics().size());
       x.put("streams", xds.streams());
       x.put("nacks", xds.nacks());
-      x.put("lastNack", xds.lastNack());
+      XdsNacks.Nack last = xds.lastNack();
+      if (last == null) {
+        x.putNull("lastNack");
+      } else {
+        x.set("lastNack", nackJson(last));
+      }
+      ArrayNode rejecting = x.putArray("rejected");
+      xds.standingNacks().forEach(nack -> rejecting.add(nackJson(nack)));
     }
     return n.toString();
+  }
+
+  private static ObjectNode nackJson(XdsNacks.Nack nack) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("node", nack.node());
+    n.put("type", nack.type());
+    n.put("version", nack.version());
+    n.put("error", nack.error());
+    n.put("at", nack.at().toString());
+    return n;
   }
 }

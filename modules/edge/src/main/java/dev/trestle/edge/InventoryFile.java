@@ -40,6 +40,7 @@ import java.util.TreeSet;
  *   - {namespace: istio-system, name: eastwest, role: EAST_WEST, addresses: [10.0.0.1],
  *      ports: [{name: tls, port: 15443, protocol: TLS}],
  *      readyEndpoints: 2}                    # optional; 0 = outage: others stop routing here
+ * allowEmpty: false                   # true: no namespaces/services is meant (see InventoryGuard)
  * </pre>
  *
  * Namespaces of services and gateways are added to {@code namespaces}. Unknown keys are errors (a
@@ -50,7 +51,7 @@ public final class InventoryFile {
   static final Set<String> ROLES = Set.of("INGRESS", "EAST_WEST");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> TOP =
-      Set.of("network", "locality", "namespaces", "services", "gateways");
+      Set.of("network", "locality", "namespaces", "services", "gateways", "allowEmpty");
   private static final Set<String> LOCALITY = Set.of("region", "zone");
   private static final Set<String> SERVICE =
       Set.of(
@@ -71,16 +72,26 @@ public final class InventoryFile {
   private final String file;
   private final List<String> problems = new ArrayList<>();
   private final Map<String, List<LocalInventory.Endpoint>> addresses = new TreeMap<>();
+  private boolean allowEmpty;
 
   /**
-   * An inventory file read: what is reported to central, and the endpoint addresses that stay on
-   * the edge (keyed {@code namespace/name}; only services that list {@code addresses}).
+   * An inventory file read: what is reported to central, the endpoint addresses that stay on the
+   * edge (keyed {@code namespace/name}; only services that list {@code addresses}), and whether the
+   * file says {@code allowEmpty: true} (an empty inventory is meant, not a truncated file: see
+   * {@link InventoryGuard}).
    */
-  public record Parsed(Inventory inventory, Map<String, List<LocalInventory.Endpoint>> addresses) {
+  public record Parsed(
+      Inventory inventory,
+      Map<String, List<LocalInventory.Endpoint>> addresses,
+      boolean allowEmpty) {
     public static final Parsed EMPTY = new Parsed(Inventory.getDefaultInstance(), Map.of());
 
     public Parsed {
       addresses = Map.copyOf(addresses);
+    }
+
+    public Parsed(Inventory inventory, Map<String, List<LocalInventory.Endpoint>> addresses) {
+      this(inventory, addresses, false);
     }
 
     /** The inventory for the xDS translator: the reported services with their addresses. */
@@ -128,7 +139,7 @@ public final class InventoryFile {
   public static Parsed parseWithAddresses(String file, String text) throws InventoryException {
     var reader = new InventoryFile(file);
     Inventory inventory = reader.read(text);
-    return new Parsed(inventory, reader.addresses);
+    return new Parsed(inventory, reader.addresses, reader.allowEmpty);
   }
 
   private Inventory read(String text) throws InventoryException {
@@ -150,6 +161,14 @@ public final class InventoryFile {
                   + " gateways)"));
     }
     keys("", root, TOP);
+    JsonNode allow = root.get("allowEmpty");
+    if (allow != null && !allow.isNull()) {
+      if (allow.isBoolean()) {
+        allowEmpty = allow.asBoolean();
+      } else {
+        problem("allowEmpty", "must be true or false");
+      }
+    }
     var inv = Inventory.newBuilder();
     inv.setNetwork(string("network", root.get("network"), false));
     JsonNode loc = root.get("locality");

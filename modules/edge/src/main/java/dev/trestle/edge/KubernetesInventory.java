@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,34 +32,60 @@ import org.slf4j.LoggerFactory;
  * their load-balancer addresses and ready endpoints (from their Endpoints, when it exists);
  * locality from the first node's topology labels and the network from the {@code
  * topology.istio.io/network} label of {@code istio-system}. A failed read keeps the last good
- * inventory.
+ * inventory, and so does a suspect one ({@link InventoryGuard}: no namespace at all, or every
+ * Service gone at once) unless {@code --allow-empty-inventory}.
  */
 public final class KubernetesInventory implements InventorySource {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesInventory.class);
   private final KubernetesClient client;
-  private final Consumer<String> onError;
+  private final boolean allowEmpty;
+  private final InventoryListener listener;
   private Inventory last = Inventory.getDefaultInstance();
+  private boolean good;
   private String lastError;
 
-  public KubernetesInventory(KubernetesClient client, Consumer<String> onError) {
+  public KubernetesInventory(
+      KubernetesClient client, boolean allowEmpty, InventoryListener listener) {
     this.client = client;
-    this.onError = onError;
+    this.allowEmpty = allowEmpty;
+    this.listener = listener;
   }
 
   @Override
   public synchronized Inventory current() {
+    Inventory next;
     try {
-      last = read();
-      lastError = null;
+      next = read();
     } catch (KubernetesClientException e) {
-      String error = "cannot read the inventory from Kubernetes: " + KubernetesTarget.message(e);
-      if (!error.equals(lastError)) {
-        lastError = error;
-        LOG.error(error);
-        onError.accept(error);
-      }
+      report("cannot read the inventory from Kubernetes: " + KubernetesTarget.message(e), false);
+      return last;
+    }
+    String suspect = InventoryGuard.suspect(good ? last : null, next, allowEmpty);
+    if (suspect != null) {
+      report(
+          "suspect inventory from Kubernetes, still reporting the last good one: "
+              + suspect
+              + "; if the cluster really has no services, run the agent with"
+              + " --allow-empty-inventory",
+          true);
+      return last;
+    }
+    last = next;
+    good = true;
+    if (lastError != null) {
+      lastError = null;
+      LOG.info("the inventory from Kubernetes is good again");
+      listener.accepted();
     }
     return last;
+  }
+
+  private void report(String error, boolean suspect) {
+    if (!error.equals(lastError)) {
+      lastError = error;
+      LOG.error(error);
+      listener.rejected(error, suspect);
+    }
   }
 
   Inventory read() {

@@ -3,42 +3,34 @@ package dev.trestle.edge;
 import dev.trestle.xds.XdsSnapshot;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
-import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The edge's xDS server: java-control-plane's ADS ({@code V3DiscoveryServer}) over a {@code
  * SimpleCache} holding one snapshot for every node (Envoy or proxyless gRPC), replaced whenever the
  * applied desired state or the local inventory changes. Each resource type carries the hash of its
- * own resources as its version, so a change to endpoints pushes endpoints only.
+ * own resources as its version, so a change to endpoints pushes endpoints only. A response a client
+ * NACKed is not sent to it again until the snapshot changes ({@link NackHoldingCache}); NACKs that
+ * still stand are kept in {@link XdsNacks}.
  */
 public final class XdsServer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(XdsServer.class);
-
   /** Every node gets the same snapshot: the cluster's view of the mesh. */
   static final String GROUP = "trestle-edge";
 
   private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
   private final Server server;
-  private final AtomicLong streams = new AtomicLong();
-  private final AtomicLong requests = new AtomicLong();
-  private final AtomicLong nacks = new AtomicLong();
+  private final XdsNacks nacks = new XdsNacks(Clock.systemUTC());
   private volatile XdsSnapshot current;
-  private volatile String lastNack;
 
   private XdsServer(String host, int port) throws IOException {
-    var discovery = new V3DiscoveryServer(new Callbacks(), cache);
+    var discovery = new V3DiscoveryServer(nacks, new NackHoldingCache(cache));
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .addService(discovery.getAggregatedDiscoveryServiceImpl())
@@ -84,19 +76,26 @@ public final class XdsServer implements AutoCloseable {
 
   /** Discovery requests received since start (ACKs, NACKs and subscriptions). */
   public long requests() {
-    return requests.get();
+    return nacks.requests();
   }
 
   public long streams() {
-    return streams.get();
+    return nacks.streams();
   }
 
+  /** NACKs received since start. */
   public long nacks() {
-    return nacks.get();
+    return nacks.count();
   }
 
-  public String lastNack() {
-    return lastNack;
+  /** The last NACK received, or null. */
+  public XdsNacks.Nack lastNack() {
+    return nacks.last();
+  }
+
+  /** NACKs not (yet) followed by an ACK of the same type on the same stream. */
+  public List<XdsNacks.Nack> standingNacks() {
+    return nacks.standing();
   }
 
   @Override
@@ -106,38 +105,6 @@ public final class XdsServer implements AutoCloseable {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private final class Callbacks implements DiscoveryServerCallbacks {
-    @Override
-    public void onStreamOpen(long streamId, String typeUrl) {
-      streams.incrementAndGet();
-    }
-
-    @Override
-    public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
-      requests.incrementAndGet();
-      if (request.hasErrorDetail()) {
-        nacks.incrementAndGet();
-        String why =
-            request.getNode().getId()
-                + " NACKed "
-                + request.getTypeUrl()
-                + " (keeping version "
-                + request.getVersionInfo()
-                + "): "
-                + DesiredStateApplier.oneLine(request.getErrorDetail().getMessage());
-        if (!why.equals(lastNack)) {
-          lastNack = why;
-          LOG.warn("xDS client {}", why);
-        }
-      }
-    }
-
-    @Override
-    public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
-      requests.incrementAndGet();
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.trestle.protocol.v1.DesiredObject;
 import dev.trestle.protocol.v1.EdgeMessage;
 import dev.trestle.protocol.v1.EdgeMessage.MessageCase;
 import dev.trestle.protocol.v1.Hello;
+import dev.trestle.protocol.v1.Inventory;
 import dev.trestle.protocol.v1.Nack;
 import io.grpc.Status;
 import java.io.IOException;
@@ -114,7 +115,7 @@ class EdgeAgentTest {
         new EdgeAgent(
             settings,
             target,
-            FileInventory.open(inventoryFile, status::error),
+            FileInventory.open(inventoryFile, false, status),
             status,
             new Random(1),
             Clock.systemUTC());
@@ -135,6 +136,18 @@ class EdgeAgentTest {
                     && central.streams.get(count - 1).hello != null
                     && central.streams.get(count - 1).received.size() >= 1);
     return central.streams.get(count - 1);
+  }
+
+  private ScriptedCentral.Stream awaitFirstHeartbeat() {
+    var s = awaitStream(1);
+    awaitMessage(s, MessageCase.HEARTBEAT, 1);
+    return s;
+  }
+
+  /** The inventory of the last heartbeat received. */
+  private static Inventory lastInventory(ScriptedCentral.Stream s) {
+    List<EdgeMessage> beats = s.of(MessageCase.HEARTBEAT);
+    return beats.get(beats.size() - 1).getHeartbeat().getInventory();
   }
 
   private static EdgeMessage awaitMessage(ScriptedCentral.Stream s, MessageCase kind, int n) {
@@ -295,6 +308,30 @@ class EdgeAgentTest {
   }
 
   @Test
+  void reconnectsWithinMaxBackoffOfCentralComingBackAfterALongOutage() throws Exception {
+    EdgeAgent agent = startAgent(); // max backoff 300 ms
+    awaitStream(1);
+    await().atMost(WAIT).until(() -> agent.status().isConnected());
+    int port = central.port();
+    central.stop();
+    await().atMost(WAIT).until(() -> !agent.status().isConnected());
+    // an outage long enough for grpc-java's own reconnect backoff (1 s growing by 1.6x up to
+    // 120 s) to exceed several seconds: without a reset, the channel waits that long after
+    // central is back
+    await()
+        .during(Duration.ofSeconds(12))
+        .atMost(Duration.ofSeconds(14))
+        .until(() -> !agent.status().isConnected());
+    int before = central.streams.size();
+    long up = System.nanoTime();
+    central.start(port);
+    await().atMost(WAIT).until(() -> agent.status().isConnected());
+    long millis = (System.nanoTime() - up) / 1_000_000;
+    assertThat(central.streams.size()).isGreaterThan(before);
+    assertThat(millis).as("reconnected %d ms after central came back", millis).isLessThan(1_500);
+  }
+
+  @Test
   void whenItsCentralNodeDiesTheAgentMovesToTheNextAddressAndResumesFromItsVersion()
       throws Exception {
     try (var second = new ScriptedCentral().start()) {
@@ -387,10 +424,10 @@ class EdgeAgentTest {
   }
 
   @Test
-  void invalidInventoryWhileRunningKeepsTheLastGoodOneAndSaysWhy() throws Exception {
+  void invalidInventoryWhileRunningKeepsTheLastGoodOneSaysWhyAndClearsWhenGoodAgain()
+      throws Exception {
     EdgeAgent agent = startAgent();
-    var s = awaitStream(1);
-    awaitMessage(s, MessageCase.HEARTBEAT, 1);
+    var s = awaitFirstHeartbeat();
     Files.writeString(inventoryFile, inventory(7)); // 7 healthy of 3
     await()
         .atMost(WAIT)
@@ -403,6 +440,68 @@ class EdgeAgentTest {
         .contains(
             inventoryFile.toString()
                 + ": services[0].healthyEndpoints: 7 is more than endpoints (3)");
+
+    // a valid inventory read again clears the error
+    assertThat(agent.status().inventorySuspect()).isNull(); // invalid, not suspect
+
+    Files.writeString(inventoryFile, inventory(1));
+    await().atMost(WAIT).until(() -> agent.status().lastError() == null);
+    assertThat(status(agent).path("lastErrorAt").isNull()).isTrue();
+
+    // the same good content as before the error (e.g. the file restored from a copy) clears too
+    Files.writeString(inventoryFile, inventory(9));
+    await().atMost(WAIT).until(() -> agent.status().lastError() != null);
+    Files.writeString(inventoryFile, inventory(1));
+    await().atMost(WAIT).until(() -> agent.status().lastError() == null);
+  }
+
+  @Test
+  void truncatedInventoryFileIsSuspectTheLastGoodOneIsReportedAndTheErrorClearsWhenItIsBack()
+      throws Exception {
+    EdgeAgent agent = startAgent();
+    var s = awaitFirstHeartbeat();
+
+    Files.writeString(inventoryFile, ""); // what a truncate-then-write or a full disk leaves
+    await().atMost(WAIT).until(() -> agent.status().inventorySuspect() != null);
+    assertThat(agent.status().lastError())
+        .contains(inventoryFile + ": suspect inventory, still reporting the last good one")
+        .contains("the file is empty");
+    JsonNode status = status(agent);
+    assertThat(status.path("inventorySuspect").asText()).contains("the file is empty");
+    int seen = s.of(MessageCase.HEARTBEAT).size();
+    EdgeMessage later = awaitMessage(s, MessageCase.HEARTBEAT, seen + 2);
+    assertThat(later.getHeartbeat().getInventory().getServicesCount()).isEqualTo(1);
+    assertThat(later.getHeartbeat().getInventory().getNamespacesList())
+        .containsExactly("payments", "shop");
+
+    Files.writeString(inventoryFile, inventory(2));
+    await().atMost(WAIT).until(() -> agent.status().lastError() == null);
+    status = status(agent);
+    assertThat(status.path("lastError").isNull()).isTrue();
+    assertThat(status.path("inventorySuspect").isNull()).isTrue();
+  }
+
+  @Test
+  void dropToNoServicesIsSuspectUntilTheFileSaysAllowEmpty() throws Exception {
+    EdgeAgent agent = startAgent();
+    var s = awaitFirstHeartbeat();
+
+    Files.writeString(inventoryFile, "namespaces: [shop]\n");
+    await().atMost(WAIT).until(() -> agent.status().inventorySuspect() != null);
+    assertThat(agent.status().inventorySuspect())
+        .contains("drops every service at once (1 before, none now)");
+    int seen = s.of(MessageCase.HEARTBEAT).size();
+    assertThat(
+            awaitMessage(s, MessageCase.HEARTBEAT, seen + 1)
+                .getHeartbeat()
+                .getInventory()
+                .getServicesCount())
+        .isEqualTo(1);
+
+    Files.writeString(inventoryFile, "allowEmpty: true\nnamespaces: [shop]\n");
+    await().atMost(WAIT).until(() -> lastInventory(s).getServicesCount() == 0);
+    assertThat(agent.status().inventorySuspect()).isNull();
+    assertThat(agent.status().lastError()).isNull();
   }
 
   @Test

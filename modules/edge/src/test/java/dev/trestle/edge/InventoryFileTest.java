@@ -89,8 +89,8 @@ class InventoryFileTest {
             e ->
                 assertThat(((InventoryException) e).problems())
                     .containsExactly(
-                        "inv.yaml: namespces: unknown field (expected one of [gateways, locality,"
-                            + " namespaces, network, services])",
+                        "inv.yaml: namespces: unknown field (expected one of [allowEmpty, gateways,"
+                            + " locality, namespaces, network, services])",
                         "inv.yaml: services[0].namespace: 'Shop' is not a DNS-1123 label (a-z, 0-9,"
                             + " '-', at most 63)",
                         "inv.yaml: services[0].ports[0].port: 70000 is not a port number (1-65535)",
@@ -108,9 +108,36 @@ class InventoryFileTest {
 
   @Test
   void missingFileAtStartIsAnError() {
-    assertThatThrownBy(() -> FileInventory.open(dir.resolve("nope.yaml"), e -> {}))
+    assertThatThrownBy(
+            () -> FileInventory.open(dir.resolve("nope.yaml"), false, InventoryListener.NONE))
         .isInstanceOf(InventoryException.class)
         .hasMessageEndingWith("nope.yaml: cannot read: no such file");
+  }
+
+  @Test
+  void emptyFileAtStartIsRefusedUnlessTheEmptinessIsExplicit() throws Exception {
+    Path file = dir.resolve("empty.yaml");
+    Files.writeString(file, "");
+    assertThatThrownBy(() -> FileInventory.open(file, false, InventoryListener.NONE))
+        .isInstanceOf(InventoryException.class)
+        .hasMessageContaining("empty.yaml: the file is empty")
+        .hasMessageContaining("allowEmpty: true");
+    Files.writeString(file, "# nothing yet\nnetwork: net-1\n");
+    assertThatThrownBy(() -> FileInventory.open(file, false, InventoryListener.NONE))
+        .hasMessageContaining("lists no namespaces, services or gateways");
+
+    assertThat(FileInventory.open(file, true, InventoryListener.NONE).current().getServicesCount())
+        .isZero();
+    Files.writeString(file, "allowEmpty: true\n");
+    assertThat(
+            FileInventory.open(file, false, InventoryListener.NONE).current().getNamespacesCount())
+        .isZero();
+  }
+
+  @Test
+  void allowEmptyMustBeABoolean() {
+    assertThatThrownBy(() -> InventoryFile.parse("inv.yaml", "allowEmpty: sure\n"))
+        .hasMessageContaining("inv.yaml: allowEmpty: must be true or false");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static dev.trestle.edge.TestObjects.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trestle.protocol.Fqn;
@@ -18,6 +19,8 @@ import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.IstioTranslator;
 import dev.trestle.translator.MeshCatalog;
 import dev.trestle.translator.MeshCatalog.Reachability;
+import dev.trestle.xds.XdsSnapshot;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -160,6 +163,86 @@ class XdsClientTest {
     assertThat(status.path("version").asText()).isEqualTo(agent.xds().current().version());
     assertThat(status.path("streams").asLong()).isPositive();
     assertThat(status.path("nacks").asLong()).isZero();
+  }
+
+  @Test
+  void aNackedResponseIsNotResentUntilTheSnapshotChangesAndTheNackShowsInStatus() throws Exception {
+    int local = backend("nack-local");
+    Files.writeString(
+        inventoryFile, inventory("nack", "- {address: 127.0.0.1, port: %d}".formatted(local)));
+    EdgeAgent agent = startAgent();
+    ManagedChannel channel = channel("nack");
+    awaitAnswer(channel, "nack-local");
+    XdsSnapshot good = agent.xds().current();
+    // grpc-java accepts ROUND_ROBIN, RING_HASH and LEAST_REQUEST only: it NACKs these clusters
+    var rejectedClusters =
+        good.clusters().stream()
+            .map(c -> c.toBuilder().setLbPolicy(Cluster.LbPolicy.MAGLEV).build())
+            .toList();
+    XdsSnapshot bad =
+        new XdsSnapshot(
+            "bad-" + good.version(),
+            good.listeners(),
+            good.routes(),
+            rejectedClusters,
+            good.endpoints(),
+            good.diagnostics());
+
+    long nacksBefore = agent.xds().nacks();
+    agent.xds().publish(bad);
+    await().atMost(WAIT).until(() -> agent.xds().nacks() > nacksBefore);
+    long requestsAtNack = agent.xds().requests();
+    // without holding the NACK, the server resends at once and the client NACKs again: thousands
+    // of requests a second
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    long nacks = agent.xds().nacks() - nacksBefore;
+    long requests = agent.xds().requests() - requestsAtNack;
+    LOG.info(
+        "FIGURE {} NACK(s), {} further request(s) in 2 s after a rejected snapshot",
+        nacks,
+        requests);
+    assertThat(nacks).isLessThanOrEqualTo(2);
+    assertThat(requests).isLessThanOrEqualTo(2);
+
+    var x = new ObjectMapper().readTree(agent.status().toJson()).path("xds");
+    assertThat(x.path("lastNack").path("type").asText()).isEqualTo("Cluster");
+    assertThat(x.path("lastNack").path("node").asText()).isEqualTo("xds-client-test");
+    assertThat(x.path("lastNack").path("version").asText())
+        .isEqualTo(XdsSnapshot.versionOf(rejectedClusters));
+    assertThat(x.path("lastNack").path("error").asText()).contains("MAGLEV");
+    assertThat(x.path("rejected")).hasSize(1);
+    assertThat(call(channel)).isEqualTo("nack-local"); // the client keeps what it accepted
+    // central hears of it with the heartbeats
+    ScriptedCentral.Stream stream = awaitStream();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stream.of(MessageCase.HEARTBEAT).stream()
+                    .anyMatch(m -> m.getHeartbeat().getXdsRejectionsCount() == 1));
+    var reported =
+        stream.of(MessageCase.HEARTBEAT).stream()
+            .filter(m -> m.getHeartbeat().getXdsRejectionsCount() == 1)
+            .findFirst()
+            .orElseThrow()
+            .getHeartbeat()
+            .getXdsRejections(0);
+    assertThat(reported.getNode()).isEqualTo("xds-client-test");
+    assertThat(reported.getTypeUrl()).endsWith(".Cluster");
+    assertThat(reported.getVersion()).isEqualTo(XdsSnapshot.versionOf(rejectedClusters));
+    assertThat(reported.getError()).contains("MAGLEV");
+
+    // the next snapshot goes out and is accepted: the NACK no longer stands
+    agent.xds().publish(good);
+    await().atMost(WAIT).until(() -> agent.xds().standingNacks().isEmpty());
+    assertThat(new ObjectMapper().readTree(agent.status().toJson()).path("xds").path("rejected"))
+        .isEmpty();
+    int beats = stream.of(MessageCase.HEARTBEAT).size();
+    await().atMost(WAIT).until(() -> stream.of(MessageCase.HEARTBEAT).size() > beats + 1);
+    assertThat(
+            stream.of(MessageCase.HEARTBEAT).get(beats + 1).getHeartbeat().getXdsRejectionsCount())
+        .isZero();
+    assertThat(call(channel)).isEqualTo("nack-local");
   }
 
   @Test
@@ -325,6 +408,41 @@ class XdsClientTest {
   }
 
   @Test
+  void leastRequestIsAcceptedAndSpreadsCallsOverTheEndpoints() throws Exception {
+    int a = backend("lr-a");
+    int b = backend("lr-b");
+    Files.writeString(
+        inventoryFile,
+        inventory(
+            "lr",
+            """
+            - {address: 127.0.0.1, port: %d}
+                  - {address: 127.0.0.1, port: %d}\
+            """
+                .formatted(a, b)));
+    EdgeAgent agent = startAgent();
+    ScriptedCentral.Stream s = awaitStream();
+    s.send(snapshot(1, leastRequestRule("lr")));
+    awaitAck(s, 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                agent.xds().current() != null
+                    && agent.xds().current().clusters().stream()
+                        .anyMatch(c -> c.hasLoadBalancingPolicy()));
+
+    // grpc-java's own xDS client takes least_request from load_balancing_policy (grpc-js, which
+    // has none, takes the round_robin after it: modules/xds GrpcJsClusterRules).
+    ManagedChannel channel = channel("lr");
+    awaitAnswer(channel, "lr-a");
+    TreeMap<String, Integer> seen = calls(channel, 40);
+    LOG.info("FIGURE least_request over 40 sequential calls: {}", seen);
+    assertThat(seen).containsOnlyKeys("lr-a", "lr-b");
+    assertThat(agent.xds().nacks()).isZero();
+  }
+
+  @Test
   void withCentralDownARestartedAgentServesTheLastSnapshotFromDisk() throws Exception {
     int local = backend("keep-local");
     int remote = backend("keep-remote");
@@ -405,7 +523,7 @@ class XdsClientTest {
         new EdgeAgent(
             settings,
             target,
-            FileInventory.open(inventoryFile, status::error),
+            FileInventory.open(inventoryFile, false, status),
             status,
             new Random(1),
             Clock.systemUTC());
@@ -437,7 +555,7 @@ class XdsClientTest {
         new EdgeAgent(
             settings,
             target,
-            FileInventory.open(inventoryFile, status::error),
+            FileInventory.open(inventoryFile, false, status),
             status,
             new Random(1),
             Clock.systemUTC());
@@ -566,6 +684,17 @@ class XdsClientTest {
     subsets.addObject().put("name", "v2").putObject("labels").put("version", "v2");
     return TestObjects.object(
         dr, "organizations/acme/tenants/t/workspaces/w/groups/g/serviceroutes/" + service);
+  }
+
+  private static DesiredObject leastRequestRule(String service) {
+    ObjectNode dr = TestObjects.JSON.createObjectNode();
+    dr.put("apiVersion", "networking.istio.io/v1").put("kind", "DestinationRule");
+    dr.putObject("metadata").put("name", "trestle-" + service).put("namespace", "shop");
+    ObjectNode spec = dr.putObject("spec");
+    spec.put("host", host(service));
+    spec.putObject("trafficPolicy").putObject("loadBalancer").put("simple", "LEAST_REQUEST");
+    return TestObjects.object(
+        dr, "organizations/acme/tenants/t/workspaces/w/groups/g/trafficsettings/" + service);
   }
 
   private static DesiredObject virtualService(String service, int w1, int w2) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.function.Supplier;
@@ -68,6 +69,50 @@ class CliBadInputIT {
     assertThat(where.find()).as(r.toString()).isTrue();
     // Document 2 starts on line 9; the unclosed sequence is on line 14, detected on line 15.
     assertThat(Integer.parseInt(where.group(1))).as(r.toString()).isBetween(14, 15);
+  }
+
+  @Test
+  void yamlAliasesResolveAndAnAliasBombIsRefusedCheaply() {
+    // Issue 16: an alias used to be stored as its anchor's name ("d"); a file ending in '---'
+    // (kubectl, helm) and a createTime rewritten by PyYAML used to be refused.
+    Path aliased =
+        file(
+            central.workDir().resolve("aliases/aliased.yaml"),
+            """
+            apiVersion: trestle.dev/v1
+            kind: Tenant
+            metadata:
+              name: aliased
+              organization: acme
+              description: &d Hello-Alias
+              createTime: 2026-12-07 13:04:03.620979+00:00
+            spec:
+              displayName: *d
+            ---
+            """);
+    CliResult dry =
+        unchanged(
+            () -> central.cli().run("apply", "--dry-run", "-o", "json", "-f", aliased.toString()));
+    assertThat(dry.exitCode()).as(dry.toString()).isZero();
+    assertThat(dry.stdout().split("Hello-Alias", -1)).as(dry.toString()).hasSizeGreaterThan(2);
+
+    String lol = "  a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n";
+    var anchors = new StringBuilder(lol);
+    for (char c = 'b'; c <= 'i'; c++) {
+      anchors.append("  ").append(c).append(": &").append(c).append(" [");
+      anchors.append(String.join(",", Collections.nCopies(9, "*" + (char) (c - 1))));
+      anchors.append("]\n");
+    }
+    Path bombFile =
+        file(
+            central.workDir().resolve("aliases/bomb.yaml"),
+            tenant("bomb", "Bomb") + "---\nkind: Tenant\nlaughs:\n" + anchors);
+    CliResult r = unchanged(() -> central.cli().run("apply", "-f", bombFile.toString()));
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.stderr())
+        .as(r.toString())
+        .contains(bombFile + ": document 2")
+        .contains("aliases expand this document beyond");
   }
 
   @Test

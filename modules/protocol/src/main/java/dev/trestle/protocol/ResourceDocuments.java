@@ -1,38 +1,52 @@
 package dev.trestle.protocol;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
+import dev.trestle.protocol.YamlTreeReader.RawDocument;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.ResourceMetadata;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 /**
  * The user-facing document form of resources ({@code apiVersion}, {@code kind}, {@code metadata},
  * {@code spec}) in YAML or JSON, to and from the protobuf {@link Resource}.
  */
 public final class ResourceDocuments {
-  /** Documents larger than this are refused before parsing. */
+  /** Input larger than this many bytes (UTF-8) is refused before parsing. */
   public static final int MAX_INPUT_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * A document may expand (through YAML aliases) to at most this many characters and nodes; no
+   * document of {@link #MAX_INPUT_BYTES} without aliases comes near it.
+   */
+  public static final int MAX_EXPANDED_SIZE = 2 * MAX_INPUT_BYTES;
+
+  /** Mappings and lists may nest this deep (resources need about 8 levels). */
+  public static final int MAX_NESTING_DEPTH = 64;
+
+  /** Output-only metadata: accepted on input (so printed documents can be applied). */
+  private static final Set<String> OUTPUT_ONLY_METADATA =
+      Set.of(
+          "fqn",
+          "createTime",
+          "create_time",
+          "updateTime",
+          "update_time",
+          "createdBy",
+          "created_by",
+          "updatedBy",
+          "updated_by");
 
   private static final YAMLMapper YAML =
       YAMLMapper.builder(
@@ -41,63 +55,58 @@ public final class ResourceDocuments {
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                   .build())
           .build();
-  private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
   private ResourceDocuments() {}
 
   /**
-   * Reads every document of a YAML or JSON text (a JSON array counts as one document per element).
-   * Syntax errors end the read: the documents before them are returned, followed by one failed
-   * entry.
+   * Reads every document of a YAML or JSON text (a JSON array counts as one document per element;
+   * empty documents are skipped). Syntax errors end the read: the documents before them are
+   * returned, followed by one failed entry.
    */
   public static List<ParsedDocument> parse(String text) {
-    if (text.length() > MAX_INPUT_BYTES) {
+    long bytes = utf8Length(text);
+    if (bytes > MAX_INPUT_BYTES) {
       throw new DocumentException(
-          "", "input is " + text.length() + " bytes; the limit is " + MAX_INPUT_BYTES);
+          "",
+          "input is "
+              + bytes
+              + " bytes; the limit is "
+              + MAX_INPUT_BYTES
+              + " bytes (4 MiB) per request or file");
     }
+    List<RawDocument> raw = JsonTreeReader.read(text).orElseGet(() -> YamlTreeReader.read(text));
     var out = new ArrayList<ParsedDocument>();
     int index = 0;
-    try (JsonParser parser = YAML.getFactory().createParser(text);
-        MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
-      while (true) {
-        JsonLocation location = parser.currentLocation();
-        int line = Math.max(1, location.getLineNr());
-        JsonNode node;
-        try {
-          if (!docs.hasNextValue()) {
-            break;
-          }
-          line = Math.max(1, parser.currentTokenLocation().getLineNr());
-          node = docs.nextValue();
-        } catch (JsonProcessingException e) {
-          index++;
-          var where = e.getLocation();
-          out.add(
-              new ParsedDocument(
-                  index,
-                  where == null ? line : where.getLineNr(),
-                  null,
-                  new DocumentException(
-                      "", "malformed YAML/JSON: " + e.getOriginalMessage().strip())));
-          return out;
-        }
-        if (node == null || node.isNull() || node.isMissingNode()) {
-          continue; // an empty document between two '---'
-        }
-        if (node.isArray()) {
-          for (JsonNode element : node) {
-            index++;
-            out.add(read(index, line, element));
-          }
-        } else {
-          index++;
-          out.add(read(index, line, node));
-        }
+    for (RawDocument doc : raw) {
+      if (doc.error() != null) {
+        out.add(new ParsedDocument(++index, doc.line(), null, doc.error()));
+        continue;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      JsonNode node = doc.tree();
+      if (node == null || node.isNull() || node.isMissingNode()) {
+        continue; // an empty document (between two '---', or a trailing one)
+      }
+      out.add(read(++index, doc.line(), node));
     }
     return out;
+  }
+
+  private static long utf8Length(String text) {
+    long n = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   private static ParsedDocument read(int index, int line, JsonNode node) {
@@ -155,15 +164,13 @@ public final class ResourceDocuments {
 
     var builder = Resource.newBuilder().setApiVersion(Kind.API_VERSION).setKind(kind.kindName());
     ResourceMetadata.Builder meta = ResourceMetadata.newBuilder();
-    checkKnownFields(metadata, ResourceMetadata.getDescriptor(), "metadata");
-    mergeJson(metadata, meta, "metadata");
+    ProtoTreeReader.merge(withoutUnreadableOutputOnly(metadata), meta, "metadata");
     builder.setMetadata(meta);
 
     FieldDescriptor specField = specField(kind);
     Message.Builder specBuilder = builder.newBuilderForField(specField);
     JsonNode specTree = spec.isObject() ? spec : JsonNodeFactory.instance.objectNode();
-    checkKnownFields(specTree, specField.getMessageType(), "spec");
-    mergeJson(specTree, specBuilder, "spec");
+    ProtoTreeReader.merge(specTree, specBuilder, "spec");
     builder.setField(specField, specBuilder.build());
     return builder.build();
   }
@@ -227,67 +234,35 @@ public final class ResourceDocuments {
     return Resource.getDescriptor().findFieldByNumber(kind.specCase().getNumber());
   }
 
-  private static void mergeJson(JsonNode tree, Message.Builder builder, String path) {
+  /**
+   * Output-only fields are kept when they read (so a printed document reads back as the same
+   * resource) and dropped when they do not (another tool may have rewritten them): the server
+   * ignores them either way.
+   */
+  private static JsonNode withoutUnreadableOutputOnly(JsonNode metadata) {
+    ObjectNode kept = JsonNodeFactory.instance.objectNode();
+    metadata
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (!OUTPUT_ONLY_METADATA.contains(e.getKey())
+                  || readable(e.getKey(), e.getValue())) {
+                kept.set(e.getKey(), e.getValue());
+              }
+            });
+    return kept;
+  }
+
+  private static boolean readable(String key, JsonNode value) {
     try {
-      PARSER.merge(CanonicalJson.MAPPER.writeValueAsString(tree), builder);
-    } catch (InvalidProtocolBufferException | JsonProcessingException e) {
-      throw new DocumentException(path, cleanProtobufMessage(e.getMessage()));
+      ProtoTreeReader.merge(
+          JsonNodeFactory.instance.objectNode().set(key, value),
+          ResourceMetadata.newBuilder(),
+          "metadata");
+      return true;
+    } catch (DocumentException e) {
+      return false;
     }
-  }
-
-  private static String cleanProtobufMessage(String message) {
-    return message == null ? "invalid value" : message.replace("trestle.v1.", "");
-  }
-
-  /** Rejects keys that are not fields of the message, naming the full path and the valid keys. */
-  private static void checkKnownFields(JsonNode node, Descriptor type, String path) {
-    if (!node.isObject()) {
-      return;
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      var entry = it.next();
-      String key = entry.getKey();
-      FieldDescriptor field = findField(type, key);
-      String fieldPath = path + "." + key;
-      if (field == null) {
-        String known =
-            type.getFields().stream()
-                .map(FieldDescriptor::getJsonName)
-                .collect(Collectors.joining(", "));
-        throw new DocumentException(fieldPath, "unknown field; known fields are: " + known);
-      }
-      if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE || field.isMapField()) {
-        if (field.isMapField()
-            && field.getMessageType().findFieldByName("value").getJavaType()
-                == FieldDescriptor.JavaType.MESSAGE
-            && entry.getValue().isObject()) {
-          Descriptor valueType = field.getMessageType().findFieldByName("value").getMessageType();
-          entry
-              .getValue()
-              .fields()
-              .forEachRemaining(
-                  e -> checkKnownFields(e.getValue(), valueType, fieldPath + "." + e.getKey()));
-        }
-        continue;
-      }
-      if (field.isRepeated() && entry.getValue().isArray()) {
-        int i = 0;
-        for (JsonNode element : entry.getValue()) {
-          checkKnownFields(element, field.getMessageType(), fieldPath + "[" + i++ + "]");
-        }
-      } else {
-        checkKnownFields(entry.getValue(), field.getMessageType(), fieldPath);
-      }
-    }
-  }
-
-  private static FieldDescriptor findField(Descriptor type, String key) {
-    for (FieldDescriptor f : type.getFields()) {
-      if (f.getJsonName().equals(key) || f.getName().equals(key)) {
-        return f;
-      }
-    }
-    return null;
   }
 
   private static JsonNode orderedMetadata(JsonNode metadata) {

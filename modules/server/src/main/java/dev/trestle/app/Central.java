@@ -33,13 +33,16 @@ import dev.trestle.edgesync.DesiredStateFanOut;
 import dev.trestle.edgesync.DesiredStateReadModel;
 import dev.trestle.edgesync.EdgeAdmissions;
 import dev.trestle.edgesync.EdgeMetrics;
+import dev.trestle.edgesync.EdgePortErrors;
 import dev.trestle.edgesync.EdgeSessions;
 import dev.trestle.edgesync.EdgeSyncService;
+import dev.trestle.edgesync.GrpcFrameSizeCheck;
 import dev.trestle.edgesync.SessionServices;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.InitialAdmin;
 import dev.trestle.iam.ResourceGuard;
+import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
 import dev.trestle.membership.ClusterFormation;
 import dev.trestle.membership.MembershipSettings;
@@ -59,7 +62,6 @@ import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
 import dev.trestle.storage.StorageStartup;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,7 +115,7 @@ public final class Central implements AutoCloseable {
   public static Central start(Config config) throws Exception {
     Settings settings = Settings.from(config);
     MembershipSettings membership = MembershipSettings.from(config);
-    Files.createDirectories(settings.dataDir());
+    DataDirectory dataDir = DataDirectory.prepare(settings.dataDir());
     StorageStartup.checkReachable(settings.storage());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "trestle", config);
     try {
@@ -134,6 +136,7 @@ public final class Central implements AutoCloseable {
               settings.storage(),
               STARTUP,
               List.of(AuditSchema::migrate, DesiredStateSchema::migrate));
+      dataDir.restrictNewFiles();
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
@@ -146,7 +149,7 @@ public final class Central implements AutoCloseable {
 
       ExecutionContextExecutor blocking =
           system.dispatchers().lookup(DispatcherSelector.fromConfig("trestle.blocking-dispatcher"));
-      ResourceService.initSharding(system);
+      ResourceEntity.init(system);
       IamOperations.initSharding(system);
       var access = new AccessControl(system, settings.askTimeout(), settings.insecureDev());
       var iam = new IamOperations(system, access, settings.askTimeout());
@@ -187,10 +190,7 @@ public final class Central implements AutoCloseable {
               AuditProjection.NAME,
               IntStream.range(0, ConfigTags.SLICES).mapToObj(ConfigTags::tag).toList(),
               registry);
-      system
-          .scheduler()
-          .scheduleWithFixedDelay(
-              Duration.ZERO, settings.lagPollInterval(), auditLag::poll, blocking);
+      auditLag.pollEvery(system, settings.lagPollInterval(), blocking);
       var desiredStateLag =
           new ProjectionLagMonitor(
               readModels.dataSource(),
@@ -199,10 +199,7 @@ public final class Central implements AutoCloseable {
               DesiredStateProjection.NAME,
               List.of(ConfigTags.DESIRED_STATE),
               registry);
-      system
-          .scheduler()
-          .scheduleWithFixedDelay(
-              Duration.ZERO, settings.lagPollInterval(), desiredStateLag::poll, blocking);
+      desiredStateLag.pollEvery(system, settings.lagPollInterval(), blocking);
       operations.addLagMonitors(auditLag, desiredStateLag);
       settings
           .auditRetention()
@@ -270,18 +267,20 @@ public final class Central implements AutoCloseable {
       var edgeMetrics = new EdgeMetrics(registry);
       DesiredStateFanOut.start(system, edgeSessions, clusterSettings.heartbeatInterval());
       var edgeSync =
-          EdgeSyncPowerApiHandlerFactory.create(
-              new EdgeSyncService(
-                  system,
-                  new SessionServices(
-                      desiredReadModel,
-                      clusterSettings,
-                      settings.askTimeout(),
-                      edgeMetrics,
-                      edgeSessions,
-                      clusterOps::edgeRefused,
-                      EdgeAdmissions.from(config))),
-              system);
+          GrpcFrameSizeCheck.guarded(
+              EdgeSyncPowerApiHandlerFactory.create(
+                  new EdgeSyncService(
+                      system,
+                      new SessionServices(
+                          desiredReadModel,
+                          clusterSettings,
+                          settings.askTimeout(),
+                          edgeMetrics,
+                          edgeSessions,
+                          clusterOps::edgeRefused,
+                          EdgeAdmissions.from(config))),
+                  EdgePortErrors.mapper(),
+                  system));
       var edgeServer =
           Http.get(system)
               .newServerAt(settings.edgeHost(), settings.edgePort())

@@ -44,7 +44,7 @@ public final class TrestleServer {
         s.dataDir());
     var terminated = new CountDownLatch(1);
     central.system().getWhenTerminated().thenRun(terminated::countDown);
-    // Pekko's coordinated shutdown runs from its JVM shutdown hook on SIGTERM/SIGINT.
+    SignalStop.install(central.system());
     try {
       terminated.await();
     } catch (InterruptedException e) {

@@ -7,8 +7,8 @@ import dev.trestle.iam.Binding;
 import dev.trestle.iam.PolicyEntity;
 import dev.trestle.iam.PrincipalEntity;
 import dev.trestle.iam.RoleEntity;
+import dev.trestle.management.ContentDiff;
 import dev.trestle.management.ResourceEntity;
-import dev.trestle.management.ResourceService;
 import dev.trestle.management.ResourceSnapshot;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.v1.FieldChange;
@@ -160,7 +160,7 @@ public final class AuditProjectionHandler
       String requestId,
       ResourceSnapshot before,
       ResourceSnapshot after) {
-    List<FieldChange> changes = ResourceService.changes(before, after);
+    List<FieldChange> changes = ContentDiff.changes(before, after);
     return new AuditRow(
         0,
         micros(at),

@@ -2,8 +2,8 @@ package dev.trestle.audit;
 
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.management.ContentDiff;
 import dev.trestle.management.ResourceEntity;
-import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.storage.EventJournal;
 import java.time.Instant;
@@ -142,13 +142,13 @@ public final class ResourceHistory {
   public static List<dev.trestle.protocol.v1.FieldChange> changes(Version v) {
     var e = v.event();
     if (e instanceof ResourceEntity.ResourceCreated c) {
-      return ResourceService.changes(null, c.after());
+      return ContentDiff.changes(null, c.after());
     }
     if (e instanceof ResourceEntity.ResourceUpdated u) {
-      return ResourceService.changes(u.before(), u.after());
+      return ContentDiff.changes(u.before(), u.after());
     }
     if (e instanceof ResourceEntity.ResourceDeleted d) {
-      return ResourceService.changes(d.before(), null);
+      return ContentDiff.changes(d.before(), null);
     }
     return List.of();
   }

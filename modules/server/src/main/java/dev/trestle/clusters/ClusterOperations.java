@@ -6,6 +6,7 @@ import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
 import dev.trestle.core.RefusalLog;
+import dev.trestle.management.ResourceQueries;
 import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
@@ -322,7 +323,7 @@ public final class ClusterOperations {
       String pageToken, List<String> found, Caller caller) {
     return resources
         .list(
-            "", Kind.CLUSTER.kindName(), true, "", ResourceService.MAX_PAGE_SIZE, pageToken, caller)
+            "", Kind.CLUSTER.kindName(), true, "", ResourceQueries.MAX_PAGE_SIZE, pageToken, caller)
         .thenCompose(
             page -> {
               page.items().forEach(v -> found.add(v.snapshot().fqn()));

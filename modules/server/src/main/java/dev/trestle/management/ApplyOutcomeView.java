@@ -14,4 +14,4 @@ public record ApplyOutcomeView(
     Problem problem,
     List<FieldChange> changes,
     boolean skipped,
-    String operation) {}
+    WriteOperation operation) {}

@@ -6,6 +6,7 @@ import dev.trestle.core.ConfigTags;
 import dev.trestle.core.JournalBackoff;
 import dev.trestle.core.Problem;
 import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.v1.Resource;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -93,16 +97,35 @@ public final class ResourceEntity
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Create or update to {@code desired}; {@code expectedVersion} 0 means no precondition. */
+  /**
+   * Create or update to {@code desired}; {@code expectedVersion} 0 means no precondition. {@code
+   * checkedAlone}: the sender ran {@link ResourceValidator#checkAlone} on this document, so only
+   * the rules that need {@code context} are left to run here ({@link ApplyWorkflow}); without it,
+   * every rule runs.
+   */
   public record ApplyResource(
       ResourceSnapshot desired,
       long expectedVersion,
       ValidationContext context,
+      boolean checkedAlone,
       String principal,
       String requestId,
       boolean dryRun,
       ActorRef<ApplyReply> replyTo)
-      implements Command {}
+      implements Command {
+
+    /** A document nobody validated yet: the entity runs every rule. */
+    public ApplyResource(
+        ResourceSnapshot desired,
+        long expectedVersion,
+        ValidationContext context,
+        String principal,
+        String requestId,
+        boolean dryRun,
+        ActorRef<ApplyReply> replyTo) {
+      this(desired, expectedVersion, context, false, principal, requestId, dryRun, replyTo);
+    }
+  }
 
   public record GetResource(ActorRef<View> replyTo) implements Command {}
 
@@ -187,6 +210,11 @@ public final class ResourceEntity
     this.clock = clock;
   }
 
+  /** Starts sharding of resource entities on this node; once per actor system. */
+  public static void init(ActorSystem<?> system) {
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId())));
+  }
+
   public static Behavior<Command> create(String entityId) {
     return new ResourceEntity(entityId, Clock.systemUTC());
   }
@@ -255,7 +283,11 @@ public final class ResourceEntity
                       desired.fqn(),
                       "resource " + desired.fqn() + " was sent to entity '" + fqn + "'")));
     }
-    var violations = ResourceValidator.check(ResourceMapper.toResource(desired), cmd.context());
+    Resource resource = ResourceMapper.toResource(desired);
+    var violations =
+        cmd.checkedAlone()
+            ? ResourceValidator.checkInContext(resource, cmd.context())
+            : ResourceValidator.check(resource, cmd.context());
     if (!violations.isEmpty()) {
       return Effect().reply(cmd.replyTo(), refused(state, Problem.invalid(fqn, violations)));
     }

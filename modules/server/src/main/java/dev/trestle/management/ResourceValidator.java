@@ -80,6 +80,17 @@ public final class ResourceValidator {
     return List.copyOf(v.out);
   }
 
+  /**
+   * Only the rules that need the context (group type of the ancestors, selectors within the
+   * workspace, services within the placement, referenced resources exist), for a document that
+   * already passed {@link #checkAlone}: together the two are {@link #check}, each rule run once.
+   */
+  public static List<Violation> checkInContext(Resource resource, ValidationContext context) {
+    var v = new ResourceValidator(context);
+    v.contextRules(resource);
+    return List.copyOf(v.out);
+  }
+
   /** FQNs this resource refers to, keyed by the field path that names them. */
   public static Map<String, String> references(Resource resource) {
     var refs = new java.util.LinkedHashMap<String, String>();
@@ -142,14 +153,38 @@ public final class ResourceValidator {
       case INGRESS_GATEWAY -> ingressGateway(r.getIngressGateway());
     }
     if (context != null) {
-      references(r)
-          .forEach(
-              (path, fqn) -> {
-                if (!context.existingReferences().contains(fqn)) {
-                  add(path, "refers to " + fqn + ", which does not exist");
-                }
-              });
+      referencesExist(r);
     }
+  }
+
+  /** The context rules alone, in the order {@link #validate} runs them. */
+  private void contextRules(Resource r) {
+    Kind kind = Kind.byKindName(r.getKind()).orElseThrow();
+    ancestry(kind);
+    switch (kind) {
+      case GROUP -> withinWorkspace(parseAll(r.getGroup().getNamespaceSelectorsList()));
+      case SERVICE_ROUTE -> placed("spec.service", r.getServiceRoute().getService());
+      case TRAFFIC_SETTING -> placed("spec.service", r.getTrafficSetting().getService());
+      case SECURITY_SETTING -> placed("spec.service", r.getSecuritySetting().getService());
+      case INGRESS_GATEWAY -> {
+        var routes = r.getIngressGateway().getRoutesList();
+        for (int i = 0; i < routes.size(); i++) {
+          placed("spec.routes[" + i + "].service", routes.get(i).getService());
+        }
+      }
+      default -> {}
+    }
+    referencesExist(r);
+  }
+
+  private void referencesExist(Resource r) {
+    references(r)
+        .forEach(
+            (path, fqn) -> {
+              if (!context.existingReferences().contains(fqn)) {
+                add(path, "refers to " + fqn + ", which does not exist");
+              }
+            });
   }
 
   private void metadata(Kind kind, ResourceMetadata m) {
@@ -263,9 +298,13 @@ public final class ResourceValidator {
     }
     var own = selectors("spec.namespaceSelectors", spec.getNamespaceSelectorsList());
     duplicates("spec.namespaceSelectors", spec.getNamespaceSelectorsList());
-    if (context == null) {
-      return;
+    if (context != null) {
+      withinWorkspace(own);
     }
+  }
+
+  /** A group's own selectors lie within its workspace's. */
+  private void withinWorkspace(List<NamespaceSelector> own) {
     context
         .ancestor(Kind.WORKSPACE)
         .ifPresent(
@@ -328,15 +367,23 @@ public final class ResourceValidator {
       add(field, "'" + service + "' must be 'namespace/name' with DNS-1123 labels");
       return;
     }
-    if (context == null) {
+    if (context != null) {
+      placed(field, service);
+    }
+  }
+
+  /** A well-formed "namespace/name" (or none) lies in a namespace the placement selects. */
+  private void placed(String field, String service) {
+    if (service.isEmpty()) {
       return;
     }
+    String namespace = service.substring(0, service.indexOf('/'));
     List<NamespaceSelector> placement = placement();
-    if (!placement.isEmpty() && placement.stream().noneMatch(s -> s.selectsNamespace(parts[0]))) {
+    if (!placement.isEmpty() && placement.stream().noneMatch(s -> s.selectsNamespace(namespace))) {
       add(
           field,
           "namespace '"
-              + parts[0]
+              + namespace
               + "' is not selected by the group's namespace selectors "
               + placement);
     }

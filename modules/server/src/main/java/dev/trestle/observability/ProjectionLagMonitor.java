@@ -7,13 +7,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * How far each projection slice is behind the journal: events not yet processed and the age of the
@@ -33,6 +40,7 @@ public final class ProjectionLagMonitor {
   private final String projection;
   private final List<String> slices;
   private final Map<String, Lag> latest = new ConcurrentHashMap<>();
+  private volatile boolean stopped;
 
   public ProjectionLagMonitor(
       DataSource dataSource,
@@ -56,6 +64,34 @@ public final class ProjectionLagMonitor {
           .description("Age of the oldest event the projection has not processed yet")
           .tags("projection", projection, "slice", slice)
           .register(registry);
+    }
+  }
+
+  /**
+   * Polls every {@code interval} on {@code executor} until coordinated shutdown's service-stop
+   * phase, which runs before the connection pool closes: a poll racing the pool's close would log
+   * "pool has been closed" warnings on every clean stop.
+   */
+  public void pollEvery(
+      ActorSystem<?> system, Duration interval, ExecutionContextExecutor executor) {
+    Cancellable polling =
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(Duration.ZERO, interval, this::pollUnlessStopped, executor);
+    CoordinatedShutdown.get(system.classicSystem())
+        .addTask(
+            CoordinatedShutdown.PhaseServiceStop(),
+            "stop-lag-monitor-" + projection,
+            () -> {
+              stopped = true;
+              polling.cancel();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+  }
+
+  private void pollUnlessStopped() {
+    if (!stopped) {
+      poll();
     }
   }
 

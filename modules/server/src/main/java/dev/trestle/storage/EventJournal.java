@@ -1,7 +1,11 @@
 package dev.trestle.storage;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
@@ -25,6 +29,10 @@ public final class EventJournal {
    * under load 15 on 2 cores).
    */
   public static final Duration SCHEMA_TIMEOUT = Duration.ofMinutes(2);
+
+  private static final String H2_SCRIPT = "schema/h2/h2-create-schema.sql";
+  private static final Pattern NON_IDEMPOTENT_INDEX =
+      Pattern.compile("CREATE (UNIQUE )?INDEX (?!IF NOT EXISTS)", Pattern.CASE_INSENSITIVE);
 
   private EventJournal() {}
 
@@ -52,8 +60,36 @@ public final class EventJournal {
 
   /** Creates the journal's tables (and on Cassandra its keyspace) if missing; re-runnable. */
   public static CompletionStage<Done> createSchema(ActorSystem<?> system) {
-    return isCassandra(system)
-        ? CassandraSchema.create(system, SCHEMA_TIMEOUT)
+    if (isCassandra(system)) {
+      return CassandraSchema.create(system, SCHEMA_TIMEOUT);
+    }
+    String profile = system.settings().config().getString("trestle.storage.profile");
+    return StorageSettings.EMBEDDED.equals(profile)
+        ? idempotentH2Schema(system)
         : SchemaUtils.createIfNotExists(system);
+  }
+
+  /**
+   * The plugin's H2 script creates one index without IF NOT EXISTS; {@code createIfNotExists}
+   * swallows the "already exists" error on every restart, but H2 writes its stack trace into {@code
+   * trestle.trace.db} each time. The same script with that statement made idempotent runs cleanly
+   * (and the plugin's own way is kept should a new plugin version change the script).
+   */
+  private static CompletionStage<Done> idempotentH2Schema(ActorSystem<?> system) {
+    String script;
+    try (InputStream in = EventJournal.class.getClassLoader().getResourceAsStream(H2_SCRIPT)) {
+      if (in == null) {
+        return SchemaUtils.createIfNotExists(system);
+      }
+      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return SchemaUtils.createIfNotExists(system);
+    }
+    String idempotent =
+        script.replace("CREATE UNIQUE INDEX \"", "CREATE UNIQUE INDEX IF NOT EXISTS \"");
+    if (NON_IDEMPOTENT_INDEX.matcher(idempotent).find()) {
+      return SchemaUtils.createIfNotExists(system);
+    }
+    return SchemaUtils.applyScript(idempotent, system);
   }
 }

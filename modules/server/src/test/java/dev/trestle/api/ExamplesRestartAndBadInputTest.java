@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -224,6 +225,50 @@ class ExamplesRestartAndBadInputTest {
     var badToken = get("/api/v1/organizations?pageToken=bm90LWEtdG9rZW4");
     assertThat(badToken.statusCode()).isEqualTo(400);
     assertThat(badToken.body()).contains("pageToken");
+
+    // Issue 16: YAML aliases resolve (never the anchor's name as a value), a bomb is refused
+    // cheaply, a trailing '---' is fine, errors name the field path and no library internals,
+    // and the 4 MiB limit is 4 MiB of bytes.
+    var aliased =
+        post(
+            "/api/v1/apply?dryRun",
+            "apiVersion: trestle.dev/v1\nkind: Organization\n"
+                + "metadata: {name: aliased, description: &d Aliased-Value}\n"
+                + "spec: {displayName: *d}\n---\n");
+    assertThat(aliased.statusCode()).as(aliased.body()).isEqualTo(200);
+    assertThat(aliased.body().split("Aliased-Value", -1)).as(aliased.body()).hasSizeGreaterThan(2);
+
+    var bomb = new StringBuilder("apiVersion: trestle.dev/v1\nkind: Organization\nmetadata:\n");
+    bomb.append("  name: bomb\n  labels:\n    a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
+    for (char c = 'b'; c <= 'i'; c++) {
+      bomb.append("    ").append(c).append(": &").append(c).append(" [");
+      bomb.append(String.join(",", Collections.nCopies(9, "*" + (char) (c - 1))));
+      bomb.append("]\n");
+    }
+    var bombed = post("/api/v1/apply?dryRun", bomb.toString());
+    assertThat(bombed.statusCode()).isEqualTo(400);
+    assertThat(bombed.body()).contains("aliases expand this document beyond");
+
+    var typed =
+        post(
+            "/api/v1/apply?dryRun",
+            "apiVersion: trestle.dev/v1\nkind: Organization\n"
+                + "metadata: {name: typed, deletionProtection: maybe}\n");
+    assertThat(typed.statusCode()).isEqualTo(400);
+    assertThat(typed.body()).contains("metadata.deletionProtection: expected true or false");
+
+    var deep = post("/api/v1/apply?dryRun", "[".repeat(2000) + "]".repeat(2000));
+    assertThat(deep.statusCode()).isEqualTo(400);
+    assertThat(deep.body())
+        .contains("nests deeper than 64")
+        .doesNotContain("StreamReadConstraints");
+
+    var large =
+        post(
+            "/api/v1/apply?dryRun",
+            "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: large}\n"
+                + ("# " + "x".repeat(97) + "\n").repeat(36_000));
+    assertThat(large.statusCode()).as("3.6 MB is under the 4 MiB limit").isEqualTo(200);
 
     assertThat(everything()).as("nothing changed").isEqualTo(before);
   }

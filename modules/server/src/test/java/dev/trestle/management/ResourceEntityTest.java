@@ -1,6 +1,7 @@
 package dev.trestle.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import dev.trestle.core.ConfigTags;
@@ -97,6 +98,17 @@ class ResourceEntityTest {
     assertThat(event.after().specJson()).contains("Payments EU");
     assertThat(event.principal()).isEqualTo("alice");
     assertThat(event.requestId()).isEqualTo("req-1");
+  }
+
+  @Test
+  void aFailedJournalWriteRestartsTheEntityWithBackoffAndTheRetryIsAccepted() {
+    kit.persistenceTestKit().failNextPersisted();
+    // The write fails: no reply; the entity stops and restarts after the backoff (200 ms).
+    assertThatThrownBy(() -> apply(tenant("Payments", Map.of()), 0))
+        .isInstanceOf(AssertionError.class);
+    var retried = apply(tenant("Payments", Map.of()), 0);
+    assertThat(retried.reply().outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(retried.state().version()).isEqualTo(1);
   }
 
   @Test

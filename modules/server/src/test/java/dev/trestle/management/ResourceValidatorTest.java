@@ -148,6 +148,57 @@ class ResourceValidatorTest {
     assertThat(violations.get(0).description()).contains("needs a SECURITY group");
   }
 
+  /**
+   * The entity runs only the context rules on a document the apply workflow already checked alone
+   * (ApplyWorkflow): for such documents the two halves must find exactly what the full check finds.
+   */
+  @Test
+  void contextRulesAloneFindWhatTheFullCheckFindsOnADocumentThatPassedCheckAlone() {
+    var group =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: Group
+            metadata: {name: g, organization: o, tenant: t, workspace: w}
+            spec: {type: TRAFFIC, namespaceSelectors: ["c1/shop", "c2/shop"]}
+            """);
+    var traffic =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: TrafficSetting
+            metadata: {name: s, organization: o, tenant: t, workspace: w, group: g}
+            spec: {service: billing/api, timeout: 1s}
+            """);
+    var security =
+        doc(
+            """
+            apiVersion: trestle.dev/v1
+            kind: SecuritySetting
+            metadata: {name: s, organization: o, tenant: t, workspace: w, group: g}
+            spec:
+              mtlsMode: STRICT
+              allow:
+                - fromWorkspaces: [organizations/o/tenants/t/workspaces/gone]
+            """);
+    var inWorkspace = new ValidationContext(List.of(ORG, TENANT, WS), Set.of());
+    var inTrafficGroup = inGroup("TRAFFIC", "[\"c1/shop\"]");
+    for (var c :
+        List.of(
+            new Object[] {group, inWorkspace, List.of("spec.namespaceSelectors[1]")},
+            new Object[] {traffic, inTrafficGroup, List.of("spec.service")},
+            new Object[] {
+              security, inTrafficGroup, List.of("metadata.group", "spec.allow[0].fromWorkspaces[0]")
+            })) {
+      var r = (Resource) c[0];
+      var context = (ValidationContext) c[1];
+      assertThat(ResourceValidator.checkAlone(r)).isEmpty();
+      assertThat(fields(ResourceValidator.check(r, context))).isEqualTo(c[2]);
+      assertThat(ResourceValidator.checkInContext(r, context))
+          .isEqualTo(ResourceValidator.check(r, context));
+    }
+  }
+
   @Test
   void referencesMustExist() {
     var r =

@@ -1,0 +1,433 @@
+package dev.trestle.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The web console (issue 17) in a real browser: headless Chromium driven by Selenium against a real
+ * {@code trestle server} (secure mode) and a real {@code trestle edge --inventory} for cluster
+ * eu-west-1a, both separate processes, one of each for the whole class. The tests run in order and
+ * build on each other (the cart route's weights change along the way). Screenshots of every page go
+ * to {@code target/ui-screenshots/}; the performance figures to {@code
+ * target/ui-screenshots/performance.txt} (reported in docs, not asserted).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+  @RegisterExtension
+  static final CentralServer central =
+      new CentralServer(
+              new ServerProcess.Options(
+                  true, 0, Map.of("TRESTLE_edge_HEARTBEAT_INTERVAL", "500ms"), List.of()))
+          .deleteWorkDirWhenAllPass();
+
+  @RegisterExtension
+  static final TestWatcher edgeLogs =
+      EdgeProcess.logTailsOnFailure(
+          () -> ConsoleBrowserIT.edge == null ? List.of() : List.of(ConsoleBrowserIT.edge), 30);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final String CLUSTER = "eu-west-1a";
+  private static final String CART = AcmeExample.CART;
+  private static final String HOSTILE_TENANT = "organizations/acme/tenants/hostile";
+  private static final String HOSTILE_TEXT =
+      "<img src=x onerror=\"window.__xss=1\"></script><script>window.__xss=2</script>";
+  private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
+
+  private static EdgeProcess edge;
+  private static Browser browser;
+  private static String adminToken;
+  private static String aliceToken;
+  private static final List<String> performance = new ArrayList<>();
+
+  @BeforeAll
+  static void startEdgeAndBrowser() throws IOException {
+    CliResult apply = central.cli().run("apply", "-f", AcmeExample.DIR.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    var layout = new EdgeProcess.Layout(CLUSTER, central.workDir().resolve("edge-" + CLUSTER));
+    Files.createDirectories(layout.dir());
+    CliResult token =
+        central.cli().run("cluster", "token", CLUSTER, "--out-file", layout.tokenFile().toString());
+    assertThat(token.exitCode()).as(token.toString()).isZero();
+    Files.writeString(layout.inventory(), AcmeExample.inventory(CLUSTER));
+    edge =
+        EdgeProcess.start(
+            layout,
+            central.running().edgePort(),
+            central.workDir().resolve("edge-" + CLUSTER + ".log"),
+            central.configHome());
+
+    adminToken = Files.readString(central.workDir().resolve("data").resolve("admin.token")).strip();
+    Path aliceFile = central.workDir().resolve("alice.token");
+    for (String[] args :
+        List.of(
+            new String[] {"iam", "create-user", "alice"},
+            new String[] {
+              "iam", "bind", "organizations/acme", "--role", "reader", "--subject", "users/alice"
+            },
+            new String[] {
+              "iam", "issue-token", "users/alice", "--out-file", aliceFile.toString()
+            })) {
+      CliResult r = central.cli().run(args);
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+    aliceToken = Files.readString(aliceFile).strip();
+    HttpResponse<String> hostile =
+        send(
+            adminToken,
+            "POST",
+            "/api/v1/apply",
+            """
+            {"apiVersion": "trestle.dev/v1", "kind": "Tenant",
+             "metadata": {"name": "hostile", "organization": "acme", "description": %s},
+             "spec": {"displayName": %s}}
+            """
+                .formatted(
+                    JSON.writeValueAsString(HOSTILE_TEXT), JSON.writeValueAsString(HOSTILE_TEXT)));
+    assertThat(hostile.statusCode()).as(hostile.body()).isEqualTo(200);
+
+    browser =
+        new Browser("http://" + central.running().apiAddress(), central.workDir(), SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void stopAll() throws IOException {
+    if (browser != null) {
+      browser.close();
+    }
+    if (edge != null && !edge.stop()) {
+      System.err.println(CLUSTER + "'s agent needed a SIGKILL; see " + edge.log());
+    }
+    Files.createDirectories(SCREENSHOTS);
+    Files.write(SCREENSHOTS.resolve("performance.txt"), performance);
+    performance.forEach(System.out::println);
+  }
+
+  @Test
+  @Order(1)
+  void aBadTokenShowsTheLoginPageWithAClearMessage() {
+    long start = System.nanoTime();
+    browser.open("/ui/");
+    browser.await("login-page");
+    long loginShown = System.nanoTime();
+    Object nav =
+        browser.script(
+            "const n = performance.getEntriesByType('navigation')[0]; return [n.responseEnd,"
+                + " n.domContentLoadedEventEnd, n.loadEventEnd, n.transferSize];");
+    performance.add(
+        "first load, empty cache (login page): navigation timing [responseEnd, DOMContentLoaded,"
+            + " load, transferSize] = "
+            + nav
+            + "; login form visible after "
+            + millis(start, loginShown)
+            + " ms");
+    assertThat(browser.text()).contains("data/admin.token").contains("trestle iam issue-token");
+    browser.screenshot("01-login");
+
+    browser.login("trst.not-a-real-token");
+    String message = browser.await("login-message").getText();
+    assertThat(message).contains("refused the token");
+    assertThat(browser.all("login-page")).hasSize(1);
+    browser.screenshot("02-login-bad-token");
+  }
+
+  @Test
+  @Order(2)
+  void logInShowsTheOverview() {
+    long start = System.nanoTime();
+    browser.login(adminToken);
+    browser.awaitText("whoami", "users/admin");
+    browser.awaitText("tile-clusters", "clusters");
+    performance.add(
+        "time to interactive after sign-in (overview with counts): "
+            + millis(start, System.nanoTime())
+            + " ms");
+    assertThat(browser.all("insecure-banner")).isEmpty();
+    assertThat(browser.await("tile-organizations").getText()).startsWith("1");
+    browser.screenshot("03-overview");
+  }
+
+  @Test
+  @Order(3)
+  void theClustersPageShowsTheEdgeHealthy() {
+    browser.open("/ui/clusters");
+    WebElement health = browser.awaitText("cluster-health", "HEALTHY");
+    assertThat(health.getText()).isEqualTo("HEALTHY");
+    assertThat(browser.text())
+        .contains("organizations/acme/clusters/eu-west-1a")
+        .contains("connected");
+    browser.screenshot("04-clusters");
+
+    browser.driver().findElement(By.linkText("organizations/acme/clusters/eu-west-1a")).click();
+    browser.awaitPageText("Desired Istio objects");
+    assertThat(browser.text()).contains("checkout/cart").contains("eu-west-1");
+    browser.screenshot("05-cluster");
+  }
+
+  @Test
+  @Order(4)
+  void editAServiceRouteDryRunShowsTheChangeAndApplyTurnsApplied() {
+    browser.open("/ui/r/" + CART);
+    browser.awaitText("resource-title", "ServiceRoute cart");
+    browser.awaitText("yaml", "weight: 90");
+    browser.screenshot("06-resource-yaml");
+    browser.click("edit-button");
+    WebElement editor = browser.await("editor-text");
+    String yaml = editor.getAttribute("value");
+    setText(
+        editor,
+        yaml.replaceFirst("weight: 90", "weight: 60").replaceFirst("weight: 10", "weight: 40"));
+    browser.click("dry-run");
+    WebElement table = browser.await("change-table");
+    List<String> rows =
+        table.findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText).toList();
+    assertThat(rows)
+        .containsExactly(
+            "spec.httpRoutes[1].destinations[0].weight 90 60",
+            "spec.httpRoutes[1].destinations[1].weight 10 40");
+    browser.screenshot("07-dry-run");
+
+    browser.click("apply");
+    browser.awaitText("status-overall", "APPLIED");
+    browser.screenshot("08-applied-status");
+    JsonNode reads = get(adminToken, "/api/v1/" + CART).path("spec").path("httpRoutes").get(1);
+    assertThat(reads.path("destinations").get(0).path("weight").asInt()).isEqualTo(60);
+  }
+
+  @Test
+  @Order(5)
+  void aStaleEditIsRefusedWithTheServersMessageAndAReloadOffer() throws IOException {
+    browser.open("/ui/r/" + CART);
+    browser.click("edit-button");
+    WebElement editor = browser.await("editor-text");
+    String yaml = editor.getAttribute("value");
+    setText(
+        editor,
+        yaml.replaceFirst("weight: 60", "weight: 70").replaceFirst("weight: 40", "weight: 30"));
+    browser.click("dry-run");
+    browser.await("change-table");
+
+    // Someone else changes the route meanwhile.
+    JsonNode current = get(adminToken, "/api/v1/" + CART);
+    ObjectNode doc = (ObjectNode) current.deepCopy();
+    ((ObjectNode) doc.path("metadata")).put("description", "changed elsewhere");
+    HttpResponse<String> other =
+        send(adminToken, "PUT", "/api/v1/" + CART, JSON.writeValueAsString(doc));
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+
+    browser.click("apply");
+    String message = browser.await("apply-error").getText();
+    assertThat(message).containsIgnoringCase("version");
+    assertThat(browser.all("reload")).hasSize(1);
+    browser.screenshot("09-stale-edit-refused");
+    browser.click("reload");
+    browser.click("tab-yaml");
+    browser.awaitText("yaml", "changed elsewhere");
+  }
+
+  @Test
+  @Order(6)
+  void aReaderSeesNoEditButtonAndAForcedPutIsRefusedAndAudited() {
+    browser.logout();
+    browser.login(aliceToken);
+    browser.awaitText("whoami", "users/alice");
+    browser.open("/ui/r/" + CART);
+    browser.awaitText("yaml", "weight: 60");
+    assertThat(browser.all("edit-button")).isEmpty();
+    browser.screenshot("10-reader-no-edit");
+
+    Object status =
+        browser.asyncScript(
+            "const done = arguments[arguments.length - 1];fetch('/api/v1/' + arguments[0], {method:"
+                + " 'PUT', headers: {authorization: 'Bearer ' +"
+                + " sessionStorage.getItem('trestle.token'), 'content-type': 'application/yaml'},"
+                + " body: arguments[1]}).then(r => r.text().then(t => done(r.status + ' ' + t)));",
+            CART,
+            "apiVersion: trestle.dev/v1\nkind: ServiceRoute\nmetadata: {name: cart, organization:"
+                + " acme, tenant: payments, workspace: checkout, group: checkout-traffic}\nspec:"
+                + " {service: checkout/cart}\n");
+    assertThat(status.toString()).startsWith("403").contains("PERMISSION_DENIED");
+
+    browser.logout();
+    browser.login(adminToken);
+    browser.awaitText("whoami", "users/admin");
+    browser.open("/ui/audit");
+    browser.await("audit-filters");
+    new Select(browser.await("filter-outcome")).selectByValue("refused");
+    browser.click("audit-search");
+    browser.awaitText("audit-table", "users/alice");
+    assertThat(browser.driver().getCurrentUrl()).contains("outcome=refused");
+    List<String> outcomes =
+        browser.all("audit-outcome").stream().map(WebElement::getText).distinct().toList();
+    assertThat(outcomes).containsExactly("REFUSED");
+    browser.screenshot("11-audit-refused");
+  }
+
+  @Test
+  @Order(7)
+  void aDeepLinkSurvivesReloadAndTheBackButtonWorks() {
+    browser.open("/ui/r/organizations/acme/tenants/payments");
+    browser.awaitText("resource-title", "Tenant payments");
+    browser.driver().navigate().refresh();
+    browser.awaitText("resource-title", "Tenant payments");
+    browser.driver().findElement(By.linkText("checkout")).click();
+    browser.awaitText("resource-title", "Workspace checkout");
+    assertThat(browser.driver().getCurrentUrl())
+        .endsWith("/ui/r/organizations/acme/tenants/payments/workspaces/checkout");
+    browser.driver().navigate().back();
+    browser.awaitText("resource-title", "Tenant payments");
+    browser.screenshot("12-tree-tenant");
+  }
+
+  @Test
+  @Order(8)
+  void hostileContentIsShownAsText() {
+    browser.open("/ui/r/organizations/acme");
+    browser.awaitPageText(HOSTILE_TEXT);
+    browser.open("/ui/r/" + HOSTILE_TENANT);
+    browser.awaitText("yaml", "onerror");
+    browser.awaitPageText("hostile");
+    assertThat(browser.driver().findElements(By.cssSelector("img"))).isEmpty();
+    assertThat(browser.script("return window.__xss === undefined")).isEqualTo(true);
+    browser.screenshot("13-hostile-as-text");
+  }
+
+  @Test
+  @Order(9)
+  void theAccessAndServicesPagesRender() {
+    browser.open("/ui/access");
+    browser.awaitText("access-whoami", "users/admin");
+    browser.driver().findElement(By.xpath("//button[text()='Check my permissions']")).click();
+    browser.awaitText("access-perms", "SET_POLICY");
+    browser.driver().findElement(By.xpath("//button[text()='Look up']")).click();
+    browser.awaitPageText("initial admin token");
+    browser.screenshot("14-access");
+    browser.open("/ui/services");
+    browser.awaitText("services-table", "checkout/cart");
+    browser.screenshot("15-services");
+  }
+
+  @Test
+  @Order(10)
+  void aThousandClustersAndTheAuditLogStayResponsive() throws IOException {
+    // In calls of 100: one call of 1,000 creates overruns the store's ask timeout on 2 cores.
+    long applyStart = System.nanoTime();
+    for (int batch = 0; batch < 10; batch++) {
+      var docs = JSON.createArrayNode();
+      for (int i = batch * 100; i < (batch + 1) * 100; i++) {
+        docs.add(
+            JSON.readTree(
+                "{\"apiVersion\": \"trestle.dev/v1\", \"kind\": \"Cluster\", \"metadata\":"
+                    + " {\"name\": \"load-"
+                    + i
+                    + "\", \"organization\": \"acme\"}}"));
+      }
+      HttpResponse<String> apply =
+          send(adminToken, "POST", "/api/v1/apply", JSON.writeValueAsString(docs));
+      assertThat(apply.statusCode()).as(apply.body()).isEqualTo(200);
+    }
+    performance.add(
+        "setup: 1,000 clusters applied in 10 calls in "
+            + millis(applyStart, System.nanoTime())
+            + " ms");
+
+    int clusters = get(adminToken, "/api/v1/clusters").path("clusters").size();
+    assertThat(clusters).isGreaterThanOrEqualTo(1000);
+    long start = System.nanoTime();
+    browser.open("/ui/clusters");
+    browser.awaitText("pager-info", "of " + clusters);
+    performance.add(
+        "clusters page, "
+            + clusters
+            + " clusters: navigation to first rendered page of the table "
+            + millis(start, System.nanoTime())
+            + " ms");
+    browser.screenshot("16-clusters-1000");
+    long click = System.nanoTime();
+    browser.driver().findElement(By.xpath("//button[contains(text(),'Next')]")).click();
+    browser.awaitText("pager-info", "101–200 of " + clusters);
+    performance.add("clusters page: next page " + millis(click, System.nanoTime()) + " ms");
+
+    int auditRows = get(adminToken, "/api/v1/audit?pageSize=1").path("entries").size();
+    assertThat(auditRows).isEqualTo(1);
+    start = System.nanoTime();
+    browser.open("/ui/audit?limit=10000");
+    WebElement info = browser.awaitText("pager-info", "1–100 of");
+    performance.add(
+        "audit page, up to 10,000 rows ("
+            + info.getText()
+            + "): navigation to first rendered page "
+            + millis(start, System.nanoTime())
+            + " ms");
+    browser.screenshot("17-audit-many");
+  }
+
+  private static void setText(WebElement textarea, String text) {
+    browser.script(
+        "arguments[0].value = arguments[1];"
+            + " arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+        textarea,
+        text);
+  }
+
+  private static long millis(long from, long to) {
+    return Duration.ofNanos(to - from).toMillis();
+  }
+
+  private static JsonNode get(String token, String path) {
+    HttpResponse<String> r = send(token, "GET", path, null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    try {
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static HttpResponse<String> send(String token, String method, String path, String body) {
+    var request =
+        HttpRequest.newBuilder(URI.create("http://" + central.running().apiAddress() + path))
+            .timeout(Duration.ofSeconds(120))
+            .header("authorization", "Bearer " + token)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,356 @@
+package dev.trestle.management;
+
+import dev.trestle.core.Caller;
+import dev.trestle.core.Guard;
+import dev.trestle.core.Perm;
+import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
+import dev.trestle.core.RefusalLog;
+import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.v1.FieldChange;
+import dev.trestle.protocol.v1.Resource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Applies a batch of documents: parents before children (waves of {@link ApplyOrder}), documents of
+ * one wave in parallel, each through the same named steps: {@link #gatherContext} (ancestors,
+ * referenced resources and the current state, asked at once), {@link #authorize} (CREATE on the
+ * parent or WRITE on the resource), {@link #registerWithParent} (creates only), {@link #askEntity},
+ * {@link #settle} (undo the registration of a refused create; make the creator admin of what it
+ * created) and {@link #outcome}. Refusals are recorded with the operation the attempt had reached
+ * (APPLY until the current state is known, then CREATE or UPDATE).
+ *
+ * <p><b>Each document is validated once.</b> The rules that need nothing but the document ({@link
+ * ResourceValidator#checkAlone}) run here, before anything is asked, so a bad document costs no
+ * entity round trip and stops a {@code stopOnError} batch before its first wave. The rules that
+ * need the context (ancestors, referenced resources) run in {@link ResourceEntity}, against the
+ * context gathered here ({@link ResourceValidator#checkInContext}), together with the entity's own
+ * rules (FQN, version precondition, unchanged content). The command says that the document passed
+ * the first half; any other sender of {@code ApplyResource} gets the full check in the entity, so
+ * no invalid content is ever persisted.
+ */
+final class ApplyWorkflow {
+  private final ResourceAsks asks;
+  private final Guard guard;
+  private final RefusalLog refusals;
+
+  ApplyWorkflow(ResourceAsks asks, Guard guard, RefusalLog refusals) {
+    this.asks = asks;
+    this.guard = guard;
+    this.refusals = refusals;
+  }
+
+  /** One outcome per document, in the order given. */
+  CompletionStage<List<ApplyOutcomeView>> apply(
+      List<Resource> resources, boolean dryRun, boolean stopOnError, Caller caller) {
+    var results = new ApplyOutcomeView[resources.size()];
+    List<Integer> valid = new ArrayList<>();
+    for (int i = 0; i < resources.size(); i++) {
+      Resource r = resources.get(i);
+      var violations = ResourceValidator.checkAlone(r);
+      if (violations.isEmpty()) {
+        valid.add(i);
+      } else {
+        String fqn = fqnOrEmpty(r);
+        results[i] = refused(i, r, fqn, Problem.invalid(fqn, violations), WriteOperation.APPLY);
+      }
+    }
+    // Dry runs see the documents of earlier waves as if they were stored.
+    Map<String, ResourceSnapshot> pending = new ConcurrentHashMap<>();
+    boolean[] stopped = {stopOnError && hasFailure(results)};
+    CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+    for (List<Integer> wave : ApplyOrder.waves(resources, valid)) {
+      chain =
+          chain.thenCompose(
+              ignored -> {
+                var running = new ArrayList<CompletableFuture<Void>>();
+                for (int i : wave) {
+                  Resource r = resources.get(i);
+                  if (stopped[0]) {
+                    results[i] = skipped(i, r);
+                    continue;
+                  }
+                  var attempt = new Attempt(i, r, dryRun, caller, pending);
+                  running.add(
+                      applyOne(attempt)
+                          .thenAccept(result -> results[attempt.index] = result)
+                          .toCompletableFuture());
+                }
+                return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                    .thenRun(() -> stopped[0] = stopOnError && hasFailure(results));
+              });
+    }
+    return chain.thenApply(ignored -> recordRefusals(results, dryRun, caller));
+  }
+
+  /** What one document's steps share; each step runs after the previous one completed. */
+  private static final class Attempt {
+    final int index;
+    final Resource resource;
+    final ResourceSnapshot desired;
+    final Fqn fqn;
+    final boolean dryRun;
+    final Caller caller;
+    final Map<String, ResourceSnapshot> pending;
+    ValidationContext context;
+    boolean creating;
+    WriteOperation operation = WriteOperation.APPLY;
+
+    Attempt(
+        int index,
+        Resource resource,
+        boolean dryRun,
+        Caller caller,
+        Map<String, ResourceSnapshot> pending) {
+      this.index = index;
+      this.resource = resource;
+      this.desired = ResourceMapper.snapshotOf(resource);
+      this.fqn = Fqn.parse(desired.fqn());
+      this.dryRun = dryRun;
+      this.caller = caller;
+      this.pending = pending;
+    }
+  }
+
+  private CompletionStage<ApplyOutcomeView> applyOne(Attempt attempt) {
+    return gatherContext(attempt)
+        .thenCompose(x -> authorize(attempt))
+        .thenCompose(x -> registerWithParent(attempt))
+        .thenCompose(x -> askEntity(attempt))
+        .thenCompose(reply -> settle(attempt, reply))
+        .thenApply(reply -> outcome(attempt, reply))
+        .exceptionally(e -> failed(attempt, Problem.of(e, attempt.desired.fqn())));
+  }
+
+  /** Ancestors (failing on the first missing one), referenced resources and the current state. */
+  private CompletionStage<Void> gatherContext(Attempt a) {
+    var ancestors = ancestors(a.fqn, a.pending);
+    var references = existing(ResourceValidator.references(a.resource).values(), a.pending);
+    var current = asks.view(a.fqn);
+    return ancestors
+        .thenCombine(references, ValidationContext::new)
+        .thenCombine(
+            current,
+            (context, before) -> {
+              a.context = context;
+              a.creating = !before.exists();
+              a.operation = a.creating ? WriteOperation.CREATE : WriteOperation.UPDATE;
+              return null;
+            });
+  }
+
+  /** Creating needs CREATE on the parent; updating needs WRITE on the resource. */
+  private CompletionStage<Void> authorize(Attempt a) {
+    return a.creating
+        ? guard.require(a.caller.principal(), Perm.CREATE, a.fqn.parent())
+        : guard.require(a.caller.principal(), Perm.WRITE, a.fqn);
+  }
+
+  /** A new resource is registered with its parent first (the parent refuses if it is gone). */
+  private CompletionStage<Void> registerWithParent(Attempt a) {
+    if (!a.creating || a.dryRun) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return asks.entity(a.fqn.parent())
+        .<ResourceEntity.ChildReply>ask(
+            replyTo -> new ResourceEntity.RegisterChild(a.fqn.toString(), replyTo), asks.timeout())
+        .thenApply(
+            reply -> {
+              if (reply.problem() != null) {
+                throw new ProblemException(reply.problem());
+              }
+              return null;
+            });
+  }
+
+  private CompletionStage<ResourceEntity.ApplyReply> askEntity(Attempt a) {
+    long expected = a.resource.getMetadata().getVersion();
+    return asks.entity(a.fqn)
+        .<ResourceEntity.ApplyReply>ask(
+            replyTo ->
+                new ResourceEntity.ApplyResource(
+                    a.desired,
+                    expected,
+                    a.context,
+                    true,
+                    a.caller.principal(),
+                    a.caller.requestId(),
+                    a.dryRun,
+                    replyTo),
+            asks.timeout());
+  }
+
+  /** Undoes the registration of a refused create; makes the creator admin of a created one. */
+  private CompletionStage<ResourceEntity.ApplyReply> settle(
+      Attempt a, ResourceEntity.ApplyReply reply) {
+    if (a.dryRun) {
+      return CompletableFuture.completedFuture(reply);
+    }
+    if (reply.problem() != null && a.creating && reply.before() == null) {
+      return asks.unregisterChild(a.fqn).thenApply(x -> reply);
+    }
+    if (reply.outcome() == ResourceEntity.Outcome.CREATED) {
+      return guard.created(a.caller, a.fqn.toString()).thenApply(x -> reply);
+    }
+    return CompletableFuture.completedFuture(reply);
+  }
+
+  private ApplyOutcomeView outcome(Attempt a, ResourceEntity.ApplyReply reply) {
+    if (reply.problem() != null) {
+      var operation = reply.before() == null ? WriteOperation.CREATE : WriteOperation.UPDATE;
+      return refused(a.index, a.resource, a.desired.fqn(), reply.problem(), operation);
+    }
+    if (a.dryRun && reply.outcome() != ResourceEntity.Outcome.UNCHANGED) {
+      a.pending.put(a.desired.fqn(), a.desired);
+    }
+    var changes =
+        reply.outcome() == ResourceEntity.Outcome.UNCHANGED
+            ? List.<FieldChange>of()
+            : ContentDiff.changes(
+                reply.before() == null ? null : reply.before().snapshot(),
+                reply.after().snapshot());
+    return new ApplyOutcomeView(
+        a.index,
+        kindOf(a.resource).kindName(),
+        a.desired.fqn(),
+        reply.outcome(),
+        reply.after().version(),
+        null,
+        changes,
+        false,
+        reply.outcome() == ResourceEntity.Outcome.UPDATED
+            ? WriteOperation.UPDATE
+            : WriteOperation.CREATE);
+  }
+
+  /**
+   * A step failed: a denial is recorded as the operation it denied (CREATE or UPDATE), anything
+   * else (missing parent, timeout) as APPLY.
+   */
+  private static ApplyOutcomeView failed(Attempt a, Problem problem) {
+    var operation =
+        problem.code() == Problem.Code.PERMISSION_DENIED ? a.operation : WriteOperation.APPLY;
+    return refused(a.index, a.resource, a.desired.fqn(), problem, operation);
+  }
+
+  /** The stored ancestors of {@code fqn}, root first; fails naming the first missing one. */
+  private CompletionStage<List<ResourceSnapshot>> ancestors(
+      Fqn fqn, Map<String, ResourceSnapshot> pending) {
+    var chain = new ArrayList<Fqn>();
+    for (Fqn f = fqn.parent(); !f.isRoot(); f = f.parent()) {
+      chain.add(0, f);
+    }
+    var lookups = chain.stream().map(f -> asks.view(f).toCompletableFuture()).toList();
+    return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
+        .thenApply(
+            ignored -> {
+              var out = new ArrayList<ResourceSnapshot>();
+              for (int i = 0; i < chain.size(); i++) {
+                var v = lookups.get(i).join();
+                ResourceSnapshot snapshot =
+                    v.exists() ? v.snapshot() : pending.get(chain.get(i).toString());
+                if (snapshot == null) {
+                  throw new ProblemException(
+                      Problem.of(
+                          Problem.Code.FAILED_PRECONDITION,
+                          fqn.toString(),
+                          "parent " + chain.get(i) + " does not exist; create it before " + fqn));
+                }
+                out.add(snapshot);
+              }
+              return out;
+            });
+  }
+
+  /** Which of the referenced FQNs exist (stored, or pending in this dry run). */
+  private CompletionStage<Set<String>> existing(
+      Collection<String> fqns, Map<String, ResourceSnapshot> pending) {
+    var futures = new LinkedHashMap<String, CompletableFuture<ResourceEntity.View>>();
+    for (String text : fqns) {
+      try {
+        Fqn f = Fqn.parse(text);
+        if (!f.isRoot()) {
+          futures.put(text, asks.view(f).toCompletableFuture());
+        }
+      } catch (IllegalArgumentException e) {
+        // malformed references are reported by the validator
+      }
+    }
+    return CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new))
+        .thenApply(
+            ignored -> {
+              Set<String> found = new HashSet<>();
+              futures.forEach(
+                  (text, f) -> {
+                    if (f.join().exists() || pending.containsKey(text)) {
+                      found.add(text);
+                    }
+                  });
+              return found;
+            });
+  }
+
+  private List<ApplyOutcomeView> recordRefusals(
+      ApplyOutcomeView[] results, boolean dryRun, Caller caller) {
+    if (!dryRun) {
+      for (var r : results) {
+        if (r.problem() != null) {
+          refusals.refused(caller, r.operation().name(), r.kind(), r.fqn(), r.problem());
+        }
+      }
+    }
+    return List.of(results);
+  }
+
+  private static boolean hasFailure(ApplyOutcomeView[] results) {
+    for (var r : results) {
+      if (r != null && r.problem() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Kind kindOf(Resource r) {
+    return Kind.byKindName(r.getKind()).orElseThrow();
+  }
+
+  private static String fqnOrEmpty(Resource r) {
+    try {
+      return Kind.byKindName(r.getKind())
+          .map(k -> Fqn.of(k, r.getMetadata()).toString())
+          .orElse("");
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static ApplyOutcomeView skipped(int index, Resource r) {
+    return new ApplyOutcomeView(
+        index, r.getKind(), fqnOrEmpty(r), null, 0, null, List.of(), true, WriteOperation.APPLY);
+  }
+
+  private static ApplyOutcomeView refused(
+      int index, Resource r, String fqn, Problem problem, WriteOperation operation) {
+    return new ApplyOutcomeView(
+        index,
+        r.getKind(),
+        fqn,
+        ResourceEntity.Outcome.REFUSED,
+        0,
+        problem,
+        List.of(),
+        false,
+        operation);
+  }
+}
