@@ -211,6 +211,9 @@ public final class ClusterEntity
   private ActorRef<SessionControl> sessionRef;
   // The agent process of sessionRef's session ("" when it named none).
   private String sessionAgent = "";
+  // When this incarnation recovered: silence before it was central's own (a restart, a shard
+  // moving to another node), so a missed heartbeat counts only one full deadline after it.
+  private Instant graceFrom;
 
   private ClusterEntity(
       String cluster, ClusterSettings settings, Clock clock, TimerScheduler<Command> timers) {
@@ -250,11 +253,23 @@ public final class ClusterEntity
   }
 
   private void onRecovered(ClusterState state) {
-    // A session recorded as connected belonged to a previous incarnation of this entity; its
-    // stream is gone. The deadline still runs from the last heartbeat so health stays truthful.
+    // The cluster keeps its health through central's own outage: its edge could not reach
+    // central, or this entity was not running to hear it. Its deadline runs from now, so an edge
+    // has one full deadline (heartbeat interval x unhealthy-after-missed) to reconnect before it
+    // turns UNHEALTHY and other clusters withdraw its endpoints (docs/edges.md, "Health").
+    graceFrom = clock.instant();
     if (state.health() == ClusterHealthState.HEALTHY) {
-      scheduleDeadline(state.lastHeartbeat());
+      scheduleDeadline(silentSince(state));
     }
+  }
+
+  /** The last heartbeat, or this incarnation's recovery when that is later. */
+  private Instant silentSince(ClusterState s) {
+    Instant last = s.lastHeartbeat();
+    if (graceFrom == null) {
+      return last;
+    }
+    return last == null || graceFrom.isAfter(last) ? graceFrom : last;
   }
 
   @Override
@@ -467,9 +482,10 @@ public final class ClusterEntity
       return Effect().noReply();
     }
     Instant now = clock.instant();
-    Duration silent = Duration.between(s.lastHeartbeat(), now);
+    Instant since = silentSince(s);
+    Duration silent = Duration.between(since, now);
     if (silent.compareTo(settings.unhealthyAfter()) < 0) {
-      scheduleDeadline(s.lastHeartbeat());
+      scheduleDeadline(since);
       return Effect().noReply();
     }
     String reason =

@@ -2,8 +2,8 @@ package dev.trestle.core;
 
 /**
  * The fixed tag scheme of configuration events, read by projections (audit, desired state). Every
- * event of a config resource carries exactly one tag {@code config-N}, N = floorMod(fqn hashCode,
- * SLICES). String.hashCode is specified by the JLS, so the slice of an FQN never changes. Changing
+ * event of a config resource carries its slice tag {@code config-N}, N = floorMod(fqn hashCode,
+ * SLICES), and content events also {@link #DESIRED_STATE}. String.hashCode is specified by the JLS, so the slice of an FQN never changes. Changing
  * SLICES re-partitions existing events and needs a migration.
  */
 public final class ConfigTags {

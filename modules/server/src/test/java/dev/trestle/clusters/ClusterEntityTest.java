@@ -1,6 +1,7 @@
 package dev.trestle.clusters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import dev.trestle.clusters.ClusterEntity.Accepted;
@@ -145,6 +146,81 @@ class ClusterEntityTest {
 
     assertThat(connectAs("s2", "agent-b", false, token, testKit.createTestProbe()).admitted())
         .isTrue();
+  }
+
+  /** A clock the test moves by hand. */
+  private static final class ManualClock extends Clock {
+    private volatile Instant now = Instant.now();
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  @Test
+  void afterARestartAHealthyClusterGetsOneFullDeadlineBeforeItsSilenceCounts() {
+    ManualClock clock = new ManualClock();
+    var restarted =
+        EventSourcedBehaviorTestKit.<Command, ClusterEvent, ClusterState>create(
+            testKit.system(),
+            ClusterEntity.create(cluster + "-restart", SETTINGS, clock),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    JoinTokens.Minted token =
+        restarted
+            .<TokenIssued>runCommand(
+                r -> new ClusterEntity.IssueToken("users/admin", "r", false, r))
+            .reply()
+            .token();
+    var presented = JoinTokens.parse(token.text()).orElseThrow();
+    restarted.<ConnectReply>runCommand(
+        r ->
+            new ClusterEntity.Connect(
+                "s1",
+                presented.tokenId(),
+                presented.secretSha256(),
+                "0.1.0",
+                0,
+                inventory("shop"),
+                testKit.<SessionControl>createTestProbe().ref(),
+                clock.instant().plusSeconds(10),
+                r));
+    assertThat(restarted.getState().health()).isEqualTo(ClusterHealthState.HEALTHY);
+
+    // central is down for far longer than the deadline (300 ms), then starts again
+    clock.advance(Duration.ofSeconds(150));
+    restarted.restart();
+
+    // the deadline fires again and again (the clock stands still): never UNHEALTHY in the grace
+    await()
+        .during(SETTINGS.unhealthyAfter().multipliedBy(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> restarted.getState().health() == ClusterHealthState.HEALTHY);
+
+    // one full deadline after the restart without a heartbeat: now the silence counts
+    clock.advance(SETTINGS.unhealthyAfter().plusMillis(1));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertThat(restarted.getState().health()).isEqualTo(ClusterHealthState.UNHEALTHY);
+              return null;
+            });
   }
 
   private static InventorySnapshot inventory(String... namespaces) {
