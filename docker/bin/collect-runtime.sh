@@ -7,8 +7,9 @@
 # Reads modules/launcher/target/classpath.txt (written by `mvn -pl modules/launcher -am package`, the same
 # file the ./trestle launcher runs with) and copies into OUT_DIR/lib
 #   - the module jars first, in the launcher's order (launcher cli protocol server edge translator xds),
-#   - then every library on that classpath, named group~artifact-version.jar so two artifacts
-#     with the same file name cannot overwrite each other.
+#   - then the rest of that classpath in its order: other module jars (e.g. trestle-console, which
+#     the server serves) under their own names, libraries named group~artifact-version.jar so two
+#     artifacts with the same file name cannot overwrite each other.
 # Writes OUT_DIR/classpath.args, a java @argfile "-cp PREFIX/lib/a.jar:..." in that order
 # (PREFIX is where OUT_DIR ends up in the image: /opt/trestle by default).
 # Fails when the build outputs are missing or a classpath entry does not exist.
@@ -49,9 +50,11 @@ module_jar() {
   die "the $1 module's jar is missing under modules/$1/target"
 }
 
+declare -A first=() # the module jars copied first, by path
 for m in "${MODULES[@]}"; do
   jar="$(module_jar "$m")"
   copy "$jar" "$(basename "$jar")"
+  first["$jar"]=1
 done
 
 # classpath.txt is one line without a newline at its end.
@@ -59,7 +62,10 @@ IFS=':' read -r -a libs <<<"$(cat "$CLASSPATH_FILE")"
 for path in "${libs[@]}"; do
   [[ -n "$path" ]] || continue
   case "$path" in
-    "$ROOT"/modules/*) continue ;; # a module jar, already first
+    "$ROOT"/modules/*)
+      # A module jar: already first, or one the list above does not name (e.g. trestle-console).
+      [[ -n "${first[$path]:-}" ]] || copy "$path" "$(basename "$path")"
+      ;;
     "$REPO"/*)
       # .../repository/org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar -> org.slf4j~slf4j-api-2.0.17.jar
       rel="${path#"$REPO"/}"

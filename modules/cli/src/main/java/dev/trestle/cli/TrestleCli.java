@@ -68,6 +68,27 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "  trestle can-i organizations/acme/tenants/payments --as users/alice"
     })
 public final class TrestleCli implements Callable<Integer>, ClientOptions.Holder {
+  /** The client verbs, in the order help lists them (after the launcher's process verbs). */
+  private static final List<Class<?>> CLIENT_VERBS =
+      List.of(
+          ApplyCommand.class,
+          GetCommand.class,
+          DeleteCommand.class,
+          DiffCommand.class,
+          AuditCommand.class,
+          HistoryCommand.class,
+          LoginCommand.class,
+          LogoutCommand.class,
+          WhoAmICommand.class,
+          CanICommand.class,
+          IamCommand.class,
+          ClustersCommand.class,
+          ServicesCommand.class,
+          ClusterCommand.class,
+          StatusCommand.class,
+          WaitCommand.class,
+          HelpCommand.class);
+
   @Mixin ClientOptions options;
 
   @Spec CommandSpec spec;
@@ -91,27 +112,6 @@ public final class TrestleCli implements Callable<Integer>, ClientOptions.Holder
   public Integer call() {
     return MissingVerb.report(spec, "verb");
   }
-
-  /** The client verbs, in the order help lists them (after the launcher's process verbs). */
-  private static final List<Class<?>> CLIENT_VERBS =
-      List.of(
-          ApplyCommand.class,
-          GetCommand.class,
-          DeleteCommand.class,
-          DiffCommand.class,
-          AuditCommand.class,
-          HistoryCommand.class,
-          LoginCommand.class,
-          LogoutCommand.class,
-          WhoAmICommand.class,
-          CanICommand.class,
-          IamCommand.class,
-          ClustersCommand.class,
-          ServicesCommand.class,
-          ClusterCommand.class,
-          StatusCommand.class,
-          WaitCommand.class,
-          HelpCommand.class);
 
   /** Runs one command line of client verbs and returns its exit code. */
   public static int execute(String[] args, CliEnvironment env, PrintWriter out, PrintWriter err) {

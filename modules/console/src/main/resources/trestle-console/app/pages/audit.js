@@ -71,10 +71,11 @@ export function AuditPage({ query }) {
         { title: 'Operation', cell: (r) => enumLabel(r.operation, '') },
         { title: 'Outcome', cell: (r) => html`<span data-test="audit-outcome">${enumLabel(r.outcome, '')}</span>` },
         { title: 'Kind', cell: (r) => r.kind ?? '' },
-        { title: 'Resource', cell: (r) => (r.fqn ? html`<${Link} href=${resourceUrl(r.fqn, r.version)}>${r.fqn}<//>` : '') },
+        { title: 'Resource', cls: 'wrap', cell: (r) => (r.fqn ? html`<${Link} href=${resourceUrl(r.fqn, r.version)}>${r.fqn}<//>` : '') },
         { title: 'Version', cell: (r) => String(r.version ?? '') },
         {
           title: 'Message / changes',
+          cls: 'wrap',
           cell: (r) =>
             html`<div data-test="audit-message">${r.message ?? ''}</div>${(r.changes ?? []).length > 0 && html`<details><summary>${r.changes.length} change(s)</summary><${ChangeTable} changes=${r.changes} /></details>`}`,
         },

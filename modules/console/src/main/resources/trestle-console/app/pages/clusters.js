@@ -41,14 +41,14 @@ export function ClustersPage({ query }) {
       pageSize=${100}
       filterText=${(c) => `${c.fqn} ${health(c)}`}
       columns=${[
-        { title: 'Cluster', cell: (c) => html`<${Link} href=${clusterUrl(c.fqn)} data-test="cluster-link">${c.fqn}<//>` },
+        { title: 'Cluster', cls: 'wrap', cell: (c) => html`<${Link} href=${clusterUrl(c.fqn)} data-test="cluster-link">${c.fqn}<//>` },
         { title: 'Health', cell: (c) => html`<span data-test="cluster-health"><${Badge} value=${health(c)} /></span>` },
         { title: 'Edge', cell: (c) => (c.connected ? 'connected' : 'disconnected') },
         { title: 'Last heartbeat', cell: (c) => ago(c.lastHeartbeat) },
         { title: 'Agent', cell: (c) => c.agentVersion ?? '' },
         { title: 'Desired', cell: (c) => String(c.desiredVersion ?? 0) },
         { title: 'ACKed', cell: (c) => String(c.appliedVersion ?? 0) },
-        { title: 'Failed (NACK)', cell: (c) => (c.failedVersion ? `${c.failedVersion}: ${c.failedReason ?? ''}` : '') },
+        { title: 'Failed (NACK)', cls: 'wrap', cell: (c) => (c.failedVersion ? `${c.failedVersion}: ${c.failedReason ?? ''}` : '') },
         { title: 'Inventory', cell: (c) => inventorySummary(c.inventory) },
       ]}
     />`}`;

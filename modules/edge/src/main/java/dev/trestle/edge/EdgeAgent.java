@@ -9,6 +9,7 @@ import dev.trestle.protocol.v1.Heartbeat;
 import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Nack;
 import dev.trestle.protocol.v1.Welcome;
+import dev.trestle.protocol.v1.XdsRejection;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -420,10 +421,18 @@ public final class EdgeAgent implements AutoCloseable {
                         Timestamp.newBuilder()
                             .setSeconds(now.getEpochSecond())
                             .setNanos(now.getNano()))
-                    .setInventory(inventory.current()))
+                    .setInventory(inventory.current())
+                    .addAllXdsRejections(xdsRejections()))
             .build());
     status.heartbeat();
     refreshXds();
+  }
+
+  /** The xDS NACKs that still stand, for central's view of the cluster (at most 16). */
+  private List<XdsRejection> xdsRejections() {
+    return xds == null
+        ? List.of()
+        : xds.standingNacks().stream().limit(16).map(XdsNacks.Nack::toProto).toList();
   }
 
   private void outcome(Session s, String what, Outcome outcome) {

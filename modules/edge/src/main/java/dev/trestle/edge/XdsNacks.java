@@ -1,5 +1,7 @@
 package dev.trestle.edge;
 
+import com.google.protobuf.Timestamp;
+import dev.trestle.protocol.v1.XdsRejection;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -35,6 +37,17 @@ public final class XdsNacks implements DiscoveryServerCallbacks {
     @Override
     public String toString() {
       return node + " NACKed " + type() + " version " + version + ": " + error;
+    }
+
+    /** As central receives it in a heartbeat. */
+    public XdsRejection toProto() {
+      return XdsRejection.newBuilder()
+          .setNode(node)
+          .setTypeUrl(typeUrl)
+          .setVersion(version)
+          .setError(error)
+          .setAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+          .build();
     }
   }
 

@@ -202,12 +202,36 @@ class XdsClientTest {
     assertThat(x.path("lastNack").path("error").asText()).contains("MAGLEV");
     assertThat(x.path("rejected")).hasSize(1);
     assertThat(call(channel)).isEqualTo("nack-local"); // the client keeps what it accepted
+    // central hears of it with the heartbeats
+    ScriptedCentral.Stream stream = awaitStream();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stream.of(MessageCase.HEARTBEAT).stream()
+                    .anyMatch(m -> m.getHeartbeat().getXdsRejectionsCount() == 1));
+    var reported =
+        stream.of(MessageCase.HEARTBEAT).stream()
+            .filter(m -> m.getHeartbeat().getXdsRejectionsCount() == 1)
+            .findFirst()
+            .orElseThrow()
+            .getHeartbeat()
+            .getXdsRejections(0);
+    assertThat(reported.getNode()).isEqualTo("xds-client-test");
+    assertThat(reported.getTypeUrl()).endsWith(".Cluster");
+    assertThat(reported.getVersion()).isEqualTo(XdsSnapshot.versionOf(rejectedClusters));
+    assertThat(reported.getError()).contains("MAGLEV");
 
     // the next snapshot goes out and is accepted: the NACK no longer stands
     agent.xds().publish(good);
     await().atMost(WAIT).until(() -> agent.xds().standingNacks().isEmpty());
     assertThat(new ObjectMapper().readTree(agent.status().toJson()).path("xds").path("rejected"))
         .isEmpty();
+    int beats = stream.of(MessageCase.HEARTBEAT).size();
+    await().atMost(WAIT).until(() -> stream.of(MessageCase.HEARTBEAT).size() > beats + 1);
+    assertThat(
+            stream.of(MessageCase.HEARTBEAT).get(beats + 1).getHeartbeat().getXdsRejectionsCount())
+        .isZero();
     assertThat(call(channel)).isEqualTo("nack-local");
   }
 
@@ -250,6 +274,41 @@ class XdsClientTest {
     LOG.info("FIGURE traffic split over {} calls (VirtualService 80/20): {}", n, seen);
     assertThat(seen).containsOnlyKeys("split-v1", "split-v2");
     assertThat(hitsV1).isBetween(134, 186);
+    assertThat(agent.xds().nacks()).isZero();
+  }
+
+  @Test
+  void leastRequestIsAcceptedAndSpreadsCallsOverTheEndpoints() throws Exception {
+    int a = backend("lr-a");
+    int b = backend("lr-b");
+    Files.writeString(
+        inventoryFile,
+        inventory(
+            "lr",
+            """
+            - {address: 127.0.0.1, port: %d}
+                  - {address: 127.0.0.1, port: %d}\
+            """
+                .formatted(a, b)));
+    EdgeAgent agent = startAgent();
+    ScriptedCentral.Stream s = awaitStream();
+    s.send(snapshot(1, leastRequestRule("lr")));
+    awaitAck(s, 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                agent.xds().current() != null
+                    && agent.xds().current().clusters().stream()
+                        .anyMatch(c -> c.hasLoadBalancingPolicy()));
+
+    // grpc-java's own xDS client takes least_request from load_balancing_policy (grpc-js, which
+    // has none, takes the round_robin after it: modules/xds GrpcJsClusterRules).
+    ManagedChannel channel = channel("lr");
+    awaitAnswer(channel, "lr-a");
+    TreeMap<String, Integer> seen = calls(channel, 40);
+    LOG.info("FIGURE least_request over 40 sequential calls: {}", seen);
+    assertThat(seen).containsOnlyKeys("lr-a", "lr-b");
     assertThat(agent.xds().nacks()).isZero();
   }
 
@@ -495,6 +554,17 @@ class XdsClientTest {
     subsets.addObject().put("name", "v2").putObject("labels").put("version", "v2");
     return TestObjects.object(
         dr, "organizations/acme/tenants/t/workspaces/w/groups/g/serviceroutes/" + service);
+  }
+
+  private static DesiredObject leastRequestRule(String service) {
+    ObjectNode dr = TestObjects.JSON.createObjectNode();
+    dr.put("apiVersion", "networking.istio.io/v1").put("kind", "DestinationRule");
+    dr.putObject("metadata").put("name", "trestle-" + service).put("namespace", "shop");
+    ObjectNode spec = dr.putObject("spec");
+    spec.put("host", host(service));
+    spec.putObject("trafficPolicy").putObject("loadBalancer").put("simple", "LEAST_REQUEST");
+    return TestObjects.object(
+        dr, "organizations/acme/tenants/t/workspaces/w/groups/g/trafficsettings/" + service);
   }
 
   private static DesiredObject virtualService(String service, int w1, int w2) {

@@ -358,17 +358,21 @@ class ConsoleBrowserIT {
             + millis(applyStart, System.nanoTime())
             + " ms");
 
+    int clusters = get(adminToken, "/api/v1/clusters").path("clusters").size();
+    assertThat(clusters).isGreaterThanOrEqualTo(1000);
     long start = System.nanoTime();
     browser.open("/ui/clusters");
-    browser.awaitText("pager-info", "of 1001");
+    browser.awaitText("pager-info", "of " + clusters);
     performance.add(
-        "clusters page, 1,001 clusters: navigation to first rendered page of the table "
+        "clusters page, "
+            + clusters
+            + " clusters: navigation to first rendered page of the table "
             + millis(start, System.nanoTime())
             + " ms");
     browser.screenshot("16-clusters-1000");
     long click = System.nanoTime();
     browser.driver().findElement(By.xpath("//button[contains(text(),'Next')]")).click();
-    browser.awaitText("pager-info", "101–200 of 1001");
+    browser.awaitText("pager-info", "101–200 of " + clusters);
     performance.add("clusters page: next page " + millis(click, System.nanoTime()) + " ms");
 
     int auditRows = get(adminToken, "/api/v1/audit?pageSize=1").path("entries").size();

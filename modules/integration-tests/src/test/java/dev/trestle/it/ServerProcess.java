@@ -125,7 +125,8 @@ final class ServerProcess implements AutoCloseable {
     builder.environment().putAll(options.env());
     Process process;
     try {
-      Files.createDirectories(dataDir);
+      // The server creates the data directory itself (mode 0700); only its parent is made here.
+      Files.createDirectories(dataDir.getParent());
       process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + builder.command(), e);

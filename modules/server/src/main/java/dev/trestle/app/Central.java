@@ -33,8 +33,10 @@ import dev.trestle.edgesync.DesiredStateFanOut;
 import dev.trestle.edgesync.DesiredStateReadModel;
 import dev.trestle.edgesync.EdgeAdmissions;
 import dev.trestle.edgesync.EdgeMetrics;
+import dev.trestle.edgesync.EdgePortErrors;
 import dev.trestle.edgesync.EdgeSessions;
 import dev.trestle.edgesync.EdgeSyncService;
+import dev.trestle.edgesync.GrpcFrameSizeCheck;
 import dev.trestle.edgesync.SessionServices;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
@@ -266,18 +268,20 @@ public final class Central implements AutoCloseable {
       var edgeMetrics = new EdgeMetrics(registry);
       DesiredStateFanOut.start(system, edgeSessions, clusterSettings.heartbeatInterval());
       var edgeSync =
-          EdgeSyncPowerApiHandlerFactory.create(
-              new EdgeSyncService(
-                  system,
-                  new SessionServices(
-                      desiredReadModel,
-                      clusterSettings,
-                      settings.askTimeout(),
-                      edgeMetrics,
-                      edgeSessions,
-                      clusterOps::edgeRefused,
-                      EdgeAdmissions.from(config))),
-              system);
+          GrpcFrameSizeCheck.guarded(
+              EdgeSyncPowerApiHandlerFactory.create(
+                  new EdgeSyncService(
+                      system,
+                      new SessionServices(
+                          desiredReadModel,
+                          clusterSettings,
+                          settings.askTimeout(),
+                          edgeMetrics,
+                          edgeSessions,
+                          clusterOps::edgeRefused,
+                          EdgeAdmissions.from(config))),
+                  EdgePortErrors.mapper(),
+                  system));
       var edgeServer =
           Http.get(system)
               .newServerAt(settings.edgeHost(), settings.edgePort())

@@ -193,7 +193,8 @@ final class EdgeStream extends AbstractBehavior<Message> {
                     m.failure() == null
                         ? "edge closed the stream"
                         : "stream failed: " + m.failure().getMessage(),
-                    null))
+                    // malformed input gets its status; any other failure ends the stream quietly
+                    m.failure() == null ? null : EdgePortErrors.asGrpc(m.failure())))
         .onMessage(
             Control.class,
             m ->

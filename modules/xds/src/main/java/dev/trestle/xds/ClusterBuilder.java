@@ -87,7 +87,15 @@ final class ClusterBuilder {
     String simple = lb.path("simple").asText("");
     switch (simple) {
       case "", "ROUND_ROBIN", "UNSPECIFIED" -> {}
-      case "LEAST_REQUEST", "LEAST_CONN" -> b.setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST);
+      case "LEAST_REQUEST", "LEAST_CONN" -> {
+        b.setLoadBalancingPolicy(LoadBalancingPolicies.leastRequestElseRoundRobin());
+        diagnostics.add(
+            where
+                + ": loadBalancer.simple "
+                + simple
+                + " is served as load_balancing_policy least_request, else round_robin (a"
+                + " proxyless client without least_request, such as grpc-js, takes round_robin)");
+      }
       default ->
           diagnostics.add(
               where

@@ -1,5 +1,7 @@
 package dev.trestle.xds;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,22 @@ final class Fixtures {
   record Input(LocalInventory inventory, List<String> objects) {}
 
   private Fixtures() {}
+
+  /**
+   * {@link XdsTranslator#translate}, failing the test when grpc-js (current, or one that predates
+   * custom LB policies) would refuse any of the snapshot's Clusters: every Cluster the module's
+   * tests make is checked against a second proxyless implementation.
+   */
+  static XdsSnapshot translate(LocalInventory inventory, Collection<String> objects) {
+    XdsSnapshot snapshot = XdsTranslator.translate(inventory, objects);
+    for (var rules :
+        List.of(GrpcJsClusterRules.current(), GrpcJsClusterRules.withoutCustomLbConfig())) {
+      for (var cluster : snapshot.clusters()) {
+        assertThat(rules.errors(cluster)).as("grpc-js on " + cluster.getName()).isEmpty();
+      }
+    }
+    return snapshot;
+  }
 
   static Input load(String name) throws IOException {
     JsonNode root = YAML.readTree(Files.readString(DIR.resolve(name)));

@@ -39,13 +39,13 @@ class GoldenFilesTest {
       var inv = Fixtures.load("acme-eu-west-1a-inventory.yaml");
       var objects =
           Fixtures.documents(Path.of("../translator/src/test/resources/golden/eu-west-1a.yaml"));
-      return XdsTranslator.translate(inv.inventory(), objects);
+      return Fixtures.translate(inv.inventory(), objects);
     }
     if (name.equals("acme-catalog-eu-west-1a")) {
       var in = Fixtures.acmeWithCatalog();
-      return XdsTranslator.translate(in.inventory(), in.objects());
+      return Fixtures.translate(in.inventory(), in.objects());
     }
     var in = Fixtures.load(name + ".yaml");
-    return XdsTranslator.translate(in.inventory(), in.objects());
+    return Fixtures.translate(in.inventory(), in.objects());
   }
 }

@@ -2,11 +2,13 @@ package dev.trestle.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,7 +38,7 @@ class XdsTranslatorTest {
   void sameInputInAnyOrderGivesTheSameSnapshotAndVersion() throws Exception {
     for (String name : List.of("failover", "subsets")) {
       var in = Fixtures.load(name + ".yaml");
-      XdsSnapshot first = XdsTranslator.translate(in.inventory(), in.objects());
+      XdsSnapshot first = Fixtures.translate(in.inventory(), in.objects());
       var shuffled = new ArrayList<>(in.objects());
       Collections.shuffle(shuffled, new Random(42));
       var services = new ArrayList<>(in.inventory().services());
@@ -48,7 +50,7 @@ class XdsTranslatorTest {
               in.inventory().region(),
               in.inventory().zone(),
               services);
-      XdsSnapshot again = XdsTranslator.translate(inv, shuffled);
+      XdsSnapshot again = Fixtures.translate(inv, shuffled);
       assertThat(again.render()).isEqualTo(first.render());
       assertThat(again.version()).isEqualTo(first.version()).hasSize(16);
     }
@@ -57,17 +59,16 @@ class XdsTranslatorTest {
   @Test
   void versionChangesWithContentOnly() throws Exception {
     var in = Fixtures.load("failover.yaml");
-    String v1 = XdsTranslator.translate(in.inventory(), in.objects()).version();
-    assertThat(XdsTranslator.translate(in.inventory(), in.objects()).version()).isEqualTo(v1);
-    String v2 =
-        XdsTranslator.translate(withLocalHealth(in.inventory(), false), in.objects()).version();
+    String v1 = Fixtures.translate(in.inventory(), in.objects()).version();
+    assertThat(Fixtures.translate(in.inventory(), in.objects()).version()).isEqualTo(v1);
+    String v2 = Fixtures.translate(withLocalHealth(in.inventory(), false), in.objects()).version();
     assertThat(v2).isNotEqualTo(v1);
   }
 
   @Test
   void localityPrioritiesFailOverToRemoteClustersWhenLocalEndpointsAreUnhealthy() throws Exception {
     var in = Fixtures.load("failover.yaml");
-    XdsSnapshot healthy = XdsTranslator.translate(in.inventory(), in.objects());
+    XdsSnapshot healthy = Fixtures.translate(in.inventory(), in.objects());
     ClusterLoadAssignment cla = cla(healthy, "outbound|8080||" + CART);
     // own zone 0, same region 1, the failover region 2, the rest 3
     assertThat(priorities(cla))
@@ -90,8 +91,7 @@ class XdsTranslatorTest {
     assertThat(euB.getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue())
         .isEqualTo(15443);
 
-    XdsSnapshot down =
-        XdsTranslator.translate(withLocalHealth(in.inventory(), false), in.objects());
+    XdsSnapshot down = Fixtures.translate(withLocalHealth(in.inventory(), false), in.objects());
     // no healthy local endpoint: its locality is gone and priorities stay dense from 0
     assertThat(priorities(cla(down, "outbound|8080||" + CART)))
         .containsExactlyInAnyOrderEntriesOf(
@@ -103,15 +103,14 @@ class XdsTranslatorTest {
     // Issue 15 point 8: cart's 90/10 stable/canary split lost cross-cluster failover because the
     // subset clusters held local endpoints only ("priority policy has empty priority list").
     var in = Fixtures.acmeWithCatalog();
-    XdsSnapshot healthy = XdsTranslator.translate(in.inventory(), in.objects());
+    XdsSnapshot healthy = Fixtures.translate(in.inventory(), in.objects());
     for (String subset : List.of("stable", "canary")) {
       ClusterLoadAssignment cla = cla(healthy, "outbound|8080|" + subset + "|" + CART);
       assertThat(priorities(cla))
           .as(subset)
           .containsExactlyInAnyOrderEntriesOf(Map.of("eu-west-1a", 0, "eu-west-1b", 1));
     }
-    XdsSnapshot down =
-        XdsTranslator.translate(withLocalHealth(in.inventory(), false), in.objects());
+    XdsSnapshot down = Fixtures.translate(withLocalHealth(in.inventory(), false), in.objects());
     for (String subset : List.of("stable", "canary")) {
       ClusterLoadAssignment cla = cla(down, "outbound|8080|" + subset + "|" + CART);
       assertThat(priorities(cla)).as(subset).containsExactlyEntriesOf(Map.of("eu-west-1b", 0));
@@ -128,7 +127,7 @@ class XdsTranslatorTest {
   @Test
   void listenersAreNamedAfterTheTargetAndCarryTheRouterFilter() throws Exception {
     var in = Fixtures.load("failover.yaml");
-    XdsSnapshot s = XdsTranslator.translate(in.inventory(), in.objects());
+    XdsSnapshot s = Fixtures.translate(in.inventory(), in.objects());
     // GRPC/HTTP ports get listeners; the TCP metrics port only a cluster
     assertThat(s.listeners())
         .extracting(l -> l.getName())
@@ -147,7 +146,7 @@ class XdsTranslatorTest {
   @Test
   void weightedSubsetsMatchesTimeoutsAndRetries() throws Exception {
     var in = Fixtures.load("subsets.yaml");
-    XdsSnapshot s = XdsTranslator.translate(in.inventory(), in.objects());
+    XdsSnapshot s = Fixtures.translate(in.inventory(), in.objects());
     RouteConfiguration rc =
         s.routes().stream()
             .filter(r -> r.getName().equals("who.shop.svc.cluster.local:50051"))
@@ -204,6 +203,38 @@ class XdsTranslatorTest {
         .anyMatch(d -> d.contains("search.shop.svc.cluster.local:80 is neither"));
     // the gateway-bound VirtualService is not for mesh clients
     assertThat(s.listeners()).extracting(l -> l.getName()).doesNotContain("shop.example.com:8080");
+  }
+
+  @Test
+  void leastRequestIsServedWithARoundRobinFallbackThatEveryProxylessClientAccepts()
+      throws Exception {
+    var in = Fixtures.load("failover.yaml"); // cart's DestinationRule: LEAST_REQUEST
+    XdsSnapshot s = Fixtures.translate(in.inventory(), in.objects()); // grpc-js rules: no errors
+    var cart =
+        s.clusters().stream()
+            .filter(c -> c.getName().equals("outbound|8080||" + CART))
+            .findFirst()
+            .orElseThrow();
+    // Clients that predate load_balancing_policy read lb_policy: the one all of them know.
+    assertThat(cart.getLbPolicy()).isEqualTo(Cluster.LbPolicy.ROUND_ROBIN);
+    // A52 clients walk the list: grpc-js knows no least_request and takes round_robin ...
+    assertThat(GrpcJsClusterRules.convert(cart.getLoadBalancingPolicy(), 0))
+        .isEqualTo("xds_wrr_locality(round_robin)");
+    // ... while least_request comes first for those that have it (grpc-java, in modules/edge).
+    var wrr =
+        cart.getLoadBalancingPolicy()
+            .getPolicies(0)
+            .getTypedExtensionConfig()
+            .getTypedConfig()
+            .unpack(WrrLocality.class);
+    assertThat(wrr.getEndpointPickingPolicy().getPoliciesList())
+        .extracting(p -> p.getTypedExtensionConfig().getTypedConfig().getTypeUrl())
+        .containsExactly(
+            "type.googleapis.com/envoy.extensions.load_balancing_policies.least_request.v3"
+                + ".LeastRequest",
+            GrpcJsClusterRules.ROUND_ROBIN);
+    assertThat(s.diagnostics())
+        .anyMatch(d -> d.contains("LEAST_REQUEST is served as load_balancing_policy"));
   }
 
   static LocalInventory withLocalHealth(LocalInventory inv, boolean healthy) {
