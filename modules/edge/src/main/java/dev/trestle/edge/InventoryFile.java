@@ -38,7 +38,8 @@ import java.util.TreeSet;
  *       - {address: 10.0.0.5, port: 18080, labels: {version: v1}, healthy: true}
  * gateways:
  *   - {namespace: istio-system, name: eastwest, role: EAST_WEST, addresses: [10.0.0.1],
- *      ports: [{name: tls, port: 15443, protocol: TLS}]}
+ *      ports: [{name: tls, port: 15443, protocol: TLS}],
+ *      readyEndpoints: 2}                    # optional; 0 = outage: others stop routing here
  * allowEmpty: false                   # true: no namespaces/services is meant (see InventoryGuard)
  * </pre>
  *
@@ -65,7 +66,7 @@ public final class InventoryFile {
   private static final Set<String> ADDRESS =
       Set.of("address", "port", "ports", "labels", "healthy");
   private static final Set<String> GATEWAY =
-      Set.of("namespace", "name", "role", "addresses", "ports");
+      Set.of("namespace", "name", "role", "addresses", "ports", "readyEndpoints");
   private static final Set<String> PORT = Set.of("name", "port", "protocol");
 
   private final String file;
@@ -401,6 +402,9 @@ public final class InventoryFile {
       if (p != null) {
         g.addPorts(p);
       }
+    }
+    if (n.hasNonNull("readyEndpoints")) {
+      g.setReadyEndpoints((int) count(at + ".readyEndpoints", n.get("readyEndpoints"), 0));
     }
     return g.build();
   }

@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * ports (protocol from {@code appProtocol}, else Istio's port-name prefix, else TCP), labels, and
  * endpoint counts from its Endpoints (ready addresses are healthy, not-ready ones are not); Istio
  * gateways (Services labelled {@code istio: ingressgateway} / {@code istio: eastwestgateway}) with
- * their load-balancer addresses; locality from the first node's topology labels and the network
- * from the {@code topology.istio.io/network} label of {@code istio-system}. A failed read keeps the
- * last good inventory, and so does a suspect one ({@link InventoryGuard}: no namespace at all, or
- * every Service gone at once) unless {@code --allow-empty-inventory}.
+ * their load-balancer addresses and ready endpoints (from their Endpoints, when it exists);
+ * locality from the first node's topology labels and the network from the {@code
+ * topology.istio.io/network} label of {@code istio-system}. A failed read keeps the last good
+ * inventory, and so does a suspect one ({@link InventoryGuard}: no namespace at all, or every
+ * Service gone at once) unless {@code --allow-empty-inventory}.
  */
 public final class KubernetesInventory implements InventorySource {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesInventory.class);
@@ -137,6 +138,10 @@ public final class KubernetesInventory implements InventorySource {
           }
         }
         ports.forEach(p -> gw.addPorts(port(p)));
+        if (e != null) {
+          // No ready gateway pod: other clusters must stop routing through it.
+          gw.setReadyEndpoints(svc.getHealthyEndpoints());
+        }
         inv.addGateways(gw);
       }
     }

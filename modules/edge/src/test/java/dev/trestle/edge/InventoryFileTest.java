@@ -38,6 +38,31 @@ class InventoryFileTest {
   }
 
   @Test
+  void aGatewaysReadyEndpointsAreCarriedAndUnsetWhenNotGiven() throws Exception {
+    Inventory inv =
+        InventoryFile.parse(
+            "f.yaml",
+            """
+            gateways:
+              - {namespace: istio-system, name: eastwest, role: EAST_WEST, addresses: [10.0.0.1],
+                 readyEndpoints: 0}
+              - {namespace: istio-system, name: ingress, role: INGRESS, addresses: [10.0.0.2]}
+            """);
+    assertThat(inv.getGateways(0).hasReadyEndpoints()).isTrue();
+    assertThat(inv.getGateways(0).getReadyEndpoints()).isZero();
+    assertThat(inv.getGateways(1).hasReadyEndpoints()).isFalse();
+    assertThatThrownBy(
+            () ->
+                InventoryFile.parse(
+                    "f.yaml",
+                    """
+                    gateways:
+                      - {namespace: istio-system, name: eastwest, role: EAST_WEST, readyEndpoints: -1}
+                    """))
+        .hasMessageContaining("gateways[0].readyEndpoints: '-1' is not a count");
+  }
+
+  @Test
   void emptyFileIsAnEmptyInventory() throws Exception {
     assertThat(InventoryFile.parse("f.yaml", "")).isEqualTo(Inventory.getDefaultInstance());
   }

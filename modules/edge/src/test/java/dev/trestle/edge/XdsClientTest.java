@@ -7,8 +7,18 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.ParsedDocument;
+import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.DesiredObject;
 import dev.trestle.protocol.v1.EdgeMessage.MessageCase;
+import dev.trestle.protocol.v1.Resource;
+import dev.trestle.translator.ClusterView;
+import dev.trestle.translator.ConfigSnapshot;
+import dev.trestle.translator.IstioTranslator;
+import dev.trestle.translator.MeshCatalog;
+import dev.trestle.translator.MeshCatalog.Reachability;
 import dev.trestle.xds.XdsSnapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.grpc.CallOptions;
@@ -275,6 +285,126 @@ class XdsClientTest {
     assertThat(seen).containsOnlyKeys("split-v1", "split-v2");
     assertThat(hitsV1).isBetween(134, 186);
     assertThat(agent.xds().nacks()).isZero();
+  }
+
+  @Test
+  void subsetRoutesFailOverToTheRemoteClusterWhenTheLocalPodsAreUnhealthy() throws Exception {
+    // Issue 15 point 8: with an 80/20 ServiceRoute, the subset clusters held the local pods only,
+    // so with those down every call failed ("priority policy has empty priority list").
+    int v1 = backend("canary-v1");
+    int v2 = backend("canary-v2");
+    int remote = backend("canary-remote-c2");
+    String pods =
+        """
+        - {address: 127.0.0.1, port: %d, labels: {version: v1}, healthy: %s}
+              - {address: 127.0.0.1, port: %d, labels: {version: v2}, healthy: %s}\
+        """;
+    Files.writeString(inventoryFile, inventory("canary", pods.formatted(v1, true, v2, true)));
+    EdgeAgent agent = startAgent();
+    ScriptedCentral.Stream s = awaitStream();
+    // What central publishes to c1: the translator's objects for an 80/20 ServiceRoute placed in
+    // both clusters, with c2 running the service behind its gateway (here: its backend).
+    s.send(snapshot(1, translatedCanary(remote).toArray(DesiredObject[]::new)));
+    awaitAck(s, 1);
+
+    ManagedChannel channel = channel("canary");
+    awaitAnswer(channel, "canary-v1");
+    assertThat(calls(channel, 50)).containsOnlyKeys("canary-v1", "canary-v2");
+
+    Files.writeString(inventoryFile, inventory("canary", pods.formatted(v1, false, v2, false)));
+    awaitAnswer(channel, "canary-remote-c2");
+    // Both subsets now go to c2: every call answers (a failing subset would throw here).
+    assertThat(calls(channel, 50)).containsOnlyKeys("canary-remote-c2");
+
+    Files.writeString(inventoryFile, inventory("canary", pods.formatted(v1, true, v2, true)));
+    awaitAnswer(channel, "canary-v1");
+    assertThat(agent.xds().nacks()).isZero();
+  }
+
+  /** c1's desired objects for shop/canary (80/20 v1/v2) with c2 routable through {@code port}. */
+  private static List<DesiredObject> translatedCanary(int remotePort) {
+    String yaml =
+        """
+        apiVersion: trestle.dev/v1
+        kind: Organization
+        metadata: {name: org}
+        ---
+        apiVersion: trestle.dev/v1
+        kind: Tenant
+        metadata: {name: t, organization: org}
+        ---
+        apiVersion: trestle.dev/v1
+        kind: Cluster
+        metadata: {name: c1, organization: org}
+        spec: {network: net-1, locality: {region: eu-west-1, zone: eu-west-1a}}
+        ---
+        apiVersion: trestle.dev/v1
+        kind: Cluster
+        metadata: {name: c2, organization: org}
+        spec: {network: net-2, locality: {region: us-east-1, zone: us-east-1a}}
+        ---
+        apiVersion: trestle.dev/v1
+        kind: Workspace
+        metadata: {name: shop, organization: org, tenant: t}
+        spec: {namespaceSelectors: ["*/shop"]}
+        ---
+        apiVersion: trestle.dev/v1
+        kind: Group
+        metadata: {name: traffic, organization: org, tenant: t, workspace: shop}
+        spec: {type: TRAFFIC}
+        ---
+        apiVersion: trestle.dev/v1
+        kind: ServiceRoute
+        metadata: {name: canary, organization: org, tenant: t, workspace: shop, group: traffic}
+        spec:
+          service: shop/canary
+          subsets:
+            - {name: v1, labels: {version: v1}, weight: 80}
+            - {name: v2, labels: {version: v2}, weight: 20}
+        """;
+    var resources = new ArrayList<Resource>();
+    for (ParsedDocument d : ResourceDocuments.parse(yaml)) {
+      assertThat(d.error()).isNull();
+      Resource r = d.resource();
+      var meta =
+          r.getMetadata().toBuilder()
+              .setFqn(
+                  Fqn.of(Kind.byKindName(r.getKind()).orElseThrow(), r.getMetadata()).toString())
+              .setVersion(1);
+      resources.add(r.toBuilder().setMetadata(meta).build());
+    }
+    ConfigSnapshot config = ConfigSnapshot.of(resources);
+    var api =
+        List.of(
+            new MeshCatalog.Service(
+                "shop", "canary", List.of(new MeshCatalog.Port("grpc", 50051, "GRPC")), 2, 2));
+    var c1 =
+        new MeshCatalog.Cluster(
+            "c1",
+            "net-1",
+            "eu-west-1",
+            "eu-west-1a",
+            true,
+            new MeshCatalog.Gateway("127.0.0.1", 1),
+            api);
+    var c2 =
+        new MeshCatalog.Cluster(
+            "c2",
+            "net-2",
+            "us-east-1",
+            "us-east-1a",
+            true,
+            new MeshCatalog.Gateway("127.0.0.1", remotePort),
+            api);
+    ClusterView view =
+        ClusterView.of(config.get("organizations/org/clusters/c1").orElseThrow(), List.of("shop"))
+            .withServices(api);
+    var remote = MeshCatalog.remoteServices(c1, view.namespaces(), List.of(c2), Reachability.ALL);
+    var out = new ArrayList<DesiredObject>();
+    for (var o : IstioTranslator.translate(config, view, remote).objects()) {
+      out.add(TestObjects.object((ObjectNode) o.tree(), o.sourceFqn()));
+    }
+    return out;
   }
 
   @Test

@@ -82,8 +82,9 @@ import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * A running central node: actor system joined to the central cluster (itself by default), journal
- * and read-model schemas, sharded entities, the audit projection, the API port and the management
- * port. Used by {@link TrestleServer} and by tests.
+ * and read-model schemas, sharded entities (resources, IAM, clusters), the audit and desired-state
+ * projections, the API port, the edge port and the management port. Used by {@link TrestleServer}
+ * and by tests.
  */
 public final class Central implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Central.class);

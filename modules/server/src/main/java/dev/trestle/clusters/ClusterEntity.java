@@ -13,6 +13,8 @@ import dev.trestle.clusters.ClusterEvent.VersionNacked;
 import dev.trestle.clusters.ClusterEvent.XdsRejectionsChanged;
 import dev.trestle.core.CborSerializable;
 import dev.trestle.core.JournalBackoff;
+import dev.trestle.core.TokenFormat;
+import dev.trestle.core.TokenKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,7 +178,7 @@ public final class ClusterEntity
 
   // ---- replies and session control ----
 
-  public record TokenIssued(String cluster, JoinTokens.Minted token, List<String> revokedTokenIds)
+  public record TokenIssued(String cluster, TokenKind.Minted token, List<String> revokedTokenIds)
       implements CborSerializable {}
 
   public record TokensRevoked(List<String> revokedTokenIds) implements CborSerializable {}
@@ -315,7 +317,7 @@ public final class ClusterEntity
 
   private ReplyEffect<ClusterEvent, ClusterState> issue(ClusterState s, IssueToken c) {
     Instant now = clock.instant();
-    JoinTokens.Minted minted = JoinTokens.mint(cluster);
+    TokenKind.Minted minted = JoinTokens.mint(cluster);
     var events = new ArrayList<ClusterEvent>();
     var revoked = new ArrayList<String>();
     if (c.rotate()) {
@@ -361,8 +363,7 @@ public final class ClusterEntity
                   Refusal.EXPIRED, "connect request expired before it was handled", s));
     }
     ClusterState.JoinToken token = s.tokens().get(c.tokenId());
-    if (token == null
-        || !dev.trestle.iam.TokenFormat.sameHash(token.secretSha256(), c.secretSha256())) {
+    if (token == null || !TokenFormat.sameHash(token.secretSha256(), c.secretSha256())) {
       return Effect()
           .reply(
               c.replyTo(), new ConnectReply(Refusal.BAD_TOKEN, "unknown or revoked join token", s));

@@ -2,9 +2,10 @@ package dev.trestle.core;
 
 /**
  * The fixed tag scheme of configuration events, read by projections (audit, desired state). Every
- * event of a config resource carries its slice tag {@code config-N}, N = floorMod(fqn hashCode,
- * SLICES), and content events also {@link #DESIRED_STATE}. String.hashCode is specified by the JLS, so the slice of an FQN never changes. Changing
- * SLICES re-partitions existing events and needs a migration.
+ * event of a config resource carries the slice tag {@code config-N}, N = floorMod(fqn hashCode,
+ * SLICES); content events also carry {@link #DESIRED_STATE}. String.hashCode is specified by the
+ * JLS, so the slice of an FQN never changes. Changing SLICES re-partitions existing events and
+ * needs a migration.
  */
 public final class ConfigTags {
   public static final int SLICES = 4;

@@ -81,18 +81,29 @@ final class MeshClusters {
   }
 
   /**
-   * The first EAST_WEST gateway (by namespace, name) with an address: its first address, its port
+   * The first EAST_WEST gateway (by namespace, name) with an address that is not reported down (0
+   * ready endpoints), else the first with an address, as not ready: its first address, its port
    * named {@code tls}, else 15443 when it has it, else its first port (15443 when it lists none).
    */
   static Optional<MeshCatalog.Gateway> eastWest(Inventory inv) {
-    return inv.getGatewaysList().stream()
-        .filter(g -> g.getRole().toUpperCase(Locale.ROOT).replace('-', '_').equals(EAST_WEST))
-        .filter(g -> g.getAddressesCount() > 0 && !g.getAddresses(0).isBlank())
-        .sorted(
-            Comparator.comparing(InventoryGateway::getNamespace)
-                .thenComparing(InventoryGateway::getName))
+    List<InventoryGateway> candidates =
+        inv.getGatewaysList().stream()
+            .filter(g -> g.getRole().toUpperCase(Locale.ROOT).replace('-', '_').equals(EAST_WEST))
+            .filter(g -> g.getAddressesCount() > 0 && !g.getAddresses(0).isBlank())
+            .sorted(
+                Comparator.comparing(InventoryGateway::getNamespace)
+                    .thenComparing(InventoryGateway::getName))
+            .toList();
+    return candidates.stream()
+        .filter(MeshClusters::ready)
         .findFirst()
-        .map(g -> new MeshCatalog.Gateway(g.getAddresses(0).strip(), gatewayPort(g)));
+        .or(() -> candidates.stream().findFirst())
+        .map(g -> new MeshCatalog.Gateway(g.getAddresses(0).strip(), gatewayPort(g), ready(g)));
+  }
+
+  /** Unreported readiness (an older edge) counts as ready. */
+  private static boolean ready(InventoryGateway g) {
+    return !g.hasReadyEndpoints() || g.getReadyEndpoints() > 0;
   }
 
   private static int gatewayPort(InventoryGateway g) {

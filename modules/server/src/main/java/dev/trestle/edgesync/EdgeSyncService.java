@@ -93,7 +93,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
               Status.UNAUTHENTICATED,
               "not a join token: mint one with `trestle cluster token CLUSTER`"));
     }
-    String cluster = presented.get().cluster();
+    String cluster = presented.get().subject();
     String claimed = hello.getCluster().strip();
     if (!claimed.isEmpty()
         && !claimed.equals(cluster)

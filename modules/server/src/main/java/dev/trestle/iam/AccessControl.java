@@ -68,9 +68,9 @@ public final class AccessControl {
     }
     var p = presented.get();
     return sharding
-        .entityRefFor(PrincipalEntity.TYPE_KEY, p.principal())
+        .entityRefFor(PrincipalEntity.TYPE_KEY, p.subject())
         .<PrincipalEntity.Reply>ask(
-            r -> new PrincipalEntity.VerifyToken(p.tokenId(), p.secretHash(), r), askTimeout)
+            r -> new PrincipalEntity.VerifyToken(p.tokenId(), p.secretSha256(), r), askTimeout)
         .thenApplyAsync(
             reply -> {
               if (reply.problem() != null) {
@@ -80,7 +80,7 @@ public final class AccessControl {
                         "",
                         "the bearer token is invalid, revoked, or its principal is disabled"));
               }
-              return new Identity(p.principal(), "token");
+              return new Identity(p.subject(), "token");
             },
             DIRECT);
   }

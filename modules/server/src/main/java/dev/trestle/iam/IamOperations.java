@@ -4,6 +4,7 @@ import dev.trestle.core.Caller;
 import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.core.TokenKind;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import java.time.Duration;
@@ -79,8 +80,9 @@ public final class IamOperations {
   }
 
   /** Mints a token; the text is returned once and never stored. */
-  public CompletionStage<Tokens.Minted> issueToken(Caller caller, String name, String description) {
-    Tokens.Minted minted = Tokens.mint(name);
+  public CompletionStage<TokenKind.Minted> issueToken(
+      Caller caller, String name, String description) {
+    TokenKind.Minted minted = Tokens.mint(name);
     return requireValidPrincipal(name)
         .thenCompose(x -> access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
         .thenCompose(
@@ -90,7 +92,7 @@ public final class IamOperations {
                         r ->
                             new PrincipalEntity.IssueToken(
                                 minted.tokenId(),
-                                minted.hash(),
+                                minted.secretSha256(),
                                 description,
                                 caller.principal(),
                                 caller.requestId(),

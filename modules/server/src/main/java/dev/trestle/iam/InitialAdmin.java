@@ -1,6 +1,7 @@
 package dev.trestle.iam;
 
 import dev.trestle.core.Caller;
+import dev.trestle.core.TokenKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,13 +61,13 @@ public final class InitialAdmin {
                         "admin", NAME, system_.principal(), system_.requestId(), r),
                 timeout),
         timeout);
-    Tokens.Minted minted = Tokens.mint(NAME);
+    TokenKind.Minted minted = Tokens.mint(NAME);
     await(
         principal.<PrincipalEntity.Reply>ask(
             r ->
                 new PrincipalEntity.IssueToken(
                     minted.tokenId(),
-                    minted.hash(),
+                    minted.secretSha256(),
                     "initial admin token",
                     system_.principal(),
                     system_.requestId(),

@@ -10,6 +10,7 @@ import dev.trestle.clusters.ClusterEntity.ConnectReply;
 import dev.trestle.clusters.ClusterEntity.SessionControl;
 import dev.trestle.clusters.ClusterEntity.TokenIssued;
 import dev.trestle.clusters.ClusterEntity.TokensRevoked;
+import dev.trestle.core.TokenKind;
 import dev.trestle.protocol.v1.Inventory;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class ClusterEntityTest {
     testKit.shutdownTestKit();
   }
 
-  private JoinTokens.Minted issue(boolean rotate) {
+  private TokenKind.Minted issue(boolean rotate) {
     var result =
         kit.<TokenIssued>runCommand(
             r -> new ClusterEntity.IssueToken("users/admin", "req-1", rotate, r));
@@ -61,7 +62,7 @@ class ClusterEntityTest {
   }
 
   private ConnectReply connect(
-      String session, JoinTokens.Minted token, TestProbe<SessionControl> control) {
+      String session, TokenKind.Minted token, TestProbe<SessionControl> control) {
     var presented = JoinTokens.parse(token.text()).orElseThrow();
     return kit.<ConnectReply>runCommand(
             r ->
@@ -82,7 +83,7 @@ class ClusterEntityTest {
       String session,
       String agentInstance,
       boolean takeover,
-      JoinTokens.Minted token,
+      TokenKind.Minted token,
       TestProbe<SessionControl> control) {
     var presented = JoinTokens.parse(token.text()).orElseThrow();
     return kit.<ConnectReply>runCommand(
@@ -104,7 +105,7 @@ class ClusterEntityTest {
 
   @Test
   void aSecondAgentIsRefusedWhileTheFirstHoldsALiveSessionAndTheConflictIsRecorded() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     TestProbe<SessionControl> first = testKit.createTestProbe();
     TestProbe<SessionControl> second = testKit.createTestProbe();
     assertThat(connectAs("s1", "agent-a", false, token, first).admitted()).isTrue();
@@ -123,7 +124,7 @@ class ClusterEntityTest {
 
   @Test
   void anAgentResumesItsOwnSessionAndATakeoverReplacesAnotherAgentsSession() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     TestProbe<SessionControl> first = testKit.createTestProbe();
     TestProbe<SessionControl> again = testKit.createTestProbe();
     TestProbe<SessionControl> taker = testKit.createTestProbe();
@@ -140,7 +141,7 @@ class ClusterEntityTest {
 
   @Test
   void afterItsSessionDisconnectedAnotherAgentIsAdmittedWithoutTakeover() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     connectAs("s1", "agent-a", false, token, testKit.createTestProbe());
     kit.<Accepted>runCommand(r -> new ClusterEntity.Disconnect("s1", "pod deleted", r));
 
@@ -230,9 +231,9 @@ class ClusterEntityTest {
 
   @Test
   void aMintedTokenIsStoredOnlyAsAHashAndNamesItsCluster() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     var presented = JoinTokens.parse(token.text()).orElseThrow();
-    assertThat(presented.cluster()).isEqualTo(cluster);
+    assertThat(presented.subject()).isEqualTo(cluster);
     ClusterState state = kit.getState();
     assertThat(state.tokens()).containsOnlyKeys(token.tokenId());
     assertThat(state.tokens().get(token.tokenId()).secretSha256())
@@ -243,7 +244,7 @@ class ClusterEntityTest {
 
   @Test
   void anEdgeWithAValidTokenIsAdmittedAndItsFirstContactMakesTheClusterHealthy() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     TestProbe<SessionControl> control = testKit.createTestProbe();
     ConnectReply reply = connect("s1", token, control);
     assertThat(reply.admitted()).isTrue();
@@ -254,8 +255,8 @@ class ClusterEntityTest {
 
   @Test
   void aWrongSecretOrARevokedTokenIsRefusedAndChangesNothing() {
-    JoinTokens.Minted token = issue(false);
-    JoinTokens.Minted other = JoinTokens.mint(cluster);
+    TokenKind.Minted token = issue(false);
+    TokenKind.Minted other = JoinTokens.mint(cluster);
     TestProbe<SessionControl> control = testKit.createTestProbe();
     var forged = JoinTokens.parse(other.text()).orElseThrow();
     var refused =
@@ -281,7 +282,7 @@ class ClusterEntityTest {
 
   @Test
   void revokingTheTokenOfTheConnectedSessionClosesIt() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     TestProbe<SessionControl> control = testKit.createTestProbe();
     connect("s1", token, control);
     issue(true); // rotation revokes the first token
@@ -293,7 +294,7 @@ class ClusterEntityTest {
 
   @Test
   void aNewerSessionReplacesTheOlderOneWhichIsToldToClose() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     TestProbe<SessionControl> first = testKit.createTestProbe();
     TestProbe<SessionControl> second = testKit.createTestProbe();
     connect("s1", token, first);
@@ -310,7 +311,7 @@ class ClusterEntityTest {
 
   @Test
   void aConnectWithoutExpiryFromAPreviousReleaseIsAdmitted() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     var presented = JoinTokens.parse(token.text()).orElseThrow();
     TestProbe<SessionControl> control = testKit.createTestProbe();
     var reply =
@@ -331,7 +332,7 @@ class ClusterEntityTest {
 
   @Test
   void aConnectThatExpiredBeforeItWasHandledNeitherAdmitsNorReplacesTheLiveSession() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     TestProbe<SessionControl> live = testKit.createTestProbe();
     TestProbe<SessionControl> gone = testKit.createTestProbe();
     connect("live", token, live);
@@ -364,7 +365,7 @@ class ClusterEntityTest {
 
   @Test
   void everyHeartbeatIsAnEventAndOnlyAChangedInventoryAddsOne() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
     var same =
         kit.<Accepted>runCommand(
@@ -381,7 +382,7 @@ class ClusterEntityTest {
 
   @Test
   void aBatchOfHeartbeatsIsOneEventEachAndKeepsEveryInventoryChangeInOrder() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
     long before = kit.getState().heartbeats();
     Instant t = Instant.now();
@@ -417,7 +418,7 @@ class ClusterEntityTest {
 
   @Test
   void aBatchFromAReplacedSessionIsRefusedWithoutEvents() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
     connect("s2", token, testKit.createTestProbe());
     var stale =
@@ -501,7 +502,7 @@ class ClusterEntityTest {
 
   @Test
   void aServiceCrossingZeroHealthyEndpointsIsAnAuditedEventOtherCountsAreNot() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
     kit.<Accepted>runCommand(
         r -> new ClusterEntity.Heartbeat("s1", Instant.now(), services(3, 2), r));
@@ -545,7 +546,7 @@ class ClusterEntityTest {
 
   @Test
   void silenceTurnsTheClusterUnhealthyAndTheNextHeartbeatHealthyAgain() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
     TestProbe<ClusterState> probe = testKit.createTestProbe();
     // 3 x 100 ms without a heartbeat: the entity's own deadline fires.
@@ -577,7 +578,7 @@ class ClusterEntityTest {
 
   @Test
   void ackClearsAnOlderNackAndRepeatedReportsAddNoEvents() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
     int before = journalSize();
     kit.<Accepted>runCommand(r -> new ClusterEntity.Nack("s1", 3, "bad regex", List.of(), 2, r));
@@ -598,7 +599,7 @@ class ClusterEntityTest {
 
   @Test
   void aLongHeartbeatStreamKeepsTheJournalBounded() {
-    JoinTokens.Minted token = issue(false);
+    TokenKind.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
     for (int i = 0; i < 250; i++) {
       kit.<Accepted>runCommand(

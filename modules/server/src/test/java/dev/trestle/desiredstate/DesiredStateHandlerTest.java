@@ -680,7 +680,10 @@ class DesiredStateHandlerTest {
     }
   }
 
-  /** Per ServiceEntry in the cluster's snapshot: its host and the clusters of its endpoints. */
+  /**
+   * Per ServiceEntry in the cluster's snapshot: its host and the clusters of its whole-service
+   * endpoints.
+   */
   private Map<String, List<String>> serviceEntries(String cluster) {
     var out = new TreeMap<String, List<String>>();
     for (DesiredObject o : snapshot(cluster).getObjectsList()) {
@@ -690,10 +693,16 @@ class DesiredStateHandlerTest {
       try {
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.getJson());
         var clusters = new java.util.ArrayList<String>();
+        // The whole-service endpoints (labelled with their cluster only); a ServiceRoute's subsets
+        // list each cluster's gateway once more with the subset's labels.
         tree.path("spec")
             .path("endpoints")
             .forEach(
-                e -> clusters.add(e.path("labels").path("topology.istio.io/cluster").asText()));
+                e -> {
+                  if (e.path("labels").size() == 1) {
+                    clusters.add(e.path("labels").path("topology.istio.io/cluster").asText());
+                  }
+                });
         out.put(tree.path("spec").path("hosts").get(0).asText(), clusters);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new AssertionError(e);

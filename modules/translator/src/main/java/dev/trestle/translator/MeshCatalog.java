@@ -70,8 +70,18 @@ public final class MeshCatalog {
     }
   }
 
-  /** An east-west gateway: where other clusters send traffic for this cluster's services. */
-  public record Gateway(String address, int port) {}
+  /**
+   * An east-west gateway: where other clusters send traffic for this cluster's services.
+   *
+   * @param ready false when the edge reports no ready endpoint behind it (a gateway outage): the
+   *     cluster is then routable for nobody until it has one again
+   */
+  public record Gateway(String address, int port, boolean ready) {
+    /** A gateway whose readiness is not reported (counts as ready). */
+    public Gateway(String address, int port) {
+      this(address, port, true);
+    }
+  }
 
   /**
    * One cluster of the organization.
@@ -79,7 +89,8 @@ public final class MeshCatalog {
    * @param name the Cluster resource's name
    * @param healthy false only when the cluster is UNHEALTHY (UNKNOWN counts as healthy: it reported
    *     an inventory)
-   * @param eastWest null when the cluster has no east-west gateway with an address
+   * @param eastWest null when the cluster has no east-west gateway with an address; not ready when
+   *     none of its gateways with an address has a ready endpoint
    */
   public record Cluster(
       String name,
@@ -119,7 +130,7 @@ public final class MeshCatalog {
 
     /** Whether another cluster may route to this one's instance of {@code service}. */
     public boolean routable(Service service) {
-      return healthy && eastWest != null && service.healthyEndpoints() > 0;
+      return healthy && eastWest != null && eastWest.ready() && service.healthyEndpoints() > 0;
     }
 
     /**

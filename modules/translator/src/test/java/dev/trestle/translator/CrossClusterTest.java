@@ -287,6 +287,40 @@ class CrossClusterTest {
   }
 
   @Test
+  void aClusterWhoseEastWestGatewayHasNoReadyEndpointIsRoutedToByNobodyUntilItRecovers() {
+    // Issue 15 point 11: a cluster stayed routable whatever its gateway's health.
+    var snapshot = Fixtures.acme();
+    var catalog = new ArrayList<>(acmeCatalog());
+    Cluster b = named(catalog, "eu-west-1b");
+    Cluster down =
+        new Cluster(
+            b.name(),
+            b.network(),
+            b.region(),
+            b.zone(),
+            true,
+            new Gateway("10.2.0.10", 15443, false),
+            b.services());
+    assertThat(MeshCatalog.changedServices(b, down))
+        .as("a gateway outage re-publishes every service of the cluster")
+        .containsExactly("checkout/cart", "monitoring/grafana", "storefront/web");
+    assertThat(down.services()).noneMatch(down::routable);
+    catalog.set(1, down);
+    var out = translate(snapshot, "eu-west-1a", catalog, Reachability.ALL);
+    assertThat(endpointClusters(entryFor(out, "storefront", "web"))).containsExactly("us-east-1a");
+    // cart had eu-west-1b only (us-east-1a has 0 healthy): no remote left, entry gone.
+    assertThat(serviceEntries(out))
+        .noneMatch(o -> o.key().name().startsWith("trestle-remote-cart-"));
+
+    catalog.set(1, b);
+    var recovered = translate(snapshot, "eu-west-1a", catalog, Reachability.ALL);
+    assertThat(endpointClusters(entryFor(recovered, "storefront", "web")))
+        .containsExactly("eu-west-1b", "us-east-1a");
+    assertThat(endpointClusters(entryFor(recovered, "checkout", "cart")))
+        .containsExactly("eu-west-1b");
+  }
+
+  @Test
   void onlyRoutableRemoteClustersAreEndpointsAndNeverTheClusterItself() {
     var out = translate(Fixtures.acme(), "eu-west-1b", acmeCatalog(), Reachability.ALL);
     // cart: eu-west-1a healthy, us-east-1a has 0 healthy endpoints, eu-west-1b is itself.

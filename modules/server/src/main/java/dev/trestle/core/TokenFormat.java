@@ -1,4 +1,4 @@
-package dev.trestle.iam;
+package dev.trestle.core;
 
 import dev.trestle.protocol.Hashes;
 import java.nio.charset.StandardCharsets;
