@@ -11,10 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One connected cluster's version gauges ({@code trestle_cluster_desired_version} and {@code
- * trestle_cluster_applied_version}, label {@code cluster}) and the commit times of the versions its
- * edge has not ACKed yet, for the propagation histogram. Owned by the cluster's current session on
- * this node; its calls come from that session's actor, one at a time.
+ * One connected cluster's gauges ({@code trestle_cluster_desired_version}, {@code
+ * trestle_cluster_applied_version} and {@code trestle_cluster_xds_rejections}, label {@code
+ * cluster}) and the commit times of the versions its edge has not ACKed yet, for the propagation
+ * histogram. Owned by the cluster's current session on this node; its calls come from that
+ * session's actor, one at a time.
  */
 final class ClusterVersionMeters {
   /** Bounds memory when an edge stops ACKing while versions keep coming. */
@@ -22,6 +23,7 @@ final class ClusterVersionMeters {
 
   private final AtomicLong desired = new AtomicLong();
   private final AtomicLong applied = new AtomicLong();
+  private final AtomicLong xdsRejections = new AtomicLong();
   private final NavigableMap<Long, Long> committedAtNanos = new TreeMap<>();
   private final List<Meter> gauges;
   private volatile String sessionId;
@@ -40,6 +42,13 @@ final class ClusterVersionMeters {
             Gauge.builder("trestle.cluster.applied.version", applied, AtomicLong::get)
                 .description(
                     "Newest desired-state version the cluster's edge ACKed (or kept, after a NACK)")
+                .tag("cluster", cluster)
+                .strongReference(true)
+                .register(registry),
+            Gauge.builder("trestle.cluster.xds.rejections", xdsRejections, AtomicLong::get)
+                .description(
+                    "xDS NACKs standing at the cluster's edge (clients that rejected a response"
+                        + " and have not ACKed that type since), as of its last heartbeat")
                 .tag("cluster", cluster)
                 .strongReference(true)
                 .register(registry));
@@ -77,6 +86,11 @@ final class ClusterVersionMeters {
     var done = committedAtNanos.headMap(version, true);
     done.values().forEach(t -> propagation.record(nowNanos - t, TimeUnit.NANOSECONDS));
     done.clear();
+  }
+
+  /** The edge's last heartbeat reported {@code standing} xDS NACKs. */
+  void xdsRejections(int standing) {
+    xdsRejections.set(standing);
   }
 
   /** The edge NACKed and kept {@code keptVersion}. */

@@ -107,6 +107,13 @@ public final class EdgeMetrics {
     }
   }
 
+  void xdsRejections(String cluster, int standing) {
+    var m = clusters.get(cluster);
+    if (m != null) {
+      m.xdsRejections(standing);
+    }
+  }
+
   void kept(String cluster, long keptVersion) {
     var m = clusters.get(cluster);
     if (m != null) {

@@ -364,6 +364,9 @@ final class EdgeStream extends AbstractBehavior<Message> {
         if (!beats.add(msg.getHeartbeat())) {
           services.metrics().heartbeatDropped();
         }
+        services
+            .metrics()
+            .xdsRejections(setup.cluster(), msg.getHeartbeat().getXdsRejectionsCount());
         return sendBeats();
       }
       case ACK -> {

@@ -228,6 +228,7 @@ class MetricsEndpointTest {
                     .isEqualTo(v1);
                 assertThat(s.require("trestle_cluster_applied_version", "cluster=" + C1))
                     .isEqualTo(v1);
+                assertThat(s.require("trestle_cluster_xds_rejections", "cluster=" + C1)).isZero();
               });
 
       // A change committed while the edge is connected: desired moves ahead, the ACK catches up,
