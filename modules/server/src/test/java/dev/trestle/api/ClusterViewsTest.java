@@ -3,11 +3,13 @@ package dev.trestle.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
+import com.google.protobuf.util.Timestamps;
 import dev.trestle.clusters.ClusterHealthState;
 import dev.trestle.clusters.ClusterOperations.ClusterView;
 import dev.trestle.clusters.ClusterState;
 import dev.trestle.clusters.InventorySnapshot;
 import dev.trestle.clusters.StandingXdsRejection;
+import dev.trestle.protocol.v1.XdsRejection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +39,16 @@ class ClusterViewsTest {
 
   @Test
   void standingXdsRejectionsReachClusterInfoAndItsJson() throws Exception {
+    // as the edge reports it, through the entity's record
     var nack =
-        new StandingXdsRejection(
-            "grpc-js-1",
-            "type.googleapis.com/envoy.config.cluster.v3.Cluster",
-            "3",
-            "unsupported lb_policy LEAST_REQUEST",
-            Instant.parse("2026-12-07T16:00:00Z"));
+        StandingXdsRejection.of(
+            XdsRejection.newBuilder()
+                .setNode("grpc-js-1")
+                .setTypeUrl("type.googleapis.com/envoy.config.cluster.v3.Cluster")
+                .setVersion("3")
+                .setError("unsupported lb_policy LEAST_REQUEST")
+                .setAt(Timestamps.parse("2026-12-07T16:00:00Z"))
+                .build());
 
     var info =
         ClusterViews.info(
