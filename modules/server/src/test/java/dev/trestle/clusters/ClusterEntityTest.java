@@ -181,7 +181,7 @@ class ClusterEntityTest {
             testKit.system(),
             ClusterEntity.create(cluster + "-restart", SETTINGS, clock),
             EventSourcedBehaviorTestKit.enabledSerializationSettings());
-    JoinTokens.Minted token =
+    TokenKind.Minted token =
         restarted
             .<TokenIssued>runCommand(
                 r -> new ClusterEntity.IssueToken("users/admin", "r", false, r))
