@@ -73,187 +73,47 @@ public record ClusterState(
     if (event instanceof ClusterEvent.JoinTokenIssued e) {
       var next = new TreeMap<>(tokens);
       next.put(e.tokenId(), new JoinToken(e.tokenId(), e.secretSha256(), e.at(), e.principal()));
-      return withTokens(next);
+      return edit().tokens(next).build();
     }
     if (event instanceof ClusterEvent.JoinTokenRevoked e) {
       var next = new TreeMap<>(tokens);
       next.remove(e.tokenId());
-      return withTokens(next);
+      return edit().tokens(next).build();
     }
     if (event instanceof ClusterEvent.EdgeConnected e) {
-      return new ClusterState(
-          tokens,
-          e.sessionId(),
-          e.tokenId(),
-          e.agentVersion(),
-          e.at(),
-          heartbeats,
-          health,
-          inventory,
-          appliedVersion,
-          appliedHash,
-          failedVersion,
-          failedReason,
-          failures,
-          sessionConflict,
-          sessionConflictAt,
-          xdsRejections);
+      return edit()
+          .session(e.sessionId(), e.tokenId())
+          .agentVersion(e.agentVersion())
+          .lastHeartbeat(e.at())
+          .build();
     }
     if (event instanceof ClusterEvent.EdgeDisconnected e) {
-      if (!e.sessionId().equals(sessionId)) {
-        return this;
-      }
-      return new ClusterState(
-          tokens,
-          "",
-          "",
-          agentVersion,
-          lastHeartbeat,
-          heartbeats,
-          health,
-          inventory,
-          appliedVersion,
-          appliedHash,
-          failedVersion,
-          failedReason,
-          failures,
-          sessionConflict,
-          sessionConflictAt,
-          xdsRejections);
+      return e.sessionId().equals(sessionId) ? edit().session("", "").build() : this;
     }
     if (event instanceof ClusterEvent.HeartbeatReceived e) {
-      return new ClusterState(
-          tokens,
-          sessionId,
-          sessionTokenId,
-          agentVersion,
-          e.at(),
-          heartbeats + 1,
-          health,
-          inventory,
-          appliedVersion,
-          appliedHash,
-          failedVersion,
-          failedReason,
-          failures,
-          sessionConflict,
-          sessionConflictAt,
-          xdsRejections);
+      return edit().lastHeartbeat(e.at()).heartbeats(heartbeats + 1).build();
     }
     if (event instanceof ClusterEvent.InventoryChanged e) {
-      return new ClusterState(
-          tokens,
-          sessionId,
-          sessionTokenId,
-          agentVersion,
-          lastHeartbeat,
-          heartbeats,
-          health,
-          e.inventory(),
-          appliedVersion,
-          appliedHash,
-          failedVersion,
-          failedReason,
-          failures,
-          sessionConflict,
-          sessionConflictAt,
-          xdsRejections);
+      return edit().inventory(e.inventory()).build();
     }
     if (event instanceof ClusterEvent.HealthChanged e) {
-      return new ClusterState(
-          tokens,
-          sessionId,
-          sessionTokenId,
-          agentVersion,
-          lastHeartbeat,
-          heartbeats,
-          e.to(),
-          inventory,
-          appliedVersion,
-          appliedHash,
-          failedVersion,
-          failedReason,
-          failures,
-          sessionConflict,
-          sessionConflictAt,
-          xdsRejections);
+      return edit().health(e.to()).build();
     }
     if (event instanceof ClusterEvent.VersionAcked e) {
-      boolean clearsFailure = e.version() >= failedVersion;
-      return new ClusterState(
-          tokens,
-          sessionId,
-          sessionTokenId,
-          agentVersion,
-          lastHeartbeat,
-          heartbeats,
-          health,
-          inventory,
-          e.version(),
-          e.setHash(),
-          clearsFailure ? 0 : failedVersion,
-          clearsFailure ? "" : failedReason,
-          clearsFailure ? List.of() : failures,
-          sessionConflict,
-          sessionConflictAt,
-          xdsRejections);
+      var next = edit().applied(e.version(), e.setHash());
+      if (e.version() >= failedVersion) {
+        next.failed(0, "", List.of());
+      }
+      return next.build();
     }
     if (event instanceof ClusterEvent.VersionNacked e) {
-      return new ClusterState(
-          tokens,
-          sessionId,
-          sessionTokenId,
-          agentVersion,
-          lastHeartbeat,
-          heartbeats,
-          health,
-          inventory,
-          appliedVersion,
-          appliedHash,
-          e.version(),
-          e.reason(),
-          e.failures(),
-          sessionConflict,
-          sessionConflictAt,
-          xdsRejections);
+      return edit().failed(e.version(), e.reason(), e.failures()).build();
     }
     if (event instanceof ClusterEvent.SessionConflict e) {
-      return new ClusterState(
-          tokens,
-          sessionId,
-          sessionTokenId,
-          agentVersion,
-          lastHeartbeat,
-          heartbeats,
-          health,
-          inventory,
-          appliedVersion,
-          appliedHash,
-          failedVersion,
-          failedReason,
-          failures,
-          e.detail(),
-          e.at(),
-          xdsRejections);
+      return edit().sessionConflict(e.detail(), e.at()).build();
     }
     if (event instanceof ClusterEvent.XdsRejectionsChanged e) {
-      return new ClusterState(
-          tokens,
-          sessionId,
-          sessionTokenId,
-          agentVersion,
-          lastHeartbeat,
-          heartbeats,
-          health,
-          inventory,
-          appliedVersion,
-          appliedHash,
-          failedVersion,
-          failedReason,
-          failures,
-          sessionConflict,
-          sessionConflictAt,
-          e.rejections());
+      return edit().xdsRejections(e.rejections()).build();
     }
     if (event instanceof ClusterEvent.ServiceHealthChanged) {
       return this; // an audit record; the inventory itself came with InventoryChanged
@@ -261,23 +121,129 @@ public record ClusterState(
     throw new IllegalArgumentException("unknown cluster event " + event.getClass().getName());
   }
 
-  private ClusterState withTokens(Map<String, JoinToken> next) {
-    return new ClusterState(
-        next,
-        sessionId,
-        sessionTokenId,
-        agentVersion,
-        lastHeartbeat,
-        heartbeats,
-        health,
-        inventory,
-        appliedVersion,
-        appliedHash,
-        failedVersion,
-        failedReason,
-        failures,
-        sessionConflict,
-        sessionConflictAt,
-        xdsRejections);
+  private Editor edit() {
+    return new Editor(this);
+  }
+
+  /**
+   * A copy of a state with some fields replaced. The record's shape is what snapshots store, so it
+   * stays flat; each event changes a few fields and this keeps the rest in one place.
+   */
+  private static final class Editor {
+    private Map<String, JoinToken> tokens;
+    private String sessionId;
+    private String sessionTokenId;
+    private String agentVersion;
+    private Instant lastHeartbeat;
+    private long heartbeats;
+    private ClusterHealthState health;
+    private InventorySnapshot inventory;
+    private long appliedVersion;
+    private String appliedHash;
+    private long failedVersion;
+    private String failedReason;
+    private List<ClusterEvent.ObjectFailure> failures;
+    private String sessionConflict;
+    private Instant sessionConflictAt;
+    private List<StandingXdsRejection> xdsRejections;
+
+    Editor(ClusterState s) {
+      tokens = s.tokens;
+      sessionId = s.sessionId;
+      sessionTokenId = s.sessionTokenId;
+      agentVersion = s.agentVersion;
+      lastHeartbeat = s.lastHeartbeat;
+      heartbeats = s.heartbeats;
+      health = s.health;
+      inventory = s.inventory;
+      appliedVersion = s.appliedVersion;
+      appliedHash = s.appliedHash;
+      failedVersion = s.failedVersion;
+      failedReason = s.failedReason;
+      failures = s.failures;
+      sessionConflict = s.sessionConflict;
+      sessionConflictAt = s.sessionConflictAt;
+      xdsRejections = s.xdsRejections;
+    }
+
+    Editor tokens(Map<String, JoinToken> value) {
+      tokens = value;
+      return this;
+    }
+
+    Editor session(String id, String tokenId) {
+      sessionId = id;
+      sessionTokenId = tokenId;
+      return this;
+    }
+
+    Editor agentVersion(String value) {
+      agentVersion = value;
+      return this;
+    }
+
+    Editor lastHeartbeat(Instant value) {
+      lastHeartbeat = value;
+      return this;
+    }
+
+    Editor heartbeats(long value) {
+      heartbeats = value;
+      return this;
+    }
+
+    Editor health(ClusterHealthState value) {
+      health = value;
+      return this;
+    }
+
+    Editor inventory(InventorySnapshot value) {
+      inventory = value;
+      return this;
+    }
+
+    Editor applied(long version, String hash) {
+      appliedVersion = version;
+      appliedHash = hash;
+      return this;
+    }
+
+    Editor failed(long version, String reason, List<ClusterEvent.ObjectFailure> objects) {
+      failedVersion = version;
+      failedReason = reason;
+      failures = objects;
+      return this;
+    }
+
+    Editor sessionConflict(String detail, Instant at) {
+      sessionConflict = detail;
+      sessionConflictAt = at;
+      return this;
+    }
+
+    Editor xdsRejections(List<StandingXdsRejection> value) {
+      xdsRejections = value;
+      return this;
+    }
+
+    ClusterState build() {
+      return new ClusterState(
+          tokens,
+          sessionId,
+          sessionTokenId,
+          agentVersion,
+          lastHeartbeat,
+          heartbeats,
+          health,
+          inventory,
+          appliedVersion,
+          appliedHash,
+          failedVersion,
+          failedReason,
+          failures,
+          sessionConflict,
+          sessionConflictAt,
+          xdsRejections);
+    }
   }
 }
