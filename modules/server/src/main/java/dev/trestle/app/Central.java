@@ -60,9 +60,13 @@ import dev.trestle.protocol.v1.IamService;
 import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
+import dev.trestle.storage.JournalStartOrdering;
+import dev.trestle.storage.StorageSettings;
 import dev.trestle.storage.StorageStartup;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -138,6 +142,7 @@ public final class Central implements AutoCloseable {
               STARTUP,
               List.of(AuditSchema::migrate, DesiredStateSchema::migrate));
       dataDir.restrictNewFiles();
+      recordJournalStart(system, settings.storage());
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
@@ -335,6 +340,21 @@ public final class Central implements AutoCloseable {
     } catch (Exception e) {
       system.terminate();
       throw e;
+    }
+  }
+
+  /**
+   * On the embedded profile, before any entity of this node can write: the journal's highest
+   * ordering, below which the read journal need not wait for gaps (JournalStartOrdering).
+   */
+  private static void recordJournalStart(ActorSystem<Void> system, StorageSettings storage)
+      throws SQLException {
+    if (!storage.profile().equals(StorageSettings.EMBEDDED)) {
+      return;
+    }
+    try (Connection c = storage.openConnection()) {
+      long max = JournalStartOrdering.get(system.classicSystem()).record(c);
+      LOG.debug("journal ordering at start: {}", max);
     }
   }
 
