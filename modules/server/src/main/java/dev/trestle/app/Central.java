@@ -4,14 +4,16 @@ import com.typesafe.config.Config;
 import dev.trestle.api.Admission;
 import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
+import dev.trestle.api.AuditRoutes;
 import dev.trestle.api.CallContext;
 import dev.trestle.api.ClusterGrpcService;
+import dev.trestle.api.ClusterRoutes;
 import dev.trestle.api.ConsoleRestRoutes;
 import dev.trestle.api.ConsoleStaticRoute;
 import dev.trestle.api.IamGrpcService;
 import dev.trestle.api.IamRestRoutes;
 import dev.trestle.api.ManagementGrpcService;
-import dev.trestle.api.RestApi;
+import dev.trestle.api.ResourceRoutes;
 import dev.trestle.api.RestRoutes;
 import dev.trestle.api.WriteLimiter;
 import dev.trestle.audit.AuditProjection;
@@ -244,15 +246,22 @@ public final class Central implements AutoCloseable {
               new dev.trestle.api.ServiceCatalogGrpcService(clusterOps, callers),
               dev.trestle.protocol.v1.ServiceCatalog.name,
               system);
-      var rest = new RestApi(service, auditQueries, clusterOps, callers, admission, system, 10_000);
       var http =
           ApiRoutes.handler(
               system,
-              rest::handle,
-              ConsoleStaticRoute.route(),
-              new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access).route(),
-              new ConsoleRestRoutes(service, auditQueries, clusterOps, desiredReadModel, callers)
-                  .route());
+              callers,
+              List.of(
+                  ConsoleStaticRoute.route(),
+                  new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access)
+                      .route(),
+                  new ConsoleRestRoutes(
+                          service, auditQueries, clusterOps, desiredReadModel, callers)
+                      .route()),
+              List.of(
+                  new AuditRoutes(auditQueries),
+                  new ClusterRoutes(clusterOps),
+                  // last: it takes any path below /api/v1
+                  new ResourceRoutes(service, auditQueries, admission, 10_000)));
       @SuppressWarnings("unchecked")
       var handler =
           new ApiMetrics(registry, apiServices, RestRoutes::template)
