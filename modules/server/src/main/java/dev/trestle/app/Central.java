@@ -12,6 +12,8 @@ import dev.trestle.api.IamRestRoutes;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.RestApi;
 import dev.trestle.api.RestRoutes;
+import dev.trestle.api.TelemetryGrpcService;
+import dev.trestle.api.TelemetryRestRoutes;
 import dev.trestle.api.WriteLimiter;
 import dev.trestle.audit.AuditProjection;
 import dev.trestle.audit.AuditQueries;
@@ -61,10 +63,13 @@ import dev.trestle.protocol.v1.IamService;
 import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.TelemetryQuery;
+import dev.trestle.protocol.v1.TelemetryQueryPowerApiHandlerFactory;
 import dev.trestle.storage.StorageStartup;
 import dev.trestle.telemetry.TelemetryIngestion;
 import dev.trestle.telemetry.TelemetrySchema;
 import dev.trestle.telemetry.TelemetrySettings;
+import dev.trestle.telemetry.TrafficQueries;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -237,7 +242,8 @@ public final class Central implements AutoCloseable {
               AuditService.description,
               IamService.description,
               ClusterService.description,
-              dev.trestle.protocol.v1.ServiceCatalog.description);
+              dev.trestle.protocol.v1.ServiceCatalog.description,
+              TelemetryQuery.description);
       var reflection = ServerReflection.create(apiServices, system);
       var clustersApi =
           ClusterServicePowerApiHandlerFactory.partial(
@@ -247,6 +253,13 @@ public final class Central implements AutoCloseable {
               new dev.trestle.api.ServiceCatalogGrpcService(clusterOps, callers),
               dev.trestle.protocol.v1.ServiceCatalog.name,
               system);
+      var telemetryApi =
+          new TelemetryGrpcService(
+              TrafficQueries.create(
+                  readModels.dataSource(), service, guard, telemetrySettings, blocking, clock),
+              callers);
+      var telemetryQuery =
+          TelemetryQueryPowerApiHandlerFactory.partial(telemetryApi, TelemetryQuery.name, system);
       var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
       var http =
           ApiRoutes.handler(
@@ -255,13 +268,21 @@ public final class Central implements AutoCloseable {
               ConsoleStaticRoute.route(),
               new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access).route(),
               new ConsoleRestRoutes(service, auditQueries, clusterOps, desiredReadModel, callers)
-                  .route());
+                  .route(),
+              new TelemetryRestRoutes(telemetryApi, clock).route());
       @SuppressWarnings("unchecked")
       var handler =
           new ApiMetrics(registry, apiServices, RestRoutes::template)
               .wrap(
                   ServiceHandler.concatOrNotFound(
-                      management, audit, iamApi, clustersApi, servicesApi, reflection, http));
+                      management,
+                      audit,
+                      iamApi,
+                      clustersApi,
+                      servicesApi,
+                      telemetryQuery,
+                      reflection,
+                      http));
       var apiServer = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
       if (!settings.tls().mode().equals("off")) {
         apiServer = apiServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
