@@ -19,6 +19,7 @@ import dev.trestle.audit.AuditRefusalLog;
 import dev.trestle.audit.AuditRetention;
 import dev.trestle.audit.AuditSchema;
 import dev.trestle.audit.AuditStore;
+import dev.trestle.audit.DeniedReadThrottle;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterRegistry;
@@ -160,7 +161,15 @@ public final class Central implements AutoCloseable {
           new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime);
 
       var auditStore = new AuditStore(readModels.dataSource());
-      var refusalLog = new AuditRefusalLog(auditStore, blocking, clock);
+      var refusalLog =
+          new DeniedReadThrottle(new AuditRefusalLog(auditStore, blocking, clock), clock);
+      system
+          .scheduler()
+          .scheduleWithFixedDelay(
+              DeniedReadThrottle.WINDOW,
+              DeniedReadThrottle.WINDOW,
+              refusalLog::flushExpired,
+              system.executionContext());
       var auditQueries =
           new AuditQueries(
               auditStore,
@@ -168,7 +177,8 @@ public final class Central implements AutoCloseable {
               blocking,
               clock,
               guard,
-              settings.auditScanBudget());
+              settings.auditScanBudget(),
+              refusalLog);
       var service = new ResourceService(system, settings.askTimeout(), refusalLog, guard);
       AuditProjection.init(system, readModels);
       var committedDeltas = new CommittedDeltas();
