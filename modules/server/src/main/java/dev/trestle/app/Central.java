@@ -1,6 +1,7 @@
 package dev.trestle.app;
 
 import com.typesafe.config.Config;
+import dev.trestle.api.Admission;
 import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.CallContext;
@@ -56,12 +57,16 @@ import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ClusterService;
 import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.EdgeSync;
 import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
 import dev.trestle.protocol.v1.IamService;
 import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
 import dev.trestle.storage.StorageStartup;
+import dev.trestle.telemetry.TelemetryIngestion;
+import dev.trestle.telemetry.TelemetrySchema;
+import dev.trestle.telemetry.TelemetrySettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -79,6 +84,7 @@ import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.SystemMaterializer;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
@@ -137,7 +143,7 @@ public final class Central implements AutoCloseable {
               system,
               settings.storage(),
               STARTUP,
-              List.of(AuditSchema::migrate, DesiredStateSchema::migrate));
+              List.of(AuditSchema::migrate, DesiredStateSchema::migrate, TelemetrySchema::migrate));
       dataDir.restrictNewFiles();
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
@@ -157,8 +163,10 @@ public final class Central implements AutoCloseable {
       var iam = new IamOperations(system, access, settings.askTimeout());
       var guard = new ResourceGuard(access, iam);
       var callers = new CallContext(access);
-      var limiter =
-          new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime);
+      var admission =
+          new Admission(
+              new WriteLimiter(
+                  settings.writesPerSecond(), settings.writeBurst(), System::nanoTime));
 
       var auditStore = new AuditStore(readModels.dataSource());
       var refusalLog =
@@ -187,6 +195,7 @@ public final class Central implements AutoCloseable {
       var desiredState = new DesiredStateStore(readModels.dataSource(), blocking);
       var desiredReadModel = new DesiredStateReadModel(desiredState, committedDeltas);
       var clusterSettings = ClusterSettings.from(config);
+      var telemetrySettings = TelemetrySettings.from(config);
       ClusterOperations.initSharding(system, clusterSettings, clock);
       var clusterOps =
           new ClusterOperations(
@@ -226,7 +235,7 @@ public final class Central implements AutoCloseable {
 
       var management =
           ManagementServicePowerApiHandlerFactory.partial(
-              new ManagementGrpcService(service, auditQueries, callers, limiter),
+              new ManagementGrpcService(service, auditQueries, callers, admission),
               ManagementService.name,
               system);
       var audit =
@@ -251,7 +260,7 @@ public final class Central implements AutoCloseable {
               new dev.trestle.api.ServiceCatalogGrpcService(clusterOps, callers),
               dev.trestle.protocol.v1.ServiceCatalog.name,
               system);
-      var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
+      var rest = new RestApi(service, auditQueries, clusterOps, callers, admission, system, 10_000);
       var http =
           ApiRoutes.handler(
               system,
@@ -277,21 +286,36 @@ public final class Central implements AutoCloseable {
       var edgeSessions = new EdgeSessions();
       var edgeMetrics = new EdgeMetrics(registry);
       DesiredStateFanOut.start(system, edgeSessions, clusterSettings.heartbeatInterval());
+      var telemetryIngest =
+          TelemetryIngestion.start(
+              system,
+              readModels.dataSource(),
+              telemetrySettings,
+              settings.askTimeout(),
+              registry,
+              blocking,
+              clock);
       var edgeSync =
+          EdgeSyncPowerApiHandlerFactory.partial(
+              new EdgeSyncService(
+                  system,
+                  new SessionServices(
+                      desiredReadModel,
+                      clusterSettings,
+                      settings.askTimeout(),
+                      edgeMetrics,
+                      edgeSessions,
+                      clusterOps::edgeRefused,
+                      EdgeAdmissions.from(config))),
+              EdgeSync.name,
+              SystemMaterializer.get(system).materializer(),
+              EdgePortErrors.mapper(),
+              system);
+      // Both RPCs of the edge port (sync stream, telemetry reports) behind the frame size check.
+      @SuppressWarnings("unchecked")
+      var edgePort =
           GrpcFrameSizeCheck.guarded(
-              EdgeSyncPowerApiHandlerFactory.create(
-                  new EdgeSyncService(
-                      system,
-                      new SessionServices(
-                          desiredReadModel,
-                          clusterSettings,
-                          settings.askTimeout(),
-                          edgeMetrics,
-                          edgeSessions,
-                          clusterOps::edgeRefused,
-                          EdgeAdmissions.from(config))),
-                  EdgePortErrors.mapper(),
-                  system));
+              ServiceHandler.concatOrNotFound(edgeSync, telemetryIngest.handler()));
       var edgeServer =
           Http.get(system)
               .newServerAt(settings.edgeHost(), settings.edgePort())
@@ -308,7 +332,7 @@ public final class Central implements AutoCloseable {
       }
       ServerBinding edge =
           edgeServer
-              .bind(edgeSync)
+              .bind(edgePort)
               .toCompletableFuture()
               .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       CoordinatedShutdown.get(system.classicSystem())
