@@ -80,7 +80,7 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         caller -> {
           try {
             admission.checkSize(in.getSerializedSize());
-            admission.admitApply(caller, in.getResourcesCount(), in.getDryRun());
+            admission.admitApply(caller, in.getResourcesCount());
           } catch (ProblemException e) {
             return CompletableFuture.failedFuture(e);
           }

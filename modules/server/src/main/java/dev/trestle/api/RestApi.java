@@ -266,7 +266,7 @@ public final class RestApi {
       String op,
       long start) {
     try {
-      admission.admitApply(caller, docs.size(), dryRun);
+      admission.admitApply(caller, docs.size());
     } catch (ProblemException e) {
       return CompletableFuture.completedFuture(error(op, caller, start, e));
     }
