@@ -25,6 +25,9 @@ final class IngressGatewayRules implements KindRules {
     if (spec.getWorkloadSelectorCount() == 0) {
       c.add("spec.workloadSelector", "at least one label selecting the gateway pods is required");
     }
+    if (!spec.getWorkloadNamespace().isEmpty()) {
+      c.name("spec.workloadNamespace", spec.getWorkloadNamespace());
+    }
     if (spec.getServersCount() == 0) {
       c.add("spec.servers", "at least one server is required");
     }
