@@ -80,7 +80,12 @@ final class ApiServerStarter {
                 new ClusterRoutes(s.clusters()),
                 // last: it takes any path below /api/v1
                 new ResourceRoutes(
-                    s.resources(), s.auditQueries(), s.admission(), BODY_TIMEOUT_MILLIS)));
+                    s.resources(),
+                    s.auditQueries(),
+                    s.admission(),
+                    s.access(),
+                    readSide.bindings(),
+                    BODY_TIMEOUT_MILLIS)));
     @SuppressWarnings("unchecked")
     var handler =
         new ApiMetrics(operations.registry(), apiServices, RestRoutes::template)

@@ -1,6 +1,7 @@
 package dev.trestle.app;
 
 import com.typesafe.config.Config;
+import dev.trestle.audit.AccessBindingIndex;
 import dev.trestle.audit.AuditProjection;
 import dev.trestle.audit.AuditRetention;
 import dev.trestle.audit.AuditStore;
@@ -28,6 +29,7 @@ final class ProjectionStarter {
 
   record ReadSide(
       AuditStore auditStore,
+      AccessBindingIndex bindings,
       DesiredStateStore desiredState,
       DesiredStateReadModel desiredReadModel) {}
 
@@ -78,7 +80,11 @@ final class ProjectionStarter {
                         settings.auditRetentionInterval(),
                         new AuditRetention(auditStore, age, clock),
                         storage.blocking()));
-    return new ReadSide(auditStore, desiredState, desiredReadModel);
+    return new ReadSide(
+        auditStore,
+        new AccessBindingIndex(readModels.dataSource(), storage.blocking()),
+        desiredState,
+        desiredReadModel);
   }
 
   private static ProjectionLagMonitor lagMonitor(
