@@ -27,6 +27,12 @@ public final class RestRoutes {
       }
       default -> {}
     }
+    if (rest.equals("telemetry/top") || rest.equals("telemetry/topology")) {
+      return PREFIX + "/" + rest;
+    }
+    if (rest.startsWith("telemetry/services/")) {
+      return PREFIX + "/telemetry/services/{service}";
+    }
     if (rest.startsWith("status/")) {
       return PREFIX + "/status/{fqn}";
     }

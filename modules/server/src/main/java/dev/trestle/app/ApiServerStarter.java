@@ -1,5 +1,6 @@
 package dev.trestle.app;
 
+import com.typesafe.config.Config;
 import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.AuditRoutes;
@@ -13,6 +14,8 @@ import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.ResourceRoutes;
 import dev.trestle.api.RestRoutes;
 import dev.trestle.api.ServiceCatalogGrpcService;
+import dev.trestle.api.TelemetryGrpcService;
+import dev.trestle.api.TelemetryRestRoutes;
 import dev.trestle.observability.ApiMetrics;
 import dev.trestle.observability.OperationsPort;
 import dev.trestle.protocol.v1.AuditService;
@@ -25,6 +28,11 @@ import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ServiceCatalog;
 import dev.trestle.protocol.v1.ServiceCatalogPowerApiHandlerFactory;
+import dev.trestle.protocol.v1.TelemetryQuery;
+import dev.trestle.protocol.v1.TelemetryQueryPowerApiHandlerFactory;
+import dev.trestle.telemetry.TelemetrySettings;
+import dev.trestle.telemetry.TrafficQueries;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,10 +55,13 @@ final class ApiServerStarter {
 
   static ServerBinding start(
       ActorSystem<Void> system,
+      Config config,
       Settings settings,
+      StorageStarter.Storage storage,
       ServiceStarter.Services s,
       ProjectionStarter.ReadSide readSide,
       OperationsPort operations,
+      Clock clock,
       Duration timeout)
       throws Exception {
     var iamService = new IamGrpcService(s.iam(), s.access(), s.callers());
@@ -60,7 +71,18 @@ final class ApiServerStarter {
             AuditService.description,
             IamService.description,
             ClusterService.description,
-            ServiceCatalog.description);
+            ServiceCatalog.description,
+            TelemetryQuery.description);
+    var telemetryApi =
+        new TelemetryGrpcService(
+            TrafficQueries.create(
+                storage.readModels().dataSource(),
+                s.resources(),
+                s.guard(),
+                TelemetrySettings.from(config),
+                storage.blocking(),
+                clock),
+            s.callers());
     var http =
         ApiRoutes.handler(
             system,
@@ -74,7 +96,8 @@ final class ApiServerStarter {
                         s.clusters(),
                         readSide.desiredReadModel(),
                         s.callers())
-                    .route()),
+                    .route(),
+                new TelemetryRestRoutes(telemetryApi, clock).route()),
             List.of(
                 new AuditRoutes(s.auditQueries()),
                 new ClusterRoutes(s.clusters()),
@@ -109,6 +132,8 @@ final class ApiServerStarter {
                         new ServiceCatalogGrpcService(s.clusters(), s.callers()),
                         ServiceCatalog.name,
                         system),
+                    TelemetryQueryPowerApiHandlerFactory.partial(
+                        telemetryApi, TelemetryQuery.name, system),
                     ServerReflection.create(apiServices, system),
                     http));
     var server = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());

@@ -76,7 +76,8 @@ public final class Central implements AutoCloseable {
       var readSide = ProjectionStarter.start(system, config, settings, storage, operations, clock);
       var services = ServiceStarter.start(system, config, settings, storage, readSide, clock);
       ServerBinding api =
-          ApiServerStarter.start(system, settings, services, readSide, operations, STARTUP);
+          ApiServerStarter.start(
+              system, config, settings, storage, services, readSide, operations, clock, STARTUP);
       ServerBinding edge =
           EdgeServerStarter.start(
               system, config, settings, storage, services, readSide, operations, clock, STARTUP);

@@ -27,6 +27,7 @@ final class ServiceStarter {
   record Services(
       AccessControl access,
       IamOperations iam,
+      ResourceGuard guard,
       CallContext callers,
       Admission admission,
       AuditQueries auditQueries,
@@ -73,6 +74,7 @@ final class ServiceStarter {
     return new Services(
         access,
         iam,
+        guard,
         new CallContext(access),
         admission,
         auditQueries,

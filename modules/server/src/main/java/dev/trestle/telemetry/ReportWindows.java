@@ -128,7 +128,8 @@ final class ReportWindows {
     return new SeriesKey(
         org,
         cluster,
-        src.getName(),
+        // Topology nodes are services: the app label names the service a workload belongs to.
+        src.getApp().isBlank() ? src.getName() : src.getApp(),
         src.getNamespace(),
         src.getCluster(),
         dst.getService(),
