@@ -40,16 +40,21 @@ public final class Admission {
   /** A request of {@code bytes} (declared or serialized) may be read. */
   public void checkSize(long bytes) {
     if (bytes > MAX_REQUEST_BYTES) {
-      throw new ProblemException(
-          Problem.of(
-              Problem.Code.TOO_LARGE,
-              "",
-              "the request is "
-                  + bytes
-                  + " bytes; the limit is "
-                  + MAX_REQUEST_BYTES
-                  + " bytes (4 MiB) per apply"));
+      throw tooLarge(bytes + " bytes");
     }
+  }
+
+  /** TOO_LARGE for a request of {@code size} (e.g. "5000000 bytes"). */
+  static ProblemException tooLarge(String size) {
+    return new ProblemException(
+        Problem.of(
+            Problem.Code.TOO_LARGE,
+            "",
+            "the request is "
+                + size
+                + "; the limit is "
+                + MAX_REQUEST_BYTES
+                + " bytes (4 MiB) per apply"));
   }
 
   /** An apply of {@code documents} documents; dry runs do not count against the rate limit. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
  * Reads the YAML/JSON documents of a REST apply body ({@code POST /apply}, {@code PUT}). The
@@ -81,11 +82,24 @@ final class ApplyBodies {
         .thenApply(strict -> strict.getData().decodeString(StandardCharsets.UTF_8))
         .exceptionally(
             e -> {
+              if (causedBy(e, EntityStreamSizeException.class)) {
+                // a body without a declared length that grew past the limit
+                throw Admission.tooLarge("more than " + Admission.MAX_REQUEST_BYTES + " bytes");
+              }
               throw RestCall.invalid(
-                  "the request body could not be read (the limit is "
-                      + Admission.MAX_REQUEST_BYTES
-                      + " bytes)");
+                  "the request body could not be read within "
+                      + readTimeoutMillis / 1000
+                      + " s (the connection stalled or closed)");
             });
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Every document must read cleanly, otherwise nothing is applied. */
