@@ -12,6 +12,7 @@ import dev.trestle.audit.AuditQueries;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.core.Caller;
 import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.CanonicalJson;
@@ -53,7 +54,7 @@ public final class RestApi {
   private final AuditQueries audit;
   private final ClusterOperations clusters;
   private final CallContext callers;
-  private final WriteLimiter limiter;
+  private final Admission admission;
   private final ClassicActorSystemProvider system;
   private final long bodyTimeoutMillis;
 
@@ -62,11 +63,11 @@ public final class RestApi {
       AuditQueries audit,
       ClusterOperations clusters,
       CallContext callers,
-      WriteLimiter limiter,
+      Admission admission,
       ClassicActorSystemProvider system,
       long bodyTimeoutMillis) {
     this.clusters = clusters;
-    this.limiter = limiter;
+    this.admission = admission;
     this.service = service;
     this.audit = audit;
     this.callers = callers;
@@ -218,8 +219,8 @@ public final class RestApi {
         request.discardEntityBytes(system);
         long version = longParam(uri, "version");
         try {
-          limiter.acquire(caller.principal(), 1);
-        } catch (dev.trestle.core.ProblemException e) {
+          admission.admitDelete(caller);
+        } catch (ProblemException e) {
           return CompletableFuture.completedFuture(error(op, caller, start, e));
         }
         return service
@@ -264,12 +265,10 @@ public final class RestApi {
       Caller caller,
       String op,
       long start) {
-    if (!dryRun) {
-      try {
-        limiter.acquire(caller.principal(), docs.size());
-      } catch (dev.trestle.core.ProblemException e) {
-        return CompletableFuture.completedFuture(error(op, caller, start, e));
-      }
+    try {
+      admission.admitApply(caller, docs.size(), dryRun);
+    } catch (ProblemException e) {
+      return CompletableFuture.completedFuture(error(op, caller, start, e));
     }
     return service
         .apply(docs, dryRun, stopOnError, caller)
@@ -398,32 +397,29 @@ public final class RestApi {
 
   private CompletionStage<String> body(HttpRequest request) {
     long declared = request.entity().getContentLengthOption().orElse(0L);
-    if (declared > ResourceDocuments.MAX_INPUT_BYTES) {
+    try {
+      admission.checkSize(declared);
+    } catch (ProblemException tooLarge) {
       // Drain rather than read it, so the client gets the answer instead of a reset connection.
-      String message =
-          "the request body is "
-              + declared
-              + " bytes; the limit is "
-              + ResourceDocuments.MAX_INPUT_BYTES;
       return request
           .discardEntityBytes(system)
           .completionStage()
           .handle(
               (done, drainFailed) -> {
                 // past the HTTP layer's own limit the drain fails too: still a 413
-                throw new TooLarge(message);
+                throw tooLarge;
               });
     }
     return request
         .entity()
-        .withSizeLimit(ResourceDocuments.MAX_INPUT_BYTES)
+        .withSizeLimit(Admission.MAX_REQUEST_BYTES)
         .toStrict(bodyTimeoutMillis, system)
         .thenApply(strict -> strict.getData().decodeString(StandardCharsets.UTF_8))
         .exceptionally(
             e -> {
               throw new InvalidBody(
                   "the request body could not be read (the limit is "
-                      + ResourceDocuments.MAX_INPUT_BYTES
+                      + Admission.MAX_REQUEST_BYTES
                       + " bytes)");
             });
   }
@@ -452,27 +448,15 @@ public final class RestApi {
     if (docs.isEmpty()) {
       throw new InvalidBody("the body holds no documents");
     }
-    if (docs.size() > ManagementGrpcService.MAX_DOCUMENTS_PER_APPLY) {
-      throw new InvalidBody(
-          "an apply holds at most "
-              + ManagementGrpcService.MAX_DOCUMENTS_PER_APPLY
-              + " documents, got "
-              + docs.size());
-    }
     return docs;
   }
 
   private HttpResponse error(String op, Caller caller, long start, Throwable e) {
     Throwable cause = e;
-    while (cause.getCause() != null
-        && !(cause instanceof TooLarge)
-        && !(cause instanceof InvalidBody)) {
+    while (cause.getCause() != null && !(cause instanceof InvalidBody)) {
       cause = cause.getCause();
     }
-    Problem p =
-        cause instanceof TooLarge
-            ? problem(Problem.Code.TOO_LARGE, cause.getMessage())
-            : cause instanceof InvalidBody invalid ? invalid.problem() : Problem.of(e, "");
+    Problem p = cause instanceof InvalidBody invalid ? invalid.problem() : Problem.of(e, "");
     RequestLog.failed("rest", op, "", caller, start, p);
     return errorResponse(p);
   }
@@ -568,12 +552,6 @@ public final class RestApi {
       return json(CanonicalJson.MAPPER.readTree(JsonFormat.printer().print(message)));
     } catch (InvalidProtocolBufferException | JsonProcessingException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static final class TooLarge extends RuntimeException {
-    TooLarge(String message) {
-      super(message, null, false, false);
     }
   }
 

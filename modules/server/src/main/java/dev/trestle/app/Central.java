@@ -1,6 +1,7 @@
 package dev.trestle.app;
 
 import com.typesafe.config.Config;
+import dev.trestle.api.Admission;
 import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.CallContext;
@@ -166,8 +167,10 @@ public final class Central implements AutoCloseable {
       var iam = new IamOperations(system, access, settings.askTimeout());
       var guard = new ResourceGuard(access, iam);
       var callers = new CallContext(access);
-      var limiter =
-          new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime);
+      var admission =
+          new Admission(
+              new WriteLimiter(
+                  settings.writesPerSecond(), settings.writeBurst(), System::nanoTime));
 
       var auditStore = new AuditStore(readModels.dataSource());
       var refusalLog = new AuditRefusalLog(auditStore, blocking, clock);
@@ -227,7 +230,7 @@ public final class Central implements AutoCloseable {
 
       var management =
           ManagementServicePowerApiHandlerFactory.partial(
-              new ManagementGrpcService(service, auditQueries, callers, limiter),
+              new ManagementGrpcService(service, auditQueries, callers, admission),
               ManagementService.name,
               system);
       var audit =
@@ -260,7 +263,7 @@ public final class Central implements AutoCloseable {
               callers);
       var telemetryQuery =
           TelemetryQueryPowerApiHandlerFactory.partial(telemetryApi, TelemetryQuery.name, system);
-      var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
+      var rest = new RestApi(service, auditQueries, clusterOps, callers, admission, system, 10_000);
       var http =
           ApiRoutes.handler(
               system,
