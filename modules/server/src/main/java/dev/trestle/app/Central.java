@@ -4,14 +4,16 @@ import com.typesafe.config.Config;
 import dev.trestle.api.Admission;
 import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
+import dev.trestle.api.AuditRoutes;
 import dev.trestle.api.CallContext;
 import dev.trestle.api.ClusterGrpcService;
+import dev.trestle.api.ClusterRoutes;
 import dev.trestle.api.ConsoleRestRoutes;
 import dev.trestle.api.ConsoleStaticRoute;
 import dev.trestle.api.IamGrpcService;
 import dev.trestle.api.IamRestRoutes;
 import dev.trestle.api.ManagementGrpcService;
-import dev.trestle.api.RestApi;
+import dev.trestle.api.ResourceRoutes;
 import dev.trestle.api.RestRoutes;
 import dev.trestle.api.TelemetryGrpcService;
 import dev.trestle.api.TelemetryRestRoutes;
@@ -66,6 +68,8 @@ import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.TelemetryQuery;
 import dev.trestle.protocol.v1.TelemetryQueryPowerApiHandlerFactory;
+import dev.trestle.storage.JournalStartOrdering;
+import dev.trestle.storage.StorageSettings;
 import dev.trestle.storage.StorageStartup;
 import dev.trestle.telemetry.TelemetryIngestion;
 import dev.trestle.telemetry.TelemetrySchema;
@@ -73,6 +77,8 @@ import dev.trestle.telemetry.TelemetrySettings;
 import dev.trestle.telemetry.TrafficQueries;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -149,6 +155,7 @@ public final class Central implements AutoCloseable {
               STARTUP,
               List.of(AuditSchema::migrate, DesiredStateSchema::migrate, TelemetrySchema::migrate));
       dataDir.restrictNewFiles();
+      recordJournalStart(system, settings.storage());
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
@@ -263,16 +270,23 @@ public final class Central implements AutoCloseable {
               callers);
       var telemetryQuery =
           TelemetryQueryPowerApiHandlerFactory.partial(telemetryApi, TelemetryQuery.name, system);
-      var rest = new RestApi(service, auditQueries, clusterOps, callers, admission, system, 10_000);
       var http =
           ApiRoutes.handler(
               system,
-              rest::handle,
-              ConsoleStaticRoute.route(),
-              new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access).route(),
-              new ConsoleRestRoutes(service, auditQueries, clusterOps, desiredReadModel, callers)
-                  .route(),
-              new TelemetryRestRoutes(telemetryApi, clock).route());
+              callers,
+              List.of(
+                  ConsoleStaticRoute.route(),
+                  new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access)
+                      .route(),
+                  new ConsoleRestRoutes(
+                          service, auditQueries, clusterOps, desiredReadModel, callers)
+                      .route(),
+                  new TelemetryRestRoutes(telemetryApi, clock).route()),
+              List.of(
+                  new AuditRoutes(auditQueries),
+                  new ClusterRoutes(clusterOps),
+                  // last: it takes any path below /api/v1
+                  new ResourceRoutes(service, auditQueries, admission, 10_000)));
       @SuppressWarnings("unchecked")
       var handler =
           new ApiMetrics(registry, apiServices, RestRoutes::template)
@@ -380,6 +394,21 @@ public final class Central implements AutoCloseable {
     } catch (Exception e) {
       system.terminate();
       throw e;
+    }
+  }
+
+  /**
+   * On the embedded profile, before any entity of this node can write: the journal's highest
+   * ordering, below which the read journal need not wait for gaps (JournalStartOrdering).
+   */
+  private static void recordJournalStart(ActorSystem<Void> system, StorageSettings storage)
+      throws SQLException {
+    if (!storage.profile().equals(StorageSettings.EMBEDDED)) {
+      return;
+    }
+    try (Connection c = storage.openConnection()) {
+      long max = JournalStartOrdering.get(system.classicSystem()).record(c);
+      LOG.debug("journal ordering at start: {}", max);
     }
   }
 

@@ -650,6 +650,9 @@ public final class ResourceValidator {
     if (spec.getWorkloadSelectorCount() == 0) {
       add("spec.workloadSelector", "at least one label selecting the gateway pods is required");
     }
+    if (!spec.getWorkloadNamespace().isEmpty()) {
+      name("spec.workloadNamespace", spec.getWorkloadNamespace());
+    }
     if (spec.getServersCount() == 0) {
       add("spec.servers", "at least one server is required");
     }
