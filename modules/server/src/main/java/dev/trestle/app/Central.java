@@ -68,6 +68,8 @@ import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.TelemetryQuery;
 import dev.trestle.protocol.v1.TelemetryQueryPowerApiHandlerFactory;
+import dev.trestle.storage.JournalStartOrdering;
+import dev.trestle.storage.StorageSettings;
 import dev.trestle.storage.StorageStartup;
 import dev.trestle.telemetry.TelemetryIngestion;
 import dev.trestle.telemetry.TelemetrySchema;
@@ -75,6 +77,8 @@ import dev.trestle.telemetry.TelemetrySettings;
 import dev.trestle.telemetry.TrafficQueries;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -151,6 +155,7 @@ public final class Central implements AutoCloseable {
               STARTUP,
               List.of(AuditSchema::migrate, DesiredStateSchema::migrate, TelemetrySchema::migrate));
       dataDir.restrictNewFiles();
+      recordJournalStart(system, settings.storage());
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
           .addTask(
@@ -389,6 +394,21 @@ public final class Central implements AutoCloseable {
     } catch (Exception e) {
       system.terminate();
       throw e;
+    }
+  }
+
+  /**
+   * On the embedded profile, before any entity of this node can write: the journal's highest
+   * ordering, below which the read journal need not wait for gaps (JournalStartOrdering).
+   */
+  private static void recordJournalStart(ActorSystem<Void> system, StorageSettings storage)
+      throws SQLException {
+    if (!storage.profile().equals(StorageSettings.EMBEDDED)) {
+      return;
+    }
+    try (Connection c = storage.openConnection()) {
+      long max = JournalStartOrdering.get(system.classicSystem()).record(c);
+      LOG.debug("journal ordering at start: {}", max);
     }
   }
 
