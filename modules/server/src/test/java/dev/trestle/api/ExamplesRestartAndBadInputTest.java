@@ -15,10 +15,12 @@ import dev.trestle.testing.TestStorage;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -214,6 +216,29 @@ class ExamplesRestartAndBadInputTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(oversize.statusCode()).isEqualTo(413);
+    assertThat(oversize.body())
+        .contains("\"TOO_LARGE\"")
+        .contains("the limit is 4194304 bytes (4 MiB)")
+        .doesNotContain("malformed");
+    // the same body without a declared length (chunked) is refused for its size too
+    var chunked =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/apply"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
+    assertThat(chunked.body())
+        .contains("the limit is 4194304 bytes (4 MiB)")
+        .doesNotContain("malformed");
+    // 4 MiB means bytes: 1.5 M three-byte characters (4.5 MB) are over it, 1.3 M (3.9 MB) are not
+    String wide = "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: wide}\n# ";
+    var overInBytes = post("/api/v1/apply?dryRun", wide + "\u20ac".repeat(1_500_000) + "\n");
+    assertThat(overInBytes.statusCode()).as(overInBytes.body()).isEqualTo(413);
+    var underInBytes = post("/api/v1/apply?dryRun", wide + "\u20ac".repeat(1_300_000) + "\n");
+    assertThat(underInBytes.statusCode()).as(underInBytes.body()).isEqualTo(200);
 
     var badSelector =
         get(
