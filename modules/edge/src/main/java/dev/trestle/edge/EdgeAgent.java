@@ -10,6 +10,7 @@ import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Nack;
 import dev.trestle.protocol.v1.Welcome;
 import dev.trestle.protocol.v1.XdsRejection;
+import io.grpc.Channel;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -20,9 +21,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,8 +66,8 @@ public final class EdgeAgent implements AutoCloseable {
   private final ScheduledExecutorService loop;
   private final CountDownLatch terminated = new CountDownLatch(1);
   // One channel per central address; `current` is the one the next stream opens on.
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private int current;
+  private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
+  private volatile int current;
   private DesiredStateApplier applier;
   private StatusServer statusServer;
   private Session session;
@@ -105,6 +106,16 @@ public final class EdgeAgent implements AutoCloseable {
   /** The first connect replaces another agent's live session of the cluster (--takeover). */
   public void takeOverOnFirstConnect() {
     claim = new SessionClaim(true);
+  }
+
+  /** The channel to the central node the agent uses now (null before start), for telemetry. */
+  public Channel centralChannel() {
+    return channels.isEmpty() ? null : channels.get(current);
+  }
+
+  /** This agent process's id, as its Hello says it. */
+  public String agentInstance() {
+    return claim.instance();
   }
 
   /** The status endpoint's port, or -1 when it is off. */

@@ -39,6 +39,9 @@ import java.util.TreeSet;
  *      ports: [{name: tls, port: 15443, protocol: TLS}],
  *      readyEndpoints: 2}                    # optional; 0 = outage: others stop routing here
  * allowEmpty: false                   # true: no namespaces/services is meant (see InventoryGuard)
+ * telemetry:                          # optional; read by TelemetryInventory, not reported
+ *   window: 30s
+ *   scrape: [http://10.0.0.5:15020/stats/prometheus]
  * </pre>
  *
  * Namespaces of services and gateways are added to {@code namespaces}. Unknown keys are errors (a
@@ -49,7 +52,8 @@ public final class InventoryFile {
   static final Set<String> ROLES = Set.of("INGRESS", "EAST_WEST");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> TOP =
-      Set.of("network", "locality", "namespaces", "services", "gateways", "allowEmpty");
+      Set.of(
+          "network", "locality", "namespaces", "services", "gateways", "allowEmpty", "telemetry");
   private static final Set<String> LOCALITY = Set.of("region", "zone");
   private static final Set<String> SERVICE =
       Set.of(
