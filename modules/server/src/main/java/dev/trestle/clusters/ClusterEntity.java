@@ -280,8 +280,10 @@ public final class ClusterEntity
     // The cluster keeps its health through central's own outage: its edge could not reach
     // central, or this entity was not running to hear it. Its deadline runs from now, so an edge
     // has one full deadline (heartbeat interval x unhealthy-after-missed) to reconnect before it
-    // turns UNHEALTHY and other clusters withdraw its endpoints (docs/edges.md, "Health").
-    graceFrom = clock.instant();
+    // turns UNHEALTHY and other clusters withdraw its endpoints (docs/edges.md, "Health"); longer
+    // when trestle.edge.restart-grace says so, because an edge in its reconnect backoff
+    // (--max-backoff, 30 s by default) may need more than one deadline to notice central is back.
+    graceFrom = clock.instant().plus(settings.graceAfterStart().minus(settings.unhealthyAfter()));
     if (state.health() == ClusterHealthState.HEALTHY) {
       scheduleDeadline(silentSince(state));
     }

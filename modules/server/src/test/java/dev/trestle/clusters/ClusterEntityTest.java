@@ -180,10 +180,14 @@ class ClusterEntityTest {
     private final TokenKind.Presented token;
 
     ClockedEntity(String cluster) {
+      this(cluster, SETTINGS);
+    }
+
+    ClockedEntity(String cluster, ClusterSettings settings) {
       kit =
           EventSourcedBehaviorTestKit.create(
               testKit.system(),
-              ClusterEntity.create(cluster, SETTINGS, clock),
+              ClusterEntity.create(cluster, settings, clock),
               EventSourcedBehaviorTestKit.enabledSerializationSettings());
       TokenKind.Minted minted =
           kit.<TokenIssued>runCommand(
@@ -246,6 +250,32 @@ class ClusterEntityTest {
 
     // one full deadline after the restart without a heartbeat: now the silence counts
     clock.advance(SETTINGS.unhealthyAfter().plusMillis(1));
+    entity.awaitHealth(ClusterHealthState.UNHEALTHY);
+  }
+
+  @Test
+  void aRestartGraceLongerThanTheDeadlineCoversAnEdgeInItsReconnectBackoff() {
+    var longGrace =
+        new ClusterSettings(
+            SETTINGS.heartbeatInterval(),
+            SETTINGS.unhealthyAfterMissed(),
+            SETTINGS.snapshotEvery(),
+            SETTINGS.keepSnapshots(),
+            SETTINGS.maxPendingHeartbeats(),
+            SETTINGS.heartbeatsPerWrite(),
+            SETTINGS.unhealthyAfter().multipliedBy(4));
+    var entity = new ClockedEntity(cluster + "-long-grace", longGrace);
+    var clock = entity.clock;
+    entity.connect("s1");
+    clock.advance(Duration.ofSeconds(150));
+    entity.kit.restart();
+
+    // two deadlines after the restart, the edge is still backing off: not counted yet
+    clock.advance(SETTINGS.unhealthyAfter().multipliedBy(2));
+    entity.keepsHealth(ClusterHealthState.HEALTHY);
+
+    // past the grace without a heartbeat: now the silence counts
+    clock.advance(SETTINGS.unhealthyAfter().multipliedBy(2).plusMillis(1));
     entity.awaitHealth(ClusterHealthState.UNHEALTHY);
   }
 
