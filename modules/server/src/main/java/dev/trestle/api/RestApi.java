@@ -16,12 +16,12 @@ import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.DocumentException;
+import dev.trestle.protocol.Durations;
 import dev.trestle.protocol.ParsedDocument;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.AuditQueryResponse;
 import dev.trestle.protocol.v1.HistoryResponse;
-import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.ListClustersResponse;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
@@ -334,17 +334,13 @@ public final class RestApi {
     if (rest.equals("join-tokens") && method.equals(HttpMethods.POST)) {
       String cluster = uri.query().get("cluster").orElse("");
       return clusters
-          .issueToken(cluster, flag(uri, "rotate"), caller)
-          .thenApply(
-              t -> {
-                var out =
-                    IssueJoinTokenResponse.newBuilder()
-                        .setCluster(t.cluster())
-                        .setTokenId(t.token().tokenId())
-                        .setToken(t.token().text())
-                        .addAllRevokedTokenIds(t.revokedTokenIds());
-                return ok(op, caller, start, protoJson(out));
-              });
+          .issueToken(
+              cluster,
+              flag(uri, "rotate"),
+              durationParam(uri, "ttl"),
+              flag(uri, "singleUse"),
+              caller)
+          .thenApply(t -> ok(op, caller, start, protoJson(ClusterViews.issued(t))));
     }
     if (rest.equals("join-tokens") && method.equals(HttpMethods.DELETE)) {
       return clusters
@@ -499,6 +495,17 @@ public final class RestApi {
 
   private static boolean flag(Uri uri, String name) {
     return uri.query().get(name).map(v -> v.isEmpty() || v.equalsIgnoreCase("true")).orElse(false);
+  }
+
+  /** {@code 24h}, {@code 90m}, {@code 86400s}; null when absent. */
+  private static Duration durationParam(Uri uri, String name) {
+    Optional<String> v = uri.query().get(name);
+    if (v.isEmpty()) {
+      return null;
+    }
+    return Durations.parse(v.get())
+        .orElseThrow(
+            () -> new InvalidBody(name + ": '" + v.get() + "' is not a duration (e.g. 24h, 90m)"));
   }
 
   private static long longParam(Uri uri, String name) {

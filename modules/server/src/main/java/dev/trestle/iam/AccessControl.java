@@ -74,11 +74,8 @@ public final class AccessControl {
         .thenApplyAsync(
             reply -> {
               if (reply.problem() != null) {
-                throw new ProblemException(
-                    Problem.of(
-                        Problem.Code.UNAUTHENTICATED,
-                        "",
-                        "the bearer token is invalid, revoked, or its principal is disabled"));
+                // UNAUTHENTICATED, worded by the entity: invalid, or expired (and when).
+                throw new ProblemException(reply.problem());
               }
               return new Identity(p.subject(), "token");
             },
