@@ -3,6 +3,7 @@ package dev.trestle.api;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.core.Caller;
 import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
 import dev.trestle.management.ApplyOutcomeView;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
@@ -22,18 +23,17 @@ import org.apache.pekko.grpc.javadsl.Metadata;
 
 /** gRPC façade of the management API: authenticate, proto in, service call, proto out. */
 public final class ManagementGrpcService implements ManagementServicePowerApi {
-  public static final int MAX_DOCUMENTS_PER_APPLY = 1000;
   private final ResourceService service;
   private final AuditQueries history;
   private final CallContext callers;
-  private final WriteLimiter limiter;
+  private final Admission admission;
 
   public ManagementGrpcService(
-      ResourceService service, AuditQueries history, CallContext callers, WriteLimiter limiter) {
+      ResourceService service, AuditQueries history, CallContext callers, Admission admission) {
     this.service = service;
     this.history = history;
     this.callers = callers;
-    this.limiter = limiter;
+    this.admission = admission;
   }
 
   /** Authenticates, runs {@code call}, logs one line and maps failures to gRPC errors. */
@@ -78,34 +78,11 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         "Apply",
         target,
         caller -> {
-          if (in.getSerializedSize() > dev.trestle.protocol.ResourceDocuments.MAX_INPUT_BYTES) {
-            return CompletableFuture.failedFuture(
-                new dev.trestle.core.ProblemException(
-                    Problem.of(
-                        Problem.Code.TOO_LARGE,
-                        "",
-                        "the apply request is "
-                            + in.getSerializedSize()
-                            + " bytes; the limit is "
-                            + dev.trestle.protocol.ResourceDocuments.MAX_INPUT_BYTES)));
-          }
-          if (in.getResourcesCount() > MAX_DOCUMENTS_PER_APPLY) {
-            return CompletableFuture.failedFuture(
-                new dev.trestle.core.ProblemException(
-                    Problem.of(
-                        Problem.Code.INVALID_ARGUMENT,
-                        "",
-                        "an apply holds at most "
-                            + MAX_DOCUMENTS_PER_APPLY
-                            + " documents, got "
-                            + in.getResourcesCount())));
-          }
-          if (!in.getDryRun()) {
-            try {
-              limiter.acquire(caller.principal(), Math.max(1, in.getResourcesCount()));
-            } catch (dev.trestle.core.ProblemException e) {
-              return CompletableFuture.failedFuture(e);
-            }
+          try {
+            admission.checkSize(in.getSerializedSize());
+            admission.admitApply(caller, in.getResourcesCount(), in.getDryRun());
+          } catch (ProblemException e) {
+            return CompletableFuture.failedFuture(e);
           }
           return service
               .apply(in.getResourcesList(), in.getDryRun(), in.getStopOnError(), caller)
@@ -172,8 +149,8 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         in.getFqn(),
         caller -> {
           try {
-            limiter.acquire(caller.principal(), 1);
-          } catch (dev.trestle.core.ProblemException e) {
+            admission.admitDelete(caller);
+          } catch (ProblemException e) {
             return CompletableFuture.failedFuture(e);
           }
           return service
