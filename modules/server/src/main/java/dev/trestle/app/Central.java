@@ -47,6 +47,8 @@ import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.InitialAdmin;
 import dev.trestle.iam.ResourceGuard;
+import dev.trestle.iam.oidc.OidcSettings;
+import dev.trestle.iam.oidc.OidcVerifier;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
 import dev.trestle.membership.ClusterFormation;
@@ -165,7 +167,15 @@ public final class Central implements AutoCloseable {
           system.dispatchers().lookup(DispatcherSelector.fromConfig("trestle.blocking-dispatcher"));
       ResourceEntity.init(system);
       IamOperations.initSharding(system);
-      var access = new AccessControl(system, settings.askTimeout(), settings.insecureDev());
+      var access =
+          new AccessControl(
+              system,
+              settings.askTimeout(),
+              settings.insecureDev(),
+              OidcSettings.from(system.settings().config().getConfig("trestle"))
+                  .enabled()
+                  .map(o -> new OidcVerifier(o, Clock.systemUTC())),
+              blocking);
       var iam = new IamOperations(system, access, settings.askTimeout());
       var guard = new ResourceGuard(access, iam);
       var callers = new CallContext(access);

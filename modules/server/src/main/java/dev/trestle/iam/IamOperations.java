@@ -224,10 +224,13 @@ public final class IamOperations {
         return invalid("bindings[" + i + "].subjects", "at least one subject is required");
       }
       for (int j = 0; j < b.subjects().size(); j++) {
-        if (!Principals.isValid(b.subjects().get(j))) {
+        if (!Principals.isBindingSubject(b.subjects().get(j))) {
           return invalid(
               "bindings[" + i + "].subjects[" + j + "]",
-              "'" + b.subjects().get(j) + "' is not users/NAME or serviceaccounts/NAME");
+              "'"
+                  + b.subjects().get(j)
+                  + "' is not users/NAME, serviceaccounts/NAME, group:NAME (an OIDC group) or an"
+                  + " OIDC principal such as oidc:SUBJECT");
         }
       }
     }
