@@ -3,6 +3,8 @@ package dev.trestle.cli;
 import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,7 +38,14 @@ final class ClusterCommand implements Runnable {
         "valid unless --rotate revokes them (a connected edge using one is disconnected).",
         "Needs SET_POLICY on the cluster.",
         "",
+        "--ttl D: an agent must first present the token within D (e.g. 24h); later it is refused",
+        "('join token ... expired at ...'). A session already admitted is not cut.",
+        "--single-use: a bootstrap token, valid for the first admitted connect only. Central then",
+        "replaces it by a join token for that agent alone, sent in its Welcome and kept in",
+        "<state-dir>/session.token (mode 0600); the agent presents that one from then on.",
+        "",
         "  trestle cluster token c1 --out-file c1.token",
+        "  trestle cluster token c1 --single-use --ttl 1h --out-file c1.bootstrap",
         "  trestle edge --cluster c1 --central 127.0.0.1:9081 --token-file c1.token"
       })
   static final class Token extends ClientCommand {
@@ -48,6 +57,18 @@ final class ClusterCommand implements Runnable {
 
     @Option(names = "--rotate", description = "Revoke the cluster's other join tokens.")
     boolean rotate;
+
+    @Option(
+        names = "--ttl",
+        paramLabel = "DURATION",
+        converter = DurationConverter.class,
+        description = "Refuse the token when first presented after this long (e.g. 24h).")
+    Duration ttl;
+
+    @Option(
+        names = "--single-use",
+        description = "Valid for the first admitted connect only (a bootstrap token).")
+    boolean singleUse;
 
     @Option(
         names = "--out-file",
@@ -62,13 +83,21 @@ final class ClusterCommand implements Runnable {
               outFile,
               () -> {
                 try (ManagementClient client = connect()) {
-                  return client.issueJoinToken(cluster.strip(), rotate);
+                  return client.issueJoinToken(cluster.strip(), rotate, ttl, singleUse);
                 }
               });
+      var traits = new ArrayList<String>();
+      if (issued.getSingleUse()) {
+        traits.add("single-use");
+      }
+      if (issued.hasExpireTime()) {
+        traits.add("expires at " + AuditTables.time(issued.getExpireTime()));
+      }
       String revoked =
-          issued.getRevokedTokenIdsCount() == 0
-              ? ""
-              : "; revoked " + String.join(", ", issued.getRevokedTokenIdsList());
+          (traits.isEmpty() ? "" : " (" + String.join(", ", traits) + ")")
+              + (issued.getRevokedTokenIdsCount() == 0
+                  ? ""
+                  : "; revoked " + String.join(", ", issued.getRevokedTokenIdsList()));
       if (outFile == null) {
         out().println(issued.getToken());
         err()

@@ -93,7 +93,9 @@ final class IamBindingCommands {
         required = true,
         split = ",",
         paramLabel = "PRINCIPAL",
-        description = "users/NAME or serviceaccounts/NAME; repeatable, or comma-separated.")
+        description =
+            "users/NAME, serviceaccounts/NAME, group:NAME (an OIDC group) or an OIDC principal"
+                + " (oidc:SUBJECT); repeatable, or comma-separated.")
     List<String> subjects;
 
     abstract Plan plan(List<Binding> current, String role, List<String> subjects, String target);
@@ -127,7 +129,7 @@ final class IamBindingCommands {
       }
       var names = new LinkedHashSet<String>();
       for (String s : subjects) {
-        names.add(IamNames.principal(this, "--subject", s));
+        names.add(IamNames.subject(this, "--subject", s));
       }
       List<String> wanted = List.copyOf(names);
       try (ManagementClient client = connect()) {

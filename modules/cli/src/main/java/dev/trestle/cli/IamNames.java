@@ -1,5 +1,6 @@
 package dev.trestle.cli;
 
+import dev.trestle.protocol.BindingSubjects;
 import dev.trestle.protocol.Fqn;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,15 @@ final class IamNames {
   }
 
   /** {@code users/NAME} or {@code serviceaccounts/NAME}, NAME a DNS-1123 label. */
+  /** A binding subject: a principal, {@code group:NAME} or an external {@code PREFIX:ID}. */
+  static String subject(ClientCommand command, String what, String text) {
+    String t = text == null ? "" : text.strip();
+    if (BindingSubjects.isExternal(t)) {
+      return t;
+    }
+    return principal(command, what, t);
+  }
+
   static String principal(ClientCommand command, String what, String text) {
     String t = text == null ? "" : text.strip();
     String name =

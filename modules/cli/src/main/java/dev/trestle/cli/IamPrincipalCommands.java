@@ -4,12 +4,14 @@ import dev.trestle.protocol.v1.IssueTokenResponse;
 import dev.trestle.protocol.v1.Principal;
 import dev.trestle.protocol.v1.TokenInfo;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code iam create-user|create-sa|principal|issue-token|revoke-token}. */
+/** {@code iam create-user|create-sa|principal|issue-token (create-token)|revoke-token}. */
 final class IamPrincipalCommands {
   private IamPrincipalCommands() {}
 
@@ -86,8 +88,9 @@ final class IamPrincipalCommands {
         "",
         "Anyone may show themselves; others need SET_POLICY at the root.",
         "",
-        "Token columns: ID, ISSUED (RFC 3339, UTC), ISSUED BY, STATE (active, revoked),",
-        "DESCRIPTION."
+        "Token columns: ID, ISSUED (RFC 3339, UTC), ISSUED BY, EXPIRES ('never' when the token",
+        "does not expire), LAST USED (recorded at most once a minute, so up to a minute stale;",
+        "'-' when never used), STATE (active, expired, revoked), DESCRIPTION."
       })
   static final class Show extends ClientCommand {
     @Parameters(
@@ -113,11 +116,11 @@ final class IamPrincipalCommands {
         out().print(StructuredOutput.format(p, output));
         return ExitCodes.OK;
       }
-      out().print(render(p));
+      out().print(render(p, root().environment().clock().instant()));
       return ExitCodes.OK;
     }
 
-    static String render(Principal p) {
+    static String render(Principal p, Instant now) {
       var sb = new StringBuilder();
       sb.append("name:          ").append(p.getName()).append('\n');
       if (!p.getDisplayName().isEmpty()) {
@@ -137,27 +140,49 @@ final class IamPrincipalCommands {
         return sb.toString();
       }
       sb.append("tokens:\n");
-      var table = new Table(List.of("ID", "ISSUED", "ISSUED BY", "STATE", "DESCRIPTION"));
+      var table =
+          new Table(
+              List.of("ID", "ISSUED", "ISSUED BY", "EXPIRES", "LAST USED", "STATE", "DESCRIPTION"));
       for (TokenInfo t : p.getTokensList()) {
         table.row(
             List.of(
                 t.getId(),
                 AuditTables.time(t.hasIssueTime() ? t.getIssueTime() : null),
                 t.getIssuedBy(),
-                t.getRevoked() ? "revoked" : "active",
+                t.hasExpireTime() ? AuditTables.time(t.getExpireTime()) : "never",
+                AuditTables.time(t.hasLastUseTime() ? t.getLastUseTime() : null),
+                state(t, now),
                 RemoteErrors.oneLine(t.getDescription())));
       }
       table.render().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
       return sb.toString();
     }
+
+    private static String state(TokenInfo t, Instant now) {
+      if (t.getRevoked()) {
+        return "revoked";
+      }
+      if (t.hasExpireTime()
+          && !now.isBefore(
+              Instant.ofEpochSecond(
+                  t.getExpireTime().getSeconds(), t.getExpireTime().getNanos()))) {
+        return "expired";
+      }
+      return "active";
+    }
   }
 
   @Command(
       name = "issue-token",
+      aliases = "create-token",
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
         "Issue a new bearer token for a principal; it is shown once.",
+        "",
+        "With --ttl the token expires that long after it is issued (e.g. 24h, 90m; at most",
+        "3660 days); after that it is refused with 'token expired at ...'. Without --ttl it is",
+        "valid until revoked.",
         "",
         "The token is printed alone on stdout, or written to --out-file (created with mode 0600;",
         "an existing file is never overwritten). The server keeps only its hash; 'iam principal'",
@@ -165,6 +190,7 @@ final class IamPrincipalCommands {
         "",
         "  trestle iam issue-token serviceaccounts/ci --description 'GitHub Actions' --out-file"
             + " ci.token",
+        "  trestle iam create-token users/alice --ttl 24h --description 'on-call laptop'",
         "  trestle iam issue-token users/alice | ssh alice@host 'trestle login --token-stdin'"
       })
   static final class IssueToken extends ClientCommand {
@@ -176,6 +202,13 @@ final class IamPrincipalCommands {
 
     @Option(names = "--description", paramLabel = "TEXT", description = "What the token is for.")
     String description = "";
+
+    @Option(
+        names = "--ttl",
+        paramLabel = "DURATION",
+        converter = DurationConverter.class,
+        description = "Expire the token this long after issuing it (e.g. 24h). Default: never.")
+    Duration ttl;
 
     @Option(
         names = "--out-file",
@@ -191,9 +224,13 @@ final class IamPrincipalCommands {
               outFile,
               () -> {
                 try (ManagementClient client = connect()) {
-                  return client.issueToken(name, description.strip());
+                  return client.issueToken(name, description.strip(), ttl);
                 }
               });
+      String expiry =
+          issued.hasExpireTime()
+              ? " (expires at " + AuditTables.time(issued.getExpireTime()) + ")"
+              : "";
       if (outFile == null) {
         out().println(issued.getToken());
         err()
@@ -202,6 +239,7 @@ final class IamPrincipalCommands {
                     + issued.getTokenId()
                     + " for "
                     + name
+                    + expiry
                     + "; it is shown only now: store it safely");
         return ExitCodes.OK;
       }
@@ -216,6 +254,7 @@ final class IamPrincipalCommands {
                   + issued.getTokenId()
                   + " for "
                   + name
+                  + expiry
                   + " into "
                   + outFile
                   + " (mode 0600)");

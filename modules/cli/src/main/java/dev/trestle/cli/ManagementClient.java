@@ -241,13 +241,16 @@ public final class ManagementClient implements AutoCloseable {
     return iamCall().getPrincipal(GetPrincipalRequest.newBuilder().setName(name).build());
   }
 
-  public IssueTokenResponse issueToken(String principal, String description) {
-    return iamCall()
-        .issueToken(
-            IssueTokenRequest.newBuilder()
-                .setPrincipal(principal)
-                .setDescription(description)
-                .build());
+  /**
+   * @param ttl how long the token is valid; null = until revoked
+   */
+  public IssueTokenResponse issueToken(String principal, String description, Duration ttl) {
+    var request =
+        IssueTokenRequest.newBuilder().setPrincipal(principal).setDescription(description);
+    if (ttl != null) {
+      request.getTtlBuilder().setSeconds(ttl.getSeconds()).setNanos(ttl.getNano());
+    }
+    return iamCall().issueToken(request.build());
   }
 
   public Principal revokeToken(String principal, String tokenId) {
@@ -313,10 +316,20 @@ public final class ManagementClient implements AutoCloseable {
         .topology(request);
   }
 
-  public IssueJoinTokenResponse issueJoinToken(String cluster, boolean rotate) {
-    return clusterCall(timeout)
-        .issueJoinToken(
-            IssueJoinTokenRequest.newBuilder().setCluster(cluster).setRotate(rotate).build());
+  /**
+   * @param ttl how long the token may first be presented; null = no expiry
+   */
+  public IssueJoinTokenResponse issueJoinToken(
+      String cluster, boolean rotate, Duration ttl, boolean singleUse) {
+    var request =
+        IssueJoinTokenRequest.newBuilder()
+            .setCluster(cluster)
+            .setRotate(rotate)
+            .setSingleUse(singleUse);
+    if (ttl != null) {
+      request.getTtlBuilder().setSeconds(ttl.getSeconds()).setNanos(ttl.getNano());
+    }
+    return clusterCall(timeout).issueJoinToken(request.build());
   }
 
   public RevokeJoinTokenResponse revokeJoinToken(String cluster, String tokenId) {

@@ -2,6 +2,7 @@ package dev.trestle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import dev.trestle.protocol.v1.AccessBindings;
 import dev.trestle.protocol.v1.Binding;
@@ -10,6 +11,7 @@ import dev.trestle.protocol.v1.CheckAccessResponse;
 import dev.trestle.protocol.v1.CreatePrincipalRequest;
 import dev.trestle.protocol.v1.GetAccessBindingsRequest;
 import dev.trestle.protocol.v1.IssueTokenRequest;
+import dev.trestle.protocol.v1.IssueTokenResponse;
 import dev.trestle.protocol.v1.Permission;
 import dev.trestle.protocol.v1.Principal;
 import dev.trestle.protocol.v1.RevokeTokenRequest;
@@ -105,8 +107,17 @@ class IamCommandTest {
                         .setIssuedBy("users/admin")
                         .setIssueTime(
                             Timestamp.newBuilder().setSeconds(CliRun.NOW.getEpochSecond() - 60))
-                        .setDescription("laptop"))
+                        .setDescription("laptop")
+                        .setExpireTime(
+                            Timestamp.newBuilder().setSeconds(CliRun.NOW.getEpochSecond() + 86400))
+                        .setLastUseTime(
+                            Timestamp.newBuilder().setSeconds(CliRun.NOW.getEpochSecond() - 30)))
                 .addTokens(TokenInfo.newBuilder().setId("ffffffffffff").setRevoked(true))
+                .addTokens(
+                    TokenInfo.newBuilder()
+                        .setId("aaaaaaaaaaaa")
+                        .setExpireTime(
+                            Timestamp.newBuilder().setSeconds(CliRun.NOW.getEpochSecond() - 3600)))
                 .build();
     CliRun r = run("iam", "principal", "users/alice");
     assertThat(r.exitCode).as(r.toString()).isZero();
@@ -117,9 +128,14 @@ class IamCommandTest {
                 + "created:       2030-01-01T11:00:00Z by users/admin\n"
                 + "version:       4\n"
                 + "tokens:\n"
-                + "  ID             ISSUED                 ISSUED BY     STATE     DESCRIPTION\n"
-                + "  0a1b2c3d4e5f   2030-01-01T11:59:00Z   users/admin   active    laptop\n"
-                + "  ffffffffffff   -                      -             revoked   -\n");
+                + "  ID             ISSUED                 ISSUED BY     EXPIRES "
+                + "               LAST USED              STATE     DESCRIPTION\n"
+                + "  0a1b2c3d4e5f   2030-01-01T11:59:00Z   users/admin   2030-01-"
+                + "02T12:00:00Z   2030-01-01T11:59:30Z   active    laptop\n"
+                + "  ffffffffffff   -                      -             never   "
+                + "               -                      revoked   -\n"
+                + "  aaaaaaaaaaaa   -                      -             2030-01-"
+                + "01T11:00:00Z   -                      expired   -\n");
   }
 
   @Test
@@ -148,6 +164,39 @@ class IamCommandTest {
                 .setPrincipal("users/alice")
                 .setDescription("laptop")
                 .build());
+  }
+
+  @Test
+  void createTokenWithTtlSendsItAndSaysWhenItExpires() {
+    server.onIssueToken =
+        q ->
+            IssueTokenResponse.newBuilder()
+                .setTokenId("0a1b2c3d4e5f")
+                .setToken(FakeManagementServer.ISSUED_TOKEN)
+                .setExpireTime(
+                    Timestamp.newBuilder().setSeconds(CliRun.NOW.getEpochSecond() + 86400))
+                .build();
+    CliRun r = run("iam", "create-token", "users/alice", "--ttl", "24h");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.out).isEqualTo(FakeManagementServer.ISSUED_TOKEN + "\n");
+    assertThat(r.err)
+        .isEqualTo(
+            "issued token 0a1b2c3d4e5f for users/alice (expires at 2030-01-02T12:00:00Z); it is"
+                + " shown only now: store it safely\n");
+    assertThat(server.requests(IssueTokenRequest.class))
+        .containsExactly(
+            IssueTokenRequest.newBuilder()
+                .setPrincipal("users/alice")
+                .setTtl(Duration.newBuilder().setSeconds(86400))
+                .build());
+  }
+
+  @Test
+  void createTokenRefusesANonsenseTtl() {
+    CliRun r = run("iam", "create-token", "users/alice", "--ttl", "tomorrow");
+    assertThat(r.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err).contains("'tomorrow' is not a duration");
+    assertThat(server.requests).isEmpty();
   }
 
   @Test

@@ -60,6 +60,7 @@ public final class EdgeAgent implements AutoCloseable {
   private final ApplyTarget target;
   private final InventorySource inventory;
   private final StateStore store;
+  private final SessionCredential credential;
   private final EdgeStatus status;
   private final Backoff backoff;
   private final Clock clock;
@@ -89,6 +90,7 @@ public final class EdgeAgent implements AutoCloseable {
     this.status = status;
     this.clock = clock;
     this.store = new StateStore(settings.stateDir(), settings.cluster(), clock);
+    this.credential = new SessionCredential(settings.stateDir());
     this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
     this.loop =
         Executors.newSingleThreadScheduledExecutor(
@@ -246,15 +248,20 @@ public final class EdgeAgent implements AutoCloseable {
     if (closing) {
       return;
     }
-    String token;
-    try {
-      token = TokenFile.read(settings.tokenFile());
-    } catch (IllegalArgumentException e) {
-      String msg = e.getMessage() + " (fix the file; the agent keeps retrying)";
-      retryLater(msg, true, false);
-      return;
+    // The agent's own credential (after a single-use bootstrap token) wins over --token-file.
+    String token = credential.read().orElse(null);
+    boolean ownCredential = token != null;
+    if (!ownCredential) {
+      try {
+        token = TokenFile.read(settings.tokenFile());
+      } catch (IllegalArgumentException e) {
+        String msg = e.getMessage() + " (fix the file; the agent keeps retrying)";
+        retryLater(msg, true, false);
+        return;
+      }
     }
     var s = new Session(++sessions);
+    s.ownCredential = ownCredential;
     session = s;
     try {
       ManagedChannel channel = channels.get(current);
@@ -329,6 +336,9 @@ public final class EdgeAgent implements AutoCloseable {
 
   private void welcome(Session s, Welcome w) {
     s.welcomedAt = clock.instant();
+    if (!w.getSessionToken().isEmpty()) {
+      keepSessionCredential(w.getSessionToken());
+    }
     Duration interval = EdgeSettings.DEFAULT_HEARTBEAT;
     if (w.hasHeartbeatInterval()
         && (w.getHeartbeatInterval().getSeconds() > 0 || w.getHeartbeatInterval().getNanos() > 0)) {
@@ -350,6 +360,28 @@ public final class EdgeAgent implements AutoCloseable {
     long millis = interval.toMillis();
     s.heartbeats =
         loop.scheduleAtFixedRate(() -> heartbeat(s), millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Central consumed a single-use bootstrap token and sent this agent its own join token: keep it
+   * (0600) for every later connect. Losing it means a new bootstrap token is needed, so a failure
+   * to write it is loud.
+   */
+  private void keepSessionCredential(String token) {
+    try {
+      credential.save(token);
+      LOG.info(
+          "the join token was single-use; central issued this agent its own credential, kept in {}"
+              + " (mode 0600) and used from now on",
+          credential.file());
+    } catch (IOException e) {
+      LOG.error(
+          "cannot keep the credential central issued in {} ({}); after this session ends the"
+              + " agent needs a new join token",
+          credential.file(),
+          e.getMessage());
+      status.error("cannot write " + credential.file() + ": " + e.getMessage());
+    }
   }
 
   private void heartbeat(Session s) {
@@ -449,6 +481,10 @@ public final class EdgeAgent implements AutoCloseable {
       switch (grpcStatus.getCode()) {
         case UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND -> {
           refused = true;
+          if (s.ownCredential && grpcStatus.getCode() == Status.Code.UNAUTHENTICATED) {
+            // Revoked (or central's data was reset): the token file is the way back in.
+            discardSessionCredential();
+          }
           reason =
               "central "
                   + address()
@@ -472,6 +508,19 @@ public final class EdgeAgent implements AutoCloseable {
     }
     moveOn();
     retryLater(reason, refused, healthy);
+  }
+
+  private void discardSessionCredential() {
+    try {
+      credential.discard();
+      LOG.warn(
+          "central refused this agent's own credential in {}; deleted it, the next attempt uses"
+              + " {}",
+          credential.file(),
+          settings.tokenFile());
+    } catch (IOException e) {
+      LOG.error("cannot delete the refused credential {}: {}", credential.file(), e.getMessage());
+    }
   }
 
   /**
@@ -521,6 +570,8 @@ public final class EdgeAgent implements AutoCloseable {
     Instant welcomedAt;
     ScheduledFuture<?> heartbeats;
     boolean ended;
+    // Connected with session.token (not --token-file).
+    boolean ownCredential;
 
     Session(long id) {
       this.id = id;

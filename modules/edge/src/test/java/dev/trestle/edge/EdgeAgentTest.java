@@ -24,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,6 +154,30 @@ class EdgeAgentTest {
   private static EdgeMessage awaitMessage(ScriptedCentral.Stream s, MessageCase kind, int n) {
     await().atMost(WAIT).until(() -> s.of(kind).size() >= n);
     return s.of(kind).get(n - 1);
+  }
+
+  @Test
+  void anAgentKeepsTheCredentialCentralIssuesAndFallsBackToTheTokenFileWhenItIsRefused()
+      throws Exception {
+    String own = "trjt.own-credential-for-this-agent";
+    central.sessionToken = own;
+    startAgent();
+    awaitStream(1);
+    Path kept = stateDir().resolve(SessionCredential.FILE_NAME);
+    await().atMost(WAIT).until(() -> Files.exists(kept));
+    assertThat(Files.readString(kept)).isEqualTo(own + "\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)))
+        .isEqualTo("rw-------");
+
+    // Next connect presents the agent's own credential, not the (spent) token file.
+    central.sessionToken = "";
+    central.refuse = h -> h.getToken().equals(own) ? Status.UNAUTHENTICATED : null;
+    central.streams.get(0).out.onError(Status.UNAVAILABLE.asRuntimeException());
+    assertThat(awaitStream(2).hello.getToken()).isEqualTo(own);
+
+    // Refused (revoked): the agent deletes it and goes back to --token-file.
+    assertThat(awaitStream(3).hello.getToken()).isEqualTo(TOKEN);
+    assertThat(kept).doesNotExist();
   }
 
   private Path file(String relative) {

@@ -28,6 +28,10 @@ final class ScriptedCentral implements AutoCloseable {
   volatile Function<Hello, Status> refuse = h -> null;
 
   volatile long heartbeatMillis = 100;
+
+  /** The agent's own token to hand out in the next Welcome (as after a single-use token). */
+  volatile String sessionToken = "";
+
   private Server server;
   private int port;
 
@@ -111,7 +115,8 @@ final class ScriptedCentral implements AutoCloseable {
                                     .setSeconds(heartbeatMillis / 1000)
                                     .setNanos((int) (heartbeatMillis % 1000) * 1_000_000))
                             .setUnhealthyAfterMissed(3)
-                            .setDesiredVersion(0))
+                            .setDesiredVersion(0)
+                            .setSessionToken(sessionToken))
                     .build());
           }
         }

@@ -3,6 +3,7 @@ package dev.trestle.api;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.core.TokenLifetime;
 import dev.trestle.protocol.v1.ClusterServicePowerApi;
 import dev.trestle.protocol.v1.GetStatusRequest;
 import dev.trestle.protocol.v1.IssueJoinTokenRequest;
@@ -58,15 +59,13 @@ public final class ClusterGrpcService implements ClusterServicePowerApi {
         in.getCluster(),
         caller ->
             clusters
-                .issueToken(in.getCluster(), in.getRotate(), caller)
-                .thenApply(
-                    t ->
-                        IssueJoinTokenResponse.newBuilder()
-                            .setCluster(t.cluster())
-                            .setTokenId(t.token().tokenId())
-                            .setToken(t.token().text())
-                            .addAllRevokedTokenIds(t.revokedTokenIds())
-                            .build()),
+                .issueToken(
+                    in.getCluster(),
+                    in.getRotate(),
+                    TokenLifetime.of(in.hasTtl(), in.getTtl().getSeconds(), in.getTtl().getNanos()),
+                    in.getSingleUse(),
+                    caller)
+                .thenApply(t -> ClusterViews.issued(t).build()),
         // The token itself is never logged.
         r -> "join token " + r.getTokenId() + " issued for " + r.getCluster());
   }

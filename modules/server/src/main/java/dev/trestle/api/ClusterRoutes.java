@@ -7,7 +7,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.protocol.Durations;
-import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.ListClustersResponse;
 import dev.trestle.protocol.v1.ListServicesResponse;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
@@ -18,8 +17,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Clusters over REST: {@code GET /clusters}; {@code GET /services[?namespace=N]} (the service
  * catalog over the clusters the caller may read); {@code POST
- * /join-tokens?cluster=C[&rotate=true]}; {@code DELETE /join-tokens?cluster=C[&tokenId=ID]}; {@code
- * GET /status/FQN[?wait=applied&timeout=60s]}.
+ * /join-tokens?cluster=C[&rotate=true][&ttl=24h][&singleUse=true]}; {@code DELETE
+ * /join-tokens?cluster=C[&tokenId=ID]}; {@code GET /status/FQN[?wait=applied&timeout=60s]}.
  */
 public final class ClusterRoutes implements RestRouteGroup {
   private final ClusterOperations clusters;
@@ -75,15 +74,26 @@ public final class ClusterRoutes implements RestRouteGroup {
     return call.ok(
         () ->
             clusters
-                .issueToken(call.param("cluster"), call.flag("rotate"), call.caller())
-                .thenApply(
-                    t ->
-                        RestReplies.protoJson(
-                            IssueJoinTokenResponse.newBuilder()
-                                .setCluster(t.cluster())
-                                .setTokenId(t.token().tokenId())
-                                .setToken(t.token().text())
-                                .addAllRevokedTokenIds(t.revokedTokenIds()))));
+                .issueToken(
+                    call.param("cluster"),
+                    call.flag("rotate"),
+                    ttl(call),
+                    call.flag("singleUse"),
+                    call.caller())
+                .thenApply(t -> RestReplies.protoJson(ClusterViews.issued(t))));
+  }
+
+  /** {@code ttl=24h} (or 90m, 86400s); null when absent. */
+  private static Duration ttl(RestCall call) {
+    Optional<String> text = call.optionalParam("ttl");
+    if (text.isEmpty()) {
+      return null;
+    }
+    return Durations.parse(text.get())
+        .orElseThrow(
+            () ->
+                RestCall.invalid(
+                    "ttl: '" + text.get() + "' is not a duration such as 24h, 90m or 86400s"));
   }
 
   private Route revokeTokens(RestCall call) {

@@ -1,11 +1,13 @@
 package dev.trestle.api;
 
+import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.clusters.ClusterHealthState;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterState;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.v1.ClusterHealth;
 import dev.trestle.protocol.v1.ClusterInfo;
+import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.JoinTokenInfo;
 
 /** Cluster entity state as API messages. Token hashes never leave the entity. */
@@ -37,13 +39,34 @@ final class ClusterViews {
     s.tokens().values().stream()
         .sorted((a, b) -> a.issuedAt().compareTo(b.issuedAt()))
         .forEach(
-            t ->
-                out.addJoinTokens(
-                    JoinTokenInfo.newBuilder()
-                        .setId(t.id())
-                        .setIssuedAt(AuditViews.timestamp(t.issuedAt()))
-                        .setIssuedBy(t.issuedBy())));
+            t -> {
+              var info =
+                  JoinTokenInfo.newBuilder()
+                      .setId(t.id())
+                      .setIssuedAt(AuditViews.timestamp(t.issuedAt()))
+                      .setIssuedBy(t.issuedBy())
+                      .setSingleUse(t.singleUse());
+              if (t.expiresAt() != null) {
+                info.setExpireTime(AuditViews.timestamp(t.expiresAt()));
+              }
+              out.addJoinTokens(info);
+            });
     return out.build();
+  }
+
+  /** The answer to a minted join token (gRPC and REST): its text, once. */
+  static IssueJoinTokenResponse.Builder issued(ClusterEntity.TokenIssued t) {
+    var out =
+        IssueJoinTokenResponse.newBuilder()
+            .setCluster(t.cluster())
+            .setTokenId(t.token().tokenId())
+            .setToken(t.token().text())
+            .addAllRevokedTokenIds(t.revokedTokenIds())
+            .setSingleUse(t.singleUse());
+    if (t.expiresAt() != null) {
+      out.setExpireTime(AuditViews.timestamp(t.expiresAt()));
+    }
+    return out;
   }
 
   static ClusterHealth health(ClusterHealthState s) {

@@ -3,6 +3,7 @@ package dev.trestle.api;
 import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.core.TokenLifetime;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.Binding;
 import dev.trestle.iam.IamOperations;
@@ -130,13 +131,22 @@ public final class IamGrpcService implements IamServicePowerApi {
         "IssueToken",
         in.getPrincipal(),
         caller ->
-            iam.issueToken(caller, in.getPrincipal(), in.getDescription())
+            iam.issueToken(
+                    caller,
+                    in.getPrincipal(),
+                    in.getDescription(),
+                    TokenLifetime.of(in.hasTtl(), in.getTtl().getSeconds(), in.getTtl().getNanos()))
                 .thenApply(
-                    m ->
-                        IssueTokenResponse.newBuilder()
-                            .setTokenId(m.tokenId())
-                            .setToken(m.text())
-                            .build()),
+                    issued -> {
+                      var b =
+                          IssueTokenResponse.newBuilder()
+                              .setTokenId(issued.minted().tokenId())
+                              .setToken(issued.minted().text());
+                      if (issued.expiresAt() != null) {
+                        b.setExpireTime(AuditViews.timestamp(issued.expiresAt()));
+                      }
+                      return b.build();
+                    }),
         r -> "token " + r.getTokenId());
   }
 
@@ -230,14 +240,22 @@ public final class IamGrpcService implements IamServicePowerApi {
     }
     s.tokens()
         .forEach(
-            (id, t) ->
-                b.addTokens(
-                    TokenInfo.newBuilder()
-                        .setId(id)
-                        .setIssueTime(AuditViews.timestamp(t.issuedAt()))
-                        .setIssuedBy(t.issuedBy())
-                        .setRevoked(t.revoked())
-                        .setDescription(t.description())));
+            (id, t) -> {
+              var info =
+                  TokenInfo.newBuilder()
+                      .setId(id)
+                      .setIssueTime(AuditViews.timestamp(t.issuedAt()))
+                      .setIssuedBy(t.issuedBy())
+                      .setRevoked(t.revoked())
+                      .setDescription(t.description());
+              if (t.expiresAt() != null) {
+                info.setExpireTime(AuditViews.timestamp(t.expiresAt()));
+              }
+              if (t.lastUsedAt() != null) {
+                info.setLastUseTime(AuditViews.timestamp(t.lastUsedAt()));
+              }
+              b.addTokens(info);
+            });
     return b.build();
   }
 

@@ -13,6 +13,8 @@ import dev.trestle.clusters.ClusterSettings;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.ResourceGuard;
+import dev.trestle.iam.oidc.OidcSettings;
+import dev.trestle.iam.oidc.OidcVerifier;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
 import java.time.Clock;
@@ -45,7 +47,15 @@ final class ServiceStarter {
       Clock clock) {
     ResourceEntity.init(system);
     IamOperations.initSharding(system);
-    var access = new AccessControl(system, settings.askTimeout(), settings.insecureDev());
+    var access =
+        new AccessControl(
+            system,
+            settings.askTimeout(),
+            settings.insecureDev(),
+            OidcSettings.from(config.getConfig("trestle"))
+                .enabled()
+                .map(o -> new OidcVerifier(o, Clock.systemUTC())),
+            storage.blocking());
     var iam = new IamOperations(system, access, settings.askTimeout());
     var guard = new ResourceGuard(access, iam);
     var admission =

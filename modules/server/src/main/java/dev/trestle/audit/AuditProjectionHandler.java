@@ -63,7 +63,8 @@ public final class AuditProjectionHandler
           "token "
               + e.tokenId()
               + " issued"
-              + (e.description().isEmpty() ? "" : " (" + e.description() + ")"));
+              + (e.description().isEmpty() ? "" : " (" + e.description() + ")")
+              + (e.expiresAt() == null ? "" : ", expires at " + e.expiresAt()));
     }
     if (event instanceof PrincipalEntity.TokenRevoked e) {
       return iamRow(e, "UPDATE", "token " + e.tokenId() + " revoked");

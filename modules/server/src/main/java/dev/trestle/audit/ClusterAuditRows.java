@@ -14,7 +14,16 @@ final class ClusterAuditRows {
     String edge = "edge:" + event.cluster();
     if (event instanceof ClusterEvent.JoinTokenIssued e) {
       return row(
-          e, e.principal(), "UPDATE", 0, e.requestId(), "join token " + e.tokenId() + " issued");
+          e,
+          e.principal(),
+          "UPDATE",
+          0,
+          e.requestId(),
+          "join token "
+              + e.tokenId()
+              + " issued"
+              + (e.singleUse() ? " (single-use)" : "")
+              + (e.expiresAt() == null ? "" : ", expires at " + e.expiresAt()));
     }
     if (event instanceof ClusterEvent.JoinTokenRevoked e) {
       return row(

@@ -61,9 +61,25 @@ public final class ClusterEntity
 
   public sealed interface Command extends CborSerializable {}
 
+  /**
+   * @param ttl how long the token may first be presented; null = no expiry
+   * @param singleUse valid for the first admitted Connect only, which replaces it by a token of the
+   *     agent's own ({@link ConnectReply#sessionToken})
+   */
   public record IssueToken(
-      String principal, String requestId, boolean rotate, ActorRef<TokenIssued> replyTo)
-      implements Command {}
+      String principal,
+      String requestId,
+      boolean rotate,
+      Duration ttl,
+      boolean singleUse,
+      ActorRef<TokenIssued> replyTo)
+      implements Command {
+    /** A token without expiry, for many uses. */
+    public IssueToken(
+        String principal, String requestId, boolean rotate, ActorRef<TokenIssued> replyTo) {
+      this(principal, requestId, rotate, null, false, replyTo);
+    }
+  }
 
   /** {@code tokenId} empty: revoke all. */
   public record RevokeTokens(
@@ -186,7 +202,13 @@ public final class ClusterEntity
 
   // ---- replies and session control ----
 
-  public record TokenIssued(String cluster, TokenKind.Minted token, List<String> revokedTokenIds)
+  /** {@code expiresAt} null: no expiry. */
+  public record TokenIssued(
+      String cluster,
+      TokenKind.Minted token,
+      List<String> revokedTokenIds,
+      Instant expiresAt,
+      boolean singleUse)
       implements CborSerializable {}
 
   public record TokensRevoked(List<String> revokedTokenIds) implements CborSerializable {}
@@ -202,11 +224,29 @@ public final class ClusterEntity
     SESSION_HELD
   }
 
-  /** {@code detail} is empty when the edge is admitted. */
-  public record ConnectReply(Refusal refusal, String detail, ClusterState state)
+  /**
+   * {@code detail} is empty when the edge is admitted. {@code sessionToken}: when the edge was
+   * admitted with a single-use token, the full text of the join token that replaced it (for the
+   * Welcome, never logged or journaled); empty otherwise.
+   */
+  public record ConnectReply(
+      Refusal refusal, String detail, ClusterState state, String sessionToken)
       implements CborSerializable {
+    public ConnectReply {
+      sessionToken = sessionToken == null ? "" : sessionToken;
+    }
+
+    public ConnectReply(Refusal refusal, String detail, ClusterState state) {
+      this(refusal, detail, state, "");
+    }
+
     public boolean admitted() {
       return refusal == Refusal.NONE;
+    }
+
+    @Override
+    public String toString() {
+      return "ConnectReply[" + refusal + ", " + detail + "]";
     }
   }
 
@@ -336,13 +376,23 @@ public final class ClusterEntity
         revoked.add(id);
       }
     }
+    Instant expiresAt = c.ttl() == null ? null : now.plus(c.ttl());
     events.add(
         new JoinTokenIssued(
-            cluster, minted.tokenId(), minted.secretSha256(), c.principal(), c.requestId(), now));
+            cluster,
+            minted.tokenId(),
+            minted.secretSha256(),
+            c.principal(),
+            c.requestId(),
+            now,
+            expiresAt,
+            c.singleUse()));
     return Effect()
         .persist(events)
         .thenRun(after -> closeSessionIfTokenGone(after, "join token revoked by rotation"))
-        .thenReply(c.replyTo(), after -> new TokenIssued(cluster, minted, revoked));
+        .thenReply(
+            c.replyTo(),
+            after -> new TokenIssued(cluster, minted, revoked, expiresAt, c.singleUse()));
   }
 
   private ReplyEffect<ClusterEvent, ClusterState> revoke(ClusterState s, RevokeTokens c) {
@@ -379,6 +429,20 @@ public final class ClusterEntity
               c.replyTo(), new ConnectReply(Refusal.BAD_TOKEN, "unknown or revoked join token", s));
     }
     Instant now = clock.instant();
+    if (token.expiredAt(now)) {
+      // The presenter holds the secret, so it may learn which token and when.
+      return Effect()
+          .reply(
+              c.replyTo(),
+              new ConnectReply(
+                  Refusal.BAD_TOKEN,
+                  "join token "
+                      + token.id()
+                      + " expired at "
+                      + token.expiresAt()
+                      + "; mint a new one with 'trestle cluster token'",
+                  s));
+    }
     if (heldByAnotherAgent(s, c)) {
       String detail =
           "another agent (instance "
@@ -400,9 +464,21 @@ public final class ClusterEntity
       events.add(new EdgeDisconnected(cluster, s.sessionId(), "replaced by a newer session", now));
       replaced = sessionRef;
     }
+    // A single-use token is consumed here and replaced by one for this agent alone, which the
+    // session is bound to (revoking it disconnects the agent).
+    TokenKind.Minted own = token.singleUse() ? JoinTokens.mint(cluster) : null;
+    String sessionTokenId = c.tokenId();
+    if (own != null) {
+      String by = "edge:" + cluster;
+      events.add(new JoinTokenRevoked(cluster, token.id(), by, c.sessionId(), now));
+      events.add(
+          new JoinTokenIssued(
+              cluster, own.tokenId(), own.secretSha256(), by, c.sessionId(), now, null, false));
+      sessionTokenId = own.tokenId();
+    }
     events.add(
         new EdgeConnected(
-            cluster, c.sessionId(), c.tokenId(), c.agentVersion(), c.lastAppliedVersion(), now));
+            cluster, c.sessionId(), sessionTokenId, c.agentVersion(), c.lastAppliedVersion(), now));
     if (!c.inventory().equals(s.inventory())) {
       events.add(new InventoryChanged(cluster, c.inventory(), now));
       events.addAll(serviceHealthChanges(s.inventory(), c.inventory(), now));
@@ -427,7 +503,9 @@ public final class ClusterEntity
               sessionAgent = c.agentInstance();
               scheduleDeadline(now);
             })
-        .thenReply(c.replyTo(), after -> new ConnectReply(Refusal.NONE, "", after));
+        .thenReply(
+            c.replyTo(),
+            after -> new ConnectReply(Refusal.NONE, "", after, own == null ? "" : own.text()));
   }
 
   private ReplyEffect<ClusterEvent, ClusterState> heartbeats(

@@ -16,14 +16,20 @@ public sealed interface ClusterEvent extends CborSerializable {
 
   Instant at();
 
-  /** A join token was minted; only the SHA-256 of its secret is kept. */
+  /**
+   * A join token was minted; only the SHA-256 of its secret is kept. {@code expiresAt} null: no
+   * expiry (and in events written before expiry existed); {@code singleUse}: a bootstrap token,
+   * consumed by the first admitted connect.
+   */
   record JoinTokenIssued(
       String cluster,
       String tokenId,
       String secretSha256,
       String principal,
       String requestId,
-      Instant at)
+      Instant at,
+      Instant expiresAt,
+      boolean singleUse)
       implements ClusterEvent {}
 
   record JoinTokenRevoked(

@@ -6,6 +6,7 @@ import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
 import dev.trestle.core.RefusalLog;
+import dev.trestle.core.TokenLifetime;
 import dev.trestle.management.ResourceQueries;
 import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.Fqn;
@@ -120,8 +121,16 @@ public final class ClusterOperations {
     return allClusters(caller).thenCompose(fqns -> placements.services(fqns, namespace));
   }
 
+  /**
+   * @param ttl how long the token may first be presented; null = no expiry
+   * @param singleUse valid for the first admitted connect only (a bootstrap token)
+   */
   public CompletionStage<ClusterEntity.TokenIssued> issueToken(
-      String cluster, boolean rotate, Caller caller) {
+      String cluster, boolean rotate, Duration ttl, boolean singleUse, Caller caller) {
+    var badTtl = TokenLifetime.check(ttl);
+    if (badTtl.isPresent()) {
+      return CompletableFuture.failedFuture(new ProblemException(badTtl.get()));
+    }
     return resolve(cluster, caller)
         .thenCompose(
             fqn ->
@@ -135,6 +144,8 @@ public final class ClusterOperations {
                                             caller.principal(),
                                             caller.requestId(),
                                             rotate,
+                                            ttl,
+                                            singleUse,
                                             replyTo),
                                     askTimeout)));
   }

@@ -2,6 +2,7 @@ package dev.trestle.clusters;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.trestle.core.CborSerializable;
+import dev.trestle.core.TokenLifetime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +33,22 @@ public record ClusterState(
     List<StandingXdsRejection> xdsRejections)
     implements CborSerializable {
 
-  /** A join token as stored: its id, the SHA-256 of its secret, and who minted it when. */
-  public record JoinToken(String id, String secretSha256, Instant issuedAt, String issuedBy)
-      implements CborSerializable {}
+  /**
+   * A join token as stored: its id, the SHA-256 of its secret, who minted it when, when it expires
+   * (null: never) and whether it is a single-use bootstrap token.
+   */
+  public record JoinToken(
+      String id,
+      String secretSha256,
+      Instant issuedAt,
+      String issuedBy,
+      Instant expiresAt,
+      boolean singleUse)
+      implements CborSerializable {
+    public boolean expiredAt(Instant now) {
+      return TokenLifetime.expired(expiresAt, now);
+    }
+  }
 
   public ClusterState {
     tokens = Map.copyOf(tokens);
@@ -72,7 +86,10 @@ public record ClusterState(
   ClusterState apply(ClusterEvent event) {
     if (event instanceof ClusterEvent.JoinTokenIssued e) {
       var next = new TreeMap<>(tokens);
-      next.put(e.tokenId(), new JoinToken(e.tokenId(), e.secretSha256(), e.at(), e.principal()));
+      next.put(
+          e.tokenId(),
+          new JoinToken(
+              e.tokenId(), e.secretSha256(), e.at(), e.principal(), e.expiresAt(), e.singleUse()));
       return edit().tokens(next).build();
     }
     if (event instanceof ClusterEvent.JoinTokenRevoked e) {

@@ -246,7 +246,7 @@ public final class EdgeSession {
         return refuse(Status.UNAUTHENTICATED.withDescription(reply.detail()));
       }
       services.admissions().release();
-      return EdgeStream.start(ctx, setup, beforeAdmission);
+      return EdgeStream.start(ctx, setup, beforeAdmission, reply.sessionToken());
     }
   }
 }

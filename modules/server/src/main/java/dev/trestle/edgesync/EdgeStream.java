@@ -92,11 +92,17 @@ final class EdgeStream extends AbstractBehavior<Message> {
   private long inFlightVersion;
   private long refusedVersion;
   private long knownDesired;
+  // The agent's own join token when it joined with a single-use one ("" otherwise); sent once, in
+  // the Welcome, never logged.
+  private final String sessionToken;
 
   /** Admitted: hands the stream to gRPC, reads the current version, replays what the edge sent. */
   static Behavior<Message> start(
-      ActorContext<Message> ctx, Setup setup, ArrayDeque<FromEdge> beforeAdmission) {
-    var stream = new EdgeStream(ctx, setup);
+      ActorContext<Message> ctx,
+      Setup setup,
+      ArrayDeque<FromEdge> beforeAdmission,
+      String sessionToken) {
+    var stream = new EdgeStream(ctx, setup, sessionToken);
     Behavior<Message> next = stream;
     while (next == stream && !beforeAdmission.isEmpty()) {
       next = stream.onEdgeMessage(beforeAdmission.poll());
@@ -104,9 +110,10 @@ final class EdgeStream extends AbstractBehavior<Message> {
     return next;
   }
 
-  private EdgeStream(ActorContext<Message> ctx, Setup setup) {
+  private EdgeStream(ActorContext<Message> ctx, Setup setup, String sessionToken) {
     super(ctx);
     this.setup = setup;
+    this.sessionToken = sessionToken;
     this.services = setup.services();
     this.beats =
         new HeartbeatBatch(
@@ -251,7 +258,8 @@ final class EdgeStream extends AbstractBehavior<Message> {
                             .setSeconds(interval.toSeconds())
                             .setNanos(interval.toNanosPart()))
                     .setUnhealthyAfterMissed(services.settings().unhealthyAfterMissed())
-                    .setDesiredVersion(current.version()))
+                    .setDesiredVersion(current.version())
+                    .setSessionToken(sessionToken))
             .build());
     knownDesired = current.version();
     services.metrics().desired(setup.cluster(), current.version(), false);

@@ -4,8 +4,11 @@ import dev.trestle.core.Guard;
 import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.iam.oidc.GroupMemberships;
+import dev.trestle.iam.oidc.OidcVerifier;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -14,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
@@ -31,16 +35,35 @@ public final class AccessControl {
    * starts a new thread per continuation. The continuations here are a few field reads, so they run
    * directly.
    */
-  static final java.util.concurrent.Executor DIRECT = Runnable::run;
+  static final Executor DIRECT = Runnable::run;
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final boolean insecureDev;
+  private final Optional<OidcVerifier> oidc;
+  private final Executor oidcExecutor;
+  private final GroupMemberships groups;
 
   public AccessControl(ActorSystem<?> system, Duration askTimeout, boolean insecureDev) {
+    this(system, askTimeout, insecureDev, Optional.empty(), DIRECT);
+  }
+
+  /**
+   * @param oidc checks tokens of the configured OpenID Connect issuer, when there is one
+   * @param oidcExecutor where those checks run (they may fetch the issuer's keys over HTTP)
+   */
+  public AccessControl(
+      ActorSystem<?> system,
+      Duration askTimeout,
+      boolean insecureDev,
+      Optional<OidcVerifier> oidc,
+      Executor oidcExecutor) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
     this.insecureDev = insecureDev;
+    this.oidc = oidc;
+    this.oidcExecutor = oidcExecutor;
+    this.groups = new GroupMemberships(Clock.systemUTC());
   }
 
   public boolean insecureDev() {
@@ -62,7 +85,11 @@ public final class AccessControl {
       return failed(
           Problem.Code.UNAUTHENTICATED, "the authorization header must be 'Bearer <token>'");
     }
-    var presented = Tokens.parse(header.substring(7));
+    String bearer = header.substring(7).strip();
+    var presented = Tokens.parse(bearer);
+    if (presented.isEmpty() && oidc.isPresent() && OidcVerifier.looksLikeJwt(bearer)) {
+      return authenticateOidc(oidc.get(), bearer);
+    }
     if (presented.isEmpty()) {
       return failed(Problem.Code.UNAUTHENTICATED, "the bearer token is malformed");
     }
@@ -74,19 +101,27 @@ public final class AccessControl {
         .thenApplyAsync(
             reply -> {
               if (reply.problem() != null) {
-                throw new ProblemException(
-                    Problem.of(
-                        Problem.Code.UNAUTHENTICATED,
-                        "",
-                        "the bearer token is invalid, revoked, or its principal is disabled"));
+                // UNAUTHENTICATED, worded by the entity: invalid, or expired (and when).
+                throw new ProblemException(reply.problem());
               }
               return new Identity(p.subject(), "token");
             },
             DIRECT);
   }
 
+  private CompletionStage<Identity> authenticateOidc(OidcVerifier verifier, String jwt) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          OidcVerifier.Verified v = verifier.verify(jwt);
+          groups.record(v.principal(), v.groups(), v.expiresAt());
+          return new Identity(v.principal(), "oidc");
+        },
+        oidcExecutor);
+  }
+
   /**
-   * Every permission {@code principal} holds on {@code target}, through bindings on it or above.
+   * Every permission {@code principal} holds on {@code target}, through bindings on it or above
+   * naming it or one of its groups ({@code group:NAME}, from its OIDC token).
    */
   public CompletionStage<Set<Perm>> permissions(String principal, Fqn target) {
     if (insecureDev) {
@@ -106,9 +141,11 @@ public final class AccessControl {
         .thenCompose(
             ignored -> {
               var roles = new ArrayList<String>();
+              List<String> memberOf = groups.subjectsOf(principal);
               for (var l : lookups) {
                 for (Binding b : l.join().state().bindings()) {
-                  if (b.subjects().contains(principal)) {
+                  if (b.subjects().contains(principal)
+                      || b.subjects().stream().anyMatch(memberOf::contains)) {
                     roles.add(b.role());
                   }
                 }

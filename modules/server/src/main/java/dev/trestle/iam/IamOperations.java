@@ -5,9 +5,11 @@ import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
 import dev.trestle.core.TokenKind;
+import dev.trestle.core.TokenLifetime;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -79,9 +81,20 @@ public final class IamOperations {
             });
   }
 
-  /** Mints a token; the text is returned once and never stored. */
-  public CompletionStage<TokenKind.Minted> issueToken(
-      Caller caller, String name, String description) {
+  /** A minted token (text shown once) and when it expires (null: never). */
+  public record IssuedToken(TokenKind.Minted minted, Instant expiresAt) {}
+
+  /**
+   * Mints a token; the text is returned once and never stored.
+   *
+   * @param ttl how long it is valid; null = until revoked
+   */
+  public CompletionStage<IssuedToken> issueToken(
+      Caller caller, String name, String description, Duration ttl) {
+    var badTtl = TokenLifetime.check(ttl);
+    if (badTtl.isPresent()) {
+      return CompletableFuture.failedFuture(new ProblemException(badTtl.get()));
+    }
     TokenKind.Minted minted = Tokens.mint(name);
     return requireValidPrincipal(name)
         .thenCompose(x -> access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
@@ -94,14 +107,15 @@ public final class IamOperations {
                                 minted.tokenId(),
                                 minted.secretSha256(),
                                 description,
+                                ttl,
                                 caller.principal(),
                                 caller.requestId(),
                                 r),
                         askTimeout))
         .thenApply(
             reply -> {
-              orThrow(reply);
-              return minted;
+              var token = orThrow(reply).tokens().get(minted.tokenId());
+              return new IssuedToken(minted, token == null ? null : token.expiresAt());
             });
   }
 
@@ -210,10 +224,13 @@ public final class IamOperations {
         return invalid("bindings[" + i + "].subjects", "at least one subject is required");
       }
       for (int j = 0; j < b.subjects().size(); j++) {
-        if (!Principals.isValid(b.subjects().get(j))) {
+        if (!Principals.isBindingSubject(b.subjects().get(j))) {
           return invalid(
               "bindings[" + i + "].subjects[" + j + "]",
-              "'" + b.subjects().get(j) + "' is not users/NAME or serviceaccounts/NAME");
+              "'"
+                  + b.subjects().get(j)
+                  + "' is not users/NAME, serviceaccounts/NAME, group:NAME (an OIDC group) or an"
+                  + " OIDC principal such as oidc:SUBJECT");
         }
       }
     }

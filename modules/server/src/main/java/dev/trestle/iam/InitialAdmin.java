@@ -69,6 +69,7 @@ public final class InitialAdmin {
                     minted.tokenId(),
                     minted.secretSha256(),
                     "initial admin token",
+                    null,
                     system_.principal(),
                     system_.requestId(),
                     r),

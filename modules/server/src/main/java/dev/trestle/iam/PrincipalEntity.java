@@ -4,9 +4,12 @@ import dev.trestle.core.CborSerializable;
 import dev.trestle.core.ConfigTags;
 import dev.trestle.core.JournalBackoff;
 import dev.trestle.core.Problem;
+import dev.trestle.core.TokenLifetime;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -18,10 +21,16 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * A user or service account ("users/alice", "serviceaccounts/ci") and its bearer tokens. Only
  * SHA-256 hashes of token secrets are journaled.
+ *
+ * <p>A token may expire ({@code expiresAt}); an expired token is refused with the time it expired.
+ * Its last use is recorded coarsely: a successful verification persists {@link TokenUsed} only when
+ * the recorded last use is at least {@link #LAST_USED_GRANULARITY} old, so a busy token costs one
+ * small, untagged event a minute (no audit row), not one per request. Snapshots bound the replay.
  */
 public final class PrincipalEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -30,9 +39,34 @@ public final class PrincipalEntity
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "principal");
 
+  /** How stale a token's recorded last use may be: at most one {@link TokenUsed} per this. */
+  public static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+
+  /**
+   * A token's stored record; {@code expiresAt} null = never expires, {@code lastUsedAt} null =
+   * never used (or used last before last-used times were recorded).
+   */
   public record Token(
-      String hash, Instant issuedAt, String issuedBy, boolean revoked, String description)
-      implements CborSerializable {}
+      String hash,
+      Instant issuedAt,
+      String issuedBy,
+      boolean revoked,
+      String description,
+      Instant expiresAt,
+      Instant lastUsedAt)
+      implements CborSerializable {
+    public boolean expiredAt(Instant now) {
+      return TokenLifetime.expired(expiresAt, now);
+    }
+
+    Token revoke() {
+      return new Token(hash, issuedAt, issuedBy, true, description, expiresAt, lastUsedAt);
+    }
+
+    Token usedAt(Instant at) {
+      return new Token(hash, issuedAt, issuedBy, revoked, description, expiresAt, at);
+    }
+  }
 
   public record State(
       boolean exists,
@@ -44,7 +78,7 @@ public final class PrincipalEntity
       Map<String, Token> tokens)
       implements CborSerializable {
     public State {
-      tokens = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tokens));
+      tokens = Collections.unmodifiableMap(new LinkedHashMap<>(tokens));
     }
   }
 
@@ -54,10 +88,14 @@ public final class PrincipalEntity
       String displayName, String principal, String requestId, ActorRef<Reply> replyTo)
       implements Command {}
 
+  /**
+   * @param ttl how long the token is valid from now; null = until revoked
+   */
   public record IssueToken(
       String tokenId,
       String hash,
       String description,
+      Duration ttl,
       String principal,
       String requestId,
       ActorRef<Reply> replyTo)
@@ -91,6 +129,7 @@ public final class PrincipalEntity
       String name, long version, String displayName, String principal, String requestId, Instant at)
       implements Event {}
 
+  /** {@code expiresAt} is null for a token that never expires (and in events before expiry). */
   public record TokenIssued(
       String name,
       long version,
@@ -99,7 +138,16 @@ public final class PrincipalEntity
       String description,
       String principal,
       String requestId,
-      Instant at)
+      Instant at,
+      Instant expiresAt)
+      implements Event {}
+
+  /**
+   * A token was used at {@code at}; coalesced (see the class comment), untagged, and it leaves the
+   * principal's version as it is: using a token changes no configuration.
+   */
+  public record TokenUsed(
+      String name, long version, String tokenId, String principal, String requestId, Instant at)
       implements Event {}
 
   public record TokenRevoked(
@@ -116,7 +164,11 @@ public final class PrincipalEntity
   }
 
   public static Behavior<Command> create(String name) {
-    return new PrincipalEntity(name, Clock.systemUTC());
+    return create(name, Clock.systemUTC());
+  }
+
+  public static Behavior<Command> create(String name, Clock clock) {
+    return new PrincipalEntity(name, clock);
   }
 
   @Override
@@ -126,7 +178,16 @@ public final class PrincipalEntity
 
   @Override
   public Set<String> tagsFor(Event event) {
+    if (event instanceof TokenUsed) {
+      return Set.of();
+    }
     return Set.of(ConfigTags.tagFor(event.name()));
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // Last-used events accumulate on busy principals; snapshots keep recovery short.
+    return RetentionCriteria.snapshotEvery(100, 2);
   }
 
   @Override
@@ -162,6 +223,7 @@ public final class PrincipalEntity
               c.replyTo(),
               new Reply(s, Problem.of(Problem.Code.NOT_FOUND, name, name + " does not exist")));
     }
+    Instant now = clock.instant();
     return Effect()
         .persist(
             new TokenIssued(
@@ -172,7 +234,8 @@ public final class PrincipalEntity
                 c.description(),
                 c.principal(),
                 c.requestId(),
-                clock.instant()))
+                now,
+                c.ttl() == null ? null : now.plus(c.ttl())))
         .thenReply(c.replyTo(), st -> new Reply(st, null));
   }
 
@@ -198,20 +261,41 @@ public final class PrincipalEntity
 
   private ReplyEffect<Event, State> onVerify(State s, VerifyToken c) {
     Token token = s.tokens().get(c.tokenId());
-    boolean valid =
+    boolean matches =
         s.exists()
             && !s.disabled()
             && token != null
             && !token.revoked()
             && MessageDigest.isEqual(token.hash().getBytes(), c.hash().getBytes());
+    if (!matches) {
+      return unauthenticated(
+          c, "the bearer token is invalid, revoked, or its principal is disabled");
+    }
+    Instant now = clock.instant();
+    if (token.expiredAt(now)) {
+      // Only the holder of the secret learns this, so it may say when and which token.
+      return unauthenticated(
+          c,
+          "token expired at "
+              + token.expiresAt()
+              + " (token "
+              + c.tokenId()
+              + " of "
+              + name
+              + "); ask for a new one");
+    }
+    if (token.lastUsedAt() != null
+        && now.isBefore(token.lastUsedAt().plus(LAST_USED_GRANULARITY))) {
+      return Effect().reply(c.replyTo(), new Reply(s, null));
+    }
     return Effect()
-        .reply(
-            c.replyTo(),
-            new Reply(
-                valid ? s : null,
-                valid
-                    ? null
-                    : Problem.of(Problem.Code.UNAUTHENTICATED, "", "invalid or revoked token")));
+        .persist(new TokenUsed(name, s.version(), c.tokenId(), name, "", now))
+        .thenReply(c.replyTo(), st -> new Reply(st, null));
+  }
+
+  private ReplyEffect<Event, State> unauthenticated(VerifyToken c, String message) {
+    return Effect()
+        .reply(c.replyTo(), new Reply(null, Problem.of(Problem.Code.UNAUTHENTICATED, "", message)));
   }
 
   @Override
@@ -229,7 +313,15 @@ public final class PrincipalEntity
             (s, e) -> {
               var tokens = new LinkedHashMap<>(s.tokens());
               tokens.put(
-                  e.tokenId(), new Token(e.hash(), e.at(), e.principal(), false, e.description()));
+                  e.tokenId(),
+                  new Token(
+                      e.hash(),
+                      e.at(),
+                      e.principal(),
+                      false,
+                      e.description(),
+                      e.expiresAt(),
+                      null));
               return new State(
                   true,
                   s.displayName(),
@@ -243,15 +335,30 @@ public final class PrincipalEntity
             TokenRevoked.class,
             (s, e) -> {
               var tokens = new LinkedHashMap<>(s.tokens());
-              var t = tokens.get(e.tokenId());
-              tokens.put(
-                  e.tokenId(),
-                  new Token(t.hash(), t.issuedAt(), t.issuedBy(), true, t.description()));
+              tokens.put(e.tokenId(), tokens.get(e.tokenId()).revoke());
               return new State(
                   true,
                   s.displayName(),
                   s.disabled(),
                   e.version(),
+                  s.createTime(),
+                  s.createdBy(),
+                  tokens);
+            })
+        .onEvent(
+            TokenUsed.class,
+            (s, e) -> {
+              var tokens = new LinkedHashMap<>(s.tokens());
+              var t = tokens.get(e.tokenId());
+              if (t == null) {
+                return s;
+              }
+              tokens.put(e.tokenId(), t.usedAt(e.at()));
+              return new State(
+                  s.exists(),
+                  s.displayName(),
+                  s.disabled(),
+                  s.version(),
                   s.createTime(),
                   s.createdBy(),
                   tokens);

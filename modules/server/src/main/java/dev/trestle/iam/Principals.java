@@ -1,5 +1,6 @@
 package dev.trestle.iam;
 
+import dev.trestle.protocol.BindingSubjects;
 import java.util.regex.Pattern;
 
 /** Principal names: "users/NAME" or "serviceaccounts/NAME" with a DNS-1123 label. */
@@ -11,5 +12,10 @@ public final class Principals {
 
   public static boolean isValid(String principal) {
     return principal != null && NAME.matcher(principal).matches();
+  }
+
+  /** A subject a binding may name: a local principal, {@code group:NAME} or {@code PREFIX:ID}. */
+  public static boolean isBindingSubject(String subject) {
+    return isValid(subject) || BindingSubjects.isExternal(subject);
   }
 }

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
  * (roles x hierarchy levels x verbs), tenant isolation, escalation attempts, denied attempts in the
  * audit log.
  */
-class IamApiTest {
+public class IamApiTest {
   private static TestCentral central;
   private static ManagedChannel channel;
   private static String admin;
@@ -98,7 +98,7 @@ class IamApiTest {
     central.close();
   }
 
-  static CallCredentials bearer(String token) {
+  public static CallCredentials bearer(String token) {
     return new CallCredentials() {
       @Override
       public void applyRequestMetadata(

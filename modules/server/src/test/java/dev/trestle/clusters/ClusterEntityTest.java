@@ -12,6 +12,7 @@ import dev.trestle.clusters.ClusterEntity.TokenIssued;
 import dev.trestle.clusters.ClusterEntity.TokensRevoked;
 import dev.trestle.core.TokenKind;
 import dev.trestle.protocol.v1.Inventory;
+import dev.trestle.testing.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,8 +86,34 @@ class ClusterEntityTest {
       boolean takeover,
       TokenKind.Minted token,
       TestProbe<SessionControl> control) {
-    var presented = JoinTokens.parse(token.text()).orElseThrow();
-    return kit.<ConnectReply>runCommand(
+    return connectWith(
+        kit,
+        session,
+        token.text(),
+        agentInstance,
+        takeover,
+        Instant.now().plusSeconds(10),
+        control);
+  }
+
+  private static ConnectReply connectWith(
+      EventSourcedBehaviorTestKit<Command, ClusterEvent, ClusterState> on,
+      String session,
+      String tokenText,
+      TestProbe<SessionControl> control) {
+    return connectWith(on, session, tokenText, "agent-" + session, true, null, control);
+  }
+
+  private static ConnectReply connectWith(
+      EventSourcedBehaviorTestKit<Command, ClusterEvent, ClusterState> on,
+      String session,
+      String tokenText,
+      String agentInstance,
+      boolean takeover,
+      Instant expiresAt,
+      TestProbe<SessionControl> control) {
+    var presented = JoinTokens.parse(tokenText).orElseThrow();
+    return on.<ConnectReply>runCommand(
             r ->
                 new ClusterEntity.Connect(
                     session,
@@ -96,11 +123,84 @@ class ClusterEntityTest {
                     0,
                     inventory("shop"),
                     control.ref(),
-                    Instant.now().plusSeconds(10),
+                    expiresAt,
                     agentInstance,
                     takeover,
                     r))
         .reply();
+  }
+
+  @Test
+  void aJoinTokenWithTtlIsRefusedWhenFirstPresentedAfterItExpired() {
+    ManualClock clock = new ManualClock(Instant.parse("2030-01-01T12:00:00Z"));
+    var timed =
+        EventSourcedBehaviorTestKit.<Command, ClusterEvent, ClusterState>create(
+            testKit.system(),
+            ClusterEntity.create(cluster + "-ttl", SETTINGS, clock),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    TokenIssued issued =
+        timed
+            .<TokenIssued>runCommand(
+                r ->
+                    new ClusterEntity.IssueToken(
+                        "users/admin", "req", false, Duration.ofHours(1), false, r))
+            .reply();
+    assertThat(issued.expiresAt()).isEqualTo(Instant.parse("2030-01-01T13:00:00Z"));
+    assertThat(timed.getState().tokens().get(issued.token().tokenId()).expiresAt())
+        .isEqualTo(issued.expiresAt());
+
+    clock.set(Instant.parse("2030-01-01T13:00:00Z"));
+    ConnectReply refused =
+        connectWith(timed, "s1", issued.token().text(), testKit.createTestProbe());
+    assertThat(refused.refusal()).isEqualTo(ClusterEntity.Refusal.BAD_TOKEN);
+    assertThat(refused.detail())
+        .contains("join token " + issued.token().tokenId() + " expired at 2030-01-01T13:00:00Z");
+    assertThat(timed.getState().connected()).isFalse();
+
+    clock.set(Instant.parse("2030-01-01T12:30:00Z"));
+    assertThat(
+            connectWith(timed, "s2", issued.token().text(), testKit.createTestProbe()).admitted())
+        .isTrue();
+  }
+
+  @Test
+  void aSingleUseTokenAdmitsOnceAndIsReplacedByTheAgentsOwnCredential() {
+    TokenIssued bootstrap =
+        kit.<TokenIssued>runCommand(
+                r -> new ClusterEntity.IssueToken("users/admin", "req", false, null, true, r))
+            .reply();
+    assertThat(bootstrap.singleUse()).isTrue();
+    TestProbe<SessionControl> first = testKit.createTestProbe();
+
+    ConnectReply admitted = connectWith(kit, "s1", bootstrap.token().text(), first);
+
+    assertThat(admitted.admitted()).isTrue();
+    String own = admitted.sessionToken();
+    assertThat(own).isNotEmpty().isNotEqualTo(bootstrap.token().text());
+    String ownId = JoinTokens.parse(own).orElseThrow().tokenId();
+    ClusterState state = kit.getState();
+    assertThat(state.tokens()).containsOnlyKeys(ownId);
+    assertThat(state.tokens().get(ownId).singleUse()).isFalse();
+    assertThat(state.tokens().get(ownId).expiresAt()).isNull();
+    assertThat(state.sessionTokenId()).isEqualTo(ownId);
+    assertThat(admitted.toString()).doesNotContain(own);
+
+    // The bootstrap token is spent: a copy of it is refused.
+    ConnectReply replay =
+        connectWith(kit, "s2", bootstrap.token().text(), testKit.createTestProbe());
+    assertThat(replay.refusal()).isEqualTo(ClusterEntity.Refusal.BAD_TOKEN);
+
+    // The agent's own credential admits it again, and issues nothing new.
+    TestProbe<SessionControl> third = testKit.createTestProbe();
+    ConnectReply again = connectWith(kit, "s3", own, third);
+    assertThat(again.admitted()).isTrue();
+    assertThat(again.sessionToken()).isEmpty();
+    assertThat(first.receiveMessage().reason()).isEqualTo(ClusterEntity.CloseReason.REPLACED);
+
+    // Revoking the agent's credential disconnects it.
+    kit.<ClusterEntity.TokensRevoked>runCommand(
+        r -> new ClusterEntity.RevokeTokens(ownId, "users/admin", "req", r));
+    assertThat(third.receiveMessage().reason()).isEqualTo(ClusterEntity.CloseReason.REVOKED);
   }
 
   @Test
@@ -149,33 +249,9 @@ class ClusterEntityTest {
         .isTrue();
   }
 
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    private volatile Instant now = Instant.now();
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
   /** An entity on a hand-moved clock, with a token issued; {@link #connect} admits sessions. */
   private static final class ClockedEntity {
-    final ManualClock clock = new ManualClock();
+    final ManualClock clock = new ManualClock(Instant.now());
     final EventSourcedBehaviorTestKit<Command, ClusterEvent, ClusterState> kit;
     private final TokenKind.Presented token;
 
