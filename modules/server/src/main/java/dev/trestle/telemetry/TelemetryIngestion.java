@@ -1,27 +1,22 @@
 package dev.trestle.telemetry;
 
-import dev.trestle.protocol.v1.TelemetryIngest;
-import dev.trestle.protocol.v1.TelemetryIngestPowerApiHandlerFactory;
+import dev.trestle.protocol.v1.TelemetryIngestPowerApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.japi.function.Function;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * Wires telemetry ingest on a central node: the writer, the bounded queue, the Report RPC (a
- * partial handler for the edge port) and the rollup/retention schedule.
+ * service the edge port serves) and the rollup/retention schedule.
  */
 public final class TelemetryIngestion {
-  private final Function<HttpRequest, CompletionStage<HttpResponse>> handler;
+  private final TelemetryIngestPowerApi service;
 
-  private TelemetryIngestion(Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
-    this.handler = handler;
+  private TelemetryIngestion(TelemetryIngestPowerApi service) {
+    this.service = service;
   }
 
   public static TelemetryIngestion start(
@@ -49,12 +44,11 @@ public final class TelemetryIngestion {
             settings.housekeepingInterval(),
             new TelemetryRollup(dataSource, settings, clock),
             blocking);
-    return new TelemetryIngestion(
-        TelemetryIngestPowerApiHandlerFactory.partial(service, TelemetryIngest.name, system));
+    return new TelemetryIngestion(service);
   }
 
-  /** The Report RPC, for the edge port's handler chain (answers only its own path). */
-  public Function<HttpRequest, CompletionStage<HttpResponse>> handler() {
-    return handler;
+  /** The Report RPC, for the edge port's handler chain. */
+  public TelemetryIngestPowerApi service() {
+    return service;
   }
 }
