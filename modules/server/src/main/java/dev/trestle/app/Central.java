@@ -66,8 +66,6 @@ import dev.trestle.protocol.v1.IamService;
 import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
-import dev.trestle.protocol.v1.TelemetryIngest;
-import dev.trestle.protocol.v1.TelemetryIngestPowerApiHandlerFactory;
 import dev.trestle.protocol.v1.TelemetryQuery;
 import dev.trestle.protocol.v1.TelemetryQueryPowerApiHandlerFactory;
 import dev.trestle.storage.JournalStartOrdering;
@@ -342,14 +340,7 @@ public final class Central implements AutoCloseable {
       @SuppressWarnings("unchecked")
       var edgePort =
           GrpcFrameSizeCheck.guarded(
-              ServiceHandler.concatOrNotFound(
-                  edgeSync,
-                  TelemetryIngestPowerApiHandlerFactory.partial(
-                      telemetryIngest.service(),
-                      TelemetryIngest.name,
-                      SystemMaterializer.get(system).materializer(),
-                      EdgePortErrors.mapper(),
-                      system)));
+              ServiceHandler.concatOrNotFound(edgeSync, telemetryIngest.handler()));
       var edgeServer =
           Http.get(system)
               .newServerAt(settings.edgeHost(), settings.edgePort())

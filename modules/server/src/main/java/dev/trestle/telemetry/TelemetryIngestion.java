@@ -1,22 +1,27 @@
 package dev.trestle.telemetry;
 
-import dev.trestle.protocol.v1.TelemetryIngestPowerApi;
+import dev.trestle.protocol.v1.TelemetryIngest;
+import dev.trestle.protocol.v1.TelemetryIngestPowerApiHandlerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.japi.function.Function;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * Wires telemetry ingest on a central node: the writer, the bounded queue, the Report RPC (a
- * service the edge port serves) and the rollup/retention schedule.
+ * partial handler for the edge port) and the rollup/retention schedule.
  */
 public final class TelemetryIngestion {
-  private final TelemetryIngestPowerApi service;
+  private final Function<HttpRequest, CompletionStage<HttpResponse>> handler;
 
-  private TelemetryIngestion(TelemetryIngestPowerApi service) {
-    this.service = service;
+  private TelemetryIngestion(Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
+    this.handler = handler;
   }
 
   public static TelemetryIngestion start(
@@ -44,11 +49,12 @@ public final class TelemetryIngestion {
             settings.housekeepingInterval(),
             new TelemetryRollup(dataSource, settings, clock),
             blocking);
-    return new TelemetryIngestion(service);
+    return new TelemetryIngestion(
+        TelemetryIngestPowerApiHandlerFactory.partial(service, TelemetryIngest.name, system));
   }
 
-  /** The Report RPC, for the edge port's handler chain. */
-  public TelemetryIngestPowerApi service() {
-    return service;
+  /** The Report RPC, for the edge port's handler chain (answers only its own path). */
+  public Function<HttpRequest, CompletionStage<HttpResponse>> handler() {
+    return handler;
   }
 }
