@@ -78,14 +78,22 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         "Apply",
         target,
         caller -> {
+          LargeRequests.Permit permit;
           try {
             admission.checkSize(in.getSerializedSize());
-            admission.admitApply(caller, in.getResourcesCount(), in.getDryRun());
+            permit = admission.admitLarge(caller, in.getSerializedSize());
           } catch (ProblemException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+          try {
+            admission.admitApply(caller, in.getResourcesCount());
+          } catch (ProblemException e) {
+            permit.close();
             return CompletableFuture.failedFuture(e);
           }
           return service
               .apply(in.getResourcesList(), in.getDryRun(), in.getStopOnError(), caller)
+              .whenComplete((done, failed) -> permit.close())
               .thenApply(
                   results -> {
                     var response = ApplyResponse.newBuilder().setRequestId(caller.requestId());

@@ -10,6 +10,7 @@ import dev.trestle.translator.schema.SchemaViolation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -233,6 +234,13 @@ class IstioSchemasTest {
         .extracting(SchemaViolation::message)
         .asString()
         .contains("local_ratelimit.v9");
+  }
+
+  @Test
+  void aMissingCrdFileFailsTheTestsInsteadOfSkippingThem() {
+    assertThatThrownBy(() -> IstioSchemaCheck.load(Path.of("no/such/crd-all.gen.yaml")))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Istio's CRD schemas are missing");
   }
 
   @Test
