@@ -53,17 +53,15 @@ final class ApiServerStarter {
 
   private ApiServerStarter() {}
 
-  static ServerBinding start(
-      ActorSystem<Void> system,
-      Config config,
-      Settings settings,
-      StorageStarter.Storage storage,
-      ServiceStarter.Services s,
-      ProjectionStarter.ReadSide readSide,
-      OperationsPort operations,
-      Clock clock,
-      Duration timeout)
-      throws Exception {
+  static ServerBinding start(StartedParts parts, Duration timeout) throws Exception {
+    ActorSystem<Void> system = parts.system();
+    Config config = parts.config();
+    Settings settings = parts.settings();
+    StorageStarter.Storage storage = parts.storage();
+    ServiceStarter.Services s = parts.services();
+    ProjectionStarter.ReadSide readSide = parts.readSide();
+    OperationsPort operations = parts.operations();
+    Clock clock = parts.clock();
     var iamService = new IamGrpcService(s.iam(), s.access(), s.callers());
     var apiServices =
         List.of(
@@ -137,7 +135,7 @@ final class ApiServerStarter {
                     ServerReflection.create(apiServices, system),
                     http));
     var server = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
-    if (!settings.tls().mode().equals("off")) {
+    if (settings.tls().enabled()) {
       server = server.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
     }
     ServerBinding api =

@@ -35,17 +35,15 @@ import org.apache.pekko.stream.SystemMaterializer;
 final class EdgeServerStarter {
   private EdgeServerStarter() {}
 
-  static ServerBinding start(
-      ActorSystem<Void> system,
-      Config config,
-      Settings settings,
-      StorageStarter.Storage storage,
-      ServiceStarter.Services s,
-      ProjectionStarter.ReadSide readSide,
-      OperationsPort operations,
-      Clock clock,
-      Duration timeout)
-      throws Exception {
+  static ServerBinding start(StartedParts parts, Duration timeout) throws Exception {
+    ActorSystem<Void> system = parts.system();
+    Config config = parts.config();
+    Settings settings = parts.settings();
+    StorageStarter.Storage storage = parts.storage();
+    ServiceStarter.Services s = parts.services();
+    ProjectionStarter.ReadSide readSide = parts.readSide();
+    OperationsPort operations = parts.operations();
+    Clock clock = parts.clock();
     var edgeSessions = new EdgeSessions();
     var clusterSettings = s.clusterSettings();
     DesiredStateFanOut.start(system, edgeSessions, clusterSettings.heartbeatInterval());
@@ -84,7 +82,7 @@ final class EdgeServerStarter {
             .newServerAt(settings.edgeHost(), settings.edgePort())
             .withSettings(EdgePortSettings.serverSettings(system));
     Path clientCa = clientCa(config);
-    if (!settings.tls().mode().equals("off")) {
+    if (settings.tls().enabled()) {
       server =
           server.enableHttps(TlsContexts.edgeServer(settings.tls(), settings.dataDir(), clientCa));
     } else if (clientCa != null) {
