@@ -1,6 +1,5 @@
 package dev.trestle.app;
 
-import com.typesafe.config.Config;
 import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.AuditRoutes;
@@ -17,7 +16,6 @@ import dev.trestle.api.ServiceCatalogGrpcService;
 import dev.trestle.api.TelemetryGrpcService;
 import dev.trestle.api.TelemetryRestRoutes;
 import dev.trestle.observability.ApiMetrics;
-import dev.trestle.observability.OperationsPort;
 import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ClusterService;
@@ -32,7 +30,6 @@ import dev.trestle.protocol.v1.TelemetryQuery;
 import dev.trestle.protocol.v1.TelemetryQueryPowerApiHandlerFactory;
 import dev.trestle.telemetry.TelemetrySettings;
 import dev.trestle.telemetry.TrafficQueries;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,13 +52,8 @@ final class ApiServerStarter {
 
   static ServerBinding start(StartedParts parts, Duration timeout) throws Exception {
     ActorSystem<Void> system = parts.system();
-    Config config = parts.config();
     Settings settings = parts.settings();
-    StorageStarter.Storage storage = parts.storage();
     ServiceStarter.Services s = parts.services();
-    ProjectionStarter.ReadSide readSide = parts.readSide();
-    OperationsPort operations = parts.operations();
-    Clock clock = parts.clock();
     var iamService = new IamGrpcService(s.iam(), s.access(), s.callers());
     var apiServices =
         List.of(
@@ -74,12 +66,12 @@ final class ApiServerStarter {
     var telemetryApi =
         new TelemetryGrpcService(
             TrafficQueries.create(
-                storage.readModels().dataSource(),
+                parts.storage().readModels().dataSource(),
                 s.resources(),
                 s.guard(),
-                TelemetrySettings.from(config),
-                storage.blocking(),
-                clock),
+                TelemetrySettings.from(parts.config()),
+                parts.storage().blocking(),
+                parts.clock()),
             s.callers());
     var http =
         ApiRoutes.handler(
@@ -92,10 +84,10 @@ final class ApiServerStarter {
                         s.resources(),
                         s.auditQueries(),
                         s.clusters(),
-                        readSide.desiredReadModel(),
+                        parts.readSide().desiredReadModel(),
                         s.callers())
                     .route(),
-                new TelemetryRestRoutes(telemetryApi, clock).route()),
+                new TelemetryRestRoutes(telemetryApi, parts.clock()).route()),
             List.of(
                 new AuditRoutes(s.auditQueries()),
                 new ClusterRoutes(s.clusters()),
@@ -105,11 +97,11 @@ final class ApiServerStarter {
                     s.auditQueries(),
                     s.admission(),
                     s.access(),
-                    readSide.bindings(),
+                    parts.readSide().bindings(),
                     BODY_TIMEOUT_MILLIS)));
     @SuppressWarnings("unchecked")
     var handler =
-        new ApiMetrics(operations.registry(), apiServices, RestRoutes::template)
+        new ApiMetrics(parts.operations().registry(), apiServices, RestRoutes::template)
             .wrap(
                 ServiceHandler.concatOrNotFound(
                     ManagementServicePowerApiHandlerFactory.partial(
