@@ -164,12 +164,7 @@ public final class LatencyChart {
           path.lineTo(x, y);
         }
       }
-      g.setColor(PALETTE[Math.floorMod(s.colour(), PALETTE.length)]);
-      g.setStroke(
-          s.dashed()
-              ? new BasicStroke(
-                  2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {6, 4}, 0)
-              : new BasicStroke(2.2f));
+      usePen(g, s);
       g.draw(path);
     }
     g.setStroke(new BasicStroke(1f));
@@ -184,12 +179,7 @@ public final class LatencyChart {
     g.drawString("series (n, p99)", lx, ly);
     ly += 20;
     for (Series s : series) {
-      g.setColor(PALETTE[Math.floorMod(s.colour(), PALETTE.length)]);
-      g.setStroke(
-          s.dashed()
-              ? new BasicStroke(
-                  2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {6, 4}, 0)
-              : new BasicStroke(2.2f));
+      usePen(g, s);
       g.drawLine(lx, ly - 4, lx + 28, ly - 4);
       g.setColor(Color.BLACK);
       var stats = LatencyStats.of(s.nanos());
@@ -245,5 +235,15 @@ public final class LatencyChart {
 
   private static String trimZeros(String s) {
     return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+  }
+
+  /** The series' colour, and its line: dashed for next pages, solid otherwise. */
+  private static void usePen(Graphics2D g, Series s) {
+    g.setColor(PALETTE[Math.floorMod(s.colour(), PALETTE.length)]);
+    g.setStroke(
+        s.dashed()
+            ? new BasicStroke(
+                2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {6, 4}, 0)
+            : new BasicStroke(2.2f));
   }
 }

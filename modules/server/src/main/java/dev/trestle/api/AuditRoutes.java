@@ -1,7 +1,6 @@
 package dev.trestle.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.get;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,9 +24,8 @@ public final class AuditRoutes implements RestRouteGroup {
   @Override
   public Route route(RestCall call) {
     return concat(
-        RestPaths.exactly("audit", () -> concat(get(() -> query(call)), call.methodNotAllowed())),
-        RestPaths.fqnBelow(
-            "history", fqn -> concat(get(() -> history(call, fqn)), call.methodNotAllowed())));
+        RestPaths.exactly("audit", () -> call.getOnly(() -> query(call))),
+        RestPaths.fqnBelow("history", fqn -> call.getOnly(() -> history(call, fqn))));
   }
 
   private Route query(RestCall call) {

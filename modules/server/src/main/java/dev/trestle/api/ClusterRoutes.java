@@ -2,7 +2,6 @@ package dev.trestle.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.delete;
-import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import dev.trestle.clusters.ClusterOperations;
@@ -30,9 +29,8 @@ public final class ClusterRoutes implements RestRouteGroup {
   @Override
   public Route route(RestCall call) {
     return concat(
-        RestPaths.exactly("clusters", () -> concat(get(() -> list(call)), call.methodNotAllowed())),
-        RestPaths.exactly(
-            "services", () -> concat(get(() -> services(call)), call.methodNotAllowed())),
+        RestPaths.exactly("clusters", () -> call.getOnly(() -> list(call))),
+        RestPaths.exactly("services", () -> call.getOnly(() -> services(call))),
         RestPaths.exactly(
             "join-tokens",
             () ->
@@ -40,8 +38,7 @@ public final class ClusterRoutes implements RestRouteGroup {
                     post(() -> issueToken(call)),
                     delete(() -> revokeTokens(call)),
                     call.methodNotAllowed())),
-        RestPaths.fqnBelow(
-            "status", fqn -> concat(get(() -> status(call, fqn)), call.methodNotAllowed())));
+        RestPaths.fqnBelow("status", fqn -> call.getOnly(() -> status(call, fqn))));
   }
 
   private Route list(RestCall call) {

@@ -2,7 +2,9 @@ package dev.trestle.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
 
 import dev.trestle.core.Caller;
 import dev.trestle.core.Problem;
@@ -125,6 +127,11 @@ public final class RestCall {
     Problem p = Problem.of(e, "");
     RequestLog.failed("rest", op, "", caller, start, p);
     return RestReplies.error(p);
+  }
+
+  /** {@code GET} answered by {@code route}; any other method by {@link #methodNotAllowed()}. */
+  Route getOnly(Supplier<Route> route) {
+    return concat(get(route), methodNotAllowed());
   }
 
   /** 405 with the JSON error shape; no {@code Allow} header. Runs only when the route is tried. */

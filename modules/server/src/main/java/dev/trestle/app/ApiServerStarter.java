@@ -1,6 +1,5 @@
 package dev.trestle.app;
 
-import com.typesafe.config.Config;
 import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.AuditRoutes;
@@ -17,7 +16,6 @@ import dev.trestle.api.ServiceCatalogGrpcService;
 import dev.trestle.api.TelemetryGrpcService;
 import dev.trestle.api.TelemetryRestRoutes;
 import dev.trestle.observability.ApiMetrics;
-import dev.trestle.observability.OperationsPort;
 import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ClusterService;
@@ -32,7 +30,6 @@ import dev.trestle.protocol.v1.TelemetryQuery;
 import dev.trestle.protocol.v1.TelemetryQueryPowerApiHandlerFactory;
 import dev.trestle.telemetry.TelemetrySettings;
 import dev.trestle.telemetry.TrafficQueries;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,17 +50,10 @@ final class ApiServerStarter {
 
   private ApiServerStarter() {}
 
-  static ServerBinding start(
-      ActorSystem<Void> system,
-      Config config,
-      Settings settings,
-      StorageStarter.Storage storage,
-      ServiceStarter.Services s,
-      ProjectionStarter.ReadSide readSide,
-      OperationsPort operations,
-      Clock clock,
-      Duration timeout)
-      throws Exception {
+  static ServerBinding start(StartedParts parts, Duration timeout) throws Exception {
+    ActorSystem<Void> system = parts.system();
+    Settings settings = parts.settings();
+    ServiceStarter.Services s = parts.services();
     var iamService = new IamGrpcService(s.iam(), s.access(), s.callers());
     var apiServices =
         List.of(
@@ -76,12 +66,12 @@ final class ApiServerStarter {
     var telemetryApi =
         new TelemetryGrpcService(
             TrafficQueries.create(
-                storage.readModels().dataSource(),
+                parts.storage().readModels().dataSource(),
                 s.resources(),
                 s.guard(),
-                TelemetrySettings.from(config),
-                storage.blocking(),
-                clock),
+                TelemetrySettings.from(parts.config()),
+                parts.storage().blocking(),
+                parts.clock()),
             s.callers());
     var http =
         ApiRoutes.handler(
@@ -94,10 +84,10 @@ final class ApiServerStarter {
                         s.resources(),
                         s.auditQueries(),
                         s.clusters(),
-                        readSide.desiredReadModel(),
+                        parts.readSide().desiredReadModel(),
                         s.callers())
                     .route(),
-                new TelemetryRestRoutes(telemetryApi, clock).route()),
+                new TelemetryRestRoutes(telemetryApi, parts.clock()).route()),
             List.of(
                 new AuditRoutes(s.auditQueries()),
                 new ClusterRoutes(s.clusters()),
@@ -107,11 +97,11 @@ final class ApiServerStarter {
                     s.auditQueries(),
                     s.admission(),
                     s.access(),
-                    readSide.bindings(),
+                    parts.readSide().bindings(),
                     BODY_TIMEOUT_MILLIS)));
     @SuppressWarnings("unchecked")
     var handler =
-        new ApiMetrics(operations.registry(), apiServices, RestRoutes::template)
+        new ApiMetrics(parts.operations().registry(), apiServices, RestRoutes::template)
             .wrap(
                 ServiceHandler.concatOrNotFound(
                     ManagementServicePowerApiHandlerFactory.partial(
@@ -137,7 +127,7 @@ final class ApiServerStarter {
                     ServerReflection.create(apiServices, system),
                     http));
     var server = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
-    if (!settings.tls().mode().equals("off")) {
+    if (settings.tls().enabled()) {
       server = server.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
     }
     ServerBinding api =

@@ -75,12 +75,11 @@ public final class Central implements AutoCloseable {
       var storage = StorageStarter.start(system, settings, dataDir, operations.registry(), STARTUP);
       var readSide = ProjectionStarter.start(system, config, settings, storage, operations, clock);
       var services = ServiceStarter.start(system, config, settings, storage, readSide, clock);
-      ServerBinding api =
-          ApiServerStarter.start(
-              system, config, settings, storage, services, readSide, operations, clock, STARTUP);
-      ServerBinding edge =
-          EdgeServerStarter.start(
-              system, config, settings, storage, services, readSide, operations, clock, STARTUP);
+      var parts =
+          new StartedParts(
+              system, config, settings, storage, services, readSide, operations, clock);
+      ServerBinding api = ApiServerStarter.start(parts, STARTUP);
+      ServerBinding edge = EdgeServerStarter.start(parts, STARTUP);
 
       // Entities answer once this node is Up; the management port is open by now, which cluster
       // bootstrap's peers probe.

@@ -9,13 +9,11 @@ import dev.trestle.edgesync.EdgeSessions;
 import dev.trestle.edgesync.EdgeSyncService;
 import dev.trestle.edgesync.GrpcFrameSizeCheck;
 import dev.trestle.edgesync.SessionServices;
-import dev.trestle.observability.OperationsPort;
 import dev.trestle.protocol.v1.EdgeSync;
 import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
 import dev.trestle.telemetry.TelemetryIngestion;
 import dev.trestle.telemetry.TelemetrySettings;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,41 +33,34 @@ import org.apache.pekko.stream.SystemMaterializer;
 final class EdgeServerStarter {
   private EdgeServerStarter() {}
 
-  static ServerBinding start(
-      ActorSystem<Void> system,
-      Config config,
-      Settings settings,
-      StorageStarter.Storage storage,
-      ServiceStarter.Services s,
-      ProjectionStarter.ReadSide readSide,
-      OperationsPort operations,
-      Clock clock,
-      Duration timeout)
-      throws Exception {
+  static ServerBinding start(StartedParts parts, Duration timeout) throws Exception {
+    ActorSystem<Void> system = parts.system();
+    Settings settings = parts.settings();
+    ServiceStarter.Services s = parts.services();
     var edgeSessions = new EdgeSessions();
     var clusterSettings = s.clusterSettings();
     DesiredStateFanOut.start(system, edgeSessions, clusterSettings.heartbeatInterval());
     var telemetryIngest =
         TelemetryIngestion.start(
             system,
-            storage.readModels().dataSource(),
-            TelemetrySettings.from(config),
+            parts.storage().readModels().dataSource(),
+            TelemetrySettings.from(parts.config()),
             settings.askTimeout(),
-            operations.registry(),
-            storage.blocking(),
-            clock);
+            parts.operations().registry(),
+            parts.storage().blocking(),
+            parts.clock());
     var edgeSync =
         EdgeSyncPowerApiHandlerFactory.partial(
             new EdgeSyncService(
                 system,
                 new SessionServices(
-                    readSide.desiredReadModel(),
+                    parts.readSide().desiredReadModel(),
                     clusterSettings,
                     settings.askTimeout(),
-                    new EdgeMetrics(operations.registry()),
+                    new EdgeMetrics(parts.operations().registry()),
                     edgeSessions,
                     s.clusters()::edgeRefused,
-                    EdgeAdmissions.from(config))),
+                    EdgeAdmissions.from(parts.config()))),
             EdgeSync.name,
             SystemMaterializer.get(system).materializer(),
             EdgePortErrors.mapper(),
@@ -83,8 +74,8 @@ final class EdgeServerStarter {
         Http.get(system)
             .newServerAt(settings.edgeHost(), settings.edgePort())
             .withSettings(EdgePortSettings.serverSettings(system));
-    Path clientCa = clientCa(config);
-    if (!settings.tls().mode().equals("off")) {
+    Path clientCa = clientCa(parts.config());
+    if (settings.tls().enabled()) {
       server =
           server.enableHttps(TlsContexts.edgeServer(settings.tls(), settings.dataDir(), clientCa));
     } else if (clientCa != null) {

@@ -32,6 +32,11 @@ public record Settings(
 
   /** TLS for the API port; the password is excluded from toString. */
   public record TlsSettings(String mode, Path keystore, String keystorePassword) {
+    /** Whether the ports speak TLS (any mode but {@code off}). */
+    public boolean enabled() {
+      return !mode.equals("off");
+    }
+
     @Override
     public String toString() {
       return "TlsSettings[mode=" + mode + ", keystore=" + keystore + "]";
