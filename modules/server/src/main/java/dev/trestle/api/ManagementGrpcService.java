@@ -3,18 +3,22 @@ package dev.trestle.api;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.core.Caller;
 import dev.trestle.core.Problem;
+import dev.trestle.core.ProblemException;
 import dev.trestle.management.ApplyOutcomeView;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
+import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.DeleteRequest;
 import dev.trestle.protocol.v1.DeleteResponse;
 import dev.trestle.protocol.v1.GetRequest;
+import dev.trestle.protocol.v1.ImpactResponse;
 import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.ListResponse;
 import dev.trestle.protocol.v1.ManagementServicePowerApi;
 import dev.trestle.protocol.v1.Resource;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -27,10 +31,16 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
   private final AuditQueries history;
   private final CallContext callers;
   private final WriteLimiter limiter;
+  private final ImpactViews impact;
 
   public ManagementGrpcService(
-      ResourceService service, AuditQueries history, CallContext callers, WriteLimiter limiter) {
+      ResourceService service,
+      AuditQueries history,
+      CallContext callers,
+      WriteLimiter limiter,
+      ImpactViews impact) {
     this.service = service;
+    this.impact = impact;
     this.history = history;
     this.callers = callers;
     this.limiter = limiter;
@@ -78,32 +88,14 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         "Apply",
         target,
         caller -> {
-          if (in.getSerializedSize() > dev.trestle.protocol.ResourceDocuments.MAX_INPUT_BYTES) {
-            return CompletableFuture.failedFuture(
-                new dev.trestle.core.ProblemException(
-                    Problem.of(
-                        Problem.Code.TOO_LARGE,
-                        "",
-                        "the apply request is "
-                            + in.getSerializedSize()
-                            + " bytes; the limit is "
-                            + dev.trestle.protocol.ResourceDocuments.MAX_INPUT_BYTES)));
-          }
-          if (in.getResourcesCount() > MAX_DOCUMENTS_PER_APPLY) {
-            return CompletableFuture.failedFuture(
-                new dev.trestle.core.ProblemException(
-                    Problem.of(
-                        Problem.Code.INVALID_ARGUMENT,
-                        "",
-                        "an apply holds at most "
-                            + MAX_DOCUMENTS_PER_APPLY
-                            + " documents, got "
-                            + in.getResourcesCount())));
+          Optional<ProblemException> refused = outOfLimits(in);
+          if (refused.isPresent()) {
+            return CompletableFuture.failedFuture(refused.get());
           }
           if (!in.getDryRun()) {
             try {
               limiter.acquire(caller.principal(), Math.max(1, in.getResourcesCount()));
-            } catch (dev.trestle.core.ProblemException e) {
+            } catch (ProblemException e) {
               return CompletableFuture.failedFuture(e);
             }
           }
@@ -117,6 +109,52 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
                   });
         },
         r -> summary(r));
+  }
+
+  /** An apply request larger than the API takes: too many bytes or documents. */
+  private static Optional<ProblemException> outOfLimits(ApplyRequest in) {
+    if (in.getSerializedSize() > ResourceDocuments.MAX_INPUT_BYTES) {
+      return Optional.of(
+          new ProblemException(
+              Problem.of(
+                  Problem.Code.TOO_LARGE,
+                  "",
+                  "the apply request is "
+                      + in.getSerializedSize()
+                      + " bytes; the limit is "
+                      + ResourceDocuments.MAX_INPUT_BYTES)));
+    }
+    if (in.getResourcesCount() > MAX_DOCUMENTS_PER_APPLY) {
+      return Optional.of(
+          new ProblemException(
+              Problem.of(
+                  Problem.Code.INVALID_ARGUMENT,
+                  "",
+                  "an apply holds at most "
+                      + MAX_DOCUMENTS_PER_APPLY
+                      + " documents, got "
+                      + in.getResourcesCount())));
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public CompletionStage<ImpactResponse> previewImpact(ApplyRequest in, Metadata metadata) {
+    return handle(
+        callers,
+        metadata,
+        "PreviewImpact",
+        in.getResourcesCount() + " document(s)",
+        caller -> {
+          Optional<ProblemException> refused = outOfLimits(in);
+          if (refused.isPresent()) {
+            return CompletableFuture.failedFuture(refused.get());
+          }
+          return service
+              .apply(in.getResourcesList(), true, in.getStopOnError(), caller)
+              .thenCompose(results -> impact.of(results, caller));
+        },
+        r -> r.getClustersCount() + " cluster(s) changed of " + r.getClustersExamined());
   }
 
   @Override
@@ -173,7 +211,7 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         caller -> {
           try {
             limiter.acquire(caller.principal(), 1);
-          } catch (dev.trestle.core.ProblemException e) {
+          } catch (ProblemException e) {
             return CompletableFuture.failedFuture(e);
           }
           return service

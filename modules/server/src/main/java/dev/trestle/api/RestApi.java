@@ -22,7 +22,6 @@ import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.AuditQueryResponse;
 import dev.trestle.protocol.v1.HistoryResponse;
 import dev.trestle.protocol.v1.IssueJoinTokenResponse;
-import dev.trestle.protocol.v1.ListClustersResponse;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
 import java.nio.charset.StandardCharsets;
@@ -323,13 +322,8 @@ public final class RestApi {
     }
     if (rest.equals("clusters") && method.equals(HttpMethods.GET)) {
       return clusters
-          .list(caller)
-          .thenApply(
-              views -> {
-                var out = ListClustersResponse.newBuilder();
-                views.forEach(v -> out.addClusters(ClusterViews.info(v)));
-                return ok(op, caller, start, protoJson(out));
-              });
+          .list(caller, intParam(uri, "pageSize"), uri.query().get("pageToken").orElse(""))
+          .thenApply(page -> ok(op, caller, start, protoJson(ClusterViews.page(page))));
     }
     if (rest.equals("join-tokens") && method.equals(HttpMethods.POST)) {
       String cluster = uri.query().get("cluster").orElse("");
@@ -428,8 +422,11 @@ public final class RestApi {
             });
   }
 
-  /** Every document must read cleanly, otherwise nothing is applied. */
-  private static List<Resource> parseAll(String text) {
+  /**
+   * Every document must read cleanly, otherwise nothing is applied; {@link InvalidBody} names the
+   * first that does not.
+   */
+  static List<Resource> parseAll(String text) {
     List<ParsedDocument> parsed;
     try {
       parsed = ResourceDocuments.parse(text);
@@ -578,7 +575,7 @@ public final class RestApi {
   }
 
   /** A request whose body or parameters cannot be used; nothing was changed. */
-  private static final class InvalidBody extends RuntimeException {
+  static final class InvalidBody extends RuntimeException {
     private final Problem.Violation violation;
 
     InvalidBody(String message) {

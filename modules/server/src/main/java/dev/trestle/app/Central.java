@@ -9,7 +9,10 @@ import dev.trestle.api.ConsoleRestRoutes;
 import dev.trestle.api.ConsoleStaticRoute;
 import dev.trestle.api.IamGrpcService;
 import dev.trestle.api.IamRestRoutes;
+import dev.trestle.api.ImpactRestRoute;
+import dev.trestle.api.ImpactViews;
 import dev.trestle.api.ManagementGrpcService;
+import dev.trestle.api.ProjectionLagRoute;
 import dev.trestle.api.RestApi;
 import dev.trestle.api.RestRoutes;
 import dev.trestle.api.WriteLimiter;
@@ -29,6 +32,7 @@ import dev.trestle.desiredstate.DesiredStateProjection;
 import dev.trestle.desiredstate.DesiredStateSchema;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.DesiredStateStore;
+import dev.trestle.desiredstate.ImpactPreview;
 import dev.trestle.edgesync.DesiredStateFanOut;
 import dev.trestle.edgesync.DesiredStateReadModel;
 import dev.trestle.edgesync.EdgeAdmissions;
@@ -214,11 +218,15 @@ public final class Central implements AutoCloseable {
                           new AuditRetention(auditStore, age, clock),
                           blocking));
 
+      var impactPreview =
+          new ImpactPreview(
+              readModels.dataSource(), blocking, DesiredStateSettings.from(config).reachability());
+      var managementService =
+          new ManagementGrpcService(
+              service, auditQueries, callers, limiter, new ImpactViews(impactPreview, guard));
       var management =
           ManagementServicePowerApiHandlerFactory.partial(
-              new ManagementGrpcService(service, auditQueries, callers, limiter),
-              ManagementService.name,
-              system);
+              managementService, ManagementService.name, system);
       var audit =
           AuditServicePowerApiHandlerFactory.partial(
               new AuditGrpcService(auditQueries, callers), AuditService.name, system);
@@ -248,8 +256,11 @@ public final class Central implements AutoCloseable {
               rest::handle,
               ConsoleStaticRoute.route(),
               new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access).route(),
-              new ConsoleRestRoutes(service, auditQueries, clusterOps, desiredReadModel, callers)
-                  .route());
+              new ConsoleRestRoutes(
+                      service, auditQueries, clusterOps, desiredReadModel, callers, impactPreview)
+                  .route(),
+              new ImpactRestRoute(managementService).route(),
+              new ProjectionLagRoute(callers, List.of(auditLag, desiredStateLag)).route());
       @SuppressWarnings("unchecked")
       var handler =
           new ApiMetrics(registry, apiServices, RestRoutes::template)

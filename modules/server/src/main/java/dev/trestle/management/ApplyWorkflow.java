@@ -230,7 +230,8 @@ final class ApplyWorkflow {
         false,
         reply.outcome() == ResourceEntity.Outcome.UPDATED
             ? WriteOperation.UPDATE
-            : WriteOperation.CREATE);
+            : WriteOperation.CREATE,
+        reply.after().snapshot());
   }
 
   /**
@@ -337,7 +338,16 @@ final class ApplyWorkflow {
 
   private static ApplyOutcomeView skipped(int index, Resource r) {
     return new ApplyOutcomeView(
-        index, r.getKind(), fqnOrEmpty(r), null, 0, null, List.of(), true, WriteOperation.APPLY);
+        index,
+        r.getKind(),
+        fqnOrEmpty(r),
+        null,
+        0,
+        null,
+        List.of(),
+        true,
+        WriteOperation.APPLY,
+        null);
   }
 
   private static ApplyOutcomeView refused(
@@ -351,6 +361,7 @@ final class ApplyWorkflow {
         problem,
         List.of(),
         false,
-        operation);
+        operation,
+        null);
   }
 }

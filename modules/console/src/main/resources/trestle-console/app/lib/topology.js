@@ -1,0 +1,68 @@
+// The Services page's topology graph as plain data (cytoscape elements). Pure (unit-tested).
+//
+// Today the graph is the service catalog: one box per cluster, one node per service it serves,
+// and for each service a dashed "failover" edge from the cluster serving it first to each next one
+// in the catalog's order. Telemetry hook: when per-edge RED figures exist (GET
+// /api/v1/telemetry/..., being built), pass them as `calls` ([{from, to, rate, errorRatio, p99}],
+// node ids as below) and they become solid edges coloured by error ratio.
+
+/** Node id of a service in a cluster. */
+export function serviceNodeId(cluster, namespace, name) {
+  return `svc:${cluster}:${namespace}/${name}`;
+}
+
+/** Colour of a call edge by its error ratio (0..1): green below 1 %, amber below 5 %, red above. */
+export function errorColour(errorRatio) {
+  const r = Number(errorRatio ?? 0);
+  return r < 0.01 ? '#1b7f3b' : r < 0.05 ? '#b26a00' : '#c62828';
+}
+
+/** {nodes, edges, clusters, services} from ListServicesResponse.services (and optional calls). */
+export function topology(services, calls = []) {
+  const clusters = new Map();
+  const nodes = new Map();
+  const edges = [];
+  for (const s of services ?? []) {
+    const serving = s.clusters ?? [];
+    serving.forEach((c) => {
+      const cluster = c.cluster ?? c.clusterName;
+      if (!clusters.has(cluster)) {
+        clusters.set(cluster, { id: `cluster:${cluster}`, label: c.clusterName ?? cluster.split('/').pop(), kind: 'cluster' });
+      }
+      const id = serviceNodeId(cluster, s.namespace, s.name);
+      nodes.set(id, {
+        id,
+        parent: `cluster:${cluster}`,
+        label: `${s.namespace}/${s.name}\n${c.healthyEndpoints ?? 0}/${c.endpoints ?? 0}`,
+        kind: 'service',
+        healthy: (c.healthyEndpoints ?? 0) > 0,
+      });
+    });
+    for (let i = 1; i < serving.length; i++) {
+      const from = serviceNodeId(serving[0].cluster ?? serving[0].clusterName, s.namespace, s.name);
+      const to = serviceNodeId(serving[i].cluster ?? serving[i].clusterName, s.namespace, s.name);
+      edges.push({ id: `failover:${from}->${to}`, source: from, target: to, kind: 'failover', label: `failover ${i}` });
+    }
+  }
+  for (const c of calls ?? []) {
+    if (!nodes.has(c.from) || !nodes.has(c.to)) continue;
+    edges.push({
+      id: `call:${c.from}->${c.to}`,
+      source: c.from,
+      target: c.to,
+      kind: 'call',
+      colour: errorColour(c.errorRatio),
+      label: `${Number(c.rate ?? 0).toFixed(1)} rps · p99 ${c.p99 ?? '?'}`,
+    });
+  }
+  return { clusters: [...clusters.values()], nodes: [...nodes.values()], edges };
+}
+
+/** cytoscape elements: cluster boxes first, then services, then edges. */
+export function elements(graph) {
+  return [
+    ...graph.clusters.map((c) => ({ group: 'nodes', data: c })),
+    ...graph.nodes.map((n) => ({ group: 'nodes', data: n })),
+    ...graph.edges.map((e) => ({ group: 'edges', data: e })),
+  ];
+}

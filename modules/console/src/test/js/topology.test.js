@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { elements, errorColour, serviceNodeId, topology } from '../../main/resources/trestle-console/app/lib/topology.js';
+
+const services = [
+  {
+    namespace: 'checkout',
+    name: 'cart',
+    clusters: [
+      { cluster: 'organizations/acme/clusters/a', clusterName: 'a', healthyEndpoints: 2, endpoints: 3 },
+      { cluster: 'organizations/acme/clusters/b', clusterName: 'b', healthyEndpoints: 0, endpoints: 1 },
+    ],
+  },
+  { namespace: 'pay', name: '<img src=x>', clusters: [{ cluster: 'organizations/acme/clusters/a', clusterName: 'a' }] },
+];
+
+test('services are grouped by cluster and failover edges follow the catalog order', () => {
+  const g = topology(services);
+  assert.deepEqual(g.clusters.map((c) => c.label), ['a', 'b']);
+  assert.equal(g.nodes.length, 3);
+  const cartB = g.nodes.find((n) => n.id === serviceNodeId('organizations/acme/clusters/b', 'checkout', 'cart'));
+  assert.equal(cartB.parent, 'cluster:organizations/acme/clusters/b');
+  assert.equal(cartB.healthy, false);
+  assert.equal(cartB.label, 'checkout/cart\n0/1');
+  assert.deepEqual(g.edges.map((e) => [e.kind, e.source.split(':')[1], e.target.split(':')[1]]), [
+    ['failover', 'organizations/acme/clusters/a', 'organizations/acme/clusters/b'],
+  ]);
+  assert.equal(elements(g).length, 2 + 3 + 1);
+});
+
+test('telemetry calls become coloured edges; unknown nodes are skipped', () => {
+  const a = serviceNodeId('organizations/acme/clusters/a', 'checkout', 'cart');
+  const b = serviceNodeId('organizations/acme/clusters/b', 'checkout', 'cart');
+  const g = topology(services, [
+    { from: a, to: b, rate: 12.34, errorRatio: 0.2, p99: '80ms' },
+    { from: a, to: 'svc:nowhere', rate: 1 },
+  ]);
+  const calls = g.edges.filter((e) => e.kind === 'call');
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].colour, '#c62828');
+  assert.equal(calls[0].label, '12.3 rps · p99 80ms');
+  assert.equal(errorColour(0), '#1b7f3b');
+  assert.equal(errorColour(0.02), '#b26a00');
+});
