@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { elements, errorColour, serviceNodeId, topology } from '../../main/resources/trestle-console/app/lib/topology.js';
+import { elements, errorColour, serviceNodeId, telemetryCalls, topology } from '../../main/resources/trestle-console/app/lib/topology.js';
 
 const services = [
   {
@@ -41,4 +41,31 @@ test('telemetry calls become coloured edges; unknown nodes are skipped', () => {
   assert.equal(calls[0].label, '12.3 rps · p99 80ms');
   assert.equal(errorColour(0), '#1b7f3b');
   assert.equal(errorColour(0.02), '#b26a00');
+});
+
+test('telemetry topology nodes are matched to catalog nodes; external ends are dropped', () => {
+  const response = {
+    nodes: [
+      { id: 'cart@a', service: 'cart', namespace: 'checkout', cluster: 'a', kind: 'SERVICE' },
+      { id: 'cart@b', service: 'cart', namespace: 'checkout', cluster: 'organizations/acme/clusters/b', kind: 'SERVICE' },
+      { id: 'external:x.com', service: '', namespace: '', cluster: '', kind: 'EXTERNAL' },
+    ],
+    edges: [
+      { source: 'cart@a', destination: 'cart@b', requestsPerSecond: 2.5, errorRatio: 0.03, p99Ms: 41.6 },
+      { source: 'cart@a', destination: 'external:x.com', requestsPerSecond: 1 },
+    ],
+  };
+  const calls = telemetryCalls(services, response);
+  assert.deepEqual(calls, [
+    {
+      from: serviceNodeId('organizations/acme/clusters/a', 'checkout', 'cart'),
+      to: serviceNodeId('organizations/acme/clusters/b', 'checkout', 'cart'),
+      rate: 2.5,
+      errorRatio: 0.03,
+      p99: '42 ms',
+    },
+  ]);
+  const edge = topology(services, calls).edges.find((e) => e.kind === 'call');
+  assert.equal(edge.colour, '#b26a00');
+  assert.equal(edge.label, '2.5 rps · p99 42 ms');
 });

@@ -2,9 +2,9 @@
 //
 // Today the graph is the service catalog: one box per cluster, one node per service it serves,
 // and for each service a dashed "failover" edge from the cluster serving it first to each next one
-// in the catalog's order. Telemetry hook: when per-edge RED figures exist (GET
-// /api/v1/telemetry/..., being built), pass them as `calls` ([{from, to, rate, errorRatio, p99}],
-// node ids as below) and they become solid edges coloured by error ratio.
+// in the catalog's order. With telemetry (GET /api/v1/telemetry/topology), the calls between
+// services become solid edges coloured by error ratio and labelled with rate and p99
+// (telemetryCalls maps its nodes onto this graph's).
 
 /** Node id of a service in a cluster. */
 export function serviceNodeId(cluster, namespace, name) {
@@ -65,4 +65,35 @@ export function elements(graph) {
     ...graph.nodes.map((n) => ({ group: 'nodes', data: n })),
     ...graph.edges.map((e) => ({ group: 'edges', data: e })),
   ];
+}
+
+/**
+ * The calls of a telemetry TopologyResponse as `calls` for topology(): each end matched to this
+ * graph's service node by cluster (FQN or name), namespace and name; calls with an end outside the
+ * catalog (external, unknown) are left out.
+ */
+export function telemetryCalls(services, response) {
+  const ids = new Map();
+  for (const s of services ?? []) {
+    for (const c of s.clusters ?? []) {
+      const id = serviceNodeId(c.cluster ?? c.clusterName, s.namespace, s.name);
+      for (const cluster of [c.cluster, c.clusterName]) if (cluster) ids.set(`${cluster}|${s.namespace}/${s.name}`, id);
+    }
+  }
+  const nodes = new Map((response?.nodes ?? []).map((n) => [n.id, n]));
+  const idOf = (nodeId) => {
+    const n = nodes.get(nodeId);
+    if (!n || (n.kind && n.kind !== 'SERVICE')) return undefined;
+    const name = String(n.service ?? '').includes('/') ? n.service : `${n.namespace}/${n.service}`;
+    return ids.get(`${n.cluster}|${name}`);
+  };
+  return (response?.edges ?? [])
+    .map((e) => ({
+      from: idOf(e.source),
+      to: idOf(e.destination),
+      rate: Number(e.requestsPerSecond ?? 0),
+      errorRatio: Number(e.errorRatio ?? 0),
+      p99: `${Math.round(Number(e.p99Ms ?? 0))} ms`,
+    }))
+    .filter((c) => c.from && c.to);
 }

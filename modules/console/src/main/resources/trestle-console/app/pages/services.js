@@ -1,9 +1,11 @@
 // Services: the catalog (service → clusters, healthy endpoints, failover order) and a cross-cluster
-// topology graph (services grouped by cluster; cytoscape, loaded when the page is shown).
+// topology graph (services grouped by cluster, calls from telemetry coloured by error ratio;
+// cytoscape, loaded when the page is shown).
 import { html, useEffect, useRef, useState } from '../../vendor/htm-3.1.1/standalone.module.js';
 import { api } from '../api.js';
 import { enumLabel } from '../lib/format.js';
-import { elements, topology } from '../lib/topology.js';
+import { withQuery } from '../lib/route.js';
+import { elements, telemetryCalls, topology } from '../lib/topology.js';
 import { ErrorBox, Loading, PagedTable, useLoad } from '../ui.js';
 
 const CYTOSCAPE = '../../vendor/cytoscape-3.35.0/cytoscape.esm.min.js';
@@ -17,10 +19,22 @@ const STYLE = [
   { selector: 'edge[kind = "call"]', style: { 'line-color': 'data(colour)', 'target-arrow-color': 'data(colour)', 'target-arrow-shape': 'triangle', width: 2, 'curve-style': 'bezier', label: 'data(label)', 'font-size': 9 } },
 ];
 
-function Topology({ services }) {
+/**
+ * The calls of the last 15 minutes per organization (GET /api/v1/telemetry/topology); none when
+ * telemetry is off or not readable: the graph then shows the catalog only.
+ */
+async function loadCalls(services) {
+  const orgs = [...new Set((services ?? []).map((s) => s.organization).filter(Boolean))];
+  const answers = await Promise.all(
+    orgs.map((o) => api(withQuery('/api/v1/telemetry/topology', { scope: `organizations/${o}`, window: '15m' })).catch(() => null)),
+  );
+  return answers.flatMap((r) => telemetryCalls(services, r));
+}
+
+function Topology({ services, calls }) {
   const box = useRef(null);
   const [failed, setFailed] = useState(null);
-  const graph = topology(services);
+  const graph = topology(services, calls);
   useEffect(() => {
     let cy;
     import(CYTOSCAPE).then(
@@ -31,21 +45,24 @@ function Topology({ services }) {
       (e) => setFailed(e),
     );
     return () => cy?.destroy();
-  }, [services]);
+  }, [services, calls]);
   return html`<section>
     <h2>Topology</h2>
-    <p class="muted" data-test="topology-summary">${graph.nodes.length} service instance(s) in ${graph.clusters.length} cluster(s); dashed arrows: failover order from the catalog. Per-call rates and errors appear here once telemetry is available.</p>
+    <p class="muted" data-test="topology-summary">${graph.nodes.length} service instance(s) in ${graph.clusters.length} cluster(s); dashed arrows: failover order from the catalog; ${calls.length === 0 ? 'no calls measured in the last 15 minutes (telemetry)' : `${calls.length} call edge(s) from telemetry, last 15 minutes, coloured by error ratio (green < 1 %, amber < 5 %, red)`}.</p>
     <${ErrorBox} error=${failed} />
     <div class="topology" data-test="topology" ref=${box}></div>
   </section>`;
 }
 
 export function ServicesPage() {
-  const { data, error, loading } = useLoad(() => api('/api/v1/services'), []);
+  const { data, error, loading } = useLoad(async () => {
+    const catalog = await api('/api/v1/services');
+    return { ...catalog, calls: await loadCalls(catalog.services ?? []) };
+  }, []);
   return html`<h1>Services</h1>
     <${ErrorBox} error=${error} />
     ${loading && !data && html`<${Loading} />`}
-    ${data && html`<${Topology} services=${data.services ?? []} />`}
+    ${data && html`<${Topology} services=${data.services ?? []} calls=${data.calls} />`}
     ${data &&
     html`<h2>Catalog</h2><${PagedTable}
       test="services-table"

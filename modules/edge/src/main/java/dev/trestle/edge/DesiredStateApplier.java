@@ -28,6 +28,7 @@ public final class DesiredStateApplier {
   private volatile AppliedState state;
 
   public DesiredStateApplier(ApplyTarget target, StateStore store, AppliedState initial) {
+    EdgeSchemas.istio(); // fail at start, not on the first version, if the jar lacks the schemas
     this.target = target;
     this.store = store;
     this.state = initial;

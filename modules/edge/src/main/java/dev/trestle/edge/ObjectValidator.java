@@ -8,6 +8,7 @@ import com.google.re2j.PatternSyntaxException;
 import dev.trestle.translator.KubernetesValidation;
 import dev.trestle.translator.ObjectKey;
 import dev.trestle.translator.SetHash;
+import dev.trestle.translator.schema.IstioSchemas;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,7 +20,9 @@ import java.util.Map;
  * same object, the content hash matches the JSON, the Kubernetes API server's structural rules
  * ({@link KubernetesValidation}) hold, and every regex an Istio VirtualService carries is RE2 —
  * Envoy compiles them with RE2, so a Java-only construct such as a lookahead {@code (?=...)} would
- * be rejected by Istio on the cluster even though it is a valid Java regex.
+ * be rejected by Istio on the cluster even though it is a valid Java regex. Istio kinds must also
+ * match the schema of their CRD and EnvoyFilter patches must parse as Envoy's messages ({@link
+ * IstioSchemas}, via {@link EdgeSchemas}), as the cluster's API server and istiod would require.
  */
 public final class ObjectValidator {
   static final int MAX_OBJECT_BYTES = 1536 * 1024;
@@ -60,6 +63,7 @@ public final class ObjectValidator {
     }
     sameIdentity(key, tree, out);
     out.addAll(KubernetesValidation.problems(tree));
+    EdgeSchemas.istio().violations(tree).forEach(v -> out.add(v.describe()));
     if ("VirtualService".equals(key.kind())) {
       virtualServiceRegexes(tree.path("spec"), out);
     }

@@ -43,7 +43,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * REST additions the console needs besides IAM: {@code GET /api/v1/clusters/{name}/desired} (the
  * Istio objects central wants in a cluster, and the translator's diagnostics for it), {@code GET}
  * of a resource with {@code Accept: application/yaml} (the document as YAML, re-appliable), and
- * {@code GET /api/v1/openapi.json}. Anything else falls through to {@link RestApi}.
+ * {@code GET /api/v1/openapi.json}. Anything else falls through to the route groups of {@link
+ * ApiRoutes}.
  */
 public final class ConsoleRestRoutes {
   static final String OPENAPI = "trestle-api/openapi.json";

@@ -1,57 +1,48 @@
 package dev.trestle.api;
 
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
-import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
-import static org.apache.pekko.http.javadsl.server.Directives.path;
-import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
-import dev.trestle.protocol.v1.ApplyRequest;
-import dev.trestle.protocol.v1.Resource;
-import java.util.List;
+import dev.trestle.management.ResourceService;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code POST /api/v1/impact}: the documents of an apply body (YAML or JSON), dry-run, with the
- * Istio objects they would create, change or delete per cluster. The REST view of the management
- * service's {@code PreviewImpact}, which does the work (docs/api.md "Impact preview").
+ * {@code POST /impact}: the documents of an apply body (YAML or JSON), dry-run, with the Istio
+ * objects they would create, change or delete per cluster (docs/api.md "Impact preview"); the REST
+ * view of the management service's {@code PreviewImpact}, sharing its admission and {@link
+ * ImpactViews}. 200 also when a document fails: its result says why.
  */
-public final class ImpactRestRoute {
-  private final ManagementGrpcService management;
+public final class ImpactRestRoute implements RestRouteGroup {
+  private final ResourceService service;
+  private final Admission admission;
+  private final ImpactViews impact;
+  private final ApplyBodies bodies;
 
-  public ImpactRestRoute(ManagementGrpcService management) {
-    this.management = management;
+  public ImpactRestRoute(
+      ResourceService service, Admission admission, ImpactViews impact, long bodyTimeoutMillis) {
+    this.service = service;
+    this.admission = admission;
+    this.impact = impact;
+    this.bodies = new ApplyBodies(admission, bodyTimeoutMillis);
   }
 
-  public Route route() {
-    return pathPrefix(
-        "api",
+  @Override
+  public Route route(RestCall call) {
+    return RestPaths.exactly(
+        "impact", () -> concat(post(() -> preview(call)), call.methodNotAllowed()));
+  }
+
+  private Route preview(RestCall call) {
+    return call.ok(
         () ->
-            pathPrefix(
-                "v1",
-                () ->
-                    path(
-                        "impact",
-                        () ->
-                            post(
-                                () ->
-                                    extractRequest(
-                                        request ->
-                                            IamRestRoutes.body(
-                                                text -> {
-                                                  List<Resource> docs;
-                                                  try {
-                                                    docs = RestApi.parseAll(text);
-                                                  } catch (RestApi.InvalidBody e) {
-                                                    return complete(RestReplies.error(e.problem()));
-                                                  }
-                                                  return IamRestRoutes.call(
-                                                      management.previewImpact(
-                                                          ApplyRequest.newBuilder()
-                                                              .addAllResources(docs)
-                                                              .setDryRun(true)
-                                                              .build(),
-                                                          IamRestRoutes.metadata(request)));
-                                                }))))));
+            bodies
+                .read(call)
+                .thenCompose(
+                    docs -> {
+                      admission.admitApply(call.caller(), docs.size(), true);
+                      return service.apply(docs, true, false, call.caller());
+                    })
+                .thenCompose(results -> impact.of(results, call.caller()))
+                .thenApply(RestReplies::protoJson));
   }
 }

@@ -7,7 +7,6 @@ import dev.trestle.core.ProblemException;
 import dev.trestle.management.ApplyOutcomeView;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
-import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.DeleteRequest;
@@ -18,7 +17,6 @@ import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.ListResponse;
 import dev.trestle.protocol.v1.ManagementServicePowerApi;
 import dev.trestle.protocol.v1.Resource;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -26,24 +24,23 @@ import org.apache.pekko.grpc.javadsl.Metadata;
 
 /** gRPC façade of the management API: authenticate, proto in, service call, proto out. */
 public final class ManagementGrpcService implements ManagementServicePowerApi {
-  public static final int MAX_DOCUMENTS_PER_APPLY = 1000;
   private final ResourceService service;
   private final AuditQueries history;
   private final CallContext callers;
-  private final WriteLimiter limiter;
+  private final Admission admission;
   private final ImpactViews impact;
 
   public ManagementGrpcService(
       ResourceService service,
       AuditQueries history,
       CallContext callers,
-      WriteLimiter limiter,
+      Admission admission,
       ImpactViews impact) {
     this.service = service;
     this.impact = impact;
     this.history = history;
     this.callers = callers;
-    this.limiter = limiter;
+    this.admission = admission;
   }
 
   /** Authenticates, runs {@code call}, logs one line and maps failures to gRPC errors. */
@@ -88,16 +85,11 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         "Apply",
         target,
         caller -> {
-          Optional<ProblemException> refused = outOfLimits(in);
-          if (refused.isPresent()) {
-            return CompletableFuture.failedFuture(refused.get());
-          }
-          if (!in.getDryRun()) {
-            try {
-              limiter.acquire(caller.principal(), Math.max(1, in.getResourcesCount()));
-            } catch (ProblemException e) {
-              return CompletableFuture.failedFuture(e);
-            }
+          try {
+            admission.checkSize(in.getSerializedSize());
+            admission.admitApply(caller, in.getResourcesCount(), in.getDryRun());
+          } catch (ProblemException e) {
+            return CompletableFuture.failedFuture(e);
           }
           return service
               .apply(in.getResourcesList(), in.getDryRun(), in.getStopOnError(), caller)
@@ -111,33 +103,6 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         r -> summary(r));
   }
 
-  /** An apply request larger than the API takes: too many bytes or documents. */
-  private static Optional<ProblemException> outOfLimits(ApplyRequest in) {
-    if (in.getSerializedSize() > ResourceDocuments.MAX_INPUT_BYTES) {
-      return Optional.of(
-          new ProblemException(
-              Problem.of(
-                  Problem.Code.TOO_LARGE,
-                  "",
-                  "the apply request is "
-                      + in.getSerializedSize()
-                      + " bytes; the limit is "
-                      + ResourceDocuments.MAX_INPUT_BYTES)));
-    }
-    if (in.getResourcesCount() > MAX_DOCUMENTS_PER_APPLY) {
-      return Optional.of(
-          new ProblemException(
-              Problem.of(
-                  Problem.Code.INVALID_ARGUMENT,
-                  "",
-                  "an apply holds at most "
-                      + MAX_DOCUMENTS_PER_APPLY
-                      + " documents, got "
-                      + in.getResourcesCount())));
-    }
-    return Optional.empty();
-  }
-
   @Override
   public CompletionStage<ImpactResponse> previewImpact(ApplyRequest in, Metadata metadata) {
     return handle(
@@ -146,9 +111,11 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         "PreviewImpact",
         in.getResourcesCount() + " document(s)",
         caller -> {
-          Optional<ProblemException> refused = outOfLimits(in);
-          if (refused.isPresent()) {
-            return CompletableFuture.failedFuture(refused.get());
+          try {
+            admission.checkSize(in.getSerializedSize());
+            admission.admitApply(caller, in.getResourcesCount(), true);
+          } catch (ProblemException e) {
+            return CompletableFuture.failedFuture(e);
           }
           return service
               .apply(in.getResourcesList(), true, in.getStopOnError(), caller)
@@ -210,7 +177,7 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         in.getFqn(),
         caller -> {
           try {
-            limiter.acquire(caller.principal(), 1);
+            admission.admitDelete(caller);
           } catch (ProblemException e) {
             return CompletableFuture.failedFuture(e);
           }

@@ -1,8 +1,9 @@
 package dev.trestle.api;
 
 /**
- * The route a REST path takes in {@link RestApi}, as a template without resource names (for
- * metrics: one label value per route, never per resource).
+ * The route a REST path takes ({@link ResourceRoutes}, {@link AuditRoutes}, {@link ClusterRoutes}),
+ * as a template without resource names (for metrics: one label value per route, never per
+ * resource).
  */
 public final class RestRoutes {
   private static final String PREFIX = "/api/v1";
@@ -25,6 +26,12 @@ public final class RestRoutes {
         return PREFIX + "/" + rest;
       }
       default -> {}
+    }
+    if (rest.equals("telemetry/top") || rest.equals("telemetry/topology")) {
+      return PREFIX + "/" + rest;
+    }
+    if (rest.startsWith("telemetry/services/")) {
+      return PREFIX + "/telemetry/services/{service}";
     }
     if (rest.startsWith("status/")) {
       return PREFIX + "/status/{fqn}";

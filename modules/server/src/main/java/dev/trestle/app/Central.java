@@ -1,10 +1,13 @@
 package dev.trestle.app;
 
 import com.typesafe.config.Config;
+import dev.trestle.api.Admission;
 import dev.trestle.api.ApiRoutes;
 import dev.trestle.api.AuditGrpcService;
+import dev.trestle.api.AuditRoutes;
 import dev.trestle.api.CallContext;
 import dev.trestle.api.ClusterGrpcService;
+import dev.trestle.api.ClusterRoutes;
 import dev.trestle.api.ConsoleRestRoutes;
 import dev.trestle.api.ConsoleStaticRoute;
 import dev.trestle.api.IamGrpcService;
@@ -13,8 +16,10 @@ import dev.trestle.api.ImpactRestRoute;
 import dev.trestle.api.ImpactViews;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.ProjectionLagRoute;
-import dev.trestle.api.RestApi;
+import dev.trestle.api.ResourceRoutes;
 import dev.trestle.api.RestRoutes;
+import dev.trestle.api.TelemetryGrpcService;
+import dev.trestle.api.TelemetryRestRoutes;
 import dev.trestle.api.WriteLimiter;
 import dev.trestle.audit.AuditProjection;
 import dev.trestle.audit.AuditQueries;
@@ -59,12 +64,19 @@ import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ClusterService;
 import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.EdgeSync;
 import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
 import dev.trestle.protocol.v1.IamService;
 import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.TelemetryQuery;
+import dev.trestle.protocol.v1.TelemetryQueryPowerApiHandlerFactory;
 import dev.trestle.storage.StorageStartup;
+import dev.trestle.telemetry.TelemetryIngestion;
+import dev.trestle.telemetry.TelemetrySchema;
+import dev.trestle.telemetry.TelemetrySettings;
+import dev.trestle.telemetry.TrafficQueries;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -82,6 +94,7 @@ import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.SystemMaterializer;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
@@ -140,7 +153,7 @@ public final class Central implements AutoCloseable {
               system,
               settings.storage(),
               STARTUP,
-              List.of(AuditSchema::migrate, DesiredStateSchema::migrate));
+              List.of(AuditSchema::migrate, DesiredStateSchema::migrate, TelemetrySchema::migrate));
       dataDir.restrictNewFiles();
       PoolMetrics.bindAll(system, readModels.dataSource(), operations.registry());
       CoordinatedShutdown.get(system.classicSystem())
@@ -160,8 +173,10 @@ public final class Central implements AutoCloseable {
       var iam = new IamOperations(system, access, settings.askTimeout());
       var guard = new ResourceGuard(access, iam);
       var callers = new CallContext(access);
-      var limiter =
-          new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime);
+      var admission =
+          new Admission(
+              new WriteLimiter(
+                  settings.writesPerSecond(), settings.writeBurst(), System::nanoTime));
 
       var auditStore = new AuditStore(readModels.dataSource());
       var refusalLog = new AuditRefusalLog(auditStore, blocking, clock);
@@ -181,6 +196,7 @@ public final class Central implements AutoCloseable {
       var desiredState = new DesiredStateStore(readModels.dataSource(), blocking);
       var desiredReadModel = new DesiredStateReadModel(desiredState, committedDeltas);
       var clusterSettings = ClusterSettings.from(config);
+      var telemetrySettings = TelemetrySettings.from(config);
       ClusterOperations.initSharding(system, clusterSettings, clock);
       var clusterOps =
           new ClusterOperations(
@@ -221,12 +237,12 @@ public final class Central implements AutoCloseable {
       var impactPreview =
           new ImpactPreview(
               readModels.dataSource(), blocking, DesiredStateSettings.from(config).reachability());
-      var managementService =
-          new ManagementGrpcService(
-              service, auditQueries, callers, limiter, new ImpactViews(impactPreview, guard));
+      var impactViews = new ImpactViews(impactPreview, guard);
       var management =
           ManagementServicePowerApiHandlerFactory.partial(
-              managementService, ManagementService.name, system);
+              new ManagementGrpcService(service, auditQueries, callers, admission, impactViews),
+              ManagementService.name,
+              system);
       var audit =
           AuditServicePowerApiHandlerFactory.partial(
               new AuditGrpcService(auditQueries, callers), AuditService.name, system);
@@ -239,7 +255,8 @@ public final class Central implements AutoCloseable {
               AuditService.description,
               IamService.description,
               ClusterService.description,
-              dev.trestle.protocol.v1.ServiceCatalog.description);
+              dev.trestle.protocol.v1.ServiceCatalog.description,
+              TelemetryQuery.description);
       var reflection = ServerReflection.create(apiServices, system);
       var clustersApi =
           ClusterServicePowerApiHandlerFactory.partial(
@@ -249,24 +266,50 @@ public final class Central implements AutoCloseable {
               new dev.trestle.api.ServiceCatalogGrpcService(clusterOps, callers),
               dev.trestle.protocol.v1.ServiceCatalog.name,
               system);
-      var rest = new RestApi(service, auditQueries, clusterOps, callers, limiter, system, 10_000);
+      var telemetryApi =
+          new TelemetryGrpcService(
+              TrafficQueries.create(
+                  readModels.dataSource(), service, guard, telemetrySettings, blocking, clock),
+              callers);
+      var telemetryQuery =
+          TelemetryQueryPowerApiHandlerFactory.partial(telemetryApi, TelemetryQuery.name, system);
       var http =
           ApiRoutes.handler(
               system,
-              rest::handle,
-              ConsoleStaticRoute.route(),
-              new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access).route(),
-              new ConsoleRestRoutes(
-                      service, auditQueries, clusterOps, desiredReadModel, callers, impactPreview)
-                  .route(),
-              new ImpactRestRoute(managementService).route(),
-              new ProjectionLagRoute(callers, List.of(auditLag, desiredStateLag)).route());
+              callers,
+              List.of(
+                  ConsoleStaticRoute.route(),
+                  new IamRestRoutes(new IamGrpcService(iam, access, callers), callers, access)
+                      .route(),
+                  new ConsoleRestRoutes(
+                          service,
+                          auditQueries,
+                          clusterOps,
+                          desiredReadModel,
+                          callers,
+                          impactPreview)
+                      .route(),
+                  new TelemetryRestRoutes(telemetryApi, clock).route()),
+              List.of(
+                  new AuditRoutes(auditQueries),
+                  new ClusterRoutes(clusterOps),
+                  new ImpactRestRoute(service, admission, impactViews, 10_000),
+                  new ProjectionLagRoute(List.of(auditLag, desiredStateLag)),
+                  // last: it takes any path below /api/v1
+                  new ResourceRoutes(service, auditQueries, admission, 10_000)));
       @SuppressWarnings("unchecked")
       var handler =
           new ApiMetrics(registry, apiServices, RestRoutes::template)
               .wrap(
                   ServiceHandler.concatOrNotFound(
-                      management, audit, iamApi, clustersApi, servicesApi, reflection, http));
+                      management,
+                      audit,
+                      iamApi,
+                      clustersApi,
+                      servicesApi,
+                      telemetryQuery,
+                      reflection,
+                      http));
       var apiServer = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
       if (!settings.tls().mode().equals("off")) {
         apiServer = apiServer.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
@@ -278,21 +321,36 @@ public final class Central implements AutoCloseable {
       var edgeSessions = new EdgeSessions();
       var edgeMetrics = new EdgeMetrics(registry);
       DesiredStateFanOut.start(system, edgeSessions, clusterSettings.heartbeatInterval());
+      var telemetryIngest =
+          TelemetryIngestion.start(
+              system,
+              readModels.dataSource(),
+              telemetrySettings,
+              settings.askTimeout(),
+              registry,
+              blocking,
+              clock);
       var edgeSync =
+          EdgeSyncPowerApiHandlerFactory.partial(
+              new EdgeSyncService(
+                  system,
+                  new SessionServices(
+                      desiredReadModel,
+                      clusterSettings,
+                      settings.askTimeout(),
+                      edgeMetrics,
+                      edgeSessions,
+                      clusterOps::edgeRefused,
+                      EdgeAdmissions.from(config))),
+              EdgeSync.name,
+              SystemMaterializer.get(system).materializer(),
+              EdgePortErrors.mapper(),
+              system);
+      // Both RPCs of the edge port (sync stream, telemetry reports) behind the frame size check.
+      @SuppressWarnings("unchecked")
+      var edgePort =
           GrpcFrameSizeCheck.guarded(
-              EdgeSyncPowerApiHandlerFactory.create(
-                  new EdgeSyncService(
-                      system,
-                      new SessionServices(
-                          desiredReadModel,
-                          clusterSettings,
-                          settings.askTimeout(),
-                          edgeMetrics,
-                          edgeSessions,
-                          clusterOps::edgeRefused,
-                          EdgeAdmissions.from(config))),
-                  EdgePortErrors.mapper(),
-                  system));
+              ServiceHandler.concatOrNotFound(edgeSync, telemetryIngest.handler()));
       var edgeServer =
           Http.get(system)
               .newServerAt(settings.edgeHost(), settings.edgePort())
@@ -309,7 +367,7 @@ public final class Central implements AutoCloseable {
       }
       ServerBinding edge =
           edgeServer
-              .bind(edgeSync)
+              .bind(edgePort)
               .toCompletableFuture()
               .get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       CoordinatedShutdown.get(system.classicSystem())

@@ -88,6 +88,7 @@ class CrossClusterTest {
     var remote = MeshCatalog.remoteServices(self, view.namespaces(), catalog, r);
     var out = IstioTranslator.translate(snapshot, view, remote);
     assertThat(IstioAnalysis.problems(out, view)).as("istioctl-analyze-style checks").isEmpty();
+    IstioSchemaCheck.assertAdmitted(out);
     return out;
   }
 

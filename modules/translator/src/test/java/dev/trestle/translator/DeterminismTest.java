@@ -74,7 +74,7 @@ class DeterminismTest {
   }
 
   /** The same resource with every protobuf map of interest rebuilt in reverse insertion order. */
-  private static Resource reverseMaps(Resource r) {
+  static Resource reverseMaps(Resource r) {
     var b = r.toBuilder();
     b.getMetadataBuilder().clearLabels().putAllLabels(reversed(r.getMetadata().getLabelsMap()));
     if (r.hasServiceRoute()) {

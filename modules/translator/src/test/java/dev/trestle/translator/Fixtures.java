@@ -129,8 +129,12 @@ final class Fixtures {
         cluster, "net", "region", "zone", new TreeSet<>(List.of(namespaces)), "");
   }
 
-  /** Objects of one kind in one namespace. */
+  /**
+   * Objects of one kind in one namespace. Every object of {@code out} must pass Istio's schemas
+   * first, so each test that looks at an output also checks all of it.
+   */
   static List<DesiredObject> objects(DesiredObjects out, String kind, String namespace) {
+    IstioSchemaCheck.assertAdmitted(out);
     return out.objects().stream()
         .filter(o -> o.key().kind().equals(kind) && o.key().namespace().equals(namespace))
         .toList();

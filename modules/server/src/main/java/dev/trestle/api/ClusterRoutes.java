@@ -1,0 +1,122 @@
+package dev.trestle.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.delete;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+
+import dev.trestle.clusters.ClusterOperations;
+import dev.trestle.protocol.Durations;
+import dev.trestle.protocol.v1.IssueJoinTokenResponse;
+import dev.trestle.protocol.v1.ListServicesResponse;
+import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Clusters over REST: {@code GET /clusters[?pageSize=N&pageToken=T]}; {@code GET
+ * /services[?namespace=N]} (the service catalog over the clusters the caller may read); {@code POST
+ * /join-tokens?cluster=C[&rotate=true]}; {@code DELETE /join-tokens?cluster=C[&tokenId=ID]}; {@code
+ * GET /status/FQN[?wait=applied&timeout=60s]}.
+ */
+public final class ClusterRoutes implements RestRouteGroup {
+  private final ClusterOperations clusters;
+
+  public ClusterRoutes(ClusterOperations clusters) {
+    this.clusters = clusters;
+  }
+
+  @Override
+  public Route route(RestCall call) {
+    return concat(
+        RestPaths.exactly("clusters", () -> concat(get(() -> list(call)), call.methodNotAllowed())),
+        RestPaths.exactly(
+            "services", () -> concat(get(() -> services(call)), call.methodNotAllowed())),
+        RestPaths.exactly(
+            "join-tokens",
+            () ->
+                concat(
+                    post(() -> issueToken(call)),
+                    delete(() -> revokeTokens(call)),
+                    call.methodNotAllowed())),
+        RestPaths.fqnBelow(
+            "status", fqn -> concat(get(() -> status(call, fqn)), call.methodNotAllowed())));
+  }
+
+  private Route list(RestCall call) {
+    call.request().discardEntityBytes(call.system());
+    return call.ok(
+        () ->
+            clusters
+                .list(call.caller(), call.intParam("pageSize"), call.param("pageToken"))
+                .thenApply(page -> RestReplies.protoJson(ClusterViews.page(page))));
+  }
+
+  private Route services(RestCall call) {
+    return call.ok(
+        () ->
+            clusters
+                .services(call.param("namespace"), call.caller())
+                .thenApply(
+                    s ->
+                        RestReplies.protoJson(
+                            ListServicesResponse.newBuilder().addAllServices(s))));
+  }
+
+  private Route issueToken(RestCall call) {
+    call.request().discardEntityBytes(call.system());
+    return call.ok(
+        () ->
+            clusters
+                .issueToken(call.param("cluster"), call.flag("rotate"), call.caller())
+                .thenApply(
+                    t ->
+                        RestReplies.protoJson(
+                            IssueJoinTokenResponse.newBuilder()
+                                .setCluster(t.cluster())
+                                .setTokenId(t.token().tokenId())
+                                .setToken(t.token().text())
+                                .addAllRevokedTokenIds(t.revokedTokenIds()))));
+  }
+
+  private Route revokeTokens(RestCall call) {
+    call.request().discardEntityBytes(call.system());
+    return call.ok(
+        () ->
+            clusters
+                .revokeTokens(call.param("cluster"), call.param("tokenId"), call.caller())
+                .thenApply(
+                    r ->
+                        RestReplies.protoJson(
+                            RevokeJoinTokenResponse.newBuilder()
+                                .setCluster(r.cluster())
+                                .addAllRevokedTokenIds(r.tokenIds()))));
+  }
+
+  private Route status(RestCall call, String fqn) {
+    return call.ok(
+        () -> {
+          Optional<String> wait = call.optionalParam("wait");
+          if (wait.isEmpty()) {
+            return clusters.status(fqn, call.caller()).thenApply(RestReplies::protoJson);
+          }
+          if (!wait.get().equalsIgnoreCase("applied")) {
+            throw RestCall.invalid(
+                "wait: only 'applied' can be waited for, not '" + wait.get() + "'");
+          }
+          String timeoutText = call.optionalParam("timeout").orElse("60s");
+          Duration timeout =
+              Durations.parse(timeoutText)
+                  .orElseThrow(
+                      () ->
+                          RestCall.invalid(
+                              "timeout: '"
+                                  + call.param("timeout")
+                                  + "' is not a duration such as 90s or 5m"));
+          return clusters
+              .waitForApplied(fqn, timeout, call.caller())
+              .thenApply(RestReplies::protoJson);
+        });
+  }
+}
