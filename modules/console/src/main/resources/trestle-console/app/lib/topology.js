@@ -34,6 +34,8 @@ export function topology(services, calls = []) {
         id,
         parent: `cluster:${cluster}`,
         label: `${s.namespace}/${s.name}\n${c.healthyEndpoints ?? 0}/${c.endpoints ?? 0}`,
+        // wide enough for the label at the graph's font size (about 7 px a character)
+        width: Math.max(100, 7 * `${s.namespace}/${s.name}`.length + 20),
         kind: 'service',
         healthy: (c.healthyEndpoints ?? 0) > 0,
       });

@@ -12,8 +12,8 @@ const CYTOSCAPE = '../../vendor/cytoscape-3.35.0/cytoscape.esm.min.js';
 
 // Names are drawn on a canvas by cytoscape: text, never markup.
 const STYLE = [
-  { selector: 'node[kind = "cluster"]', style: { label: 'data(label)', 'text-valign': 'top', 'font-weight': 'bold', 'background-color': '#eef1f6', 'border-color': '#98a2b3', 'border-width': 1, shape: 'round-rectangle', padding: 18 } },
-  { selector: 'node[kind = "service"]', style: { label: 'data(label)', 'text-wrap': 'wrap', 'font-size': 10, 'text-valign': 'center', width: 120, height: 36, shape: 'round-rectangle', 'background-color': '#dff3e4', 'border-color': '#1b7f3b', 'border-width': 1 } },
+  { selector: 'node[kind = "cluster"]', style: { label: 'data(label)', 'text-valign': 'top', 'font-weight': 'bold', 'font-size': 12, 'background-color': '#eef1f6', 'border-color': '#98a2b3', 'border-width': 1, shape: 'round-rectangle', padding: 18 } },
+  { selector: 'node[kind = "service"]', style: { label: 'data(label)', 'text-wrap': 'wrap', 'font-size': 10, 'text-valign': 'center', width: 'data(width)', height: 36, shape: 'round-rectangle', 'background-color': '#dff3e4', 'border-color': '#1b7f3b', 'border-width': 1 } },
   { selector: 'node[kind = "service"][!healthy]', style: { 'background-color': '#fdecea', 'border-color': '#c62828' } },
   { selector: 'edge[kind = "failover"]', style: { 'line-style': 'dashed', 'line-color': '#667085', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#667085', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 9 } },
   { selector: 'edge[kind = "call"]', style: { 'line-color': 'data(colour)', 'target-arrow-color': 'data(colour)', 'target-arrow-shape': 'triangle', width: 2, 'curve-style': 'bezier', label: 'data(label)', 'font-size': 9 } },
@@ -40,7 +40,7 @@ function Topology({ services, calls }) {
     import(CYTOSCAPE).then(
       ({ default: cytoscape }) => {
         if (!box.current) return;
-        cy = cytoscape({ container: box.current, elements: elements(graph), style: STYLE, layout: { name: 'cose', animate: false, padding: 20 }, wheelSensitivity: 0.2 });
+        cy = cytoscape({ container: box.current, elements: elements(graph), style: STYLE, layout: { name: 'cose', animate: false, padding: 20, nodeDimensionsIncludeLabels: true, nodeOverlap: 40, nodeRepulsion: () => 1000000 }, maxZoom: 1.3, wheelSensitivity: 0.2 });
       },
       (e) => setFailed(e),
     );
