@@ -69,3 +69,12 @@ test('telemetry topology nodes are matched to catalog nodes; external ends are d
   assert.equal(edge.colour, '#b26a00');
   assert.equal(edge.label, '2.5 rps · p99 42 ms');
 });
+
+test('positions: a column per cluster, services stacked, no two nodes at one place', () => {
+  const els = elements(topology(services)).filter((e) => e.position);
+  assert.equal(els.length, 3);
+  const spots = new Set(els.map((e) => `${e.position.x},${e.position.y}`));
+  assert.equal(spots.size, 3);
+  const a = els.filter((e) => e.data.parent === 'cluster:organizations/acme/clusters/a');
+  assert.equal(new Set(a.map((e) => e.position.x)).size, 1);
+});

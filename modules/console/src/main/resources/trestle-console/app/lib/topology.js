@@ -60,11 +60,26 @@ export function topology(services, calls = []) {
   return { clusters: [...clusters.values()], nodes: [...nodes.values()], edges };
 }
 
-/** cytoscape elements: cluster boxes first, then services, then edges. */
+/**
+ * cytoscape elements: cluster boxes first, then services, then edges. Positions are fixed (a
+ * column per cluster, its services stacked), so nothing overlaps and the same catalog draws the
+ * same picture.
+ */
 export function elements(graph) {
+  const column = new Map(graph.clusters.map((c, i) => [c.id, { x: 0, row: 0, i }]));
+  let x = 0;
+  for (const c of graph.clusters) {
+    const widest = Math.max(100, ...graph.nodes.filter((n) => n.parent === c.id).map((n) => n.width));
+    column.get(c.id).x = x + widest / 2;
+    x += widest + 120;
+  }
   return [
     ...graph.clusters.map((c) => ({ group: 'nodes', data: c })),
-    ...graph.nodes.map((n) => ({ group: 'nodes', data: n })),
+    ...graph.nodes.map((n) => {
+      const col = column.get(n.parent);
+      const position = { x: col.x, y: col.row++ * 70 };
+      return { group: 'nodes', data: n, position };
+    }),
     ...graph.edges.map((e) => ({ group: 'edges', data: e })),
   ];
 }

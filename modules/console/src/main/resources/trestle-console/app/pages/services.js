@@ -40,7 +40,7 @@ function Topology({ services, calls }) {
     import(CYTOSCAPE).then(
       ({ default: cytoscape }) => {
         if (!box.current) return;
-        cy = cytoscape({ container: box.current, elements: elements(graph), style: STYLE, layout: { name: 'cose', animate: false, padding: 20, nodeDimensionsIncludeLabels: true, nodeOverlap: 40, nodeRepulsion: () => 1000000 }, maxZoom: 1.3, wheelSensitivity: 0.2 });
+        cy = cytoscape({ container: box.current, elements: elements(graph), style: STYLE, layout: { name: 'preset', padding: 30 }, maxZoom: 1.3, wheelSensitivity: 0.2 });
       },
       (e) => setFailed(e),
     );
