@@ -2,6 +2,7 @@ package dev.trestle.loadtest;
 
 import dev.trestle.loadtest.audit.AuditScenario;
 import dev.trestle.loadtest.parse.ParseScenario;
+import dev.trestle.loadtest.scrape.ScrapeScenario;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
       dev.trestle.loadtest.scenarios.RecoveryScenario.class,
       dev.trestle.loadtest.scenarios.CrossClusterScenario.class,
       ParseScenario.class,
+      ScrapeScenario.class,
       CommandLine.HelpCommand.class
     })
 public final class Bench implements Runnable {

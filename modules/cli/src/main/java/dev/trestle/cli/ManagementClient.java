@@ -38,9 +38,16 @@ import dev.trestle.protocol.v1.RevokeJoinTokenRequest;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
 import dev.trestle.protocol.v1.RevokeTokenRequest;
 import dev.trestle.protocol.v1.Role;
+import dev.trestle.protocol.v1.ServiceTrafficRequest;
+import dev.trestle.protocol.v1.ServiceTrafficResponse;
 import dev.trestle.protocol.v1.SetAccessBindingsRequest;
 import dev.trestle.protocol.v1.SetRoleRequest;
 import dev.trestle.protocol.v1.SyncState;
+import dev.trestle.protocol.v1.TelemetryQueryGrpc;
+import dev.trestle.protocol.v1.TopServicesRequest;
+import dev.trestle.protocol.v1.TopServicesResponse;
+import dev.trestle.protocol.v1.TopologyRequest;
+import dev.trestle.protocol.v1.TopologyResponse;
 import dev.trestle.protocol.v1.WaitForStatusRequest;
 import dev.trestle.protocol.v1.WhoAmIRequest;
 import dev.trestle.protocol.v1.WhoAmIResponse;
@@ -89,6 +96,7 @@ public final class ManagementClient implements AutoCloseable {
   private final IamServiceGrpc.IamServiceBlockingStub iamStub;
   private final ClusterServiceGrpc.ClusterServiceBlockingStub clusterStub;
   private final dev.trestle.protocol.v1.ServiceCatalogGrpc.ServiceCatalogBlockingStub catalogStub;
+  private final TelemetryQueryGrpc.TelemetryQueryBlockingStub telemetryStub;
 
   public ManagementClient(ServerAddress address, Duration timeout) {
     this(Connection.plaintext(address, timeout));
@@ -110,6 +118,7 @@ public final class ManagementClient implements AutoCloseable {
     this.clusterStub = authenticated(ClusterServiceGrpc.newBlockingStub(channel), bearer);
     this.catalogStub =
         authenticated(dev.trestle.protocol.v1.ServiceCatalogGrpc.newBlockingStub(channel), bearer);
+    this.telemetryStub = authenticated(TelemetryQueryGrpc.newBlockingStub(channel), bearer);
   }
 
   private static <S extends AbstractStub<S>> S authenticated(
@@ -288,6 +297,25 @@ public final class ManagementClient implements AutoCloseable {
             dev.trestle.protocol.v1.ListServicesRequest.newBuilder()
                 .setNamespace(namespace)
                 .build());
+  }
+
+  /** Telemetry queries (docs/telemetry.md). */
+  public ServiceTrafficResponse serviceTraffic(ServiceTrafficRequest request) {
+    return telemetryStub
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .serviceTraffic(request);
+  }
+
+  public TopServicesResponse topServices(TopServicesRequest request) {
+    return telemetryStub
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .topServices(request);
+  }
+
+  public TopologyResponse topology(TopologyRequest request) {
+    return telemetryStub
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .topology(request);
   }
 
   public IssueJoinTokenResponse issueJoinToken(String cluster, boolean rotate) {

@@ -10,6 +10,7 @@ import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Nack;
 import dev.trestle.protocol.v1.Welcome;
 import dev.trestle.protocol.v1.XdsRejection;
+import io.grpc.Channel;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -20,9 +21,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +43,14 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: everything that touches the stream or the state runs on one thread ("edge-sync");
  * central's messages are requested one at a time, after the previous one was handled, so a slow
  * apply pushes back on central instead of queueing.
+ *
+ * <p>Why this file is above 400 lines: what is left here is one state machine, the stream's life
+ * (connect, Hello, Welcome, heartbeats, apply and ACK/NACK, end, backoff, next address, refused by
+ * another agent), whose steps all read and write the same loop-confined fields (the current
+ * session, the backoff, the session claim, the address index). Split apart, those fields would be
+ * shared mutable state between classes. What has a seam of its own is elsewhere: applying ({@link
+ * DesiredStateApplier}), xDS serving ({@link EdgeXds}), the inventory ({@link InventorySource}),
+ * the claim rule ({@link SessionClaim}), the status endpoint.
  */
 public final class EdgeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
@@ -57,15 +66,13 @@ public final class EdgeAgent implements AutoCloseable {
   private final ScheduledExecutorService loop;
   private final CountDownLatch terminated = new CountDownLatch(1);
   // One channel per central address; `current` is the one the next stream opens on.
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private int current;
+  private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
+  private volatile int current;
   private DesiredStateApplier applier;
   private StatusServer statusServer;
   private Session session;
   private long sessions;
-  private XdsServer xds;
-  private AppliedState xdsState;
-  private dev.trestle.xds.LocalInventory xdsInventory;
+  private EdgeXds xds;
   private volatile boolean closing;
   private SessionClaim claim = new SessionClaim(false);
 
@@ -99,6 +106,16 @@ public final class EdgeAgent implements AutoCloseable {
   /** The first connect replaces another agent's live session of the cluster (--takeover). */
   public void takeOverOnFirstConnect() {
     claim = new SessionClaim(true);
+  }
+
+  /** The channel to the central node the agent uses now (null before start), for telemetry. */
+  public Channel centralChannel() {
+    return channels.isEmpty() ? null : channels.get(current);
+  }
+
+  /** This agent process's id, as its Hello says it. */
+  public String agentInstance() {
+    return claim.instance();
   }
 
   /** The status endpoint's port, or -1 when it is off. */
@@ -135,7 +152,7 @@ public final class EdgeAgent implements AutoCloseable {
     applier = new DesiredStateApplier(target, store, state);
     status.applied(state);
     if (settings.xdsPort().isPresent()) {
-      startXds();
+      xds = EdgeXds.start(settings, inventory, status, () -> applier.state(), loop, () -> closing);
     }
     if (settings.statusPort().isPresent()) {
       statusServer = new StatusServer(settings.statusPort().get(), status);
@@ -162,91 +179,18 @@ public final class EdgeAgent implements AutoCloseable {
 
   /** The xDS server's port, or -1 when it is off. */
   public int xdsPort() {
-    return xds == null ? -1 : xds.port();
+    return xds == null || xds.server() == null ? -1 : xds.server().port();
   }
 
   /** The xDS server, or null when it is off. */
   public XdsServer xds() {
-    return xds;
+    return xds == null ? null : xds.server();
   }
 
-  /**
-   * Starts the xDS server and serves the snapshot of the state loaded from disk and the inventory
-   * at once (a restart with central down serves the last state), then keeps it up to date: after
-   * every apply, and whenever the inventory file changes (checked every {@code xdsRefresh}).
-   */
-  private void startXds() throws IOException {
-    try {
-      xds = XdsServer.start(settings.xdsHost(), settings.xdsPort().get());
-    } catch (IOException e) {
-      String why =
-          "cannot serve xDS on "
-              + settings.xdsHost()
-              + ":"
-              + settings.xdsPort().get()
-              + " ("
-              + e.getMessage()
-              + ")";
-      if (!settings.xdsBestEffort()) {
-        throw new IOException(why, e);
-      }
-      LOG.warn("{}; running WITHOUT xDS (give --xds-port 0 for any free port, or --no-xds)", why);
-      status.error(why);
-      return;
-    }
-    Files.createDirectories(settings.stateDir());
-    AtomicFiles.write(settings.stateDir().resolve("xds.port"), xds.port() + "\n");
-    status.xds(xds);
-    LOG.info("xDS server (ADS, v3) on {}:{}", settings.xdsHost(), xds.port());
-    try {
-      loop.submit(this::refreshXds).get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IOException("could not build the first xDS snapshot: " + e, e);
-    }
-    if (inventory instanceof FileInventory) {
-      long millis = Math.max(50, settings.xdsRefresh().toMillis());
-      loop.scheduleWithFixedDelay(this::refreshXds, millis, millis, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  /**
-   * Rebuilds the xDS snapshot when the applied state or the local inventory changed (loop thread).
-   */
+  /** Rebuilds the xDS snapshot if the applied state or the inventory changed (loop thread). */
   private void refreshXds() {
-    if (xds == null || closing) {
-      return;
-    }
-    try {
-      AppliedState state = applier.state();
-      var local = inventory.withAddresses().local(settings.cluster());
-      if (state == xdsState && local.equals(xdsInventory)) {
-        return;
-      }
-      var snapshot =
-          dev.trestle.xds.XdsTranslator.translate(
-              local, state.objects().values().stream().map(EdgeObject::json).toList());
-      xdsState = state;
-      xdsInventory = local;
-      if (xds.publish(snapshot)) {
-        LOG.info(
-            "xDS snapshot {} (desired version {}): {} listener(s), {} route(s), {} cluster(s), {}"
-                + " endpoint assignment(s){}",
-            snapshot.version(),
-            state.version(),
-            snapshot.listeners().size(),
-            snapshot.routes().size(),
-            snapshot.clusters().size(),
-            snapshot.endpoints().size(),
-            snapshot.diagnostics().isEmpty()
-                ? ""
-                : "; "
-                    + snapshot.diagnostics().size()
-                    + " diagnostic(s): "
-                    + snapshot.diagnostics().get(0));
-      }
-    } catch (RuntimeException e) {
-      LOG.error("could not rebuild the xDS snapshot; still serving the previous one", e);
-      status.error("xDS snapshot failed: " + e);
+    if (xds != null) {
+      xds.refresh();
     }
   }
 
@@ -430,9 +374,9 @@ public final class EdgeAgent implements AutoCloseable {
 
   /** The xDS NACKs that still stand, for central's view of the cluster (at most 16). */
   private List<XdsRejection> xdsRejections() {
-    return xds == null
+    return xds() == null
         ? List.of()
-        : xds.standingNacks().stream().limit(16).map(XdsNacks.Nack::toProto).toList();
+        : xds().standingNacks().stream().limit(16).map(XdsNacks.Nack::toProto).toList();
   }
 
   private void outcome(Session s, String what, Outcome outcome) {

@@ -1,5 +1,9 @@
 package dev.trestle.edge;
 
+import dev.trestle.edge.telemetry.EdgeTelemetry;
+import dev.trestle.edge.telemetry.TelemetryOptions;
+import dev.trestle.edge.telemetry.TelemetrySettings;
+import dev.trestle.edge.telemetry.TelemetryStatus;
 import dev.trestle.protocol.Durations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -17,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -190,9 +195,17 @@ public final class EdgeCommand implements Callable<Integer> {
   @Option(names = "--no-xds", description = "Do not serve xDS.")
   boolean noXds;
 
+  @Mixin TelemetryOptions telemetry = new TelemetryOptions();
+
   @Override
   public Integer call() throws Exception {
     EdgeSettings settings = settings();
+    TelemetrySettings telemetrySettings;
+    try {
+      telemetrySettings = telemetry.settings(kube, Optional.ofNullable(inventory));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     EdgeStatus status = null;
     KubernetesClient kubeClient = null;
     ApplyTarget target;
@@ -226,7 +239,29 @@ public final class EdgeCommand implements Callable<Integer> {
     if (takeover) {
       agent.takeOverOnFirstConnect();
     }
-    Thread hook = new Thread(agent::close, "edge-shutdown");
+    var telemetryStatus = new TelemetryStatus(Clock.systemUTC());
+    EdgeTelemetry edgeTelemetry =
+        EdgeTelemetry.start(
+            telemetrySettings,
+            settings.cluster(),
+            agent.agentInstance(),
+            agent::centralChannel,
+            () -> TokenFile.read(settings.tokenFile()),
+            kubeClient,
+            telemetryStatus,
+            Clock.systemUTC());
+    if (edgeTelemetry != null) {
+      st.telemetry(telemetryStatus);
+    }
+    Thread hook =
+        new Thread(
+            () -> {
+              if (edgeTelemetry != null) {
+                edgeTelemetry.close();
+              }
+              agent.close();
+            },
+            "edge-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     agent.start();
     agent.awaitTermination();

@@ -3,6 +3,7 @@ package dev.trestle.edge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trestle.edge.telemetry.TelemetryStatus;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -114,6 +115,12 @@ public final class EdgeStatus implements InventoryListener {
   }
 
   private XdsServer xds;
+  private TelemetryStatus telemetry;
+
+  /** The telemetry pipeline whose state {@code /status} shows (absent: telemetry is off). */
+  public synchronized void telemetry(TelemetryStatus telemetry) {
+    this.telemetry = telemetry;
+  }
 
   /** The xDS server whose port, snapshot version and NACKs {@code /status} shows. */
   public synchronized void xds(XdsServer server) {
@@ -140,6 +147,11 @@ public final class EdgeStatus implements InventoryListener {
     }
     n.put("reconnects", reconnects);
     n.put("heartbeatsSent", heartbeatsSent);
+    if (telemetry == null) {
+      n.putNull("telemetry");
+    } else {
+      n.set("telemetry", telemetry.toJson());
+    }
     if (xds == null) {
       n.putNull("xds");
     } else {

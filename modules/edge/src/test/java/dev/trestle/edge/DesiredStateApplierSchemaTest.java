@@ -55,8 +55,10 @@ class DesiredStateApplierSchemaTest {
     assertThat(nack.getVersion()).isEqualTo(2);
     assertThat(nack.getKeptVersion()).isEqualTo(1);
     assertThat(nack.getReason())
-        .startsWith("VirtualService shop/bad: spec.http[0].route[0].destination.prot: ")
-        .contains("[additionalProperties]");
+        .isEqualTo(
+            "VirtualService shop/bad: spec.http[0].route[0].destination.prot: property 'prot' is"
+                + " not defined in the schema and the schema does not allow additional properties"
+                + " [additionalProperties]");
     assertThat(nack.getErrorsList())
         .singleElement()
         .satisfies(

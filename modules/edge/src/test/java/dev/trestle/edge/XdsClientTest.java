@@ -28,6 +28,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
@@ -163,6 +164,51 @@ class XdsClientTest {
     assertThat(status.path("version").asText()).isEqualTo(agent.xds().current().version());
     assertThat(status.path("streams").asLong()).isPositive();
     assertThat(status.path("nacks").asLong()).isZero();
+  }
+
+  /**
+   * Issue 15 point 11: a remote cluster's east-west gateway that accepts connections and fails
+   * every call (no ready endpoint behind it, nobody told central yet) is ejected by the proxyless
+   * client itself and calls move to the next cluster. grpc-java ignores consecutive-5xx (gRFC A50
+   * has only success-rate and failure-percentage), so before the served Cluster carried
+   * failure-percentage ejection every call kept going to the failing gateway.
+   */
+  @Test
+  void aRemoteGatewayThatFailsEveryCallIsEjectedAndCallsMoveToTheNextCluster() throws Exception {
+    int local = backend("eject-local");
+    int failing = failingBackend();
+    int next = backend("eject-remote-c3");
+    Files.writeString(
+        inventoryFile,
+        inventory("eject", "- {address: 127.0.0.1, port: %d, healthy: false}".formatted(local)));
+    EdgeAgent agent = startAgent();
+    ScriptedCentral.Stream s = awaitStream();
+    s.send(
+        snapshot(
+            1,
+            serviceEntry(
+                "eject",
+                new Remote(failing, "eu-west-1/eu-west-1b", "c2"),
+                new Remote(next, "us-east-1/us-east-1a", "c3")),
+            failoverRule("eject")));
+    awaitAck(s, 1);
+    Cluster served =
+        agent.xds().current().clusters().stream()
+            .filter(c -> c.getName().equals("outbound|50051||" + host("eject")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(served.getOutlierDetection().getEnforcingFailurePercentage().getValue())
+        .isEqualTo(100);
+
+    ManagedChannel channel = channel("eject");
+    long t0 = System.nanoTime();
+    // c2 (same region) comes first and fails every call until the client ejects it
+    awaitAnswer(channel, "eject-remote-c3");
+    long ejectedMillis = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(calls(channel, 20)).containsOnlyKeys("eject-remote-c3");
+    LOG.info(
+        "FIGURE failing gateway ejected, calls at the next cluster after {} ms", ejectedMillis);
+    assertThat(agent.xds().nacks()).isZero();
   }
 
   @Test
@@ -599,17 +645,29 @@ class XdsClientTest {
   }
 
   private int backend(String name) throws IOException {
+    return serve(
+        (request, response) -> {
+          response.onNext(name);
+          response.onCompleted();
+        });
+  }
+
+  /** A "gateway" that accepts connections and fails every call. */
+  private int failingBackend() throws IOException {
+    return serve(
+        (request, response) ->
+            response.onError(
+                Status.UNAVAILABLE
+                    .withDescription("no ready endpoint behind this gateway")
+                    .asRuntimeException()));
+  }
+
+  private int serve(ServerCalls.UnaryMethod<String, String> who) throws IOException {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(
                 ServerServiceDefinition.builder("trestle.test.Who")
-                    .addMethod(
-                        WHO,
-                        ServerCalls.asyncUnaryCall(
-                            (request, response) -> {
-                              response.onNext(name);
-                              response.onCompleted();
-                            }))
+                    .addMethod(WHO, ServerCalls.asyncUnaryCall(who))
                     .build())
             .build()
             .start();
@@ -650,9 +708,17 @@ class XdsClientTest {
 
   // ---- desired objects as central sends them ----
 
+  /** A remote cluster's endpoint as central publishes it: its gateway (here: a backend). */
+  private record Remote(int port, String locality, String cluster) {}
+
   /** The service catalog's form: the remote cluster's endpoint (its gateway) for the host. */
   private static DesiredObject serviceEntry(
       String service, int port, String locality, String cluster) {
+    return serviceEntry(service, new Remote(port, locality, cluster));
+  }
+
+  /** The service catalog's form: one endpoint per remote cluster, at its gateway. */
+  private static DesiredObject serviceEntry(String service, Remote... remotes) {
     ObjectNode se = TestObjects.JSON.createObjectNode();
     se.put("apiVersion", "networking.istio.io/v1").put("kind", "ServiceEntry");
     ObjectNode meta = se.putObject("metadata");
@@ -666,19 +732,46 @@ class XdsClientTest {
         .put("number", 50051)
         .put("name", "grpc")
         .put("protocol", "GRPC");
-    ObjectNode ep = spec.putArray("endpoints").addObject();
-    ep.put("address", "127.0.0.1").put("locality", locality).put("network", "net-2");
-    ep.putObject("ports").put("grpc", port);
-    ep.putObject("labels").put("topology.istio.io/cluster", cluster);
-    return TestObjects.object(se, "organizations/acme/clusters/" + cluster);
+    ArrayNode endpoints = spec.putArray("endpoints");
+    for (Remote r : remotes) {
+      ObjectNode ep = endpoints.addObject();
+      ep.put("address", "127.0.0.1").put("locality", r.locality()).put("network", "net-2");
+      ep.putObject("ports").put("grpc", r.port());
+      ep.putObject("labels").put("topology.istio.io/cluster", r.cluster());
+    }
+    return TestObjects.object(se, "organizations/acme/clusters/" + remotes[0].cluster());
   }
 
-  private static DesiredObject destinationRule(String service) {
+  /**
+   * The DestinationRule central merges into every host with remote clusters
+   * (CrossClusterTranslation.withFailover): locality failover and consecutive-5xx outlier
+   * detection, here with a 1 s interval.
+   */
+  private static DesiredObject failoverRule(String service) {
+    ObjectNode dr = destinationRuleFor(service);
+    ObjectNode spec = (ObjectNode) dr.get("spec");
+    ObjectNode policy = spec.putObject("trafficPolicy");
+    policy.putObject("loadBalancer").putObject("localityLbSetting").put("enabled", true);
+    policy
+        .putObject("outlierDetection")
+        .put("consecutive5xxErrors", 5)
+        .put("interval", "1s")
+        .put("baseEjectionTime", "30s");
+    return TestObjects.object(dr, "organizations/acme/clusters/c1");
+  }
+
+  /** A DestinationRule for the service's host, its spec to be filled. */
+  private static ObjectNode destinationRuleFor(String service) {
     ObjectNode dr = TestObjects.JSON.createObjectNode();
     dr.put("apiVersion", "networking.istio.io/v1").put("kind", "DestinationRule");
     dr.putObject("metadata").put("name", "trestle-" + service).put("namespace", "shop");
-    ObjectNode spec = dr.putObject("spec");
-    spec.put("host", host(service));
+    dr.putObject("spec").put("host", host(service));
+    return dr;
+  }
+
+  private static DesiredObject destinationRule(String service) {
+    ObjectNode dr = destinationRuleFor(service);
+    ObjectNode spec = (ObjectNode) dr.get("spec");
     ArrayNode subsets = spec.putArray("subsets");
     subsets.addObject().put("name", "v1").putObject("labels").put("version", "v1");
     subsets.addObject().put("name", "v2").putObject("labels").put("version", "v2");
@@ -687,11 +780,8 @@ class XdsClientTest {
   }
 
   private static DesiredObject leastRequestRule(String service) {
-    ObjectNode dr = TestObjects.JSON.createObjectNode();
-    dr.put("apiVersion", "networking.istio.io/v1").put("kind", "DestinationRule");
-    dr.putObject("metadata").put("name", "trestle-" + service).put("namespace", "shop");
-    ObjectNode spec = dr.putObject("spec");
-    spec.put("host", host(service));
+    ObjectNode dr = destinationRuleFor(service);
+    ObjectNode spec = (ObjectNode) dr.get("spec");
     spec.putObject("trafficPolicy").putObject("loadBalancer").put("simple", "LEAST_REQUEST");
     return TestObjects.object(
         dr, "organizations/acme/tenants/t/workspaces/w/groups/g/trafficsettings/" + service);

@@ -7,9 +7,9 @@ import dev.trestle.protocol.ResourceDocuments;
 
 /**
  * The one admission check of a write, shared by the gRPC and REST façades so both refuse the same
- * input with the same reason before any work is done: request size, documents per apply and the
- * per-principal write rate. Each check throws a {@link ProblemException}; a refused request changes
- * nothing.
+ * input with the same reason before any work is done: request size, documents per apply, the
+ * per-principal write rate and the per-principal bound on large requests in progress. Each check
+ * throws a {@link ProblemException}; a refused request changes nothing.
  */
 public final class Admission {
   /** The most documents one apply (gRPC {@code Apply}, REST {@code POST /apply}) may hold. */
@@ -18,7 +18,15 @@ public final class Admission {
   /** The largest apply request: the serialized gRPC request or the REST body. */
   public static final int MAX_REQUEST_BYTES = ResourceDocuments.MAX_INPUT_BYTES;
 
+  /** Requests over this many bytes are large: read only for callers who may write, bounded. */
+  public static final long LARGE_REQUEST_BYTES = 256 * 1024;
+
+  /** How many large requests one principal may have in progress at once. */
+  public static final int LARGE_REQUESTS_PER_PRINCIPAL = 2;
+
   private final WriteLimiter limiter;
+  private final LargeRequests large =
+      new LargeRequests(LARGE_REQUEST_BYTES, LARGE_REQUESTS_PER_PRINCIPAL);
 
   public Admission(WriteLimiter limiter) {
     this.limiter = limiter;
@@ -32,20 +40,28 @@ public final class Admission {
   /** A request of {@code bytes} (declared or serialized) may be read. */
   public void checkSize(long bytes) {
     if (bytes > MAX_REQUEST_BYTES) {
-      throw new ProblemException(
-          Problem.of(
-              Problem.Code.TOO_LARGE,
-              "",
-              "the request is "
-                  + bytes
-                  + " bytes; the limit is "
-                  + MAX_REQUEST_BYTES
-                  + " bytes (4 MiB) per apply"));
+      throw tooLarge(bytes + " bytes");
     }
   }
 
-  /** An apply of {@code documents} documents; dry runs do not count against the rate limit. */
-  public void admitApply(Caller caller, int documents, boolean dryRun) {
+  /** TOO_LARGE for a request of {@code size} (e.g. "5000000 bytes"). */
+  static ProblemException tooLarge(String size) {
+    return new ProblemException(
+        Problem.of(
+            Problem.Code.TOO_LARGE,
+            "",
+            "the request is "
+                + size
+                + "; the limit is "
+                + MAX_REQUEST_BYTES
+                + " bytes (4 MiB) per apply"));
+  }
+
+  /**
+   * An apply of {@code documents} documents. Dry runs count against the rate limit like applies:
+   * they cost the server as much and could otherwise probe without limit (issue 16).
+   */
+  public void admitApply(Caller caller, int documents) {
     if (documents > MAX_DOCUMENTS_PER_APPLY) {
       throw new ProblemException(
           Problem.of(
@@ -56,9 +72,19 @@ public final class Admission {
                   + " documents, got "
                   + documents));
     }
-    if (!dryRun) {
-      limiter.acquire(caller.principal(), Math.max(1, documents));
-    }
+    limiter.acquire(caller.principal(), Math.max(1, documents));
+  }
+
+  boolean isLarge(long bytes) {
+    return large.isLarge(bytes);
+  }
+
+  /**
+   * A permit for a request of {@code bytes}, to close when it is answered; RATE_LIMITED when the
+   * principal already has its large requests in progress. Small requests always get one.
+   */
+  LargeRequests.Permit admitLarge(Caller caller, long bytes) {
+    return large.acquire(caller.principal(), bytes);
   }
 
   /** A delete costs one write. */

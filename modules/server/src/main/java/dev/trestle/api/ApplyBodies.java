@@ -9,29 +9,42 @@ import dev.trestle.protocol.v1.Resource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
- * Reads the YAML/JSON documents of a REST apply body ({@code POST /apply}, {@code PUT}): the
- * declared size is admitted first (an oversize body is drained, never read), then the body is read
- * within its time limit and every document must parse, otherwise nothing is applied.
+ * Reads the YAML/JSON documents of a REST apply body ({@code POST /apply}, {@code PUT}). The
+ * declared size is admitted first (an oversize body is drained, never read). A large body (over
+ * {@link Admission#LARGE_REQUEST_BYTES}, or of unknown length) is read only once the caller may
+ * write somewhere ({@link WriteScope}) and holds one of its principal's large-request permits, and
+ * is parsed on the {@link ParsePool}, off the dispatcher that serves requests; a small one is
+ * parsed where it arrives. Every document must parse, otherwise nothing is applied.
  */
 final class ApplyBodies {
   private final Admission admission;
+  private final WriteScope scope;
+  private final ParsePool pool;
   private final long readTimeoutMillis;
 
-  ApplyBodies(Admission admission, long readTimeoutMillis) {
+  ApplyBodies(Admission admission, WriteScope scope, ParsePool pool, long readTimeoutMillis) {
     this.admission = admission;
+    this.scope = scope;
+    this.pool = pool;
     this.readTimeoutMillis = readTimeoutMillis;
   }
 
-  CompletionStage<List<Resource>> read(RestCall call) {
-    return text(call).thenApply(ApplyBodies::parseAll);
-  }
-
-  private CompletionStage<String> text(RestCall call) {
+  /**
+   * Runs {@code then} with the body's documents; {@code target} is the FQN a {@code PUT} names
+   * (empty for an apply). A large request's permit is held until {@code then} is done.
+   */
+  <T> CompletionStage<T> withDocuments(
+      RestCall call, Optional<String> target, Function<List<Resource>, CompletionStage<T>> then) {
     var request = call.request();
-    long declared = request.entity().getContentLengthOption().orElse(0L);
+    OptionalLong length = request.entity().getContentLengthOption();
+    long declared = length.orElse(0L);
     try {
       admission.checkSize(declared);
     } catch (ProblemException tooLarge) {
@@ -45,18 +58,48 @@ final class ApplyBodies {
                 throw tooLarge;
               });
     }
-    return request
+    long expected = length.isPresent() ? declared : Admission.MAX_REQUEST_BYTES;
+    if (!admission.isLarge(expected)) {
+      return text(call).thenApply(ApplyBodies::parseAll).thenCompose(then);
+    }
+    return scope
+        .require(call.caller(), target)
+        .thenCompose(
+            allowed -> {
+              LargeRequests.Permit permit = admission.admitLarge(call.caller(), expected);
+              return text(call)
+                  .thenCompose(text -> pool.submit(() -> parseAll(text)))
+                  .thenCompose(then)
+                  .whenComplete((result, failure) -> permit.close());
+            });
+  }
+
+  private CompletionStage<String> text(RestCall call) {
+    return call.request()
         .entity()
         .withSizeLimit(Admission.MAX_REQUEST_BYTES)
         .toStrict(readTimeoutMillis, call.system())
         .thenApply(strict -> strict.getData().decodeString(StandardCharsets.UTF_8))
         .exceptionally(
             e -> {
+              if (causedBy(e, EntityStreamSizeException.class)) {
+                // a body without a declared length that grew past the limit
+                throw Admission.tooLarge("more than " + Admission.MAX_REQUEST_BYTES + " bytes");
+              }
               throw RestCall.invalid(
-                  "the request body could not be read (the limit is "
-                      + Admission.MAX_REQUEST_BYTES
-                      + " bytes)");
+                  "the request body could not be read within "
+                      + readTimeoutMillis / 1000
+                      + " s (the connection stalled or closed)");
             });
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Every document must read cleanly, otherwise nothing is applied. */

@@ -3,7 +3,10 @@ package dev.trestle.api;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
+import dev.trestle.audit.AccessBindingIndex;
+import dev.trestle.iam.AccessControl;
 import dev.trestle.management.ResourceService;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -19,11 +22,21 @@ public final class ImpactRestRoute implements RestRouteGroup {
   private final ApplyBodies bodies;
 
   public ImpactRestRoute(
-      ResourceService service, Admission admission, ImpactViews impact, long bodyTimeoutMillis) {
+      ResourceService service,
+      Admission admission,
+      AccessControl access,
+      AccessBindingIndex bindings,
+      ImpactViews impact,
+      long bodyTimeoutMillis) {
     this.service = service;
     this.admission = admission;
     this.impact = impact;
-    this.bodies = new ApplyBodies(admission, bodyTimeoutMillis);
+    this.bodies =
+        new ApplyBodies(
+            admission,
+            new WriteScope(access, bindings),
+            ParsePool.forThisMachine(),
+            bodyTimeoutMillis);
   }
 
   @Override
@@ -36,13 +49,15 @@ public final class ImpactRestRoute implements RestRouteGroup {
     return call.ok(
         () ->
             bodies
-                .read(call)
-                .thenCompose(
+                .withDocuments(
+                    call,
+                    Optional.empty(),
                     docs -> {
-                      admission.admitApply(call.caller(), docs.size(), true);
-                      return service.apply(docs, true, false, call.caller());
+                      admission.admitApply(call.caller(), docs.size());
+                      return service
+                          .apply(docs, true, false, call.caller())
+                          .thenCompose(results -> impact.of(results, call.caller()));
                     })
-                .thenCompose(results -> impact.of(results, call.caller()))
                 .thenApply(RestReplies::protoJson));
   }
 }

@@ -85,14 +85,22 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         "Apply",
         target,
         caller -> {
+          LargeRequests.Permit permit;
           try {
             admission.checkSize(in.getSerializedSize());
-            admission.admitApply(caller, in.getResourcesCount(), in.getDryRun());
+            permit = admission.admitLarge(caller, in.getSerializedSize());
           } catch (ProblemException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+          try {
+            admission.admitApply(caller, in.getResourcesCount());
+          } catch (ProblemException e) {
+            permit.close();
             return CompletableFuture.failedFuture(e);
           }
           return service
               .apply(in.getResourcesList(), in.getDryRun(), in.getStopOnError(), caller)
+              .whenComplete((done, failed) -> permit.close())
               .thenApply(
                   results -> {
                     var response = ApplyResponse.newBuilder().setRequestId(caller.requestId());
@@ -111,15 +119,24 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         "PreviewImpact",
         in.getResourcesCount() + " document(s)",
         caller -> {
+          // Admitted as a dry-run Apply (same size, large-request and rate rules).
+          LargeRequests.Permit permit;
           try {
             admission.checkSize(in.getSerializedSize());
-            admission.admitApply(caller, in.getResourcesCount(), true);
+            permit = admission.admitLarge(caller, in.getSerializedSize());
           } catch (ProblemException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+          try {
+            admission.admitApply(caller, in.getResourcesCount());
+          } catch (ProblemException e) {
+            permit.close();
             return CompletableFuture.failedFuture(e);
           }
           return service
               .apply(in.getResourcesList(), true, in.getStopOnError(), caller)
-              .thenCompose(results -> impact.of(results, caller));
+              .thenCompose(results -> impact.of(results, caller))
+              .whenComplete((done, failed) -> permit.close());
         },
         r -> r.getClustersCount() + " cluster(s) changed of " + r.getClustersExamined());
   }

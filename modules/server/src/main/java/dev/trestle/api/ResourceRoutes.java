@@ -10,13 +10,16 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trestle.audit.AccessBindingIndex;
 import dev.trestle.audit.AuditQueries;
+import dev.trestle.iam.AccessControl;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.Resource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -35,13 +38,26 @@ public final class ResourceRoutes implements RestRouteGroup {
   private final Admission admission;
   private final ApplyBodies bodies;
 
-  /** {@code bodyTimeoutMillis}: how long reading a request body may take. */
+  /**
+   * {@code access} and {@code bindings} decide whether a large body is read at all; {@code
+   * bodyTimeoutMillis}: how long reading a request body may take.
+   */
   public ResourceRoutes(
-      ResourceService service, AuditQueries audit, Admission admission, long bodyTimeoutMillis) {
+      ResourceService service,
+      AuditQueries audit,
+      Admission admission,
+      AccessControl access,
+      AccessBindingIndex bindings,
+      long bodyTimeoutMillis) {
     this.service = service;
     this.audit = audit;
     this.admission = admission;
-    this.bodies = new ApplyBodies(admission, bodyTimeoutMillis);
+    this.bodies =
+        new ApplyBodies(
+            admission,
+            new WriteScope(access, bindings),
+            ParsePool.forThisMachine(),
+            bodyTimeoutMillis);
   }
 
   @Override
@@ -67,35 +83,34 @@ public final class ResourceRoutes implements RestRouteGroup {
   private Route applyBody(RestCall call) {
     return call.respond(
         () ->
-            bodies
-                .read(call)
-                .thenCompose(
-                    docs -> apply(call, docs, call.flag("dryRun"), call.flag("stopOnError"))));
+            bodies.withDocuments(
+                call,
+                Optional.empty(),
+                docs -> apply(call, docs, call.flag("dryRun"), call.flag("stopOnError"))));
   }
 
   private Route putOne(RestCall call, String fqn) {
     return call.respond(
         () ->
-            bodies
-                .read(call)
-                .thenCompose(
-                    docs -> {
-                      if (docs.size() != 1) {
-                        throw RestCall.invalid(
-                            "PUT takes exactly one document, got " + docs.size());
-                      }
-                      String docFqn = ResourceMapper.snapshotOf(docs.get(0)).fqn();
-                      if (!docFqn.equals(fqn)) {
-                        throw RestCall.invalid(
-                            "the document names " + docFqn + " but the path names " + fqn);
-                      }
-                      return apply(call, docs, call.flag("dryRun"), false);
-                    }));
+            bodies.withDocuments(
+                call,
+                Optional.of(fqn),
+                docs -> {
+                  if (docs.size() != 1) {
+                    throw RestCall.invalid("PUT takes exactly one document, got " + docs.size());
+                  }
+                  String docFqn = ResourceMapper.snapshotOf(docs.get(0)).fqn();
+                  if (!docFqn.equals(fqn)) {
+                    throw RestCall.invalid(
+                        "the document names " + docFqn + " but the path names " + fqn);
+                  }
+                  return apply(call, docs, call.flag("dryRun"), false);
+                }));
   }
 
   private CompletionStage<HttpResponse> apply(
       RestCall call, List<Resource> docs, boolean dryRun, boolean stopOnError) {
-    admission.admitApply(call.caller(), docs.size(), dryRun);
+    admission.admitApply(call.caller(), docs.size());
     return service
         .apply(docs, dryRun, stopOnError, call.caller())
         .thenApply(

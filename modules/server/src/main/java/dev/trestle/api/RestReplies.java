@@ -14,6 +14,7 @@ import org.apache.pekko.grpc.GrpcServiceException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
  * Answers of the REST routes added for the console ({@link IamRestRoutes}, {@link
@@ -59,9 +60,15 @@ final class RestReplies {
     } catch (IllegalArgumentException e) {
       code = Problem.Code.INTERNAL;
     }
-    return HttpResponse.create()
-        .withStatus(ErrorMapping.httpStatus(code))
-        .withEntity(ContentTypes.APPLICATION_JSON, protoJson(detail));
+    var response =
+        HttpResponse.create()
+            .withStatus(ErrorMapping.httpStatus(code))
+            .withEntity(ContentTypes.APPLICATION_JSON, protoJson(detail));
+    // overload or a slow store: worth retrying soon
+    return code == Problem.Code.UNAVAILABLE
+        ? response.addHeader(
+            RawHeader.create("Retry-After", String.valueOf(ParsePool.RETRY_AFTER_SECONDS)))
+        : response;
   }
 
   /** The failure of a call, whichever layer raised it. */

@@ -31,6 +31,9 @@ public final class AuditProjectionHandler
     session.withConnection(
         c -> {
           AuditStore.insertAccepted(c, row, envelope.persistenceId(), envelope.sequenceNr());
+          if (envelope.event() instanceof PolicyEntity.BindingsChanged e) {
+            AccessBindingIndex.replace(c, e.target(), e.after());
+          }
           return null;
         });
   }

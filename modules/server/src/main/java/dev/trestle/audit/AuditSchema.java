@@ -52,6 +52,9 @@ public final class AuditSchema {
       for (String sql : MIGRATIONS) {
         st.execute(sql);
       }
+      for (String sql : AccessBindingIndex.MIGRATIONS) {
+        st.execute(sql);
+      }
     }
   }
 }

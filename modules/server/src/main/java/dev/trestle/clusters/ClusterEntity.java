@@ -40,6 +40,14 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * edge session allowed at a time, every heartbeat, inventory changes, health, and which desired
  * state version the edge has acknowledged or refused. Heartbeats are events too; the journal stays
  * bounded because snapshots delete the events before them (see {@link ClusterSettings}).
+ *
+ * <p>Why this file is above 400 lines: it is one entity in the project's entity shape (commands,
+ * replies and handlers nested in the entity's file, CONVENTIONS.md), and about a third of it is the
+ * command and reply records. Its handlers share the entity's incarnation state (the live session's
+ * reference and agent, the heartbeat deadline timer, the recovery grace), which a handler class of
+ * its own could only reach through that state being passed around. The rules with a seam of their
+ * own are out: events ({@link ClusterEvent}), state transitions ({@link ClusterState}), token
+ * format ({@link JoinTokens}), tags ({@link ClusterTags}).
  */
 public final class ClusterEntity
     extends EventSourcedBehaviorWithEnforcedReplies<

@@ -42,6 +42,13 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  * NACKed the previous one and the stream has demand. A NACKed version is not sent again; the next
  * change is sent as a delta from the version the edge kept. Closing ends the stream, then waits
  * until the entity has the session's last heartbeats and its Disconnect ({@link EntityReports}).
+ *
+ * <p>Why this file is above 400 lines: it is one actor, and its handlers (load current, pump,
+ * loaded, edge message, beats, end) all move the same per-stream state (the version in flight, the
+ * send queue and the stream's demand) through one protocol; split across classes that state would
+ * be shared and mutable. The parts with a seam of their own are already out: admitting ({@link
+ * EdgeSession}), heartbeat batching ({@link HeartbeatBatch}), asks to the entity ({@link
+ * EntityReports}), what to send ({@link DesiredStateSource}).
  */
 final class EdgeStream extends AbstractBehavior<Message> {
 

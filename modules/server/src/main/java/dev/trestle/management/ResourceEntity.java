@@ -31,6 +31,13 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * owns its content, its version and the list of its children; the root entity (FQN "") only lists
  * organizations. Versions keep counting across delete and re-create, so a version number names one
  * content forever.
+ *
+ * <p>Why one file of about 470 lines: it is the entity's persisted protocol (state, commands,
+ * replies, events as nested types, then the handlers), as CONVENTIONS.md asks of every entity, and
+ * the nested event and state classes' names are journaled (CBOR carries them), so moving them out
+ * would need a migration. What is not the entity's own is already elsewhere: validation ({@link
+ * ResourceValidator}), the apply saga ({@link ApplyWorkflow}), cascade delete ({@link
+ * CascadeDelete}).
  */
 public final class ResourceEntity
     extends EventSourcedBehaviorWithEnforcedReplies<

@@ -21,7 +21,6 @@ import java.time.Duration;
  * @param housekeepingInterval how often rollup and retention run
  * @param credentialCacheTtl how long a verified join token is trusted without asking its cluster
  *     entity again (a revoked token stops working within this time)
- * @param failover error-ratio health for cross-cluster routing
  */
 public record TelemetrySettings(
     int queueWindows,
@@ -35,8 +34,7 @@ public record TelemetrySettings(
     Duration hourRetention,
     Duration rollupDelay,
     Duration housekeepingInterval,
-    Duration credentialCacheTtl,
-    FailoverSettings failover) {
+    Duration credentialCacheTtl) {
 
   public TelemetrySettings {
     positive("queue-windows", queueWindows);
@@ -75,8 +73,7 @@ public record TelemetrySettings(
         t.getDuration("retention.hours"),
         t.getDuration("rollup-delay"),
         t.getDuration("housekeeping-interval"),
-        t.getDuration("credential-cache-ttl"),
-        FailoverSettings.from(t.getConfig("failover")));
+        t.getDuration("credential-cache-ttl"));
   }
 
   private static void positive(String key, long value) {

@@ -379,6 +379,28 @@ class ConsoleApiTest {
     json(call(admin, "GET", "/api/v1/history/" + ROUTE, "/api/v1/history/{fqn}", null));
     json(call(admin, "GET", "/api/v1/clusters", "/api/v1/clusters", null));
     json(call(admin, "GET", "/api/v1/services", "/api/v1/services", null));
+    json(
+        call(
+            admin,
+            "GET",
+            "/api/v1/telemetry/services/cart?scope=" + ORG + "&window=1h&step=5m",
+            "/api/v1/telemetry/services/{service}",
+            null));
+    json(
+        call(
+            admin,
+            "GET",
+            "/api/v1/telemetry/top?scope=" + ORG + "&window=30m&limit=5",
+            "/api/v1/telemetry/top",
+            null));
+    json(
+        call(
+            admin,
+            "GET",
+            "/api/v1/telemetry/topology?scope=" + ORG,
+            "/api/v1/telemetry/topology",
+            null));
+    call(admin, "GET", "/api/v1/telemetry/top?window=yesterday", "/api/v1/telemetry/top", null);
     json(call(admin, "GET", "/api/v1/status/" + ROUTE, "/api/v1/status/{fqn}", null));
     json(call(admin, "POST", "/api/v1/join-tokens?cluster=c1", "/api/v1/join-tokens", null));
     json(call(admin, "DELETE", "/api/v1/join-tokens?cluster=c1", "/api/v1/join-tokens", null));

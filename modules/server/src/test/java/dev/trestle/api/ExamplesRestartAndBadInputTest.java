@@ -1,7 +1,9 @@
 package dev.trestle.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyOutcome;
 import dev.trestle.protocol.v1.ApplyRequest;
@@ -15,10 +17,14 @@ import dev.trestle.testing.TestStorage;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -214,6 +220,29 @@ class ExamplesRestartAndBadInputTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(oversize.statusCode()).isEqualTo(413);
+    assertThat(oversize.body())
+        .contains("\"TOO_LARGE\"")
+        .contains("the limit is 4194304 bytes (4 MiB)")
+        .doesNotContain("malformed");
+    // the same body without a declared length (chunked) is refused for its size too
+    var chunked =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/apply"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
+    assertThat(chunked.body())
+        .contains("the limit is 4194304 bytes (4 MiB)")
+        .doesNotContain("malformed");
+    // 4 MiB means bytes: 1.5 M three-byte characters (4.5 MB) are over it, 1.3 M (3.9 MB) are not
+    String wide = "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: wide}\n# ";
+    var overInBytes = post("/api/v1/apply?dryRun", wide + "\u20ac".repeat(1_500_000) + "\n");
+    assertThat(overInBytes.statusCode()).as(overInBytes.body()).isEqualTo(413);
+    var underInBytes = post("/api/v1/apply?dryRun", wide + "\u20ac".repeat(1_300_000) + "\n");
+    assertThat(underInBytes.statusCode()).as(underInBytes.body()).isEqualTo(200);
 
     var badSelector =
         get(
@@ -269,6 +298,36 @@ class ExamplesRestartAndBadInputTest {
             "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: large}\n"
                 + ("# " + "x".repeat(97) + "\n").repeat(36_000));
     assertThat(large.statusCode()).as("3.6 MB is under the 4 MiB limit").isEqualTo(200);
+
+    // Issue 16 point 9: gRPC refuses a missing or unsupported apiVersion as REST does, with the
+    // same words (a Resource message has no line to name).
+    for (String apiVersion : List.of("bogus/v9", "")) {
+      var tenant =
+          ResourceDocuments.parse(
+                  "apiVersion: trestle.dev/v1\nkind: Tenant\n"
+                      + "metadata: {name: versioned, organization: acme}\n")
+              .get(0)
+              .resource()
+              .toBuilder()
+              .setApiVersion(apiVersion)
+              .build();
+      var grpc =
+          assertThrows(
+              StatusRuntimeException.class,
+              () -> stub().apply(ApplyRequest.newBuilder().addResources(tenant).build()));
+      assertThat(grpc.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      var rest =
+          post(
+              "/api/v1/apply",
+              (apiVersion.isEmpty() ? "" : "apiVersion: " + apiVersion + "\n")
+                  + "kind: Tenant\nmetadata: {name: versioned, organization: acme}\n");
+      assertThat(rest.statusCode()).isEqualTo(400);
+      String restMessage = CanonicalJson.MAPPER.readTree(rest.body()).path("message").asText();
+      assertThat(restMessage).startsWith("document 1 (line 1): apiVersion: ");
+      assertThat(grpc.getStatus().getDescription())
+          .as(apiVersion)
+          .isEqualTo(restMessage.replace(" (line 1)", ""));
+    }
 
     assertThat(everything()).as("nothing changed").isEqualTo(before);
   }

@@ -173,33 +173,68 @@ class ClusterEntityTest {
     }
   }
 
+  /** An entity on a hand-moved clock, with a token issued; {@link #connect} admits sessions. */
+  private static final class ClockedEntity {
+    final ManualClock clock = new ManualClock();
+    final EventSourcedBehaviorTestKit<Command, ClusterEvent, ClusterState> kit;
+    private final TokenKind.Presented token;
+
+    ClockedEntity(String cluster) {
+      kit =
+          EventSourcedBehaviorTestKit.create(
+              testKit.system(),
+              ClusterEntity.create(cluster, SETTINGS, clock),
+              EventSourcedBehaviorTestKit.enabledSerializationSettings());
+      TokenKind.Minted minted =
+          kit.<TokenIssued>runCommand(
+                  r -> new ClusterEntity.IssueToken("users/admin", "r", false, r))
+              .reply()
+              .token();
+      token = JoinTokens.parse(minted.text()).orElseThrow();
+    }
+
+    ConnectReply connect(String session) {
+      return kit.<ConnectReply>runCommand(
+              r ->
+                  new ClusterEntity.Connect(
+                      session,
+                      token.tokenId(),
+                      token.secretSha256(),
+                      "0.1.0",
+                      0,
+                      inventory("shop"),
+                      testKit.<SessionControl>createTestProbe().ref(),
+                      clock.instant().plusSeconds(10),
+                      r))
+          .reply();
+    }
+
+    void awaitHealth(ClusterHealthState health) {
+      testKit
+          .createTestProbe()
+          .awaitAssert(
+              Duration.ofSeconds(5),
+              () -> {
+                assertThat(kit.getState().health()).isEqualTo(health);
+                return null;
+              });
+    }
+
+    /** Health stays {@code health} through three deadlines (the timer fires; the clock stands). */
+    void keepsHealth(ClusterHealthState health) {
+      await()
+          .during(SETTINGS.unhealthyAfter().multipliedBy(3))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> kit.getState().health() == health);
+    }
+  }
+
   @Test
   void afterARestartAHealthyClusterGetsOneFullDeadlineBeforeItsSilenceCounts() {
-    ManualClock clock = new ManualClock();
-    var restarted =
-        EventSourcedBehaviorTestKit.<Command, ClusterEvent, ClusterState>create(
-            testKit.system(),
-            ClusterEntity.create(cluster + "-restart", SETTINGS, clock),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings());
-    TokenKind.Minted token =
-        restarted
-            .<TokenIssued>runCommand(
-                r -> new ClusterEntity.IssueToken("users/admin", "r", false, r))
-            .reply()
-            .token();
-    var presented = JoinTokens.parse(token.text()).orElseThrow();
-    restarted.<ConnectReply>runCommand(
-        r ->
-            new ClusterEntity.Connect(
-                "s1",
-                presented.tokenId(),
-                presented.secretSha256(),
-                "0.1.0",
-                0,
-                inventory("shop"),
-                testKit.<SessionControl>createTestProbe().ref(),
-                clock.instant().plusSeconds(10),
-                r));
+    var entity = new ClockedEntity(cluster + "-restart");
+    var restarted = entity.kit;
+    var clock = entity.clock;
+    entity.connect("s1");
     assertThat(restarted.getState().health()).isEqualTo(ClusterHealthState.HEALTHY);
 
     // central is down for far longer than the deadline (300 ms), then starts again
@@ -207,21 +242,39 @@ class ClusterEntityTest {
     restarted.restart();
 
     // the deadline fires again and again (the clock stands still): never UNHEALTHY in the grace
-    await()
-        .during(SETTINGS.unhealthyAfter().multipliedBy(3))
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> restarted.getState().health() == ClusterHealthState.HEALTHY);
+    entity.keepsHealth(ClusterHealthState.HEALTHY);
 
     // one full deadline after the restart without a heartbeat: now the silence counts
     clock.advance(SETTINGS.unhealthyAfter().plusMillis(1));
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(5),
-            () -> {
-              assertThat(restarted.getState().health()).isEqualTo(ClusterHealthState.UNHEALTHY);
-              return null;
-            });
+    entity.awaitHealth(ClusterHealthState.UNHEALTHY);
+  }
+
+  /**
+   * The edge went silent past its deadline while central ran, then central restarted (issue 15, the
+   * last paragraph): the cluster comes back UNHEALTHY (the grace is for HEALTHY clusters only: its
+   * silence was its own, seen before central went down) and turns HEALTHY only when its edge
+   * connects again.
+   */
+  @Test
+  void aClusterUnhealthyBeforeCentralRestartedStaysUnhealthyUntilItsEdgeReturns() {
+    var entity = new ClockedEntity(cluster + "-silent");
+    var restarted = entity.kit;
+    var clock = entity.clock;
+    entity.connect("s1");
+    restarted.<Accepted>runCommand(r -> new ClusterEntity.Disconnect("s1", "edge went away", r));
+
+    // the edge stays away: one deadline later its silence counts, while central still runs
+    clock.advance(SETTINGS.unhealthyAfter().plusMillis(1));
+    entity.awaitHealth(ClusterHealthState.UNHEALTHY);
+
+    // central is down for 150 s and starts again; the edge is still away
+    clock.advance(Duration.ofSeconds(150));
+    restarted.restart();
+    entity.keepsHealth(ClusterHealthState.UNHEALTHY);
+
+    // the edge returns: HEALTHY with its connection
+    entity.connect("s2");
+    assertThat(restarted.getState().health()).isEqualTo(ClusterHealthState.HEALTHY);
   }
 
   private static InventorySnapshot inventory(String... namespaces) {

@@ -7,6 +7,8 @@ import dev.trestle.protocol.v1.EdgeSyncGrpc;
 import dev.trestle.protocol.v1.Heartbeat;
 import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Inventory;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -43,6 +45,12 @@ public final class EdgeTestClient implements AutoCloseable {
                   }
                 });
     toCentral.onNext(EdgeMessage.newBuilder().setHello(hello).build());
+  }
+
+  /** A plaintext channel to a port on loopback (the test central's API or edge port). */
+  public static ManagedChannel loopback(int port) {
+    return Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+        .build();
   }
 
   public CentralMessage next(Duration timeout) throws InterruptedException {

@@ -66,7 +66,8 @@ class ServiceCatalogApiTest {
         .getToken();
   }
 
-  private static Inventory inventory(String gateway, int cartHealthy) {
+  /** checkout/cart (3 endpoints) behind an east-west gateway at {@code gateway}. */
+  static Inventory inventory(String gateway, int cartHealthy) {
     return Inventory.newBuilder()
         .addNamespaces("checkout")
         .setNetwork("eu-net")

@@ -245,6 +245,25 @@ class ResourceValidatorTest {
   }
 
   @Test
+  void gatewayWorkloadNamespaceMustBeADnsLabel() {
+    String gateway =
+        """
+        apiVersion: trestle.dev/v1
+        kind: IngressGateway
+        metadata: {name: gw, organization: o, tenant: t, workspace: w, group: g}
+        spec:
+          workloadSelector: {istio: ingressgateway}
+          workloadNamespace: %s
+          servers:
+            - {port: 80, protocol: HTTP, hosts: [shop.example.com]}
+        """;
+    assertThat(fields(ResourceValidator.checkAlone(doc(gateway.formatted("shop-ingress")))))
+        .isEmpty();
+    assertThat(fields(ResourceValidator.checkAlone(doc(gateway.formatted("Shop_Ingress")))))
+        .containsExactly("spec.workloadNamespace");
+  }
+
+  @Test
   void durationsAcceptIstioForms() {
     assertThat(Durations.parse("250ms"))
         .hasValueSatisfying(d -> assertThat(d.toMillis()).isEqualTo(250));

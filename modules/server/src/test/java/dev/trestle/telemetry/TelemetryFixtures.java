@@ -21,8 +21,7 @@ final class TelemetryFixtures {
         Duration.ofDays(30),
         Duration.ofMinutes(5),
         Duration.ofMinutes(5),
-        Duration.ofSeconds(60),
-        new FailoverSettings(false, 0.5, Duration.ofMinutes(2), 20, Duration.ofSeconds(30)));
+        Duration.ofSeconds(60));
   }
 
   /** A call from {@code src} to {@code dst} seen in {@code cluster} of org "acme". */

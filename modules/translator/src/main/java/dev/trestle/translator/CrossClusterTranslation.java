@@ -28,6 +28,16 @@ import java.util.TreeMap;
 final class CrossClusterTranslation {
   static final String CLUSTER_LABEL = "topology.istio.io/cluster";
 
+  /**
+   * Istio's auto mTLS sends ISTIO_MUTUAL only to endpoints labelled {@code tlsMode: istio}; a
+   * ServiceEntry endpoint without it gets plaintext, which an east-west gateway in {@code
+   * AUTO_PASSTHROUGH} (it routes by the SNI of Istio's mTLS) cannot route. Our endpoints are such
+   * gateways: labelled, the sidecar talks mTLS with the SNI {@code
+   * outbound_.<port>_.<subset>_.<host>} (Istio's multi-network model) and the gateway passes it
+   * through to the remote workload.
+   */
+  static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
+
   /** Outlier detection when no TrafficSetting sets one: Istio fails over only on ejection. */
   static final int DEFAULT_CONSECUTIVE_5XX = 5;
 
@@ -147,6 +157,7 @@ final class CrossClusterTranslation {
     }
     var labels = new TreeMap<String, String>(subset);
     labels.put(CLUSTER_LABEL, e.cluster());
+    labels.put(TLS_MODE_LABEL, "istio");
     entry.setLabels(labels);
     return entry;
   }

@@ -138,18 +138,25 @@ class CrossClusterTest {
         .path("endpoints")
         .forEach(
             e -> {
-              if (e.path("labels").size() == 1) {
+              if (selectorLabels(e) == 1) {
                 out.add(e.path("labels").path("topology.istio.io/cluster").asText());
               }
             });
     return out;
   }
 
+  /** An endpoint's labels a subset could select on: all but the tlsMode every endpoint has. */
+  private static int selectorLabels(JsonNode endpoint) {
+    JsonNode labels = endpoint.path("labels");
+    assertThat(labels.path(CrossClusterTranslation.TLS_MODE_LABEL).asText()).isEqualTo("istio");
+    return labels.size() - 1;
+  }
+
   /** The clusters of the endpoints of one subset: {@code labels} plus the cluster label. */
   private static List<String> subsetEndpointClusters(DesiredObject se, String... labels) {
     var out = new ArrayList<String>();
     for (JsonNode e : se.tree().path("spec").path("endpoints")) {
-      boolean all = e.path("labels").size() == labels.length / 2 + 1;
+      boolean all = selectorLabels(e) == labels.length / 2 + 1;
       for (int i = 0; i < labels.length; i += 2) {
         all &= e.path("labels").path(labels[i]).asText().equals(labels[i + 1]);
       }
@@ -183,14 +190,15 @@ class CrossClusterTest {
     assertThat(spec.path("ports").toString())
         .isEqualTo(
             "[{\"name\":\"http\",\"number\":8080,\"protocol\":\"HTTP\"},{\"name\":\"grpc\",\"number\":9090,\"protocol\":\"GRPC\"}]");
+    // every endpoint is an east-west gateway in AUTO_PASSTHROUGH: labelled for Istio's mTLS
     assertThat(spec.path("endpoints").toString())
         .isEqualTo(
-            "[{\"address\":\"198.51.100.7\",\"labels\":{\"topology.istio.io/cluster\":\"us-east-1a\"},"
+            "[{\"address\":\"198.51.100.7\",\"labels\":{\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\":\"us-east-1a\"},"
                 + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}},"
                 // the same gateway once per subset of the checkout-api ServiceRoute (blue, green)
-                + "{\"address\":\"198.51.100.7\",\"labels\":{\"app\":\"checkout-api\",\"topology.istio.io/cluster\":\"us-east-1a\",\"version\":\"v3\"},"
+                + "{\"address\":\"198.51.100.7\",\"labels\":{\"app\":\"checkout-api\",\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\":\"us-east-1a\",\"version\":\"v3\"},"
                 + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}},"
-                + "{\"address\":\"198.51.100.7\",\"labels\":{\"app\":\"checkout-api\",\"topology.istio.io/cluster\":\"us-east-1a\",\"version\":\"v4\"},"
+                + "{\"address\":\"198.51.100.7\",\"labels\":{\"app\":\"checkout-api\",\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\":\"us-east-1a\",\"version\":\"v4\"},"
                 + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}}]");
     assertThat(se.inputs())
         .containsExactly(

@@ -76,6 +76,7 @@ class GatewayTranslationTest {
     all.addAll(List.of(docs));
     var out = IstioTranslator.translate(Fixtures.snapshot(all.toArray(String[]::new)), view);
     assertThat(IstioAnalysis.problems(out, view)).as("istioctl-analyze-style checks").isEmpty();
+    IstioSchemaCheck.assertAdmitted(out);
     return out;
   }
 
@@ -328,5 +329,62 @@ class GatewayTranslationTest {
     assertThat(out.objects()).noneMatch(o -> o.key().kind().equals("Gateway"));
     assertThat(out.diagnostics())
         .anySatisfy(d -> assertThat(d.message()).contains("cannot be told"));
+  }
+
+  private static String inNamespace(String gateway, String namespace) {
+    return gateway.replace(
+        "  workloadSelector: {istio: ingressgateway, app: front}\n",
+        "  workloadSelector: {istio: ingressgateway, app: front}\n  workloadNamespace: "
+            + namespace
+            + "\n");
+  }
+
+  @Test
+  void theWorkloadNamespaceIsWhereTheGatewayAndItsRoutesGo() {
+    // shop is a route target: only the explicit workloadNamespace can put the gateway there.
+    var out =
+        translate(
+            "c1",
+            inNamespace(gateway("- {host: api.example, service: shop/api, port: 8080}"), "shop"));
+    String gatewayName = Fixtures.only(out, "Gateway", "shop").key().name();
+    assertThat(Fixtures.objects(out, "Gateway", "edge")).isEmpty();
+    assertThat(
+            Fixtures.objects(out, "VirtualService", "shop").stream()
+                .map(o -> o.tree().at("/spec/gateways"))
+                .filter(JsonNode::isArray)
+                .map(JsonNode::toString))
+        .containsExactly("[\"shop/" + gatewayName + "\"]");
+    assertThat(out.diagnostics()).isEmpty();
+  }
+
+  @Test
+  void aWorkloadNamespaceTheGroupDoesNotCoverHereIsNotEmittedAndReported() {
+    String onlyShop =
+        SCOPE.replace(
+            "spec: {type: GATEWAY}", "spec: {type: GATEWAY, namespaceSelectors: [\"*/shop\"]}");
+    var snapshot =
+        Fixtures.snapshot(
+            onlyShop, inNamespace(gateway("- {host: api.example, service: shop/api}"), "edge"));
+    var out = IstioTranslator.translate(snapshot, Fixtures.view("c1", "shop", "edge"));
+    assertThat(out.objects()).noneMatch(o -> o.key().kind().equals("Gateway"));
+    assertThat(out.objects()).noneMatch(o -> o.tree().at("/spec/gateways").isArray());
+    assertThat(out.diagnostics())
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.message())
+                    .isEqualTo(
+                        "its workloadNamespace 'edge' is not a namespace its group covers here"
+                            + " (shop); not emitted"));
+  }
+
+  @Test
+  void aGatewayWhoseGroupCoversNothingHereIsSilentlyAbsent() {
+    var snapshot =
+        Fixtures.snapshot(
+            SCOPE, inNamespace(gateway("- {host: api.example, service: shop/api}"), "edge"));
+    var out = IstioTranslator.translate(snapshot, Fixtures.view("c1", "other"));
+    assertThat(out.objects()).noneMatch(o -> o.key().kind().equals("Gateway"));
+    assertThat(out.diagnostics()).noneMatch(d -> d.message().contains("workloadNamespace"));
   }
 }

@@ -29,19 +29,24 @@ final class IstioSchemaCheck {
 
   static synchronized IstioSchemas schemas() {
     if (schemas == null) {
-      if (!Files.isRegularFile(CRDS)) {
-        throw new AssertionError(
-            "Istio's CRD schemas are missing: "
-                + CRDS.toAbsolutePath().normalize()
-                + " (shared/vendor/istio/crd-all.gen.yaml must sit beside the checkout)");
-      }
-      try (InputStream in = Files.newInputStream(CRDS)) {
-        schemas = IstioSchemas.load(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      schemas = load(CRDS);
     }
     return schemas;
+  }
+
+  /** The schemas in {@code crds}; an {@link AssertionError} (a failed test) when it is missing. */
+  static IstioSchemas load(Path crds) {
+    if (!Files.isRegularFile(crds)) {
+      throw new AssertionError(
+          "Istio's CRD schemas are missing: "
+              + crds.toAbsolutePath().normalize()
+              + " (shared/vendor/istio/crd-all.gen.yaml must sit beside the checkout)");
+    }
+    try (InputStream in = Files.newInputStream(crds)) {
+      return IstioSchemas.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static List<SchemaViolation> violations(Iterable<DesiredObject> objects) {

@@ -10,6 +10,7 @@ import dev.trestle.translator.schema.SchemaViolation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -236,6 +237,13 @@ class IstioSchemasTest {
   }
 
   @Test
+  void aMissingCrdFileFailsTheTestsInsteadOfSkippingThem() {
+    assertThatThrownBy(() -> IstioSchemaCheck.load(Path.of("no/such/crd-all.gen.yaml")))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Istio's CRD schemas are missing");
+  }
+
+  @Test
   void refusesAFileWithoutCrds() {
     ThrowingCallable load =
         () ->
@@ -243,5 +251,49 @@ class IstioSchemasTest {
     assertThatThrownBy(load)
         .isInstanceOf(IOException.class)
         .hasMessageContaining("no served CustomResourceDefinition");
+  }
+
+  @Test
+  void evaluatesTheCelRulesOfTheSchema() {
+    String timeout =
+        virtualService(
+            """
+            hosts: [web]
+            http:
+            - route:
+              - destination: {host: web}
+              timeout: %s
+            """);
+    assertThat(check(timeout.formatted("0.250s"))).isEmpty();
+    assertThat(check(timeout.formatted("0s")))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.path()).isEqualTo("spec.http[0].timeout");
+              assertThat(v.rule())
+                  .isEqualTo("x-kubernetes-validations: duration(self) >= duration('1ms')");
+            });
+    // A workload selector label value must not hold a wildcard.
+    String peer =
+        """
+        apiVersion: security.istio.io/v1
+        kind: PeerAuthentication
+        metadata: {name: web, namespace: shop}
+        spec:
+          selector: {matchLabels: {app: %s}}
+        """;
+    assertThat(check(peer.formatted("web"))).isEmpty();
+    assertThat(check(peer.formatted("'web*'")))
+        .extracting(SchemaViolation::rule)
+        .anyMatch(r -> r.startsWith("x-kubernetes-validations: ") && r.contains("*"));
+  }
+
+  @Test
+  void onlyRulesNeedingKubernetesUrlLibraryOrAPreviousObjectAreLeftUnchecked() {
+    // cel-java has no Kubernetes url()/isURL() (WasmPlugin and RequestAuthentication URLs), and
+    // transition rules (oldSelf) need the stored object; every other rule is evaluated.
+    assertThat(IstioSchemaCheck.schemas().uncheckedCelRules())
+        .isNotEmpty()
+        .allMatch(r -> r.contains("url(") || r.contains("oldSelf"), "url() or oldSelf");
   }
 }

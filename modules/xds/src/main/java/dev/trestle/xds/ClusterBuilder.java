@@ -35,6 +35,9 @@ import java.util.TreeSet;
  * failover priorities described on {@link XdsTranslator}.
  */
 final class ClusterBuilder {
+  /** Percent of failed calls above which proxyless clients eject an endpoint. */
+  static final int FAILURE_PERCENTAGE_THRESHOLD = 50;
+
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(10).build();
 
   private final LocalInventory inventory;
@@ -142,6 +145,21 @@ final class ClusterBuilder {
     }
   }
 
+  /**
+   * Proxyless gRPC ignores the consecutive-error ejections (gRFC A50 implements only success-rate
+   * and failure-percentage), so a DestinationRule's consecutive errors are served once more as
+   * failure-percentage ejection for them: an endpoint that failed more than half of at least {@code
+   * consecutive} calls in one interval is ejected, also when it is the only one with traffic (a
+   * remote cluster's gateway that accepts connections and fails every call, while the local pods
+   * are down). Envoy does both; for it the consecutive rule usually ejects first.
+   */
+  private static void failurePercentage(OutlierDetection.Builder o, int consecutive) {
+    o.setEnforcingFailurePercentage(UInt32Value.of(100))
+        .setFailurePercentageThreshold(UInt32Value.of(FAILURE_PERCENTAGE_THRESHOLD))
+        .setFailurePercentageMinimumHosts(UInt32Value.of(1))
+        .setFailurePercentageRequestVolume(UInt32Value.of(consecutive));
+  }
+
   private void outlierDetection(Cluster.Builder b, String where, JsonNode od) {
     var o = OutlierDetection.newBuilder();
     JsonNode c5xx =
@@ -152,6 +170,9 @@ final class ClusterBuilder {
       int n = c5xx.asInt();
       o.setConsecutive5Xx(UInt32Value.of(n))
           .setEnforcingConsecutive5Xx(UInt32Value.of(n > 0 ? 100 : 0));
+      if (n > 0) {
+        failurePercentage(o, n);
+      }
     }
     if (od.has("consecutiveGatewayErrors")) {
       int n = od.path("consecutiveGatewayErrors").asInt();

@@ -34,8 +34,8 @@ public final class WindowAggregator {
    * otherwise. Series a proxy reports that {@link TrafficKey#counted} leaves out are ignored.
    */
   public void add(IstioMetric metric, Labels labels, double increase) {
-    if (!(increase > 0) || !TrafficKey.counted(labels)) {
-      return; // NaN, zero, negative: nothing happened
+    if (!TrafficKey.counted(labels)) {
+      return;
     }
     double le = 0;
     if (metric == IstioMetric.DURATION_BUCKET) {
@@ -44,6 +44,12 @@ public final class WindowAggregator {
         return;
       }
       le = parsed.get();
+      if (le != Double.POSITIVE_INFINITY) {
+        bounds.add(le); // the proxies' bounds, even those nothing fell into this window
+      }
+    }
+    if (!(increase > 0)) {
+      return; // NaN, zero, negative: nothing happened
     }
     TrafficKey key = TrafficKey.of(metric, labels);
     Totals t = totals.get(key);
@@ -57,12 +63,7 @@ public final class WindowAggregator {
     }
     switch (metric) {
       case REQUESTS -> t.requests += increase;
-      case DURATION_BUCKET -> {
-        t.cumulative.merge(le, increase, Double::sum);
-        if (le != Double.POSITIVE_INFINITY) {
-          bounds.add(le);
-        }
-      }
+      case DURATION_BUCKET -> t.cumulative.merge(le, increase, Double::sum);
       case DURATION_SUM -> t.latencySumMs += increase;
       case REQUEST_BYTES -> t.requestBytes += increase;
       case RESPONSE_BYTES -> t.responseBytes += increase;

@@ -35,17 +35,24 @@ public final class IstioSchemas {
   private static final ObjectMapper YAML = new YAMLMapper(new YAMLFactory());
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-  /** {@code group/version Kind} → its validator. */
-  private final Map<String, Schema> schemas;
+  /** One served kind and version: its JSON Schema and its CRD schema (for the CEL rules). */
+  private record Served(Schema schema, JsonNode openApiV3Schema) {}
 
-  private IstioSchemas(Map<String, Schema> schemas) {
+  /** {@code group/version Kind} → its validator. */
+  private final Map<String, Served> schemas;
+
+  private final CelRules cel;
+
+  private IstioSchemas(Map<String, Served> schemas, CelRules cel) {
     this.schemas = Collections.unmodifiableMap(schemas);
+    this.cel = cel;
   }
 
   /** Reads every CRD in a multi-document YAML stream (e.g. {@code crd-all.gen.yaml}). */
   public static IstioSchemas load(InputStream crds) throws IOException {
     var registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-    var out = new TreeMap<String, Schema>();
+    var out = new TreeMap<String, Served>();
+    var cel = new CelRules();
     try (var docs = YAML.readValues(YAML.createParser(crds), JsonNode.class)) {
       while (docs.hasNextValue()) {
         JsonNode crd = docs.nextValue();
@@ -61,19 +68,29 @@ public final class IstioSchemas {
             continue;
           }
           String key = group + "/" + version.path("name").asText() + " " + kind;
-          out.put(key, registry.getSchema(StructuralSchema.toJsonSchema(schema)));
+          out.put(
+              key, new Served(registry.getSchema(StructuralSchema.toJsonSchema(schema)), schema));
+          cel.compileAll(schema);
         }
       }
     }
     if (out.isEmpty()) {
       throw new IOException("no served CustomResourceDefinition with an openAPIV3Schema found");
     }
-    return new IstioSchemas(out);
+    return new IstioSchemas(out, cel);
   }
 
   /** {@code group/version Kind} of every served schema, sorted. */
   public Set<String> kinds() {
     return schemas.keySet();
+  }
+
+  /**
+   * The CEL rules of the loaded schemas that are not evaluated: transition rules ({@code oldSelf})
+   * and rules using Kubernetes' own CEL libraries, which cel-java does not have.
+   */
+  public Set<String> uncheckedCelRules() {
+    return cel.unchecked();
   }
 
   /** Whether this object's kind is one Istio defines, so {@link #violations} judges it. */
@@ -100,15 +117,19 @@ public final class IstioSchemas {
     if (!isIstio(object)) {
       return out;
     }
-    Schema schema = schemas.get(apiVersion + " " + kind);
-    if (schema == null) {
+    Served served = schemas.get(apiVersion + " " + kind);
+    if (served == null) {
       out.add(
           new SchemaViolation(
               id, "", "served", "no served Istio CRD version defines " + apiVersion + " " + kind));
       return out;
     }
-    for (Error e : schema.validate(object)) {
+    for (Error e : served.schema().validate(object)) {
       out.add(new SchemaViolation(id, path(e), e.getKeyword(), message(e)));
+    }
+    if (out.isEmpty()) {
+      // CEL rules assume the structure and types the schema guarantees.
+      out.addAll(cel.violations(id, served.openApiV3Schema(), object));
     }
     if (out.isEmpty() && "EnvoyFilter".equals(kind)) {
       out.addAll(EnvoyFilterPatches.violations(id, object.path("spec")));

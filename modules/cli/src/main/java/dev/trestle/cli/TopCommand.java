@@ -1,0 +1,85 @@
+package dev.trestle.cli;
+
+import dev.trestle.protocol.v1.TopServicesRequest;
+import dev.trestle.protocol.v1.TopServicesResponse;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code trestle top services}: the busiest services of a scope (docs/telemetry.md). */
+@Command(
+    name = "top",
+    mixinStandardHelpOptions = true,
+    description = {"The busiest services by request rate: trestle top services [--org ORG]"},
+    subcommands = {TopCommand.Services.class})
+final class TopCommand implements Callable<Integer>, ClientOptions.Holder {
+  @Spec CommandSpec spec;
+
+  @Mixin ClientOptions options;
+
+  @Override
+  public ClientOptions clientOptions() {
+    return options;
+  }
+
+  @Override
+  public Integer call() {
+    return MissingVerb.report(spec, "what to rank (services)");
+  }
+
+  @Command(
+      name = "services",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "The busiest services of a scope over the window, most requests first, from the",
+        "telemetry the edges report. Only namespaces your READ bindings cover are shown.",
+        "",
+        "  SERVICE  NAMESPACE  CLUSTER     RPS    ERRORS  P50    P90    P99",
+        "  cart     checkout   eu-west-1a  12.40  0.50%   8.2    41.0   230.5"
+      })
+  static final class Services extends ClientCommand {
+    @Mixin TelemetryScope scope;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        description = "At most N services (default ${DEFAULT-VALUE}).",
+        defaultValue = "10")
+    int limit;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FORMAT",
+        description = "table (default), json or yaml (the TopServices response).")
+    OutputFormat output = OutputFormat.table;
+
+    @Override
+    public Integer call() {
+      TopServicesResponse top;
+      try (ManagementClient client = connect()) {
+        top =
+            client.topServices(
+                TopServicesRequest.newBuilder()
+                    .setScope(scope.fqn())
+                    .setRange(scope.range(Instant.now(), null))
+                    .setLimit(limit)
+                    .build());
+      }
+      if (output != OutputFormat.table) {
+        out().print(StructuredOutput.format(top, output));
+        return ExitCodes.OK;
+      }
+      if (top.getServicesCount() == 0) {
+        err().println("no traffic reported in this scope and window");
+        return ExitCodes.OK;
+      }
+      out().print(TrafficTable.services(top.getServicesList()).render());
+      return ExitCodes.OK;
+    }
+  }
+}

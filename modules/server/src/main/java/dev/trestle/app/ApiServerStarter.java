@@ -1,0 +1,172 @@
+package dev.trestle.app;
+
+import com.typesafe.config.Config;
+import dev.trestle.api.ApiRoutes;
+import dev.trestle.api.AuditGrpcService;
+import dev.trestle.api.AuditRoutes;
+import dev.trestle.api.ClusterGrpcService;
+import dev.trestle.api.ClusterRoutes;
+import dev.trestle.api.ConsoleRestRoutes;
+import dev.trestle.api.ConsoleStaticRoute;
+import dev.trestle.api.IamGrpcService;
+import dev.trestle.api.IamRestRoutes;
+import dev.trestle.api.ImpactRestRoute;
+import dev.trestle.api.ImpactViews;
+import dev.trestle.api.ManagementGrpcService;
+import dev.trestle.api.ProjectionLagRoute;
+import dev.trestle.api.ResourceRoutes;
+import dev.trestle.api.RestRoutes;
+import dev.trestle.api.ServiceCatalogGrpcService;
+import dev.trestle.api.TelemetryGrpcService;
+import dev.trestle.api.TelemetryRestRoutes;
+import dev.trestle.desiredstate.DesiredStateSettings;
+import dev.trestle.desiredstate.ImpactPreview;
+import dev.trestle.observability.ApiMetrics;
+import dev.trestle.observability.OperationsPort;
+import dev.trestle.protocol.v1.AuditService;
+import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.ClusterService;
+import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.IamService;
+import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.ManagementService;
+import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.ServiceCatalog;
+import dev.trestle.protocol.v1.ServiceCatalogPowerApiHandlerFactory;
+import dev.trestle.protocol.v1.TelemetryQuery;
+import dev.trestle.protocol.v1.TelemetryQueryPowerApiHandlerFactory;
+import dev.trestle.telemetry.TelemetrySettings;
+import dev.trestle.telemetry.TrafficQueries;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.grpc.javadsl.ServerReflection;
+import org.apache.pekko.grpc.javadsl.ServiceHandler;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * Starts the API port: the gRPC services (and reflection) and the HTTP routes on one port, wrapped
+ * in the API metrics, with TLS when configured. Register a new gRPC service or REST route group
+ * here.
+ */
+final class ApiServerStarter {
+  /** How long reading a REST request body may take. */
+  private static final long BODY_TIMEOUT_MILLIS = 10_000;
+
+  private ApiServerStarter() {}
+
+  static ServerBinding start(
+      ActorSystem<Void> system,
+      Config config,
+      Settings settings,
+      StorageStarter.Storage storage,
+      ServiceStarter.Services s,
+      ProjectionStarter.ReadSide readSide,
+      OperationsPort operations,
+      Clock clock,
+      Duration timeout)
+      throws Exception {
+    var iamService = new IamGrpcService(s.iam(), s.access(), s.callers());
+    var impactPreview =
+        new ImpactPreview(
+            storage.readModels().dataSource(),
+            storage.blocking(),
+            DesiredStateSettings.from(config).reachability());
+    var impactViews = new ImpactViews(impactPreview, s.guard());
+    var apiServices =
+        List.of(
+            ManagementService.description,
+            AuditService.description,
+            IamService.description,
+            ClusterService.description,
+            ServiceCatalog.description,
+            TelemetryQuery.description);
+    var telemetryApi =
+        new TelemetryGrpcService(
+            TrafficQueries.create(
+                storage.readModels().dataSource(),
+                s.resources(),
+                s.guard(),
+                TelemetrySettings.from(config),
+                storage.blocking(),
+                clock),
+            s.callers());
+    var http =
+        ApiRoutes.handler(
+            system,
+            s.callers(),
+            List.of(
+                ConsoleStaticRoute.route(),
+                new IamRestRoutes(iamService, s.callers(), s.access()).route(),
+                new ConsoleRestRoutes(
+                        s.resources(),
+                        s.auditQueries(),
+                        s.clusters(),
+                        readSide.desiredReadModel(),
+                        s.callers(),
+                        impactPreview)
+                    .route(),
+                new TelemetryRestRoutes(telemetryApi, clock).route()),
+            List.of(
+                new AuditRoutes(s.auditQueries()),
+                new ClusterRoutes(s.clusters()),
+                new ImpactRestRoute(
+                    s.resources(),
+                    s.admission(),
+                    s.access(),
+                    readSide.bindings(),
+                    impactViews,
+                    BODY_TIMEOUT_MILLIS),
+                new ProjectionLagRoute(readSide.lags()),
+                // last: it takes any path below /api/v1
+                new ResourceRoutes(
+                    s.resources(),
+                    s.auditQueries(),
+                    s.admission(),
+                    s.access(),
+                    readSide.bindings(),
+                    BODY_TIMEOUT_MILLIS)));
+    @SuppressWarnings("unchecked")
+    var handler =
+        new ApiMetrics(operations.registry(), apiServices, RestRoutes::template)
+            .wrap(
+                ServiceHandler.concatOrNotFound(
+                    ManagementServicePowerApiHandlerFactory.partial(
+                        new ManagementGrpcService(
+                            s.resources(),
+                            s.auditQueries(),
+                            s.callers(),
+                            s.admission(),
+                            impactViews),
+                        ManagementService.name,
+                        system),
+                    AuditServicePowerApiHandlerFactory.partial(
+                        new AuditGrpcService(s.auditQueries(), s.callers()),
+                        AuditService.name,
+                        system),
+                    IamServicePowerApiHandlerFactory.partial(iamService, IamService.name, system),
+                    ClusterServicePowerApiHandlerFactory.partial(
+                        new ClusterGrpcService(s.clusters(), s.callers()),
+                        ClusterService.name,
+                        system),
+                    ServiceCatalogPowerApiHandlerFactory.partial(
+                        new ServiceCatalogGrpcService(s.clusters(), s.callers()),
+                        ServiceCatalog.name,
+                        system),
+                    TelemetryQueryPowerApiHandlerFactory.partial(
+                        telemetryApi, TelemetryQuery.name, system),
+                    ServerReflection.create(apiServices, system),
+                    http));
+    var server = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());
+    if (!settings.tls().mode().equals("off")) {
+      server = server.enableHttps(TlsContexts.server(settings.tls(), settings.dataDir()));
+    }
+    ServerBinding api =
+        server.bind(handler).toCompletableFuture().get(timeout.toSeconds(), TimeUnit.SECONDS);
+    api.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+    return api;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.trestle.app;
+
+import com.typesafe.config.Config;
+import dev.trestle.api.Admission;
+import dev.trestle.api.CallContext;
+import dev.trestle.api.WriteLimiter;
+import dev.trestle.audit.AuditQueries;
+import dev.trestle.audit.AuditRefusalLog;
+import dev.trestle.audit.DeniedReadThrottle;
+import dev.trestle.audit.ResourceHistory;
+import dev.trestle.clusters.ClusterOperations;
+import dev.trestle.clusters.ClusterSettings;
+import dev.trestle.iam.AccessControl;
+import dev.trestle.iam.IamOperations;
+import dev.trestle.iam.ResourceGuard;
+import dev.trestle.management.ResourceEntity;
+import dev.trestle.management.ResourceService;
+import java.time.Clock;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Starts the write side on cluster sharding (resources, IAM, clusters) and the services the façades
+ * call: access control, the guard, audit queries, the resource and cluster operations, admission.
+ */
+final class ServiceStarter {
+  private ServiceStarter() {}
+
+  record Services(
+      AccessControl access,
+      IamOperations iam,
+      ResourceGuard guard,
+      CallContext callers,
+      Admission admission,
+      AuditQueries auditQueries,
+      ResourceService resources,
+      ClusterSettings clusterSettings,
+      ClusterOperations clusters) {}
+
+  static Services start(
+      ActorSystem<Void> system,
+      Config config,
+      Settings settings,
+      StorageStarter.Storage storage,
+      ProjectionStarter.ReadSide readSide,
+      Clock clock) {
+    ResourceEntity.init(system);
+    IamOperations.initSharding(system);
+    var access = new AccessControl(system, settings.askTimeout(), settings.insecureDev());
+    var iam = new IamOperations(system, access, settings.askTimeout());
+    var guard = new ResourceGuard(access, iam);
+    var admission =
+        new Admission(
+            new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime));
+    var refusalLog =
+        new DeniedReadThrottle(
+            new AuditRefusalLog(readSide.auditStore(), storage.blocking(), clock), clock);
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            DeniedReadThrottle.WINDOW,
+            DeniedReadThrottle.WINDOW,
+            refusalLog::flushExpired,
+            system.executionContext());
+    var auditQueries =
+        new AuditQueries(
+            readSide.auditStore(),
+            new ResourceHistory(system),
+            storage.blocking(),
+            clock,
+            guard,
+            settings.auditScanBudget(),
+            refusalLog);
+    var resources = new ResourceService(system, settings.askTimeout(), refusalLog, guard);
+    var clusterSettings = ClusterSettings.from(config);
+    ClusterOperations.initSharding(system, clusterSettings, clock);
+    var clusters =
+        new ClusterOperations(
+            system,
+            resources,
+            guard,
+            readSide.desiredReadModel(),
+            settings.askTimeout(),
+            clock,
+            refusalLog);
+    return new Services(
+        access,
+        iam,
+        guard,
+        new CallContext(access),
+        admission,
+        auditQueries,
+        resources,
+        clusterSettings,
+        clusters);
+  }
+}
