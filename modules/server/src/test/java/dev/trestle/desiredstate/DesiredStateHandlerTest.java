@@ -693,13 +693,16 @@ class DesiredStateHandlerTest {
       try {
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.getJson());
         var clusters = new java.util.ArrayList<String>();
-        // The whole-service endpoints (labelled with their cluster only); a ServiceRoute's subsets
-        // list each cluster's gateway once more with the subset's labels.
+        // The whole-service endpoints (labelled with their cluster and the mTLS mode only); a
+        // ServiceRoute's subsets list each cluster's gateway once more with the subset's labels.
         tree.path("spec")
             .path("endpoints")
             .forEach(
                 e -> {
-                  if (e.path("labels").size() == 1) {
+                  var labels = e.path("labels");
+                  int subsetLabels =
+                      labels.size() - (labels.has("security.istio.io/tlsMode") ? 1 : 0);
+                  if (subsetLabels == 1) {
                     clusters.add(e.path("labels").path("topology.istio.io/cluster").asText());
                   }
                 });
