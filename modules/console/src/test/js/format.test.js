@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ago, count, enumLabel, errorText, timestamp } from '../../main/resources/trestle-console/app/lib/format.js';
+import { ago, count, enumLabel, errorText, projectionLags, timestamp } from '../../main/resources/trestle-console/app/lib/format.js';
 import { parseRoute, resourceUrl, withQuery } from '../../main/resources/trestle-console/app/lib/route.js';
 
 test('enum labels drop their prefix', () => {
@@ -39,4 +39,17 @@ test('console URLs route to pages and back', () => {
   assert.equal(parseRoute('/ui/nope').page, 'notfound');
   assert.equal(resourceUrl('organizations/acme', 3), '/ui/r/organizations/acme?version=3');
   assert.equal(withQuery('/ui/audit', { outcome: 'refused', text: '' }), '/ui/audit?outcome=refused');
+});
+
+test('projection lag: the worst slice per projection, pending events summed', () => {
+  const rows = projectionLags([
+    { projection: 'audit', slice: 'c0', pendingEvents: 2, lagSeconds: 1.5 },
+    { projection: 'desired-state', slice: 'd', pendingEvents: 0, lagSeconds: 0 },
+    { projection: 'audit', slice: 'c1', pendingEvents: 3, lagSeconds: 4 },
+  ]);
+  assert.deepEqual(rows, [
+    { projection: 'audit', lagSeconds: 4, pendingEvents: 5 },
+    { projection: 'desired-state', lagSeconds: 0, pendingEvents: 0 },
+  ]);
+  assert.deepEqual(projectionLags(undefined), []);
 });

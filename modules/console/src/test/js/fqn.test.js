@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ancestry, childCollections, parentFqn, parseFqn } from '../../main/resources/trestle-console/app/lib/fqn.js';
+import { ancestry, bindingChain, childCollections, descendantCollections, parentFqn, parseFqn } from '../../main/resources/trestle-console/app/lib/fqn.js';
 
 test('parses an FQN into kinds and names', () => {
   const p = parseFqn('/organizations/acme/tenants/payments/');
@@ -34,4 +34,16 @@ test('child collections follow the kind table', () => {
   assert.deepEqual(childCollections('Organization'), ['tenants', 'clusters']);
   assert.deepEqual(childCollections('ServiceRoute'), []);
   assert.equal(parentFqn('organizations/acme/tenants/payments'), 'organizations/acme');
+});
+
+test('descendant collections of a node, parents first', () => {
+  assert.deepEqual(descendantCollections('Workspace'), ['groups', 'serviceroutes', 'trafficsettings', 'securitysettings', 'ingressgateways']);
+  assert.deepEqual(descendantCollections('ServiceRoute'), []);
+  assert.ok(descendantCollections('Organization').includes('clusters'));
+});
+
+test('binding chain: the root, the ancestors, the node', () => {
+  assert.deepEqual(bindingChain('organizations/acme/tenants/t'), ['', 'organizations/acme', 'organizations/acme/tenants/t']);
+  assert.deepEqual(bindingChain(''), ['']);
+  assert.throws(() => bindingChain('organizations'), /collection path/);
 });

@@ -1,5 +1,6 @@
 // Shared view pieces: links that route in the page, tables with paging, error boxes.
 import { html, useEffect, useState } from '../vendor/htm-3.1.1/standalone.module.js';
+import { changeRows } from './lib/diff.js';
 
 let navigateHook = () => {};
 export function setNavigate(fn) {
@@ -82,4 +83,14 @@ export function PagedTable({ columns, rows, pageSize = 100, filterText, test }) 
 export function Badge({ value }) {
   const cls = { HEALTHY: 'ok', APPLIED: 'ok', ACCEPTED: 'ok', UNHEALTHY: 'bad', FAILED: 'bad', REFUSED: 'bad', PENDING: 'warn' }[value] ?? 'neutral';
   return html`<span class=${`badge ${cls}`}>${value}</span>`;
+}
+
+/** Field changes (path, before, after) as a table. */
+export function ChangeTable({ changes, test }) {
+  const rows = changeRows(changes);
+  if (rows.length === 0) return html`<p class="muted" data-test=${test}>No field changes.</p>`;
+  return html`<table class="changes" data-test=${test}>
+    <thead><tr><th>Path</th><th>Before</th><th>After</th></tr></thead>
+    <tbody>${rows.map((r) => html`<tr class=${r.kind}><td>${r.path}</td><td class="before">${r.before}</td><td class="after">${r.after}</td></tr>`)}</tbody>
+  </table>`;
 }

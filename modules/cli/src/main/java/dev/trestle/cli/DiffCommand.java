@@ -4,9 +4,13 @@ import dev.trestle.protocol.v1.ApplyOutcome;
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.ApplyResult;
+import dev.trestle.protocol.v1.ClusterImpact;
 import dev.trestle.protocol.v1.FieldChange;
+import dev.trestle.protocol.v1.ImpactResponse;
+import dev.trestle.protocol.v1.ObjectImpact;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code trestle diff -f ...}: what an apply would change, from a dry run on the server. */
 @Command(
@@ -20,7 +24,15 @@ import picocli.CommandLine.Mixin;
       "  ~ FQN                       it would be updated; then one line per changed field:",
       "      PATH: BEFORE -> AFTER   values as JSON, (none) when absent",
       "",
-      "Unchanged resources print nothing. Problems go to stderr as 'error: ...'."
+      "Unchanged resources print nothing. Problems go to stderr as 'error: ...'.",
+      "",
+      "With --impact, then per cluster whose desired state would change (the server translates",
+      "the would-be configuration):",
+      "  cluster FQN (desired version N):",
+      "    + KIND NAMESPACE/NAME (API)  an Istio object would be created; its JSON follows",
+      "    ~ KIND NAMESPACE/NAME (API)  it would change; one line per changed field",
+      "    - KIND NAMESPACE/NAME (API)  it would be deleted",
+      "    ! SOURCE: MESSAGE            a translator diagnostic about a document"
     },
     exitCodeListHeading = "%nExit codes (as kubectl diff):%n",
     exitCodeList = {
@@ -30,6 +42,11 @@ import picocli.CommandLine.Mixin;
     })
 final class DiffCommand extends ClientCommand {
   @Mixin FileOptions input;
+
+  @Option(
+      names = "--impact",
+      description = "Also show the Istio objects each cluster would get, change or lose.")
+  boolean impact;
 
   @Override
   int errorExitCode() {
@@ -45,11 +62,21 @@ final class DiffCommand extends ClientCommand {
     if (read == null) {
       return ExitCodes.DIFF_ERROR;
     }
+    var request =
+        ApplyRequest.newBuilder().addAllResources(read.resources()).setDryRun(true).build();
     ApplyResponse response;
+    ImpactResponse impacts = null;
     try (ManagementClient client = connect()) {
-      response =
-          client.apply(
-              ApplyRequest.newBuilder().addAllResources(read.resources()).setDryRun(true).build());
+      if (impact) {
+        impacts = client.previewImpact(request);
+        response =
+            ApplyResponse.newBuilder()
+                .addAllResults(impacts.getResultsList())
+                .setRequestId(impacts.getRequestId())
+                .build();
+      } else {
+        response = client.apply(request);
+      }
     }
     var report = new ApplyReport(read.documents(), response, true);
     boolean differences = false;
@@ -73,6 +100,45 @@ final class DiffCommand extends ClientCommand {
     if (errors > 0) {
       return ExitCodes.DIFF_ERROR;
     }
+    if (impacts != null) {
+      differences |= printImpact(impacts);
+    }
     return differences ? ExitCodes.DIFF_FOUND : ExitCodes.OK;
+  }
+
+  /** Prints each cluster's object changes; whether there was any. */
+  private boolean printImpact(ImpactResponse impacts) {
+    for (ClusterImpact c : impacts.getClustersList()) {
+      out()
+          .println(
+              "cluster " + c.getCluster() + " (desired version " + c.getCurrentVersion() + "):");
+      for (ObjectImpact o : c.getObjectsList()) {
+        String what =
+            o.getKind()
+                + " "
+                + (o.getNamespace().isEmpty() ? "" : o.getNamespace() + "/")
+                + o.getName()
+                + " ("
+                + o.getApiVersion()
+                + ")";
+        switch (o.getChange()) {
+          case OBJECT_CREATED -> {
+            out().println("  + " + what);
+            out().println("      " + o.getAfterJson());
+          }
+          case OBJECT_DELETED -> out().println("  - " + what);
+          default -> {
+            out().println("  ~ " + what);
+            o.getChangesList().forEach(ch -> out().println("    " + AuditTables.changeLine(ch)));
+          }
+        }
+      }
+      c.getDiagnosticsList().forEach(d -> out().println("  ! " + d));
+    }
+    int unseen = impacts.getClustersHidden();
+    if (unseen > 0) {
+      out().println(unseen + " more cluster(s) would change that you may not read");
+    }
+    return impacts.getClustersCount() > 0 || unseen > 0;
   }
 }

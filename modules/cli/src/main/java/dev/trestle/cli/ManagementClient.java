@@ -21,6 +21,7 @@ import dev.trestle.protocol.v1.GetStatusRequest;
 import dev.trestle.protocol.v1.HistoryRequest;
 import dev.trestle.protocol.v1.HistoryResponse;
 import dev.trestle.protocol.v1.IamServiceGrpc;
+import dev.trestle.protocol.v1.ImpactResponse;
 import dev.trestle.protocol.v1.IssueJoinTokenRequest;
 import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.IssueTokenRequest;
@@ -162,6 +163,10 @@ public final class ManagementClient implements AutoCloseable {
 
   public ApplyResponse apply(ApplyRequest request) {
     return call().apply(request);
+  }
+
+  public ImpactResponse previewImpact(ApplyRequest request) {
+    return call().previewImpact(request);
   }
 
   public Resource get(String fqn) {

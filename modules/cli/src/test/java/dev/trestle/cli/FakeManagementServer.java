@@ -19,6 +19,7 @@ import dev.trestle.protocol.v1.GetRoleRequest;
 import dev.trestle.protocol.v1.HistoryRequest;
 import dev.trestle.protocol.v1.HistoryResponse;
 import dev.trestle.protocol.v1.IamServiceGrpc;
+import dev.trestle.protocol.v1.ImpactResponse;
 import dev.trestle.protocol.v1.IssueTokenRequest;
 import dev.trestle.protocol.v1.IssueTokenResponse;
 import dev.trestle.protocol.v1.ListRequest;
@@ -62,6 +63,8 @@ final class FakeManagementServer implements AutoCloseable {
   final List<Object> requests = new CopyOnWriteArrayList<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   volatile Function<ApplyRequest, ApplyResponse> onApply = r -> ApplyResponse.getDefaultInstance();
+  volatile Function<ApplyRequest, ImpactResponse> onPreviewImpact =
+      r -> ImpactResponse.getDefaultInstance();
   volatile Function<GetRequest, Resource> onGet =
       r -> {
         throw failure(Status.NOT_FOUND, detail("NOT_FOUND", r.getFqn(), "not found"));
@@ -189,6 +192,11 @@ final class FakeManagementServer implements AutoCloseable {
     @Override
     public void apply(ApplyRequest request, StreamObserver<ApplyResponse> out) {
       answer(request, onApply, out);
+    }
+
+    @Override
+    public void previewImpact(ApplyRequest request, StreamObserver<ImpactResponse> out) {
+      answer(request, onPreviewImpact, out);
     }
 
     @Override

@@ -40,3 +40,15 @@ export function errorText(detail, status) {
     .filter((line) => line && !base.includes(line));
   return fields.length ? `${base} (${fields.join('; ')})` : base;
 }
+
+/** Per projection, its worst slice: [{projection, lagSeconds, pendingEvents}] by name. */
+export function projectionLags(rows) {
+  const by = new Map();
+  for (const r of rows ?? []) {
+    const lag = Number(r.lagSeconds ?? 0);
+    const pending = Number(r.pendingEvents ?? 0);
+    const seen = by.get(r.projection) ?? { projection: r.projection, lagSeconds: 0, pendingEvents: 0 };
+    by.set(r.projection, { projection: r.projection, lagSeconds: Math.max(seen.lagSeconds, lag), pendingEvents: seen.pendingEvents + pending });
+  }
+  return [...by.values()].sort((a, b) => a.projection.localeCompare(b.projection));
+}

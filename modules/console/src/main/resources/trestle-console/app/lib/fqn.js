@@ -75,3 +75,20 @@ export function parentFqn(text) {
 export function kindOfCollection(collection) {
   return BY_COLLECTION[collection]?.kind ?? '';
 }
+
+/** Every collection that may hold descendants (at any depth) of a node of this kind, parents first. */
+export function descendantCollections(kind) {
+  const out = [];
+  let level = childCollections(kind);
+  while (level.length > 0) {
+    out.push(...level);
+    level = level.flatMap((c) => childCollections(kindOfCollection(c)));
+  }
+  return out;
+}
+
+/** The nodes whose bindings apply to fqn: the root (''), each ancestor, then fqn itself. */
+export function bindingChain(text) {
+  const { fqn } = parseFqn(text);
+  return ['', ...(fqn ? ancestry(fqn).map((a) => a.fqn) : [])];
+}

@@ -1,10 +1,18 @@
 // Access: who I am and what I may do where; principals with their tokens, roles, bindings.
 import { html, useState } from '../../vendor/htm-3.1.1/standalone.module.js';
 import { api, apiRaw } from '../api.js';
+import { bindingChain } from '../lib/fqn.js';
 import { timestamp } from '../lib/format.js';
-import { ErrorBox } from '../ui.js';
+import { resourceUrl, withQuery } from '../lib/route.js';
+import { ErrorBox, Link } from '../ui.js';
 
 const ROLES = ['admin', 'editor', 'creator', 'writer', 'reader'];
+
+/** Where a binding comes from, as seen from `target`. */
+function originLabel(node, target) {
+  if (node === target) return 'this node';
+  return node === '' ? 'inherited from the root' : html`inherited from <${Link} href=${resourceUrl(node)}>${node}<//>`;
+}
 
 export function AccessPage({ session }) {
   const [target, setTarget] = useState('');
@@ -17,7 +25,18 @@ export function AccessPage({ session }) {
 
   const check = async () => setPerms(await apiRaw('/api/v1/can-i', { method: 'POST', body: { fqns: [target || ''] } }));
   const lookup = async () => setPrincipal(await apiRaw(`/api/v1/iam/principals/${principalName}`));
-  const loadBindings = async () => setBindings(await apiRaw(`/api/v1/iam/bindings?target=${encodeURIComponent(target === '/' ? '' : target)}`));
+  // The bindings on the node and on every node above it (they inherit down), each with its origin.
+  const loadBindings = async () => {
+    let chain;
+    try {
+      chain = bindingChain(target === '/' ? '' : target);
+    } catch (e) {
+      setBindings({ ok: false, error: e });
+      return;
+    }
+    const answers = await Promise.all(chain.map((node) => apiRaw(withQuery('/api/v1/iam/bindings', { target: node })).then((r) => ({ node, r }))));
+    setBindings({ ok: true, target: chain[chain.length - 1], answers });
+  };
   const loadRoles = async () =>
     setRoles(await Promise.all(ROLES.map((r) => api(`/api/v1/iam/roles/${r}`).catch((e) => ({ name: r, error: e })))));
   const issue = async () => {
@@ -43,9 +62,15 @@ export function AccessPage({ session }) {
       ${perms?.ok && html`<p data-test="access-perms">${perms.body.results[0].error ?? (perms.body.results[0].permissions.join(', ') || 'no permissions')}</p>`}
       ${bindings && !bindings.ok && html`<${ErrorBox} error=${bindings.error} />`}
       ${bindings?.ok &&
-      html`<table><thead><tr><th>Role</th><th>Subjects</th></tr></thead><tbody>
-        ${(bindings.body.bindings ?? []).map((b) => html`<tr><td>${b.role}</td><td>${(b.subjects ?? []).join(', ')}</td></tr>`)}
-      </tbody></table><p class="muted">Bindings attached here only (version ${bindings.body.version ?? 0}); inherited ones take effect through the permission check above.</p>`}
+      html`<table data-test="access-bindings"><thead><tr><th>Role</th><th>Subjects</th><th>From</th></tr></thead><tbody>
+        ${bindings.answers.flatMap(({ node, r }) =>
+          !r.ok
+            ? [html`<tr class="muted"><td colspan="2">${r.error.message}</td><td>${originLabel(node, bindings.target)}</td></tr>`]
+            : (r.body.bindings ?? []).map(
+                (b) => html`<tr data-test="access-binding"><td>${b.role}</td><td>${(b.subjects ?? []).join(', ')}</td><td data-test="access-binding-origin">${originLabel(node, bindings.target)}</td></tr>`,
+              ),
+        )}
+      </tbody></table><p class="muted">Bindings inherit down the tree: those on a node above apply here too.</p>`}
     </section>
     <section>
       <h2>Principal</h2>

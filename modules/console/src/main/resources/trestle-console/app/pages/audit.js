@@ -3,8 +3,7 @@ import { html, useState } from '../../vendor/htm-3.1.1/standalone.module.js';
 import { api } from '../api.js';
 import { enumLabel, timestamp } from '../lib/format.js';
 import { BASE, resourceUrl, withQuery } from '../lib/route.js';
-import { ErrorBox, Link, Loading, PagedTable, navigate, useLoad } from '../ui.js';
-import { ChangeTable } from './resource.js';
+import { ChangeTable, ErrorBox, Link, Loading, PagedTable, navigate, useLoad } from '../ui.js';
 
 const FILTERS = [
   ['resource', 'Resource FQN'],

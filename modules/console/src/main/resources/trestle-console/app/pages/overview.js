@@ -1,16 +1,17 @@
 // Overview: fleet counts, each a link to its page.
 import { html } from '../../vendor/htm-3.1.1/standalone.module.js';
 import { api } from '../api.js';
-import { count, enumLabel } from '../lib/format.js';
+import { count, enumLabel, projectionLags } from '../lib/format.js';
 import { BASE, withQuery } from '../lib/route.js';
 import { ErrorBox, Link, Loading, useLoad } from '../ui.js';
 
 async function load() {
-  const [clusters, orgs, services, resources] = await Promise.all([
+  const [clusters, orgs, services, resources, lags] = await Promise.all([
     api('/api/v1/clusters'),
     api('/api/v1/organizations?pageSize=1000'),
     api('/api/v1/services').catch(() => ({ services: [] })),
     countResources(),
+    api('/api/v1/projections').catch((error) => ({ error })),
   ]);
   const list = clusters.clusters ?? [];
   return {
@@ -21,6 +22,7 @@ async function load() {
     nacked: list.filter((c) => c.failedVersion).length,
     services: (services.services ?? []).length,
     resources,
+    lags,
   };
 }
 
@@ -56,5 +58,15 @@ export function OverviewPage() {
       <${Tile} label="edges disconnected" value=${data.disconnected} bad href=${withQuery(`${BASE}/clusters`, { edge: 'disconnected' })} test="tile-disconnected" />
       <${Tile} label="versions NACKed" value=${data.nacked} bad href=${withQuery(`${BASE}/clusters`, { failed: 'true' })} test="tile-nacked" />
     </div>
-    <p class="muted">Projection lag is reported on the management port (<code>/ready</code>, metrics), not on the API port.</p>`}`;
+    <${ProjectionLag} lags=${data.lags} />`}`;
+}
+
+/** How far the read models (audit log, desired state) trail the journal: the worst slice of each. */
+function ProjectionLag({ lags }) {
+  if (lags.error) return html`<${ErrorBox} error=${lags.error} />`;
+  const worst = projectionLags(lags.projections ?? []);
+  return html`<h2>Projection lag</h2>
+    <table data-test="projection-lag"><thead><tr><th>Read model</th><th>Lag</th><th>Events pending</th></tr></thead><tbody>
+      ${worst.map((p) => html`<tr><td>${p.projection}</td><td class=${p.lagSeconds > 10 ? 'bad-text' : ''} data-test="projection-lag-seconds">${p.lagSeconds.toFixed(1)} s</td><td>${count(p.pendingEvents)}</td></tr>`)}
+    </tbody></table>`;
 }

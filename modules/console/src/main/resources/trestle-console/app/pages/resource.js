@@ -3,11 +3,13 @@
 // concurrent change is refused by the server).
 import { html, useState } from '../../vendor/htm-3.1.1/standalone.module.js';
 import { api, apiRaw } from '../api.js';
-import { changeRows } from '../lib/diff.js';
 import { ago, enumLabel, timestamp } from '../lib/format.js';
 import { ancestry, childCollections, parseFqn } from '../lib/fqn.js';
+import { creatableKinds } from '../lib/templates.js';
 import { BASE, resourceUrl, withQuery } from '../lib/route.js';
-import { Badge, ErrorBox, Link, Loading, PagedTable, navigate, useLoad } from '../ui.js';
+import { Badge, ChangeTable, ErrorBox, Link, Loading, PagedTable, navigate, useLoad } from '../ui.js';
+import { Impact } from './impact.js';
+import { Creator, Deleter } from './lifecycle.js';
 
 async function load(fqn, version) {
   const parsed = parseFqn(fqn);
@@ -20,14 +22,17 @@ async function load(fqn, version) {
       ),
     ),
   );
-  if (!fqn) return { parsed, children };
-  const [yaml, status, history, perms] = await Promise.all([
+  // The server decides which buttons show (New: CREATE here; Edit: WRITE; Delete: DELETE).
+  const canI = api('/api/v1/can-i', { method: 'POST', body: { fqns: [fqn] } })
+    .then((r) => r.results?.[0]?.permissions ?? [])
+    .catch(() => []);
+  if (!fqn) return { parsed, children, permissions: await canI };
+  const [yaml, status, history, permissions] = await Promise.all([
     api(withQuery(`/api/v1/${fqn}`, { version }), { accept: 'application/yaml' }),
     api(`/api/v1/status/${fqn}`).catch((e) => ({ error: e })),
     api(`/api/v1/history/${fqn}`).catch((e) => ({ error: e })),
-    api('/api/v1/can-i', { method: 'POST', body: { fqns: [fqn] } }).catch(() => ({ results: [] })),
+    canI,
   ]);
-  const permissions = perms.results?.[0]?.permissions ?? [];
   return { parsed, children, yaml, status, history, permissions };
 }
 
@@ -40,11 +45,16 @@ export function ResourcePage({ fqn, query }) {
   }
   const version = query?.version ?? '';
   const { data, error, loading, reload } = useLoad(() => load(parsed.fqn, version), [parsed.fqn, version]);
+  const [creating, setCreating] = useState(null);
   return html`
     <${Breadcrumbs} fqn=${parsed.fqn} />
     <h1 data-test="resource-title">${parsed.fqn ? `${parsed.kind} ${parsed.name}` : 'Organizations'}</h1>
     <${ErrorBox} error=${error} />
     ${loading && !data && html`<${Loading} />`}
+    ${data && !version && data.permissions.includes('CREATE') && html`<div class="actions" data-test="create-actions">
+      ${creatableKinds(parsed.fqn).map((k) => html`<button data-test=${`new-${k}`} onClick=${() => setCreating(k)}>New ${k}</button>`)}
+    </div>`}
+    ${creating && html`<${Creator} key=${creating} parentFqn=${parsed.fqn} kind=${creating} onCancel=${() => setCreating(null)} />`}
     ${data && html`<${Children} children=${data.children} />`}
     ${data && parsed.fqn && html`<${Resource} fqn=${parsed.fqn} data=${data} version=${version} reload=${reload} />`}
   `;
@@ -83,6 +93,19 @@ function Children({ children }) {
 
 function Resource({ fqn, data, version, reload }) {
   const [tab, setTab] = useState('yaml');
+  const [following, setFollowing] = useState(false);
+  // After an Apply: show the status and follow it until applied everywhere, failed (the NACK
+  // reason is in the status rows) or 30 s; the page reloads with the final status.
+  function follow() {
+    setTab('status');
+    setFollowing(true);
+    reload();
+    const done = () => {
+      setFollowing(false);
+      reload();
+    };
+    api(`/api/v1/status/${fqn}?wait=applied&timeout=30s`).then(done, done);
+  }
   const canWrite = data.permissions.includes('WRITE');
   const tabs = [
     ['yaml', 'YAML'],
@@ -90,15 +113,28 @@ function Resource({ fqn, data, version, reload }) {
     ['history', 'History'],
   ];
   return html`<div class="resource">
+    ${!version && html`<${Refusals} status=${data.status} />`}
     ${version && html`<div class="notice" data-test="time-travel">Showing version ${version} (read-only). <${Link} href=${resourceUrl(fqn)}>Show the current version<//></div>`}
     <div class="tabs">
       ${tabs.map(([id, label]) => html`<button class=${tab === id ? 'active' : ''} data-test=${`tab-${id}`} onClick=${() => setTab(id)}>${label}</button>`)}
       ${!version && canWrite && html`<button class=${tab === 'edit' ? 'active primary' : 'primary'} data-test="edit-button" onClick=${() => setTab('edit')}>Edit</button>`}
+      ${!version && data.permissions.includes('DELETE') && html`<button class=${tab === 'delete' ? 'active danger' : 'danger'} data-test="delete-button" onClick=${() => setTab('delete')}>Delete…</button>`}
     </div>
     ${tab === 'yaml' && html`<pre class="yaml" data-test="yaml">${data.yaml}</pre>`}
+    ${tab === 'status' && following && html`<p class="notice" data-test="status-following">Following the rollout: waiting until every cluster has applied this version or one refuses it…</p>`}
     ${tab === 'status' && html`<${Status} status=${data.status} />`}
     ${tab === 'history' && html`<${History} fqn=${fqn} history=${data.history} />`}
-    ${tab === 'edit' && html`<${Editor} fqn=${fqn} yaml=${data.yaml} reload=${reload} onDone=${() => setTab('status')} />`}
+    ${tab === 'delete' && html`<${Deleter} fqn=${fqn} isProtected=${/^\s*deletionProtection: true\s*$/m.test(data.yaml)} onCancel=${() => setTab('yaml')} />`}
+    ${tab === 'edit' && html`<${Editor} fqn=${fqn} yaml=${data.yaml} reload=${reload} onApplied=${follow} onDone=${() => setTab('status')} />`}
+  </div>`;
+}
+
+/** The clusters whose edge refused (NACKed) the resource, with the edge's reason; on every tab. */
+function Refusals({ status }) {
+  const failed = (status?.clusters ?? []).filter((c) => c.state === 'SYNC_FAILED');
+  if (failed.length === 0) return null;
+  return html`<div class="error" role="alert" data-test="nack-banner">
+    ${failed.map((c) => html`<div><strong>${c.cluster}</strong> refused desired version ${c.desiredVersion ?? 0}: <span data-test="nack-reason">${c.reason ?? ''}</span></div>`)}
   </div>`;
 }
 
@@ -133,16 +169,9 @@ function History({ fqn, history }) {
   </div>`;
 }
 
-export function ChangeTable({ changes, test }) {
-  const rows = changeRows(changes);
-  if (rows.length === 0) return html`<p class="muted" data-test=${test}>No field changes.</p>`;
-  return html`<table class="changes" data-test=${test}>
-    <thead><tr><th>Path</th><th>Before</th><th>After</th></tr></thead>
-    <tbody>${rows.map((r) => html`<tr class=${r.kind}><td>${r.path}</td><td class="before">${r.before}</td><td class="after">${r.after}</td></tr>`)}</tbody>
-  </table>`;
-}
 
-function Editor({ fqn, yaml, reload, onDone }) {
+
+function Editor({ fqn, yaml, reload, onApplied, onDone }) {
   const [text, setText] = useState(yaml);
   const [dry, setDry] = useState(null);
   const [result, setResult] = useState(null);
@@ -150,10 +179,11 @@ function Editor({ fqn, yaml, reload, onDone }) {
   const put = (dryRun) =>
     apiRaw(withQuery(`/api/v1/${fqn}`, { dryRun }), { method: 'PUT', body: text, contentType: 'application/yaml' });
 
+  // The dry run is the impact preview: the server's dry run plus the Istio objects per cluster.
   async function dryRun() {
     setBusy(true);
     setResult(null);
-    setDry(await put(true));
+    setDry(await apiRaw('/api/v1/impact', { method: 'POST', body: text, contentType: 'application/yaml' }));
     setBusy(false);
   }
   async function apply() {
@@ -161,12 +191,7 @@ function Editor({ fqn, yaml, reload, onDone }) {
     const r = await put(false);
     setResult(r);
     setBusy(false);
-    if (r.ok) {
-      onDone();
-      reload();
-      // Follow the status until applied everywhere (or failed / 30 s).
-      api(`/api/v1/status/${fqn}?wait=applied&timeout=30s`).then(reload, reload);
-    }
+    if (r.ok) onApplied();
   }
   const failure = (r) => r && (r.body?.results?.[0]?.error?.message ?? (!r.ok ? r.error.message : undefined));
   return html`<div class="editor" data-test="editor">
@@ -179,6 +204,7 @@ function Editor({ fqn, yaml, reload, onDone }) {
     ${dry && !failure(dry) && html`<div data-test="dry-run-result">
       <p>Dry run: ${enumLabel(dry.body.results?.[0]?.outcome, '')} (would be version ${dry.body.results?.[0]?.version ?? '?'})</p>
       <${ChangeTable} changes=${dry.body.results?.[0]?.changes} test="change-table" />
+      <${Impact} response=${dry.body} />
     </div>`}
     ${result && failure(result) && html`<div class="error" role="alert" data-test="apply-error">
       ${failure(result)}

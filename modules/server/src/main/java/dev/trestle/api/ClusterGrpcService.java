@@ -39,13 +39,8 @@ public final class ClusterGrpcService implements ClusterServicePowerApi {
         "/",
         caller ->
             clusters
-                .list(caller)
-                .thenApply(
-                    views -> {
-                      var out = ListClustersResponse.newBuilder();
-                      views.forEach(v -> out.addClusters(ClusterViews.info(v)));
-                      return out.build();
-                    }),
+                .list(caller, in.getPageSize(), in.getPageToken())
+                .thenApply(page -> ClusterViews.page(page).build()),
         r -> r.getClustersCount() + " cluster(s)");
   }
 

@@ -7,6 +7,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.protocol.Durations;
 import dev.trestle.protocol.v1.ListClustersResponse;
+import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.ListServicesResponse;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
 import java.time.Duration;
@@ -14,8 +15,8 @@ import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Clusters over REST: {@code GET /clusters}; {@code GET /services[?namespace=N]} (the service
- * catalog over the clusters the caller may read); {@code POST
+ * Clusters over REST: {@code GET /clusters[?pageSize=N&pageToken=T]}; {@code GET
+ * /services[?namespace=N]} (the service catalog over the clusters the caller may read); {@code POST
  * /join-tokens?cluster=C[&rotate=true][&ttl=24h][&singleUse=true]}; {@code DELETE
  * /join-tokens?cluster=C[&tokenId=ID]}; {@code GET /status/FQN[?wait=applied&timeout=60s]}.
  */
@@ -46,13 +47,8 @@ public final class ClusterRoutes implements RestRouteGroup {
     return call.ok(
         () ->
             clusters
-                .list(call.caller())
-                .thenApply(
-                    views -> {
-                      var out = ListClustersResponse.newBuilder();
-                      views.forEach(v -> out.addClusters(ClusterViews.info(v)));
-                      return RestReplies.protoJson(out);
-                    }));
+                .list(call.caller(), call.intParam("pageSize"), call.param("pageToken"))
+                .thenApply(page -> RestReplies.protoJson(ClusterViews.page(page))));
   }
 
   private Route services(RestCall call) {

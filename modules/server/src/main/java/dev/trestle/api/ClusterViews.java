@@ -9,10 +9,21 @@ import dev.trestle.protocol.v1.ClusterHealth;
 import dev.trestle.protocol.v1.ClusterInfo;
 import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.JoinTokenInfo;
+import dev.trestle.protocol.v1.ListClustersResponse;
 
 /** Cluster entity state as API messages. Token hashes never leave the entity. */
 final class ClusterViews {
   private ClusterViews() {}
+
+  /** A page of clusters; total and next token always set (so REST shows them even when 0/""). */
+  static ListClustersResponse.Builder page(ClusterOperations.Page page) {
+    var out =
+        ListClustersResponse.newBuilder()
+            .setNextPageToken(page.nextPageToken())
+            .setTotalSize(page.total());
+    page.items().forEach(v -> out.addClusters(info(v)));
+    return out;
+  }
 
   static ClusterInfo info(ClusterOperations.ClusterView view) {
     ClusterState s = view.state();

@@ -21,11 +21,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.core.Caller;
+import dev.trestle.desiredstate.ImpactPreview;
 import dev.trestle.edgesync.DesiredStateReadModel;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.ResourceDocuments;
+import dev.trestle.protocol.v1.DesiredSnapshot;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -39,9 +41,10 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * REST additions the console needs besides IAM: {@code GET /api/v1/clusters/{name}/desired} (the
- * Istio objects central wants in a cluster), {@code GET} of a resource with {@code Accept:
- * application/yaml} (the document as YAML, re-appliable), and {@code GET /api/v1/openapi.json}.
- * Anything else falls through to the route groups of {@link ApiRoutes}.
+ * Istio objects central wants in a cluster, and the translator's diagnostics for it), {@code GET}
+ * of a resource with {@code Accept: application/yaml} (the document as YAML, re-appliable), and
+ * {@code GET /api/v1/openapi.json}. Anything else falls through to the route groups of {@link
+ * ApiRoutes}.
  */
 public final class ConsoleRestRoutes {
   static final String OPENAPI = "trestle-api/openapi.json";
@@ -52,13 +55,16 @@ public final class ConsoleRestRoutes {
   private final ClusterOperations clusters;
   private final DesiredStateReadModel desired;
   private final CallContext callers;
+  private final ImpactPreview translations;
 
   public ConsoleRestRoutes(
       ResourceService resources,
       AuditQueries audit,
       ClusterOperations clusters,
       DesiredStateReadModel desired,
-      CallContext callers) {
+      CallContext callers,
+      ImpactPreview translations) {
+    this.translations = translations;
     this.resources = resources;
     this.audit = audit;
     this.clusters = clusters;
@@ -102,8 +108,10 @@ public final class ConsoleRestRoutes {
                 fqn ->
                     desired
                         .snapshot(fqn)
+                        .thenCombine(translations.diagnostics(fqn), Desired::new)
                         .thenApply(
-                            s -> {
+                            both -> {
+                              var s = both.snapshot();
                               ObjectNode root = JsonNodeFactory.instance.objectNode();
                               root.put("cluster", fqn);
                               root.put("version", s.getVersion());
@@ -124,10 +132,14 @@ public final class ConsoleRestRoutes {
                                   row.put("object", o.getJson());
                                 }
                               }
+                              ArrayNode diagnostics = root.putArray("diagnostics");
+                              both.diagnostics().forEach(diagnostics::add);
                               return RestReplies.json(RestReplies.tree(root));
                             }));
     return completeWithFuture(out.exceptionally(RestReplies::error));
   }
+
+  private record Desired(DesiredSnapshot snapshot, List<String> diagnostics) {}
 
   /** A resource (an even number of path segments) as a YAML document; lists are not YAML here. */
   private Route yaml(HttpRequest request, String unmatched, Optional<String> versionText) {

@@ -12,6 +12,7 @@ import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.DeleteRequest;
 import dev.trestle.protocol.v1.DeleteResponse;
 import dev.trestle.protocol.v1.GetRequest;
+import dev.trestle.protocol.v1.ImpactResponse;
 import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.ListResponse;
 import dev.trestle.protocol.v1.ManagementServicePowerApi;
@@ -27,10 +28,16 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
   private final AuditQueries history;
   private final CallContext callers;
   private final Admission admission;
+  private final ImpactViews impact;
 
   public ManagementGrpcService(
-      ResourceService service, AuditQueries history, CallContext callers, Admission admission) {
+      ResourceService service,
+      AuditQueries history,
+      CallContext callers,
+      Admission admission,
+      ImpactViews impact) {
     this.service = service;
+    this.impact = impact;
     this.history = history;
     this.callers = callers;
     this.admission = admission;
@@ -102,6 +109,36 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
                   });
         },
         r -> summary(r));
+  }
+
+  @Override
+  public CompletionStage<ImpactResponse> previewImpact(ApplyRequest in, Metadata metadata) {
+    return handle(
+        callers,
+        metadata,
+        "PreviewImpact",
+        in.getResourcesCount() + " document(s)",
+        caller -> {
+          // Admitted as a dry-run Apply (same size, large-request and rate rules).
+          LargeRequests.Permit permit;
+          try {
+            admission.checkSize(in.getSerializedSize());
+            permit = admission.admitLarge(caller, in.getSerializedSize());
+          } catch (ProblemException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+          try {
+            admission.admitApply(caller, in.getResourcesCount());
+          } catch (ProblemException e) {
+            permit.close();
+            return CompletableFuture.failedFuture(e);
+          }
+          return service
+              .apply(in.getResourcesList(), true, in.getStopOnError(), caller)
+              .thenCompose(results -> impact.of(results, caller))
+              .whenComplete((done, failed) -> permit.close());
+        },
+        r -> r.getClustersCount() + " cluster(s) changed of " + r.getClustersExamined());
   }
 
   @Override

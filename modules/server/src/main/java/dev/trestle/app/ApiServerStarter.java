@@ -9,12 +9,17 @@ import dev.trestle.api.ConsoleRestRoutes;
 import dev.trestle.api.ConsoleStaticRoute;
 import dev.trestle.api.IamGrpcService;
 import dev.trestle.api.IamRestRoutes;
+import dev.trestle.api.ImpactRestRoute;
+import dev.trestle.api.ImpactViews;
 import dev.trestle.api.ManagementGrpcService;
+import dev.trestle.api.ProjectionLagRoute;
 import dev.trestle.api.ResourceRoutes;
 import dev.trestle.api.RestRoutes;
 import dev.trestle.api.ServiceCatalogGrpcService;
 import dev.trestle.api.TelemetryGrpcService;
 import dev.trestle.api.TelemetryRestRoutes;
+import dev.trestle.desiredstate.DesiredStateSettings;
+import dev.trestle.desiredstate.ImpactPreview;
 import dev.trestle.observability.ApiMetrics;
 import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
@@ -55,6 +60,12 @@ final class ApiServerStarter {
     Settings settings = parts.settings();
     ServiceStarter.Services s = parts.services();
     var iamService = new IamGrpcService(s.iam(), s.access(), s.callers());
+    var impactPreview =
+        new ImpactPreview(
+            parts.storage().readModels().dataSource(),
+            parts.storage().blocking(),
+            DesiredStateSettings.from(parts.config()).reachability());
+    var impactViews = new ImpactViews(impactPreview, s.guard());
     var apiServices =
         List.of(
             ManagementService.description,
@@ -85,12 +96,21 @@ final class ApiServerStarter {
                         s.auditQueries(),
                         s.clusters(),
                         parts.readSide().desiredReadModel(),
-                        s.callers())
+                        s.callers(),
+                        impactPreview)
                     .route(),
                 new TelemetryRestRoutes(telemetryApi, parts.clock()).route()),
             List.of(
                 new AuditRoutes(s.auditQueries()),
                 new ClusterRoutes(s.clusters()),
+                new ImpactRestRoute(
+                    s.resources(),
+                    s.admission(),
+                    s.access(),
+                    parts.readSide().bindings(),
+                    impactViews,
+                    BODY_TIMEOUT_MILLIS),
+                new ProjectionLagRoute(parts.readSide().lags()),
                 // last: it takes any path below /api/v1
                 new ResourceRoutes(
                     s.resources(),
@@ -106,7 +126,11 @@ final class ApiServerStarter {
                 ServiceHandler.concatOrNotFound(
                     ManagementServicePowerApiHandlerFactory.partial(
                         new ManagementGrpcService(
-                            s.resources(), s.auditQueries(), s.callers(), s.admission()),
+                            s.resources(),
+                            s.auditQueries(),
+                            s.callers(),
+                            s.admission(),
+                            impactViews),
                         ManagementService.name,
                         system),
                     AuditServicePowerApiHandlerFactory.partial(

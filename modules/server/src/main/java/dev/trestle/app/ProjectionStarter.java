@@ -31,7 +31,8 @@ final class ProjectionStarter {
       AuditStore auditStore,
       AccessBindingIndex bindings,
       DesiredStateStore desiredState,
-      DesiredStateReadModel desiredReadModel) {}
+      DesiredStateReadModel desiredReadModel,
+      List<ProjectionLagMonitor> lags) {}
 
   static ReadSide start(
       ActorSystem<Void> system,
@@ -84,7 +85,8 @@ final class ProjectionStarter {
         auditStore,
         new AccessBindingIndex(readModels.dataSource(), storage.blocking()),
         desiredState,
-        desiredReadModel);
+        desiredReadModel,
+        List.of(auditLag, desiredStateLag));
   }
 
   private static ProjectionLagMonitor lagMonitor(

@@ -96,9 +96,40 @@ public final class ClusterOperations {
   }
 
   public CompletionStage<List<ClusterView>> list(Caller caller) {
+    return list(caller, 0, "").thenApply(Page::items);
+  }
+
+  /** One page of {@link #list}: the clusters, the next page's token ("" when last), the total. */
+  public record Page(List<ClusterView> items, String nextPageToken, int total) {}
+
+  /** The most clusters one page holds. */
+  public static final int MAX_PAGE_SIZE = 1000;
+
+  /**
+   * The clusters the caller may READ, by FQN, a page at a time ({@code pageSize} 0: all): only the
+   * page's clusters are asked for their state, so a first page of 100 costs 100 asks, not one per
+   * cluster. The token is the offset of the page's first cluster.
+   */
+  public CompletionStage<Page> list(Caller caller, int pageSize, String pageToken) {
+    if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
+      return invalid("pageSize", "must be 0 (all) to " + MAX_PAGE_SIZE + ", got " + pageSize);
+    }
+    int from;
+    try {
+      from = pageToken.isEmpty() ? 0 : Integer.parseInt(pageToken);
+    } catch (NumberFormatException e) {
+      from = -1;
+    }
+    if (from < 0) {
+      return invalid("pageToken", "'" + pageToken + "' is not a token this server gave");
+    }
+    int offset = from;
     return allClusters(caller)
         .thenCompose(
-            fqns -> {
+            all -> {
+              int to = pageSize == 0 ? all.size() : Math.min(all.size(), offset + pageSize);
+              List<String> fqns = all.subList(Math.min(offset, all.size()), to);
+              String next = to < all.size() ? Integer.toString(to) : "";
               List<CompletableFuture<ClusterView>> views = new ArrayList<>();
               for (String fqn : fqns) {
                 views.add(
@@ -108,7 +139,12 @@ public final class ClusterOperations {
                         .toCompletableFuture());
               }
               return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
-                  .thenApply(x -> views.stream().map(CompletableFuture::join).toList());
+                  .thenApply(
+                      x ->
+                          new Page(
+                              views.stream().map(CompletableFuture::join).toList(),
+                              next,
+                              all.size()));
             });
   }
 

@@ -2,22 +2,16 @@ package dev.trestle.desiredstate;
 
 import dev.trestle.clusters.ClusterEvent;
 import dev.trestle.desiredstate.AffectedClusters.Change;
-import dev.trestle.desiredstate.DesiredStateTables.Ref;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceSnapshot;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
-import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.storage.PlainJdbcSession;
-import dev.trestle.translator.ClusterView;
 import dev.trestle.translator.ConfigSnapshot;
-import dev.trestle.translator.DesiredObject;
 import dev.trestle.translator.DesiredObjects;
-import dev.trestle.translator.IstioTranslator;
 import dev.trestle.translator.MeshCatalog;
-import dev.trestle.translator.ObjectKey;
 import dev.trestle.translator.SetHash;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,10 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
@@ -41,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * in the projection's transaction (exactly once). For each event: update the config copy or the
  * cluster row, find the clusters the change can affect ({@link AffectedClusters}), translate those
  * again, and for each whose objects differ, bump its version by one and store objects, change rows,
- * placements and set hash. Changed versions are staged on the {@link DesiredStateNotifier}, which
- * publishes them after the commit.
+ * placements and set hash ({@link DesiredVersionWrite}). Changed versions are staged on the {@link
+ * DesiredStateNotifier}, which publishes them after the commit.
  */
 public final class DesiredStateHandler
     extends JdbcHandler<List<EventEnvelope<Object>>, PlainJdbcSession> {
@@ -204,7 +195,7 @@ public final class DesiredStateHandler
     if (row != null) {
       // Objects, changes and placements go; the row keeps the version (one past the last
       // state, which was "everything deleted") so that a re-created cluster never reuses one.
-      DesiredStateTables.dropClusterRows(c, row.fqn());
+      DesiredObjectTables.dropClusterRows(c, row.fqn());
       deletedInBatch.add(row.fqn());
       state.dropObjects(row.fqn());
       long tombstone = row.version() == 0 ? 0 : row.version() + 1;
@@ -327,10 +318,16 @@ public final class DesiredStateHandler
     }
     DesiredObjects desired;
     try {
-      ClusterView view =
-          ClusterView.of(clusterResource.get(), row.namespaces())
-              .withServices(mesh(row).services());
-      desired = IstioTranslator.translate(config, view, remoteServices(row, view, publishers));
+      desired =
+          ClusterTranslation.translate(
+              config,
+              clusterResource.get(),
+              row,
+              mesh(row),
+              settings.reachability() == MeshCatalog.Reachability.NONE
+                  ? List.of()
+                  : publishers.computeIfAbsent(row.org(), this::publishingClusters),
+              settings.reachability());
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
       // cluster's last state rather than blocking every cluster behind one poisoned event.
@@ -341,87 +338,15 @@ public final class DesiredStateHandler
           e);
       return Optional.empty();
     }
-    SortedMap<ObjectKey, StoredObject> previous = state.objects(c, cluster);
-    var upserts = new ArrayList<StoredObject>();
-    var now = new TreeMap<ObjectKey, StoredObject>();
-    for (DesiredObject o : desired.objects()) {
-      StoredObject stored = StoredObject.of(o);
-      now.put(stored.key(), stored);
-      StoredObject old = previous.get(stored.key());
-      if (old == null || !old.contentHash().equals(stored.contentHash())) {
-        upserts.add(stored);
-      }
-    }
-    var deletes = previous.keySet().stream().filter(k -> !now.containsKey(k)).toList();
-    if (upserts.isEmpty() && deletes.isEmpty()) {
+    Optional<DesiredVersionWrite.Written> written =
+        DesiredVersionWrite.write(
+            c, row, state.objects(c, cluster), desired, settings.deltaHistory());
+    if (written.isEmpty()) {
       return Optional.empty();
     }
-    long version = row.version() + 1;
-    var upsertKeys = upserts.stream().map(StoredObject::key).toList();
-    DesiredStateTables.deleteObjects(c, cluster, deletes);
-    DesiredStateTables.deleteObjects(c, cluster, upsertKeys);
-    DesiredStateTables.insertObjects(c, cluster, upserts);
-    DesiredStateTables.insertChanges(c, cluster, version, upsertKeys, DesiredStateTables.UPSERT);
-    DesiredStateTables.insertChanges(c, cluster, version, deletes, DesiredStateTables.DELETE);
-
-    Set<Ref> before = refs(previous);
-    Set<Ref> after = refs(now);
-    DesiredStateTables.deletePlacements(
-        c, cluster, before.stream().filter(r -> !after.contains(r)).toList());
-    DesiredStateTables.insertPlacements(
-        c, cluster, after.stream().filter(r -> !before.contains(r)).toList(), version);
-
-    long historyFrom = row.historyFrom();
-    long floor = version - settings.deltaHistory();
-    if (floor > historyFrom) {
-      DesiredStateTables.pruneChanges(c, cluster, floor);
-      historyFrom = floor;
-    }
-    saveCluster(c, row.withVersion(version, desired.setHash(), historyFrom));
-    state.setObjects(cluster, now);
-    return Optional.of(
-        new DesiredStateNotifier.Committed(
-            new DesiredStateChanged(cluster, version),
-            delta(row.version(), version, desired.setHash(), upserts, deletes)));
-  }
-
-  /**
-   * The delta from {@code from} to {@code version} as {@link DesiredStateStore#delta} reads it back
-   * for an edge at {@code from}: upserts and deletes each in key order.
-   */
-  private static DesiredDelta delta(
-      long from,
-      long version,
-      String setHash,
-      List<StoredObject> upserts,
-      List<ObjectKey> deletes) {
-    var b = DesiredDelta.newBuilder().setFromVersion(from).setVersion(version).setSetHash(setHash);
-    upserts.stream()
-        .sorted(java.util.Comparator.comparing(StoredObject::key))
-        .forEach(o -> b.addUpserts(o.toProto()));
-    deletes.stream().sorted().forEach(k -> b.addDeletes(k.toProto()));
-    return b.build();
-  }
-
-  /** The services of the organization's other present clusters this one gets routes to. */
-  private List<MeshCatalog.RemoteService> remoteServices(
-      ClusterRow row, ClusterView view, Map<String, List<MeshCatalog.Cluster>> publishers) {
-    if (settings.reachability() == MeshCatalog.Reachability.NONE) {
-      return List.of();
-    }
-    List<MeshCatalog.Cluster> withServices =
-        publishers.computeIfAbsent(row.org(), this::publishingClusters);
-    if (withServices.isEmpty()) {
-      return List.of();
-    }
-    MeshCatalog.Cluster self = mesh(row);
-    var others = new ArrayList<MeshCatalog.Cluster>(withServices.size());
-    for (MeshCatalog.Cluster other : withServices) {
-      if (!other.name().equals(self.name())) {
-        others.add(other);
-      }
-    }
-    return MeshCatalog.remoteServices(self, view.namespaces(), others, settings.reachability());
+    saveCluster(c, written.get().row());
+    state.setObjects(cluster, written.get().objects());
+    return Optional.of(written.get().committed());
   }
 
   /**
@@ -435,17 +360,6 @@ public final class DesiredStateHandler
         out.add(mesh);
       }
     }
-    return out;
-  }
-
-  private static Set<Ref> refs(SortedMap<ObjectKey, StoredObject> objects) {
-    var out =
-        new TreeSet<Ref>(
-            (a, b) ->
-                a.fqn().equals(b.fqn())
-                    ? Long.compare(a.version(), b.version())
-                    : a.fqn().compareTo(b.fqn()));
-    objects.values().forEach(o -> o.inputs().forEach(i -> out.add(Ref.parse(i))));
     return out;
   }
 }

@@ -1,6 +1,6 @@
 package dev.trestle.desiredstate;
 
-import dev.trestle.desiredstate.DesiredStateTables.Change;
+import dev.trestle.desiredstate.DesiredObjectTables.Change;
 import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.DesiredSnapshot;
 import dev.trestle.translator.ObjectKey;
@@ -81,7 +81,7 @@ public final class DesiredStateStore {
                     .setVersion(before.version())
                     .setSetHash(before.setHash());
             if (before.known()) {
-              DesiredStateTables.loadObjects(c, clusterFqn)
+              DesiredObjectTables.loadObjects(c, clusterFqn)
                   .values()
                   .forEach(o -> b.addObjects(o.toProto()));
             }
@@ -121,13 +121,13 @@ public final class DesiredStateStore {
                     .setSetHash(r.setHash());
             if (fromVersion < r.version()) {
               var last = new TreeMap<ObjectKey, String>();
-              for (Change ch : DesiredStateTables.readChanges(c, clusterFqn, fromVersion)) {
+              for (Change ch : DesiredObjectTables.readChanges(c, clusterFqn, fromVersion)) {
                 last.put(ch.key(), ch.op());
               }
               for (var e : last.entrySet()) {
                 Optional<StoredObject> o =
-                    e.getValue().equals(DesiredStateTables.UPSERT)
-                        ? DesiredStateTables.readObject(c, clusterFqn, e.getKey())
+                    e.getValue().equals(DesiredObjectTables.UPSERT)
+                        ? DesiredObjectTables.readObject(c, clusterFqn, e.getKey())
                         : Optional.empty();
                 if (o.isPresent()) {
                   b.addUpserts(o.get().toProto());
@@ -154,6 +154,6 @@ public final class DesiredStateStore {
         fqnOrPrefix.endsWith("/")
             ? fqnOrPrefix.substring(0, fqnOrPrefix.length() - 1)
             : fqnOrPrefix;
-    return async(c -> DesiredStateTables.readPlacements(c, fqn));
+    return async(c -> DesiredObjectTables.readPlacements(c, fqn));
   }
 }

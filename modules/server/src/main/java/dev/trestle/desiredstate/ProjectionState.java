@@ -88,7 +88,7 @@ final class ProjectionState {
   SortedMap<ObjectKey, StoredObject> objects(Connection c, String cluster) throws SQLException {
     SortedMap<ObjectKey, StoredObject> cached = objects.get(cluster);
     if (cached == null) {
-      cached = DesiredStateTables.loadObjects(c, cluster);
+      cached = DesiredObjectTables.loadObjects(c, cluster);
       objects.put(cluster, cached);
     }
     return cached;

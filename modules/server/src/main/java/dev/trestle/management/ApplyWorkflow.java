@@ -285,7 +285,8 @@ final class ApplyWorkflow {
         false,
         reply.outcome() == ResourceEntity.Outcome.UPDATED
             ? WriteOperation.UPDATE
-            : WriteOperation.CREATE);
+            : WriteOperation.CREATE,
+        reply.after().snapshot());
   }
 
   /**
@@ -419,7 +420,16 @@ final class ApplyWorkflow {
 
   private static ApplyOutcomeView skipped(int index, Resource r) {
     return new ApplyOutcomeView(
-        index, r.getKind(), fqnOrEmpty(r), null, 0, null, List.of(), true, WriteOperation.APPLY);
+        index,
+        r.getKind(),
+        fqnOrEmpty(r),
+        null,
+        0,
+        null,
+        List.of(),
+        true,
+        WriteOperation.APPLY,
+        null);
   }
 
   private static ApplyOutcomeView refused(
@@ -433,6 +443,7 @@ final class ApplyWorkflow {
         problem,
         List.of(),
         false,
-        operation);
+        operation,
+        null);
   }
 }

@@ -263,6 +263,62 @@ class ConsoleApiTest {
   }
 
   @Test
+  void clustersComeInPagesWithTheTotal() throws Exception {
+    var created =
+        raw(
+            admin,
+            "POST",
+            "/api/v1/apply",
+            """
+            apiVersion: trestle.dev/v1
+            kind: Organization
+            metadata: {name: paging}
+            ---
+            apiVersion: trestle.dev/v1
+            kind: Cluster
+            metadata: {name: p1, organization: paging}
+            ---
+            apiVersion: trestle.dev/v1
+            kind: Cluster
+            metadata: {name: p2, organization: paging}
+            ---
+            apiVersion: trestle.dev/v1
+            kind: Cluster
+            metadata: {name: p3, organization: paging}
+            """,
+            Map.of());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    var all = new ArrayList<String>();
+    JSON.readTree(raw(admin, "GET", "/api/v1/clusters", null, Map.of()).body())
+        .path("clusters")
+        .forEach(c -> all.add(c.path("fqn").asText()));
+    assertThat(all).contains("organizations/paging/clusters/p1").hasSizeGreaterThanOrEqualTo(4);
+
+    var paged = new ArrayList<String>();
+    String token = "";
+    int pages = 0;
+    do {
+      var page =
+          JSON.readTree(
+              raw(admin, "GET", "/api/v1/clusters?pageSize=2&pageToken=" + token, null, Map.of())
+                  .body());
+      assertThat(page.path("clusters").size()).isBetween(1, 2);
+      assertThat(page.path("totalSize").asInt()).isEqualTo(all.size());
+      page.path("clusters").forEach(c -> paged.add(c.path("fqn").asText()));
+      token = page.path("nextPageToken").asText();
+      pages++;
+    } while (!token.isEmpty());
+    assertThat(paged).isEqualTo(all);
+    assertThat(pages).isEqualTo((all.size() + 1) / 2);
+
+    var bad = raw(admin, "GET", "/api/v1/clusters?pageSize=2&pageToken=x", null, Map.of());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("pageToken");
+    assertThat(raw(admin, "GET", "/api/v1/clusters?pageSize=5000", null, Map.of()).statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void theOpenApiDescriptionMatchesTheLiveServer() throws Exception {
     // Operations the other tests do not call.
     json(
@@ -286,6 +342,25 @@ class ConsoleApiTest {
                 + "metadata: {name: cart, organization: console, tenant: t, workspace: w, group:"
                 + " g}\n"
                 + "spec: {service: checkout/cart2}\n"));
+    var impact =
+        json(
+            call(
+                admin,
+                "POST",
+                "/api/v1/impact",
+                "/api/v1/impact",
+                "apiVersion: trestle.dev/v1\n"
+                    + "kind: ServiceRoute\n"
+                    + "metadata: {name: cart, organization: console, tenant: t, workspace: w,"
+                    + " group: g}\n"
+                    + "spec: {service: checkout/cart3}\n"));
+    assertThat(impact.path("results").path(0).path("outcome").asText()).isEqualTo("UPDATED");
+    // c1 is selected (*/checkout) and translated; without an inventory it has no namespace, so
+    // nothing there would change.
+    assertThat(impact.path("clustersExamined").asInt()).isEqualTo(1);
+    assertThat(impact.path("clusters").size()).isZero();
+    var unreadable = call(admin, "POST", "/api/v1/impact", "/api/v1/impact", "kind: [");
+    assertThat(unreadable.statusCode()).isEqualTo(400);
     json(
         call(
             admin,
@@ -330,6 +405,11 @@ class ConsoleApiTest {
     json(call(admin, "POST", "/api/v1/join-tokens?cluster=c1", "/api/v1/join-tokens", null));
     json(call(admin, "DELETE", "/api/v1/join-tokens?cluster=c1", "/api/v1/join-tokens", null));
     json(call(admin, "GET", "/api/v1/whoami", "/api/v1/whoami", null));
+    var lags = json(call(admin, "GET", "/api/v1/projections", "/api/v1/projections", null));
+    assertThat(lags.path("projections").findValuesAsText("projection"))
+        .contains("audit", "desired-state");
+    assertThat(call(null, "GET", "/api/v1/projections", "/api/v1/projections", null).statusCode())
+        .isEqualTo(401);
     call(null, "GET", "/api/v1/openapi.json", "/api/v1/openapi.json", null);
     var conflict = call(admin, "DELETE", "/api/v1/" + ORG + "/tenants/t", "/api/v1/{fqn}", null);
     assertThat(conflict.statusCode()).as(conflict.body()).isEqualTo(409);
@@ -338,8 +418,15 @@ class ConsoleApiTest {
     // Errors are documented too.
     call(admin, "GET", "/api/v1/history/nope/x", "/api/v1/history/{fqn}", null);
     json(call(admin, "POST", "/api/v1/can-i", "/api/v1/can-i", "{\"fqns\": [\"" + ORG + "\"]}"));
-    json(
-        call(admin, "GET", "/api/v1/clusters/c1/desired", "/api/v1/clusters/{name}/desired", null));
+    var desired =
+        json(
+            call(
+                admin,
+                "GET",
+                "/api/v1/clusters/c1/desired",
+                "/api/v1/clusters/{name}/desired",
+                null));
+    assertThat(desired.path("diagnostics").isArray()).as(desired.toString()).isTrue();
     String carol = "/api/v1/iam/principals/serviceaccounts/carol";
     json(
         call(

@@ -1,0 +1,63 @@
+package dev.trestle.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+
+import dev.trestle.audit.AccessBindingIndex;
+import dev.trestle.iam.AccessControl;
+import dev.trestle.management.ResourceService;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code POST /impact}: the documents of an apply body (YAML or JSON), dry-run, with the Istio
+ * objects they would create, change or delete per cluster (docs/api.md "Impact preview"); the REST
+ * view of the management service's {@code PreviewImpact}, sharing its admission and {@link
+ * ImpactViews}. 200 also when a document fails: its result says why.
+ */
+public final class ImpactRestRoute implements RestRouteGroup {
+  private final ResourceService service;
+  private final Admission admission;
+  private final ImpactViews impact;
+  private final ApplyBodies bodies;
+
+  public ImpactRestRoute(
+      ResourceService service,
+      Admission admission,
+      AccessControl access,
+      AccessBindingIndex bindings,
+      ImpactViews impact,
+      long bodyTimeoutMillis) {
+    this.service = service;
+    this.admission = admission;
+    this.impact = impact;
+    this.bodies =
+        new ApplyBodies(
+            admission,
+            new WriteScope(access, bindings),
+            ParsePool.forThisMachine(),
+            bodyTimeoutMillis);
+  }
+
+  @Override
+  public Route route(RestCall call) {
+    return RestPaths.exactly(
+        "impact", () -> concat(post(() -> preview(call)), call.methodNotAllowed()));
+  }
+
+  private Route preview(RestCall call) {
+    return call.ok(
+        () ->
+            bodies
+                .withDocuments(
+                    call,
+                    Optional.empty(),
+                    docs -> {
+                      admission.admitApply(call.caller(), docs.size());
+                      return service
+                          .apply(docs, true, false, call.caller())
+                          .thenCompose(results -> impact.of(results, call.caller()));
+                    })
+                .thenApply(RestReplies::protoJson));
+  }
+}

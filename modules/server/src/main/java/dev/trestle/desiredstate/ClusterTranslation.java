@@ -1,0 +1,56 @@
+package dev.trestle.desiredstate;
+
+import dev.trestle.protocol.v1.Resource;
+import dev.trestle.translator.ClusterView;
+import dev.trestle.translator.ConfigSnapshot;
+import dev.trestle.translator.DesiredObjects;
+import dev.trestle.translator.IstioTranslator;
+import dev.trestle.translator.MeshCatalog;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the projection turns one cluster's inputs into its desired objects: the configuration of its
+ * organization, its own row (namespaces, services) and the organization's clusters that publish
+ * services. The one rule shared by the projection handler (which stores the result) and the impact
+ * preview (which translates a would-be configuration and stores nothing).
+ */
+final class ClusterTranslation {
+  private ClusterTranslation() {}
+
+  /**
+   * @param self the cluster as the catalog sees it ({@link MeshClusters#of})
+   * @param publishing the present clusters of the organization that publish at least one service
+   *     (it may include {@code self})
+   */
+  static DesiredObjects translate(
+      ConfigSnapshot config,
+      Resource clusterResource,
+      ClusterRow row,
+      MeshCatalog.Cluster self,
+      List<MeshCatalog.Cluster> publishing,
+      MeshCatalog.Reachability reachability) {
+    ClusterView view =
+        ClusterView.of(clusterResource, row.namespaces()).withServices(self.services());
+    return IstioTranslator.translate(
+        config, view, remoteServices(self, view, publishing, reachability));
+  }
+
+  /** The services of the organization's other present clusters this one gets routes to. */
+  private static List<MeshCatalog.RemoteService> remoteServices(
+      MeshCatalog.Cluster self,
+      ClusterView view,
+      List<MeshCatalog.Cluster> publishing,
+      MeshCatalog.Reachability reachability) {
+    if (reachability == MeshCatalog.Reachability.NONE || publishing.isEmpty()) {
+      return List.of();
+    }
+    var others = new ArrayList<MeshCatalog.Cluster>(publishing.size());
+    for (MeshCatalog.Cluster other : publishing) {
+      if (!other.name().equals(self.name())) {
+        others.add(other);
+      }
+    }
+    return MeshCatalog.remoteServices(self, view.namespaces(), others, reachability);
+  }
+}

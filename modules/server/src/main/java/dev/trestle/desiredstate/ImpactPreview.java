@@ -1,0 +1,185 @@
+package dev.trestle.desiredstate;
+
+import dev.trestle.management.ResourceSnapshot;
+import dev.trestle.protocol.v1.Resource;
+import dev.trestle.translator.DesiredObject;
+import dev.trestle.translator.DesiredObjects;
+import dev.trestle.translator.MeshCatalog;
+import dev.trestle.translator.ObjectKey;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * What a proposed change would do to the clusters: the would-be configuration (the projection's
+ * copy of the organization's resources with the proposed versions in place) is translated by the
+ * same {@link ClusterTranslation} the projection uses, for the clusters the change can reach
+ * ({@link AffectedClusters}; for a Cluster resource, every cluster of its organization, since the
+ * catalog feeds the others' routes), and diffed against each cluster's current desired objects.
+ * Nothing is stored. The baseline is the projection's state, which trails the configuration by the
+ * projection lag.
+ */
+public final class ImpactPreview {
+  /** What would happen to one object. */
+  public enum Change {
+    CREATED,
+    CHANGED,
+    DELETED
+  }
+
+  /**
+   * @param beforeJson canonical JSON of the current object; empty when created
+   * @param afterJson canonical JSON of the would-be object; empty when deleted
+   */
+  public record ObjectImpact(
+      ObjectKey key, Change change, String beforeJson, String afterJson, String sourceFqn) {}
+
+  /**
+   * @param diagnostics the would-be translation's diagnostics about the proposed resources
+   */
+  public record ClusterImpact(
+      String cluster, long currentVersion, List<ObjectImpact> objects, List<String> diagnostics) {
+    public ClusterImpact {
+      objects = List.copyOf(objects);
+      diagnostics = List.copyOf(diagnostics);
+    }
+  }
+
+  /**
+   * @param clusters those with an object difference or a diagnostic, by FQN
+   * @param examined how many clusters were translated
+   */
+  public record Result(List<ClusterImpact> clusters, int examined) {
+    public Result {
+      clusters = List.copyOf(clusters);
+    }
+  }
+
+  private final DataSource dataSource;
+  private final Executor blocking;
+  private final MeshCatalog.Reachability reachability;
+
+  public ImpactPreview(
+      DataSource dataSource, Executor blocking, MeshCatalog.Reachability reachability) {
+    this.dataSource = dataSource;
+    this.blocking = blocking;
+    this.reachability = reachability;
+  }
+
+  /**
+   * The impact of storing {@code proposed} (resource versions as they would be stored, in apply
+   * order), computed on the blocking executor.
+   */
+  public CompletionStage<Result> of(List<ProposedVersion> proposed) {
+    List<Resource> resources =
+        proposed.stream().map(p -> DesiredStateHandler.resourceOf(p.after(), p.version())).toList();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection c = dataSource.getConnection()) {
+            return compute(c, resources, reachability);
+          } catch (SQLException e) {
+            throw new CompletionException(e);
+          }
+        },
+        blocking);
+  }
+
+  /** A resource as an apply would store it: its snapshot and the version it would get. */
+  public record ProposedVersion(ResourceSnapshot after, long version) {}
+
+  static Result compute(
+      Connection c, List<Resource> proposed, MeshCatalog.Reachability reachability)
+      throws SQLException {
+    var byOrg = new LinkedHashMap<String, List<Resource>>();
+    for (Resource r : proposed) {
+      byOrg
+          .computeIfAbsent(OrgInputs.orgOf(r.getMetadata().getFqn()), k -> new ArrayList<>())
+          .add(r);
+    }
+    var clusters = new ArrayList<ClusterImpact>();
+    int examined = 0;
+    for (var entry : byOrg.entrySet()) {
+      OrgInputs inputs = OrgInputs.load(c, entry.getKey());
+      var affected = new TreeSet<String>();
+      entry.getValue().forEach(r -> affected.addAll(inputs.put(r)));
+      Set<String> sources =
+          entry.getValue().stream().map(r -> r.getMetadata().getFqn()).collect(Collectors.toSet());
+      for (String cluster : affected) {
+        Optional<DesiredObjects> desired = inputs.translate(cluster, reachability);
+        if (desired.isEmpty()) {
+          continue;
+        }
+        examined++;
+        List<ObjectImpact> objects =
+            diff(DesiredObjectTables.loadObjects(c, cluster), desired.get());
+        List<String> diagnostics =
+            desired.get().diagnostics().stream()
+                .filter(d -> sources.contains(d.source()))
+                .map(Object::toString)
+                .toList();
+        if (!objects.isEmpty() || !diagnostics.isEmpty()) {
+          long version = inputs.row(cluster).map(ClusterRow::version).orElse(0L);
+          clusters.add(new ClusterImpact(cluster, version, objects, diagnostics));
+        }
+      }
+    }
+    return new Result(clusters, examined);
+  }
+
+  /**
+   * The translator's diagnostics for the cluster's current inputs ("FQN: message"; the projection
+   * does not store them), computed on the blocking executor; empty for an unknown cluster.
+   */
+  public CompletionStage<List<String>> diagnostics(String clusterFqn) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection c = dataSource.getConnection()) {
+            return OrgInputs.load(c, OrgInputs.orgOf(clusterFqn))
+                .translate(clusterFqn, reachability)
+                .map(d -> d.diagnostics().stream().map(Object::toString).toList())
+                .orElse(List.of());
+          } catch (SQLException e) {
+            throw new CompletionException(e);
+          }
+        },
+        blocking);
+  }
+
+  /** Objects created, changed and deleted going from {@code current} to {@code wouldBe}, by key. */
+  static List<ObjectImpact> diff(
+      SortedMap<ObjectKey, StoredObject> current, DesiredObjects wouldBe) {
+    var out = new TreeMap<ObjectKey, ObjectImpact>();
+    for (DesiredObject o : wouldBe.objects()) {
+      StoredObject old = current.get(o.key());
+      if (old == null) {
+        out.put(o.key(), new ObjectImpact(o.key(), Change.CREATED, "", o.json(), o.sourceFqn()));
+      } else if (!old.contentHash().equals(o.contentHash())) {
+        out.put(
+            o.key(),
+            new ObjectImpact(o.key(), Change.CHANGED, old.json(), o.json(), o.sourceFqn()));
+      }
+    }
+    Map<ObjectKey, DesiredObject> now = wouldBe.byKey();
+    current.forEach(
+        (key, old) -> {
+          if (!now.containsKey(key)) {
+            out.put(key, new ObjectImpact(key, Change.DELETED, old.json(), "", old.sourceFqn()));
+          }
+        });
+    return new ArrayList<>(out.values());
+  }
+}
