@@ -6,8 +6,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.protocol.Durations;
-import dev.trestle.protocol.v1.ListClustersResponse;
-import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.ListServicesResponse;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
 import java.time.Duration;

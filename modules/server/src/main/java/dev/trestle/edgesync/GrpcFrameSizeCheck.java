@@ -1,10 +1,16 @@
 package dev.trestle.edgesync;
 
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.javadsl.Broadcast;
+import org.apache.pekko.stream.javadsl.GraphDSL;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -30,13 +36,33 @@ public final class GrpcFrameSizeCheck {
     return request -> {
       var entity = request.entity();
       var checked =
-          HttpEntities.create(
-              entity.getContentType(),
-              entity
-                  .getDataBytes()
-                  .map(new GrpcFrameSizeCheck(EdgePortErrors.MAX_FRAME_BYTES)::inspect));
-      return handler.apply(request.withEntity(checked));
+          entity
+              .getDataBytes()
+              .map(new GrpcFrameSizeCheck(EdgePortErrors.MAX_FRAME_BYTES)::inspect);
+      return handler.apply(
+          request.withEntity(
+              HttpEntities.create(entity.getContentType(), drainedAfterCancel(checked))));
     };
+  }
+
+  /**
+   * The request body, read to its end (and discarded) when gRPC stops reading it early, e.g. on a
+   * message it cannot decode. Cancelling the body of an HTTP/2 stream the client has not finished
+   * makes the server reset the stream, and the reset could overtake the error's trailers: the
+   * client then saw CANCELLED instead of INVALID_ARGUMENT about half the time. Draining costs
+   * nothing kept: the bytes are dropped, and the frame check still bounds every frame.
+   */
+  private static Source<ByteString, NotUsed> drainedAfterCancel(Source<ByteString, ?> body) {
+    return Source.fromGraph(
+        GraphDSL.create(
+            builder -> {
+              var in = builder.add(body);
+              var fan = builder.add(Broadcast.<ByteString>create(2, false));
+              var drain = builder.add(Sink.<ByteString>ignore());
+              builder.from(in).viaFanOut(fan);
+              builder.from(fan.out(1)).to(drain);
+              return SourceShape.of(fan.out(0));
+            }));
   }
 
   ByteString inspect(ByteString chunk) {
