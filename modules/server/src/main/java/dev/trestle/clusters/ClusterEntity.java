@@ -278,6 +278,7 @@ public final class ClusterEntity
   // When this incarnation recovered: silence before it was central's own (a restart, a shard
   // moving to another node), so a missed heartbeat counts only one full deadline after it.
   private Instant graceFrom;
+  private Instant recoveredAt;
 
   private ClusterEntity(
       String cluster, ClusterSettings settings, Clock clock, TimerScheduler<Command> timers) {
@@ -323,19 +324,23 @@ public final class ClusterEntity
     // turns UNHEALTHY and other clusters withdraw its endpoints (docs/edges.md, "Health"); longer
     // when trestle.edge.restart-grace says so, because an edge in its reconnect backoff
     // (--max-backoff, 30 s by default) may need more than one deadline to notice central is back.
-    graceFrom = clock.instant().plus(settings.graceAfterStart().minus(settings.unhealthyAfter()));
+    recoveredAt = clock.instant();
+    graceFrom = recoveredAt.plus(settings.graceAfterStart().minus(settings.unhealthyAfter()));
     if (state.health() == ClusterHealthState.HEALTHY) {
       scheduleDeadline(silentSince(state));
     }
   }
 
-  /** The last heartbeat, or this incarnation's recovery when that is later. */
+  /**
+   * The last heartbeat; until the edge has spoken since this incarnation's recovery, the start of
+   * the recovery grace instead (the grace ends with the first heartbeat after the restart).
+   */
   private Instant silentSince(ClusterState s) {
     Instant last = s.lastHeartbeat();
-    if (graceFrom == null) {
+    if (graceFrom == null || (last != null && last.isAfter(recoveredAt))) {
       return last;
     }
-    return last == null || graceFrom.isAfter(last) ? graceFrom : last;
+    return graceFrom;
   }
 
   @Override

@@ -58,7 +58,10 @@ class AuditScanBudgetApiTest {
     ManagementServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(30, TimeUnit.SECONDS)
         .apply(ApplyRequest.newBuilder().addAllResources(docs).build());
-    // principal is answered by an index: one page, no budget
+    // principal is answered by an index: one page, no budget. Wait for every row the apply
+    // makes (each create, and the binding that makes its creator admin of it): the tests compare
+    // two reads of the log, which must not race the projection.
+    int rows = 2 * docs.size();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -70,7 +73,7 @@ class AuditScanBudgetApiTest {
                                 .setPageSize(100)
                                 .build())
                         .getEntriesCount()
-                    >= 7);
+                    >= rows);
   }
 
   @AfterAll
