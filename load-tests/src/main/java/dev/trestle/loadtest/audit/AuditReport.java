@@ -1,6 +1,12 @@
 package dev.trestle.loadtest.audit;
 
+import dev.trestle.loadtest.LatencyChart;
 import dev.trestle.loadtest.LatencyStats;
+import dev.trestle.loadtest.RunDirectory;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -287,5 +293,33 @@ final class AuditReport {
 
   private static String f(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
+  }
+
+  /** The latency chart of every series: solid lines for first pages, dashed for next pages. */
+  static void writeChart(
+      RunDirectory dir, AuditResult r, List<SeriesRecorder> series, LocalDate date)
+      throws IOException {
+    var chartSeries = new ArrayList<LatencyChart.Series>();
+    for (var s : series) {
+      chartSeries.add(
+          new LatencyChart.Series(s.label(), s.samples(), s.shape.ordinal(), s.page > 1));
+    }
+    var p = r.parameters();
+    LatencyChart.write(
+        dir.file(RunDirectory.CHART),
+        String.format(
+            Locale.ROOT,
+            "Audit query latency, %,d rows, embedded H2 (%d calls, page size %d)",
+            p.rows(),
+            r.queries().measured(),
+            p.pageSize()),
+        r.machine().cores()
+            + " cores, "
+            + r.machine().jvm()
+            + ", "
+            + date
+            + "; client-side gRPC time per call; solid = first page, dashed = next page",
+        chartSeries,
+        p.targetP99Ms());
   }
 }

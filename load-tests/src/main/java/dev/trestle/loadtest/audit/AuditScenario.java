@@ -2,11 +2,7 @@ package dev.trestle.loadtest.audit;
 
 import dev.trestle.edge.EdgeCommand.DurationConverter;
 import dev.trestle.loadtest.EmbeddedCentral;
-import dev.trestle.loadtest.JfrProfile;
-import dev.trestle.loadtest.LatencyChart;
-import dev.trestle.loadtest.LatencyStats;
 import dev.trestle.loadtest.MachineFacts;
-import dev.trestle.loadtest.Progress;
 import dev.trestle.loadtest.RunDirectory;
 import dev.trestle.loadtest.RunOptions;
 import dev.trestle.protocol.Kind;
@@ -17,19 +13,17 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import java.io.PrintStream;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -223,7 +217,7 @@ public final class AuditScenario implements Callable<Integer> {
     List<AuditQueryDiagnostics.Diagnosis> diagnoses = List.of();
     MachineFacts machine;
     long dbBytes;
-    List<SeriesRecorder> series = new ArrayList<>();
+    List<SeriesRecorder> series = List.of();
     double loadAfterLoad;
     List<AuditBulkLoader.ProbeStats> probes;
     String authentication = "none";
@@ -290,121 +284,12 @@ public final class AuditScenario implements Callable<Integer> {
         liveWriter = new LiveWriter(central.storage(), generator);
         var runner = new AuditQueryRunner(stub, followUpPages, liveWriter::writeOne);
         var mix = new AuditQueryMix(dataset, run.seed() + 2, pageSize, Clock.systemUTC());
-        Map<String, SeriesRecorder> byKey = new LinkedHashMap<>();
-        for (AuditQueryShape shape : selectedShapes()) {
-          for (int page = 1; page <= 1 + followUpPages; page++) {
-            var s = new SeriesRecorder(shape, page);
-            byKey.put(shape + "/" + page, s);
-            series.add(s);
-          }
-        }
-        AuditQueryShape[] shapes = selectedShapes();
-
-        // warm-up: the first call of each series right after the load is kept as "cold"
-        int done = 0;
-        int next = 0;
-        try (var progress = new Progress("warm-up", warmup, "calls")) {
-          while (done < warmup) {
-            for (var s :
-                runner.run(
-                    shapes[next % shapes.length], mix.firstPage(shapes[next % shapes.length]))) {
-              byKey.get(s.shape() + "/" + s.page()).cold(s);
-              done++;
-            }
-            next++;
-            progress.update(Math.min(done, warmup));
-          }
-        }
-
-        JfrProfile profile = jfr ? JfrProfile.start() : null;
-        long gcCount0 = gcCount();
-        long gcMillis0 = gcMillis();
-        long m0 = System.nanoTime();
-        long deadline = m0 + timeLimit.toNanos();
-        boolean timedOut = false;
-        done = 0;
-        int errors = 0;
-        next = 0;
-        try (var progress = new Progress("measure", queries, "calls")) {
-          while (done < queries) {
-            if (System.nanoTime() > deadline) {
-              timedOut = true;
-              break;
-            }
-            AuditQueryShape shape = shapes[next++ % shapes.length];
-            for (var s : runner.run(shape, mix.firstPage(shape))) {
-              if (done >= queries) {
-                break;
-              }
-              byKey.get(s.shape() + "/" + s.page()).add(s);
-              if (s.error() != null) {
-                errors++;
-              }
-              done++;
-            }
-            progress.update(done, errors > 0 ? errors + " error(s)" : "");
-          }
-        }
-        double measuredSeconds = (System.nanoTime() - m0) / 1e9;
-        long gcCount = gcCount() - gcCount0;
-        long gcMillis = gcMillis() - gcMillis0;
-        if (profile != null) {
-          Path jfrFile = profile.stopAndDump(dir.file("measure.jfr"));
-          profile.close();
-          files.put("jfr", "measure.jfr");
-          dir.writeText(
-              "hot-methods.txt",
-              JfrProfile.hotMethods(
-                  jfrFile, 30, "org.h2.", "dev.trestle.", "io.grpc.", "org.apache.pekko."));
-          files.put("hotMethods", "hot-methods.txt");
-        }
-        if (timedOut) {
-          err.printf(
-              "[audit] time limit of %d s reached after %,d of %,d calls%n",
-              timeLimit.toSeconds(), done, queries);
-        }
-
-        var seriesResults = new ArrayList<AuditResult.Series>();
-        var first = new ArrayList<long[]>();
-        var follow = new ArrayList<long[]>();
-        for (var s : series) {
-          LatencyStats st = s.stats();
-          seriesResults.add(
-              new AuditResult.Series(
-                  s.label(),
-                  s.shape.label(),
-                  s.page,
-                  s.shape.description(),
-                  st,
-                  round1(s.meanRows()),
-                  round1(s.meanRowsExamined()),
-                  s.emptyPages(),
-                  s.partialPages(),
-                  s.errors(),
-                  s.firstError(),
-                  s.coldMs() == null ? null : round3(s.coldMs()),
-                  st.count() > 0 && st.p99Ms() <= targetP99Ms,
-                  LongStream.of(s.samples())
-                      .mapToObj(n -> Math.round(n / 1_000.0) / 1_000.0)
-                      .toList()));
-          (s.page == 1 ? first : follow).add(s.samples());
-        }
-        var all = new ArrayList<long[]>(first);
-        all.addAll(follow);
-        queryResult =
-            new AuditResult.Queries(
-                done - errors,
-                warmup,
-                errors,
-                timedOut,
-                round3(measuredSeconds),
-                liveWriter.written(),
-                gcCount,
-                gcMillis,
-                LatencyStats.of(concat(all)),
-                LatencyStats.of(concat(first)),
-                LatencyStats.of(concat(follow)),
-                seriesResults);
+        var plan =
+            new AuditMeasurement.Plan(
+                selectedShapes(), followUpPages, warmup, queries, timeLimit, targetP99Ms, jfr);
+        var outcome = AuditMeasurement.run(plan, runner, mix, liveWriter, dir, files, err);
+        series = outcome.series();
+        queryResult = outcome.queries();
 
         if (explain) {
           err.println("[audit] repeating and explaining the slowest call of each series…");
@@ -453,10 +338,12 @@ public final class AuditScenario implements Callable<Integer> {
             "audit",
             started.toString(),
             finished.toString(),
-            round3((System.nanoTime() - t0) / 1e9),
+            AuditMeasurement.round3((System.nanoTime() - t0) / 1e9),
             machine,
             new AuditResult.SystemLoad(
-                round1(loadAtStart), round1(loadAfterLoad), round1(loadAverage())),
+                AuditMeasurement.round1(loadAtStart),
+                AuditMeasurement.round1(loadAfterLoad),
+                AuditMeasurement.round1(loadAverage())),
             new AuditResult.Parameters(
                 rows,
                 queries,
@@ -476,7 +363,7 @@ public final class AuditScenario implements Callable<Integer> {
                 dataset.principals().size(),
                 Kind.values().length,
                 dbBytes,
-                round1((double) dbBytes / rows)),
+                AuditMeasurement.round1((double) dbBytes / rows)),
             load,
             probes,
             queryResult,
@@ -489,27 +376,7 @@ public final class AuditScenario implements Callable<Integer> {
     if (explain) {
       dir.writeText("explain.txt", AuditReport.explainText(result));
     }
-    var chartSeries = new ArrayList<LatencyChart.Series>();
-    for (var s : series) {
-      chartSeries.add(
-          new LatencyChart.Series(s.label(), s.samples(), s.shape.ordinal(), s.page > 1));
-    }
-    LatencyChart.write(
-        dir.file(RunDirectory.CHART),
-        String.format(
-            java.util.Locale.ROOT,
-            "Audit query latency, %,d rows, embedded H2 (%d calls, page size %d)",
-            rows,
-            queryResult.measured(),
-            pageSize),
-        machine.cores()
-            + " cores, "
-            + machine.jvm()
-            + ", "
-            + started.toLocalDate()
-            + "; client-side gRPC time per call; solid = first page, dashed = next page",
-        chartSeries,
-        targetP99Ms);
+    AuditReport.writeChart(dir, result, series, started.toLocalDate());
 
     out.println(md);
     err.println("[audit] wrote " + dir.path());
@@ -524,7 +391,7 @@ public final class AuditScenario implements Callable<Integer> {
         .map(String::strip)
         .map(
             l ->
-                java.util.Arrays.stream(AuditQueryShape.values())
+                Arrays.stream(AuditQueryShape.values())
                     .filter(sh -> sh.label().equals(l))
                     .findFirst()
                     .orElseThrow(
@@ -533,33 +400,7 @@ public final class AuditScenario implements Callable<Integer> {
         .toArray(AuditQueryShape[]::new);
   }
 
-  private static long[] concat(List<long[]> parts) {
-    return parts.stream().flatMapToLong(LongStream::of).toArray();
-  }
-
   private static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-  }
-
-  private static long gcCount() {
-    return ManagementFactory.getGarbageCollectorMXBeans().stream()
-        .mapToLong(GarbageCollectorMXBean::getCollectionCount)
-        .filter(c -> c > 0)
-        .sum();
-  }
-
-  private static long gcMillis() {
-    return ManagementFactory.getGarbageCollectorMXBeans().stream()
-        .mapToLong(GarbageCollectorMXBean::getCollectionTime)
-        .filter(c -> c > 0)
-        .sum();
-  }
-
-  private static double round1(double v) {
-    return Math.round(v * 10) / 10.0;
-  }
-
-  private static double round3(double v) {
-    return Math.round(v * 1000) / 1000.0;
   }
 }

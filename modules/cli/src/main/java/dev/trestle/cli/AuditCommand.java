@@ -91,7 +91,8 @@ final class AuditCommand extends ClientCommand {
     edge_disconnect,
     health,
     nack,
-    service_health
+    service_health,
+    read
   }
 
   /** {@code --outcome}, case-insensitive. */
@@ -129,7 +130,8 @@ final class AuditCommand extends ClientCommand {
       description =
           "Only this operation: ${COMPLETION-CANDIDATES} (apply: a refused apply whose target state"
               + " was never determined, e.g. an invalid document; edge_connect, edge_disconnect,"
-              + " health and nack are cluster events).")
+              + " health and nack are cluster events; read: a denied get, list, history or audit"
+              + " query).")
   Operation operation;
 
   @Option(

@@ -6,13 +6,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Istio's CRD schemas the edge checks every object against before applying it. The edge jar carries
- * Istio's {@code crd-all.gen.yaml} as {@value #RESOURCE}, copied at build time from {@code
- * shared/vendor/istio} (its version and licence are beside it in the jar). Loaded on first use; a
- * jar without it cannot validate and says so.
+ * Istio's CRD schemas the edge checks every object against before applying it: {@value #RESOURCE},
+ * Istio's {@code crd-all.gen.yaml} vendored in the jar without descriptions (its README gives the
+ * Istio commit; {@code VendoredIstioCrdsTest} keeps it equal to the trim of {@code
+ * shared/vendor/istio}). Loaded once; a jar without it cannot validate and says so.
  */
 final class EdgeSchemas {
-  static final String RESOURCE = "/dev/trestle/edge/istio/crd-all.gen.yaml";
+  static final String RESOURCE = "/dev/trestle/edge/istio/crd-all.trimmed.yaml";
 
   private EdgeSchemas() {}
 

@@ -334,6 +334,48 @@ class EdgeEndToEndIT {
     }
   }
 
+  /**
+   * Issue 15 point 5 with real processes: a second agent with a copy of the first one's join token
+   * (a leftover pod, a copied secret) is refused and says so, never takes the cluster over (the
+   * first keeps its session through several of the second's retries at --max-backoff 1s), and
+   * {@code clusters} shows the conflict.
+   */
+  @Test
+  @Order(7)
+  void aSecondAgentWithTheSameTokenIsRefusedAndTheConflictShowsInClusters() throws IOException {
+    awaitAllConnected();
+    EdgeProcess first = EDGES.get(A);
+    var copy = new EdgeProcess.Layout(A, central.workDir().resolve("edge-" + A + "-copy"));
+    Files.createDirectories(copy.dir());
+    Files.copy(LAYOUTS.get(A).tokenFile(), copy.tokenFile());
+    Files.copy(LAYOUTS.get(A).inventory(), copy.inventory());
+    EdgeProcess second =
+        EdgeProcess.start(
+            copy,
+            edgePort,
+            central.workDir().resolve("edge-" + A + "-copy.log"),
+            central.configHome());
+    try {
+      await(A + "'s second agent refused")
+          .atMost(SYNC_TIMEOUT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.readString(second.log()).contains("ANOTHER AGENT HOLDS CLUSTER"));
+      await(A + "'s conflict in clusters")
+          .atMost(SYNC_TIMEOUT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> !clustersViaRest().get(A).path("sessionConflict").asText().isEmpty());
+      await(A + "'s first agent keeps the cluster")
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  first.status().path("connected").asBoolean()
+                      && !second.status().path("connected").asBoolean());
+    } finally {
+      second.stop();
+    }
+  }
+
   // --- helpers -----------------------------------------------------------------------------
 
   private static EdgeProcess startEdge(String cluster) {

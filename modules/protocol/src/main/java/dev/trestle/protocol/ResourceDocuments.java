@@ -117,6 +117,20 @@ public final class ResourceDocuments {
     }
   }
 
+  /**
+   * Why a document's {@code apiVersion} ({@code null} when absent) is refused, or {@code null} when
+   * it is the supported one. The one rule for every way a document arrives (text over REST and the
+   * CLI, a {@code Resource} message over gRPC), so all refuse with the same words.
+   */
+  public static String apiVersionProblem(String apiVersion) {
+    if (Kind.API_VERSION.equals(apiVersion)) {
+      return null;
+    }
+    return (apiVersion == null ? "is required" : "'" + apiVersion + "' is not supported")
+        + "; use "
+        + Kind.API_VERSION;
+  }
+
   /** Converts one document tree into a resource; throws {@link DocumentException}. */
   public static Resource fromDocument(JsonNode doc) {
     if (!doc.isObject()) {
@@ -130,14 +144,10 @@ public final class ResourceDocuments {
       }
     }
     JsonNode apiVersion = doc.path("apiVersion");
-    if (!apiVersion.isTextual() || !Kind.API_VERSION.equals(apiVersion.asText())) {
-      throw new DocumentException(
-          "apiVersion",
-          (apiVersion.isMissingNode()
-                  ? "is required"
-                  : "'" + apiVersion.asText() + "' is not supported")
-              + "; use "
-              + Kind.API_VERSION);
+    String apiVersionProblem =
+        apiVersionProblem(apiVersion.isMissingNode() ? null : apiVersion.asText());
+    if (apiVersionProblem != null) {
+      throw new DocumentException("apiVersion", apiVersionProblem);
     }
     JsonNode kindNode = doc.path("kind");
     if (!kindNode.isTextual() || kindNode.asText().isBlank()) {

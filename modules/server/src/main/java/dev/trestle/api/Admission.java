@@ -57,8 +57,11 @@ public final class Admission {
                 + " bytes (4 MiB) per apply"));
   }
 
-  /** An apply of {@code documents} documents; dry runs do not count against the rate limit. */
-  public void admitApply(Caller caller, int documents, boolean dryRun) {
+  /**
+   * An apply of {@code documents} documents. Dry runs count against the rate limit like applies:
+   * they cost the server as much and could otherwise probe without limit (issue 16).
+   */
+  public void admitApply(Caller caller, int documents) {
     if (documents > MAX_DOCUMENTS_PER_APPLY) {
       throw new ProblemException(
           Problem.of(
@@ -69,9 +72,7 @@ public final class Admission {
                   + " documents, got "
                   + documents));
     }
-    if (!dryRun) {
-      limiter.acquire(caller.principal(), Math.max(1, documents));
-    }
+    limiter.acquire(caller.principal(), Math.max(1, documents));
   }
 
   boolean isLarge(long bytes) {

@@ -86,7 +86,7 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
             return CompletableFuture.failedFuture(e);
           }
           try {
-            admission.admitApply(caller, in.getResourcesCount(), in.getDryRun());
+            admission.admitApply(caller, in.getResourcesCount());
           } catch (ProblemException e) {
             permit.close();
             return CompletableFuture.failedFuture(e);

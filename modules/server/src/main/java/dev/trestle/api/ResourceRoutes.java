@@ -110,7 +110,7 @@ public final class ResourceRoutes implements RestRouteGroup {
 
   private CompletionStage<HttpResponse> apply(
       RestCall call, List<Resource> docs, boolean dryRun, boolean stopOnError) {
-    admission.admitApply(call.caller(), docs.size(), dryRun);
+    admission.admitApply(call.caller(), docs.size());
     return service
         .apply(docs, dryRun, stopOnError, call.caller())
         .thenApply(

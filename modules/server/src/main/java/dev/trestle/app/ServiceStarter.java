@@ -6,6 +6,7 @@ import dev.trestle.api.CallContext;
 import dev.trestle.api.WriteLimiter;
 import dev.trestle.audit.AuditQueries;
 import dev.trestle.audit.AuditRefusalLog;
+import dev.trestle.audit.DeniedReadThrottle;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterSettings;
@@ -50,7 +51,16 @@ final class ServiceStarter {
     var admission =
         new Admission(
             new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime));
-    var refusalLog = new AuditRefusalLog(readSide.auditStore(), storage.blocking(), clock);
+    var refusalLog =
+        new DeniedReadThrottle(
+            new AuditRefusalLog(readSide.auditStore(), storage.blocking(), clock), clock);
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            DeniedReadThrottle.WINDOW,
+            DeniedReadThrottle.WINDOW,
+            refusalLog::flushExpired,
+            system.executionContext());
     var auditQueries =
         new AuditQueries(
             readSide.auditStore(),
@@ -58,7 +68,8 @@ final class ServiceStarter {
             storage.blocking(),
             clock,
             guard,
-            settings.auditScanBudget());
+            settings.auditScanBudget(),
+            refusalLog);
     var resources = new ResourceService(system, settings.askTimeout(), refusalLog, guard);
     var clusterSettings = ClusterSettings.from(config);
     ClusterOperations.initSharding(system, clusterSettings, clock);

@@ -48,7 +48,8 @@ public record AuditFilter(
           "EDGE_DISCONNECT",
           "HEALTH",
           "NACK",
-          "SERVICE_HEALTH");
+          "SERVICE_HEALTH",
+          "READ");
   private static final Set<String> OUTCOMES = Set.of(AuditRow.ACCEPTED, AuditRow.REFUSED);
 
   /** Audited kinds that are not configuration kinds. */

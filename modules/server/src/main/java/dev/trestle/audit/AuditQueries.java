@@ -5,6 +5,7 @@ import dev.trestle.core.Guard;
 import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.core.RefusalLog;
 import dev.trestle.protocol.Fqn;
 import java.time.Clock;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class AuditQueries {
   private final Executor blocking;
   private final Clock clock;
   private final Guard guard;
+  private final RefusalLog refusals;
 
   /**
    * One page for the API. {@code scanBudgetExhausted}: the server stopped after {@code
@@ -35,16 +37,19 @@ public final class AuditQueries {
 
   public AuditQueries(
       AuditStore store, ResourceHistory history, Executor blocking, Clock clock, Guard guard) {
-    this(store, history, blocking, clock, guard, DEFAULT_SCAN_BUDGET);
+    this(store, history, blocking, clock, guard, DEFAULT_SCAN_BUDGET, RefusalLog.NONE);
   }
 
+  /** {@code refusals}: where denied reads (audit queries, history) are recorded. */
   public AuditQueries(
       AuditStore store,
       ResourceHistory history,
       Executor blocking,
       Clock clock,
       Guard guard,
-      int scanBudget) {
+      int scanBudget,
+      RefusalLog refusals) {
+    this.refusals = refusals;
     if (scanBudget < 1) {
       throw new IllegalArgumentException(
           "trestle.audit.scan-budget must be at least 1, was " + scanBudget);
@@ -82,16 +87,21 @@ public final class AuditQueries {
                         Guard.denied(caller.principal(), Perm.READ, scope).message() + hint));
               }
               return query(request);
-            });
+            })
+        .whenComplete(refusals.whenDenied(caller, "AUDIT", scope.toString()));
   }
 
   public CompletionStage<List<ResourceHistory.Version>> history(String fqn, Caller caller) {
-    return readable(fqn, caller).thenCompose(x -> history(fqn));
+    return readable(fqn, caller)
+        .whenComplete(refusals.whenDenied(caller, "HISTORY", fqn))
+        .thenCompose(x -> history(fqn));
   }
 
   public CompletionStage<dev.trestle.management.ResourceEntity.View> at(
       String fqn, long version, Caller caller) {
-    return readable(fqn, caller).thenCompose(x -> at(fqn, version));
+    return readable(fqn, caller)
+        .whenComplete(refusals.whenDenied(caller, "GET", fqn))
+        .thenCompose(x -> at(fqn, version));
   }
 
   private CompletionStage<Void> readable(String fqnText, Caller caller) {

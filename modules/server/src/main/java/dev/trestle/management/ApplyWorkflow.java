@@ -8,6 +8,7 @@ import dev.trestle.core.ProblemException;
 import dev.trestle.core.RefusalLog;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.FieldChange;
 import dev.trestle.protocol.v1.Resource;
 import java.util.ArrayList;
@@ -22,13 +23,17 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Applies a batch of documents: parents before children (waves of {@link ApplyOrder}), documents of
- * one wave in parallel, each through the same named steps: {@link #gatherContext} (ancestors,
- * referenced resources and the current state, asked at once), {@link #authorize} (CREATE on the
- * parent or WRITE on the resource), {@link #registerWithParent} (creates only), {@link #askEntity},
- * {@link #settle} (undo the registration of a refused create; make the creator admin of what it
- * created) and {@link #outcome}. Refusals are recorded with the operation the attempt had reached
- * (APPLY until the current state is known, then CREATE or UPDATE).
+ * Applies a batch of documents. First the whole request: every {@code apiVersion} supported ({@link
+ * #unsupportedApiVersion}), then each document admitted before its content is judged ({@link
+ * WriteAdmission}: permission before validation). Then parents before children (waves of {@link
+ * ApplyOrder}), documents of one wave in parallel, each through the same named steps: {@link
+ * #gatherContext} (ancestors, referenced resources and the current state, asked at once), {@link
+ * #authorize} (CREATE on the parent or WRITE on the resource), {@link #registerWithParent} (creates
+ * only), {@link #askEntity}, {@link #settle} (undo the registration of a refused create; make the
+ * creator admin of what it created) and {@link #outcome}. Refusals, dry runs' included, are
+ * recorded with the operation the attempt had reached (APPLY until the current state is known, then
+ * CREATE or UPDATE). Referenced resources the caller may not READ count as missing ({@link
+ * #existing}).
  *
  * <p><b>Each document is validated once.</b> The rules that need nothing but the document ({@link
  * ResourceValidator#checkAlone}) run here, before anything is asked, so a bad document costs no
@@ -43,25 +48,74 @@ final class ApplyWorkflow {
   private final ResourceAsks asks;
   private final Guard guard;
   private final RefusalLog refusals;
+  private final WriteAdmission admission;
 
   ApplyWorkflow(ResourceAsks asks, Guard guard, RefusalLog refusals) {
     this.asks = asks;
     this.guard = guard;
     this.refusals = refusals;
+    this.admission = new WriteAdmission(asks, guard);
   }
 
   /** One outcome per document, in the order given. */
   CompletionStage<List<ApplyOutcomeView>> apply(
       List<Resource> resources, boolean dryRun, boolean stopOnError, Caller caller) {
+    Problem unsupported = unsupportedApiVersion(resources);
+    if (unsupported != null) {
+      return CompletableFuture.failedFuture(new ProblemException(unsupported));
+    }
+    var admissions =
+        resources.stream().map(r -> admission.check(r, caller).toCompletableFuture()).toList();
+    return CompletableFuture.allOf(admissions.toArray(CompletableFuture[]::new))
+        .thenCompose(
+            x -> {
+              var denials = admissions.stream().map(CompletableFuture::join).toList();
+              return apply(resources, denials, dryRun, stopOnError, caller);
+            });
+  }
+
+  /**
+   * A document whose {@code apiVersion} is missing or not the supported one makes the whole request
+   * invalid, as a document that cannot be read does over REST, in the same words ({@link
+   * ResourceDocuments#apiVersionProblem}); a {@code Resource} message has no line to name.
+   */
+  static Problem unsupportedApiVersion(List<Resource> resources) {
+    for (int i = 0; i < resources.size(); i++) {
+      String given = resources.get(i).getApiVersion();
+      String problem = ResourceDocuments.apiVersionProblem(given.isEmpty() ? null : given);
+      if (problem != null) {
+        String description = "apiVersion: " + problem;
+        return new Problem(
+            Problem.Code.INVALID_ARGUMENT,
+            "document " + (i + 1) + ": " + description,
+            List.of(new Problem.Violation("documents[" + i + "].apiVersion", description)),
+            "",
+            0,
+            List.of());
+      }
+    }
+    return null;
+  }
+
+  private CompletionStage<List<ApplyOutcomeView>> apply(
+      List<Resource> resources,
+      List<Problem> denials,
+      boolean dryRun,
+      boolean stopOnError,
+      Caller caller) {
     var results = new ApplyOutcomeView[resources.size()];
     List<Integer> valid = new ArrayList<>();
     for (int i = 0; i < resources.size(); i++) {
       Resource r = resources.get(i);
+      String fqn = fqnOrEmpty(r);
+      if (denials.get(i) != null) {
+        results[i] = refused(i, r, fqn, denials.get(i), WriteOperation.APPLY);
+        continue;
+      }
       var violations = ResourceValidator.checkAlone(r);
       if (violations.isEmpty()) {
         valid.add(i);
       } else {
-        String fqn = fqnOrEmpty(r);
         results[i] = refused(i, r, fqn, Problem.invalid(fqn, violations), WriteOperation.APPLY);
       }
     }
@@ -135,7 +189,8 @@ final class ApplyWorkflow {
   /** Ancestors (failing on the first missing one), referenced resources and the current state. */
   private CompletionStage<Void> gatherContext(Attempt a) {
     var ancestors = ancestors(a.fqn, a.pending);
-    var references = existing(ResourceValidator.references(a.resource).values(), a.pending);
+    var references =
+        existing(ResourceValidator.references(a.resource).values(), a.pending, a.caller);
     var current = asks.view(a.fqn);
     return ancestors
         .thenCombine(references, ValidationContext::new)
@@ -272,15 +327,29 @@ final class ApplyWorkflow {
             });
   }
 
-  /** Which of the referenced FQNs exist (stored, or pending in this dry run). */
+  /**
+   * Which of the referenced FQNs exist for this caller: pending in this dry run (the caller's own
+   * documents), or stored and readable by the caller. A reference to something the caller may not
+   * READ is answered exactly as one to something that does not exist (issue 16, point 2), so
+   * references cannot probe another tenant's tree.
+   */
   private CompletionStage<Set<String>> existing(
-      Collection<String> fqns, Map<String, ResourceSnapshot> pending) {
-    var futures = new LinkedHashMap<String, CompletableFuture<ResourceEntity.View>>();
+      Collection<String> fqns, Map<String, ResourceSnapshot> pending, Caller caller) {
+    var futures = new LinkedHashMap<String, CompletableFuture<Boolean>>();
     for (String text : fqns) {
       try {
         Fqn f = Fqn.parse(text);
         if (!f.isRoot()) {
-          futures.put(text, asks.view(f).toCompletableFuture());
+          futures.put(
+              text,
+              guard
+                  .allowed(caller.principal(), Perm.READ, f)
+                  .thenCompose(
+                      readable ->
+                          readable
+                              ? asks.view(f).thenApply(ResourceEntity.View::exists)
+                              : CompletableFuture.completedFuture(false))
+                  .toCompletableFuture());
         }
       } catch (IllegalArgumentException e) {
         // malformed references are reported by the validator
@@ -292,7 +361,7 @@ final class ApplyWorkflow {
               Set<String> found = new HashSet<>();
               futures.forEach(
                   (text, f) -> {
-                    if (f.join().exists() || pending.containsKey(text)) {
+                    if (f.join() || pending.containsKey(text)) {
                       found.add(text);
                     }
                   });
@@ -300,13 +369,26 @@ final class ApplyWorkflow {
             });
   }
 
+  /**
+   * Every refused document is audited, dry runs included (their rows say "dry run"), so probing
+   * with dry runs leaves a trace.
+   */
   private List<ApplyOutcomeView> recordRefusals(
       ApplyOutcomeView[] results, boolean dryRun, Caller caller) {
-    if (!dryRun) {
-      for (var r : results) {
-        if (r.problem() != null) {
-          refusals.refused(caller, r.operation().name(), r.kind(), r.fqn(), r.problem());
-        }
+    for (var r : results) {
+      if (r.problem() != null) {
+        Problem p = r.problem();
+        Problem recorded =
+            dryRun
+                ? new Problem(
+                    p.code(),
+                    "dry run: " + p.message(),
+                    p.violations(),
+                    p.fqn(),
+                    p.currentVersion(),
+                    p.children())
+                : p;
+        refusals.refused(caller, r.operation().name(), r.kind(), r.fqn(), recorded);
       }
     }
     return List.of(results);

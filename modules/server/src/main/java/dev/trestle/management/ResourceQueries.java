@@ -5,6 +5,7 @@ import dev.trestle.core.Guard;
 import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.core.RefusalLog;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +27,15 @@ public final class ResourceQueries {
 
   private final ResourceAsks asks;
   private final Guard guard;
+  private final RefusalLog refusals;
 
   /** One page of a listing; {@code nextPageToken} is empty on the last page. */
   public record Page(List<ResourceEntity.View> items, String nextPageToken) {}
 
-  ResourceQueries(ResourceAsks asks, Guard guard) {
+  ResourceQueries(ResourceAsks asks, Guard guard, RefusalLog refusals) {
     this.asks = asks;
     this.guard = guard;
+    this.refusals = refusals;
   }
 
   /**
@@ -45,7 +48,10 @@ public final class ResourceQueries {
     } catch (ProblemException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return guard.require(caller.principal(), Perm.READ, fqn).thenCompose(x -> get(fqnText));
+    return guard
+        .require(caller.principal(), Perm.READ, fqn)
+        .whenComplete(refusals.whenDenied(caller, "GET", fqn.toString()))
+        .thenCompose(x -> get(fqnText));
   }
 
   /** The resource without a permission check (callers have checked); NOT_FOUND if absent. */
@@ -137,6 +143,13 @@ public final class ResourceQueries {
                         all ? CompletableFuture.completedFuture(found) : readable(found, caller)))
         .thenApply(
             found -> {
+              if (found.isEmpty() && !parent.isRoot()) {
+                auditUnreadableParent(parent, readsParent, caller);
+              }
+              return found;
+            })
+        .thenApply(
+            found -> {
               var matching =
                   found.stream()
                       .filter(v -> kind == null || v.snapshot().kind().equals(kind.kindName()))
@@ -150,6 +163,24 @@ public final class ResourceQueries {
               var page = matching.subList(0, size);
               return new Page(page, encodePageToken(page.get(size - 1).snapshot().fqn()));
             });
+  }
+
+  /**
+   * A list under a parent the caller may not READ that found nothing readable is a denied read; a
+   * list that shows something, or of the root, is not.
+   */
+  private void auditUnreadableParent(
+      Fqn parent, CompletionStage<Boolean> readsParent, Caller caller) {
+    readsParent.thenAccept(
+        mayRead -> {
+          if (!mayRead) {
+            refusals.deniedRead(
+                caller,
+                "LIST",
+                parent.toString(),
+                Guard.denied(caller.principal(), Perm.READ, parent));
+          }
+        });
   }
 
   private CompletionStage<List<ResourceEntity.View>> readable(

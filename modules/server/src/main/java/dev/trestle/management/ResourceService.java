@@ -28,7 +28,7 @@ public final class ResourceService {
       ActorSystem<?> system, Duration askTimeout, RefusalLog refusals, Guard guard) {
     var asks = new ResourceAsks(system, askTimeout);
     this.applies = new ApplyWorkflow(asks, guard, refusals);
-    this.queries = new ResourceQueries(asks, guard);
+    this.queries = new ResourceQueries(asks, guard, refusals);
     this.deletes = new CascadeDelete(asks, queries, guard, refusals);
   }
 

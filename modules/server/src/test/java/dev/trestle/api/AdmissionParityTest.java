@@ -130,11 +130,22 @@ class AdmissionParityTest {
     assertThat(CanonicalJson.MAPPER.readTree(restDelete.body()).get("message").asText())
         .startsWith(reason);
 
-    // dry runs are free on both
-    stub.apply(
-        ApplyRequest.newBuilder().addAllResources(docs(org("rate-4"))).setDryRun(true).build());
-    assertThat(rest("users/rate", "/api/v1/apply?dryRun", org("rate-4")).statusCode())
-        .isEqualTo(200);
+    // dry runs draw from the same bucket too (issue 16: they could otherwise probe unlimited)
+    var dryRun =
+        catchThrowableOfType(
+            () ->
+                stub.apply(
+                    ApplyRequest.newBuilder()
+                        .addAllResources(docs(org("rate-4")))
+                        .setDryRun(true)
+                        .build()),
+            StatusRuntimeException.class);
+    assertThat(dryRun.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(dryRun.getTrailers().get(DETAIL).getMessage()).startsWith(reason);
+    var restDryRun = rest("users/rate", "/api/v1/apply?dryRun", org("rate-4"));
+    assertThat(restDryRun.statusCode()).isEqualTo(429);
+    assertThat(CanonicalJson.MAPPER.readTree(restDryRun.body()).get("message").asText())
+        .startsWith(reason);
   }
 
   private static String org(String name) {

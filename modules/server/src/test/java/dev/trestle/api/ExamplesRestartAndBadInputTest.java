@@ -1,7 +1,9 @@
 package dev.trestle.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyOutcome;
 import dev.trestle.protocol.v1.ApplyRequest;
@@ -15,6 +17,8 @@ import dev.trestle.testing.TestStorage;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -294,6 +298,36 @@ class ExamplesRestartAndBadInputTest {
             "apiVersion: trestle.dev/v1\nkind: Organization\nmetadata: {name: large}\n"
                 + ("# " + "x".repeat(97) + "\n").repeat(36_000));
     assertThat(large.statusCode()).as("3.6 MB is under the 4 MiB limit").isEqualTo(200);
+
+    // Issue 16 point 9: gRPC refuses a missing or unsupported apiVersion as REST does, with the
+    // same words (a Resource message has no line to name).
+    for (String apiVersion : List.of("bogus/v9", "")) {
+      var tenant =
+          ResourceDocuments.parse(
+                  "apiVersion: trestle.dev/v1\nkind: Tenant\n"
+                      + "metadata: {name: versioned, organization: acme}\n")
+              .get(0)
+              .resource()
+              .toBuilder()
+              .setApiVersion(apiVersion)
+              .build();
+      var grpc =
+          assertThrows(
+              StatusRuntimeException.class,
+              () -> stub().apply(ApplyRequest.newBuilder().addResources(tenant).build()));
+      assertThat(grpc.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      var rest =
+          post(
+              "/api/v1/apply",
+              (apiVersion.isEmpty() ? "" : "apiVersion: " + apiVersion + "\n")
+                  + "kind: Tenant\nmetadata: {name: versioned, organization: acme}\n");
+      assertThat(rest.statusCode()).isEqualTo(400);
+      String restMessage = CanonicalJson.MAPPER.readTree(rest.body()).path("message").asText();
+      assertThat(restMessage).startsWith("document 1 (line 1): apiVersion: ");
+      assertThat(grpc.getStatus().getDescription())
+          .as(apiVersion)
+          .isEqualTo(restMessage.replace(" (line 1)", ""));
+    }
 
     assertThat(everything()).as("nothing changed").isEqualTo(before);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trestle.core.ProblemException;
+import dev.trestle.core.RefusalLog;
 import dev.trestle.storage.ReadModelDatabase;
 import dev.trestle.testing.StorageSelection;
 import dev.trestle.testing.TestStorage;
@@ -227,7 +228,7 @@ class AuditScanBudgetTest {
 
   @Test
   void theApiLayerFlagsPartialPagesAndItsTokensOnlyWorkWithTheSameFilters() throws Exception {
-    var queries = new AuditQueries(store, null, Runnable::run, CLOCK, null, 10);
+    var queries = new AuditQueries(store, null, Runnable::run, CLOCK, null, 10, RefusalLog.NONE);
     var q = request("needle", "", false, "", "", "", 50, "");
     var page = queries.query(q).toCompletableFuture().join();
     assertThat(page.scanBudgetExhausted()).isTrue();

@@ -1,0 +1,27 @@
+package dev.trestle.management;
+
+import dev.trestle.protocol.v1.GroupSpec;
+import dev.trestle.protocol.v1.GroupType;
+import dev.trestle.protocol.v1.Resource;
+
+/** A group: a type, and selectors within its workspace's. */
+final class GroupRules implements KindRules {
+  @Override
+  public void check(Resource resource, Checks c) {
+    GroupSpec spec = resource.getGroup();
+    if (spec.getType() == GroupType.GROUP_TYPE_UNSPECIFIED) {
+      c.add("spec.type", "is required: TRAFFIC, SECURITY or GATEWAY");
+    }
+    var own = Placement.selectors(c, "spec.namespaceSelectors", spec.getNamespaceSelectorsList());
+    c.duplicates("spec.namespaceSelectors", spec.getNamespaceSelectorsList());
+    if (c.inContext()) {
+      Placement.withinWorkspace(c, own);
+    }
+  }
+
+  @Override
+  public void inContext(Resource resource, Checks c) {
+    Placement.withinWorkspace(
+        c, Placement.parseAll(resource.getGroup().getNamespaceSelectorsList()));
+  }
+}

@@ -1,0 +1,128 @@
+package dev.trestle.management;
+
+import dev.trestle.protocol.Kind;
+import dev.trestle.protocol.v1.GatewayRoute;
+import dev.trestle.protocol.v1.GatewayServer;
+import dev.trestle.protocol.v1.IngressGatewaySpec;
+import dev.trestle.protocol.v1.Resource;
+import dev.trestle.protocol.v1.TlsMode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** An ingress gateway: servers (ports, protocols, hosts, TLS) and routes to services. */
+final class IngressGatewayRules implements KindRules {
+  private static final Set<String> GATEWAY_PROTOCOLS =
+      Set.of("HTTP", "HTTPS", "HTTP2", "GRPC", "TLS", "TCP");
+
+  @Override
+  public void check(Resource resource, Checks c) {
+    IngressGatewaySpec spec = resource.getIngressGateway();
+    spec.getWorkloadSelectorMap()
+        .forEach((k, v) -> c.labelPair("spec.workloadSelector." + k, k, v));
+    if (spec.getWorkloadSelectorCount() == 0) {
+      c.add("spec.workloadSelector", "at least one label selecting the gateway pods is required");
+    }
+    if (!spec.getWorkloadNamespace().isEmpty()) {
+      c.name("spec.workloadNamespace", spec.getWorkloadNamespace());
+    }
+    if (spec.getServersCount() == 0) {
+      c.add("spec.servers", "at least one server is required");
+    }
+    var ports = new HashSet<Integer>();
+    var hosts = new ArrayList<String>();
+    for (int i = 0; i < spec.getServersCount(); i++) {
+      server(c, "spec.servers[" + i + "]", spec.getServers(i), ports, hosts);
+    }
+    for (int i = 0; i < spec.getRoutesCount(); i++) {
+      route(c, "spec.routes[" + i + "]", spec.getRoutes(i), hosts);
+    }
+  }
+
+  private static void server(
+      Checks c, String f, GatewayServer s, Set<Integer> ports, List<String> hosts) {
+    c.port(f + ".port", s.getPort(), true);
+    if (!ports.add(s.getPort())) {
+      c.add(f + ".port", "duplicate port " + s.getPort());
+    }
+    if (!GATEWAY_PROTOCOLS.contains(s.getProtocol())) {
+      c.add(
+          f + ".protocol",
+          "'" + s.getProtocol() + "' is not one of " + Checks.sorted(GATEWAY_PROTOCOLS));
+    }
+    if (s.getHostsCount() == 0) {
+      c.add(f + ".hosts", "at least one host is required");
+    }
+    for (int j = 0; j < s.getHostsCount(); j++) {
+      if (!Names.HOST.matcher(s.getHosts(j)).matches()) {
+        c.add(f + ".hosts[" + j + "]", "'" + s.getHosts(j) + "' is not a host name or wildcard");
+      }
+      hosts.add(s.getHosts(j));
+    }
+    boolean needsTls = s.getProtocol().equals("HTTPS") || s.getProtocol().equals("TLS");
+    if (needsTls && s.getTls().getMode() == TlsMode.TLS_MODE_UNSPECIFIED) {
+      c.add(f + ".tls.mode", "is required for protocol " + s.getProtocol());
+    }
+    if (!needsTls && s.hasTls() && s.getTls().getMode() != TlsMode.TLS_MODE_UNSPECIFIED) {
+      c.add(f + ".tls", "is only allowed with protocol HTTPS or TLS");
+    }
+    if (needsTls
+        && s.getTls().getMode() != TlsMode.PASSTHROUGH
+        && s.getTls().getMode() != TlsMode.TLS_MODE_UNSPECIFIED
+        && s.getTls().getCredentialName().isEmpty()) {
+      c.add(f + ".tls.credentialName", "is required unless mode is PASSTHROUGH");
+    }
+    String min = s.getTls().getMinProtocolVersion();
+    if (!min.isEmpty() && !min.equals("TLSV1_2") && !min.equals("TLSV1_3")) {
+      c.add(f + ".tls.minProtocolVersion", "must be TLSV1_2 or TLSV1_3");
+    }
+  }
+
+  private static void route(Checks c, String f, GatewayRoute route, List<String> hosts) {
+    if (route.getHost().isEmpty()) {
+      c.add(f + ".host", "is required");
+    } else if (hosts.stream().noneMatch(h -> hostMatches(h, route.getHost()))) {
+      c.add(f + ".host", "'" + route.getHost() + "' is not served by any server " + hosts);
+    }
+    for (int j = 0; j < route.getMatchCount(); j++) {
+      HttpRules.match(c, f + ".match[" + j + "]", route.getMatch(j));
+    }
+    Placement.service(c, f + ".service", route.getService(), true);
+    c.port(f + ".port", route.getPort(), false);
+    if (!route.getSubset().isEmpty()) {
+      c.name(f + ".subset", route.getSubset());
+    }
+    if (!route.getServiceRoute().isEmpty()) {
+      ReferenceRules.fqnsOfKind(
+          c, f + ".serviceRoute", List.of(route.getServiceRoute()), Kind.SERVICE_ROUTE);
+    }
+    c.duration(f + ".timeout", route.getTimeout());
+  }
+
+  private static boolean hostMatches(String serverHost, String host) {
+    if (serverHost.equals("*") || serverHost.equals(host)) {
+      return true;
+    }
+    return serverHost.startsWith("*.") && host.endsWith(serverHost.substring(1));
+  }
+
+  @Override
+  public void inContext(Resource resource, Checks c) {
+    var routes = resource.getIngressGateway().getRoutesList();
+    for (int i = 0; i < routes.size(); i++) {
+      Placement.placed(c, "spec.routes[" + i + "].service", routes.get(i).getService());
+    }
+  }
+
+  @Override
+  public void references(Resource resource, Map<String, String> refs) {
+    var routes = resource.getIngressGateway().getRoutesList();
+    for (int i = 0; i < routes.size(); i++) {
+      if (!routes.get(i).getServiceRoute().isEmpty()) {
+        refs.put("spec.routes[" + i + "].serviceRoute", routes.get(i).getServiceRoute());
+      }
+    }
+  }
+}
