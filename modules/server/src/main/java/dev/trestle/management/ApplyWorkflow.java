@@ -43,6 +43,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * rules (FQN, version precondition, unchanged content). The command says that the document passed
  * the first half; any other sender of {@code ApplyResource} gets the full check in the entity, so
  * no invalid content is ever persisted.
+ *
+ * <p>Why one file of about 450 lines: it is the apply saga, and its steps are listed above in the
+ * order they run; each step is a short method over the same per-document context, and what each
+ * step decides with a rule of its own already lives elsewhere ({@link WriteAdmission}, {@link
+ * ResourceValidator}, {@link ApplyOrder}, {@link CascadeDelete}). Splitting the steps across files
+ * would hide that order, which is what a reader of this class comes for.
  */
 final class ApplyWorkflow {
   private final ResourceAsks asks;

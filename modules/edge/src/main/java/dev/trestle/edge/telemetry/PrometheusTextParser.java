@@ -22,6 +22,11 @@ import java.util.Optional;
  * is still read (unlike Prometheus, which fails the whole scrape: one broken proxy metric must not
  * hide the others). Costs are bounded by {@link ParseLimits}: a line is never held beyond {@code
  * maxLineLength} characters and samples past {@code maxSeries} are counted, not parsed.
+ *
+ * <p>Why one file of about 500 lines: it is one hand-written scanner over one reused line buffer
+ * (the format's grammar: comments, names, label sets with escapes, values, timestamps), and its
+ * per-line methods share that buffer's cursor; split into classes they would pass the cursor back
+ * and forth on the hot path the scrape benchmark measures (docs/benchmarks.md, scrape).
  */
 public final class PrometheusTextParser {
   private final ParseLimits limits;

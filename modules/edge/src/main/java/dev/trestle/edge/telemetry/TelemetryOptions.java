@@ -96,7 +96,7 @@ public final class TelemetryOptions {
     }
     Duration w =
         window != null ? window : fromFile.window().orElse(TelemetrySettings.DEFAULT_WINDOW);
-    if (w.toSeconds() * 1000 != w.toMillis()) {
+    if (w.toMillis() >= 1000 && w.toSeconds() * 1000 != w.toMillis()) {
       throw new IllegalArgumentException("--telemetry-window must be whole seconds");
     }
     return new TelemetrySettings(chosen, w, buffer, prometheus, urls, kube);
