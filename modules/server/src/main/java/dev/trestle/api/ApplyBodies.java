@@ -1,7 +1,9 @@
 package dev.trestle.api;
 
+import dev.trestle.audit.AccessBindingIndex;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.iam.AccessControl;
 import dev.trestle.protocol.DocumentException;
 import dev.trestle.protocol.ParsedDocument;
 import dev.trestle.protocol.ResourceDocuments;
@@ -23,11 +25,24 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
  * is parsed on the {@link ParsePool}, off the dispatcher that serves requests; a small one is
  * parsed where it arrives. Every document must parse, otherwise nothing is applied.
  */
-final class ApplyBodies {
+public final class ApplyBodies {
   private final Admission admission;
   private final WriteScope scope;
   private final ParsePool pool;
   private final long readTimeoutMillis;
+
+  /**
+   * The one body reader of the API port: every route that takes documents shares it, so they share
+   * one bounded parse pool. {@code bodyTimeoutMillis}: how long reading a request body may take.
+   */
+  public static ApplyBodies create(
+      Admission admission,
+      AccessControl access,
+      AccessBindingIndex bindings,
+      long bodyTimeoutMillis) {
+    return new ApplyBodies(
+        admission, new WriteScope(access, bindings), ParsePool.forThisMachine(), bodyTimeoutMillis);
+  }
 
   ApplyBodies(Admission admission, WriteScope scope, ParsePool pool, long readTimeoutMillis) {
     this.admission = admission;

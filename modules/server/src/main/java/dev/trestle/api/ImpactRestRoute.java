@@ -3,8 +3,6 @@ package dev.trestle.api;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
-import dev.trestle.audit.AccessBindingIndex;
-import dev.trestle.iam.AccessControl;
 import dev.trestle.management.ResourceService;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -22,21 +20,11 @@ public final class ImpactRestRoute implements RestRouteGroup {
   private final ApplyBodies bodies;
 
   public ImpactRestRoute(
-      ResourceService service,
-      Admission admission,
-      AccessControl access,
-      AccessBindingIndex bindings,
-      ImpactViews impact,
-      long bodyTimeoutMillis) {
+      ResourceService service, Admission admission, ImpactViews impact, ApplyBodies bodies) {
     this.service = service;
     this.admission = admission;
     this.impact = impact;
-    this.bodies =
-        new ApplyBodies(
-            admission,
-            new WriteScope(access, bindings),
-            ParsePool.forThisMachine(),
-            bodyTimeoutMillis);
+    this.bodies = bodies;
   }
 
   @Override

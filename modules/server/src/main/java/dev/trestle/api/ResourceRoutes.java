@@ -10,9 +10,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trestle.audit.AccessBindingIndex;
 import dev.trestle.audit.AuditQueries;
-import dev.trestle.iam.AccessControl;
 import dev.trestle.management.ResourceMapper;
 import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.ResourceDocuments;
@@ -43,21 +41,11 @@ public final class ResourceRoutes implements RestRouteGroup {
    * bodyTimeoutMillis}: how long reading a request body may take.
    */
   public ResourceRoutes(
-      ResourceService service,
-      AuditQueries audit,
-      Admission admission,
-      AccessControl access,
-      AccessBindingIndex bindings,
-      long bodyTimeoutMillis) {
+      ResourceService service, AuditQueries audit, Admission admission, ApplyBodies bodies) {
     this.service = service;
     this.audit = audit;
     this.admission = admission;
-    this.bodies =
-        new ApplyBodies(
-            admission,
-            new WriteScope(access, bindings),
-            ParsePool.forThisMachine(),
-            bodyTimeoutMillis);
+    this.bodies = bodies;
   }
 
   @Override

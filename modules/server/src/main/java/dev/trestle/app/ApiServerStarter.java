@@ -1,6 +1,7 @@
 package dev.trestle.app;
 
 import dev.trestle.api.ApiRoutes;
+import dev.trestle.api.ApplyBodies;
 import dev.trestle.api.AuditGrpcService;
 import dev.trestle.api.AuditRoutes;
 import dev.trestle.api.ClusterGrpcService;
@@ -66,6 +67,10 @@ final class ApiServerStarter {
             parts.storage().blocking(),
             DesiredStateSettings.from(parts.config()).reachability());
     var impactViews = new ImpactViews(impactPreview, s.guard());
+    // one body reader, so the documents routes share one bounded parse pool
+    var bodies =
+        ApplyBodies.create(
+            s.admission(), s.access(), parts.readSide().bindings(), BODY_TIMEOUT_MILLIS);
     var apiServices =
         List.of(
             ManagementService.description,
@@ -103,22 +108,10 @@ final class ApiServerStarter {
             List.of(
                 new AuditRoutes(s.auditQueries()),
                 new ClusterRoutes(s.clusters()),
-                new ImpactRestRoute(
-                    s.resources(),
-                    s.admission(),
-                    s.access(),
-                    parts.readSide().bindings(),
-                    impactViews,
-                    BODY_TIMEOUT_MILLIS),
+                new ImpactRestRoute(s.resources(), s.admission(), impactViews, bodies),
                 new ProjectionLagRoute(parts.readSide().lags()),
                 // last: it takes any path below /api/v1
-                new ResourceRoutes(
-                    s.resources(),
-                    s.auditQueries(),
-                    s.admission(),
-                    s.access(),
-                    parts.readSide().bindings(),
-                    BODY_TIMEOUT_MILLIS)));
+                new ResourceRoutes(s.resources(), s.auditQueries(), s.admission(), bodies)));
     @SuppressWarnings("unchecked")
     var handler =
         new ApiMetrics(parts.operations().registry(), apiServices, RestRoutes::template)
