@@ -1,5 +1,5 @@
 // Shared view pieces: links that route in the page, tables with paging, error boxes.
-import { html, useEffect, useState } from '../vendor/htm-3.1.1/standalone.module.js';
+import { html, useEffect, useLayoutEffect, useState } from '../vendor/htm-3.1.1/standalone.module.js';
 import { changeRows } from './lib/diff.js';
 
 let navigateHook = () => {};
@@ -49,11 +49,12 @@ export function useLoad(loader, deps) {
 }
 
 /**
- * Records a performance mark named `name` the first time `ready` holds after a render (once per
- * page load): the browser tests read these marks to report when a page first showed its data.
+ * Records a performance mark named `name` the first time `ready` holds once a render is in the DOM
+ * (once per page load): the browser tests read these marks to report when a page first showed its
+ * data.
  */
 export function useRenderedMark(name, ready) {
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (ready && performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name);
   }, [name, ready]);
 }
@@ -83,9 +84,9 @@ export function PagedTable({ columns, rows, pageSize = 100, filterText, test }) 
     </table>
     ${shown.length === 0 && html`<p class="muted">Nothing to show.</p>`}
     <div class="pager">
-      <button disabled=${current === 0} onClick=${() => setPage(current - 1)}>‹ Previous</button>
-      <span data-test="pager-info">${shown.length === 0 ? 0 : current * pageSize + 1}–${Math.min(shown.length, (current + 1) * pageSize)} of ${shown.length}</span>
-      <button disabled=${current >= pages - 1} onClick=${() => setPage(current + 1)}>Next ›</button>
+      ${pages > 1 && html`<button disabled=${current === 0} onClick=${() => setPage(current - 1)}>‹ Previous</button>`}
+      <span data-test="pager-info" class=${pages > 1 ? '' : 'muted'}>${shown.length === 0 ? 0 : current * pageSize + 1}–${Math.min(shown.length, (current + 1) * pageSize)} of ${shown.length}</span>
+      ${pages > 1 && html`<button disabled=${current >= pages - 1} onClick=${() => setPage(current + 1)}>Next ›</button>`}
     </div>
   </div>`;
 }

@@ -73,7 +73,7 @@ export function ClustersPage({ query }) {
       pageSize=${100}
       filterText=${(c) => `${c.fqn} ${health(c)}`}
       columns=${[
-        { title: 'Cluster', cls: 'wrap', cell: (c) => html`<${Link} href=${clusterUrl(c.fqn)} data-test="cluster-link">${c.fqn}<//>` },
+        { title: 'Cluster', cls: 'nowrap', cell: (c) => html`<${Link} href=${clusterUrl(c.fqn)} data-test="cluster-link">${c.fqn}<//>` },
         { title: 'Health', cell: (c) => html`<span data-test="cluster-health"><${Badge} value=${health(c)} /></span>` },
         { title: 'Edge', cell: (c) => (c.connected ? 'connected' : 'disconnected') },
         { title: 'Last heartbeat', cell: (c) => ago(c.lastHeartbeat) },

@@ -5,7 +5,10 @@ import { html } from '../../vendor/htm-3.1.1/standalone.module.js';
 import { impactClusters, impactSummary } from '../lib/impact.js';
 import { ChangeTable } from '../ui.js';
 
-/** Per cluster, the Istio objects the change would create, change or delete. */
+/**
+ * Per cluster, the Istio objects the change would create, change or delete; a deleted object's
+ * JSON is folded (its title says what goes), created and changed ones are open.
+ */
 export function Impact({ response }) {
   const clusters = impactClusters(response);
   const badge = { CREATE: 'ok', CHANGE: 'warn', DELETE: 'bad' };
@@ -16,7 +19,7 @@ export function Impact({ response }) {
       (c) => html`<div class="impact-cluster" data-test="impact-cluster">
         <h4><span data-test="impact-cluster-name">${c.cluster}</span> <span class="muted">(desired version ${c.version})</span></h4>
         ${c.objects.map(
-          (o) => html`<details class="impact-object" data-test="impact-object" open>
+          (o) => html`<details class="impact-object" data-test="impact-object" open=${o.label !== 'DELETE'}>
             <summary><span class=${`badge ${badge[o.label]}`} data-test="impact-change">${o.label}</span> <span data-test="impact-title">${o.title}</span> <span class="muted">${o.detail}</span></summary>
             ${o.label === 'CHANGE' ? html`<${ChangeTable} changes=${o.changes} test="impact-changes" />` : html`<pre class="yaml">${o.body}</pre>`}
           </details>`,

@@ -147,7 +147,7 @@ export function Status({ status }) {
     <${PagedTable}
       rows=${status.clusters ?? []}
       columns=${[
-        { title: 'Cluster', cell: (c) => c.cluster },
+        { title: 'Cluster', cls: 'nowrap', cell: (c) => c.cluster },
         { title: 'State', cell: (c) => html`<${Badge} value=${enumLabel(c.state, 'SYNC_')} />` },
         { title: 'Desired', cell: (c) => String(c.desiredVersion ?? 0) },
         { title: 'Applied', cell: (c) => String(c.appliedVersion ?? 0) },

@@ -48,7 +48,17 @@ class ConsoleBrowserIT {
   static final CentralServer central =
       new CentralServer(
               new ServerProcess.Options(
-                  true, 0, Map.of("TRESTLE_edge_HEARTBEAT_INTERVAL", "500ms"), List.of()))
+                  true,
+                  0,
+                  // The audit log is seeded with 10,000 writes: above the default 100 writes/s.
+                  Map.of(
+                      "TRESTLE_edge_HEARTBEAT_INTERVAL",
+                      "500ms",
+                      "TRESTLE_WRITES_PER_SECOND",
+                      "5000",
+                      "TRESTLE_WRITE_BURST",
+                      "10000"),
+                  List.of()))
           .deleteWorkDirWhenAllPass();
 
   @RegisterExtension

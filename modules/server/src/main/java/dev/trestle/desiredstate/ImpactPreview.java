@@ -26,7 +26,8 @@ import javax.sql.DataSource;
 
 /**
  * What a proposed change would do to the clusters: the would-be configuration (the projection's
- * copy of the organization's resources with the proposed versions in place) is translated by the
+ * copy of the organization's resources with the proposed versions in place, or without the
+ * resources a delete would remove; a deleted cluster would lose all it has) is translated by the
  * same {@link ClusterTranslation} the projection uses, for the clusters the change can reach
  * ({@link AffectedClusters}; for a Cluster resource, every cluster of its organization, since the
  * catalog feeds the others' routes), and diffed against each cluster's current desired objects.
