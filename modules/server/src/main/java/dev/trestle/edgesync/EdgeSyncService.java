@@ -1,10 +1,10 @@
 package dev.trestle.edgesync;
 
 import dev.trestle.clusters.ClusterEntity;
+import dev.trestle.clusters.ClusterIdentity;
 import dev.trestle.clusters.JoinTokens;
 import dev.trestle.core.Problem;
 import dev.trestle.management.ResourceEntity;
-import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.v1.CentralMessage;
 import dev.trestle.protocol.v1.EdgeMessage;
 import dev.trestle.protocol.v1.EdgeSyncPowerApi;
@@ -12,6 +12,7 @@ import dev.trestle.protocol.v1.Hello;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,13 +76,17 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
                         Status.INVALID_ARGUMENT,
                         "the first message on the edge stream must be Hello"));
               }
-              return Source.completionStageSource(admit(first.getHello(), pair.second()))
+              return Source.completionStageSource(
+                      admit(
+                          first.getHello(),
+                          metadata.getText(EdgeClientCertificates.NAMES_HEADER),
+                          pair.second()))
                   .mapMaterializedValue(m -> NotUsed.getInstance());
             });
   }
 
   private CompletionStage<Source<CentralMessage, NotUsed>> admit(
-      Hello hello, Source<EdgeMessage, NotUsed> rest) {
+      Hello hello, Optional<String> certificateNames, Source<EdgeMessage, NotUsed> rest) {
     var presented = JoinTokens.parse(hello.getToken());
     if (presented.isEmpty()) {
       metrics.refused();
@@ -95,9 +100,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
     }
     String cluster = presented.get().subject();
     String claimed = hello.getCluster().strip();
-    if (!claimed.isEmpty()
-        && !claimed.equals(cluster)
-        && !claimed.equals(Fqn.parse(cluster).name())) {
+    if (!claimed.isEmpty() && !ClusterIdentity.names(cluster, claimed)) {
       metrics.refused();
       LOG.warn(
           "edge refused: a token of {} presented for cluster '{}'", cluster, printable(claimed));
@@ -105,6 +108,16 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
           "this join token belongs to " + cluster + ", not to '" + printable(claimed) + "'";
       refusals.refused(cluster, Problem.of(Problem.Code.PERMISSION_DENIED, cluster, message));
       return CompletableFuture.failedFuture(refuse(Status.PERMISSION_DENIED, message));
+    }
+    Optional<String> wrongCertificate =
+        ClusterIdentity.certificateRefusal(cluster, certificateNames);
+    if (wrongCertificate.isPresent()) {
+      metrics.refused();
+      LOG.warn("edge refused: {}", wrongCertificate.get());
+      refusals.refused(
+          cluster, Problem.of(Problem.Code.PERMISSION_DENIED, cluster, wrongCertificate.get()));
+      return CompletableFuture.failedFuture(
+          refuse(Status.PERMISSION_DENIED, wrongCertificate.get()));
     }
     return sharding
         .entityRefFor(ResourceEntity.TYPE_KEY, cluster)

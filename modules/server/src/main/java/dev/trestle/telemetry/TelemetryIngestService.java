@@ -1,5 +1,6 @@
 package dev.trestle.telemetry;
 
+import dev.trestle.edgesync.EdgeClientCertificates;
 import dev.trestle.protocol.v1.TelemetryIngestPowerApi;
 import dev.trestle.protocol.v1.TelemetryReport;
 import dev.trestle.protocol.v1.TelemetryReportAck;
@@ -51,7 +52,10 @@ public final class TelemetryIngestService implements TelemetryIngestPowerApi {
   public CompletionStage<TelemetryReportAck> report(TelemetryReport in, Metadata metadata) {
     return credentials
         .verify(
-            metadata.getText(CLUSTER_HEADER), metadata.getText("authorization"), in.getCluster())
+            metadata.getText(CLUSTER_HEADER),
+            metadata.getText("authorization"),
+            in.getCluster(),
+            metadata.getText(EdgeClientCertificates.NAMES_HEADER))
         .thenCompose(cluster -> store(cluster, in))
         .exceptionally(
             e -> {

@@ -34,7 +34,8 @@ class ClusterViewsTest {
         List.of(),
         "",
         null,
-        rejections);
+        rejections,
+        Map.of());
   }
 
   @Test
