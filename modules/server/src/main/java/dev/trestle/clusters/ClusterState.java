@@ -15,9 +15,9 @@ import java.util.TreeSet;
  * another held the cluster's live session (empty when none), at {@code sessionConflictAt}; {@code
  * xdsRejections} are the xDS NACKs that still stood at the edge's last heartbeat (empty when none);
  * {@code failingServices} the services ({@code namespace/name}, sorted) central's telemetry marked
- * failing (docs/telemetry.md, "Failover by telemetry");
- * {@code spentTokens} are the last single-use tokens an agent joined with, by id, so that a copy
- * presented later is told it was spent rather than that it is unknown.
+ * failing (docs/telemetry.md, "Failover by telemetry"); {@code spentTokens} are the last single-use
+ * tokens an agent joined with, by id, so that a copy presented later is told it was spent rather
+ * than that it is unknown.
  */
 public record ClusterState(
     Map<String, JoinToken> tokens,
@@ -73,7 +73,7 @@ public record ClusterState(
     sessionConflict = sessionConflict == null ? "" : sessionConflict;
     xdsRejections = xdsRejections == null ? List.of() : List.copyOf(xdsRejections);
     failingServices =
-        failingServices == null ? List.of() : List.copyOf(new TreeSet<>(failingServices),
+        failingServices == null ? List.of() : List.copyOf(new TreeSet<>(failingServices));
     spentTokens = spentTokens == null ? Map.of() : Map.copyOf(spentTokens);
   }
 
