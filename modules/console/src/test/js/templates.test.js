@@ -10,6 +10,7 @@ test('the kinds a node can hold', () => {
     'TrafficSetting',
     'SecuritySetting',
     'IngressGateway',
+    'EgressGateway',
   ]);
 });
 

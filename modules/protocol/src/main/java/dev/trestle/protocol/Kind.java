@@ -43,7 +43,15 @@ public enum Kind {
       GroupType.GATEWAY,
       Resource.SpecCase.INGRESS_GATEWAY,
       "igw",
-      "ig");
+      "ig"),
+  EGRESS_GATEWAY(
+      "EgressGateway",
+      "egressgateways",
+      GROUP,
+      GroupType.GATEWAY,
+      Resource.SpecCase.EGRESS_GATEWAY,
+      "egw",
+      "eg");
 
   public static final String API_VERSION = "trestle.dev/v1";
 
