@@ -43,7 +43,8 @@ public enum Kind {
       GroupType.GATEWAY,
       Resource.SpecCase.INGRESS_GATEWAY,
       "igw",
-      "ig");
+      "ig"),
+  GIT_SOURCE("GitSource", "gitsources", TENANT, null, Resource.SpecCase.GIT_SOURCE, "gs");
 
   public static final String API_VERSION = "trestle.dev/v1";
 
