@@ -18,9 +18,9 @@ const FILTERS = [
 const OPERATIONS = ['', 'create', 'update', 'delete', 'apply', 'edge_connect', 'edge_disconnect', 'health', 'nack'];
 
 /**
- * The log as the filters select it: a first page of 100 rows shown at once, then pages of 1,000
- * read behind it until `limit` rows (at most 10,000) or the end; the server's page token continues
- * later ("Load older entries").
+ * The log as the filters select it: a first page of 250 rows shown at once (the table shows 100 of
+ * them), then pages of 250 read behind it until `limit` rows (at most 10,000) or the end; the
+ * server's page token continues later ("Load older entries").
  */
 function useAudit(query) {
   const [state, setState] = useState({ loading: true });
@@ -33,15 +33,16 @@ function useAudit(query) {
       const rows = [];
       let pageToken = query.pageToken ?? '';
       let notice = '';
-      let pageSize = 100;
+      // One page size throughout: a page token is only valid for the filters and page size it
+      // was issued for (docs/audit.md).
+      const pageSize = Math.min(250, limit);
       do {
-        const page = await api(withQuery('/api/v1/audit', { ...query, limit: undefined, pageToken, pageSize: Math.min(pageSize, limit - rows.length) }));
+        const page = await api(withQuery('/api/v1/audit', { ...query, limit: undefined, pageToken, pageSize }));
         rows.push(...(page.entries ?? []));
         pageToken = page.nextPageToken ?? '';
         if (page.scanBudgetExhausted) notice = `The server scanned ${page.rowsExamined} rows without filling the page; load more to continue.`;
         const complete = !pageToken || rows.length >= limit;
         if (live) setState({ data: { rows: rows.slice(), nextPageToken: pageToken, notice, complete }, loading: false });
-        pageSize = 1000;
       } while (live && pageToken && rows.length < limit);
     })().catch((error) => live && setState((s) => ({ ...s, loading: false, error })));
     return () => {

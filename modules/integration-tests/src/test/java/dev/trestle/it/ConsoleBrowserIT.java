@@ -475,7 +475,7 @@ class ConsoleBrowserIT {
             + seeded
             + " rows, limit=10000 ("
             + info.getText()
-            + " at first render), first 100 fetched (ms since navigation start): "
+            + " at first render), first 250 fetched (ms since navigation start): "
             + figures("trestle:audit-rows", "/api/v1/audit?"));
     browser.screenshot("17-audit-many");
     new WebDriverWait(browser.driver(), Duration.ofSeconds(120))
@@ -483,7 +483,7 @@ class ConsoleBrowserIT {
     assertThat(browser.await("pager-info").getText()).isEqualTo("1–100 of 10000");
     assertThat(browser.all("audit-outcome")).hasSize(100);
     performance.add(
-        "audit page: all 10,000 rows loaded behind the first page at "
+        "audit page: all 10,000 rows loaded behind the first page (pages of 250) at "
             + markAt("trestle:audit-complete")
             + " ms since navigation start; the table holds "
             + browser.script(
