@@ -21,6 +21,7 @@ import dev.trestle.protocol.v1.GetRoleRequest;
 import dev.trestle.protocol.v1.IamServicePowerApi;
 import dev.trestle.protocol.v1.IssueTokenRequest;
 import dev.trestle.protocol.v1.IssueTokenResponse;
+import dev.trestle.protocol.v1.OidcIdentity;
 import dev.trestle.protocol.v1.Permission;
 import dev.trestle.protocol.v1.Principal;
 import dev.trestle.protocol.v1.RevokeTokenRequest;
@@ -55,13 +56,21 @@ public final class IamGrpcService implements IamServicePowerApi {
         metadata,
         "WhoAmI",
         "",
-        caller ->
-            CompletableFuture.completedFuture(
-                WhoAmIResponse.newBuilder()
-                    .setPrincipal(caller.principal())
-                    .setAuthenticatedBy(access.insecureDev() ? "insecure-dev" : "token")
-                    .build()),
-        r -> r.getPrincipal());
+        a -> {
+          var me =
+              WhoAmIResponse.newBuilder()
+                  .setPrincipal(a.caller().principal())
+                  .setAuthenticatedBy(a.identity().method());
+          if (!a.identity().issuer().isEmpty()) {
+            me.setOidc(
+                OidcIdentity.newBuilder()
+                    .setIssuer(a.identity().issuer())
+                    .setSubject(a.identity().subject())
+                    .addAllGroups(a.identity().groups()));
+          }
+          return CompletableFuture.completedFuture(me.build());
+        },
+        r -> r.getPrincipal() + " by " + r.getAuthenticatedBy());
   }
 
   @Override

@@ -104,7 +104,7 @@ public final class AccessControl {
                 // UNAUTHENTICATED, worded by the entity: invalid, or expired (and when).
                 throw new ProblemException(reply.problem());
               }
-              return new Identity(p.subject(), "token");
+              return new Identity(p.subject(), Identity.TOKEN);
             },
             DIRECT);
   }
@@ -114,7 +114,7 @@ public final class AccessControl {
         () -> {
           OidcVerifier.Verified v = verifier.verify(jwt);
           groups.record(v.principal(), v.groups(), v.expiresAt());
-          return new Identity(v.principal(), "oidc");
+          return new Identity(v.principal(), Identity.OIDC, v.issuer(), v.subject(), v.groups());
         },
         oidcExecutor);
   }

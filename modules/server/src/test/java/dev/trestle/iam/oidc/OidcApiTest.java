@@ -3,6 +3,8 @@ package dev.trestle.iam.oidc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -117,8 +119,18 @@ class OidcApiTest {
 
   @Test
   void aValidTokenAuthenticatesItsSubjectOverGrpcAndRest() throws Exception {
-    String token = issuer.mint(key, "alice-123", c -> c);
+    String token =
+        issuer.mint(key, "alice-123", c -> c.claim("groups", List.of("mesh-admins", "readers")));
     assertThat(whoAmI(token)).isEqualTo("oidc:alice-123");
+    // WhoAmI says how: through the issuer, with the token's subject and groups.
+    var me = iam(token).whoAmI(WhoAmIRequest.getDefaultInstance());
+    assertThat(me.getAuthenticatedBy()).isEqualTo("oidc");
+    assertThat(me.getOidc().getIssuer()).isEqualTo(issuer.url());
+    assertThat(me.getOidc().getSubject()).isEqualTo("alice-123");
+    assertThat(me.getOidc().getGroupsList()).containsExactly("mesh-admins", "readers");
+    var byToken = iam(admin).whoAmI(WhoAmIRequest.getDefaultInstance());
+    assertThat(byToken.getAuthenticatedBy()).isEqualTo("token");
+    assertThat(byToken.hasOidc()).isFalse();
     var rest =
         HttpClient.newHttpClient()
             .send(
@@ -128,7 +140,13 @@ class OidcApiTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(rest.statusCode()).isEqualTo(200);
-    assertThat(rest.body()).contains("oidc:alice-123");
+    JsonNode body = new ObjectMapper().readTree(rest.body());
+    assertThat(body.path("principal").asText()).isEqualTo("oidc:alice-123");
+    assertThat(body.path("authenticatedBy").asText()).isEqualTo("oidc");
+    assertThat(body.path("oidc").path("issuer").asText()).isEqualTo(issuer.url());
+    assertThat(body.path("oidc").path("subject").asText()).isEqualTo("alice-123");
+    assertThat(body.path("oidc").path("groups").toString())
+        .isEqualTo("[\"mesh-admins\",\"readers\"]");
   }
 
   @Test
