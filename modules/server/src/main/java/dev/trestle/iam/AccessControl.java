@@ -162,6 +162,17 @@ public final class AccessControl {
             });
   }
 
+  /**
+   * The binding subjects that grant {@code principal} anything: itself, then the groups its OIDC
+   * token named ({@code group:NAME}).
+   */
+  public List<String> bindingSubjects(String principal) {
+    var out = new ArrayList<String>();
+    out.add(principal);
+    out.addAll(groups.subjectsOf(principal));
+    return out;
+  }
+
   /** Fails PERMISSION_DENIED naming who, what and where. */
   public CompletionStage<Void> require(String principal, Perm perm, Fqn target) {
     return permissions(principal, target)

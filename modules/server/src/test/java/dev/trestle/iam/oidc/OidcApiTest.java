@@ -30,6 +30,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -254,6 +255,51 @@ class OidcApiTest {
                 .setVersion(bound.getVersion())
                 .build());
     assertThat(code(() -> mgmt(token).get(get))).isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
+
+  @Test
+  void aGroupWriterMayPostRestBodies() throws Exception {
+    // REST bodies are read only for a caller who may write somewhere; a writer through a group
+    // binding is one (the pre-check looks at the bindings of the principal and of its groups).
+    var docs =
+        ResourceDocuments.parse(
+                """
+                apiVersion: trestle.dev/v1
+                kind: Organization
+                metadata: {name: oidc-groupwrite}
+                """)
+            .stream()
+            .map(d -> d.resource())
+            .toList();
+    mgmt(admin).apply(ApplyRequest.newBuilder().addAllResources(docs).build());
+    iam(admin)
+        .setAccessBindings(
+            SetAccessBindingsRequest.newBuilder()
+                .setTarget("organizations/oidc-groupwrite")
+                .addBindings(
+                    Binding.newBuilder().setRole("editor").addSubjects("group:mesh-editors"))
+                .build());
+    String token = issuer.mint(key, "frank", c -> c.claim("groups", List.of("mesh-editors")));
+    String tenant =
+        "apiVersion: trestle.dev/v1\nkind: Tenant\n"
+            + "metadata: {name: team, organization: oidc-groupwrite}\n";
+    // the group binding reaches the binding index through the audit projection; until then
+    // the refusal may close the connection under the body being sent
+    var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    var apply =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + central.apiPort() + "/api/v1/apply?dryRun"))
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString(tenant))
+            .build();
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .ignoreException(IOException.class)
+        .untilAsserted(
+            () -> {
+              var r = http.send(apply, HttpResponse.BodyHandlers.ofString());
+              assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            });
   }
 
   @Test
