@@ -4,7 +4,6 @@ import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
 import dev.trestle.core.TokenLifetime;
-import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.Binding;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.PolicyEntity;
@@ -40,18 +39,16 @@ import org.apache.pekko.grpc.javadsl.Metadata;
 /** gRPC façade of identity and access management. Token secrets never reach the log. */
 public final class IamGrpcService implements IamServicePowerApi {
   private final IamOperations iam;
-  private final AccessControl access;
   private final CallContext callers;
 
-  public IamGrpcService(IamOperations iam, AccessControl access, CallContext callers) {
+  public IamGrpcService(IamOperations iam, CallContext callers) {
     this.iam = iam;
-    this.access = access;
     this.callers = callers;
   }
 
   @Override
   public CompletionStage<WhoAmIResponse> whoAmI(WhoAmIRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(
+    return ManagementGrpcService.handleAuthenticated(
         callers,
         metadata,
         "WhoAmI",
@@ -89,12 +86,7 @@ public final class IamGrpcService implements IamServicePowerApi {
             return invalid("fqn", e.getMessage());
           }
           String subject = in.getPrincipal().isEmpty() ? caller.principal() : in.getPrincipal();
-          CompletionStage<Void> allowed =
-              subject.equals(caller.principal())
-                  ? CompletableFuture.completedFuture(null)
-                  : access.require(caller.principal(), Perm.SET_POLICY, target);
-          return allowed
-              .thenCompose(x -> access.permissions(subject, target))
+          return iam.checkAccess(caller, subject, target)
               .thenApply(
                   perms -> {
                     var out =
