@@ -62,11 +62,7 @@ class OidcApiTest {
     key = issuer.newKey("k1");
     central =
         TestCentral.startSecure(
-            "trestle.iam.oidc { issuer = \""
-                + issuer.url()
-                + "\", audience = \""
-                + TestIssuer.AUDIENCE
-                + "\", clock-skew = 5s, jwks-refresh-interval = 1s }");
+            issuer.centralConfig("clock-skew = 5s, jwks-refresh-interval = 1s"));
     channel =
         Grpc.newChannelBuilderForAddress(
                 "127.0.0.1", central.apiPort(), InsecureChannelCredentials.create())
