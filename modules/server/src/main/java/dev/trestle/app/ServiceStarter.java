@@ -60,14 +60,14 @@ final class ServiceStarter {
                 .enabled()
                 .map(o -> new OidcVerifier(o, Clock.systemUTC())),
             storage.blocking());
-    var iam = new IamOperations(system, access, settings.askTimeout());
+    var refusalLog =
+        new DeniedReadThrottle(
+            new AuditRefusalLog(readSide.auditStore(), storage.blocking(), clock), clock);
+    var iam = new IamOperations(system, access, settings.askTimeout(), refusalLog);
     var guard = new ResourceGuard(access, iam);
     var admission =
         new Admission(
             new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime));
-    var refusalLog =
-        new DeniedReadThrottle(
-            new AuditRefusalLog(readSide.auditStore(), storage.blocking(), clock), clock);
     system
         .scheduler()
         .scheduleWithFixedDelay(
