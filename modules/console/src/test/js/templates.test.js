@@ -11,6 +11,7 @@ test('the kinds a node can hold', () => {
     'TrafficSetting',
     'SecuritySetting',
     'IngressGateway',
+    'EgressGateway',
   ]);
 });
 

@@ -22,7 +22,7 @@ public final class RestRoutes {
       return PREFIX;
     }
     switch (rest) {
-      case "apply", "audit", "clusters", "services", "join-tokens", "gitops" -> {
+      case "apply", "audit", "clusters", "services", "join-tokens", "resource-counts", "gitops" -> {
         return PREFIX + "/" + rest;
       }
       default -> {}
