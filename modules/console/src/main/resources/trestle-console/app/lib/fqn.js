@@ -11,6 +11,7 @@ export const KINDS = {
   TrafficSetting: { collection: 'trafficsettings', parent: 'groups' },
   SecuritySetting: { collection: 'securitysettings', parent: 'groups' },
   IngressGateway: { collection: 'ingressgateways', parent: 'groups' },
+  RevisionRollout: { collection: 'revisionrollouts', parent: 'organizations' },
 };
 
 const BY_COLLECTION = Object.fromEntries(

@@ -34,6 +34,15 @@ const SPECS = {
     '    host: shop.example.com',
     '    service: my-namespace/my-service',
   ],
+  RevisionRollout: [
+    'clusters: ["*"]',
+    'fromRevision: stable',
+    'toRevision: canary',
+    'stages:',
+    '  - name: first',
+    '    namespaces: ["my-namespace"]',
+    '    pause: 300s',
+  ],
 };
 
 /** The kinds that can be created under parentFqn ('' = root), in KINDS order. */

@@ -43,7 +43,14 @@ public enum Kind {
       GroupType.GATEWAY,
       Resource.SpecCase.INGRESS_GATEWAY,
       "igw",
-      "ig");
+      "ig"),
+  REVISION_ROLLOUT(
+      "RevisionRollout",
+      "revisionrollouts",
+      ORGANIZATION,
+      null,
+      Resource.SpecCase.REVISION_ROLLOUT,
+      "rro");
 
   public static final String API_VERSION = "trestle.dev/v1";
 

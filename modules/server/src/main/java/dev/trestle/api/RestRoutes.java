@@ -22,7 +22,7 @@ public final class RestRoutes {
       return PREFIX;
     }
     switch (rest) {
-      case "apply", "audit", "clusters", "services", "join-tokens" -> {
+      case "apply", "audit", "clusters", "istio-versions", "services", "join-tokens" -> {
         return PREFIX + "/" + rest;
       }
       default -> {}

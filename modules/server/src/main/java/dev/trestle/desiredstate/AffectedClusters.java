@@ -32,6 +32,8 @@ import java.util.TreeSet;
  *       callers in {@code payments} only once a cluster {@code c2} exists). Who uses a created or
  *       deleted cluster's services is the caller's business (the service catalog).
  *   <li>Organization, Tenant, Workspace, Group: every cluster of the organization.
+ *   <li>RevisionRollout: none; the namespace labels it sets follow its stage events (see {@code
+ *       RevisionLabelRows}).
  * </ul>
  */
 final class AffectedClusters {
@@ -74,6 +76,7 @@ final class AffectedClusters {
               : scopeClusters(fqn, before, after, clusters);
       case SERVICE_ROUTE, TRAFFIC_SETTING, INGRESS_GATEWAY ->
           scopeClusters(fqn, before, after, clusters);
+      case REVISION_ROLLOUT -> new TreeSet<>(); // its labels come with the rollout's own events
     };
   }
 

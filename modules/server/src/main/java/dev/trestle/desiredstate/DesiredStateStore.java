@@ -58,6 +58,11 @@ public final class DesiredStateStore {
         c -> ServiceCatalogQuery.read(c, clusterFqns, namespace == null ? "" : namespace.strip()));
   }
 
+  /** The revision rollouts and their clusters' namespace labels ({@link RolloutInputs}). */
+  public CompletionStage<RolloutInputs> rolloutInputs() {
+    return async(RolloutInputs::read);
+  }
+
   /** The cluster's version and set hash; version 0 and the empty set's hash when unknown. */
   public CompletionStage<DesiredVersion> current(String clusterFqn) {
     return async(c -> current(c, clusterFqn));

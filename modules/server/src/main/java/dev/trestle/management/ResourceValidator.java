@@ -32,6 +32,7 @@ public final class ResourceValidator {
     RULES.put(Kind.TRAFFIC_SETTING, new TrafficSettingRules());
     RULES.put(Kind.SECURITY_SETTING, new SecuritySettingRules());
     RULES.put(Kind.INGRESS_GATEWAY, new IngressGatewayRules());
+    RULES.put(Kind.REVISION_ROLLOUT, new RevisionRolloutRules());
   }
 
   private ResourceValidator() {}
