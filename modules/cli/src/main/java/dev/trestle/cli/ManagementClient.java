@@ -171,6 +171,10 @@ public final class ManagementClient implements AutoCloseable {
     return call().previewImpact(request);
   }
 
+  public ImpactResponse previewDeleteImpact(DeleteRequest request) {
+    return call().previewDeleteImpact(request);
+  }
+
   public Resource get(String fqn) {
     return get(fqn, 0);
   }

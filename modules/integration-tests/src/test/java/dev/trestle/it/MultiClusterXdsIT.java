@@ -420,24 +420,37 @@ class MultiClusterXdsIT {
   // --- helpers ---------------------------------------------------------------------------
 
   /** The echo ServiceEntry file in the cluster's out dir, if there is one. */
+  /**
+   * The echo ServiceEntry in {@code cluster}'s out dir followed by the WorkloadEntries it selects
+   * (one per remote cluster, issue 21 P7), as one text; empty while there is no entry.
+   */
   private static Optional<String> echoServiceEntry(String cluster) {
     Path demo = LAYOUTS.get(cluster).outDir().resolve("demo");
     if (!Files.isDirectory(demo)) {
       return Optional.empty();
     }
     try (var files = Files.list(demo)) {
-      for (Path f : files.toList()) {
-        if (f.getFileName()
-            .toString()
-            .matches("serviceentry-trestle-remote-echo-[0-9a-f]+\\.yaml")) {
-          try {
-            return Optional.of(Files.readString(f));
-          } catch (NoSuchFileException e) {
-            return Optional.empty(); // removed between the listing and the read
-          }
+      String entry = null;
+      var endpoints = new StringBuilder();
+      for (Path f : files.sorted().toList()) {
+        String name = f.getFileName().toString();
+        boolean isEntry = name.matches("serviceentry-trestle-remote-echo-[0-9a-f]+\\.yaml");
+        if (!isEntry && !name.matches("workloadentry-trestle-remote-echo-.*\\.yaml")) {
+          continue;
+        }
+        String text;
+        try {
+          text = Files.readString(f);
+        } catch (NoSuchFileException e) {
+          continue; // removed between the listing and the read
+        }
+        if (isEntry) {
+          entry = text;
+        } else {
+          endpoints.append("---\n").append(text);
         }
       }
-      return Optional.empty();
+      return entry == null ? Optional.empty() : Optional.of(entry + endpoints);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -447,7 +460,10 @@ class MultiClusterXdsIT {
     return await(cluster + "'s echo ServiceEntry")
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> echoServiceEntry(cluster), Optional::isPresent)
+        // the edge writes the entry's file before its WorkloadEntries' files
+        .until(
+            () -> echoServiceEntry(cluster),
+            e -> e.isPresent() && e.get().contains("kind: WorkloadEntry"))
         .orElseThrow();
   }
 

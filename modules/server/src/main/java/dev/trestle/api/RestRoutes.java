@@ -22,7 +22,13 @@ public final class RestRoutes {
       return PREFIX;
     }
     switch (rest) {
-      case "apply", "audit", "clusters", "istio-versions", "services", "join-tokens" -> {
+      case "apply",
+          "audit",
+          "clusters",
+          "istio-versions",
+          "services",
+          "join-tokens",
+          "resource-counts" -> {
         return PREFIX + "/" + rest;
       }
       default -> {}

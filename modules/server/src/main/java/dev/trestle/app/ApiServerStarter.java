@@ -14,6 +14,7 @@ import dev.trestle.api.ImpactRestRoute;
 import dev.trestle.api.ImpactViews;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.ProjectionLagRoute;
+import dev.trestle.api.ResourceCountsRoute;
 import dev.trestle.api.ResourceRoutes;
 import dev.trestle.api.RestRoutes;
 import dev.trestle.api.ServiceCatalogGrpcService;
@@ -21,6 +22,7 @@ import dev.trestle.api.TelemetryGrpcService;
 import dev.trestle.api.TelemetryRestRoutes;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.ImpactPreview;
+import dev.trestle.desiredstate.ResourceCounts;
 import dev.trestle.observability.ApiMetrics;
 import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
@@ -110,6 +112,8 @@ final class ApiServerStarter {
                 new ClusterRoutes(s.clusters()),
                 new ImpactRestRoute(s.resources(), s.admission(), impactViews, bodies),
                 new ProjectionLagRoute(parts.readSide().lags()),
+                new ResourceCountsRoute(
+                    new ResourceCounts(parts.readSide().desiredState(), s.guard())),
                 // last: it takes any path below /api/v1
                 new ResourceRoutes(s.resources(), s.auditQueries(), s.admission(), bodies)));
     @SuppressWarnings("unchecked")

@@ -11,6 +11,8 @@ import dev.trestle.edgesync.GrpcFrameSizeCheck;
 import dev.trestle.edgesync.SessionServices;
 import dev.trestle.protocol.v1.EdgeSync;
 import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
+import dev.trestle.telemetry.FailoverSettings;
+import dev.trestle.telemetry.TelemetryFailover;
 import dev.trestle.telemetry.TelemetryIngestion;
 import dev.trestle.telemetry.TelemetrySettings;
 import java.nio.file.Path;
@@ -49,6 +51,13 @@ final class EdgeServerStarter {
             parts.operations().registry(),
             parts.storage().blocking(),
             parts.clock());
+    TelemetryFailover.start(
+        system,
+        parts.storage().readModels().dataSource(),
+        FailoverSettings.from(parts.config()),
+        settings.askTimeout(),
+        parts.storage().blocking(),
+        parts.clock());
     var edgeSync =
         EdgeSyncPowerApiHandlerFactory.partial(
             new EdgeSyncService(

@@ -193,6 +193,22 @@ public final class ClusterEntity
 
   public record GetState(ActorRef<ClusterState> replyTo) implements Command {}
 
+  /**
+   * Central's telemetry judged a service of this cluster failing or healthy again by its error
+   * ratio (docs/telemetry.md, "Failover by telemetry"). Journaled only when it changes what the
+   * state says; a repeat acks without persisting.
+   *
+   * @param service {@code namespace/name}
+   */
+  public record SetServiceFailing(
+      String service,
+      boolean failing,
+      double errorRatio,
+      long requests,
+      String reason,
+      ActorRef<Accepted> replyTo)
+      implements Command {}
+
   /** Starts the entity after a central restart so that its heartbeat deadline runs again. */
   public record Wake(ActorRef<Accepted> replyTo) implements Command {}
 
@@ -365,6 +381,7 @@ public final class ClusterEntity
         .onCommand(Nack.class, this::nack)
         .onCommand(Disconnect.class, this::disconnect)
         .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), s))
+        .onCommand(SetServiceFailing.class, this::setServiceFailing)
         .onCommand(Wake.class, (s, c) -> Effect().reply(c.replyTo(), new Accepted(true)))
         .onCommand(HeartbeatDeadline.class, this::deadline)
         .build();
@@ -587,6 +604,24 @@ public final class ClusterEntity
               sessionRef = null;
               sessionAgent = "";
             })
+        .thenReply(c.replyTo(), after -> new Accepted(true));
+  }
+
+  private ReplyEffect<ClusterEvent, ClusterState> setServiceFailing(
+      ClusterState s, SetServiceFailing c) {
+    if (s.failingServices().contains(c.service()) == c.failing()) {
+      return Effect().reply(c.replyTo(), new Accepted(true));
+    }
+    return Effect()
+        .persist(
+            new ClusterEvent.ServiceFailingChanged(
+                cluster,
+                c.service(),
+                c.failing(),
+                c.errorRatio(),
+                c.requests(),
+                c.reason(),
+                clock.instant()))
         .thenReply(c.replyTo(), after -> new Accepted(true));
   }
 

@@ -7,12 +7,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Everything central knows about one cluster, rebuilt from its events. {@code sessionId} is empty
  * while no edge is connected; {@code sessionConflict} is the last refusal of a second agent while
  * another held the cluster's live session (empty when none), at {@code sessionConflictAt}; {@code
- * xdsRejections} are the xDS NACKs that still stood at the edge's last heartbeat (empty when none).
+ * xdsRejections} are the xDS NACKs that still stood at the edge's last heartbeat (empty when none);
+ * {@code failingServices} the services ({@code namespace/name}, sorted) central's telemetry marked
+ * failing (docs/telemetry.md, "Failover by telemetry").
  */
 public record ClusterState(
     Map<String, JoinToken> tokens,
@@ -30,7 +33,8 @@ public record ClusterState(
     List<ClusterEvent.ObjectFailure> failures,
     String sessionConflict,
     Instant sessionConflictAt,
-    List<StandingXdsRejection> xdsRejections)
+    List<StandingXdsRejection> xdsRejections,
+    List<String> failingServices)
     implements CborSerializable {
 
   /**
@@ -56,6 +60,8 @@ public record ClusterState(
     // absent in snapshots written before the field existed
     sessionConflict = sessionConflict == null ? "" : sessionConflict;
     xdsRejections = xdsRejections == null ? List.of() : List.copyOf(xdsRejections);
+    failingServices =
+        failingServices == null ? List.of() : List.copyOf(new TreeSet<>(failingServices));
   }
 
   public static ClusterState empty() {
@@ -75,6 +81,7 @@ public record ClusterState(
         List.of(),
         "",
         null,
+        List.of(),
         List.of());
   }
 
@@ -132,6 +139,15 @@ public record ClusterState(
     if (event instanceof ClusterEvent.XdsRejectionsChanged e) {
       return edit().xdsRejections(e.rejections()).build();
     }
+    if (event instanceof ClusterEvent.ServiceFailingChanged e) {
+      var next = new TreeSet<>(failingServices);
+      if (e.failing()) {
+        next.add(e.service());
+      } else {
+        next.remove(e.service());
+      }
+      return edit().failingServices(List.copyOf(next)).build();
+    }
     if (event instanceof ClusterEvent.ServiceHealthChanged) {
       return this; // an audit record; the inventory itself came with InventoryChanged
     }
@@ -163,6 +179,7 @@ public record ClusterState(
     private String sessionConflict;
     private Instant sessionConflictAt;
     private List<StandingXdsRejection> xdsRejections;
+    private List<String> failingServices;
 
     Editor(ClusterState s) {
       tokens = s.tokens;
@@ -181,6 +198,7 @@ public record ClusterState(
       sessionConflict = s.sessionConflict;
       sessionConflictAt = s.sessionConflictAt;
       xdsRejections = s.xdsRejections;
+      failingServices = s.failingServices;
     }
 
     Editor tokens(Map<String, JoinToken> value) {
@@ -243,6 +261,11 @@ public record ClusterState(
       return this;
     }
 
+    Editor failingServices(List<String> value) {
+      failingServices = value;
+      return this;
+    }
+
     ClusterState build() {
       return new ClusterState(
           tokens,
@@ -260,7 +283,8 @@ public record ClusterState(
           failures,
           sessionConflict,
           sessionConflictAt,
-          xdsRejections);
+          xdsRejections,
+          failingServices);
     }
   }
 }

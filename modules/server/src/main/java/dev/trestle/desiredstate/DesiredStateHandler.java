@@ -96,6 +96,7 @@ public final class DesiredStateHandler
         || event instanceof ResourceEntity.ResourceDeleted
         || event instanceof ClusterEvent.InventoryChanged
         || event instanceof ClusterEvent.HealthChanged
+        || event instanceof ClusterEvent.ServiceFailingChanged
         || event instanceof RolloutEvent.StageStarted
         || event instanceof RolloutEvent.StageFailed;
   }
@@ -133,6 +134,8 @@ public final class DesiredStateHandler
       return inventory(c, e);
     } else if (event instanceof ClusterEvent.HealthChanged e) {
       return health(c, e);
+    } else if (event instanceof ClusterEvent.ServiceFailingChanged e) {
+      return failing(c, e);
     } else if (event instanceof RolloutEvent.StageStarted e) {
       return revisionLabels(c, e.rollout(), e.version(), e.labels());
     } else if (event instanceof RolloutEvent.StageFailed e) {
@@ -293,11 +296,30 @@ public final class DesiredStateHandler
     return catalogChange(c, row, next);
   }
 
+  /** A service marked failing by its error ratio, or healthy again: its entry changes. */
+  private SortedSet<String> failing(Connection c, ClusterEvent.ServiceFailingChanged e)
+      throws SQLException {
+    Fqn fqn = Fqn.parse(e.cluster());
+    ClusterRow row = state.clusters.get(fqn.toString());
+    var services = new TreeSet<String>(row == null ? List.of() : row.failingServices());
+    if (e.failing()) {
+      services.add(e.service());
+    } else {
+      services.remove(e.service());
+    }
+    ClusterRow next =
+        row == null
+            ? new ClusterRow(fqn.toString(), orgOf(fqn), false, 0, EMPTY_SET_HASH, 0, List.of())
+                .withFailingServices(List.copyOf(services))
+            : row.withFailingServices(List.copyOf(services));
+    return catalogChange(c, row, next);
+  }
+
   /**
-   * Saves a cluster's new inventory or health. Affected: the cluster itself when its namespaces
-   * changed, and, per service whose published entry changed (docs/multicluster.md), the other
-   * present clusters of the organization that have the service's namespace. Nothing else: a change
-   * to one service re-publishes only that service, only where it is used.
+   * Saves a cluster's new inventory, health or failing services. Affected: the cluster itself when
+   * its namespaces changed, and, per service whose published entry changed (docs/multicluster.md),
+   * the other present clusters of the organization that have the service's namespace. Nothing else:
+   * a change to one service re-publishes only that service, only where it is used.
    */
   private SortedSet<String> catalogChange(Connection c, ClusterRow before, ClusterRow next)
       throws SQLException {

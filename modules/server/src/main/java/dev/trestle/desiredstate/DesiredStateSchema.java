@@ -106,6 +106,11 @@ public final class DesiredStateSchema {
           "ALTER TABLE "
               + CLUSTERS
               + " ADD COLUMN IF NOT EXISTS inventory_json VARCHAR(1000000) DEFAULT '{}' NOT NULL",
+          // Failover by telemetry (docs/telemetry.md): the services ("ns/name", comma-separated)
+          // central marked failing by their error ratio in this cluster.
+          "ALTER TABLE "
+              + CLUSTERS
+              + " ADD COLUMN IF NOT EXISTS failing_services VARCHAR(1000000) DEFAULT '' NOT NULL",
           "CREATE TABLE IF NOT EXISTS "
               + REVISION_LABELS
               + " ("

@@ -34,7 +34,8 @@ class ClusterViewsTest {
         List.of(),
         "",
         null,
-        rejections);
+        rejections,
+        List.of());
   }
 
   @Test

@@ -412,6 +412,16 @@ class ConsoleApiTest {
     assertThat(call(null, "GET", "/api/v1/projections", "/api/v1/projections", null).statusCode())
         .isEqualTo(401);
     call(null, "GET", "/api/v1/openapi.json", "/api/v1/openapi.json", null);
+    // What the counts say is ReadableListingsApiTest's; here their shape.
+    json(call(admin, "GET", "/api/v1/resource-counts", "/api/v1/resource-counts", null));
+    // A delete preview names what would go and deletes nothing; refused as the delete would be.
+    var deletion =
+        json(call(admin, "POST", "/api/v1/impact?delete=" + ROUTE, "/api/v1/impact", null));
+    assertThat(deletion.path("deleted").get(0).asText()).isEqualTo(ROUTE);
+    assertThat(deletion.path("deleted").size()).isEqualTo(1);
+    json(call(admin, "GET", "/api/v1/" + ROUTE, "/api/v1/{fqn}", null));
+    var hasChildren = call(admin, "POST", "/api/v1/impact?delete=" + GROUP, "/api/v1/impact", null);
+    assertThat(hasChildren.statusCode()).as(hasChildren.body()).isEqualTo(409);
     var conflict = call(admin, "DELETE", "/api/v1/" + ORG + "/tenants/t", "/api/v1/{fqn}", null);
     assertThat(conflict.statusCode()).as(conflict.body()).isEqualTo(409);
     json(

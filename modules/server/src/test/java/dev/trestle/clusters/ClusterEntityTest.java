@@ -812,4 +812,41 @@ class ClusterEntityTest {
     kit.restart();
     assertThat(kit.getState().heartbeats()).isEqualTo(500);
   }
+
+  @Test
+  void aServiceMarkedFailingByTelemetryIsJournaledOnceForTheProjectionAndSurvivesARestart() {
+    var failing =
+        kit.<Accepted>runCommand(
+            r ->
+                new ClusterEntity.SetServiceFailing(
+                    "shop/cart", true, 0.8, 100, "5xx ratio 0.800 over 100 requests", r));
+    assertThat(failing.reply().accepted()).isTrue();
+    assertThat(failing.events())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ClusterEvent.ServiceFailingChanged.class,
+            e -> {
+              assertThat(e.service()).isEqualTo("shop/cart");
+              assertThat(e.failing()).isTrue();
+              assertThat(e.requests()).isEqualTo(100);
+            });
+    // desired-state input (failover) and audited
+    assertThat(ClusterTags.tagsFor(failing.events().get(0)))
+        .contains(dev.trestle.core.ConfigTags.DESIRED_STATE);
+    assertThat(kit.getState().failingServices()).containsExactly("shop/cart");
+
+    // a repeat (another central node, or a lost reply) changes nothing
+    var again =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.SetServiceFailing("shop/cart", true, 0.9, 120, "again", r));
+    assertThat(again.events()).isEmpty();
+
+    kit.restart();
+    assertThat(kit.getState().failingServices()).containsExactly("shop/cart");
+    var healthy =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.SetServiceFailing("shop/cart", false, 0.05, 500, "ok", r));
+    assertThat(healthy.events()).hasSize(1);
+    assertThat(kit.getState().failingServices()).isEmpty();
+  }
 }

@@ -109,7 +109,7 @@ class DesiredStateAfterRestartTest {
                             .toCompletableFuture()
                             .get(10, TimeUnit.SECONDS)
                             .getObjectsList())
-                    .filteredOn(o -> o.getKey().getKind().equals("ServiceEntry"))
+                    .filteredOn(o -> o.getKey().getKind().equals("WorkloadEntry"))
                     .anySatisfy(
                         o -> assertThat(o.getJson()).contains("\"address\":\"" + address + "\"")));
   }

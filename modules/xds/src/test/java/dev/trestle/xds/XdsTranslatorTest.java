@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +123,53 @@ class XdsTranslatorTest {
     ClusterLoadAssignment whole = cla(down, "outbound|8080||" + CART);
     assertThat(whole.getEndpointsList()).singleElement();
     assertThat(whole.getEndpoints(0).getLbEndpointsList()).hasSize(1);
+  }
+
+  @Test
+  void aServiceEntryWithAWorkloadSelectorServesTheMatchingWorkloadEntriesOfItsNamespaceOnly()
+      throws Exception {
+    // Central publishes one WorkloadEntry per remote cluster (issue 21, P7); Istio's rule: the
+    // entry selects WorkloadEntries of its own namespace whose labels include all of its selector.
+    String entry =
+        "{\"apiVersion\":\"networking.istio.io/v1\",\"kind\":\"ServiceEntry\","
+            + "\"metadata\":{\"name\":\"remote-api\",\"namespace\":\"shop\"},"
+            + "\"spec\":{\"hosts\":[\"api.shop.svc.cluster.local\"],\"location\":\"MESH_INTERNAL\","
+            + "\"resolution\":\"STATIC\",\"ports\":[{\"name\":\"http\",\"number\":8080,"
+            + "\"protocol\":\"HTTP\"}],\"workloadSelector\":{\"labels\":{\"sel\":\"api\"}}}}";
+    var objects =
+        List.of(
+            entry,
+            workloadEntry("shop", "c2", "10.0.0.2", Map.of("sel", "api")),
+            workloadEntry("other", "c3", "10.0.0.3", Map.of("sel", "api")),
+            workloadEntry("shop", "c4", "10.0.0.4", Map.of("sel", "web")),
+            workloadEntry("shop", "c5", "10.0.0.5", Map.of()));
+    var in = Fixtures.load("failover.yaml");
+    ClusterLoadAssignment cla =
+        cla(
+            Fixtures.translate(in.inventory(), objects),
+            "outbound|8080||api.shop.svc.cluster.local");
+    assertThat(cla.getEndpointsList()).singleElement();
+    var address = cla.getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress();
+    assertThat(address.getSocketAddress().getAddress()).isEqualTo("10.0.0.2");
+    assertThat(address.getSocketAddress().getPortValue()).isEqualTo(15443);
+    assertThat(cla.getEndpoints(0).getLocality().getSubZone()).isEqualTo("c2");
+  }
+
+  private static String workloadEntry(
+      String namespace, String cluster, String address, Map<String, String> labels)
+      throws Exception {
+    var all = new TreeMap<>(labels);
+    all.put("topology.istio.io/cluster", cluster);
+    return "{\"apiVersion\":\"networking.istio.io/v1\",\"kind\":\"WorkloadEntry\","
+        + "\"metadata\":{\"name\":\"we-"
+        + cluster
+        + "\",\"namespace\":\""
+        + namespace
+        + "\"},\"spec\":{\"address\":\""
+        + address
+        + "\",\"ports\":{\"http\":15443},\"locality\":\"r2/z2\",\"labels\":"
+        + Fixtures.JSON.writeValueAsString(all)
+        + "}}";
   }
 
   @Test

@@ -21,6 +21,9 @@ class NamespaceRevisionApplyRequestTest {
 
   @Test
   void theLabelAloneIsServerSideAppliedUnderItsOwnFieldManager() throws Exception {
+    var shop = new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build();
+    // the client reads the object before patching it (so a missing namespace is never created)
+    server.expect().get().withPath("/api/v1/namespaces/shop").andReturn(200, shop).always();
     server
         .expect()
         .patch()
