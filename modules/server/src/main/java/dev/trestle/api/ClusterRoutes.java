@@ -15,8 +15,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Clusters over REST: {@code GET /clusters[?pageSize=N&pageToken=T]} (or {@code ?fqn=F}: one);
  * {@code GET /istio-versions} (the fleet's Istio versions, {@link IstioFleet}); {@code GET
- * /services[?namespace=N]} (the service catalog over the clusters the caller may read); {@code
- * POST /join-tokens?cluster=C[&rotate=true][&ttl=24h][&singleUse=true]}; {@code DELETE
+ * /services[?namespace=N]} (the service catalog over the clusters the caller may read); {@code POST
+ * /join-tokens?cluster=C[&rotate=true][&ttl=24h][&singleUse=true]}; {@code DELETE
  * /join-tokens?cluster=C[&tokenId=ID]}; {@code GET /status/FQN[?wait=applied&timeout=60s]}.
  */
 public final class ClusterRoutes implements RestRouteGroup {
