@@ -28,7 +28,8 @@ public final class RestRoutes {
           "istio-versions",
           "services",
           "join-tokens",
-          "resource-counts" -> {
+          "resource-counts",
+          "gitops" -> {
         return PREFIX + "/" + rest;
       }
       default -> {}
@@ -41,6 +42,11 @@ public final class RestRoutes {
     }
     if (rest.startsWith("status/")) {
       return PREFIX + "/status/{fqn}";
+    }
+    if (rest.startsWith("gitops/")) {
+      return rest.endsWith("/sync") && rest.split("/").length % 2 == 0
+          ? PREFIX + "/gitops/{source}/sync"
+          : PREFIX + "/gitops/{source}";
     }
     if (rest.startsWith("history/")) {
       return PREFIX + "/history/{fqn}";

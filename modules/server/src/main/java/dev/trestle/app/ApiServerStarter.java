@@ -8,6 +8,8 @@ import dev.trestle.api.ClusterGrpcService;
 import dev.trestle.api.ClusterRoutes;
 import dev.trestle.api.ConsoleRestRoutes;
 import dev.trestle.api.ConsoleStaticRoute;
+import dev.trestle.api.GitOpsGrpcService;
+import dev.trestle.api.GitOpsRoutes;
 import dev.trestle.api.IamGrpcService;
 import dev.trestle.api.IamRestRoutes;
 import dev.trestle.api.ImpactRestRoute;
@@ -28,6 +30,8 @@ import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ClusterService;
 import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.GitOpsService;
+import dev.trestle.protocol.v1.GitOpsServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.IamService;
 import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
@@ -80,7 +84,8 @@ final class ApiServerStarter {
             IamService.description,
             ClusterService.description,
             ServiceCatalog.description,
-            TelemetryQuery.description);
+            TelemetryQuery.description,
+            GitOpsService.description);
     var telemetryApi =
         new TelemetryGrpcService(
             TrafficQueries.create(
@@ -114,6 +119,7 @@ final class ApiServerStarter {
                 new ProjectionLagRoute(parts.readSide().lags()),
                 new ResourceCountsRoute(
                     new ResourceCounts(parts.readSide().desiredState(), s.guard())),
+                new GitOpsRoutes(s.gitops()),
                 // last: it takes any path below /api/v1
                 new ResourceRoutes(s.resources(), s.auditQueries(), s.admission(), bodies)));
     @SuppressWarnings("unchecked")
@@ -145,6 +151,8 @@ final class ApiServerStarter {
                         system),
                     TelemetryQueryPowerApiHandlerFactory.partial(
                         telemetryApi, TelemetryQuery.name, system),
+                    GitOpsServicePowerApiHandlerFactory.partial(
+                        new GitOpsGrpcService(s.gitops(), s.callers()), GitOpsService.name, system),
                     ServerReflection.create(apiServices, system),
                     http));
     var server = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());

@@ -403,6 +403,19 @@ class ConsoleApiTest {
             null));
     call(admin, "GET", "/api/v1/telemetry/top?window=yesterday", "/api/v1/telemetry/top", null);
     json(call(admin, "GET", "/api/v1/status/" + ROUTE, "/api/v1/status/{fqn}", null));
+    json(call(admin, "GET", "/api/v1/gitops", "/api/v1/gitops", null));
+    String noSource = ORG + "/tenants/t/gitsources/none";
+    var missingSource =
+        call(admin, "GET", "/api/v1/gitops/" + noSource, "/api/v1/gitops/{source}", null);
+    assertThat(missingSource.statusCode()).as(missingSource.body()).isEqualTo(404);
+    var missingSync =
+        call(
+            admin,
+            "POST",
+            "/api/v1/gitops/" + noSource + "/sync",
+            "/api/v1/gitops/{source}/sync",
+            null);
+    assertThat(missingSync.statusCode()).as(missingSync.body()).isEqualTo(404);
     json(call(admin, "POST", "/api/v1/join-tokens?cluster=c1", "/api/v1/join-tokens", null));
     json(call(admin, "DELETE", "/api/v1/join-tokens?cluster=c1", "/api/v1/join-tokens", null));
     json(call(admin, "GET", "/api/v1/whoami", "/api/v1/whoami", null));

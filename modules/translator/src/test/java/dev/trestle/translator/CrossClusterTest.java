@@ -129,8 +129,12 @@ class CrossClusterTest {
     assertThat(sb.toString()).isEqualTo(Files.readString(golden));
   }
 
+  /** The cross-cluster ServiceEntries (MESH_INTERNAL; egress adds MESH_EXTERNAL ones). */
   private static List<DesiredObject> serviceEntries(DesiredObjects out) {
-    return out.objects().stream().filter(o -> o.key().kind().equals("ServiceEntry")).toList();
+    return out.objects().stream()
+        .filter(o -> o.key().kind().equals("ServiceEntry"))
+        .filter(o -> o.tree().at("/spec/location").asText().equals("MESH_INTERNAL"))
+        .toList();
   }
 
   /**
