@@ -19,6 +19,7 @@ import dev.trestle.iam.oidc.OidcSettings;
 import dev.trestle.iam.oidc.OidcVerifier;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
+import dev.trestle.rollouts.RevisionRolloutRunner;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -87,6 +88,7 @@ final class ServiceStarter {
     var resources = new ResourceService(system, settings.askTimeout(), refusalLog, guard);
     var clusterSettings = ClusterSettings.from(config);
     ClusterOperations.initSharding(system, clusterSettings, clock);
+    RevisionRolloutRunner.initSharding(system);
     var clusters =
         new ClusterOperations(
             system,
