@@ -37,7 +37,7 @@ test('child collections follow the kind table', () => {
 });
 
 test('descendant collections of a node, parents first', () => {
-  assert.deepEqual(descendantCollections('Workspace'), ['groups', 'serviceroutes', 'trafficsettings', 'securitysettings', 'ingressgateways']);
+  assert.deepEqual(descendantCollections('Workspace'), ['groups', 'serviceroutes', 'trafficsettings', 'securitysettings', 'ingressgateways', 'egressgateways']);
   assert.deepEqual(descendantCollections('ServiceRoute'), []);
   assert.ok(descendantCollections('Organization').includes('clusters'));
 });

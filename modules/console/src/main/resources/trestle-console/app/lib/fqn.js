@@ -11,6 +11,8 @@ export const KINDS = {
   TrafficSetting: { collection: 'trafficsettings', parent: 'groups' },
   SecuritySetting: { collection: 'securitysettings', parent: 'groups' },
   IngressGateway: { collection: 'ingressgateways', parent: 'groups' },
+  EgressGateway: { collection: 'egressgateways', parent: 'groups' },
+  GitSource: { collection: 'gitsources', parent: 'tenants' },
 };
 
 const BY_COLLECTION = Object.fromEntries(

@@ -43,7 +43,16 @@ public enum Kind {
       GroupType.GATEWAY,
       Resource.SpecCase.INGRESS_GATEWAY,
       "igw",
-      "ig");
+      "ig"),
+  EGRESS_GATEWAY(
+      "EgressGateway",
+      "egressgateways",
+      GROUP,
+      GroupType.GATEWAY,
+      Resource.SpecCase.EGRESS_GATEWAY,
+      "egw",
+      "eg"),
+  GIT_SOURCE("GitSource", "gitsources", TENANT, null, Resource.SpecCase.GIT_SOURCE, "gs");
 
   public static final String API_VERSION = "trestle.dev/v1";
 

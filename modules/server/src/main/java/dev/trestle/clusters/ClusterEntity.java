@@ -446,9 +446,7 @@ public final class ClusterEntity
     }
     ClusterState.JoinToken token = s.tokens().get(c.tokenId());
     if (token == null || !TokenFormat.sameHash(token.secretSha256(), c.secretSha256())) {
-      return Effect()
-          .reply(
-              c.replyTo(), new ConnectReply(Refusal.BAD_TOKEN, "unknown or revoked join token", s));
+      return Effect().reply(c.replyTo(), new ConnectReply(Refusal.BAD_TOKEN, badToken(s, c), s));
     }
     Instant now = clock.instant();
     if (token.expiredAt(now)) {
@@ -491,7 +489,7 @@ public final class ClusterEntity
     TokenKind.Minted own = token.singleUse() ? JoinTokens.mint(cluster) : null;
     String sessionTokenId = c.tokenId();
     if (own != null) {
-      String by = "edge:" + cluster;
+      String by = ClusterState.agentPrincipal(cluster);
       events.add(new JoinTokenRevoked(cluster, token.id(), by, c.sessionId(), now));
       events.add(
           new JoinTokenIssued(
@@ -528,6 +526,27 @@ public final class ClusterEntity
         .thenReply(
             c.replyTo(),
             after -> new ConnectReply(Refusal.NONE, "", after, own == null ? "" : own.text()));
+  }
+
+  /**
+   * Why a token is refused: a spent single-use token says so (its presenter holds the secret, so it
+   * may learn when it was spent); any other is unknown or revoked.
+   */
+  private String badToken(ClusterState s, Connect c) {
+    ClusterState.SpentToken spent = s.spentTokens().get(c.tokenId());
+    if (spent == null || !TokenFormat.sameHash(spent.secretSha256(), c.secretSha256())) {
+      return "unknown or revoked join token";
+    }
+    return "join token "
+        + spent.id()
+        + " was single-use and was spent at "
+        + spent.spentAt()
+        + " by the agent that joined with it (session "
+        + spent.sessionId()
+        + "), which now holds a token of its own; give this agent its own token:"
+        + " 'trestle cluster token "
+        + cluster
+        + " --single-use'";
   }
 
   private ReplyEffect<ClusterEvent, ClusterState> heartbeats(

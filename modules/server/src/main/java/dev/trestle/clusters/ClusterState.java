@@ -15,7 +15,9 @@ import java.util.TreeSet;
  * another held the cluster's live session (empty when none), at {@code sessionConflictAt}; {@code
  * xdsRejections} are the xDS NACKs that still stood at the edge's last heartbeat (empty when none);
  * {@code failingServices} the services ({@code namespace/name}, sorted) central's telemetry marked
- * failing (docs/telemetry.md, "Failover by telemetry").
+ * failing (docs/telemetry.md, "Failover by telemetry"); {@code spentTokens} are the last single-use
+ * tokens an agent joined with, by id, so that a copy presented later is told it was spent rather
+ * than that it is unknown.
  */
 public record ClusterState(
     Map<String, JoinToken> tokens,
@@ -34,8 +36,11 @@ public record ClusterState(
     String sessionConflict,
     Instant sessionConflictAt,
     List<StandingXdsRejection> xdsRejections,
-    List<String> failingServices)
+    List<String> failingServices,
+    Map<String, SpentToken> spentTokens)
     implements CborSerializable {
+  /** How many spent single-use tokens are remembered (the oldest is forgotten first). */
+  static final int MAX_SPENT_TOKENS = 16;
 
   /**
    * A join token as stored: its id, the SHA-256 of its secret, who minted it when, when it expires
@@ -54,6 +59,13 @@ public record ClusterState(
     }
   }
 
+  /**
+   * A single-use token that admitted an agent, which got a token of its own in exchange: its id,
+   * secret hash, when and by which session it was spent.
+   */
+  public record SpentToken(String id, String secretSha256, Instant spentAt, String sessionId)
+      implements CborSerializable {}
+
   public ClusterState {
     tokens = Map.copyOf(tokens);
     failures = List.copyOf(failures);
@@ -62,6 +74,7 @@ public record ClusterState(
     xdsRejections = xdsRejections == null ? List.of() : List.copyOf(xdsRejections);
     failingServices =
         failingServices == null ? List.of() : List.copyOf(new TreeSet<>(failingServices));
+    spentTokens = spentTokens == null ? Map.of() : Map.copyOf(spentTokens);
   }
 
   public static ClusterState empty() {
@@ -82,7 +95,8 @@ public record ClusterState(
         "",
         null,
         List.of(),
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   @JsonIgnore
@@ -101,8 +115,16 @@ public record ClusterState(
     }
     if (event instanceof ClusterEvent.JoinTokenRevoked e) {
       var next = new TreeMap<>(tokens);
-      next.remove(e.tokenId());
-      return edit().tokens(next).build();
+      JoinToken revoked = next.remove(e.tokenId());
+      var editor = edit().tokens(next);
+      // An agent's own Connect revokes the single-use token it joined with (ClusterEntity.connect).
+      if (revoked != null
+          && revoked.singleUse()
+          && e.principal().equals(agentPrincipal(e.cluster()))) {
+        editor.spentTokens(
+            spent(new SpentToken(revoked.id(), revoked.secretSha256(), e.at(), e.requestId())));
+      }
+      return editor.build();
     }
     if (event instanceof ClusterEvent.EdgeConnected e) {
       return edit()
@@ -154,6 +176,22 @@ public record ClusterState(
     throw new IllegalArgumentException("unknown cluster event " + event.getClass().getName());
   }
 
+  /** Who revokes a single-use token when an agent joins with it: the cluster's edge. */
+  static String agentPrincipal(String cluster) {
+    return "edge:" + cluster;
+  }
+
+  private Map<String, SpentToken> spent(SpentToken token) {
+    var next = new TreeMap<>(spentTokens);
+    next.put(token.id(), token);
+    while (next.size() > MAX_SPENT_TOKENS) {
+      next.values().stream()
+          .min((a, b) -> a.spentAt().compareTo(b.spentAt()))
+          .ifPresent(oldest -> next.remove(oldest.id()));
+    }
+    return next;
+  }
+
   private Editor edit() {
     return new Editor(this);
   }
@@ -180,6 +218,7 @@ public record ClusterState(
     private Instant sessionConflictAt;
     private List<StandingXdsRejection> xdsRejections;
     private List<String> failingServices;
+    private Map<String, SpentToken> spentTokens;
 
     Editor(ClusterState s) {
       tokens = s.tokens;
@@ -199,6 +238,7 @@ public record ClusterState(
       sessionConflictAt = s.sessionConflictAt;
       xdsRejections = s.xdsRejections;
       failingServices = s.failingServices;
+      spentTokens = s.spentTokens;
     }
 
     Editor tokens(Map<String, JoinToken> value) {
@@ -266,6 +306,11 @@ public record ClusterState(
       return this;
     }
 
+    Editor spentTokens(Map<String, SpentToken> value) {
+      spentTokens = value;
+      return this;
+    }
+
     ClusterState build() {
       return new ClusterState(
           tokens,
@@ -284,7 +329,8 @@ public record ClusterState(
           sessionConflict,
           sessionConflictAt,
           xdsRejections,
-          failingServices);
+          failingServices,
+          spentTokens);
     }
   }
 }

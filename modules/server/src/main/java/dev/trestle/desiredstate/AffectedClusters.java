@@ -32,6 +32,8 @@ import java.util.TreeSet;
  *       callers in {@code payments} only once a cluster {@code c2} exists). Who uses a created or
  *       deleted cluster's services is the caller's business (the service catalog).
  *   <li>Organization, Tenant, Workspace, Group: every cluster of the organization.
+ *   <li>EgressGateway: every cluster of the organization, because the workspaces sending through it
+ *       get their client-side routes wherever they are.
  * </ul>
  */
 final class AffectedClusters {
@@ -56,7 +58,8 @@ final class AffectedClusters {
     Kind kind = fqn.kind().orElseThrow();
     var all = new TreeSet<>(clusters.values());
     return switch (kind) {
-      case ORGANIZATION, TENANT, WORKSPACE, GROUP -> all;
+      case ORGANIZATION, TENANT, WORKSPACE, GROUP, EGRESS_GATEWAY -> all;
+      case GIT_SOURCE -> new TreeSet<String>(); // read by the reconciler, never by an edge
       case CLUSTER -> {
         if (change != Change.UPDATED
             && IstioTranslator.clusterSetChangeReachesOthers(before, after)) {

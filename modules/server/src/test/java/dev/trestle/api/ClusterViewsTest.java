@@ -35,7 +35,8 @@ class ClusterViewsTest {
         "",
         null,
         rejections,
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   @Test

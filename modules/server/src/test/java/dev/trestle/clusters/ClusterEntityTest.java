@@ -189,6 +189,17 @@ class ClusterEntityTest {
     ConnectReply replay =
         connectWith(kit, "s2", bootstrap.token().text(), testKit.createTestProbe());
     assertThat(replay.refusal()).isEqualTo(ClusterEntity.Refusal.BAD_TOKEN);
+    assertThat(replay.detail())
+        .contains("join token " + bootstrap.token().tokenId() + " was single-use and was spent")
+        .contains("session s1")
+        .contains("--single-use");
+    assertThat(kit.getState().spentTokens()).containsOnlyKeys(bootstrap.token().tokenId());
+    // Only its holder learns that: the same id with another secret is just unknown.
+    String forged =
+        bootstrap.token().text().substring(0, bootstrap.token().text().lastIndexOf('.') + 1)
+            + "A".repeat(43);
+    ConnectReply guessed = connectWith(kit, "s2b", forged, testKit.createTestProbe());
+    assertThat(guessed.detail()).isEqualTo("unknown or revoked join token");
 
     // The agent's own credential admits it again, and issues nothing new.
     TestProbe<SessionControl> third = testKit.createTestProbe();

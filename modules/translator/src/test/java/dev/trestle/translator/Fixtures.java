@@ -34,6 +34,7 @@ final class Fixtures {
           Set.of(
               "checkout",
               "payments-ingress",
+              "payments-egress",
               "ledger",
               "storefront",
               "storefront-ingress",
@@ -48,6 +49,7 @@ final class Fixtures {
           Set.of(
               "checkout",
               "payments-ingress",
+              "payments-egress",
               "ledger",
               "storefront",
               "storefront-ingress",
@@ -60,6 +62,7 @@ final class Fixtures {
           Set.of(
               "checkout",
               "payments-ingress",
+              "payments-egress",
               "storefront",
               "storefront-ingress",
               "inventory",

@@ -15,7 +15,10 @@ class KubernetesValidityTest {
           "networking.istio.io/v1 Gateway",
           "networking.istio.io/v1 Sidecar",
           "security.istio.io/v1 PeerAuthentication",
-          "security.istio.io/v1 AuthorizationPolicy");
+          "security.istio.io/v1 AuthorizationPolicy",
+          // egress (ServiceEntries for allowed hosts) and request tokens
+          "networking.istio.io/v1 ServiceEntry",
+          "security.istio.io/v1 RequestAuthentication");
 
   @Test
   void everyEmittedObjectIsAValidNamespacedKubernetesObject() {
