@@ -12,6 +12,7 @@ export const KINDS = {
   SecuritySetting: { collection: 'securitysettings', parent: 'groups' },
   IngressGateway: { collection: 'ingressgateways', parent: 'groups' },
   EgressGateway: { collection: 'egressgateways', parent: 'groups' },
+  GitSource: { collection: 'gitsources', parent: 'tenants' },
 };
 
 const BY_COLLECTION = Object.fromEntries(

@@ -43,6 +43,13 @@ const SPECS = {
     '    fromWorkspaces: [organizations/my-org/tenants/my-tenant/workspaces/my-workspace]',
     '    hosts: [api.example.com]',
   ],
+  GitSource: [
+    'url: https://git.example.com/team/mesh-config.git',
+    'ref: main',
+    'paths: [config]',
+    'interval: 1m',
+    'prune: false   # docs/gitops.md: bind the source\'s principal before its first sync',
+  ],
 };
 
 /** The kinds that can be created under parentFqn ('' = root), in KINDS order. */

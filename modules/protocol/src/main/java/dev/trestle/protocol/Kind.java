@@ -51,7 +51,8 @@ public enum Kind {
       GroupType.GATEWAY,
       Resource.SpecCase.EGRESS_GATEWAY,
       "egw",
-      "eg");
+      "eg"),
+  GIT_SOURCE("GitSource", "gitsources", TENANT, null, Resource.SpecCase.GIT_SOURCE, "gs");
 
   public static final String API_VERSION = "trestle.dev/v1";
 

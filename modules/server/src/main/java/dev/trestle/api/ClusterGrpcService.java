@@ -38,8 +38,9 @@ public final class ClusterGrpcService implements ClusterServicePowerApi {
         "ListClusters",
         "/",
         caller ->
-            clusters
-                .list(caller, in.getPageSize(), in.getPageToken())
+            (in.getFqn().isEmpty()
+                    ? clusters.list(caller, in.getPageSize(), in.getPageToken())
+                    : clusters.one(in.getFqn(), caller))
                 .thenApply(page -> ClusterViews.page(page).build()),
         r -> r.getClustersCount() + " cluster(s)");
   }

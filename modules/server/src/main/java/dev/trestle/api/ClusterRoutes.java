@@ -13,9 +13,9 @@ import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Clusters over REST: {@code GET /clusters[?pageSize=N&pageToken=T]}; {@code GET
- * /services[?namespace=N]} (the service catalog over the clusters the caller may read); {@code POST
- * /join-tokens?cluster=C[&rotate=true][&ttl=24h][&singleUse=true]}; {@code DELETE
+ * Clusters over REST: {@code GET /clusters[?pageSize=N&pageToken=T]} (or {@code ?fqn=F}: one);
+ * {@code GET /services[?namespace=N]} (the service catalog over the clusters the caller may read);
+ * {@code POST /join-tokens?cluster=C[&rotate=true][&ttl=24h][&singleUse=true]}; {@code DELETE
  * /join-tokens?cluster=C[&tokenId=ID]}; {@code GET /status/FQN[?wait=applied&timeout=60s]}.
  */
 public final class ClusterRoutes implements RestRouteGroup {
@@ -44,8 +44,10 @@ public final class ClusterRoutes implements RestRouteGroup {
     call.request().discardEntityBytes(call.system());
     return call.ok(
         () ->
-            clusters
-                .list(call.caller(), call.intParam("pageSize"), call.param("pageToken"))
+            (call.optionalParam("fqn").isPresent()
+                    ? clusters.one(call.param("fqn"), call.caller())
+                    : clusters.list(
+                        call.caller(), call.intParam("pageSize"), call.param("pageToken")))
                 .thenApply(page -> RestReplies.protoJson(ClusterViews.page(page))));
   }
 

@@ -130,6 +130,32 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
   }
 
   @Override
+  public CompletionStage<ImpactResponse> previewDeleteImpact(DeleteRequest in, Metadata metadata) {
+    return handle(
+        callers,
+        metadata,
+        "PreviewDeleteImpact",
+        in.getFqn(),
+        caller -> {
+          // Admitted as a Delete (the same rate rule).
+          try {
+            admission.admitDelete(caller);
+          } catch (ProblemException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+          return service
+              .previewDelete(in.getFqn(), in.getCascade(), in.getForce(), in.getVersion(), caller)
+              .thenCompose(order -> impact.ofDelete(order, caller));
+        },
+        r ->
+            r.getDeletedCount()
+                + " resource(s) would go; "
+                + r.getClustersCount()
+                + " cluster(s) changed of "
+                + r.getClustersExamined());
+  }
+
+  @Override
   public CompletionStage<Resource> get(GetRequest in, Metadata metadata) {
     return handle(
         callers,

@@ -10,6 +10,8 @@ import dev.trestle.audit.DeniedReadThrottle;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterSettings;
+import dev.trestle.gitops.GitOpsOperations;
+import dev.trestle.gitops.GitOpsSettings;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.ResourceGuard;
@@ -22,7 +24,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Starts the write side on cluster sharding (resources, IAM, clusters) and the services the façades
- * call: access control, the guard, audit queries, the resource and cluster operations, admission.
+ * call: access control, the guard, audit queries, the resource and cluster operations, admission,
+ * and the GitOps reconciler (a cluster singleton).
  */
 final class ServiceStarter {
   private ServiceStarter() {}
@@ -36,7 +39,8 @@ final class ServiceStarter {
       AuditQueries auditQueries,
       ResourceService resources,
       ClusterSettings clusterSettings,
-      ClusterOperations clusters) {}
+      ClusterOperations clusters,
+      GitOpsOperations gitops) {}
 
   static Services start(
       ActorSystem<Void> system,
@@ -92,6 +96,14 @@ final class ServiceStarter {
             settings.askTimeout(),
             clock,
             refusalLog);
+    var gitops =
+        GitOpsOperations.start(
+            system,
+            GitOpsSettings.from(config, settings.dataDir()),
+            resources,
+            guard,
+            settings.askTimeout(),
+            clock);
     return new Services(
         access,
         iam,
@@ -101,6 +113,7 @@ final class ServiceStarter {
         auditQueries,
         resources,
         clusterSettings,
-        clusters);
+        clusters,
+        gitops);
   }
 }

@@ -59,6 +59,7 @@ final class AffectedClusters {
     var all = new TreeSet<>(clusters.values());
     return switch (kind) {
       case ORGANIZATION, TENANT, WORKSPACE, GROUP, EGRESS_GATEWAY -> all;
+      case GIT_SOURCE -> new TreeSet<String>(); // read by the reconciler, never by an edge
       case CLUSTER -> {
         if (change != Change.UPDATED
             && IstioTranslator.clusterSetChangeReachesOthers(before, after)) {

@@ -94,7 +94,8 @@ public final class DesiredStateHandler
         || event instanceof ResourceEntity.ResourceUpdated
         || event instanceof ResourceEntity.ResourceDeleted
         || event instanceof ClusterEvent.InventoryChanged
-        || event instanceof ClusterEvent.HealthChanged;
+        || event instanceof ClusterEvent.HealthChanged
+        || event instanceof ClusterEvent.ServiceFailingChanged;
   }
 
   private DesiredStateNotifier.Batch apply(Connection c, List<Object> events) throws SQLException {
@@ -130,6 +131,8 @@ public final class DesiredStateHandler
       return inventory(c, e);
     } else if (event instanceof ClusterEvent.HealthChanged e) {
       return health(c, e);
+    } else if (event instanceof ClusterEvent.ServiceFailingChanged e) {
+      return failing(c, e);
     }
     return new TreeSet<>();
   }
@@ -241,11 +244,30 @@ public final class DesiredStateHandler
     return catalogChange(c, row, next);
   }
 
+  /** A service marked failing by its error ratio, or healthy again: its entry changes. */
+  private SortedSet<String> failing(Connection c, ClusterEvent.ServiceFailingChanged e)
+      throws SQLException {
+    Fqn fqn = Fqn.parse(e.cluster());
+    ClusterRow row = state.clusters.get(fqn.toString());
+    var services = new TreeSet<String>(row == null ? List.of() : row.failingServices());
+    if (e.failing()) {
+      services.add(e.service());
+    } else {
+      services.remove(e.service());
+    }
+    ClusterRow next =
+        row == null
+            ? new ClusterRow(fqn.toString(), orgOf(fqn), false, 0, EMPTY_SET_HASH, 0, List.of())
+                .withFailingServices(List.copyOf(services))
+            : row.withFailingServices(List.copyOf(services));
+    return catalogChange(c, row, next);
+  }
+
   /**
-   * Saves a cluster's new inventory or health. Affected: the cluster itself when its namespaces
-   * changed, and, per service whose published entry changed (docs/multicluster.md), the other
-   * present clusters of the organization that have the service's namespace. Nothing else: a change
-   * to one service re-publishes only that service, only where it is used.
+   * Saves a cluster's new inventory, health or failing services. Affected: the cluster itself when
+   * its namespaces changed, and, per service whose published entry changed (docs/multicluster.md),
+   * the other present clusters of the organization that have the service's namespace. Nothing else:
+   * a change to one service re-publishes only that service, only where it is used.
    */
   private SortedSet<String> catalogChange(Connection c, ClusterRow before, ClusterRow next)
       throws SQLException {

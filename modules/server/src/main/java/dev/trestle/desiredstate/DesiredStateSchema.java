@@ -100,7 +100,12 @@ public final class DesiredStateSchema {
               + " ADD COLUMN IF NOT EXISTS health VARCHAR(16) DEFAULT 'UNKNOWN' NOT NULL",
           "ALTER TABLE "
               + CLUSTERS
-              + " ADD COLUMN IF NOT EXISTS inventory_json VARCHAR(1000000) DEFAULT '{}' NOT NULL");
+              + " ADD COLUMN IF NOT EXISTS inventory_json VARCHAR(1000000) DEFAULT '{}' NOT NULL",
+          // Failover by telemetry (docs/telemetry.md): the services ("ns/name", comma-separated)
+          // central marked failing by their error ratio in this cluster.
+          "ALTER TABLE "
+              + CLUSTERS
+              + " ADD COLUMN IF NOT EXISTS failing_services VARCHAR(1000000) DEFAULT '' NOT NULL");
 
   private DesiredStateSchema() {}
 

@@ -26,6 +26,7 @@ final class OrgInputs {
   private final SortedMap<String, ClusterRow> rows;
   private ConfigSnapshot config;
   private List<MeshCatalog.Cluster> publishing;
+  private final SortedSet<String> removedClusters = new TreeSet<>();
 
   private OrgInputs(String org, SortedMap<String, ClusterRow> rows, ConfigSnapshot config) {
     this.org = org;
@@ -45,8 +46,39 @@ final class OrgInputs {
     return Fqn.parse(fqn).nameOf(Kind.ORGANIZATION).orElse("");
   }
 
-  Optional<ClusterRow> row(String cluster) {
-    return Optional.ofNullable(rows.get(cluster));
+  /** The cluster's current desired-state version; 0 when it has none. */
+  long version(String cluster) {
+    ClusterRow row = rows.get(cluster);
+    return row == null ? 0 : row.version();
+  }
+
+  /** Whether {@link #remove} took this cluster out of the copy. */
+  boolean removed(String cluster) {
+    return removedClusters.contains(cluster);
+  }
+
+  /**
+   * Takes a resource out of the copy (its descendants are the caller's: a delete removes them
+   * first); the clusters that can change ({@link AffectedClusters}; for a Cluster, every present
+   * cluster of the organization, itself included: it loses everything, the others its services).
+   */
+  SortedSet<String> remove(String fqnText) {
+    Fqn fqn = Fqn.parse(fqnText);
+    ConfigSnapshot next = config.without(fqn);
+    SortedSet<String> affected;
+    if (fqn.kind().orElseThrow() == Kind.CLUSTER) {
+      affected = new TreeSet<>(present().values());
+      ClusterRow row = rows.get(fqn.toString());
+      if (row != null && row.present()) {
+        rows.put(fqn.toString(), row.withPresent(false));
+        removedClusters.add(fqn.toString());
+      }
+    } else {
+      affected = AffectedClusters.of(fqn, AffectedClusters.Change.DELETED, config, next, present());
+    }
+    config = next;
+    publishing = null;
+    return affected;
   }
 
   /**

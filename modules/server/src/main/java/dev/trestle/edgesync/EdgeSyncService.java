@@ -1,6 +1,7 @@
 package dev.trestle.edgesync;
 
 import dev.trestle.clusters.ClusterEntity;
+import dev.trestle.clusters.ClusterIdentity;
 import dev.trestle.clusters.ClusterResources;
 import dev.trestle.clusters.EdgeSuppliedText;
 import dev.trestle.clusters.JoinTokens;
@@ -12,6 +13,7 @@ import dev.trestle.protocol.v1.Hello;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,13 +77,17 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
                         Status.INVALID_ARGUMENT,
                         "the first message on the edge stream must be Hello"));
               }
-              return Source.completionStageSource(admit(first.getHello(), pair.second()))
+              return Source.completionStageSource(
+                      admit(
+                          first.getHello(),
+                          metadata.getText(EdgeClientCertificates.NAMES_HEADER),
+                          pair.second()))
                   .mapMaterializedValue(m -> NotUsed.getInstance());
             });
   }
 
   private CompletionStage<Source<CentralMessage, NotUsed>> admit(
-      Hello hello, Source<EdgeMessage, NotUsed> rest) {
+      Hello hello, Optional<String> certificateNames, Source<EdgeMessage, NotUsed> rest) {
     var presented = JoinTokens.parse(hello.getToken());
     if (presented.isEmpty()) {
       metrics.refused();
@@ -95,7 +101,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
     }
     String cluster = presented.get().subject();
     String claimed = hello.getCluster().strip();
-    if (!claimed.isEmpty() && !JoinTokens.claims(cluster, claimed)) {
+    if (!claimed.isEmpty() && !ClusterIdentity.names(cluster, claimed)) {
       metrics.refused();
       LOG.warn(
           "edge refused: a token of {} presented for cluster '{}'",
@@ -104,6 +110,16 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
       String message = JoinTokens.belongsToAnother(cluster, claimed);
       refusals.refused(cluster, Problem.of(Problem.Code.PERMISSION_DENIED, cluster, message));
       return CompletableFuture.failedFuture(refuse(Status.PERMISSION_DENIED, message));
+    }
+    Optional<String> wrongCertificate =
+        ClusterIdentity.certificateRefusal(cluster, certificateNames);
+    if (wrongCertificate.isPresent()) {
+      metrics.refused();
+      LOG.warn("edge refused: {}", wrongCertificate.get());
+      refusals.refused(
+          cluster, Problem.of(Problem.Code.PERMISSION_DENIED, cluster, wrongCertificate.get()));
+      return CompletableFuture.failedFuture(
+          refuse(Status.PERMISSION_DENIED, wrongCertificate.get()));
     }
     return ClusterResources.exists(sharding, cluster, askTimeout)
         .thenCompose(

@@ -124,10 +124,18 @@ public final class AccessControl {
    * naming it or one of its groups ({@code group:NAME}, from its OIDC token).
    */
   public CompletionStage<Set<Perm>> permissions(String principal, Fqn target) {
+    return permissionsInherited(principal, target, target.kind().orElse(null));
+  }
+
+  /**
+   * The permissions {@code principal} holds on a resource of {@code kind} (null: any) through the
+   * bindings on {@code target} and above it: on {@code target} itself when {@code kind} is its
+   * kind, and the part every {@code kind} resource below {@code target} inherits otherwise.
+   */
+  public CompletionStage<Set<Perm>> permissionsInherited(String principal, Fqn target, Kind kind) {
     if (insecureDev) {
       return CompletableFuture.completedFuture(EnumSet.allOf(Perm.class));
     }
-    Kind kind = target.kind().orElse(null);
     var levels = new ArrayList<Fqn>();
     for (Fqn f = target; ; f = f.parent()) {
       levels.add(f);

@@ -33,6 +33,7 @@ public final class ResourceValidator {
     RULES.put(Kind.SECURITY_SETTING, new SecuritySettingRules());
     RULES.put(Kind.INGRESS_GATEWAY, new IngressGatewayRules());
     RULES.put(Kind.EGRESS_GATEWAY, new EgressGatewayRules());
+    RULES.put(Kind.GIT_SOURCE, new GitSourceRules());
   }
 
   private ResourceValidator() {}

@@ -1,6 +1,7 @@
 package dev.trestle.telemetry;
 
 import dev.trestle.clusters.ClusterEntity;
+import dev.trestle.clusters.ClusterIdentity;
 import dev.trestle.clusters.ClusterResources;
 import dev.trestle.clusters.ClusterState;
 import dev.trestle.clusters.EdgeSuppliedText;
@@ -20,7 +21,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * Checks a telemetry report's credentials the way the sync stream does: the join token names its
  * cluster, must be one the cluster's entity holds (same id, same secret hash), and the cluster the
- * edge claims ({@code x-trestle-cluster}, and the report's own {@code cluster}) must be that one. A
+ * edge claims ({@code x-trestle-cluster}, and the report's own {@code cluster}) must be that one,
+ * and so must the client certificate with mutual TLS (ClusterIdentity.certificateRefusal). A
  * verified token is trusted for {@code credential-cache-ttl} without asking the entity again, so a
  * report every 30 s per cluster costs no entity round trip; a revoked token stops working within
  * that time.
@@ -60,7 +62,10 @@ final class ClusterCredentials {
    * not a join token, names another cluster than claimed, or is unknown or revoked.
    */
   CompletionStage<String> verify(
-      Optional<String> claimedCluster, Optional<String> authorization, String reportCluster) {
+      Optional<String> claimedCluster,
+      Optional<String> authorization,
+      String reportCluster,
+      Optional<String> certificateNames) {
     String header = authorization.orElse("").strip();
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return refused("send the cluster's join token as 'authorization: Bearer TOKEN'");
@@ -75,15 +80,20 @@ final class ClusterCredentials {
     if (claimed.isEmpty()) {
       return refused("the x-trestle-cluster header is required");
     }
-    if (!JoinTokens.claims(cluster, claimed)) {
+    if (!ClusterIdentity.names(cluster, claimed)) {
       return refused(JoinTokens.belongsToAnother(cluster, claimed));
     }
-    if (!reportCluster.isBlank() && !JoinTokens.claims(cluster, reportCluster.strip())) {
+    if (!reportCluster.isBlank() && !ClusterIdentity.names(cluster, reportCluster.strip())) {
       return refused(
           "the report is for '"
               + EdgeSuppliedText.printable(reportCluster)
               + "' but the credentials are "
               + cluster);
+    }
+    Optional<String> wrongCertificate =
+        ClusterIdentity.certificateRefusal(cluster, certificateNames);
+    if (wrongCertificate.isPresent()) {
+      return refused(wrongCertificate.get());
     }
     var key = new Verified(cluster, token.tokenId(), token.secretSha256());
     Long at = verifiedAt.get(key);

@@ -1,6 +1,7 @@
 package dev.trestle.telemetry;
 
 import dev.trestle.clusters.EdgeSuppliedText;
+import dev.trestle.edgesync.EdgeClientCertificates;
 import dev.trestle.protocol.v1.TelemetryIngestPowerApi;
 import dev.trestle.protocol.v1.TelemetryReport;
 import dev.trestle.protocol.v1.TelemetryReportAck;
@@ -52,7 +53,10 @@ public final class TelemetryIngestService implements TelemetryIngestPowerApi {
   public CompletionStage<TelemetryReportAck> report(TelemetryReport in, Metadata metadata) {
     return credentials
         .verify(
-            metadata.getText(CLUSTER_HEADER), metadata.getText("authorization"), in.getCluster())
+            metadata.getText(CLUSTER_HEADER),
+            metadata.getText("authorization"),
+            in.getCluster(),
+            metadata.getText(EdgeClientCertificates.NAMES_HEADER))
         .thenCompose(cluster -> store(cluster, in))
         .exceptionally(
             e -> {

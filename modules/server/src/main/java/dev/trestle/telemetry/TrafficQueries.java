@@ -144,7 +144,11 @@ public final class TrafficQueries {
                 onBlocking(
                     () -> {
                       var byService = totalsByDestination(v, whole, "", v::inScope);
-                      var out = TopServicesResponse.newBuilder();
+                      var scope = new TrafficSum();
+                      byService.values().forEach(t -> scope.add(t.total));
+                      var out =
+                          TopServicesResponse.newBuilder()
+                              .setTotal(scope.point(whole.fromS(), whole.seconds()));
                       byService.values().stream()
                           .sorted(
                               Comparator.comparingLong((ServiceTotals t) -> -t.total.requests)

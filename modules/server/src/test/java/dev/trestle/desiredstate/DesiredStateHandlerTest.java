@@ -13,6 +13,9 @@ import static dev.trestle.desiredstate.DesiredFixtures.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.DesiredObject;
@@ -682,34 +685,40 @@ class DesiredStateHandlerTest {
 
   /**
    * Per ServiceEntry in the cluster's snapshot: its host and the clusters of its whole-service
-   * endpoints.
+   * endpoints (the WorkloadEntries of its namespace it selects).
    */
   private Map<String, List<String>> serviceEntries(String cluster) {
-    var out = new TreeMap<String, List<String>>();
+    var mapper = new ObjectMapper();
+    var objects = new java.util.ArrayList<JsonNode>();
     for (DesiredObject o : snapshot(cluster).getObjectsList()) {
-      if (!o.getKey().getKind().equals(SE)) {
-        continue;
-      }
       try {
-        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.getJson());
-        var clusters = new java.util.ArrayList<String>();
-        // The whole-service endpoints (labelled with their cluster and the mTLS mode only); a
-        // ServiceRoute's subsets list each cluster's gateway once more with the subset's labels.
-        tree.path("spec")
-            .path("endpoints")
-            .forEach(
-                e -> {
-                  var labels = e.path("labels");
-                  int subsetLabels =
-                      labels.size() - (labels.has("security.istio.io/tlsMode") ? 1 : 0);
-                  if (subsetLabels == 1) {
-                    clusters.add(e.path("labels").path("topology.istio.io/cluster").asText());
-                  }
-                });
-        out.put(tree.path("spec").path("hosts").get(0).asText(), clusters);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        objects.add(mapper.readTree(o.getJson()));
+      } catch (JsonProcessingException e) {
         throw new AssertionError(e);
       }
+    }
+    var out = new TreeMap<String, List<String>>();
+    for (JsonNode se : objects) {
+      if (!se.path("kind").asText().equals(SE)) {
+        continue;
+      }
+      String namespace = se.at("/metadata/namespace").asText();
+      String selector = se.at("/spec/workloadSelector/labels/trestle.dev~1remote-service").asText();
+      assertThat(selector).isNotEmpty();
+      var clusters = new java.util.ArrayList<String>();
+      for (JsonNode we : objects) {
+        var labels = we.at("/spec/labels");
+        // The whole-service endpoints (labelled with their cluster, the mTLS mode and the
+        // entry's selector only); a ServiceRoute's subsets list each cluster's gateway once more
+        // with the subset's labels.
+        if (we.path("kind").asText().equals("WorkloadEntry")
+            && we.at("/metadata/namespace").asText().equals(namespace)
+            && labels.path("trestle.dev/remote-service").asText().equals(selector)
+            && labels.size() == 3) {
+          clusters.add(labels.path("topology.istio.io/cluster").asText());
+        }
+      }
+      out.put(se.path("spec").path("hosts").get(0).asText(), clusters);
     }
     return out;
   }
@@ -748,13 +757,20 @@ class DesiredStateHandlerTest {
     assertThat(se.getKey().getNamespace()).isEqualTo("payments");
     assertThat(se.getKey().getName()).startsWith("trestle-remote-pay-");
     assertThat(se.getJson())
+        .contains("\"location\":\"MESH_INTERNAL\"", "\"resolution\":\"STATIC\"");
+    DesiredObject endpoint =
+        snapshot(C2).getObjectsList().stream()
+            .filter(o -> o.getKey().getKind().equals("WorkloadEntry"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(endpoint.getKey().getNamespace()).isEqualTo("payments");
+    assertThat(endpoint.getJson())
         .contains(
             "\"address\":\"10.0.0.1\"",
             "\"ports\":{\"http\":15443}",
             "\"locality\":\"r1/z1\"",
             "\"network\":\"n1\"",
-            "\"location\":\"MESH_INTERNAL\"",
-            "\"resolution\":\"STATIC\"");
+            "\"trestle.dev/remote-service\":\"" + se.getKey().getName() + "\"");
     // one DestinationRule per host: the route's, with locality failover and outlier detection
     // merged in
     var rules =
@@ -845,7 +861,11 @@ class DesiredStateHandlerTest {
     d.getUpsertsList().forEach(o -> touched.add(o.getKey().getKind() + " " + o.getKey().getName()));
     d.getDeletesList().forEach(k -> touched.add(k.getKind() + " " + k.getName()));
     assertThat(touched).isNotEmpty().allMatch(t -> t.contains("-pay-"));
-    assertThat(d.getDeletesList()).extracting(k -> k.getKind()).containsExactly(SE);
+    // the entry and the WorkloadEntries it selected (c2's gateway, once more per subset)
+    assertThat(d.getDeletesList())
+        .extracting(k -> k.getKind())
+        .containsOnly(SE, "WorkloadEntry")
+        .containsOnlyOnce(SE);
     assertThat(serviceEntries(C1)).isEqualTo(Map.of("cart.shop.svc.cluster.local", List.of("c3")));
 
     // healthy again: restored, same state as before

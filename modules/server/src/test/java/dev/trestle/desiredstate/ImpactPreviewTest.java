@@ -160,6 +160,37 @@ class ImpactPreviewTest {
   }
 
   @Test
+  void deletingARouteShowsItsObjectsDeletedWhereItWasAndStoresNothing() throws Exception {
+    var before = DesiredObjectTables.loadObjects(c, C1);
+    var cartObjects =
+        before.values().stream().filter(o -> o.sourceFqn().equals(route("acme", "cart"))).toList();
+    assertThat(cartObjects).isNotEmpty();
+
+    var result = ImpactPreview.computeDeletes(c, List.of(route("acme", "cart")), ALL);
+
+    assertThat(result.examined()).isEqualTo(2);
+    assertThat(result.clusters()).extracting(ClusterImpact::cluster).containsExactly(C1);
+    List<ObjectImpact> objects = result.clusters().get(0).objects();
+    assertThat(objects).allMatch(o -> o.change() == Change.DELETED && o.afterJson().isEmpty());
+    assertThat(objects)
+        .extracting(ObjectImpact::key)
+        .containsExactlyInAnyOrderElementsOf(cartObjects.stream().map(StoredObject::key).toList());
+    assertThat(DesiredObjectTables.loadObjects(c, C1)).isEqualTo(before);
+    assertThat(DesiredStateTables.readResource(c, route("acme", "cart"))).isPresent();
+  }
+
+  @Test
+  void deletingAClusterShowsEveryObjectItHasDeleted() throws Exception {
+    var current = DesiredObjectTables.loadObjects(c, C2);
+
+    var result = ImpactPreview.computeDeletes(c, List.of(C2), ALL);
+
+    ClusterImpact c2 =
+        result.clusters().stream().filter(i -> i.cluster().equals(C2)).findFirst().orElseThrow();
+    assertThat(c2.objects()).hasSize(current.size()).allMatch(o -> o.change() == Change.DELETED);
+  }
+
+  @Test
   void diffNamesDeletedObjects() throws Exception {
     var current = DesiredObjectTables.loadObjects(c, C1);
     var empty = new DesiredObjects(C1, List.of(), DesiredStateHandler.EMPTY_SET_HASH, List.of());
