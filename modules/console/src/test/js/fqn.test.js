@@ -31,7 +31,7 @@ test('ancestry gives breadcrumbs from the root down', () => {
 
 test('child collections follow the kind table', () => {
   assert.deepEqual(childCollections(''), ['organizations']);
-  assert.deepEqual(childCollections('Organization'), ['tenants', 'clusters']);
+  assert.deepEqual(childCollections('Organization'), ['tenants', 'clusters', 'revisionrollouts']);
   assert.deepEqual(childCollections('ServiceRoute'), []);
   assert.equal(parentFqn('organizations/acme/tenants/payments'), 'organizations/acme');
 });

@@ -3,6 +3,7 @@ package dev.trestle.loadtest;
 import dev.trestle.loadtest.audit.AuditScenario;
 import dev.trestle.loadtest.parse.ParseScenario;
 import dev.trestle.loadtest.scrape.ScrapeScenario;
+import dev.trestle.loadtest.telemetry.TelemetryScenario;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       dev.trestle.loadtest.scenarios.CrossClusterScenario.class,
       ParseScenario.class,
       ScrapeScenario.class,
+      TelemetryScenario.class,
       CommandLine.HelpCommand.class
     })
 public final class Bench implements Runnable {

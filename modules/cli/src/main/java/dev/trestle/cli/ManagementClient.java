@@ -32,6 +32,8 @@ import dev.trestle.protocol.v1.IssueTokenRequest;
 import dev.trestle.protocol.v1.IssueTokenResponse;
 import dev.trestle.protocol.v1.ListClustersRequest;
 import dev.trestle.protocol.v1.ListClustersResponse;
+import dev.trestle.protocol.v1.ListIstioVersionsRequest;
+import dev.trestle.protocol.v1.ListIstioVersionsResponse;
 import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.ListResponse;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
@@ -304,6 +306,11 @@ public final class ManagementClient implements AutoCloseable {
 
   public ListClustersResponse listClusters() {
     return clusterCall(timeout).listClusters(ListClustersRequest.getDefaultInstance());
+  }
+
+  /** The fleet's Istio versions (ListIstioVersions). */
+  public ListIstioVersionsResponse listIstioVersions() {
+    return clusterCall(timeout).listIstioVersions(ListIstioVersionsRequest.getDefaultInstance());
   }
 
   /** The service catalog; {@code namespace} empty for all. */

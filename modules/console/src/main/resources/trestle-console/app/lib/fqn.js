@@ -13,6 +13,7 @@ export const KINDS = {
   IngressGateway: { collection: 'ingressgateways', parent: 'groups' },
   EgressGateway: { collection: 'egressgateways', parent: 'groups' },
   GitSource: { collection: 'gitsources', parent: 'tenants' },
+  RevisionRollout: { collection: 'revisionrollouts', parent: 'organizations' },
 };
 
 const BY_COLLECTION = Object.fromEntries(

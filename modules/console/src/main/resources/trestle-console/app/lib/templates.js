@@ -50,6 +50,15 @@ const SPECS = {
     'interval: 1m',
     'prune: false   # docs/gitops.md: bind the source\'s principal before its first sync',
   ],
+  RevisionRollout: [
+    'clusters: ["*"]',
+    'fromRevision: stable',
+    'toRevision: canary',
+    'stages:',
+    '  - name: first',
+    '    namespaces: ["my-namespace"]',
+    '    pause: 300s',
+  ],
 };
 
 /** The kinds that can be created under parentFqn ('' = root), in KINDS order. */

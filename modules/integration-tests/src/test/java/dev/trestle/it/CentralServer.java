@@ -138,6 +138,26 @@ final class CentralServer implements BeforeAllCallback, AfterAllCallback, TestWa
     return configHome;
   }
 
+  /**
+   * A fresh directory {@code edge-CLUSTER} under the work directory for one agent, with a join
+   * token minted for {@code clusterRef} (its name or FQN) by {@code trestle cluster token} in its
+   * token file.
+   */
+  EdgeProcess.Layout edgeLayout(String cluster, String clusterRef) {
+    var layout = new EdgeProcess.Layout(cluster, workDir.resolve("edge-" + cluster));
+    try {
+      Files.createDirectories(layout.dir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    CliResult token =
+        cli.run("cluster", "token", clusterRef, "--out-file", layout.tokenFile().toString());
+    if (token.exitCode() != 0) {
+      throw new AssertionError("minting a join token failed: " + token);
+    }
+    return layout;
+  }
+
   /** Graceful stop (SIGTERM); returns the stopped process, for its exit code and log. */
   ServerProcess stopGracefully() {
     ServerProcess stopped = running();

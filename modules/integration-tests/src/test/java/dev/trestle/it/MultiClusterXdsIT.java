@@ -132,18 +132,7 @@ class MultiClusterXdsIT {
 
     int edgePort = central.running().edgePort();
     for (String cluster : List.of(C1, C2)) {
-      var layout = new EdgeProcess.Layout(cluster, central.workDir().resolve("edge-" + cluster));
-      Files.createDirectories(layout.dir());
-      CliResult token =
-          central
-              .cli()
-              .run(
-                  "cluster",
-                  "token",
-                  "organizations/" + ORG + "/clusters/" + cluster,
-                  "--out-file",
-                  layout.tokenFile().toString());
-      assertThat(token.exitCode()).as(token.toString()).isZero();
+      var layout = central.edgeLayout(cluster, "organizations/" + ORG + "/clusters/" + cluster);
       LAYOUTS.put(cluster, layout);
       writeInventory(cluster, true);
       EDGES.put(

@@ -52,7 +52,14 @@ public enum Kind {
       Resource.SpecCase.EGRESS_GATEWAY,
       "egw",
       "eg"),
-  GIT_SOURCE("GitSource", "gitsources", TENANT, null, Resource.SpecCase.GIT_SOURCE, "gs");
+  GIT_SOURCE("GitSource", "gitsources", TENANT, null, Resource.SpecCase.GIT_SOURCE, "gs"),
+  REVISION_ROLLOUT(
+      "RevisionRollout",
+      "revisionrollouts",
+      ORGANIZATION,
+      null,
+      Resource.SpecCase.REVISION_ROLLOUT,
+      "rro");
 
   public static final String API_VERSION = "trestle.dev/v1";
 

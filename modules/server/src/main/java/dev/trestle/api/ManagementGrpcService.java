@@ -51,18 +51,30 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
       String target,
       Function<Caller, CompletionStage<T>> call,
       Function<T, String> summary) {
+    return handleAuthenticated(
+        callers, metadata, operation, target, a -> call.apply(a.caller()), summary);
+  }
+
+  /** As {@link #handle}, for a call that needs how the caller authenticated (WhoAmI). */
+  static <T> CompletionStage<T> handleAuthenticated(
+      CallContext callers,
+      Metadata metadata,
+      String operation,
+      String target,
+      Function<CallContext.Authenticated, CompletionStage<T>> call,
+      Function<T, String> summary) {
     long start = System.nanoTime();
     var requestId = metadata.getText(CallContext.REQUEST_ID_HEADER);
     Caller[] who = {CallContext.unauthenticated(requestId)};
     return callers
-        .resolve(
+        .authenticate(
             metadata.getText(CallContext.AUTHORIZATION_HEADER),
             metadata.getText(CallContext.USER_HEADER),
             requestId)
         .thenCompose(
-            caller -> {
-              who[0] = caller;
-              return call.apply(caller);
+            authenticated -> {
+              who[0] = authenticated.caller();
+              return call.apply(authenticated);
             })
         .handle(
             (result, error) -> {

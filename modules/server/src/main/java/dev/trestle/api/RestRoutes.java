@@ -22,7 +22,14 @@ public final class RestRoutes {
       return PREFIX;
     }
     switch (rest) {
-      case "apply", "audit", "clusters", "services", "join-tokens", "resource-counts", "gitops" -> {
+      case "apply",
+          "audit",
+          "clusters",
+          "istio-versions",
+          "services",
+          "join-tokens",
+          "resource-counts",
+          "gitops" -> {
         return PREFIX + "/" + rest;
       }
       default -> {}

@@ -66,7 +66,7 @@ final class ApiServerStarter {
     ActorSystem<Void> system = parts.system();
     Settings settings = parts.settings();
     ServiceStarter.Services s = parts.services();
-    var iamService = new IamGrpcService(s.iam(), s.access(), s.callers());
+    var iamService = new IamGrpcService(s.iam(), s.callers());
     var impactPreview =
         new ImpactPreview(
             parts.storage().readModels().dataSource(),

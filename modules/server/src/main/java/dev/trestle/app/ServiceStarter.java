@@ -19,6 +19,7 @@ import dev.trestle.iam.oidc.OidcSettings;
 import dev.trestle.iam.oidc.OidcVerifier;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
+import dev.trestle.rollouts.RevisionRolloutRunner;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -60,14 +61,14 @@ final class ServiceStarter {
                 .enabled()
                 .map(o -> new OidcVerifier(o, Clock.systemUTC())),
             storage.blocking());
-    var iam = new IamOperations(system, access, settings.askTimeout());
+    var refusalLog =
+        new DeniedReadThrottle(
+            new AuditRefusalLog(readSide.auditStore(), storage.blocking(), clock), clock);
+    var iam = new IamOperations(system, access, settings.askTimeout(), refusalLog);
     var guard = new ResourceGuard(access, iam);
     var admission =
         new Admission(
             new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime));
-    var refusalLog =
-        new DeniedReadThrottle(
-            new AuditRefusalLog(readSide.auditStore(), storage.blocking(), clock), clock);
     system
         .scheduler()
         .scheduleWithFixedDelay(
@@ -87,6 +88,7 @@ final class ServiceStarter {
     var resources = new ResourceService(system, settings.askTimeout(), refusalLog, guard);
     var clusterSettings = ClusterSettings.from(config);
     ClusterOperations.initSharding(system, clusterSettings, clock);
+    RevisionRolloutRunner.initSharding(system);
     var clusters =
         new ClusterOperations(
             system,

@@ -34,6 +34,8 @@ import java.util.TreeSet;
  *   <li>Organization, Tenant, Workspace, Group: every cluster of the organization.
  *   <li>EgressGateway: every cluster of the organization, because the workspaces sending through it
  *       get their client-side routes wherever they are.
+ *   <li>RevisionRollout: none; the namespace labels it sets follow its stage events (see {@code
+ *       RevisionLabelRows}).
  * </ul>
  */
 final class AffectedClusters {
@@ -77,6 +79,7 @@ final class AffectedClusters {
               : scopeClusters(fqn, before, after, clusters);
       case SERVICE_ROUTE, TRAFFIC_SETTING, INGRESS_GATEWAY ->
           scopeClusters(fqn, before, after, clusters);
+      case REVISION_ROLLOUT -> new TreeSet<>(); // its labels come with the rollout's own events
     };
   }
 

@@ -8,6 +8,7 @@ import dev.trestle.management.ResourceSnapshot;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.rollouts.RolloutEvent;
 import dev.trestle.storage.PlainJdbcSession;
 import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.DesiredObjects;
@@ -95,7 +96,9 @@ public final class DesiredStateHandler
         || event instanceof ResourceEntity.ResourceDeleted
         || event instanceof ClusterEvent.InventoryChanged
         || event instanceof ClusterEvent.HealthChanged
-        || event instanceof ClusterEvent.ServiceFailingChanged;
+        || event instanceof ClusterEvent.ServiceFailingChanged
+        || event instanceof RolloutEvent.StageStarted
+        || event instanceof RolloutEvent.StageFailed;
   }
 
   private DesiredStateNotifier.Batch apply(Connection c, List<Object> events) throws SQLException {
@@ -133,6 +136,10 @@ public final class DesiredStateHandler
       return health(c, e);
     } else if (event instanceof ClusterEvent.ServiceFailingChanged e) {
       return failing(c, e);
+    } else if (event instanceof RolloutEvent.StageStarted e) {
+      return revisionLabels(c, e.rollout(), e.version(), e.labels());
+    } else if (event instanceof RolloutEvent.StageFailed e) {
+      return revisionLabels(c, e.rollout(), e.version(), e.labels());
     }
     return new TreeSet<>();
   }
@@ -207,6 +214,12 @@ public final class DesiredStateHandler
     SortedSet<String> out =
         AffectedClusters.of(fqn, Change.DELETED, before, now, state.presentClusters(org));
     out.addAll(usersOfItsServices);
+    RevisionLabelRows.Row labels = state.revisionLabels.remove(fqn.toString());
+    if (labels != null) {
+      // A deleted rollout asks for no label any more (the edges leave the namespaces as they are).
+      RevisionLabelRows.delete(c, fqn.toString());
+      out.addAll(labelledClusters(org, labels, null));
+    }
     return out;
   }
 
@@ -230,6 +243,45 @@ public final class DesiredStateHandler
                 json)
             : row.withInventory(namespaces, json);
     return catalogChange(c, row, next);
+  }
+
+  /**
+   * A rollout's new label set: stored, and the present clusters it labelled before or labels now
+   * are translated again.
+   */
+  private SortedSet<String> revisionLabels(
+      Connection c, String rollout, long version, List<RolloutEvent.NamespaceLabel> labels)
+      throws SQLException {
+    String org = OrgInputs.orgOf(rollout);
+    if (state.config(org).get(rollout).isEmpty()) {
+      return new TreeSet<>(); // a step decided just before its rollout was deleted: moot
+    }
+    RevisionLabelRows.Row before = state.revisionLabels.get(rollout);
+    var row = new RevisionLabelRows.Row(rollout, org, version, labels);
+    RevisionLabelRows.save(c, row);
+    state.revisionLabels.put(rollout, row);
+    return labelledClusters(org, before, row);
+  }
+
+  /** The present clusters of {@code org} named in either label set. */
+  private SortedSet<String> labelledClusters(
+      String org, RevisionLabelRows.Row before, RevisionLabelRows.Row after) {
+    var names = new TreeSet<String>();
+    if (before != null) {
+      names.addAll(before.clusters());
+    }
+    if (after != null) {
+      names.addAll(after.clusters());
+    }
+    var out = new TreeSet<String>();
+    var present = state.presentClusters(org);
+    names.forEach(
+        n -> {
+          if (present.containsKey(n)) {
+            out.add(present.get(n));
+          }
+        });
+    return out;
   }
 
   private SortedSet<String> health(Connection c, ClusterEvent.HealthChanged e) throws SQLException {
@@ -349,7 +401,8 @@ public final class DesiredStateHandler
               settings.reachability() == MeshCatalog.Reachability.NONE
                   ? List.of()
                   : publishers.computeIfAbsent(row.org(), this::publishingClusters),
-              settings.reachability());
+              settings.reachability(),
+              RevisionLabelRows.forCluster(state.revisionLabels, cluster));
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
       // cluster's last state rather than blocking every cluster behind one poisoned event.

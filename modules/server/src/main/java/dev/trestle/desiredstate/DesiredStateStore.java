@@ -61,6 +61,11 @@ public final class DesiredStateStore {
         c -> ServiceCatalogQuery.read(c, clusterFqns, namespace == null ? "" : namespace.strip()));
   }
 
+  /** The revision rollouts and their clusters' namespace labels ({@link RolloutInputs}). */
+  public CompletionStage<RolloutInputs> rolloutInputs() {
+    return async(RolloutInputs::read);
+  }
+
   /** How many resources of one kind an organization holds. */
   public record KindCount(String org, String kind, long count) {}
 

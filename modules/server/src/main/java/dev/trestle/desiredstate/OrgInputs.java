@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -24,14 +25,20 @@ import java.util.TreeSet;
 final class OrgInputs {
   private final String org;
   private final SortedMap<String, ClusterRow> rows;
+  private final Map<String, RevisionLabelRows.Row> revisionLabels;
   private ConfigSnapshot config;
   private List<MeshCatalog.Cluster> publishing;
   private final SortedSet<String> removedClusters = new TreeSet<>();
 
-  private OrgInputs(String org, SortedMap<String, ClusterRow> rows, ConfigSnapshot config) {
+  private OrgInputs(
+      String org,
+      SortedMap<String, ClusterRow> rows,
+      ConfigSnapshot config,
+      Map<String, RevisionLabelRows.Row> revisionLabels) {
     this.org = org;
     this.rows = rows;
     this.config = config;
+    this.revisionLabels = revisionLabels;
   }
 
   static OrgInputs load(Connection c, String org) throws SQLException {
@@ -39,7 +46,11 @@ final class OrgInputs {
     DesiredStateTables.loadClusters(c).values().stream()
         .filter(r -> r.org().equals(org))
         .forEach(r -> rows.put(r.fqn(), r));
-    return new OrgInputs(org, rows, ConfigSnapshot.of(DesiredStateTables.loadResources(c, org)));
+    return new OrgInputs(
+        org,
+        rows,
+        ConfigSnapshot.of(DesiredStateTables.loadResources(c, org)),
+        RevisionLabelRows.load(c));
   }
 
   static String orgOf(String fqn) {
@@ -125,7 +136,8 @@ final class OrgInputs {
             row,
             MeshClusters.of(row, clusterResource),
             publishing(),
-            reachability));
+            reachability,
+            RevisionLabelRows.forCluster(revisionLabels, cluster)));
   }
 
   private List<MeshCatalog.Cluster> publishing() {

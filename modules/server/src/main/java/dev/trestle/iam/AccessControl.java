@@ -104,7 +104,7 @@ public final class AccessControl {
                 // UNAUTHENTICATED, worded by the entity: invalid, or expired (and when).
                 throw new ProblemException(reply.problem());
               }
-              return new Identity(p.subject(), "token");
+              return new Identity(p.subject(), Identity.TOKEN);
             },
             DIRECT);
   }
@@ -114,7 +114,7 @@ public final class AccessControl {
         () -> {
           OidcVerifier.Verified v = verifier.verify(jwt);
           groups.record(v.principal(), v.groups(), v.expiresAt());
-          return new Identity(v.principal(), "oidc");
+          return new Identity(v.principal(), Identity.OIDC, v.issuer(), v.subject(), v.groups());
         },
         oidcExecutor);
   }
@@ -168,6 +168,17 @@ public final class AccessControl {
                         return out;
                       });
             });
+  }
+
+  /**
+   * The binding subjects that grant {@code principal} anything: itself, then the groups its OIDC
+   * token named ({@code group:NAME}).
+   */
+  public List<String> bindingSubjects(String principal) {
+    var out = new ArrayList<String>();
+    out.add(principal);
+    out.addAll(groups.subjectsOf(principal));
+    return out;
   }
 
   /** Fails PERMISSION_DENIED naming who, what and where. */

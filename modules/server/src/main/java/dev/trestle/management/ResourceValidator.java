@@ -34,6 +34,7 @@ public final class ResourceValidator {
     RULES.put(Kind.INGRESS_GATEWAY, new IngressGatewayRules());
     RULES.put(Kind.EGRESS_GATEWAY, new EgressGatewayRules());
     RULES.put(Kind.GIT_SOURCE, new GitSourceRules());
+    RULES.put(Kind.REVISION_ROLLOUT, new RevisionRolloutRules());
   }
 
   private ResourceValidator() {}

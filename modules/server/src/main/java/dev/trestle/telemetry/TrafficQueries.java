@@ -15,10 +15,12 @@ import dev.trestle.protocol.v1.TopologyRequest;
 import dev.trestle.protocol.v1.TopologyResponse;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -222,6 +224,34 @@ public final class TrafficQueries {
           }
         });
     return byService;
+  }
+
+  /** Requests to a set of namespaces over a window: count, 5xx ratio and p99 (ms). */
+  public record NamespaceTraffic(long requests, double errorRatio, double p99Ms) {}
+
+  /**
+   * The traffic to the services of {@code namespaces} ({@code cluster/namespace}, cluster by name)
+   * of {@code org} over the whole minutes in [{@code from}, {@code to}): what a revision rollout
+   * verifies a stage with (docs/upgrades.md). Central's own query: no caller, no visibility filter.
+   */
+  public CompletionStage<NamespaceTraffic> namespaceTraffic(
+      String org, Set<String> namespaces, Instant from, Instant to) {
+    long fromS = from.getEpochSecond() / 60 * 60;
+    long toS = Math.max(fromS + 60, to.getEpochSecond() / 60 * 60);
+    return onBlocking(
+        () -> {
+          var sum = new TrafficSum();
+          for (var row : store.sums(org, fromS, toS, toS - fromS, false, "")) {
+            Endpoint dst = Endpoint.destination(row.key());
+            String cluster = dst.cluster().substring(dst.cluster().lastIndexOf('/') + 1);
+            if (dst.kind() == Endpoint.Kind.SERVICE
+                && namespaces.contains(cluster + "/" + dst.namespace())) {
+              sum.add(row.key(), row.counters());
+            }
+          }
+          return new NamespaceTraffic(
+              sum.requests, sum.errorRatio(), LatencyBuckets.quantile(0.99, sum.buckets));
+        });
   }
 
   private QueryRange range(TimeRange r) {

@@ -378,6 +378,7 @@ class ConsoleApiTest {
     json(call(admin, "GET", "/api/v1/audit?pageSize=20", "/api/v1/audit", null));
     json(call(admin, "GET", "/api/v1/history/" + ROUTE, "/api/v1/history/{fqn}", null));
     json(call(admin, "GET", "/api/v1/clusters", "/api/v1/clusters", null));
+    json(call(admin, "GET", "/api/v1/istio-versions", "/api/v1/istio-versions", null));
     json(call(admin, "GET", "/api/v1/services", "/api/v1/services", null));
     json(
         call(

@@ -12,6 +12,9 @@ import dev.trestle.clusters.ClusterEntity.TokenIssued;
 import dev.trestle.clusters.ClusterEntity.TokensRevoked;
 import dev.trestle.core.TokenKind;
 import dev.trestle.protocol.v1.Inventory;
+import dev.trestle.protocol.v1.IstioInventory;
+import dev.trestle.protocol.v1.IstioRevision;
+import dev.trestle.protocol.v1.IstioRevisionTag;
 import dev.trestle.testing.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
@@ -548,6 +551,33 @@ class ClusterEntityTest {
     assertThat(changed.events()).hasSize(2);
     assertThat(changed.events().get(1)).isInstanceOf(ClusterEvent.InventoryChanged.class);
     assertThat(kit.getState().inventory().namespaces()).containsExactly("payments", "shop");
+  }
+
+  @Test
+  void aChangedIstioReportIsAnInventoryEventAndSurvivesARestart() {
+    TokenKind.Minted token = issue(false);
+    connect("s1", token, testKit.createTestProbe());
+    var istio =
+        IstioInventory.newBuilder()
+            .addRevisions(
+                IstioRevision.newBuilder().setName("1-22-1").setVersion("1.22.1").setReady(true))
+            .addTags(IstioRevisionTag.newBuilder().setTag("stable").setRevision("1-22-1"))
+            .build();
+    var withIstio =
+        InventorySnapshot.of(Inventory.newBuilder().addNamespaces("shop").setIstio(istio).build());
+    var changed =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.Heartbeat("s1", Instant.now(), withIstio, r));
+    assertThat(changed.events()).hasSize(2);
+    assertThat(changed.events().get(1)).isInstanceOf(ClusterEvent.InventoryChanged.class);
+    var same =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.Heartbeat("s1", Instant.now(), withIstio, r));
+    assertThat(same.events()).hasSize(1);
+
+    kit.restart();
+
+    assertThat(kit.getState().inventory().toProto().getIstio()).isEqualTo(istio);
   }
 
   @Test

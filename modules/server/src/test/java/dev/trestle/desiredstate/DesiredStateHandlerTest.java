@@ -21,6 +21,8 @@ import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.DesiredObject;
 import dev.trestle.protocol.v1.DesiredSnapshot;
 import dev.trestle.protocol.v1.ObjectKey;
+import dev.trestle.rollouts.RolloutEvent;
+import dev.trestle.rollouts.RolloutEvent.NamespaceLabel;
 import dev.trestle.storage.FailingCommits;
 import dev.trestle.storage.PlainJdbcSession;
 import dev.trestle.storage.ReadModelDatabase;
@@ -937,5 +939,73 @@ class DesiredStateHandlerTest {
     journal.inventory(C3, c3Inventory(1));
     project();
     assertThat(serviceEntries(C1)).isEqualTo(before);
+  }
+
+  private List<String> namespaceRevisions(String cluster) {
+    return snapshot(cluster).getObjectsList().stream()
+        .filter(o -> o.getKey().getKind().equals("NamespaceRevision"))
+        .map(o -> o.getKey().getNamespace() + " " + o.getJson().replaceAll(".*\"spec\":", ""))
+        .toList();
+  }
+
+  @Test
+  void aRolloutStagesLabelsBecomeNamespaceRevisionObjectsOfItsClustersAndARevertReplacesThem() {
+    exampleConfig();
+    inventories();
+    project();
+    String rollout = "organizations/acme/revisionrollouts/r1";
+    journal.apply(DesiredFixtures.revisionRollout("acme", "r1"));
+    project();
+    long c1 = version(C1);
+    assertThat(namespaceRevisions(C1)).isEmpty(); // the resource alone labels nothing
+    journal.rollout(
+        new RolloutEvent.StageStarted(
+            rollout,
+            4,
+            0,
+            List.of(
+                new NamespaceLabel("c1", "shop", "canary", ""),
+                new NamespaceLabel("c1", "gone", "canary", ""),
+                new NamespaceLabel("c2", "payments", "canary", "2026-03-01T10:00:00Z")),
+            DesiredFixtures.T0));
+    project();
+
+    assertThat(version(C1)).isEqualTo(c1 + 1);
+    // only namespaces the cluster has: a label must never create a namespace
+    assertThat(namespaceRevisions(C1))
+        .containsExactly(
+            "shop {\"restartedAt\":\"\",\"revision\":\"canary\",\"rollout\":\"" + rollout + "\"}}");
+    assertThat(namespaceRevisions(C2))
+        .singleElement()
+        .asString()
+        .startsWith("payments {\"restartedAt\":\"2026-03-01T10:00:00Z\",\"revision\":\"canary\"");
+
+    journal.rollout(
+        new RolloutEvent.StageFailed(
+            rollout,
+            4,
+            0,
+            "failed verification",
+            List.of(new NamespaceLabel("c1", "shop", "stable", "")),
+            DesiredFixtures.T0));
+    project();
+    assertThat(namespaceRevisions(C1))
+        .singleElement()
+        .asString()
+        .contains("\"revision\":\"stable\"");
+    assertThat(namespaceRevisions(C2)).isEmpty();
+
+    // a new handler (a restart) reads the labels back: another change to c1 keeps them
+    journal.inventory(C1, "shop", "payments", "kube-system", "new");
+    project();
+    assertThat(namespaceRevisions(C1))
+        .singleElement()
+        .asString()
+        .contains("\"revision\":\"stable\"");
+
+    // deleting the rollout drops its objects (the edge leaves the labels as they are)
+    journal.delete(rollout);
+    project();
+    assertThat(namespaceRevisions(C1)).isEmpty();
   }
 }

@@ -163,7 +163,7 @@ class DesiredStateProjectionTest {
         .extracting(r -> r.getOutcome())
         .containsOnly(ApplyOutcome.CREATED);
 
-    // The namespaces of the translator's golden file for eu-west-1a (35 objects there).
+    // The namespaces of the translator's golden file for eu-west-1a (52 objects there).
     reportInventory(
         EU_A,
         "checkout",
@@ -174,6 +174,7 @@ class DesiredStateProjectionTest {
         "kube-system",
         "ledger",
         "monitoring",
+        "payments-egress",
         "payments-ingress",
         "storefront",
         "storefront-ingress");
@@ -186,7 +187,7 @@ class DesiredStateProjectionTest {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     assertThat(snapshot.getVersion()).isEqualTo(1);
-    assertThat(snapshot.getObjectsCount()).isEqualTo(35);
+    assertThat(snapshot.getObjectsCount()).isEqualTo(52);
     assertThat(snapshot.getObjectsList())
         .extracting(DesiredObject::getSourceFqn)
         .allMatch(f -> f.startsWith("organizations/acme/"));

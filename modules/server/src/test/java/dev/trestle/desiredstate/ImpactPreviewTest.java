@@ -90,7 +90,8 @@ class ImpactPreviewTest {
               row,
               MeshClusters.of(row, config.get(row.fqn())),
               List.of(),
-              ALL);
+              ALL,
+              List.of());
       assertThat(objects.objects()).isNotEmpty();
       DesiredObjectTables.insertObjects(
           c, row.fqn(), objects.objects().stream().map(StoredObject::of).toList());

@@ -363,8 +363,7 @@ class CrossClusterTest {
         .filteredOn(w -> w.tree().at("/spec/labels/version").isTextual())
         .hasSize(2)
         .allSatisfy(
-            w ->
-                assertThat(w.inputs()).singleElement().asString().contains("/serviceroutes/api@"));
+            w -> assertThat(w.inputs()).singleElement().asString().contains("/serviceroutes/api@"));
   }
 
   @Test
