@@ -3,12 +3,9 @@ package dev.trestle.cli;
 import dev.trestle.protocol.v1.TopServicesRequest;
 import dev.trestle.protocol.v1.TopServicesResponse;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code trestle top services}: the busiest services of a scope (docs/telemetry.md). */
 @Command(
@@ -16,19 +13,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {"The busiest services by request rate: trestle top services [--org ORG]"},
     subcommands = {TopCommand.Services.class})
-final class TopCommand implements Callable<Integer>, ClientOptions.Holder {
-  @Spec CommandSpec spec;
-
-  @Mixin ClientOptions options;
-
+final class TopCommand extends VerbGroup {
   @Override
-  public ClientOptions clientOptions() {
-    return options;
-  }
-
-  @Override
-  public Integer call() {
-    return MissingVerb.report(spec, "what to rank (services)");
+  String missing() {
+    return "what to rank (services)";
   }
 
   @Command(

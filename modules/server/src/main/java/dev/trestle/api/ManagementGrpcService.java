@@ -87,15 +87,9 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         caller -> {
           LargeRequests.Permit permit;
           try {
-            admission.checkSize(in.getSerializedSize());
-            permit = admission.admitLarge(caller, in.getSerializedSize());
+            permit =
+                admission.admitApplyRequest(caller, in.getSerializedSize(), in.getResourcesCount());
           } catch (ProblemException e) {
-            return CompletableFuture.failedFuture(e);
-          }
-          try {
-            admission.admitApply(caller, in.getResourcesCount());
-          } catch (ProblemException e) {
-            permit.close();
             return CompletableFuture.failedFuture(e);
           }
           return service
@@ -122,15 +116,9 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
           // Admitted as a dry-run Apply (same size, large-request and rate rules).
           LargeRequests.Permit permit;
           try {
-            admission.checkSize(in.getSerializedSize());
-            permit = admission.admitLarge(caller, in.getSerializedSize());
+            permit =
+                admission.admitApplyRequest(caller, in.getSerializedSize(), in.getResourcesCount());
           } catch (ProblemException e) {
-            return CompletableFuture.failedFuture(e);
-          }
-          try {
-            admission.admitApply(caller, in.getResourcesCount());
-          } catch (ProblemException e) {
-            permit.close();
             return CompletableFuture.failedFuture(e);
           }
           return service

@@ -1,23 +1,16 @@
 package dev.trestle.clusters;
 
-import dev.trestle.protocol.Fqn;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Which names stand for a cluster, on the edge port: its FQN ({@code organizations/acme/clusters/
- * eu-west-1a}) or its short name ({@code eu-west-1a}). A join token names its cluster; so must the
- * agent's claim in Hello, a telemetry report's cluster and, with mutual TLS, the agent's client
- * certificate (docs/security.md, "The edge port").
+ * With mutual TLS on the edge port, the agent's client certificate must name the cluster its join
+ * token is for, by the names JoinTokens.claims accepts (FQN or short name), like the agent's claim
+ * in Hello and a telemetry report's cluster (docs/security.md, "The edge port").
  */
 public final class ClusterIdentity {
   private ClusterIdentity() {}
-
-  /** Whether {@code name} names the cluster {@code clusterFqn}. */
-  public static boolean names(String clusterFqn, String name) {
-    return name.equals(clusterFqn) || name.equals(Fqn.parse(clusterFqn).name());
-  }
 
   /**
    * Why a client certificate may not speak for the cluster, if it may not: {@code certificateNames}
@@ -32,7 +25,7 @@ public final class ClusterIdentity {
     }
     List<String> names =
         Arrays.stream(certificateNames.get().split(",")).filter(n -> !n.isBlank()).toList();
-    if (names.stream().anyMatch(n -> names(clusterFqn, n))) {
+    if (names.stream().anyMatch(n -> JoinTokens.claims(clusterFqn, n))) {
       return Optional.empty();
     }
     return Optional.of(

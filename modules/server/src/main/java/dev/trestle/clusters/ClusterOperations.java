@@ -23,10 +23,13 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.Patterns;
 
 /**
@@ -170,20 +173,17 @@ public final class ClusterOperations {
     return resolve(cluster, caller)
         .thenCompose(
             fqn ->
-                requireAudited(caller, "UPDATE", fqn)
-                    .thenCompose(
-                        x ->
-                            entity(fqn)
-                                .<ClusterEntity.TokenIssued>ask(
-                                    replyTo ->
-                                        new ClusterEntity.IssueToken(
-                                            caller.principal(),
-                                            caller.requestId(),
-                                            rotate,
-                                            ttl,
-                                            singleUse,
-                                            replyTo),
-                                    askTimeout)));
+                askAsPolicyAdmin(
+                    caller,
+                    fqn,
+                    (ActorRef<ClusterEntity.TokenIssued> replyTo) ->
+                        new ClusterEntity.IssueToken(
+                            caller.principal(),
+                            caller.requestId(),
+                            rotate,
+                            ttl,
+                            singleUse,
+                            replyTo)));
   }
 
   public CompletionStage<RevokedTokens> revokeTokens(
@@ -191,18 +191,12 @@ public final class ClusterOperations {
     return resolve(cluster, caller)
         .thenCompose(
             fqn ->
-                requireAudited(caller, "UPDATE", fqn)
-                    .thenCompose(
-                        x ->
-                            entity(fqn)
-                                .<ClusterEntity.TokensRevoked>ask(
-                                    replyTo ->
-                                        new ClusterEntity.RevokeTokens(
-                                            tokenId,
-                                            caller.principal(),
-                                            caller.requestId(),
-                                            replyTo),
-                                    askTimeout))
+                askAsPolicyAdmin(
+                        caller,
+                        fqn,
+                        (ActorRef<ClusterEntity.TokensRevoked> replyTo) ->
+                            new ClusterEntity.RevokeTokens(
+                                tokenId, caller.principal(), caller.requestId(), replyTo))
                     .thenApply(
                         r -> {
                           if (!tokenId.isEmpty() && r.revokedTokenIds().isEmpty()) {
@@ -217,6 +211,15 @@ public final class ClusterOperations {
   }
 
   public record RevokedTokens(String cluster, List<String> tokenIds) {}
+
+  /**
+   * Asks the cluster's entity on behalf of a caller who passed {@link #requireAudited} (UPDATE).
+   */
+  private <R> CompletionStage<R> askAsPolicyAdmin(
+      Caller caller, String fqn, Function<ActorRef<R>, ClusterEntity.Command> command) {
+    return requireAudited(caller, "UPDATE", fqn)
+        .thenCompose(x -> entity(fqn).ask(command::apply, askTimeout));
+  }
 
   /** SET_POLICY on the cluster; a refusal is written to the audit log like any denied write. */
   private CompletionStage<Void> requireAudited(Caller caller, String operation, String fqn) {
@@ -380,8 +383,7 @@ public final class ClusterOperations {
             });
   }
 
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<ClusterEntity.Command> entity(
-      String fqn) {
+  private EntityRef<ClusterEntity.Command> entity(String fqn) {
     return sharding.entityRefFor(ClusterEntity.TYPE_KEY, fqn);
   }
 

@@ -2,6 +2,7 @@ package dev.trestle.clusters;
 
 import dev.trestle.core.TokenFormat;
 import dev.trestle.core.TokenKind;
+import dev.trestle.protocol.Fqn;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,20 @@ public final class JoinTokens {
 
   public static TokenKind.Minted mint(String clusterFqn) {
     return KIND.mint(clusterFqn);
+  }
+
+  /** Whether the cluster an edge {@code claimed} (its FQN or short name) is {@code clusterFqn}. */
+  public static boolean claims(String clusterFqn, String claimed) {
+    return claimed.equals(clusterFqn) || claimed.equals(Fqn.parse(clusterFqn).name());
+  }
+
+  /** The refusal when a token of {@code clusterFqn} is presented for another cluster. */
+  public static String belongsToAnother(String clusterFqn, String claimed) {
+    return "this join token belongs to "
+        + clusterFqn
+        + ", not to '"
+        + EdgeSuppliedText.printable(claimed)
+        + "'";
   }
 
   /** Empty when the text is not a join token at all (wrong shape, not base64, no cluster). */

@@ -2,9 +2,10 @@ package dev.trestle.edgesync;
 
 import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.clusters.ClusterIdentity;
+import dev.trestle.clusters.ClusterResources;
+import dev.trestle.clusters.EdgeSuppliedText;
 import dev.trestle.clusters.JoinTokens;
 import dev.trestle.core.Problem;
-import dev.trestle.management.ResourceEntity;
 import dev.trestle.protocol.v1.CentralMessage;
 import dev.trestle.protocol.v1.EdgeMessage;
 import dev.trestle.protocol.v1.EdgeSyncPowerApi;
@@ -92,7 +93,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
       metrics.refused();
       LOG.warn(
           "edge refused: cluster '{}' presented no valid join token",
-          printable(hello.getCluster()));
+          EdgeSuppliedText.printable(hello.getCluster()));
       return CompletableFuture.failedFuture(
           refuse(
               Status.UNAUTHENTICATED,
@@ -100,12 +101,13 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
     }
     String cluster = presented.get().subject();
     String claimed = hello.getCluster().strip();
-    if (!claimed.isEmpty() && !ClusterIdentity.names(cluster, claimed)) {
+    if (!claimed.isEmpty() && !JoinTokens.claims(cluster, claimed)) {
       metrics.refused();
       LOG.warn(
-          "edge refused: a token of {} presented for cluster '{}'", cluster, printable(claimed));
-      String message =
-          "this join token belongs to " + cluster + ", not to '" + printable(claimed) + "'";
+          "edge refused: a token of {} presented for cluster '{}'",
+          cluster,
+          EdgeSuppliedText.printable(claimed));
+      String message = JoinTokens.belongsToAnother(cluster, claimed);
       refusals.refused(cluster, Problem.of(Problem.Code.PERMISSION_DENIED, cluster, message));
       return CompletableFuture.failedFuture(refuse(Status.PERMISSION_DENIED, message));
     }
@@ -119,12 +121,10 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
       return CompletableFuture.failedFuture(
           refuse(Status.PERMISSION_DENIED, wrongCertificate.get()));
     }
-    return sharding
-        .entityRefFor(ResourceEntity.TYPE_KEY, cluster)
-        .<ResourceEntity.View>ask(ResourceEntity.GetResource::new, askTimeout)
+    return ClusterResources.exists(sharding, cluster, askTimeout)
         .thenCompose(
-            view -> {
-              if (!view.exists()) {
+            exists -> {
+              if (!exists) {
                 metrics.refused();
                 refusals.refused(
                     cluster,
@@ -158,7 +158,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
                           "edge of {} connected (session {}, agent {}, has version {})",
                           cluster,
                           sessionId,
-                          printable(hello.getAgentVersion()),
+                          EdgeSuppliedText.printable(hello.getAgentVersion()),
                           hello.getLastAppliedVersion());
                     } else {
                       LOG.warn("edge of {} refused: {}", cluster, error.getMessage());
@@ -169,11 +169,5 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
 
   private static GrpcServiceException refuse(Status status, String description) {
     return new GrpcServiceException(status.withDescription(description));
-  }
-
-  /** Edge-supplied text in logs and errors: bounded and without control characters. */
-  private static String printable(String text) {
-    String clean = text.replaceAll("\\p{Cntrl}", "?");
-    return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
   }
 }

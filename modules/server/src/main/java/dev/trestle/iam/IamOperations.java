@@ -62,11 +62,7 @@ public final class IamOperations {
   /** Principals may read themselves; others need SET_POLICY at the root. */
   public CompletionStage<PrincipalEntity.State> getPrincipal(Caller caller, String name) {
     return requireValidPrincipal(name)
-        .thenCompose(
-            x ->
-                name.equals(caller.principal())
-                    ? CompletableFuture.<Void>completedFuture(null)
-                    : access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
+        .thenCompose(x -> requireSelfOrPolicyAdmin(caller, name))
         .thenCompose(
             x ->
                 principal(name)
@@ -79,6 +75,13 @@ public final class IamOperations {
               }
               return reply.state();
             });
+  }
+
+  /** The rule for a principal's own record and tokens: itself, or SET_POLICY at the root. */
+  private CompletionStage<Void> requireSelfOrPolicyAdmin(Caller caller, String name) {
+    return name.equals(caller.principal())
+        ? CompletableFuture.completedFuture(null)
+        : access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT);
   }
 
   /** A minted token (text shown once) and when it expires (null: never). */
@@ -123,11 +126,7 @@ public final class IamOperations {
   public CompletionStage<PrincipalEntity.State> revokeToken(
       Caller caller, String name, String tokenId) {
     return requireValidPrincipal(name)
-        .thenCompose(
-            x ->
-                name.equals(caller.principal())
-                    ? CompletableFuture.<Void>completedFuture(null)
-                    : access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
+        .thenCompose(x -> requireSelfOrPolicyAdmin(caller, name))
         .thenCompose(
             x ->
                 principal(name)

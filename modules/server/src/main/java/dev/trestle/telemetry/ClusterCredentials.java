@@ -2,11 +2,12 @@ package dev.trestle.telemetry;
 
 import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.clusters.ClusterIdentity;
+import dev.trestle.clusters.ClusterResources;
 import dev.trestle.clusters.ClusterState;
+import dev.trestle.clusters.EdgeSuppliedText;
 import dev.trestle.clusters.JoinTokens;
 import dev.trestle.core.TokenFormat;
 import dev.trestle.core.TokenKind;
-import dev.trestle.management.ResourceEntity;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -79,14 +80,13 @@ final class ClusterCredentials {
     if (claimed.isEmpty()) {
       return refused("the x-trestle-cluster header is required");
     }
-    if (!ClusterIdentity.names(cluster, claimed)) {
-      return refused(
-          "this join token belongs to " + cluster + ", not to '" + printable(claimed) + "'");
+    if (!JoinTokens.claims(cluster, claimed)) {
+      return refused(JoinTokens.belongsToAnother(cluster, claimed));
     }
-    if (!reportCluster.isBlank() && !ClusterIdentity.names(cluster, reportCluster.strip())) {
+    if (!reportCluster.isBlank() && !JoinTokens.claims(cluster, reportCluster.strip())) {
       return refused(
           "the report is for '"
-              + printable(reportCluster)
+              + EdgeSuppliedText.printable(reportCluster)
               + "' but the credentials are "
               + cluster);
     }
@@ -103,12 +103,10 @@ final class ClusterCredentials {
     }
     // The Cluster resource first, as the sync stream does: a forged token naming a cluster that
     // does not exist must not start (and have sharding remember) a cluster entity.
-    return sharding
-        .entityRefFor(ResourceEntity.TYPE_KEY, cluster)
-        .<ResourceEntity.View>ask(ResourceEntity.GetResource::new, askTimeout)
+    return ClusterResources.exists(sharding, cluster, askTimeout)
         .thenCompose(
-            view -> {
-              if (!view.exists()) {
+            exists -> {
+              if (!exists) {
                 throw new Refused("cluster " + cluster + " does not exist");
               }
               return sharding
@@ -134,11 +132,5 @@ final class ClusterCredentials {
 
   private static <T> CompletionStage<T> refused(String message) {
     return CompletableFuture.failedFuture(new Refused(message));
-  }
-
-  /** Edge-supplied text in errors: bounded and without control characters. */
-  static String printable(String text) {
-    String clean = text.replaceAll("\\p{Cntrl}", "?");
-    return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
   }
 }

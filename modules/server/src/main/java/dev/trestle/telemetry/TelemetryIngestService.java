@@ -1,5 +1,6 @@
 package dev.trestle.telemetry;
 
+import dev.trestle.clusters.EdgeSuppliedText;
 import dev.trestle.edgesync.EdgeClientCertificates;
 import dev.trestle.protocol.v1.TelemetryIngestPowerApi;
 import dev.trestle.protocol.v1.TelemetryReport;
@@ -108,7 +109,7 @@ public final class TelemetryIngestService implements TelemetryIngestPowerApi {
       metrics.refused();
       LOG.warn(
           "telemetry report for '{}' refused: {}",
-          ClusterCredentials.printable(in.getCluster()),
+          EdgeSuppliedText.printable(in.getCluster()),
           refused.getMessage());
       return new GrpcServiceException(Status.UNAUTHENTICATED.withDescription(refused.getMessage()));
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BiPredicate;
 import javax.sql.DataSource;
 
 /**
@@ -107,27 +108,15 @@ public final class TrafficQueries {
             v ->
                 onBlocking(
                     () -> {
-                      Map<String, ServiceTotals> byService = new TreeMap<>();
-                      for (String org : v.orgs().keySet()) {
-                        for (var row :
-                            store.sums(
-                                org,
-                                range.fromS(),
-                                range.toS(),
-                                range.stepS(),
-                                range.hourly(),
-                                service.name())) {
-                          Endpoint dst = Endpoint.destination(row.key());
-                          if (!service.matches(dst)
-                              || !(cluster.isEmpty() || dst.cluster().equals(cluster))
-                              || !v.inScope(org, dst)) {
-                            continue;
-                          }
-                          byService
-                              .computeIfAbsent(dst.id(), k -> new ServiceTotals(dst, range))
-                              .add(row);
-                        }
-                      }
+                      var byService =
+                          totalsByDestination(
+                              v,
+                              range,
+                              service.name(),
+                              (org, dst) ->
+                                  service.matches(dst)
+                                      && (cluster.isEmpty() || dst.cluster().equals(cluster))
+                                      && v.inScope(org, dst));
                       var out = ServiceTrafficResponse.newBuilder();
                       byService.values().forEach(t -> out.addServices(t.toProto(true)));
                       return out.build();
@@ -154,25 +143,7 @@ public final class TrafficQueries {
             v ->
                 onBlocking(
                     () -> {
-                      Map<String, ServiceTotals> byService = new TreeMap<>();
-                      for (String org : v.orgs().keySet()) {
-                        for (var row :
-                            store.sums(
-                                org,
-                                whole.fromS(),
-                                whole.toS(),
-                                whole.stepS(),
-                                whole.hourly(),
-                                "")) {
-                          Endpoint dst = Endpoint.destination(row.key());
-                          if (!v.inScope(org, dst)) {
-                            continue;
-                          }
-                          byService
-                              .computeIfAbsent(dst.id(), k -> new ServiceTotals(dst, whole))
-                              .add(row);
-                        }
-                      }
+                      var byService = totalsByDestination(v, whole, "", v::inScope);
                       var out = TopServicesResponse.newBuilder();
                       byService.values().stream()
                           .sorted(
@@ -198,25 +169,55 @@ public final class TrafficQueries {
                 onBlocking(
                     () -> {
                       var graph = new TopologyGraph(range.seconds());
-                      for (String org : v.orgs().keySet()) {
-                        for (var row :
-                            store.sums(
-                                org,
-                                range.fromS(),
-                                range.toS(),
-                                range.seconds(),
-                                range.hourly(),
-                                "")) {
-                          Endpoint src = Endpoint.source(row.key());
-                          Endpoint dst = Endpoint.destination(row.key());
-                          if (!v.inScope(org, src) && !v.inScope(org, dst)) {
-                            continue;
-                          }
-                          graph.add(v.shown(org, src), v.shown(org, dst), row);
-                        }
-                      }
+                      eachRow(
+                          v,
+                          range,
+                          range.seconds(),
+                          "",
+                          (org, row) -> {
+                            Endpoint src = Endpoint.source(row.key());
+                            Endpoint dst = Endpoint.destination(row.key());
+                            if (v.inScope(org, src) || v.inScope(org, dst)) {
+                              graph.add(v.shown(org, src), v.shown(org, dst), row);
+                            }
+                          });
                       return graph.toProto();
                     }));
+  }
+
+  private interface RowSink {
+    void accept(String org, TelemetryStore.Row row);
+  }
+
+  /** Every summed row in {@code range} of every organization the caller sees. */
+  private void eachRow(
+      Visibility v, QueryRange range, long stepS, String servicePrefix, RowSink sink)
+      throws SQLException {
+    for (String org : v.orgs().keySet()) {
+      for (var row :
+          store.sums(org, range.fromS(), range.toS(), stepS, range.hourly(), servicePrefix)) {
+        sink.accept(org, row);
+      }
+    }
+  }
+
+  /** Rows summed per destination service, of the destinations {@code keep} accepts. */
+  private Map<String, ServiceTotals> totalsByDestination(
+      Visibility v, QueryRange range, String servicePrefix, BiPredicate<String, Endpoint> keep)
+      throws SQLException {
+    Map<String, ServiceTotals> byService = new TreeMap<>();
+    eachRow(
+        v,
+        range,
+        range.stepS(),
+        servicePrefix,
+        (org, row) -> {
+          Endpoint dst = Endpoint.destination(row.key());
+          if (keep.test(org, dst)) {
+            byService.computeIfAbsent(dst.id(), k -> new ServiceTotals(dst, range)).add(row);
+          }
+        });
+    return byService;
   }
 
   private QueryRange range(TimeRange r) {
