@@ -165,8 +165,8 @@ class TelemetryFailoverTest {
   }
 
   /**
-   * Whether eu-west-1a's desired state has an endpoint at eu-west-1b's gateway (a WorkloadEntry
-   * its ServiceEntry selects).
+   * Whether eu-west-1a's desired state has an endpoint at eu-west-1b's gateway (a WorkloadEntry its
+   * ServiceEntry selects).
    */
   private static boolean routesToB() throws Exception {
     DesiredSnapshot snapshot =
