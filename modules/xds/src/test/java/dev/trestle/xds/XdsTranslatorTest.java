@@ -7,15 +7,12 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -286,81 +283,6 @@ class XdsTranslatorTest {
             GrpcJsClusterRules.ROUND_ROBIN);
     assertThat(s.diagnostics())
         .anyMatch(d -> d.contains("LEAST_REQUEST is served as load_balancing_policy"));
-  }
-
-  /**
-   * Gateway TLS (opt-in): a port with remote gateways (endpoints labelled tlsMode istio) becomes an
-   * aggregate of a plaintext child with the local endpoints and a TLS child with the gateways,
-   * Istio's SNI and the named certificate provider; a port without gateways and every port without
-   * the option stay as they were.
-   */
-  @Test
-  void withGatewayTlsAPortWithRemoteGatewaysIsAnAggregateOfAPlainAndATlsCluster() throws Exception {
-    var in = Fixtures.load("failover.yaml");
-    var objects =
-        in.objects().stream()
-            .map(
-                o ->
-                    o.replace(
-                        "\"topology.istio.io/cluster\"",
-                        "\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\""))
-            .toList();
-    assertThat(objects).isNotEqualTo(in.objects());
-    XdsSnapshot plain = XdsTranslator.translate(in.inventory(), objects);
-    XdsSnapshot tls =
-        XdsTranslator.translate(in.inventory(), objects, Optional.of(new GatewayTls("default")));
-    String cart = "outbound|8080||" + CART;
-    assertThat(plain.clusters()).noneMatch(Cluster::hasTransportSocket);
-    assertThat(plain.clusters())
-        .extracting(Cluster::getName)
-        .contains(cart)
-        .doesNotContain(cart + "~mtls");
-
-    Cluster aggregate = cluster(tls, cart);
-    assertThat(aggregate.getClusterType().getName()).isEqualTo("envoy.clusters.aggregate");
-    assertThat(
-            aggregate
-                .getClusterType()
-                .getTypedConfig()
-                .unpack(ClusterConfig.class)
-                .getClustersList())
-        .containsExactly(cart + "~plain", cart + "~mtls");
-    assertThat(cluster(tls, cart + "~plain").hasTransportSocket()).isFalse();
-    UpstreamTlsContext context =
-        cluster(tls, cart + "~mtls")
-            .getTransportSocket()
-            .getTypedConfig()
-            .unpack(UpstreamTlsContext.class);
-    assertThat(context.getSni()).isEqualTo("outbound_.8080_._." + CART);
-    assertThat(context.getCommonTlsContext().getTlsCertificateProviderInstance().getInstanceName())
-        .isEqualTo("default");
-    assertThat(
-            context
-                .getCommonTlsContext()
-                .getValidationContext()
-                .getCaCertificateProviderInstance()
-                .getInstanceName())
-        .isEqualTo("default");
-    // The local endpoint in the plain child, the three gateways in the TLS child.
-    assertThat(addresses(cla(tls, cart + "~plain"))).containsExactly("10.0.0.11");
-    assertThat(addresses(cla(tls, cart + "~mtls")))
-        .containsExactlyInAnyOrder("192.0.2.20", "198.51.100.30", "203.0.113.40");
-    assertThat(tls.endpoints()).noneMatch(c -> c.getClusterName().equals(cart));
-    // The ledger port is known only from its gateways: an aggregate too, its plain child empty.
-    String ledger = "outbound|8443||ledger-api.ledger.svc.cluster.local";
-    assertThat(cluster(tls, ledger).hasClusterType()).isTrue();
-    assertThat(addresses(cla(tls, ledger + "~plain"))).isEmpty();
-  }
-
-  private static Cluster cluster(XdsSnapshot s, String name) {
-    return s.clusters().stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
-  }
-
-  private static List<String> addresses(ClusterLoadAssignment cla) {
-    return cla.getEndpointsList().stream()
-        .flatMap(l -> l.getLbEndpointsList().stream())
-        .map(e -> e.getEndpoint().getAddress().getSocketAddress().getAddress())
-        .toList();
   }
 
   static LocalInventory withLocalHealth(LocalInventory inv, boolean healthy) {
