@@ -28,8 +28,9 @@ import picocli.CommandLine.Parameters;
       "                                         lists the versions)",
       "",
       "KIND: Organization, Tenant, Workspace, Group, Cluster, ServiceRoute, TrafficSetting,",
-      "SecuritySetting, IngressGateway; plurals (tenants) and short names (org, tn, ws, grp,",
-      "cl, sr, ts, ss, igw) work too. '-o yaml' prints documents 'trestle apply' accepts."
+      "SecuritySetting, IngressGateway, WasmExtension, ApiDefinition; plurals (tenants) and",
+      "short names (org, tn, ws, grp, cl, sr, ts, ss, igw, wasm, api) work too. '-o yaml'",
+      "prints documents 'trestle apply' accepts."
     })
 final class GetCommand extends ClientCommand {
   @Parameters(

@@ -11,6 +11,8 @@ export const KINDS = {
   TrafficSetting: { collection: 'trafficsettings', parent: 'groups' },
   SecuritySetting: { collection: 'securitysettings', parent: 'groups' },
   IngressGateway: { collection: 'ingressgateways', parent: 'groups' },
+  WasmExtension: { collection: 'wasmextensions', parent: 'organizations' },
+  ApiDefinition: { collection: 'apidefinitions', parent: 'groups' },
 };
 
 const BY_COLLECTION = Object.fromEntries(

@@ -43,7 +43,22 @@ public enum Kind {
       GroupType.GATEWAY,
       Resource.SpecCase.INGRESS_GATEWAY,
       "igw",
-      "ig");
+      "ig"),
+  WASM_EXTENSION(
+      "WasmExtension",
+      "wasmextensions",
+      ORGANIZATION,
+      null,
+      Resource.SpecCase.WASM_EXTENSION,
+      "wasm",
+      "wx"),
+  API_DEFINITION(
+      "ApiDefinition",
+      "apidefinitions",
+      GROUP,
+      GroupType.GATEWAY,
+      Resource.SpecCase.API_DEFINITION,
+      "api");
 
   public static final String API_VERSION = "trestle.dev/v1";
 

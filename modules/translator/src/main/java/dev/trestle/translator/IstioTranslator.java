@@ -48,6 +48,13 @@ package dev.trestle.translator;
  *       {@code serviceRoute} follows that ServiceRoute's routes and subsets.
  *   <li><b>Workspace</b> → a Sidecar in each namespace it covers here: the isolation boundary (see
  *       {@link SidecarTranslation}).
+ *   <li><b>Rate limits</b> (ServiceRoute, IngressGateway routes) → EnvoyFilters with Envoy's local
+ *       and global rate-limit filters, and the rate-limit service's configuration as a ConfigMap
+ *       (see {@link RateLimitTranslation}).
+ *   <li><b>Wasm extensions and WAF</b> (SecuritySetting, IngressGateway) → one WasmPlugin per
+ *       attachment, and one running the pinned WAF module (see {@link WasmTranslation}).
+ *   <li><b>ApiDefinition</b> → routes of its gateway, from its OpenAPI document (see {@link
+ *       ApiDefinitions}).
  * </ul>
  *
  * <h2>Identity of objects</h2>
@@ -59,10 +66,11 @@ package dev.trestle.translator;
  * trestle.dev/tenant}, {@code trestle.dev/workspace}, and annotations {@code
  * trestle.dev/source-fqn}, {@code trestle.dev/source-version} and {@code trestle.dev/inputs} (every
  * {@code fqn@version} of a ServiceRoute, TrafficSetting, SecuritySetting or IngressGateway whose
- * content went into it, plus the Workspaces of a Sidecar). The Workspaces, Groups, Clusters and
- * Tenants that decide placement and resolve callers are not listed: a change to one of those may
- * change any object, so re-translate the cluster and use {@link DesiredObjects#diff}. Durations are
- * written in protobuf JSON form ({@code 0.250s}).
+ * content went into it, plus the Workspaces of a Sidecar, the WasmExtension of a WasmPlugin and the
+ * ApiDefinitions of a gateway's VirtualServices). The Workspaces, Groups, Clusters and Tenants that
+ * decide placement and resolve callers are not listed: a change to one of those may change any
+ * object, so re-translate the cluster and use {@link DesiredObjects#diff}. Durations are written in
+ * protobuf JSON form ({@code 0.250s}).
  */
 public final class IstioTranslator {
   private IstioTranslator() {}
@@ -80,15 +88,36 @@ public final class IstioTranslator {
       ConfigSnapshot snapshot,
       ClusterView cluster,
       java.util.List<MeshCatalog.RemoteService> remote) {
+    return translate(snapshot, cluster, remote, WafModule.NONE);
+  }
+
+  /** The same, with the WAF module the server pins (see {@link WafModule}). */
+  public static DesiredObjects translate(
+      ConfigSnapshot snapshot,
+      ClusterView cluster,
+      java.util.List<MeshCatalog.RemoteService> remote,
+      WafModule waf) {
     var emission = new Emission();
     var placement = new Placement(snapshot, cluster);
     var traffic = new TrafficIndex(snapshot, placement, emission);
     new TrafficTranslation(traffic, emission).run();
     new CrossClusterTranslation(snapshot, cluster, placement, traffic, emission).run(remote);
     new SecurityTranslation(snapshot, cluster, placement, emission).run();
+    var rateLimitService = new RateLimitService(cluster, emission);
+    var rateLimits = new RateLimitTranslation(traffic, rateLimitService, emission);
+    rateLimits.runServiceRoutes();
+    var wasm = new WasmTranslation(snapshot, placement, waf, emission);
+    wasm.runSecuritySettings();
     new GatewayTranslation(
-            snapshot, placement, traffic, new ServicePorts(cluster, remote), emission)
+            snapshot,
+            placement,
+            traffic,
+            new ServicePorts(cluster, remote),
+            rateLimits,
+            wasm,
+            emission)
         .run();
+    rateLimitService.emit();
     new SidecarTranslation(snapshot, cluster, placement, emission).run();
     return emission.result(cluster.name());
   }
