@@ -6,6 +6,7 @@ import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.DesiredObjects;
 import dev.trestle.translator.IstioTranslator;
 import dev.trestle.translator.MeshCatalog;
+import dev.trestle.translator.WafModule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,7 @@ final class ClusterTranslation {
    * @param self the cluster as the catalog sees it ({@link MeshClusters#of})
    * @param publishing the present clusters of the organization that publish at least one service
    *     (it may include {@code self})
+   * @param waf the WAF module the server pins
    */
   static DesiredObjects translate(
       ConfigSnapshot config,
@@ -29,11 +31,12 @@ final class ClusterTranslation {
       ClusterRow row,
       MeshCatalog.Cluster self,
       List<MeshCatalog.Cluster> publishing,
-      MeshCatalog.Reachability reachability) {
+      MeshCatalog.Reachability reachability,
+      WafModule waf) {
     ClusterView view =
         ClusterView.of(clusterResource, row.namespaces()).withServices(self.services());
     return IstioTranslator.translate(
-        config, view, remoteServices(self, view, publishing, reachability));
+        config, view, remoteServices(self, view, publishing, reachability), waf);
   }
 
   /** The services of the organization's other present clusters this one gets routes to. */

@@ -327,7 +327,8 @@ public final class DesiredStateHandler
               settings.reachability() == MeshCatalog.Reachability.NONE
                   ? List.of()
                   : publishers.computeIfAbsent(row.org(), this::publishingClusters),
-              settings.reachability());
+              settings.reachability(),
+              settings.waf());
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
       // cluster's last state rather than blocking every cluster behind one poisoned event.

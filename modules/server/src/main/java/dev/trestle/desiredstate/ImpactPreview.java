@@ -4,7 +4,6 @@ import dev.trestle.management.ResourceSnapshot;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.translator.DesiredObject;
 import dev.trestle.translator.DesiredObjects;
-import dev.trestle.translator.MeshCatalog;
 import dev.trestle.translator.ObjectKey;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -71,13 +70,12 @@ public final class ImpactPreview {
 
   private final DataSource dataSource;
   private final Executor blocking;
-  private final MeshCatalog.Reachability reachability;
+  private final DesiredStateSettings settings;
 
-  public ImpactPreview(
-      DataSource dataSource, Executor blocking, MeshCatalog.Reachability reachability) {
+  public ImpactPreview(DataSource dataSource, Executor blocking, DesiredStateSettings settings) {
     this.dataSource = dataSource;
     this.blocking = blocking;
-    this.reachability = reachability;
+    this.settings = settings;
   }
 
   /**
@@ -90,7 +88,7 @@ public final class ImpactPreview {
     return CompletableFuture.supplyAsync(
         () -> {
           try (Connection c = dataSource.getConnection()) {
-            return compute(c, resources, reachability);
+            return compute(c, resources, settings);
           } catch (SQLException e) {
             throw new CompletionException(e);
           }
@@ -101,8 +99,7 @@ public final class ImpactPreview {
   /** A resource as an apply would store it: its snapshot and the version it would get. */
   public record ProposedVersion(ResourceSnapshot after, long version) {}
 
-  static Result compute(
-      Connection c, List<Resource> proposed, MeshCatalog.Reachability reachability)
+  static Result compute(Connection c, List<Resource> proposed, DesiredStateSettings settings)
       throws SQLException {
     var byOrg = new LinkedHashMap<String, List<Resource>>();
     for (Resource r : proposed) {
@@ -119,7 +116,7 @@ public final class ImpactPreview {
       Set<String> sources =
           entry.getValue().stream().map(r -> r.getMetadata().getFqn()).collect(Collectors.toSet());
       for (String cluster : affected) {
-        Optional<DesiredObjects> desired = inputs.translate(cluster, reachability);
+        Optional<DesiredObjects> desired = inputs.translate(cluster, settings);
         if (desired.isEmpty()) {
           continue;
         }
@@ -149,7 +146,7 @@ public final class ImpactPreview {
         () -> {
           try (Connection c = dataSource.getConnection()) {
             return OrgInputs.load(c, OrgInputs.orgOf(clusterFqn))
-                .translate(clusterFqn, reachability)
+                .translate(clusterFqn, settings)
                 .map(d -> d.diagnostics().stream().map(Object::toString).toList())
                 .orElse(List.of());
           } catch (SQLException e) {

@@ -80,7 +80,7 @@ final class OrgInputs {
   }
 
   /** The cluster's objects from the copy; empty when it is not a present cluster. */
-  Optional<DesiredObjects> translate(String cluster, MeshCatalog.Reachability reachability) {
+  Optional<DesiredObjects> translate(String cluster, DesiredStateSettings settings) {
     ClusterRow row = rows.get(cluster);
     Optional<Resource> clusterResource = config.get(cluster);
     if (row == null || !row.present() || clusterResource.isEmpty()) {
@@ -93,7 +93,8 @@ final class OrgInputs {
             row,
             MeshClusters.of(row, clusterResource),
             publishing(),
-            reachability));
+            settings.reachability(),
+            settings.waf()));
   }
 
   private List<MeshCatalog.Cluster> publishing() {

@@ -15,6 +15,10 @@ final class SecuritySettingRules implements KindRules {
     for (int i = 0; i < spec.getAllowCount(); i++) {
       rule(c, "spec.allow[" + i + "]", spec.getAllow(i));
     }
+    ExtensionRules.attachments(c, resource, "spec.extensions", spec.getExtensionsList());
+    if (spec.hasWaf()) {
+      WafRules.check(c, "spec.waf", spec.getWaf());
+    }
   }
 
   private static void rule(Checks c, String f, AuthorizationRule rule) {
@@ -55,10 +59,14 @@ final class SecuritySettingRules implements KindRules {
   @Override
   public void inContext(Resource resource, Checks c) {
     Placement.placed(c, "spec.service", resource.getSecuritySetting().getService());
+    ExtensionRules.usable(
+        c, resource, "spec.extensions", resource.getSecuritySetting().getExtensionsList());
   }
 
   @Override
   public void references(Resource resource, Map<String, String> refs) {
+    ExtensionRules.references(
+        "spec.extensions", resource.getSecuritySetting().getExtensionsList(), refs);
     var allow = resource.getSecuritySetting().getAllowList();
     for (int i = 0; i < allow.size(); i++) {
       var rule = allow.get(i);

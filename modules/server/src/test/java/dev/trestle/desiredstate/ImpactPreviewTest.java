@@ -20,6 +20,7 @@ import dev.trestle.storage.ReadModelDatabase;
 import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.DesiredObjects;
 import dev.trestle.translator.MeshCatalog;
+import dev.trestle.translator.WafModule;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,8 @@ class ImpactPreviewTest {
               row,
               MeshClusters.of(row, config.get(row.fqn())),
               List.of(),
-              ALL);
+              ALL,
+              WafModule.NONE);
       assertThat(objects.objects()).isNotEmpty();
       DesiredObjectTables.insertObjects(
           c, row.fqn(), objects.objects().stream().map(StoredObject::of).toList());
@@ -99,7 +101,9 @@ class ImpactPreviewTest {
 
   private ImpactPreview.Result preview(ResourceSnapshot proposed, long version) throws Exception {
     return ImpactPreview.compute(
-        c, List.of(DesiredStateHandler.resourceOf(proposed, version)), ALL);
+        c,
+        List.of(DesiredStateHandler.resourceOf(proposed, version)),
+        new DesiredStateSettings(1, ALL));
   }
 
   @Test
