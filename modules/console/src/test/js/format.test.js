@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ago, count, enumLabel, errorText, projectionLags, timestamp } from '../../main/resources/trestle-console/app/lib/format.js';
+import { ago, count, enumLabel, errorText, kindCounts, projectionLags, timestamp } from '../../main/resources/trestle-console/app/lib/format.js';
 import { parseRoute, resourceUrl, withQuery } from '../../main/resources/trestle-console/app/lib/route.js';
 
 test('enum labels drop their prefix', () => {
@@ -52,4 +52,10 @@ test('projection lag: the worst slice per projection, pending events summed', ()
     { projection: 'desired-state', lagSeconds: 0, pendingEvents: 0 },
   ]);
   assert.deepEqual(projectionLags(undefined), []);
+});
+
+test('resource counts by kind: most first, ties by kind name', () => {
+  assert.equal(kindCounts({ Tenant: 1, Cluster: 1003, Organization: 1 }), '1,003 Cluster, 1 Organization, 1 Tenant');
+  assert.equal(kindCounts({}), '');
+  assert.equal(kindCounts(undefined), '');
 });

@@ -4,12 +4,14 @@ import { creatableKinds, templateFor } from '../../main/resources/trestle-consol
 
 test('the kinds a node can hold', () => {
   assert.deepEqual(creatableKinds(''), ['Organization']);
-  assert.deepEqual(creatableKinds('organizations/acme'), ['Tenant', 'Cluster', 'WasmExtension']);
+  assert.deepEqual(creatableKinds('organizations/acme'), ['Tenant', 'Cluster', 'RevisionRollout', 'WasmExtension']);
+  assert.deepEqual(creatableKinds('organizations/acme/tenants/t'), ['Workspace', 'GitSource']);
   assert.deepEqual(creatableKinds('organizations/acme/tenants/t/workspaces/w/groups/g'), [
     'ServiceRoute',
     'TrafficSetting',
     'SecuritySetting',
     'IngressGateway',
+    'EgressGateway',
     'ApiDefinition',
   ]);
 });

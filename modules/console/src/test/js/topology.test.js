@@ -78,3 +78,15 @@ test('positions: a column per cluster, services stacked, no two nodes at one pla
   const a = els.filter((e) => e.data.parent === 'cluster:organizations/acme/clusters/a');
   assert.equal(new Set(a.map((e) => e.position.x)).size, 1);
 });
+
+test('a service failing by its error ratio is drawn red although its endpoints are healthy', () => {
+  const g = topology([
+    {
+      namespace: 'checkout',
+      name: 'cart',
+      clusters: [{ cluster: 'organizations/acme/clusters/a', clusterName: 'a', healthyEndpoints: 3, endpoints: 3, failing: true }],
+    },
+  ]);
+  assert.equal(g.nodes[0].healthy, false);
+  assert.equal(g.nodes[0].label, 'checkout/cart\n3/3');
+});

@@ -26,7 +26,7 @@ function currentRoute() {
 
 function App() {
   const [route, setRoute] = useState(currentRoute());
-  // session: undefined = checking, null = signed out, {principal, authenticatedBy}
+  // session: undefined = checking, null = signed out, the whoami answer {principal, authenticatedBy, oidc: {issuer, subject, groups}}
   const [session, setSession] = useState(undefined);
   const [loginMessage, setLoginMessage] = useState('');
 

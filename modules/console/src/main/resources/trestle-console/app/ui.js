@@ -49,6 +49,16 @@ export function useLoad(loader, deps) {
 }
 
 /**
+ * Records a performance mark named `name` the first time `ready` holds after a render (once per
+ * page load): the browser tests read these marks to report when a page first showed its data.
+ */
+export function useRenderedMark(name, ready) {
+  useEffect(() => {
+    if (ready && performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name);
+  }, [name, ready]);
+}
+
+/**
  * A table of many rows rendered a page at a time (pageSize rows), with a filter box and pager,
  * so 10,000 rows cost one page of DOM.
  */

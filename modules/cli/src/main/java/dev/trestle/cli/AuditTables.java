@@ -38,7 +38,9 @@ public final class AuditTables {
               e.getKind(),
               e.getFqn(),
               e.getVersion() > 0 ? Long.toString(e.getVersion()) : "",
-              truncate(RemoteErrors.oneLine(e.getMessage()), MAX_MESSAGE)));
+              truncate(
+                  gitOrigin(e.getRequestId()) + RemoteErrors.oneLine(e.getMessage()),
+                  MAX_MESSAGE)));
     }
     return table.render();
   }
@@ -53,7 +55,7 @@ public final class AuditTables {
               time(e.hasTime() ? e.getTime() : null),
               e.getPrincipal(),
               operation(e.getOperation()),
-              RemoteErrors.oneLine(e.getSummary())),
+              gitOrigin(e.getRequestId()) + RemoteErrors.oneLine(e.getSummary())),
           changes ? e.getChangesList().stream().map(AuditTables::changeLine).toList() : List.of());
     }
     return table.render();
@@ -66,6 +68,21 @@ public final class AuditTables {
   public static String changeLine(FieldChange c) {
     String path = c.getPath().isEmpty() ? "(whole resource)" : c.getPath();
     return "    " + path + ": " + value(c.getBefore()) + " -> " + value(c.getAfter());
+  }
+
+  /**
+   * {@code [git SHA12 PATH] } for a change a GitOps source made (its request id is {@code
+   * git:SHA:PATH}, docs/gitops.md); empty for any other request.
+   */
+  static String gitOrigin(String requestId) {
+    if (!requestId.startsWith("git:")) {
+      return "";
+    }
+    String[] parts = requestId.split(":", 3);
+    if (parts.length < 3 || parts[1].length() < 12) {
+      return "";
+    }
+    return "[git " + parts[1].substring(0, 12) + " " + parts[2] + "] ";
   }
 
   /** {@code 2026-01-31T12:00:05Z}; empty for an unset time. */

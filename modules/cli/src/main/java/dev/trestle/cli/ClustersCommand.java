@@ -5,6 +5,7 @@ import dev.trestle.protocol.v1.ListClustersResponse;
 import dev.trestle.protocol.v1.XdsRejection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Option;
     name = "clusters",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    subcommands = {IstioVersionsCommand.class},
     description = {
       "List clusters with their edge's health, last heartbeat, agent version, and the desired",
       "vs applied desired-state version.",
@@ -26,17 +28,30 @@ import picocli.CommandLine.Option;
       "EDGE says \"2nd agent refused AGE\" when central recently refused a second agent for the",
       "cluster while another held its session (a leftover pod, a copied token); -o json has why.",
       "XDS shows an xDS response a proxyless client of the edge rejected (NACK) and still rejects:",
-      "\"xds NACK: TYPE vVERSION: ERROR\" (+N more); -o json lists them all (xdsRejections)."
+      "\"xds NACK: TYPE vVERSION: ERROR\" (+N more); -o json lists them all (xdsRejections).",
+      "",
+      "-o wide adds the cluster's Istio as its edge reports it: ISTIOD (revision=version, \"!\"",
+      "when not ready), TAGS (tag>revision) and PROXIES (version:count), and prints each Istio",
+      "version-skew warning under its cluster (\"  ! 3 proxies at 1.19.0 ... lag istiod\").",
+      "trestle clusters versions: which clusters run which Istio versions (docs/upgrades.md)."
     })
 final class ClustersCommand extends ClientCommand {
   /** How long a refused second agent stays visible in the EDGE column. */
   private static final Duration CONFLICT_SHOWN = Duration.ofMinutes(10);
 
+  /** {@code -o}: the shared formats plus {@code wide}. */
+  enum Format {
+    table,
+    wide,
+    json,
+    yaml
+  }
+
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
-      description = "table (default), json or yaml (the ListClusters response).")
-  OutputFormat output = OutputFormat.table;
+      description = "table (default), wide (plus Istio), json or yaml (the ListClusters response).")
+  Format output = Format.table;
 
   @Override
   public Integer call() {
@@ -44,8 +59,8 @@ final class ClustersCommand extends ClientCommand {
     try (ManagementClient client = connect()) {
       clusters = client.listClusters();
     }
-    if (output != OutputFormat.table) {
-      out().print(StructuredOutput.format(clusters, output));
+    if (output == Format.json || output == Format.yaml) {
+      out().print(StructuredOutput.format(clusters, OutputFormat.valueOf(output.name())));
       return ExitCodes.OK;
     }
     if (clusters.getClustersCount() == 0) {
@@ -55,13 +70,17 @@ final class ClustersCommand extends ClientCommand {
                   + " token NAME)");
       return ExitCodes.OK;
     }
-    out().print(table(clusters, Instant.now()));
+    out().print(table(clusters, Instant.now(), output == Format.wide));
     return ExitCodes.OK;
   }
 
   static String table(ListClustersResponse clusters, Instant now) {
-    var table =
-        new Table(
+    return table(clusters, now, false);
+  }
+
+  static String table(ListClustersResponse clusters, Instant now, boolean wide) {
+    var headers =
+        new ArrayList<>(
             List.of(
                 "NAME",
                 "HEALTH",
@@ -72,18 +91,31 @@ final class ClustersCommand extends ClientCommand {
                 "APPLIED",
                 "FAILED",
                 "XDS"));
+    if (wide) {
+      headers.addAll(IstioColumns.HEADERS);
+    }
+    var table = new Table(headers);
     for (ClusterInfo c : clusters.getClustersList()) {
-      table.row(
-          List.of(
-              c.getFqn(),
-              c.getHealth().name().substring("CLUSTER_".length()),
-              edge(c, now),
-              c.hasLastHeartbeat() ? Ages.since(c.getLastHeartbeat(), now) : "never",
-              c.getAgentVersion(),
-              Long.toString(c.getDesiredVersion()),
-              Long.toString(c.getAppliedVersion()),
-              c.getFailedVersion() == 0 ? "" : c.getFailedVersion() + ": " + c.getFailedReason(),
-              xds(c)));
+      var cells =
+          new ArrayList<>(
+              List.of(
+                  c.getFqn(),
+                  c.getHealth().name().substring("CLUSTER_".length()),
+                  edge(c, now),
+                  c.hasLastHeartbeat() ? Ages.since(c.getLastHeartbeat(), now) : "never",
+                  c.getAgentVersion(),
+                  Long.toString(c.getDesiredVersion()),
+                  Long.toString(c.getAppliedVersion()),
+                  c.getFailedVersion() == 0
+                      ? ""
+                      : c.getFailedVersion() + ": " + c.getFailedReason(),
+                  xds(c)));
+      if (wide) {
+        cells.addAll(IstioColumns.cells(c.getInventory().getIstio()));
+        table.row(cells, c.getIstioWarningsList().stream().map(w -> "  ! " + w).toList());
+      } else {
+        table.row(cells);
+      }
     }
     return table.render();
   }

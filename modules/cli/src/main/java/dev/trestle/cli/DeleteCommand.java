@@ -4,6 +4,7 @@ import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.DeleteRequest;
 import dev.trestle.protocol.v1.DeleteResponse;
+import dev.trestle.protocol.v1.ImpactResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
@@ -29,11 +30,15 @@ import picocli.CommandLine.Parameters;
       "                                            children before their parents",
       "",
       "A resource with children is refused unless --cascade; one with deletionProtection",
-      "is refused even then, unless --force."
+      "is refused even then, unless --force.",
+      "",
+      "With --impact nothing is deleted: per target, what the delete would remove",
+      "('would delete FQN') and, per cluster whose desired state would change, the Istio",
+      "objects it would lose (-) or see changed (~), as 'trestle diff --impact' prints them."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:everything named was deleted",
+      "0:everything named was deleted (with --impact: could be)",
       "1:something was refused or not found",
       "2:usage error"
     })
@@ -55,6 +60,11 @@ final class DeleteCommand extends ClientCommand {
   boolean force;
 
   @Option(
+      names = "--impact",
+      description = "Delete nothing: show what would be removed and each cluster's Istio objects.")
+  boolean impact;
+
+  @Option(
       names = "--ignore-not-found",
       description = "Treat a resource that does not exist as deleted.")
   boolean ignoreNotFound;
@@ -65,14 +75,20 @@ final class DeleteCommand extends ClientCommand {
     int failures = 0;
     try (ManagementClient client = connect()) {
       for (Fqn fqn : targets) {
+        var request =
+            DeleteRequest.newBuilder()
+                .setFqn(fqn.toString())
+                .setCascade(cascade)
+                .setForce(force)
+                .build();
         try {
-          DeleteResponse response =
-              client.delete(
-                  DeleteRequest.newBuilder()
-                      .setFqn(fqn.toString())
-                      .setCascade(cascade)
-                      .setForce(force)
-                      .build());
+          if (impact) {
+            ImpactResponse preview = client.previewDeleteImpact(request);
+            preview.getDeletedList().forEach(d -> out().println("would delete " + d));
+            ImpactReport.print(preview, out());
+            continue;
+          }
+          DeleteResponse response = client.delete(request);
           List<String> deleted =
               response.getDeletedList().isEmpty()
                   ? List.of(fqn.toString())

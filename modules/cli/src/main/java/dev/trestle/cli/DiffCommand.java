@@ -4,10 +4,8 @@ import dev.trestle.protocol.v1.ApplyOutcome;
 import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.ApplyResponse;
 import dev.trestle.protocol.v1.ApplyResult;
-import dev.trestle.protocol.v1.ClusterImpact;
 import dev.trestle.protocol.v1.FieldChange;
 import dev.trestle.protocol.v1.ImpactResponse;
-import dev.trestle.protocol.v1.ObjectImpact;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -101,44 +99,8 @@ final class DiffCommand extends ClientCommand {
       return ExitCodes.DIFF_ERROR;
     }
     if (impacts != null) {
-      differences |= printImpact(impacts);
+      differences |= ImpactReport.print(impacts, out());
     }
     return differences ? ExitCodes.DIFF_FOUND : ExitCodes.OK;
-  }
-
-  /** Prints each cluster's object changes; whether there was any. */
-  private boolean printImpact(ImpactResponse impacts) {
-    for (ClusterImpact c : impacts.getClustersList()) {
-      out()
-          .println(
-              "cluster " + c.getCluster() + " (desired version " + c.getCurrentVersion() + "):");
-      for (ObjectImpact o : c.getObjectsList()) {
-        String what =
-            o.getKind()
-                + " "
-                + (o.getNamespace().isEmpty() ? "" : o.getNamespace() + "/")
-                + o.getName()
-                + " ("
-                + o.getApiVersion()
-                + ")";
-        switch (o.getChange()) {
-          case OBJECT_CREATED -> {
-            out().println("  + " + what);
-            out().println("      " + o.getAfterJson());
-          }
-          case OBJECT_DELETED -> out().println("  - " + what);
-          default -> {
-            out().println("  ~ " + what);
-            o.getChangesList().forEach(ch -> out().println("    " + AuditTables.changeLine(ch)));
-          }
-        }
-      }
-      c.getDiagnosticsList().forEach(d -> out().println("  ! " + d));
-    }
-    int unseen = impacts.getClustersHidden();
-    if (unseen > 0) {
-      out().println(unseen + " more cluster(s) would change that you may not read");
-    }
-    return impacts.getClustersCount() > 0 || unseen > 0;
   }
 }

@@ -1,10 +1,6 @@
 package dev.trestle.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code trestle iam VERB}: principals, tokens, roles and access bindings. */
 @Command(
@@ -45,18 +41,9 @@ import picocli.CommandLine.Spec;
       "  :or the server could not be reached",
       "2:usage error"
     })
-final class IamCommand implements Callable<Integer>, ClientOptions.Holder {
-  @Spec CommandSpec spec;
-
-  @Mixin ClientOptions options;
-
+final class IamCommand extends VerbGroup {
   @Override
-  public ClientOptions clientOptions() {
-    return options;
-  }
-
-  @Override
-  public Integer call() {
-    return MissingVerb.report(spec, "iam verb");
+  String missing() {
+    return "iam verb";
   }
 }

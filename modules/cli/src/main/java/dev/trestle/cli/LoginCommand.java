@@ -24,7 +24,16 @@ import picocli.CommandLine.Option;
       "  trestle login --server trestle.example.com:9080 --ca-file ca.pem --token-file t",
       "  trestle login --token-stdin < alice.token",
       "",
-      "Nothing is saved when the server refuses the token."
+      "With --oidc-device the token comes from the OpenID Connect issuer the server trusts",
+      "(trestle.iam.oidc.issuer), by the device-code login (RFC 8628): the CLI prints a URL and a",
+      "code, you approve in a browser, the CLI polls the issuer and saves the ID token it gets",
+      "(its access token when it returns no ID token). No refresh token is kept: log in again",
+      "when the token expires.",
+      "",
+      "  trestle login --oidc-device --oidc-issuer https://login.example.com --oidc-client-id"
+          + " trestle",
+      "",
+      "Nothing is saved when the server refuses the token. The token is never printed."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -37,6 +46,38 @@ final class LoginCommand extends ClientCommand {
       names = "--token-stdin",
       description = "Read the token from standard input (instead of --token-file FILE).")
   boolean tokenStdin;
+
+  @Option(
+      names = "--oidc-device",
+      description =
+          "Log in at the OpenID Connect issuer with the device-code flow (instead of a token).")
+  boolean oidcDevice;
+
+  @Option(
+      names = "--oidc-issuer",
+      paramLabel = "URL",
+      description =
+          "The issuer for --oidc-device, exactly as the server's trestle.iam.oidc.issuer (default:"
+              + " $TRESTLE_OIDC_ISSUER). https, or http to a loopback address.")
+  String oidcIssuer;
+
+  @Option(
+      names = "--oidc-client-id",
+      paramLabel = "ID",
+      description =
+          "The client registered at the issuer for the device flow (default:"
+              + " $TRESTLE_OIDC_CLIENT_ID); ID tokens carry it as audience, so the server's"
+              + " trestle.iam.oidc.audience is usually this id.")
+  String oidcClientId;
+
+  @Option(
+      names = "--oidc-scope",
+      paramLabel = "SCOPES",
+      defaultValue = "openid",
+      description =
+          "Scopes asked for with --oidc-device, space-separated (default: ${DEFAULT-VALUE}; add"
+              + " e.g. 'groups' when the issuer needs it to put groups in the token).")
+  String oidcScope;
 
   @Override
   boolean configMayBeMissing() {
@@ -51,14 +92,25 @@ final class LoginCommand extends ClientCommand {
   @Override
   public Integer call() {
     ClientOptions o = effectiveOptions();
-    if (tokenStdin == o.tokenFile().isPresent()) {
+    if (oidcDevice && (tokenStdin || o.tokenFile().isPresent())) {
+      throw usage(
+          "--oidc-device gets the token from the issuer: give no --token-file/--token-stdin");
+    }
+    if (!oidcDevice && (oidcIssuer != null || oidcClientId != null)) {
+      throw usage("--oidc-issuer and --oidc-client-id go with --oidc-device");
+    }
+    if (!oidcDevice && tokenStdin == o.tokenFile().isPresent()) {
       throw usage(
           tokenStdin
               ? "give either --token-file or --token-stdin, not both"
-              : "login needs --token-file FILE or --token-stdin");
+              : "login needs --token-file FILE or --token-stdin (or --oidc-device)");
     }
-    Credential token = tokenStdin ? fromStdin() : credential().orElseThrow();
     Path configPath = configLocation().path();
+    if (oidcDevice) {
+      CliConfigFile.read(configPath); // before the user approves a login we could not save
+    }
+    Credential token =
+        oidcDevice ? fromIssuer() : tokenStdin ? fromStdin() : credential().orElseThrow();
     CliConfigFile.read(configPath); // refuse a config we could not rewrite before calling
     ManagementClient.Connection connection = connection().withCredential(token);
     WhoAmIResponse me;
@@ -93,6 +145,39 @@ final class LoginCommand extends ClientCommand {
     } else if (transport.tls()) {
       tree.put("tls", true);
     }
+  }
+
+  /** The device-code login (RFC 8628); the prompt goes to standard error. */
+  private Credential fromIssuer() {
+    CliEnvironment env = root().environment();
+    String issuer =
+        oidcIssuer != null ? oidcIssuer : env.variable("TRESTLE_OIDC_ISSUER").orElse(null);
+    String clientId =
+        oidcClientId != null ? oidcClientId : env.variable("TRESTLE_OIDC_CLIENT_ID").orElse(null);
+    var login = new DeviceCodeLogin(timeout(), d -> Thread.sleep(d.toMillis()));
+    DeviceCodeLogin.Result result =
+        login.login(
+            issuer,
+            clientId,
+            oidcScope,
+            prompt -> {
+              err()
+                  .println(
+                      "To log in, open "
+                          + prompt.verificationUri()
+                          + " and enter the code "
+                          + prompt.userCode());
+              if (!prompt.verificationUriComplete().isEmpty()) {
+                err().println("  (or open " + prompt.verificationUriComplete() + ")");
+              }
+              err()
+                  .println(
+                      "Waiting for the approval (the code is valid "
+                          + prompt.expiresIn().toSeconds()
+                          + " s)...");
+              err().flush();
+            });
+    return Credential.of(result.token(), "the OIDC issuer's " + result.tokenType());
   }
 
   private Credential fromStdin() {

@@ -18,6 +18,10 @@ import dev.trestle.protocol.v1.GetPrincipalRequest;
 import dev.trestle.protocol.v1.GetRequest;
 import dev.trestle.protocol.v1.GetRoleRequest;
 import dev.trestle.protocol.v1.GetStatusRequest;
+import dev.trestle.protocol.v1.GitOpsServiceGrpc;
+import dev.trestle.protocol.v1.GitOpsStatusRequest;
+import dev.trestle.protocol.v1.GitOpsStatusResponse;
+import dev.trestle.protocol.v1.GitSourceStatus;
 import dev.trestle.protocol.v1.HistoryRequest;
 import dev.trestle.protocol.v1.HistoryResponse;
 import dev.trestle.protocol.v1.IamServiceGrpc;
@@ -28,6 +32,8 @@ import dev.trestle.protocol.v1.IssueTokenRequest;
 import dev.trestle.protocol.v1.IssueTokenResponse;
 import dev.trestle.protocol.v1.ListClustersRequest;
 import dev.trestle.protocol.v1.ListClustersResponse;
+import dev.trestle.protocol.v1.ListIstioVersionsRequest;
+import dev.trestle.protocol.v1.ListIstioVersionsResponse;
 import dev.trestle.protocol.v1.ListRequest;
 import dev.trestle.protocol.v1.ListResponse;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
@@ -42,6 +48,7 @@ import dev.trestle.protocol.v1.ServiceTrafficRequest;
 import dev.trestle.protocol.v1.ServiceTrafficResponse;
 import dev.trestle.protocol.v1.SetAccessBindingsRequest;
 import dev.trestle.protocol.v1.SetRoleRequest;
+import dev.trestle.protocol.v1.SyncGitSourceRequest;
 import dev.trestle.protocol.v1.SyncState;
 import dev.trestle.protocol.v1.TelemetryQueryGrpc;
 import dev.trestle.protocol.v1.TopServicesRequest;
@@ -73,6 +80,9 @@ public final class ManagementClient implements AutoCloseable {
   /** Page size asked for when listing (the server caps it at 1000). */
   static final int PAGE_SIZE = 500;
 
+  /** The least a forced GitOps sync is given (it fetches, then applies). */
+  private static final Duration SYNC_DEADLINE = Duration.ofMinutes(2);
+
   /** Where and how to connect, and as whom. */
   public record Connection(
       ServerAddress address,
@@ -97,6 +107,7 @@ public final class ManagementClient implements AutoCloseable {
   private final ClusterServiceGrpc.ClusterServiceBlockingStub clusterStub;
   private final dev.trestle.protocol.v1.ServiceCatalogGrpc.ServiceCatalogBlockingStub catalogStub;
   private final TelemetryQueryGrpc.TelemetryQueryBlockingStub telemetryStub;
+  private final GitOpsServiceGrpc.GitOpsServiceBlockingStub gitopsStub;
 
   public ManagementClient(ServerAddress address, Duration timeout) {
     this(Connection.plaintext(address, timeout));
@@ -119,6 +130,7 @@ public final class ManagementClient implements AutoCloseable {
     this.catalogStub =
         authenticated(dev.trestle.protocol.v1.ServiceCatalogGrpc.newBlockingStub(channel), bearer);
     this.telemetryStub = authenticated(TelemetryQueryGrpc.newBlockingStub(channel), bearer);
+    this.gitopsStub = authenticated(GitOpsServiceGrpc.newBlockingStub(channel), bearer);
   }
 
   private static <S extends AbstractStub<S>> S authenticated(
@@ -167,6 +179,10 @@ public final class ManagementClient implements AutoCloseable {
 
   public ImpactResponse previewImpact(ApplyRequest request) {
     return call().previewImpact(request);
+  }
+
+  public ImpactResponse previewDeleteImpact(DeleteRequest request) {
+    return call().previewDeleteImpact(request);
   }
 
   public Resource get(String fqn) {
@@ -292,6 +308,11 @@ public final class ManagementClient implements AutoCloseable {
     return clusterCall(timeout).listClusters(ListClustersRequest.getDefaultInstance());
   }
 
+  /** The fleet's Istio versions (ListIstioVersions). */
+  public ListIstioVersionsResponse listIstioVersions() {
+    return clusterCall(timeout).listIstioVersions(ListIstioVersionsRequest.getDefaultInstance());
+  }
+
   /** The service catalog; {@code namespace} empty for all. */
   public dev.trestle.protocol.v1.ListServicesResponse listServices(String namespace) {
     return catalogStub
@@ -359,6 +380,21 @@ public final class ManagementClient implements AutoCloseable {
                         .setSeconds(wait.toSeconds())
                         .setNanos(wait.toNanosPart()))
                 .build());
+  }
+
+  /** GitOps status of one source (its FQN) or of every readable source ({@code source} empty). */
+  public GitOpsStatusResponse gitopsStatus(String source) {
+    return gitopsStub
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .getGitOpsStatus(GitOpsStatusRequest.newBuilder().setSource(source).build());
+  }
+
+  /** Syncs a source now; waits for the sync (a fetch may take a while: at least 2 minutes). */
+  public GitSourceStatus syncGitSource(String source) {
+    Duration deadline = timeout.compareTo(SYNC_DEADLINE) > 0 ? timeout : SYNC_DEADLINE;
+    return gitopsStub
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .syncGitSource(SyncGitSourceRequest.newBuilder().setSource(source).build());
   }
 
   private ClusterServiceGrpc.ClusterServiceBlockingStub clusterCall(Duration deadline) {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
       "List the service catalog: per service (namespace/name), the clusters running it with",
       "their healthy/total endpoints, the east-west gateway other clusters reach it through,",
       "network, locality and the cluster's health. ROUTABLE: other clusters get an endpoint for",
-      "it (cluster not UNHEALTHY, healthy endpoints > 0, a gateway). See docs/multicluster.md.",
+      "it (cluster not UNHEALTHY, healthy endpoints > 0, a gateway, and not failing: 'no (errors)'",
+      "when central's telemetry marked it failing by its error ratio). See docs/multicluster.md.",
       "",
       "  SERVICE       CLUSTER  HEALTH   HEALTHY  GATEWAY          NETWORK  LOCALITY  ROUTABLE",
       "  payments/pay  c1       HEALTHY  2/3      10.0.0.1:15443   n1       r1/z1     yes"
@@ -80,7 +81,7 @@ final class ServicesCommand extends ClientCommand {
                     : i.getGatewayAddress() + ":" + i.getGatewayPort(),
                 i.getNetwork(),
                 locality,
-                i.getRoutable() ? "yes" : "no"));
+                i.getRoutable() ? "yes" : i.getFailing() ? "no (errors)" : "no"));
       }
     }
     out().print(table.render());

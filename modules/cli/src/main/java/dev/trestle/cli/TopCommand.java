@@ -3,12 +3,10 @@ package dev.trestle.cli;
 import dev.trestle.protocol.v1.TopServicesRequest;
 import dev.trestle.protocol.v1.TopServicesResponse;
 import java.time.Instant;
-import java.util.concurrent.Callable;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code trestle top services}: the busiest services of a scope (docs/telemetry.md). */
 @Command(
@@ -16,19 +14,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {"The busiest services by request rate: trestle top services [--org ORG]"},
     subcommands = {TopCommand.Services.class})
-final class TopCommand implements Callable<Integer>, ClientOptions.Holder {
-  @Spec CommandSpec spec;
-
-  @Mixin ClientOptions options;
-
+final class TopCommand extends VerbGroup {
   @Override
-  public ClientOptions clientOptions() {
-    return options;
-  }
-
-  @Override
-  public Integer call() {
-    return MissingVerb.report(spec, "what to rank (services)");
+  String missing() {
+    return "what to rank (services)";
   }
 
   @Command(
@@ -40,7 +29,10 @@ final class TopCommand implements Callable<Integer>, ClientOptions.Holder {
         "telemetry the edges report. Only namespaces your READ bindings cover are shown.",
         "",
         "  SERVICE  NAMESPACE  CLUSTER     RPS    ERRORS  P50    P90    P99",
-        "  cart     checkout   eu-west-1a  12.40  0.50%   8.2    41.0   230.5"
+        "  cart     checkout   eu-west-1a  12.40  0.50%   8.2    41.0   230.5",
+        "  scope total: 15.10 req/s, errors 0.41%, p50 7.9, p90 40.2, p99 228.0 ms",
+        "",
+        "The scope total sums every service of the scope you may see, not only those listed."
       })
   static final class Services extends ClientCommand {
     @Mixin TelemetryScope scope;
@@ -79,6 +71,11 @@ final class TopCommand implements Callable<Integer>, ClientOptions.Holder {
         return ExitCodes.OK;
       }
       out().print(TrafficTable.services(top.getServicesList()).render());
+      List<String> total = TrafficTable.figures(top.getTotal());
+      out()
+          .printf(
+              "scope total: %s req/s, errors %s, p50 %s, p90 %s, p99 %s ms%n",
+              total.get(0), total.get(1), total.get(2), total.get(3), total.get(4));
       return ExitCodes.OK;
     }
   }

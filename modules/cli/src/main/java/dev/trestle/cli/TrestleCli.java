@@ -88,6 +88,7 @@ public final class TrestleCli implements Callable<Integer>, ClientOptions.Holder
           TrafficCommand.class,
           TopologyCommand.class,
           ClusterCommand.class,
+          GitOpsCommand.class,
           StatusCommand.class,
           WaitCommand.class,
           HelpCommand.class);

@@ -49,6 +49,18 @@ final class WhoAmICommand extends ClientCommand {
       return "insecure-dev: the server checks no tokens; every caller is an admin";
     }
     String method = me.getAuthenticatedBy().isEmpty() ? "token" : me.getAuthenticatedBy();
-    return credential.map(c -> method + " from " + c.source()).orElse(method);
+    if (me.hasOidc()) {
+      var oidc = me.getOidc();
+      method +=
+          " (issuer "
+              + oidc.getIssuer()
+              + ", subject "
+              + oidc.getSubject()
+              + ", groups "
+              + (oidc.getGroupsList().isEmpty() ? "none" : String.join(", ", oidc.getGroupsList()))
+              + ")";
+    }
+    String how = method;
+    return credential.map(c -> how + " from " + c.source()).orElse(how);
   }
 }

@@ -3,9 +3,13 @@ package dev.trestle.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.v1.ClusterImpact;
 import dev.trestle.protocol.v1.DeleteRequest;
 import dev.trestle.protocol.v1.DeleteResponse;
 import dev.trestle.protocol.v1.ErrorDetail;
+import dev.trestle.protocol.v1.ImpactResponse;
+import dev.trestle.protocol.v1.ObjectChangeType;
+import dev.trestle.protocol.v1.ObjectImpact;
 import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +50,45 @@ class DeleteCommandTest {
     assertThat(sent.getFqn()).isEqualTo("organizations/acme/tenants/payments");
     assertThat(sent.getCascade()).isTrue();
     assertThat(sent.getForce()).isFalse();
+  }
+
+  @Test
+  void impactDeletesNothingAndPrintsWhatWouldGoAndEachClustersObjects() {
+    String route =
+        "organizations/acme/tenants/payments/workspaces/checkout/groups/g/serviceroutes/cart";
+    server.onPreviewDeleteImpact =
+        r ->
+            ImpactResponse.newBuilder()
+                .addDeleted(r.getFqn())
+                .addClusters(
+                    ClusterImpact.newBuilder()
+                        .setCluster("organizations/acme/clusters/east")
+                        .setCurrentVersion(7)
+                        .addObjects(
+                            ObjectImpact.newBuilder()
+                                .setApiVersion("networking.istio.io/v1")
+                                .setKind("VirtualService")
+                                .setNamespace("checkout")
+                                .setName("cart")
+                                .setChange(ObjectChangeType.OBJECT_DELETED)))
+                .build();
+    server.onDelete =
+        r -> {
+          throw FakeManagementServer.failure(
+              Status.INTERNAL, FakeManagementServer.detail("INTERNAL", r.getFqn(), "deleted!"));
+        };
+    CliRun r =
+        CliRun.run(home, "--server", server.address(), "delete", route, "--impact", "--force");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.out)
+        .isEqualTo(
+            "would delete "
+                + route
+                + "\n"
+                + "cluster organizations/acme/clusters/east (desired version 7):\n"
+                + "  - VirtualService checkout/cart (networking.istio.io/v1)\n");
+    assertThat(server.requests(DeleteRequest.class)).hasSize(1);
+    assertThat(server.requests(DeleteRequest.class).get(0).getForce()).isTrue();
   }
 
   @Test

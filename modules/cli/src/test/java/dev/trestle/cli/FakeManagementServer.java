@@ -65,6 +65,8 @@ final class FakeManagementServer implements AutoCloseable {
   volatile Function<ApplyRequest, ApplyResponse> onApply = r -> ApplyResponse.getDefaultInstance();
   volatile Function<ApplyRequest, ImpactResponse> onPreviewImpact =
       r -> ImpactResponse.getDefaultInstance();
+  volatile Function<DeleteRequest, ImpactResponse> onPreviewDeleteImpact =
+      r -> ImpactResponse.newBuilder().addDeleted(r.getFqn()).build();
   volatile Function<GetRequest, Resource> onGet =
       r -> {
         throw failure(Status.NOT_FOUND, detail("NOT_FOUND", r.getFqn(), "not found"));
@@ -197,6 +199,11 @@ final class FakeManagementServer implements AutoCloseable {
     @Override
     public void previewImpact(ApplyRequest request, StreamObserver<ImpactResponse> out) {
       answer(request, onPreviewImpact, out);
+    }
+
+    @Override
+    public void previewDeleteImpact(DeleteRequest request, StreamObserver<ImpactResponse> out) {
+      answer(request, onPreviewDeleteImpact, out);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.trestle.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trestle.protocol.v1.OidcIdentity;
 import dev.trestle.protocol.v1.RevokeTokenRequest;
 import dev.trestle.protocol.v1.WhoAmIRequest;
 import dev.trestle.protocol.v1.WhoAmIResponse;
@@ -264,5 +265,33 @@ class LoginCommandTest {
             "{\n  \"authenticatedBy\" : \"insecure-dev\",\n  \"principal\" : \"users/dev\"\n}\n");
     CliRun table = run("whoami", "--server", server.address());
     assertThat(table.out).contains("authenticated:  insecure-dev: the server checks no tokens");
+  }
+
+  @Test
+  void whoamiSaysAnOidcCallerCameThroughItsIssuerWithSubjectAndGroups() {
+    server.onWhoAmI =
+        q ->
+            WhoAmIResponse.newBuilder()
+                .setPrincipal("oidc:alice")
+                .setAuthenticatedBy("oidc")
+                .setOidc(
+                    OidcIdentity.newBuilder()
+                        .setIssuer("https://login.example")
+                        .setSubject("alice")
+                        .addGroups("mesh-admins")
+                        .addGroups("readers"))
+                .build();
+    CliRun r = run("whoami", "--server", server.address(), "--token-file", tokenFile.toString());
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.out)
+        .contains(
+            "authenticated:  oidc (issuer https://login.example, subject alice, groups"
+                + " mesh-admins, readers) from --token-file "
+                + tokenFile);
+    CliRun json = run("whoami", "--server", server.address(), "-o", "json");
+    assertThat(json.out)
+        .contains("\"issuer\" : \"https://login.example\"")
+        .contains("\"subject\" : \"alice\"")
+        .contains("\"groups\" : [ \"mesh-admins\", \"readers\" ]");
   }
 }

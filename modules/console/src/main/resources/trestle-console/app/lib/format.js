@@ -52,3 +52,12 @@ export function projectionLags(rows) {
   }
   return [...by.values()].sort((a, b) => a.projection.localeCompare(b.projection));
 }
+
+/** {Cluster: 3, Tenant: 1} → "3 Cluster, 1 Tenant" (most first, then by kind). */
+export function kindCounts(byKind) {
+  return Object.entries(byKind ?? {})
+    .map(([kind, n]) => [kind, Number(n)])
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([kind, n]) => `${count(n)} ${kind}`)
+    .join(', ');
+}

@@ -11,6 +11,9 @@ export const KINDS = {
   TrafficSetting: { collection: 'trafficsettings', parent: 'groups' },
   SecuritySetting: { collection: 'securitysettings', parent: 'groups' },
   IngressGateway: { collection: 'ingressgateways', parent: 'groups' },
+  EgressGateway: { collection: 'egressgateways', parent: 'groups' },
+  GitSource: { collection: 'gitsources', parent: 'tenants' },
+  RevisionRollout: { collection: 'revisionrollouts', parent: 'organizations' },
   WasmExtension: { collection: 'wasmextensions', parent: 'organizations' },
   ApiDefinition: { collection: 'apidefinitions', parent: 'groups' },
 };

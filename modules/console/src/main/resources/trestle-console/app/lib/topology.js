@@ -37,7 +37,8 @@ export function topology(services, calls = []) {
         // wide enough for the label at the graph's font size (about 7 px a character)
         width: Math.max(100, 7 * `${s.namespace}/${s.name}`.length + 20),
         kind: 'service',
-        healthy: (c.healthyEndpoints ?? 0) > 0,
+        // red too when central's telemetry marked it failing (error ratio, docs/telemetry.md)
+        healthy: (c.healthyEndpoints ?? 0) > 0 && !c.failing,
       });
     });
     for (let i = 1; i < serving.length; i++) {

@@ -51,7 +51,7 @@ export function AccessPage({ session }) {
   return html`<h1>Access</h1>
     <section>
       <h2>Who am I</h2>
-      <p data-test="access-whoami">${session.principal} (authenticated by ${session.authenticatedBy})</p>
+      <p data-test="access-whoami">${session.principal} (authenticated by ${session.authenticatedBy}${session.oidc ? `: issuer ${session.oidc.issuer}, subject ${session.oidc.subject}, groups ${(session.oidc.groups ?? []).join(', ') || 'none'}` : ''})</p>
     </section>
     <section>
       <h2>Permissions and bindings on a node</h2>

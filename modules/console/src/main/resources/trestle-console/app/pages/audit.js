@@ -1,9 +1,9 @@
 // Audit: every filter the API has, paging by the server's page tokens, each change's diff inline.
-import { html, useState } from '../../vendor/htm-3.1.1/standalone.module.js';
+import { html, useEffect, useState } from '../../vendor/htm-3.1.1/standalone.module.js';
 import { api } from '../api.js';
 import { enumLabel, timestamp } from '../lib/format.js';
 import { BASE, resourceUrl, withQuery } from '../lib/route.js';
-import { ChangeTable, ErrorBox, Link, Loading, PagedTable, navigate, useLoad } from '../ui.js';
+import { ChangeTable, ErrorBox, Link, Loading, PagedTable, navigate, useRenderedMark } from '../ui.js';
 
 const FILTERS = [
   ['resource', 'Resource FQN'],
@@ -17,25 +17,46 @@ const FILTERS = [
 ];
 const OPERATIONS = ['', 'create', 'update', 'delete', 'apply', 'edge_connect', 'edge_disconnect', 'health', 'nack'];
 
-/** Reads pages until `limit` rows or the end; the server's page token continues later. */
-async function load(query) {
-  const limit = Math.min(Number(query.limit ?? 1000), 10000);
-  const rows = [];
-  let pageToken = query.pageToken ?? '';
-  let notice = '';
-  do {
-    const page = await api(withQuery('/api/v1/audit', { ...query, limit: undefined, pageToken, pageSize: 1000 }));
-    rows.push(...(page.entries ?? []));
-    pageToken = page.nextPageToken ?? '';
-    if (page.scanBudgetExhausted) notice = `The server scanned ${page.rowsExamined} rows without filling the page; load more to continue.`;
-  } while (pageToken && rows.length < limit);
-  return { rows, nextPageToken: pageToken, notice };
+/**
+ * The log as the filters select it: a first page of 100 rows shown at once, then pages of 1,000
+ * read behind it until `limit` rows (at most 10,000) or the end; the server's page token continues
+ * later ("Load older entries").
+ */
+function useAudit(query) {
+  const [state, setState] = useState({ loading: true });
+  const key = JSON.stringify(query);
+  useEffect(() => {
+    let live = true;
+    setState({ loading: true });
+    (async () => {
+      const limit = Math.min(Number(query.limit ?? 1000), 10000);
+      const rows = [];
+      let pageToken = query.pageToken ?? '';
+      let notice = '';
+      let pageSize = 100;
+      do {
+        const page = await api(withQuery('/api/v1/audit', { ...query, limit: undefined, pageToken, pageSize: Math.min(pageSize, limit - rows.length) }));
+        rows.push(...(page.entries ?? []));
+        pageToken = page.nextPageToken ?? '';
+        if (page.scanBudgetExhausted) notice = `The server scanned ${page.rowsExamined} rows without filling the page; load more to continue.`;
+        const complete = !pageToken || rows.length >= limit;
+        if (live) setState({ data: { rows: rows.slice(), nextPageToken: pageToken, notice, complete }, loading: false });
+        pageSize = 1000;
+      } while (live && pageToken && rows.length < limit);
+    })().catch((error) => live && setState((s) => ({ ...s, loading: false, error })));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return state;
 }
 
 export function AuditPage({ query }) {
   const q = query ?? {};
   const [form, setForm] = useState(q);
-  const { data, error, loading } = useLoad(() => load(q), [JSON.stringify(q)]);
+  const { data, error, loading } = useAudit(q);
+  useRenderedMark('trestle:audit-rows', !!data);
+  useRenderedMark('trestle:audit-complete', !!data?.complete);
   const submit = (e) => {
     e.preventDefault();
     navigate(withQuery(`${BASE}/audit`, form));
@@ -58,6 +79,7 @@ export function AuditPage({ query }) {
     </form>
     <${ErrorBox} error=${error} />
     ${loading && html`<${Loading} />`}
+    ${data && !data.complete && html`<p class="muted" data-test="audit-loading">Loaded ${data.rows.length} entries; more are on their way (the table grows as they arrive).</p>`}
     ${data?.notice && html`<p class="notice">${data.notice}</p>`}
     ${data &&
     html`<${PagedTable}
@@ -80,5 +102,5 @@ export function AuditPage({ query }) {
         },
       ]}
     />
-    ${data.nextPageToken && html`<button data-test="audit-more" onClick=${() => navigate(withQuery(`${BASE}/audit`, { ...q, pageToken: data.nextPageToken }))}>Load older entries</button>`}`}`;
+    ${data.complete && data.nextPageToken && html`<button data-test="audit-more" onClick=${() => navigate(withQuery(`${BASE}/audit`, { ...q, pageToken: data.nextPageToken }))}>Load older entries</button>`}`}`;
 }

@@ -4,7 +4,7 @@ import { html, useEffect, useState } from '../../vendor/htm-3.1.1/standalone.mod
 import { api, apiRaw } from '../api.js';
 import { ago, count, enumLabel, timestamp } from '../lib/format.js';
 import { clusterUrl, resourceUrl, withQuery } from '../lib/route.js';
-import { Badge, ErrorBox, Link, Loading, PagedTable, useLoad } from '../ui.js';
+import { Badge, ErrorBox, Link, Loading, PagedTable, useLoad, useRenderedMark } from '../ui.js';
 
 function health(c) {
   return enumLabel(c.health, 'CLUSTER_');
@@ -59,6 +59,8 @@ export function ClustersPage({ query }) {
   const data = all && { clusters: all };
   const rows = (all ?? []).filter((c) => matches(c, query ?? {}));
   const filtered = Object.keys(query ?? {}).length > 0;
+  useRenderedMark('trestle:clusters-rows', !!all);
+  useRenderedMark('trestle:clusters-complete', !!all && complete);
   return html`<h1>Clusters</h1>
     ${filtered && html`<p>Filtered: ${JSON.stringify(query)} · <${Link} href="/ui/clusters">show all<//></p>`}
     <${ErrorBox} error=${error} />
@@ -89,7 +91,7 @@ export function ClusterPage({ fqn }) {
   const { data, error, loading, reload } = useLoad(
     async () => {
       const [list, desired] = await Promise.all([
-        api('/api/v1/clusters'),
+        api(withQuery('/api/v1/clusters', { fqn })),
         api(`/api/v1/clusters/${encodeURIComponent(name)}/desired`).catch((e) => ({ error: e })),
       ]);
       return { cluster: (list.clusters ?? []).find((c) => c.fqn === fqn), desired };

@@ -1,5 +1,6 @@
 // The impact preview: per cluster, the Istio objects a change would create, change or delete
-// (POST /api/v1/impact), shown by the editor and the "New ..." form.
+// (POST /api/v1/impact, with ?delete=FQN for a delete), shown by the editor, the "New ..." form and
+// the delete dialog.
 import { html } from '../../vendor/htm-3.1.1/standalone.module.js';
 import { impactClusters, impactSummary } from '../lib/impact.js';
 import { ChangeTable } from '../ui.js';

@@ -64,8 +64,9 @@ async function descendants(fqn) {
 }
 
 /**
- * Delete: lists what would be removed (the resource and its descendants, protected ones marked),
- * asks for the name typed, and sends DELETE ?cascade=true (with force only when asked).
+ * Delete: lists what would be removed (the resource and its descendants, protected ones marked)
+ * and the impact preview of the delete (POST /api/v1/impact?delete=FQN), asks for the name typed,
+ * and sends DELETE ?cascade=true (with force only when asked).
  */
 export function Deleter({ fqn, isProtected, onCancel }) {
   const { name } = parseFqn(fqn);
@@ -81,6 +82,16 @@ export function Deleter({ fqn, isProtected, onCancel }) {
       (items) => live && setBelow({ items }),
       (e) => live && setBelow({ error: e }),
     );
+    return () => {
+      live = false;
+    };
+  }, [fqn]);
+  // The server's delete preview: per cluster, the Istio objects the delete would remove or change.
+  const [impact, setImpact] = useState(null);
+  useEffect(() => {
+    let live = true;
+    setImpact(null);
+    apiRaw(withQuery('/api/v1/impact', { delete: fqn, cascade: 'true', force: 'true' }), { method: 'POST' }).then((r) => live && setImpact(r));
     return () => {
       live = false;
     };
@@ -107,6 +118,9 @@ export function Deleter({ fqn, isProtected, onCancel }) {
       </ul>
       ${anyProtected && html`<p class="bad-text" data-test="deleter-protected">Protected resources are refused unless you force the delete (the server checks that you may).
         <label class="check"><input type="checkbox" data-test="deleter-force" checked=${force} onChange=${(e) => setForce(e.target.checked)} /> force</label></p>`}
+      ${!impact && html`<p class="muted">Translating the configuration without it…</p>`}
+      ${impact?.ok && html`<div data-test="deleter-impact"><${Impact} response=${impact.body} /></div>`}
+      ${impact && !impact.ok && html`<${ErrorBox} error=${impact.error} />`}
       <label>Type <strong>${name}</strong> to confirm: <input data-test="deleter-confirm" value=${typed} onInput=${(e) => setTyped(e.target.value)} /></label>
       <div class="actions">
         <button class="danger" data-test="deleter-delete" disabled=${busy || typed !== name} onClick=${remove}>Delete</button>

@@ -1,7 +1,7 @@
 // Overview: fleet counts, each a link to its page.
 import { html } from '../../vendor/htm-3.1.1/standalone.module.js';
 import { api } from '../api.js';
-import { count, enumLabel, projectionLags } from '../lib/format.js';
+import { count, enumLabel, kindCounts, projectionLags } from '../lib/format.js';
 import { BASE, withQuery } from '../lib/route.js';
 import { ErrorBox, Link, Loading, useLoad } from '../ui.js';
 
@@ -10,7 +10,7 @@ async function load() {
     api('/api/v1/clusters'),
     api('/api/v1/organizations?pageSize=1000'),
     api('/api/v1/services').catch(() => ({ services: [] })),
-    countResources(),
+    api('/api/v1/resource-counts'),
     api('/api/v1/projections').catch((error) => ({ error })),
   ]);
   const list = clusters.clusters ?? [];
@@ -21,24 +21,14 @@ async function load() {
     disconnected: list.filter((c) => !c.connected).length,
     nacked: list.filter((c) => c.failedVersion).length,
     services: (services.services ?? []).length,
-    resources,
+    resources: Number(resources.total ?? 0),
+    resourcesByKind: resources.byKind ?? {},
     lags,
   };
 }
 
-async function countResources() {
-  let n = 0;
-  let pageToken = '';
-  do {
-    const page = await api(withQuery('/api/v1/organizations', { recursive: true, pageSize: 1000, pageToken }));
-    n += (page.resources ?? []).length;
-    pageToken = page.nextPageToken ?? '';
-  } while (pageToken && n < 100000);
-  return n;
-}
-
-function Tile({ label, value, href, bad, test }) {
-  return html`<${Link} href=${href} class=${`tile ${bad && value > 0 ? 'bad' : ''}`} data-test=${test}>
+function Tile({ label, value, href, bad, test, title }) {
+  return html`<${Link} href=${href} class=${`tile ${bad && value > 0 ? 'bad' : ''}`} data-test=${test} title=${title}>
     <span class="value">${count(value)}</span><span class="label">${label}</span>
   <//>`;
 }
@@ -51,7 +41,7 @@ export function OverviewPage() {
     ${data &&
     html`<div class="tiles">
       <${Tile} label="organizations" value=${data.organizations} href=${`${BASE}/r/`} test="tile-organizations" />
-      <${Tile} label="resources" value=${data.resources} href=${`${BASE}/r/`} test="tile-resources" />
+      <${Tile} label="resources" value=${data.resources} href=${`${BASE}/r/`} test="tile-resources" title=${kindCounts(data.resourcesByKind)} />
       <${Tile} label="clusters" value=${data.clusters} href=${`${BASE}/clusters`} test="tile-clusters" />
       <${Tile} label="services" value=${data.services} href=${`${BASE}/services`} test="tile-services" />
       <${Tile} label="unhealthy clusters" value=${data.unhealthy} bad href=${withQuery(`${BASE}/clusters`, { health: 'UNHEALTHY' })} test="tile-unhealthy" />

@@ -75,7 +75,7 @@ export function ServicesPage() {
         {
           title: 'Clusters (in order)',
           cell: (s) =>
-            html`<ol class="inline">${(s.clusters ?? []).map((c) => html`<li>${c.clusterName ?? c.cluster} ${enumLabel(c.health, 'CLUSTER_')} ${c.healthyEndpoints ?? 0}/${c.endpoints ?? 0}${c.routable ? '' : ' (not routable)'}</li>`)}</ol>`,
+            html`<ol class="inline">${(s.clusters ?? []).map((c) => html`<li>${c.clusterName ?? c.cluster} ${enumLabel(c.health, 'CLUSTER_')} ${c.healthyEndpoints ?? 0}/${c.endpoints ?? 0}${c.routable ? '' : c.failing ? ' (not routable: failing by error ratio)' : ' (not routable)'}</li>`)}</ol>`,
         },
       ]}
     />`}`;

@@ -249,19 +249,17 @@ public final class EdgeAgent implements AutoCloseable {
       return;
     }
     // The agent's own credential (after a single-use bootstrap token) wins over --token-file.
-    String token = credential.read().orElse(null);
-    boolean ownCredential = token != null;
-    if (!ownCredential) {
-      try {
-        token = TokenFile.read(settings.tokenFile());
-      } catch (IllegalArgumentException e) {
-        String msg = e.getMessage() + " (fix the file; the agent keeps retrying)";
-        retryLater(msg, true, false);
-        return;
-      }
+    SessionCredential.Presented presented;
+    try {
+      presented = credential.current(settings.tokenFile());
+    } catch (IllegalArgumentException e) {
+      String msg = e.getMessage() + " (fix the file; the agent keeps retrying)";
+      retryLater(msg, true, false);
+      return;
     }
+    String token = presented.token();
     var s = new Session(++sessions);
-    s.ownCredential = ownCredential;
+    s.ownCredential = presented.own();
     session = s;
     try {
       ManagedChannel channel = channels.get(current);

@@ -42,6 +42,9 @@ import java.util.TreeSet;
  * telemetry:                          # optional; read by TelemetryInventory, not reported
  *   window: 30s
  *   scrape: [http://10.0.0.5:15020/stats/prometheus]
+ * istio:                              # optional; see InventoryIstio and docs/upgrades.md
+ *   revisions: [{name: 1-22-1, version: 1.22.1}]
+ *   tags: {stable: 1-22-1}
  * </pre>
  *
  * Namespaces of services and gateways are added to {@code namespaces}. Unknown keys are errors (a
@@ -53,7 +56,14 @@ public final class InventoryFile {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> TOP =
       Set.of(
-          "network", "locality", "namespaces", "services", "gateways", "allowEmpty", "telemetry");
+          "network",
+          "locality",
+          "namespaces",
+          "services",
+          "gateways",
+          "allowEmpty",
+          "telemetry",
+          "istio");
   private static final Set<String> LOCALITY = Set.of("region", "zone");
   private static final Set<String> SERVICE =
       Set.of(
@@ -207,6 +217,10 @@ public final class InventoryFile {
     }
     namespaces.remove("");
     inv.addAllNamespaces(namespaces);
+    JsonNode istio = root.get("istio");
+    if (istio != null && !istio.isNull()) {
+      inv.setIstio(InventoryIstio.read(fields, istio));
+    }
     if (!fields.problems().isEmpty()) {
       throw new InventoryException(fields.problems());
     }

@@ -1,5 +1,6 @@
 package dev.trestle.edge;
 
+import dev.trestle.edge.istio.KubernetesIstio;
 import dev.trestle.protocol.v1.Inventory;
 import dev.trestle.protocol.v1.InventoryGateway;
 import dev.trestle.protocol.v1.InventoryPort;
@@ -31,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * gateways (Services labelled {@code istio: ingressgateway} / {@code istio: eastwestgateway}) with
  * their load-balancer addresses and ready endpoints (from their Endpoints, when it exists);
  * locality from the first node's topology labels and the network from the {@code
- * topology.istio.io/network} label of {@code istio-system}. A failed read keeps the last good
- * inventory, and so does a suspect one ({@link InventoryGuard}: no namespace at all, or every
- * Service gone at once) unless {@code --allow-empty-inventory}.
+ * topology.istio.io/network} label of {@code istio-system}; the cluster's Istio revisions, tags,
+ * namespace labels and proxies ({@link KubernetesIstio}; the last ones read, with a warning, when
+ * they cannot be read). A failed read keeps the last good inventory, and so does a suspect one
+ * ({@link InventoryGuard}: no namespace at all, or every Service gone at once) unless {@code
+ * --allow-empty-inventory}.
  */
 public final class KubernetesInventory implements InventorySource {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesInventory.class);
@@ -43,6 +46,7 @@ public final class KubernetesInventory implements InventorySource {
   private Inventory last = Inventory.getDefaultInstance();
   private boolean good;
   private String lastError;
+  private String istioError;
 
   public KubernetesInventory(
       KubernetesClient client, boolean allowEmpty, InventoryListener listener) {
@@ -90,7 +94,8 @@ public final class KubernetesInventory implements InventorySource {
 
   Inventory read() {
     var inv = Inventory.newBuilder();
-    for (Namespace ns : client.namespaces().list().getItems()) {
+    List<Namespace> namespaces = client.namespaces().list().getItems();
+    for (Namespace ns : namespaces) {
       inv.addNamespaces(ns.getMetadata().getName());
     }
     Map<String, Endpoints> endpoints = new HashMap<>();
@@ -161,6 +166,20 @@ public final class KubernetesInventory implements InventorySource {
       }
     } catch (KubernetesClientException e) {
       LOG.debug("no locality/network from Kubernetes: {}", KubernetesTarget.message(e));
+    }
+    try {
+      inv.setIstio(KubernetesIstio.read(client, namespaces));
+      istioError = null;
+    } catch (KubernetesClientException e) {
+      // Services and gateways still count: report them with the last Istio read, if any.
+      if (last.hasIstio()) {
+        inv.setIstio(last.getIstio());
+      }
+      String why = KubernetesTarget.message(e);
+      if (!why.equals(istioError)) {
+        istioError = why;
+        LOG.warn("cannot read the cluster's Istio revisions from Kubernetes: {}", why);
+      }
     }
     return inv.build();
   }

@@ -1,5 +1,6 @@
 package dev.trestle.edge;
 
+import dev.trestle.edge.istio.NamespaceRevisionApplier;
 import dev.trestle.translator.ObjectKey;
 import io.fabric8.kubernetes.api.Pluralize;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * server-side dry run (the API server's schema and Istio's validating webhook see every object
  * before any is changed), then applied; objects no longer wanted are deleted only when they carry
  * {@code app.kubernetes.io/managed-by: trestle}. If the real apply fails half way, the objects it
- * changed are put back to the previous version as far as possible.
+ * changed are put back to the previous version as far as possible. A revision rollout's {@code
+ * NamespaceRevision} objects are not stored as such: they set a namespace label ({@link
+ * NamespaceRevisionApplier}).
  */
 public final class KubernetesTarget implements ApplyTarget {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesTarget.class);
@@ -59,6 +62,10 @@ public final class KubernetesTarget implements ApplyTarget {
   }
 
   private void serverSideApply(EdgeObject o, boolean dryRun) {
+    if (NamespaceRevisionApplier.handles(o.key().apiVersion(), o.key().kind())) {
+      NamespaceRevisionApplier.apply(client, o.json(), dryRun);
+      return;
+    }
     var op =
         client
             .genericKubernetesResources(context(o.key()))
@@ -87,6 +94,9 @@ public final class KubernetesTarget implements ApplyTarget {
 
   /** Deletes the live object if it is there and labelled as Trestle's; true when deleted. */
   private boolean deleteManaged(ObjectKey key) {
+    if (NamespaceRevisionApplier.handles(key.apiVersion(), key.kind())) {
+      return false; // a rollout that goes leaves the namespace's label as it is
+    }
     var handle =
         client
             .genericKubernetesResources(context(key))

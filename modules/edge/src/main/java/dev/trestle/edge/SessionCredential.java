@@ -26,6 +26,25 @@ final class SessionCredential {
     return file;
   }
 
+  /** A token to present, and whether it is this agent's own; never prints the token. */
+  record Presented(String token, boolean own) {
+    @Override
+    public String toString() {
+      return own ? "the agent's own token" : "the token file's token";
+    }
+  }
+
+  /**
+   * What the agent presents to central, on the sync stream and with telemetry reports alike: its
+   * own token when it has one (the token file's single-use token is spent then), else the token
+   * file's; throws {@link IllegalArgumentException} naming the file when that cannot be read.
+   */
+  Presented current(Path tokenFile) {
+    return read()
+        .map(own -> new Presented(own, true))
+        .orElseGet(() -> new Presented(TokenFile.read(tokenFile), false));
+  }
+
   /** Empty when there is none (or it cannot be read: the token file is then used). */
   Optional<String> read() {
     if (!Files.isRegularFile(file)) {

@@ -90,7 +90,7 @@ class InventoryFileTest {
                 assertThat(((InventoryException) e).problems())
                     .containsExactly(
                         "inv.yaml: namespces: unknown field (expected one of [allowEmpty, gateways,"
-                            + " locality, namespaces, network, services, telemetry])",
+                            + " istio, locality, namespaces, network, services, telemetry])",
                         "inv.yaml: services[0].namespace: 'Shop' is not a DNS-1123 label (a-z, 0-9,"
                             + " '-', at most 63)",
                         "inv.yaml: services[0].ports[0].port: 70000 is not a port number (1-65535)",

@@ -31,7 +31,7 @@ class CliBadInputIT {
   static void applyExamples() {
     CliResult r = central.cli().run("apply", "-f", TrestleRuntime.examples("acme").toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(central.rest().snapshot()).hasSize(37);
+    assertThat(central.rest().snapshot()).hasSize(39);
   }
 
   @Test

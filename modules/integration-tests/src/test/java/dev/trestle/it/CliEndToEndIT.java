@@ -56,7 +56,7 @@ class CliEndToEndIT {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.stderr()).as(r.toString()).isEmpty();
     List<String> lines = r.stdoutLines();
-    assertThat(lines).as(r.toString()).hasSize(37).hasSize(documentsIn(ACME));
+    assertThat(lines).as(r.toString()).hasSize(39).hasSize(documentsIn(ACME));
     Map<String, Long> perKind =
         lines.stream()
             .map(CliEndToEndIT::applyLine)
@@ -74,13 +74,13 @@ class CliEndToEndIT {
                 "trafficsetting", 6L,
                 "securitysetting", 5L,
                 "ingressgateway", 2L));
-    assertThat(lines.stream().map(l -> applyLine(l).group(2)).distinct()).hasSize(37);
+    assertThat(lines.stream().map(l -> applyLine(l).group(2)).distinct()).hasSize(39);
     assertThat(lines)
         .contains(
             "organization organizations/acme created (version 1)",
             "tenant organizations/acme/tenants/payments created (version 1)",
             "serviceroute " + CART + " created (version 1)");
-    // What the server holds, seen over REST: the same 37 FQNs, all at version 1.
+    // What the server holds, seen over REST: the same 39 FQNs, all at version 1.
     SortedMap<String, Long> versions = central.rest().versions();
     assertThat(versions.keySet())
         .containsExactlyInAnyOrderElementsOf(
@@ -147,7 +147,7 @@ class CliEndToEndIT {
     assertThat(all.exitCode()).as(all.toString()).isZero();
     assertThat(Documents.yaml(all.stdout()))
         .as(all.toString())
-        .hasSize(10)
+        .hasSize(11)
         .allSatisfy(d -> assertThat(d.path("kind").asText()).isEqualTo("Group"))
         .extracting(Documents::fqn)
         .contains("organizations/acme/tenants/payments/workspaces/ledger/groups/ledger-security");
@@ -175,7 +175,7 @@ class CliEndToEndIT {
     CliResult apply = central.cli().run("apply", "-f", dump.toString());
 
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
-    assertThat(apply.stdoutLines()).as(apply.toString()).hasSize(37);
+    assertThat(apply.stdoutLines()).as(apply.toString()).hasSize(39);
     assertThat(apply.stdoutLines())
         .as(apply.toString())
         .allSatisfy(l -> assertThat(l).endsWith(" unchanged"));
@@ -209,7 +209,7 @@ class CliEndToEndIT {
   void everyResourceSurvivesAGracefulRestart() {
     SortedMap<String, Long> before = Documents.versionsViaCli(central.cli());
     SortedMap<String, JsonNode> documentsBefore = central.rest().snapshot();
-    assertThat(before).hasSize(37).isEqualTo(central.rest().versions());
+    assertThat(before).hasSize(39).isEqualTo(central.rest().versions());
 
     ServerProcess stopped = central.stopGracefully(); // SIGTERM; fails if it needed a SIGKILL
     // 143 = ended by SIGTERM after the shutdown hooks ran. The "Trestle central stopped" line is

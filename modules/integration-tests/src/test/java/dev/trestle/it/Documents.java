@@ -31,7 +31,8 @@ final class Documents {
           "serviceroutes",
           "trafficsettings",
           "securitysettings",
-          "ingressgateways");
+          "ingressgateways",
+          "gitsources");
 
   static final ObjectMapper JSON = new ObjectMapper();
   private static final YAMLMapper YAML = new YAMLMapper();

@@ -54,8 +54,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * <p>The client reaches c1's backend; when c1's inventory marks its instance unhealthy, the calls
  * reach c2's backend through the ServiceEntry central published into c1's desired state (and c2
  * loses c1 from its own ServiceEntry); restored, they come back to c1. A ServiceRoute's 80/20
- * subsets show in the client's traffic split. When c2's edge stops, c2 turns UNHEALTHY and c1's
- * ServiceEntry for c2 is withdrawn.
+ * subsets show in the client's traffic split. Central killed and restarted while c2's agent is
+ * frozen turns no cluster UNHEALTHY and withdraws no ServiceEntry (the restart grace). When c2's
+ * edge stops, c2 turns UNHEALTHY and c1's ServiceEntry for c2 is withdrawn.
  *
  * <p>There is no real east-west gateway on this machine: each cluster's EAST_WEST gateway in its
  * inventory is its own backend's address and port, so the endpoint central publishes for a remote
@@ -272,8 +273,64 @@ class MultiClusterXdsIT {
     assertThat(seen.get("split-v1")).isBetween(134, 186);
   }
 
+  /**
+   * Issue 15 point 2 with real processes: central killed (SIGKILL) and restarted on its data while
+   * c2's agent is frozen (SIGSTOP), so c1 reconnects first and c2 only later. For several heartbeat
+   * deadlines after c1 is back neither cluster turns UNHEALTHY and c1 keeps c2's echo ServiceEntry
+   * (its failover target): the restart grace ({@code trestle.edge.restart-grace}, default 45 s)
+   * covers an edge that is not back yet. Thawed, c2 reconnects, and both clusters are HEALTHY with
+   * each other's ServiceEntry. With a grace of one deadline (1.5 s here) c2 turned UNHEALTHY and
+   * c1's entry was withdrawn within the first seconds.
+   */
   @Test
   @Order(5)
+  void aCentralRestartTurnsNoClusterUnhealthyAndKeepsTheFailoverTargets() {
+    awaitHealthy(C1);
+    awaitHealthy(C2);
+    assertThat(awaitEchoServiceEntry(C1)).contains("grpc: " + PORTS.get("echo-c2"));
+    awaitEchoServiceEntry(C2);
+    EdgeProcess c1 = EDGES.get(C1);
+    EdgeProcess c2 = EDGES.get(C2);
+
+    central.kill();
+    awaitStatus(c1, s -> !s.path("connected").asBoolean());
+    c2.suspend(); // c2's agent will be late: it is away for the whole restart and after it
+    try {
+      central.start(); // same data directory, same edge port
+      long ready = System.nanoTime();
+      awaitStatus(c1, s -> s.path("connected").asBoolean());
+      FIGURES.put("central ready -> c1 reconnected", millisSince(ready));
+      // c2 silent since before the kill: many deadlines (1.5 s) pass while c1 is served.
+      Duration hold = HEARTBEAT.multipliedBy(MISSED).multipliedBy(4);
+      await("no cluster UNHEALTHY and c2 kept as c1's failover target after the restart")
+          .during(hold)
+          .atMost(hold.plusSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  !clusterHealth(C1).equals("CLUSTER_UNHEALTHY")
+                      && !clusterHealth(C2).equals("CLUSTER_UNHEALTHY")
+                      && echoServiceEntry(C1)
+                          .filter(se -> se.contains("grpc: " + PORTS.get("echo-c2")))
+                          .isPresent());
+      assertThat(c1.status().path("connected").asBoolean()).isTrue();
+    } finally {
+      c2.resume();
+    }
+    long thawed = System.nanoTime();
+    awaitStatus(c2, s -> s.path("connected").asBoolean());
+    FIGURES.put("c2 thawed -> c2 reconnected", millisSince(thawed));
+    awaitHealthy(C1);
+    awaitHealthy(C2);
+    assertThat(echoServiceEntry(C1))
+        .hasValueSatisfying(se -> assertThat(se).contains("grpc: " + PORTS.get("echo-c2")));
+    assertThat(awaitEchoServiceEntry(C2)).contains("grpc: " + PORTS.get("echo-c1"));
+    // The proxyless client, whose xDS server (c1's edge) never went away, still answers locally.
+    awaitAnswer(echo, "echo-c1");
+  }
+
+  @Test
+  @Order(6)
   void whenC2sEdgeStopsC2TurnsUnhealthyAndC1LosesItsServiceEntry() {
     assertThat(echoServiceEntry(C1)).isPresent();
     EdgeProcess c2 = EDGES.get(C2);
@@ -420,24 +477,37 @@ class MultiClusterXdsIT {
   // --- helpers ---------------------------------------------------------------------------
 
   /** The echo ServiceEntry file in the cluster's out dir, if there is one. */
+  /**
+   * The echo ServiceEntry in {@code cluster}'s out dir followed by the WorkloadEntries it selects
+   * (one per remote cluster, issue 21 P7), as one text; empty while there is no entry.
+   */
   private static Optional<String> echoServiceEntry(String cluster) {
     Path demo = LAYOUTS.get(cluster).outDir().resolve("demo");
     if (!Files.isDirectory(demo)) {
       return Optional.empty();
     }
     try (var files = Files.list(demo)) {
-      for (Path f : files.toList()) {
-        if (f.getFileName()
-            .toString()
-            .matches("serviceentry-trestle-remote-echo-[0-9a-f]+\\.yaml")) {
-          try {
-            return Optional.of(Files.readString(f));
-          } catch (NoSuchFileException e) {
-            return Optional.empty(); // removed between the listing and the read
-          }
+      String entry = null;
+      var endpoints = new StringBuilder();
+      for (Path f : files.sorted().toList()) {
+        String name = f.getFileName().toString();
+        boolean isEntry = name.matches("serviceentry-trestle-remote-echo-[0-9a-f]+\\.yaml");
+        if (!isEntry && !name.matches("workloadentry-trestle-remote-echo-.*\\.yaml")) {
+          continue;
+        }
+        String text;
+        try {
+          text = Files.readString(f);
+        } catch (NoSuchFileException e) {
+          continue; // removed between the listing and the read
+        }
+        if (isEntry) {
+          entry = text;
+        } else {
+          endpoints.append("---\n").append(text);
         }
       }
-      return Optional.empty();
+      return entry == null ? Optional.empty() : Optional.of(entry + endpoints);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -447,7 +517,10 @@ class MultiClusterXdsIT {
     return await(cluster + "'s echo ServiceEntry")
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> echoServiceEntry(cluster), Optional::isPresent)
+        // the edge writes the entry's file before its WorkloadEntries' files
+        .until(
+            () -> echoServiceEntry(cluster),
+            e -> e.isPresent() && e.get().contains("kind: WorkloadEntry"))
         .orElseThrow();
   }
 
@@ -457,6 +530,13 @@ class MultiClusterXdsIT {
         .pollInterval(Duration.ofMillis(200))
         .failFast(edge.cluster() + "'s agent ended", () -> !edge.isAlive())
         .until(edge::status, condition::test);
+  }
+
+  private static void awaitHealthy(String cluster) {
+    await(cluster + " HEALTHY")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> clusterHealth(cluster), "CLUSTER_HEALTHY"::equals);
   }
 
   private static String clusterHealth(String cluster) {

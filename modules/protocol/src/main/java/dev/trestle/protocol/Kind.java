@@ -44,6 +44,22 @@ public enum Kind {
       Resource.SpecCase.INGRESS_GATEWAY,
       "igw",
       "ig"),
+  EGRESS_GATEWAY(
+      "EgressGateway",
+      "egressgateways",
+      GROUP,
+      GroupType.GATEWAY,
+      Resource.SpecCase.EGRESS_GATEWAY,
+      "egw",
+      "eg"),
+  GIT_SOURCE("GitSource", "gitsources", TENANT, null, Resource.SpecCase.GIT_SOURCE, "gs"),
+  REVISION_ROLLOUT(
+      "RevisionRollout",
+      "revisionrollouts",
+      ORGANIZATION,
+      null,
+      Resource.SpecCase.REVISION_ROLLOUT,
+      "rro"),
   WASM_EXTENSION(
       "WasmExtension",
       "wasmextensions",

@@ -87,6 +87,23 @@ public final class Admission {
     return large.acquire(caller.principal(), bytes);
   }
 
+  /**
+   * Every check of a whole apply request whose size is known up front (gRPC): size, the
+   * large-request permit, then documents and rate. The permit is released when a later check
+   * refuses; otherwise the caller closes it when the request is answered.
+   */
+  LargeRequests.Permit admitApplyRequest(Caller caller, long bytes, int documents) {
+    checkSize(bytes);
+    LargeRequests.Permit permit = admitLarge(caller, bytes);
+    try {
+      admitApply(caller, documents);
+    } catch (ProblemException e) {
+      permit.close();
+      throw e;
+    }
+    return permit;
+  }
+
   /** A delete costs one write. */
   public void admitDelete(Caller caller) {
     limiter.acquire(caller.principal(), 1);

@@ -17,6 +17,7 @@ import dev.trestle.core.ProblemException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -60,8 +61,7 @@ public final class ApiRoutes {
       List<RestRouteGroup> groups) {
     List<Route> all = new ArrayList<>(ownAuthentication);
     all.add(
-        pathPrefix(
-            segment("api").slash("v1"),
+        apiV1(
             () ->
                 extractUnmatchedPath(
                     rest ->
@@ -81,6 +81,11 @@ public final class ApiRoutes {
                         JSON_REJECTIONS,
                         () ->
                             concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new)))));
+  }
+
+  /** {@code inner} under {@code /api/v1}, for the routes that authenticate on their own. */
+  public static Route apiV1(Supplier<Route> inner) {
+    return pathPrefix(segment("api").slash("v1"), inner);
   }
 
   /**

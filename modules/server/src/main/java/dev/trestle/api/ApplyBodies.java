@@ -19,11 +19,12 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
  * Reads the YAML/JSON documents of a REST apply body ({@code POST /apply}, {@code PUT}). The
- * declared size is admitted first (an oversize body is drained, never read). A large body (over
- * {@link Admission#LARGE_REQUEST_BYTES}, or of unknown length) is read only once the caller may
- * write somewhere ({@link WriteScope}) and holds one of its principal's large-request permits, and
- * is parsed on the {@link ParsePool}, off the dispatcher that serves requests; a small one is
- * parsed where it arrives. Every document must parse, otherwise nothing is applied.
+ * declared size is admitted first (an oversize body is drained, never read). Every body, whatever
+ * its size, is read only once the caller may write somewhere ({@link WriteScope}: permission before
+ * parsing). A large body (over {@link Admission#LARGE_REQUEST_BYTES}, or of unknown length) also
+ * needs one of its principal's large-request permits, and is parsed on the {@link ParsePool}, off
+ * the dispatcher that serves requests; a small one is parsed where it arrives. Every document must
+ * parse, otherwise nothing is applied.
  */
 public final class ApplyBodies {
   private final Admission admission;
@@ -74,19 +75,23 @@ public final class ApplyBodies {
               });
     }
     long expected = length.isPresent() ? declared : Admission.MAX_REQUEST_BYTES;
+    // Permission first, whatever the size: a caller that may not write anywhere gets 403 and
+    // its body is neither read nor parsed (nor is it told what is wrong with it).
+    CompletionStage<Void> mayWrite = scope.require(call.caller(), target);
     if (!admission.isLarge(expected)) {
-      return text(call).thenApply(ApplyBodies::parseAll).thenCompose(then);
+      return mayWrite
+          .thenCompose(allowed -> text(call))
+          .thenApply(ApplyBodies::parseAll)
+          .thenCompose(then);
     }
-    return scope
-        .require(call.caller(), target)
-        .thenCompose(
-            allowed -> {
-              LargeRequests.Permit permit = admission.admitLarge(call.caller(), expected);
-              return text(call)
-                  .thenCompose(text -> pool.submit(() -> parseAll(text)))
-                  .thenCompose(then)
-                  .whenComplete((result, failure) -> permit.close());
-            });
+    return mayWrite.thenCompose(
+        allowed -> {
+          LargeRequests.Permit permit = admission.admitLarge(call.caller(), expected);
+          return text(call)
+              .thenCompose(text -> pool.submit(() -> parseAll(text)))
+              .thenCompose(then)
+              .whenComplete((result, failure) -> permit.close());
+        });
   }
 
   private CompletionStage<String> text(RestCall call) {

@@ -2,6 +2,7 @@ package dev.trestle.api;
 
 import dev.trestle.core.Caller;
 import dev.trestle.iam.AccessControl;
+import dev.trestle.iam.Identity;
 import dev.trestle.iam.Principals;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,7 +37,15 @@ public final class CallContext {
     return new Caller("unauthenticated", requestId(requestId));
   }
 
+  /** A resolved caller and how it authenticated. */
+  record Authenticated(Caller caller, Identity identity) {}
+
   CompletionStage<Caller> resolve(
+      Optional<String> authorization, Optional<String> user, Optional<String> requestId) {
+    return authenticate(authorization, user, requestId).thenApply(Authenticated::caller);
+  }
+
+  CompletionStage<Authenticated> authenticate(
       Optional<String> authorization, Optional<String> user, Optional<String> requestId) {
     String id = requestId(requestId);
     return access
@@ -44,10 +53,11 @@ public final class CallContext {
         .thenApply(
             identity -> {
               if (identity.insecure()) {
-                return new Caller(
-                    user.filter(Principals::isValid).orElse(identity.principal()), id);
+                return new Authenticated(
+                    new Caller(user.filter(Principals::isValid).orElse(identity.principal()), id),
+                    identity);
               }
-              return new Caller(identity.principal(), id);
+              return new Authenticated(new Caller(identity.principal(), id), identity);
             });
   }
 }

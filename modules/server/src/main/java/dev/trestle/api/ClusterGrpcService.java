@@ -10,6 +10,8 @@ import dev.trestle.protocol.v1.IssueJoinTokenRequest;
 import dev.trestle.protocol.v1.IssueJoinTokenResponse;
 import dev.trestle.protocol.v1.ListClustersRequest;
 import dev.trestle.protocol.v1.ListClustersResponse;
+import dev.trestle.protocol.v1.ListIstioVersionsRequest;
+import dev.trestle.protocol.v1.ListIstioVersionsResponse;
 import dev.trestle.protocol.v1.ResourceStatus;
 import dev.trestle.protocol.v1.RevokeJoinTokenRequest;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
@@ -38,8 +40,9 @@ public final class ClusterGrpcService implements ClusterServicePowerApi {
         "ListClusters",
         "/",
         caller ->
-            clusters
-                .list(caller, in.getPageSize(), in.getPageToken())
+            (in.getFqn().isEmpty()
+                    ? clusters.list(caller, in.getPageSize(), in.getPageToken())
+                    : clusters.one(in.getFqn(), caller))
                 .thenApply(page -> ClusterViews.page(page).build()),
         r -> r.getClustersCount() + " cluster(s)");
   }
@@ -119,5 +122,20 @@ public final class ClusterGrpcService implements ClusterServicePowerApi {
           return clusters.waitForApplied(in.getFqn(), timeout, caller);
         },
         r -> r.getState().name());
+  }
+
+  @Override
+  public CompletionStage<ListIstioVersionsResponse> listIstioVersions(
+      ListIstioVersionsRequest in, Metadata md) {
+    return ManagementGrpcService.handle(
+        callers,
+        md,
+        "ListIstioVersions",
+        "/",
+        caller ->
+            clusters
+                .list(caller, 0, "")
+                .thenApply(page -> IstioFleet.of(ClusterViews.page(page).getClustersList())),
+        r -> r.getVersionsCount() + " Istio version(s)");
   }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Clusters over REST: {@code GET /clusters[?pageSize=N&pageToken=T]}; {@code GET
+ * Clusters over REST: {@code GET /clusters[?pageSize=N&pageToken=T]} (or {@code ?fqn=F}: one);
+ * {@code GET /istio-versions} (the fleet's Istio versions, {@link IstioFleet}); {@code GET
  * /services[?namespace=N]} (the service catalog over the clusters the caller may read); {@code POST
  * /join-tokens?cluster=C[&rotate=true][&ttl=24h][&singleUse=true]}; {@code DELETE
  * /join-tokens?cluster=C[&tokenId=ID]}; {@code GET /status/FQN[?wait=applied&timeout=60s]}.
@@ -29,6 +30,7 @@ public final class ClusterRoutes implements RestRouteGroup {
   public Route route(RestCall call) {
     return concat(
         RestPaths.exactly("clusters", () -> call.getOnly(() -> list(call))),
+        RestPaths.exactly("istio-versions", () -> call.getOnly(() -> istioVersions(call))),
         RestPaths.exactly("services", () -> call.getOnly(() -> services(call))),
         RestPaths.exactly(
             "join-tokens",
@@ -44,9 +46,22 @@ public final class ClusterRoutes implements RestRouteGroup {
     call.request().discardEntityBytes(call.system());
     return call.ok(
         () ->
-            clusters
-                .list(call.caller(), call.intParam("pageSize"), call.param("pageToken"))
+            (call.optionalParam("fqn").isPresent()
+                    ? clusters.one(call.param("fqn"), call.caller())
+                    : clusters.list(
+                        call.caller(), call.intParam("pageSize"), call.param("pageToken")))
                 .thenApply(page -> RestReplies.protoJson(ClusterViews.page(page))));
+  }
+
+  private Route istioVersions(RestCall call) {
+    return call.ok(
+        () ->
+            clusters
+                .list(call.caller(), 0, "")
+                .thenApply(
+                    page ->
+                        RestReplies.protoJson(
+                            IstioFleet.of(ClusterViews.page(page).getClustersList()))));
   }
 
   private Route services(RestCall call) {

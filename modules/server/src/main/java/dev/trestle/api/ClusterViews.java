@@ -4,6 +4,7 @@ import dev.trestle.clusters.ClusterEntity;
 import dev.trestle.clusters.ClusterHealthState;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterState;
+import dev.trestle.clusters.IstioSkew;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.v1.ClusterHealth;
 import dev.trestle.protocol.v1.ClusterInfo;
@@ -39,6 +40,7 @@ final class ClusterViews {
             .setFailedVersion(s.failedVersion())
             .setFailedReason(s.failedReason())
             .setInventory(s.inventory().toProto());
+    out.addAllIstioWarnings(IstioSkew.warnings(out.getInventory().getIstio()));
     if (s.lastHeartbeat() != null) {
       out.setLastHeartbeat(AuditViews.timestamp(s.lastHeartbeat()));
     }

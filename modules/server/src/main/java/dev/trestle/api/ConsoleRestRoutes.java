@@ -10,7 +10,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.getFromResource;
 import static org.apache.pekko.http.javadsl.server.Directives.headerValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
-import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
@@ -73,31 +72,26 @@ public final class ConsoleRestRoutes {
   }
 
   public Route route() {
-    return pathPrefix(
-        "api",
+    return ApiRoutes.apiV1(
         () ->
-            pathPrefix(
-                "v1",
+            get(
                 () ->
-                    get(
-                        () ->
-                            concat(
-                                path(
-                                    "openapi.json",
-                                    () -> getFromResource(OPENAPI, ContentTypes.APPLICATION_JSON)),
-                                path(
-                                    segment("clusters").slash(segment()).slash("desired"),
-                                    name -> extractRequest(r -> desired(r, name))),
-                                headerValueByName(
-                                    "accept",
-                                    accept ->
-                                        accept.contains(YAML)
-                                            ? extractUnmatchedPath(
-                                                p ->
-                                                    parameterOptional(
-                                                        "version",
-                                                        v -> extractRequest(r -> yaml(r, p, v))))
-                                            : reject())))));
+                    concat(
+                        path(
+                            "openapi.json",
+                            () -> getFromResource(OPENAPI, ContentTypes.APPLICATION_JSON)),
+                        path(
+                            segment("clusters").slash(segment()).slash("desired"),
+                            name -> extractRequest(r -> desired(r, name))),
+                        headerValueByName(
+                            "accept",
+                            accept ->
+                                accept.contains(YAML)
+                                    ? extractUnmatchedPath(
+                                        p ->
+                                            parameterOptional(
+                                                "version", v -> extractRequest(r -> yaml(r, p, v))))
+                                    : reject()))));
   }
 
   private Route desired(HttpRequest request, String name) {

@@ -4,7 +4,6 @@ import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
 import dev.trestle.core.TokenLifetime;
-import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.Binding;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.PolicyEntity;
@@ -21,6 +20,7 @@ import dev.trestle.protocol.v1.GetRoleRequest;
 import dev.trestle.protocol.v1.IamServicePowerApi;
 import dev.trestle.protocol.v1.IssueTokenRequest;
 import dev.trestle.protocol.v1.IssueTokenResponse;
+import dev.trestle.protocol.v1.OidcIdentity;
 import dev.trestle.protocol.v1.Permission;
 import dev.trestle.protocol.v1.Principal;
 import dev.trestle.protocol.v1.RevokeTokenRequest;
@@ -39,29 +39,35 @@ import org.apache.pekko.grpc.javadsl.Metadata;
 /** gRPC façade of identity and access management. Token secrets never reach the log. */
 public final class IamGrpcService implements IamServicePowerApi {
   private final IamOperations iam;
-  private final AccessControl access;
   private final CallContext callers;
 
-  public IamGrpcService(IamOperations iam, AccessControl access, CallContext callers) {
+  public IamGrpcService(IamOperations iam, CallContext callers) {
     this.iam = iam;
-    this.access = access;
     this.callers = callers;
   }
 
   @Override
   public CompletionStage<WhoAmIResponse> whoAmI(WhoAmIRequest in, Metadata metadata) {
-    return ManagementGrpcService.handle(
+    return ManagementGrpcService.handleAuthenticated(
         callers,
         metadata,
         "WhoAmI",
         "",
-        caller ->
-            CompletableFuture.completedFuture(
-                WhoAmIResponse.newBuilder()
-                    .setPrincipal(caller.principal())
-                    .setAuthenticatedBy(access.insecureDev() ? "insecure-dev" : "token")
-                    .build()),
-        r -> r.getPrincipal());
+        a -> {
+          var me =
+              WhoAmIResponse.newBuilder()
+                  .setPrincipal(a.caller().principal())
+                  .setAuthenticatedBy(a.identity().method());
+          if (!a.identity().issuer().isEmpty()) {
+            me.setOidc(
+                OidcIdentity.newBuilder()
+                    .setIssuer(a.identity().issuer())
+                    .setSubject(a.identity().subject())
+                    .addAllGroups(a.identity().groups()));
+          }
+          return CompletableFuture.completedFuture(me.build());
+        },
+        r -> r.getPrincipal() + " by " + r.getAuthenticatedBy());
   }
 
   @Override
@@ -80,12 +86,7 @@ public final class IamGrpcService implements IamServicePowerApi {
             return invalid("fqn", e.getMessage());
           }
           String subject = in.getPrincipal().isEmpty() ? caller.principal() : in.getPrincipal();
-          CompletionStage<Void> allowed =
-              subject.equals(caller.principal())
-                  ? CompletableFuture.completedFuture(null)
-                  : access.require(caller.principal(), Perm.SET_POLICY, target);
-          return allowed
-              .thenCompose(x -> access.permissions(subject, target))
+          return iam.checkAccess(caller, subject, target)
               .thenApply(
                   perms -> {
                     var out =

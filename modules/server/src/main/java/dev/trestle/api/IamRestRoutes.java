@@ -72,18 +72,14 @@ public final class IamRestRoutes {
   }
 
   public Route route() {
-    return pathPrefix(
-        "api",
+    return ApiRoutes.apiV1(
         () ->
-            pathPrefix(
-                "v1",
-                () ->
-                    extractRequest(
-                        request ->
-                            concat(
-                                path("whoami", () -> get(() -> call(whoAmI(request)))),
-                                path("can-i", () -> post(() -> body(text -> canI(request, text)))),
-                                pathPrefix("iam", () -> iamRoutes(request))))));
+            extractRequest(
+                request ->
+                    concat(
+                        path("whoami", () -> get(() -> call(whoAmI(request)))),
+                        path("can-i", () -> post(() -> body(text -> canI(request, text)))),
+                        pathPrefix("iam", () -> iamRoutes(request)))));
   }
 
   private Route iamRoutes(HttpRequest request) {

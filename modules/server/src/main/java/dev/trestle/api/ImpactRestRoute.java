@@ -12,6 +12,10 @@ import org.apache.pekko.http.javadsl.server.Route;
  * objects they would create, change or delete per cluster (docs/api.md "Impact preview"); the REST
  * view of the management service's {@code PreviewImpact}, sharing its admission and {@link
  * ImpactViews}. 200 also when a document fails: its result says why.
+ *
+ * <p>{@code POST /impact?delete=FQN[&cascade=true][&force=true][&version=N]} (no body): the same
+ * for a delete ({@code PreviewDeleteImpact}): what it would remove and each cluster's objects that
+ * would go or change; refused as the delete would be (the refusal is not recorded).
  */
 public final class ImpactRestRoute implements RestRouteGroup {
   private final ResourceService service;
@@ -34,6 +38,9 @@ public final class ImpactRestRoute implements RestRouteGroup {
   }
 
   private Route preview(RestCall call) {
+    if (call.optionalParam("delete").isPresent()) {
+      return previewDelete(call, call.param("delete"));
+    }
     return call.ok(
         () ->
             bodies
@@ -47,5 +54,18 @@ public final class ImpactRestRoute implements RestRouteGroup {
                           .thenCompose(results -> impact.of(results, call.caller()));
                     })
                 .thenApply(RestReplies::protoJson));
+  }
+
+  private Route previewDelete(RestCall call, String fqn) {
+    return call.ok(
+        () -> {
+          call.request().discardEntityBytes(call.system());
+          long version = call.longParam("version");
+          admission.admitDelete(call.caller());
+          return service
+              .previewDelete(fqn, call.flag("cascade"), call.flag("force"), version, call.caller())
+              .thenCompose(order -> impact.ofDelete(order, call.caller()))
+              .thenApply(RestReplies::protoJson);
+        });
   }
 }

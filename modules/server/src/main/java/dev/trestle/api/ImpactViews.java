@@ -7,6 +7,7 @@ import dev.trestle.core.Perm;
 import dev.trestle.desiredstate.ImpactPreview;
 import dev.trestle.management.ApplyOutcomeView;
 import dev.trestle.management.ResourceEntity;
+import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.JsonDiff;
@@ -46,31 +47,43 @@ public final class ImpactViews {
     if (proposed.isEmpty()) {
       return CompletableFuture.completedFuture(b.build());
     }
-    return preview
-        .of(proposed)
-        .thenCompose(
-            result -> {
-              List<CompletableFuture<Boolean>> readable =
-                  result.clusters().stream()
-                      .map(
-                          c ->
-                              guard
-                                  .allowed(caller.principal(), Perm.READ, Fqn.parse(c.cluster()))
-                                  .toCompletableFuture())
-                      .toList();
-              return CompletableFuture.allOf(readable.toArray(CompletableFuture[]::new))
-                  .thenApply(
-                      x -> {
-                        b.setClustersExamined(result.examined());
-                        for (int i = 0; i < readable.size(); i++) {
-                          if (readable.get(i).join()) {
-                            b.addClusters(proto(result.clusters().get(i)));
-                          } else {
-                            b.setClustersHidden(b.getClustersHidden() + 1);
-                          }
-                        }
-                        return b.build();
-                      });
+    return preview.of(proposed).thenCompose(result -> withClusters(b, result, caller));
+  }
+
+  /**
+   * The impact of a delete: {@code order} is what it would remove, deepest first ({@link
+   * ResourceService#previewDelete}).
+   */
+  CompletionStage<ImpactResponse> ofDelete(List<ResourceEntity.View> order, Caller caller) {
+    var b = ImpactResponse.newBuilder().setRequestId(caller.requestId());
+    List<String> fqns = order.stream().map(v -> v.snapshot().fqn()).toList();
+    b.addAllDeleted(fqns);
+    return preview.ofDeletes(fqns).thenCompose(result -> withClusters(b, result, caller));
+  }
+
+  /** The result's clusters the caller may READ, the others counted as hidden. */
+  private CompletionStage<ImpactResponse> withClusters(
+      ImpactResponse.Builder b, ImpactPreview.Result result, Caller caller) {
+    List<CompletableFuture<Boolean>> readable =
+        result.clusters().stream()
+            .map(
+                c ->
+                    guard
+                        .allowed(caller.principal(), Perm.READ, Fqn.parse(c.cluster()))
+                        .toCompletableFuture())
+            .toList();
+    return CompletableFuture.allOf(readable.toArray(CompletableFuture[]::new))
+        .thenApply(
+            x -> {
+              b.setClustersExamined(result.examined());
+              for (int i = 0; i < readable.size(); i++) {
+                if (readable.get(i).join()) {
+                  b.addClusters(proto(result.clusters().get(i)));
+                } else {
+                  b.setClustersHidden(b.getClustersHidden() + 1);
+                }
+              }
+              return b.build();
             });
   }
 

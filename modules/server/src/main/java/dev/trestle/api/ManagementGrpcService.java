@@ -51,18 +51,30 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
       String target,
       Function<Caller, CompletionStage<T>> call,
       Function<T, String> summary) {
+    return handleAuthenticated(
+        callers, metadata, operation, target, a -> call.apply(a.caller()), summary);
+  }
+
+  /** As {@link #handle}, for a call that needs how the caller authenticated (WhoAmI). */
+  static <T> CompletionStage<T> handleAuthenticated(
+      CallContext callers,
+      Metadata metadata,
+      String operation,
+      String target,
+      Function<CallContext.Authenticated, CompletionStage<T>> call,
+      Function<T, String> summary) {
     long start = System.nanoTime();
     var requestId = metadata.getText(CallContext.REQUEST_ID_HEADER);
     Caller[] who = {CallContext.unauthenticated(requestId)};
     return callers
-        .resolve(
+        .authenticate(
             metadata.getText(CallContext.AUTHORIZATION_HEADER),
             metadata.getText(CallContext.USER_HEADER),
             requestId)
         .thenCompose(
-            caller -> {
-              who[0] = caller;
-              return call.apply(caller);
+            authenticated -> {
+              who[0] = authenticated.caller();
+              return call.apply(authenticated);
             })
         .handle(
             (result, error) -> {
@@ -87,15 +99,9 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
         caller -> {
           LargeRequests.Permit permit;
           try {
-            admission.checkSize(in.getSerializedSize());
-            permit = admission.admitLarge(caller, in.getSerializedSize());
+            permit =
+                admission.admitApplyRequest(caller, in.getSerializedSize(), in.getResourcesCount());
           } catch (ProblemException e) {
-            return CompletableFuture.failedFuture(e);
-          }
-          try {
-            admission.admitApply(caller, in.getResourcesCount());
-          } catch (ProblemException e) {
-            permit.close();
             return CompletableFuture.failedFuture(e);
           }
           return service
@@ -122,15 +128,9 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
           // Admitted as a dry-run Apply (same size, large-request and rate rules).
           LargeRequests.Permit permit;
           try {
-            admission.checkSize(in.getSerializedSize());
-            permit = admission.admitLarge(caller, in.getSerializedSize());
+            permit =
+                admission.admitApplyRequest(caller, in.getSerializedSize(), in.getResourcesCount());
           } catch (ProblemException e) {
-            return CompletableFuture.failedFuture(e);
-          }
-          try {
-            admission.admitApply(caller, in.getResourcesCount());
-          } catch (ProblemException e) {
-            permit.close();
             return CompletableFuture.failedFuture(e);
           }
           return service
@@ -139,6 +139,32 @@ public final class ManagementGrpcService implements ManagementServicePowerApi {
               .whenComplete((done, failed) -> permit.close());
         },
         r -> r.getClustersCount() + " cluster(s) changed of " + r.getClustersExamined());
+  }
+
+  @Override
+  public CompletionStage<ImpactResponse> previewDeleteImpact(DeleteRequest in, Metadata metadata) {
+    return handle(
+        callers,
+        metadata,
+        "PreviewDeleteImpact",
+        in.getFqn(),
+        caller -> {
+          // Admitted as a Delete (the same rate rule).
+          try {
+            admission.admitDelete(caller);
+          } catch (ProblemException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+          return service
+              .previewDelete(in.getFqn(), in.getCascade(), in.getForce(), in.getVersion(), caller)
+              .thenCompose(order -> impact.ofDelete(order, caller));
+        },
+        r ->
+            r.getDeletedCount()
+                + " resource(s) would go; "
+                + r.getClustersCount()
+                + " cluster(s) changed of "
+                + r.getClustersExamined());
   }
 
   @Override

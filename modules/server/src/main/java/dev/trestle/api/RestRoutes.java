@@ -22,7 +22,14 @@ public final class RestRoutes {
       return PREFIX;
     }
     switch (rest) {
-      case "apply", "audit", "clusters", "services", "join-tokens" -> {
+      case "apply",
+          "audit",
+          "clusters",
+          "istio-versions",
+          "services",
+          "join-tokens",
+          "resource-counts",
+          "gitops" -> {
         return PREFIX + "/" + rest;
       }
       default -> {}
@@ -35,6 +42,11 @@ public final class RestRoutes {
     }
     if (rest.startsWith("status/")) {
       return PREFIX + "/status/{fqn}";
+    }
+    if (rest.startsWith("gitops/")) {
+      return rest.endsWith("/sync") && rest.split("/").length % 2 == 0
+          ? PREFIX + "/gitops/{source}/sync"
+          : PREFIX + "/gitops/{source}";
     }
     if (rest.startsWith("history/")) {
       return PREFIX + "/history/{fqn}";

@@ -44,20 +44,15 @@ public final class TelemetryRestRoutes {
   }
 
   public Route route() {
-    return pathPrefix(
-        "api",
+    return ApiRoutes.apiV1(
         () ->
             pathPrefix(
-                "v1",
+                "telemetry",
                 () ->
-                    pathPrefix(
-                        "telemetry",
+                    get(
                         () ->
-                            get(
-                                () ->
-                                    extractRequest(
-                                        request ->
-                                            parameterMap(params -> routes(request, params)))))));
+                            extractRequest(
+                                request -> parameterMap(params -> routes(request, params))))));
   }
 
   private Route routes(HttpRequest request, Map<String, String> params) {

@@ -10,14 +10,16 @@ import dev.trestle.protocol.Fqn;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Whether a caller may write at all, asked before a large request body is read so a principal
- * without write rights cannot make the server read and parse megabytes: for {@code PUT} on the
- * path's FQN, for an apply anywhere (through {@link AccessBindingIndex}). Only a pre-check: every
- * document is still authorized on its own when applied.
+ * Whether a caller may write at all, asked before a request body is read so a principal without
+ * write rights cannot make the server read and parse it, and is told "permission denied" rather
+ * than what is wrong with its documents: for {@code PUT} on the path's FQN, for an apply anywhere
+ * (through {@link AccessBindingIndex}, over the bindings naming the principal or one of its
+ * groups). Only a pre-check: every document is still authorized on its own when applied.
  */
 final class WriteScope {
   private static final Set<Perm> WRITES = Set.of(Perm.WRITE, Perm.CREATE);
@@ -55,13 +57,41 @@ final class WriteScope {
                 return null;
               });
     }
-    return index
-        .targetsOf(caller.principal())
+    // The root first: it needs no index (whose projection may trail a fresh admin binding).
+    return access
+        .permissions(caller.principal(), Fqn.ROOT)
+        .thenCompose(
+            atRoot ->
+                atRoot.stream().anyMatch(WRITES::contains)
+                    ? CompletableFuture.<Void>completedFuture(null)
+                    : writesBelowRoot(caller.principal()));
+  }
+
+  private CompletionStage<Void> writesBelowRoot(String principal) {
+    return targetsOf(access.bindingSubjects(principal), 0, new TreeSet<>())
         .thenCompose(
             targets ->
                 targets.isEmpty()
                     ? CompletableFuture.<Void>completedFuture(null) // the index cannot tell
-                    : anyWrite(caller.principal(), targets.get(), 0));
+                    : anyWrite(principal, List.copyOf(targets.get()), 0));
+  }
+
+  /** Where bindings name any of {@code subjects} (the principal and its groups). */
+  private CompletionStage<Optional<Set<String>>> targetsOf(
+      List<String> subjects, int i, Set<String> found) {
+    if (i == subjects.size()) {
+      return CompletableFuture.completedFuture(Optional.of(found));
+    }
+    return index
+        .targetsOf(subjects.get(i))
+        .thenCompose(
+            targets -> {
+              if (targets.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.empty());
+              }
+              found.addAll(targets.get());
+              return targetsOf(subjects, i + 1, found);
+            });
   }
 
   private CompletionStage<Void> anyWrite(String principal, List<String> targets, int i) {

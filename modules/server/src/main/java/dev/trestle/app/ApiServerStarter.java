@@ -8,12 +8,15 @@ import dev.trestle.api.ClusterGrpcService;
 import dev.trestle.api.ClusterRoutes;
 import dev.trestle.api.ConsoleRestRoutes;
 import dev.trestle.api.ConsoleStaticRoute;
+import dev.trestle.api.GitOpsGrpcService;
+import dev.trestle.api.GitOpsRoutes;
 import dev.trestle.api.IamGrpcService;
 import dev.trestle.api.IamRestRoutes;
 import dev.trestle.api.ImpactRestRoute;
 import dev.trestle.api.ImpactViews;
 import dev.trestle.api.ManagementGrpcService;
 import dev.trestle.api.ProjectionLagRoute;
+import dev.trestle.api.ResourceCountsRoute;
 import dev.trestle.api.ResourceRoutes;
 import dev.trestle.api.RestRoutes;
 import dev.trestle.api.ServiceCatalogGrpcService;
@@ -21,11 +24,14 @@ import dev.trestle.api.TelemetryGrpcService;
 import dev.trestle.api.TelemetryRestRoutes;
 import dev.trestle.desiredstate.DesiredStateSettings;
 import dev.trestle.desiredstate.ImpactPreview;
+import dev.trestle.desiredstate.ResourceCounts;
 import dev.trestle.observability.ApiMetrics;
 import dev.trestle.protocol.v1.AuditService;
 import dev.trestle.protocol.v1.AuditServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ClusterService;
 import dev.trestle.protocol.v1.ClusterServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.GitOpsService;
+import dev.trestle.protocol.v1.GitOpsServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.IamService;
 import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
@@ -60,7 +66,7 @@ final class ApiServerStarter {
     ActorSystem<Void> system = parts.system();
     Settings settings = parts.settings();
     ServiceStarter.Services s = parts.services();
-    var iamService = new IamGrpcService(s.iam(), s.access(), s.callers());
+    var iamService = new IamGrpcService(s.iam(), s.callers());
     var impactPreview =
         new ImpactPreview(
             parts.storage().readModels().dataSource(),
@@ -78,7 +84,8 @@ final class ApiServerStarter {
             IamService.description,
             ClusterService.description,
             ServiceCatalog.description,
-            TelemetryQuery.description);
+            TelemetryQuery.description,
+            GitOpsService.description);
     var telemetryApi =
         new TelemetryGrpcService(
             TrafficQueries.create(
@@ -110,6 +117,9 @@ final class ApiServerStarter {
                 new ClusterRoutes(s.clusters()),
                 new ImpactRestRoute(s.resources(), s.admission(), impactViews, bodies),
                 new ProjectionLagRoute(parts.readSide().lags()),
+                new ResourceCountsRoute(
+                    new ResourceCounts(parts.readSide().desiredState(), s.guard())),
+                new GitOpsRoutes(s.gitops()),
                 // last: it takes any path below /api/v1
                 new ResourceRoutes(s.resources(), s.auditQueries(), s.admission(), bodies)));
     @SuppressWarnings("unchecked")
@@ -141,6 +151,8 @@ final class ApiServerStarter {
                         system),
                     TelemetryQueryPowerApiHandlerFactory.partial(
                         telemetryApi, TelemetryQuery.name, system),
+                    GitOpsServicePowerApiHandlerFactory.partial(
+                        new GitOpsGrpcService(s.gitops(), s.callers()), GitOpsService.name, system),
                     ServerReflection.create(apiServices, system),
                     http));
     var server = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());

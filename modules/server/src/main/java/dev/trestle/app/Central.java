@@ -92,6 +92,7 @@ public final class Central implements AutoCloseable {
         InitialAdmin.ensure(system, settings.adminTokenFile(), settings.askTimeout());
       }
       ClusterRegistry.wakeKnownClusters(system, services.clusters());
+      RolloutStarter.start(parts);
       state.markReady(true);
       return new Central(
           system,

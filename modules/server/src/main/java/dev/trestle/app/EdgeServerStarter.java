@@ -3,6 +3,7 @@ package dev.trestle.app;
 import com.typesafe.config.Config;
 import dev.trestle.edgesync.DesiredStateFanOut;
 import dev.trestle.edgesync.EdgeAdmissions;
+import dev.trestle.edgesync.EdgeClientCertificates;
 import dev.trestle.edgesync.EdgeMetrics;
 import dev.trestle.edgesync.EdgePortErrors;
 import dev.trestle.edgesync.EdgeSessions;
@@ -11,6 +12,8 @@ import dev.trestle.edgesync.GrpcFrameSizeCheck;
 import dev.trestle.edgesync.SessionServices;
 import dev.trestle.protocol.v1.EdgeSync;
 import dev.trestle.protocol.v1.EdgeSyncPowerApiHandlerFactory;
+import dev.trestle.telemetry.FailoverSettings;
+import dev.trestle.telemetry.TelemetryFailover;
 import dev.trestle.telemetry.TelemetryIngestion;
 import dev.trestle.telemetry.TelemetrySettings;
 import java.nio.file.Path;
@@ -27,8 +30,8 @@ import org.apache.pekko.stream.SystemMaterializer;
 
 /**
  * Starts the edge port: the edge agents' gRPC stream (sessions, desired-state fan-out) and their
- * telemetry reports, with mutual TLS when a client CA is configured; open streams are closed first
- * at shutdown.
+ * telemetry reports, with mutual TLS when a client CA is configured (a client certificate must then
+ * name the cluster its join token is for); open streams are closed first at shutdown.
  */
 final class EdgeServerStarter {
   private EdgeServerStarter() {}
@@ -49,6 +52,13 @@ final class EdgeServerStarter {
             parts.operations().registry(),
             parts.storage().blocking(),
             parts.clock());
+    TelemetryFailover.start(
+        system,
+        parts.storage().readModels().dataSource(),
+        FailoverSettings.from(parts.config()),
+        settings.askTimeout(),
+        parts.storage().blocking(),
+        parts.clock());
     var edgeSync =
         EdgeSyncPowerApiHandlerFactory.partial(
             new EdgeSyncService(
@@ -65,16 +75,19 @@ final class EdgeServerStarter {
             SystemMaterializer.get(system).materializer(),
             EdgePortErrors.mapper(),
             system);
-    // Both RPCs of the edge port (sync stream, telemetry reports) behind the frame size check.
+    Path clientCa = clientCa(parts.config());
+    // Both RPCs of the edge port (sync stream, telemetry reports) behind the frame size check, and
+    // with mutual TLS told which cluster names the client certificate carries.
     @SuppressWarnings("unchecked")
     var edgePort =
         GrpcFrameSizeCheck.guarded(
-            ServiceHandler.concatOrNotFound(edgeSync, telemetryIngest.handler()));
+            EdgeClientCertificates.attached(
+                ServiceHandler.concatOrNotFound(edgeSync, telemetryIngest.handler()),
+                clientCa != null && settings.tls().enabled()));
     var server =
         Http.get(system)
             .newServerAt(settings.edgeHost(), settings.edgePort())
             .withSettings(EdgePortSettings.serverSettings(system));
-    Path clientCa = clientCa(parts.config());
     if (settings.tls().enabled()) {
       server =
           server.enableHttps(TlsContexts.edgeServer(settings.tls(), settings.dataDir(), clientCa));

@@ -10,6 +10,8 @@ import dev.trestle.audit.DeniedReadThrottle;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterSettings;
+import dev.trestle.gitops.GitOpsOperations;
+import dev.trestle.gitops.GitOpsSettings;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.iam.IamOperations;
 import dev.trestle.iam.ResourceGuard;
@@ -17,12 +19,14 @@ import dev.trestle.iam.oidc.OidcSettings;
 import dev.trestle.iam.oidc.OidcVerifier;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
+import dev.trestle.rollouts.RevisionRolloutRunner;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Starts the write side on cluster sharding (resources, IAM, clusters) and the services the façades
- * call: access control, the guard, audit queries, the resource and cluster operations, admission.
+ * call: access control, the guard, audit queries, the resource and cluster operations, admission,
+ * and the GitOps reconciler (a cluster singleton).
  */
 final class ServiceStarter {
   private ServiceStarter() {}
@@ -36,7 +40,8 @@ final class ServiceStarter {
       AuditQueries auditQueries,
       ResourceService resources,
       ClusterSettings clusterSettings,
-      ClusterOperations clusters) {}
+      ClusterOperations clusters,
+      GitOpsOperations gitops) {}
 
   static Services start(
       ActorSystem<Void> system,
@@ -56,14 +61,14 @@ final class ServiceStarter {
                 .enabled()
                 .map(o -> new OidcVerifier(o, Clock.systemUTC())),
             storage.blocking());
-    var iam = new IamOperations(system, access, settings.askTimeout());
+    var refusalLog =
+        new DeniedReadThrottle(
+            new AuditRefusalLog(readSide.auditStore(), storage.blocking(), clock), clock);
+    var iam = new IamOperations(system, access, settings.askTimeout(), refusalLog);
     var guard = new ResourceGuard(access, iam);
     var admission =
         new Admission(
             new WriteLimiter(settings.writesPerSecond(), settings.writeBurst(), System::nanoTime));
-    var refusalLog =
-        new DeniedReadThrottle(
-            new AuditRefusalLog(readSide.auditStore(), storage.blocking(), clock), clock);
     system
         .scheduler()
         .scheduleWithFixedDelay(
@@ -83,6 +88,7 @@ final class ServiceStarter {
     var resources = new ResourceService(system, settings.askTimeout(), refusalLog, guard);
     var clusterSettings = ClusterSettings.from(config);
     ClusterOperations.initSharding(system, clusterSettings, clock);
+    RevisionRolloutRunner.initSharding(system);
     var clusters =
         new ClusterOperations(
             system,
@@ -92,6 +98,14 @@ final class ServiceStarter {
             settings.askTimeout(),
             clock,
             refusalLog);
+    var gitops =
+        GitOpsOperations.start(
+            system,
+            GitOpsSettings.from(config, settings.dataDir()),
+            resources,
+            guard,
+            settings.askTimeout(),
+            clock);
     return new Services(
         access,
         iam,
@@ -101,6 +115,7 @@ final class ServiceStarter {
         auditQueries,
         resources,
         clusterSettings,
-        clusters);
+        clusters,
+        gitops);
   }
 }

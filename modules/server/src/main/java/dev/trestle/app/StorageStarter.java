@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -24,11 +25,14 @@ import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * Starts storage: the journal's and read models' schemas (each context registers its own), the
- * journal's ordering at start (embedded profile), the read-model pool with its metrics, closed at
+ * journal's ordering at start (JDBC profiles), the read-model pool with its metrics, closed at
  * shutdown, and the dispatcher for blocking JDBC work.
  */
 final class StorageStarter {
   private static final Logger LOG = LoggerFactory.getLogger(StorageStarter.class);
+
+  /** Journal transactions last milliseconds; a lock not had in this time is not waited for. */
+  private static final Duration JOURNAL_LOCK_TIMEOUT = Duration.ofSeconds(5);
 
   private StorageStarter() {}
 
@@ -64,17 +68,44 @@ final class StorageStarter {
   }
 
   /**
-   * On the embedded profile, before any entity of this node can write: the journal's highest
-   * ordering, below which the read journal need not wait for gaps (JournalStartOrdering).
+   * Before any entity of this node can write: the journal's highest ordering, below which the read
+   * journal need not wait for gaps (JournalStartOrdering). On PostgreSQL it is read once every
+   * transaction writing the journal (other nodes') has ended; a node that cannot lock the journal
+   * within {@link #JOURNAL_LOCK_TIMEOUT} records nothing and its projections wait at gaps as
+   * pekko-persistence-jdbc does by default (at most 10 s per gap).
    */
   private static void recordJournalStart(ActorSystem<Void> system, StorageSettings storage)
       throws SQLException {
-    if (!storage.profile().equals(StorageSettings.EMBEDDED)) {
-      return;
-    }
-    try (Connection c = storage.openConnection()) {
-      long max = JournalStartOrdering.get(system.classicSystem()).record(c);
-      LOG.debug("journal ordering at start: {}", max);
+    JournalStartOrdering start = JournalStartOrdering.get(system.classicSystem());
+    switch (storage.profile()) {
+      case StorageSettings.EMBEDDED -> {
+        try (Connection c = storage.openConnection()) {
+          LOG.debug("journal ordering at start: {}", start.record(c));
+        }
+      }
+      case StorageSettings.POSTGRES -> {
+        String why;
+        try (Connection c = storage.openConnection()) {
+          OptionalLong max = start.recordWhenWritersDone(c, JOURNAL_LOCK_TIMEOUT);
+          if (max.isPresent()) {
+            LOG.debug("journal ordering at start: {}", max.getAsLong());
+            return;
+          }
+          why =
+              "could not lock the journal within "
+                  + JOURNAL_LOCK_TIMEOUT.toMillis()
+                  + " ms (a long journal transaction of another node?)";
+        } catch (SQLException e) {
+          why = "could not lock the journal (" + e.getMessage() + ")";
+        }
+        LOG.warn(
+            "{} to read its ordering at start; projections may wait up to 10 s at each gap of the"
+                + " journal until they have caught up",
+            why);
+      }
+      default -> {
+        // Cassandra's journal is not read by the JDBC read journal
+      }
     }
   }
 }

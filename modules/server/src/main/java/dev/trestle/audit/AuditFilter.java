@@ -49,6 +49,7 @@ public record AuditFilter(
           "HEALTH",
           "NACK",
           "SERVICE_HEALTH",
+          "ROLLOUT",
           "READ");
   private static final Set<String> OUTCOMES = Set.of(AuditRow.ACCEPTED, AuditRow.REFUSED);
 

@@ -12,6 +12,7 @@ import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceSnapshot;
 import dev.trestle.protocol.CanonicalJson;
 import dev.trestle.protocol.v1.FieldChange;
+import dev.trestle.rollouts.RolloutEvent;
 import dev.trestle.storage.PlainJdbcSession;
 import java.time.Instant;
 import java.util.List;
@@ -94,6 +95,9 @@ public final class AuditProjectionHandler
     }
     if (event instanceof ClusterEvent clusterEvent) {
       return ClusterAuditRows.rowOf(clusterEvent);
+    }
+    if (event instanceof RolloutEvent rolloutEvent) {
+      return RolloutAuditRows.rowOf(rolloutEvent);
     }
     return null;
   }

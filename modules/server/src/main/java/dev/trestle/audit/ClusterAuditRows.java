@@ -66,6 +66,21 @@ final class ClusterAuditRows {
               + e.healthyAfter()
               + (e.healthyAfter() == 0 ? " (no healthy endpoints)" : " (healthy again)"));
     }
+    if (event instanceof ClusterEvent.ServiceFailingChanged e) {
+      return row(
+          e,
+          "system:telemetry",
+          "SERVICE_HEALTH",
+          0,
+          "",
+          "service "
+              + e.service()
+              + (e.failing()
+                  ? ": failing by error ratio, withdrawn from cross-cluster routing ("
+                  : ": error ratio recovered, routable again (")
+              + e.reason()
+              + ")");
+    }
     if (event instanceof ClusterEvent.VersionNacked e) {
       StringBuilder message =
           new StringBuilder("version ")

@@ -193,6 +193,22 @@ public final class ClusterEntity
 
   public record GetState(ActorRef<ClusterState> replyTo) implements Command {}
 
+  /**
+   * Central's telemetry judged a service of this cluster failing or healthy again by its error
+   * ratio (docs/telemetry.md, "Failover by telemetry"). Journaled only when it changes what the
+   * state says; a repeat acks without persisting.
+   *
+   * @param service {@code namespace/name}
+   */
+  public record SetServiceFailing(
+      String service,
+      boolean failing,
+      double errorRatio,
+      long requests,
+      String reason,
+      ActorRef<Accepted> replyTo)
+      implements Command {}
+
   /** Starts the entity after a central restart so that its heartbeat deadline runs again. */
   public record Wake(ActorRef<Accepted> replyTo) implements Command {}
 
@@ -365,6 +381,7 @@ public final class ClusterEntity
         .onCommand(Nack.class, this::nack)
         .onCommand(Disconnect.class, this::disconnect)
         .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), s))
+        .onCommand(SetServiceFailing.class, this::setServiceFailing)
         .onCommand(Wake.class, (s, c) -> Effect().reply(c.replyTo(), new Accepted(true)))
         .onCommand(HeartbeatDeadline.class, this::deadline)
         .build();
@@ -429,9 +446,7 @@ public final class ClusterEntity
     }
     ClusterState.JoinToken token = s.tokens().get(c.tokenId());
     if (token == null || !TokenFormat.sameHash(token.secretSha256(), c.secretSha256())) {
-      return Effect()
-          .reply(
-              c.replyTo(), new ConnectReply(Refusal.BAD_TOKEN, "unknown or revoked join token", s));
+      return Effect().reply(c.replyTo(), new ConnectReply(Refusal.BAD_TOKEN, badToken(s, c), s));
     }
     Instant now = clock.instant();
     if (token.expiredAt(now)) {
@@ -474,7 +489,7 @@ public final class ClusterEntity
     TokenKind.Minted own = token.singleUse() ? JoinTokens.mint(cluster) : null;
     String sessionTokenId = c.tokenId();
     if (own != null) {
-      String by = "edge:" + cluster;
+      String by = ClusterState.agentPrincipal(cluster);
       events.add(new JoinTokenRevoked(cluster, token.id(), by, c.sessionId(), now));
       events.add(
           new JoinTokenIssued(
@@ -511,6 +526,27 @@ public final class ClusterEntity
         .thenReply(
             c.replyTo(),
             after -> new ConnectReply(Refusal.NONE, "", after, own == null ? "" : own.text()));
+  }
+
+  /**
+   * Why a token is refused: a spent single-use token says so (its presenter holds the secret, so it
+   * may learn when it was spent); any other is unknown or revoked.
+   */
+  private String badToken(ClusterState s, Connect c) {
+    ClusterState.SpentToken spent = s.spentTokens().get(c.tokenId());
+    if (spent == null || !TokenFormat.sameHash(spent.secretSha256(), c.secretSha256())) {
+      return "unknown or revoked join token";
+    }
+    return "join token "
+        + spent.id()
+        + " was single-use and was spent at "
+        + spent.spentAt()
+        + " by the agent that joined with it (session "
+        + spent.sessionId()
+        + "), which now holds a token of its own; give this agent its own token:"
+        + " 'trestle cluster token "
+        + cluster
+        + " --single-use'";
   }
 
   private ReplyEffect<ClusterEvent, ClusterState> heartbeats(
@@ -587,6 +623,24 @@ public final class ClusterEntity
               sessionRef = null;
               sessionAgent = "";
             })
+        .thenReply(c.replyTo(), after -> new Accepted(true));
+  }
+
+  private ReplyEffect<ClusterEvent, ClusterState> setServiceFailing(
+      ClusterState s, SetServiceFailing c) {
+    if (s.failingServices().contains(c.service()) == c.failing()) {
+      return Effect().reply(c.replyTo(), new Accepted(true));
+    }
+    return Effect()
+        .persist(
+            new ClusterEvent.ServiceFailingChanged(
+                cluster,
+                c.service(),
+                c.failing(),
+                c.errorRatio(),
+                c.requests(),
+                c.reason(),
+                clock.instant()))
         .thenReply(c.replyTo(), after -> new Accepted(true));
   }
 

@@ -64,6 +64,25 @@ public sealed interface ClusterEvent extends CborSerializable {
       String cluster, String service, int healthyBefore, int healthyAfter, Instant at)
       implements ClusterEvent {}
 
+  /**
+   * Central's telemetry marked a service of the cluster failing (its 5xx ratio crossed {@code
+   * trestle.telemetry.failover.error-ratio}) or healthy again (at or below {@code recover-ratio}):
+   * while failing, other clusters do not route to this cluster's instance of it (audited as
+   * SERVICE_HEALTH; desired-state input). See docs/telemetry.md, "Failover by telemetry".
+   *
+   * @param service {@code namespace/name}
+   * @param errorRatio the 5xx ratio that decided it, over {@code requests} requests
+   */
+  record ServiceFailingChanged(
+      String cluster,
+      String service,
+      boolean failing,
+      double errorRatio,
+      long requests,
+      String reason,
+      Instant at)
+      implements ClusterEvent {}
+
   record HealthChanged(
       String cluster, ClusterHealthState from, ClusterHealthState to, String reason, Instant at)
       implements ClusterEvent {}

@@ -7,7 +7,6 @@ import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
 import dev.trestle.core.RefusalLog;
 import dev.trestle.core.TokenLifetime;
-import dev.trestle.management.ResourceQueries;
 import dev.trestle.management.ResourceService;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
@@ -17,16 +16,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.Patterns;
 
 /**
@@ -49,6 +53,7 @@ public final class ClusterOperations {
   private final Duration askTimeout;
   private final Clock clock;
   private final RefusalLog refusals;
+  private final ReadableClusters readable;
 
   public ClusterOperations(
       ActorSystem<?> system,
@@ -66,6 +71,7 @@ public final class ClusterOperations {
     this.placements = placements;
     this.askTimeout = askTimeout;
     this.clock = clock;
+    this.readable = new ReadableClusters(resources, guard);
   }
 
   /**
@@ -99,6 +105,18 @@ public final class ClusterOperations {
     return list(caller, 0, "").thenApply(Page::items);
   }
 
+  /** One cluster as {@link #list} shows it; refused as a Get of its resource would be. */
+  public CompletionStage<Page> one(String fqn, Caller caller) {
+    return resolveFqn(fqn, caller)
+        .thenCompose(this::view)
+        .thenApply(v -> new Page(List.of(v), "", 1));
+  }
+
+  private CompletionStage<ClusterView> view(String fqn) {
+    return state(fqn)
+        .thenCombine(placements.desiredVersion(fqn), (s, v) -> new ClusterView(fqn, s, v));
+  }
+
   /** One page of {@link #list}: the clusters, the next page's token ("" when last), the total. */
   public record Page(List<ClusterView> items, String nextPageToken, int total) {}
 
@@ -106,46 +124,75 @@ public final class ClusterOperations {
   public static final int MAX_PAGE_SIZE = 1000;
 
   /**
-   * The clusters the caller may READ, by FQN, a page at a time ({@code pageSize} 0: all): only the
-   * page's clusters are asked for their state, so a first page of 100 costs 100 asks, not one per
-   * cluster. The token is the offset of the page's first cluster.
+   * The clusters the caller may READ, by FQN, a page at a time ({@code pageSize} 0: all). Which
+   * clusters the caller may read is answered per organization where its bindings there or at the
+   * root suffice ({@link ReadableClusters}); only the page's clusters are asked whether they exist
+   * and for their state, so a first page of 100 costs 100 asks, not one per cluster. The page is
+   * filled lazily past registrations whose create is still in flight. The token carries the last
+   * FQN returned, so clusters added or removed meanwhile shift no page; the total counts the
+   * registered clusters the caller may read.
    */
   public CompletionStage<Page> list(Caller caller, int pageSize, String pageToken) {
     if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
       return invalid("pageSize", "must be 0 (all) to " + MAX_PAGE_SIZE + ", got " + pageSize);
     }
-    int from;
+    Optional<String> after;
     try {
-      from = pageToken.isEmpty() ? 0 : Integer.parseInt(pageToken);
-    } catch (NumberFormatException e) {
-      from = -1;
+      after = ClusterPageToken.decode(pageToken);
+    } catch (IllegalArgumentException e) {
+      return invalid("pageToken", e.getMessage());
     }
-    if (from < 0) {
-      return invalid("pageToken", "'" + pageToken + "' is not a token this server gave");
-    }
-    int offset = from;
-    return allClusters(caller)
+    return readable
+        .all(caller)
         .thenCompose(
             all -> {
-              int to = pageSize == 0 ? all.size() : Math.min(all.size(), offset + pageSize);
-              List<String> fqns = all.subList(Math.min(offset, all.size()), to);
-              String next = to < all.size() ? Integer.toString(to) : "";
-              List<CompletableFuture<ClusterView>> views = new ArrayList<>();
-              for (String fqn : fqns) {
-                views.add(
-                    state(fqn)
-                        .thenCombine(
-                            placements.desiredVersion(fqn), (s, v) -> new ClusterView(fqn, s, v))
-                        .toCompletableFuture());
-              }
-              return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
-                  .thenApply(
-                      x ->
-                          new Page(
-                              views.stream().map(CompletableFuture::join).toList(),
-                              next,
-                              all.size()));
+              int from = after.map(a -> firstAfter(all, a)).orElse(0);
+              int size = pageSize == 0 ? all.size() : pageSize;
+              return fill(all, from, size, new ArrayList<>())
+                  .thenCompose(
+                      filled -> {
+                        List<String> fqns = filled.rows();
+                        String next =
+                            fqns.size() == size && filled.end() < all.size()
+                                ? ClusterPageToken.encode(fqns.get(fqns.size() - 1))
+                                : "";
+                        List<CompletableFuture<ClusterView>> views = new ArrayList<>();
+                        for (String fqn : fqns) {
+                          views.add(view(fqn).toCompletableFuture());
+                        }
+                        return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+                            .thenApply(
+                                x ->
+                                    new Page(
+                                        views.stream().map(CompletableFuture::join).toList(),
+                                        next,
+                                        all.size()));
+                      });
             });
+  }
+
+  /** The page's rows so far and the index of the first candidate not yet looked at. */
+  private record Filled(List<String> rows, int end) {}
+
+  /** Takes existing clusters from {@code all[from..]} until {@code size} rows or the end. */
+  private CompletionStage<Filled> fill(List<String> all, int from, int size, List<String> rows) {
+    int to = Math.min(all.size(), from + (size - rows.size()));
+    if (rows.size() >= size || from >= to) {
+      return CompletableFuture.completedFuture(new Filled(rows, from));
+    }
+    return readable
+        .existing(all.subList(from, to))
+        .thenCompose(
+            found -> {
+              rows.addAll(found);
+              return fill(all, to, size, rows);
+            });
+  }
+
+  /** The index of the first FQN after {@code fqn} in the sorted {@code all}. */
+  private static int firstAfter(List<String> all, String fqn) {
+    int i = Collections.binarySearch(all, fqn);
+    return i >= 0 ? i + 1 : -i - 1;
   }
 
   /**
@@ -154,7 +201,7 @@ public final class ClusterOperations {
    */
   public CompletionStage<List<dev.trestle.protocol.v1.CatalogService>> services(
       String namespace, Caller caller) {
-    return allClusters(caller).thenCompose(fqns -> placements.services(fqns, namespace));
+    return readable.all(caller).thenCompose(fqns -> placements.services(fqns, namespace));
   }
 
   /**
@@ -170,20 +217,17 @@ public final class ClusterOperations {
     return resolve(cluster, caller)
         .thenCompose(
             fqn ->
-                requireAudited(caller, "UPDATE", fqn)
-                    .thenCompose(
-                        x ->
-                            entity(fqn)
-                                .<ClusterEntity.TokenIssued>ask(
-                                    replyTo ->
-                                        new ClusterEntity.IssueToken(
-                                            caller.principal(),
-                                            caller.requestId(),
-                                            rotate,
-                                            ttl,
-                                            singleUse,
-                                            replyTo),
-                                    askTimeout)));
+                askAsPolicyAdmin(
+                    caller,
+                    fqn,
+                    (ActorRef<ClusterEntity.TokenIssued> replyTo) ->
+                        new ClusterEntity.IssueToken(
+                            caller.principal(),
+                            caller.requestId(),
+                            rotate,
+                            ttl,
+                            singleUse,
+                            replyTo)));
   }
 
   public CompletionStage<RevokedTokens> revokeTokens(
@@ -191,18 +235,12 @@ public final class ClusterOperations {
     return resolve(cluster, caller)
         .thenCompose(
             fqn ->
-                requireAudited(caller, "UPDATE", fqn)
-                    .thenCompose(
-                        x ->
-                            entity(fqn)
-                                .<ClusterEntity.TokensRevoked>ask(
-                                    replyTo ->
-                                        new ClusterEntity.RevokeTokens(
-                                            tokenId,
-                                            caller.principal(),
-                                            caller.requestId(),
-                                            replyTo),
-                                    askTimeout))
+                askAsPolicyAdmin(
+                        caller,
+                        fqn,
+                        (ActorRef<ClusterEntity.TokensRevoked> replyTo) ->
+                            new ClusterEntity.RevokeTokens(
+                                tokenId, caller.principal(), caller.requestId(), replyTo))
                     .thenApply(
                         r -> {
                           if (!tokenId.isEmpty() && r.revokedTokenIds().isEmpty()) {
@@ -217,6 +255,15 @@ public final class ClusterOperations {
   }
 
   public record RevokedTokens(String cluster, List<String> tokenIds) {}
+
+  /**
+   * Asks the cluster's entity on behalf of a caller who passed {@link #requireAudited} (UPDATE).
+   */
+  private <R> CompletionStage<R> askAsPolicyAdmin(
+      Caller caller, String fqn, Function<ActorRef<R>, ClusterEntity.Command> command) {
+    return requireAudited(caller, "UPDATE", fqn)
+        .thenCompose(x -> entity(fqn).ask(command::apply, askTimeout));
+  }
 
   /** SET_POLICY on the cluster; a refusal is written to the audit log like any denied write. */
   private CompletionStage<Void> requireAudited(Caller caller, String operation, String fqn) {
@@ -326,22 +373,16 @@ public final class ClusterOperations {
       return invalid("cluster", "is required (a name or organizations/ORG/clusters/NAME)");
     }
     if (text.contains("/")) {
-      Fqn fqn;
-      try {
-        fqn = Fqn.parse(text);
-      } catch (IllegalArgumentException e) {
-        return invalid("cluster", "'" + text + "' is not an FQN: " + e.getMessage());
-      }
-      if (fqn.kind().orElse(null) != Kind.CLUSTER) {
-        return invalid(
-            "cluster", "'" + text + "' is not a Cluster (organizations/ORG/clusters/NAME)");
-      }
-      return resources.get(fqn.toString(), caller).thenApply(v -> fqn.toString());
+      return resolveFqn(text, caller);
     }
-    return allClusters(caller)
+    return readable
+        .all(caller)
+        .thenCompose(
+            fqns ->
+                readable.existing(
+                    fqns.stream().filter(f -> Fqn.parse(f).name().equals(text)).toList()))
         .thenApply(
-            fqns -> {
-              var matches = fqns.stream().filter(f -> Fqn.parse(f).name().equals(text)).toList();
+            matches -> {
               if (matches.isEmpty()) {
                 throw new ProblemException(
                     Problem.of(
@@ -360,28 +401,22 @@ public final class ClusterOperations {
             });
   }
 
-  /** Every Cluster the caller may READ, following all pages of the listing. */
-  private CompletionStage<List<String>> allClusters(Caller caller) {
-    return clustersFrom("", new ArrayList<>(), caller)
-        .thenApply(all -> all.stream().sorted().toList());
+  /** {@code text} as a Cluster FQN the caller may READ (a Get of the resource decides). */
+  private CompletionStage<String> resolveFqn(String text, Caller caller) {
+    Fqn fqn;
+    try {
+      fqn = Fqn.parse(text);
+    } catch (IllegalArgumentException e) {
+      return invalid("cluster", "'" + text + "' is not an FQN: " + e.getMessage());
+    }
+    if (fqn.kind().orElse(null) != Kind.CLUSTER) {
+      return invalid(
+          "cluster", "'" + text + "' is not a Cluster (organizations/ORG/clusters/NAME)");
+    }
+    return resources.get(fqn.toString(), caller).thenApply(v -> fqn.toString());
   }
 
-  private CompletionStage<List<String>> clustersFrom(
-      String pageToken, List<String> found, Caller caller) {
-    return resources
-        .list(
-            "", Kind.CLUSTER.kindName(), true, "", ResourceQueries.MAX_PAGE_SIZE, pageToken, caller)
-        .thenCompose(
-            page -> {
-              page.items().forEach(v -> found.add(v.snapshot().fqn()));
-              return page.nextPageToken().isEmpty()
-                  ? CompletableFuture.completedFuture(found)
-                  : clustersFrom(page.nextPageToken(), found, caller);
-            });
-  }
-
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<ClusterEntity.Command> entity(
-      String fqn) {
+  private EntityRef<ClusterEntity.Command> entity(String fqn) {
     return sharding.entityRefFor(ClusterEntity.TYPE_KEY, fqn);
   }
 

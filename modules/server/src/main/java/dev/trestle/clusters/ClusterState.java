@@ -7,12 +7,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Everything central knows about one cluster, rebuilt from its events. {@code sessionId} is empty
  * while no edge is connected; {@code sessionConflict} is the last refusal of a second agent while
  * another held the cluster's live session (empty when none), at {@code sessionConflictAt}; {@code
- * xdsRejections} are the xDS NACKs that still stood at the edge's last heartbeat (empty when none).
+ * xdsRejections} are the xDS NACKs that still stood at the edge's last heartbeat (empty when none);
+ * {@code failingServices} the services ({@code namespace/name}, sorted) central's telemetry marked
+ * failing (docs/telemetry.md, "Failover by telemetry"); {@code spentTokens} are the last single-use
+ * tokens an agent joined with, by id, so that a copy presented later is told it was spent rather
+ * than that it is unknown.
  */
 public record ClusterState(
     Map<String, JoinToken> tokens,
@@ -30,8 +35,12 @@ public record ClusterState(
     List<ClusterEvent.ObjectFailure> failures,
     String sessionConflict,
     Instant sessionConflictAt,
-    List<StandingXdsRejection> xdsRejections)
+    List<StandingXdsRejection> xdsRejections,
+    List<String> failingServices,
+    Map<String, SpentToken> spentTokens)
     implements CborSerializable {
+  /** How many spent single-use tokens are remembered (the oldest is forgotten first). */
+  static final int MAX_SPENT_TOKENS = 16;
 
   /**
    * A join token as stored: its id, the SHA-256 of its secret, who minted it when, when it expires
@@ -50,12 +59,22 @@ public record ClusterState(
     }
   }
 
+  /**
+   * A single-use token that admitted an agent, which got a token of its own in exchange: its id,
+   * secret hash, when and by which session it was spent.
+   */
+  public record SpentToken(String id, String secretSha256, Instant spentAt, String sessionId)
+      implements CborSerializable {}
+
   public ClusterState {
     tokens = Map.copyOf(tokens);
     failures = List.copyOf(failures);
     // absent in snapshots written before the field existed
     sessionConflict = sessionConflict == null ? "" : sessionConflict;
     xdsRejections = xdsRejections == null ? List.of() : List.copyOf(xdsRejections);
+    failingServices =
+        failingServices == null ? List.of() : List.copyOf(new TreeSet<>(failingServices));
+    spentTokens = spentTokens == null ? Map.of() : Map.copyOf(spentTokens);
   }
 
   public static ClusterState empty() {
@@ -75,7 +94,9 @@ public record ClusterState(
         List.of(),
         "",
         null,
-        List.of());
+        List.of(),
+        List.of(),
+        Map.of());
   }
 
   @JsonIgnore
@@ -94,8 +115,16 @@ public record ClusterState(
     }
     if (event instanceof ClusterEvent.JoinTokenRevoked e) {
       var next = new TreeMap<>(tokens);
-      next.remove(e.tokenId());
-      return edit().tokens(next).build();
+      JoinToken revoked = next.remove(e.tokenId());
+      var editor = edit().tokens(next);
+      // An agent's own Connect revokes the single-use token it joined with (ClusterEntity.connect).
+      if (revoked != null
+          && revoked.singleUse()
+          && e.principal().equals(agentPrincipal(e.cluster()))) {
+        editor.spentTokens(
+            spent(new SpentToken(revoked.id(), revoked.secretSha256(), e.at(), e.requestId())));
+      }
+      return editor.build();
     }
     if (event instanceof ClusterEvent.EdgeConnected e) {
       return edit()
@@ -132,10 +161,35 @@ public record ClusterState(
     if (event instanceof ClusterEvent.XdsRejectionsChanged e) {
       return edit().xdsRejections(e.rejections()).build();
     }
+    if (event instanceof ClusterEvent.ServiceFailingChanged e) {
+      var next = new TreeSet<>(failingServices);
+      if (e.failing()) {
+        next.add(e.service());
+      } else {
+        next.remove(e.service());
+      }
+      return edit().failingServices(List.copyOf(next)).build();
+    }
     if (event instanceof ClusterEvent.ServiceHealthChanged) {
       return this; // an audit record; the inventory itself came with InventoryChanged
     }
     throw new IllegalArgumentException("unknown cluster event " + event.getClass().getName());
+  }
+
+  /** Who revokes a single-use token when an agent joins with it: the cluster's edge. */
+  static String agentPrincipal(String cluster) {
+    return "edge:" + cluster;
+  }
+
+  private Map<String, SpentToken> spent(SpentToken token) {
+    var next = new TreeMap<>(spentTokens);
+    next.put(token.id(), token);
+    while (next.size() > MAX_SPENT_TOKENS) {
+      next.values().stream()
+          .min((a, b) -> a.spentAt().compareTo(b.spentAt()))
+          .ifPresent(oldest -> next.remove(oldest.id()));
+    }
+    return next;
   }
 
   private Editor edit() {
@@ -163,6 +217,8 @@ public record ClusterState(
     private String sessionConflict;
     private Instant sessionConflictAt;
     private List<StandingXdsRejection> xdsRejections;
+    private List<String> failingServices;
+    private Map<String, SpentToken> spentTokens;
 
     Editor(ClusterState s) {
       tokens = s.tokens;
@@ -181,6 +237,8 @@ public record ClusterState(
       sessionConflict = s.sessionConflict;
       sessionConflictAt = s.sessionConflictAt;
       xdsRejections = s.xdsRejections;
+      failingServices = s.failingServices;
+      spentTokens = s.spentTokens;
     }
 
     Editor tokens(Map<String, JoinToken> value) {
@@ -243,6 +301,16 @@ public record ClusterState(
       return this;
     }
 
+    Editor failingServices(List<String> value) {
+      failingServices = value;
+      return this;
+    }
+
+    Editor spentTokens(Map<String, SpentToken> value) {
+      spentTokens = value;
+      return this;
+    }
+
     ClusterState build() {
       return new ClusterState(
           tokens,
@@ -260,7 +328,9 @@ public record ClusterState(
           failures,
           sessionConflict,
           sessionConflictAt,
-          xdsRejections);
+          xdsRejections,
+          failingServices,
+          spentTokens);
     }
   }
 }

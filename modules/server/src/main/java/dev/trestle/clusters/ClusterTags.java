@@ -20,7 +20,8 @@ public final class ClusterTags {
     // inventory change before the health change of the same command, so a reconnecting cluster
     // is published with its new inventory, never its stale one.
     if (event instanceof ClusterEvent.InventoryChanged
-        || event instanceof ClusterEvent.HealthChanged) {
+        || event instanceof ClusterEvent.HealthChanged
+        || event instanceof ClusterEvent.ServiceFailingChanged) {
       return Set.of(slice, ConfigTags.DESIRED_STATE);
     }
     return Set.of(slice);

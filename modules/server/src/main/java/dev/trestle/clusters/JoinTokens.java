@@ -25,6 +25,15 @@ public final class JoinTokens {
     return KIND.mint(clusterFqn);
   }
 
+  /** The refusal when a token of {@code clusterFqn} is presented for another cluster. */
+  public static String belongsToAnother(String clusterFqn, String claimed) {
+    return "this join token belongs to "
+        + clusterFqn
+        + ", not to '"
+        + EdgeSuppliedText.printable(claimed)
+        + "'";
+  }
+
   /** Empty when the text is not a join token at all (wrong shape, not base64, no cluster). */
   public static Optional<TokenKind.Presented> parse(String token) {
     return KIND.parse(token);

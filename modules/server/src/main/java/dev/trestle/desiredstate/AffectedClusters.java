@@ -33,6 +33,10 @@ import java.util.TreeSet;
  *       deleted cluster's services is the caller's business (the service catalog).
  *   <li>Organization, Tenant, Workspace, Group, WasmExtension (attached anywhere in the
  *       organization): every cluster of the organization.
+ *   <li>EgressGateway: every cluster of the organization, because the workspaces sending through it
+ *       get their client-side routes wherever they are.
+ *   <li>RevisionRollout: none; the namespace labels it sets follow its stage events (see {@code
+ *       RevisionLabelRows}).
  * </ul>
  */
 final class AffectedClusters {
@@ -57,7 +61,8 @@ final class AffectedClusters {
     Kind kind = fqn.kind().orElseThrow();
     var all = new TreeSet<>(clusters.values());
     return switch (kind) {
-      case ORGANIZATION, TENANT, WORKSPACE, GROUP, WASM_EXTENSION -> all;
+      case ORGANIZATION, TENANT, WORKSPACE, GROUP, EGRESS_GATEWAY, WASM_EXTENSION -> all;
+      case GIT_SOURCE -> new TreeSet<String>(); // read by the reconciler, never by an edge
       case CLUSTER -> {
         if (change != Change.UPDATED
             && IstioTranslator.clusterSetChangeReachesOthers(before, after)) {
@@ -75,6 +80,7 @@ final class AffectedClusters {
               : scopeClusters(fqn, before, after, clusters);
       case SERVICE_ROUTE, TRAFFIC_SETTING, INGRESS_GATEWAY, API_DEFINITION ->
           scopeClusters(fqn, before, after, clusters);
+      case REVISION_ROLLOUT -> new TreeSet<>(); // its labels come with the rollout's own events
     };
   }
 

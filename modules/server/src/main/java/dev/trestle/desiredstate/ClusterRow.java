@@ -1,6 +1,7 @@
 package dev.trestle.desiredstate;
 
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * A cluster as the projection knows it.
@@ -12,6 +13,8 @@ import java.util.List;
  * @param health the last {@code HealthChanged.to} the projection saw: UNKNOWN, HEALTHY or UNHEALTHY
  * @param inventoryJson the latest inventory (edge.proto {@code Inventory}, proto3 JSON); the
  *     service catalog's input
+ * @param failingServices the services ({@code ns/name}, sorted) central's telemetry marked failing
+ *     in this cluster: not routable for the others (docs/telemetry.md, "Failover by telemetry")
  */
 record ClusterRow(
     String fqn,
@@ -22,7 +25,8 @@ record ClusterRow(
     long historyFrom,
     List<String> namespaces,
     String health,
-    String inventoryJson) {
+    String inventoryJson,
+    List<String> failingServices) {
 
   static final String UNKNOWN = "UNKNOWN";
   static final String UNHEALTHY = "UNHEALTHY";
@@ -31,6 +35,21 @@ record ClusterRow(
     namespaces = List.copyOf(namespaces);
     health = health == null || health.isEmpty() ? UNKNOWN : health;
     inventoryJson = inventoryJson == null || inventoryJson.isEmpty() ? "{}" : inventoryJson;
+    failingServices =
+        failingServices == null ? List.of() : List.copyOf(new TreeSet<>(failingServices));
+  }
+
+  ClusterRow(
+      String fqn,
+      String org,
+      boolean present,
+      long version,
+      String setHash,
+      long historyFrom,
+      List<String> namespaces,
+      String health,
+      String inventoryJson) {
+    this(fqn, org, present, version, setHash, historyFrom, namespaces, health, inventoryJson, null);
   }
 
   ClusterRow(
@@ -41,29 +60,72 @@ record ClusterRow(
       String setHash,
       long historyFrom,
       List<String> namespaces) {
-    this(fqn, org, present, version, setHash, historyFrom, namespaces, UNKNOWN, "{}");
+    this(fqn, org, present, version, setHash, historyFrom, namespaces, UNKNOWN, "{}", null);
   }
 
   ClusterRow withPresent(boolean p) {
     return new ClusterRow(
-        fqn, org, p, version, setHash, historyFrom, namespaces, health, inventoryJson);
+        fqn,
+        org,
+        p,
+        version,
+        setHash,
+        historyFrom,
+        namespaces,
+        health,
+        inventoryJson,
+        failingServices);
   }
 
   ClusterRow withNamespaces(List<String> ns) {
     return new ClusterRow(
-        fqn, org, present, version, setHash, historyFrom, ns, health, inventoryJson);
+        fqn,
+        org,
+        present,
+        version,
+        setHash,
+        historyFrom,
+        ns,
+        health,
+        inventoryJson,
+        failingServices);
   }
 
   ClusterRow withInventory(List<String> ns, String json) {
-    return new ClusterRow(fqn, org, present, version, setHash, historyFrom, ns, health, json);
+    return new ClusterRow(
+        fqn, org, present, version, setHash, historyFrom, ns, health, json, failingServices);
   }
 
   ClusterRow withHealth(String h) {
     return new ClusterRow(
-        fqn, org, present, version, setHash, historyFrom, namespaces, h, inventoryJson);
+        fqn,
+        org,
+        present,
+        version,
+        setHash,
+        historyFrom,
+        namespaces,
+        h,
+        inventoryJson,
+        failingServices);
   }
 
   ClusterRow withVersion(long v, String hash, long from) {
-    return new ClusterRow(fqn, org, present, v, hash, from, namespaces, health, inventoryJson);
+    return new ClusterRow(
+        fqn, org, present, v, hash, from, namespaces, health, inventoryJson, failingServices);
+  }
+
+  ClusterRow withFailingServices(List<String> services) {
+    return new ClusterRow(
+        fqn,
+        org,
+        present,
+        version,
+        setHash,
+        historyFrom,
+        namespaces,
+        health,
+        inventoryJson,
+        services);
   }
 }

@@ -6,6 +6,7 @@ import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.DesiredObjects;
 import dev.trestle.translator.IstioTranslator;
 import dev.trestle.translator.MeshCatalog;
+import dev.trestle.translator.NamespaceRevisions;
 import dev.trestle.translator.WafModule;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,9 @@ import java.util.List;
 /**
  * How the projection turns one cluster's inputs into its desired objects: the configuration of its
  * organization, its own row (namespaces, services) and the organization's clusters that publish
- * services. The one rule shared by the projection handler (which stores the result) and the impact
- * preview (which translates a would-be configuration and stores nothing).
+ * services, plus the namespace labels of revision rollouts ({@link NamespaceRevisions}). The one
+ * rule shared by the projection handler (which stores the result) and the impact preview (which
+ * translates a would-be configuration and stores nothing).
  */
 final class ClusterTranslation {
   private ClusterTranslation() {}
@@ -24,6 +26,7 @@ final class ClusterTranslation {
    * @param publishing the present clusters of the organization that publish at least one service
    *     (it may include {@code self})
    * @param waf the WAF module the server pins
+   * @param revisionLabels what the organization's revision rollouts ask of this cluster
    */
   static DesiredObjects translate(
       ConfigSnapshot config,
@@ -32,11 +35,15 @@ final class ClusterTranslation {
       MeshCatalog.Cluster self,
       List<MeshCatalog.Cluster> publishing,
       MeshCatalog.Reachability reachability,
-      WafModule waf) {
+      WafModule waf,
+      List<NamespaceRevisions.Label> revisionLabels) {
     ClusterView view =
         ClusterView.of(clusterResource, row.namespaces()).withServices(self.services());
-    return IstioTranslator.translate(
-        config, view, remoteServices(self, view, publishing, reachability), waf);
+    return NamespaceRevisions.with(
+        IstioTranslator.translate(
+            config, view, remoteServices(self, view, publishing, reachability), waf),
+        revisionLabels,
+        view.namespaces());
   }
 
   /** The services of the organization's other present clusters this one gets routes to. */

@@ -8,6 +8,7 @@ import dev.trestle.management.ResourceSnapshot;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.rollouts.RolloutEvent;
 import dev.trestle.storage.PlainJdbcSession;
 import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.DesiredObjects;
@@ -94,7 +95,10 @@ public final class DesiredStateHandler
         || event instanceof ResourceEntity.ResourceUpdated
         || event instanceof ResourceEntity.ResourceDeleted
         || event instanceof ClusterEvent.InventoryChanged
-        || event instanceof ClusterEvent.HealthChanged;
+        || event instanceof ClusterEvent.HealthChanged
+        || event instanceof ClusterEvent.ServiceFailingChanged
+        || event instanceof RolloutEvent.StageStarted
+        || event instanceof RolloutEvent.StageFailed;
   }
 
   private DesiredStateNotifier.Batch apply(Connection c, List<Object> events) throws SQLException {
@@ -130,6 +134,12 @@ public final class DesiredStateHandler
       return inventory(c, e);
     } else if (event instanceof ClusterEvent.HealthChanged e) {
       return health(c, e);
+    } else if (event instanceof ClusterEvent.ServiceFailingChanged e) {
+      return failing(c, e);
+    } else if (event instanceof RolloutEvent.StageStarted e) {
+      return revisionLabels(c, e.rollout(), e.version(), e.labels());
+    } else if (event instanceof RolloutEvent.StageFailed e) {
+      return revisionLabels(c, e.rollout(), e.version(), e.labels());
     }
     return new TreeSet<>();
   }
@@ -204,6 +214,12 @@ public final class DesiredStateHandler
     SortedSet<String> out =
         AffectedClusters.of(fqn, Change.DELETED, before, now, state.presentClusters(org));
     out.addAll(usersOfItsServices);
+    RevisionLabelRows.Row labels = state.revisionLabels.remove(fqn.toString());
+    if (labels != null) {
+      // A deleted rollout asks for no label any more (the edges leave the namespaces as they are).
+      RevisionLabelRows.delete(c, fqn.toString());
+      out.addAll(labelledClusters(org, labels, null));
+    }
     return out;
   }
 
@@ -229,6 +245,45 @@ public final class DesiredStateHandler
     return catalogChange(c, row, next);
   }
 
+  /**
+   * A rollout's new label set: stored, and the present clusters it labelled before or labels now
+   * are translated again.
+   */
+  private SortedSet<String> revisionLabels(
+      Connection c, String rollout, long version, List<RolloutEvent.NamespaceLabel> labels)
+      throws SQLException {
+    String org = OrgInputs.orgOf(rollout);
+    if (state.config(org).get(rollout).isEmpty()) {
+      return new TreeSet<>(); // a step decided just before its rollout was deleted: moot
+    }
+    RevisionLabelRows.Row before = state.revisionLabels.get(rollout);
+    var row = new RevisionLabelRows.Row(rollout, org, version, labels);
+    RevisionLabelRows.save(c, row);
+    state.revisionLabels.put(rollout, row);
+    return labelledClusters(org, before, row);
+  }
+
+  /** The present clusters of {@code org} named in either label set. */
+  private SortedSet<String> labelledClusters(
+      String org, RevisionLabelRows.Row before, RevisionLabelRows.Row after) {
+    var names = new TreeSet<String>();
+    if (before != null) {
+      names.addAll(before.clusters());
+    }
+    if (after != null) {
+      names.addAll(after.clusters());
+    }
+    var out = new TreeSet<String>();
+    var present = state.presentClusters(org);
+    names.forEach(
+        n -> {
+          if (present.containsKey(n)) {
+            out.add(present.get(n));
+          }
+        });
+    return out;
+  }
+
   private SortedSet<String> health(Connection c, ClusterEvent.HealthChanged e) throws SQLException {
     Fqn fqn = Fqn.parse(e.cluster());
     ClusterRow row = state.clusters.get(fqn.toString());
@@ -241,11 +296,30 @@ public final class DesiredStateHandler
     return catalogChange(c, row, next);
   }
 
+  /** A service marked failing by its error ratio, or healthy again: its entry changes. */
+  private SortedSet<String> failing(Connection c, ClusterEvent.ServiceFailingChanged e)
+      throws SQLException {
+    Fqn fqn = Fqn.parse(e.cluster());
+    ClusterRow row = state.clusters.get(fqn.toString());
+    var services = new TreeSet<String>(row == null ? List.of() : row.failingServices());
+    if (e.failing()) {
+      services.add(e.service());
+    } else {
+      services.remove(e.service());
+    }
+    ClusterRow next =
+        row == null
+            ? new ClusterRow(fqn.toString(), orgOf(fqn), false, 0, EMPTY_SET_HASH, 0, List.of())
+                .withFailingServices(List.copyOf(services))
+            : row.withFailingServices(List.copyOf(services));
+    return catalogChange(c, row, next);
+  }
+
   /**
-   * Saves a cluster's new inventory or health. Affected: the cluster itself when its namespaces
-   * changed, and, per service whose published entry changed (docs/multicluster.md), the other
-   * present clusters of the organization that have the service's namespace. Nothing else: a change
-   * to one service re-publishes only that service, only where it is used.
+   * Saves a cluster's new inventory, health or failing services. Affected: the cluster itself when
+   * its namespaces changed, and, per service whose published entry changed (docs/multicluster.md),
+   * the other present clusters of the organization that have the service's namespace. Nothing else:
+   * a change to one service re-publishes only that service, only where it is used.
    */
   private SortedSet<String> catalogChange(Connection c, ClusterRow before, ClusterRow next)
       throws SQLException {
@@ -328,7 +402,8 @@ public final class DesiredStateHandler
                   ? List.of()
                   : publishers.computeIfAbsent(row.org(), this::publishingClusters),
               settings.reachability(),
-              settings.waf());
+              settings.waf(),
+              RevisionLabelRows.forCluster(state.revisionLabels, cluster));
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
       // cluster's last state rather than blocking every cluster behind one poisoned event.

@@ -31,6 +31,11 @@ public final class DesiredStateSchema {
    */
   public static final String PLACEMENTS = "trestle_desired_placements";
 
+  /**
+   * Per revision rollout: the namespace labels its stages ask the edges to set (docs/upgrades.md).
+   */
+  public static final String REVISION_LABELS = "trestle_desired_revision_labels";
+
   /** One row: how many events the tables reflect; the handler's cache checks it before use. */
   public static final String META = "trestle_desired_meta";
 
@@ -100,7 +105,19 @@ public final class DesiredStateSchema {
               + " ADD COLUMN IF NOT EXISTS health VARCHAR(16) DEFAULT 'UNKNOWN' NOT NULL",
           "ALTER TABLE "
               + CLUSTERS
-              + " ADD COLUMN IF NOT EXISTS inventory_json VARCHAR(1000000) DEFAULT '{}' NOT NULL");
+              + " ADD COLUMN IF NOT EXISTS inventory_json VARCHAR(1000000) DEFAULT '{}' NOT NULL",
+          // Failover by telemetry (docs/telemetry.md): the services ("ns/name", comma-separated)
+          // central marked failing by their error ratio in this cluster.
+          "ALTER TABLE "
+              + CLUSTERS
+              + " ADD COLUMN IF NOT EXISTS failing_services VARCHAR(1000000) DEFAULT '' NOT NULL",
+          "CREATE TABLE IF NOT EXISTS "
+              + REVISION_LABELS
+              + " ("
+              + " rollout_fqn VARCHAR(1024) NOT NULL PRIMARY KEY,"
+              + " org VARCHAR(256) NOT NULL,"
+              + " version BIGINT NOT NULL,"
+              + " labels_json VARCHAR(1000000) NOT NULL)");
 
   private DesiredStateSchema() {}
 

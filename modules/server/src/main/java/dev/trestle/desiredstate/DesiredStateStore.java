@@ -5,7 +5,10 @@ import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.DesiredSnapshot;
 import dev.trestle.translator.ObjectKey;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -56,6 +59,55 @@ public final class DesiredStateStore {
       java.util.Collection<String> clusterFqns, String namespace) {
     return async(
         c -> ServiceCatalogQuery.read(c, clusterFqns, namespace == null ? "" : namespace.strip()));
+  }
+
+  /** The revision rollouts and their clusters' namespace labels ({@link RolloutInputs}). */
+  public CompletionStage<RolloutInputs> rolloutInputs() {
+    return async(RolloutInputs::read);
+  }
+
+  /** How many resources of one kind an organization holds. */
+  public record KindCount(String org, String kind, long count) {}
+
+  /** The stored configuration's resources counted by organization and kind. */
+  public CompletionStage<List<KindCount>> resourceCounts() {
+    return async(
+        c -> {
+          var out = new ArrayList<KindCount>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT org, kind, COUNT(*) FROM "
+                          + DesiredStateSchema.RESOURCES
+                          + " GROUP BY org, kind ORDER BY org, kind");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new KindCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** The FQNs of the organization's stored resources of one kind. */
+  public CompletionStage<List<String>> resourceFqns(String org, String kind) {
+    return async(
+        c -> {
+          var out = new ArrayList<String>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT fqn FROM "
+                      + DesiredStateSchema.RESOURCES
+                      + " WHERE org = ? AND kind = ? ORDER BY fqn")) {
+            ps.setString(1, org);
+            ps.setString(2, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+          }
+          return out;
+        });
   }
 
   /** The cluster's version and set hash; version 0 and the empty set's hash when unknown. */

@@ -139,7 +139,8 @@ final class DesiredStateTables {
   // ---- clusters ----
 
   private static final String CLUSTER_COLUMNS =
-      "fqn, org, present, version, set_hash, history_from, namespaces, health, inventory_json";
+      "fqn, org, present, version, set_hash, history_from, namespaces, health, inventory_json,"
+          + " failing_services";
 
   static Map<String, ClusterRow> loadClusters(Connection c) throws SQLException {
     var out = new HashMap<String, ClusterRow>();
@@ -173,9 +174,16 @@ final class DesiredStateTables {
         rs.getLong(4),
         rs.getString(5),
         rs.getLong(6),
-        ns.isEmpty() ? List.of() : Arrays.asList(ns.split(",")),
+        list(ns),
         rs.getString(8),
-        rs.getString(9));
+        rs.getString(9),
+        list(rs.getString(10)));
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return commaSeparated == null || commaSeparated.isEmpty()
+        ? List.of()
+        : Arrays.asList(commaSeparated.split(","));
   }
 
   static void saveCluster(Connection c, ClusterRow row) throws SQLException {
@@ -184,7 +192,8 @@ final class DesiredStateTables {
             "UPDATE "
                 + CLUSTERS
                 + " SET org = ?, present = ?, version = ?, set_hash = ?, history_from = ?,"
-                + " namespaces = ?, health = ?, inventory_json = ? WHERE fqn = ?")) {
+                + " namespaces = ?, health = ?, inventory_json = ?, failing_services = ?"
+                + " WHERE fqn = ?")) {
       ps.setString(1, row.org());
       ps.setBoolean(2, row.present());
       ps.setLong(3, row.version());
@@ -193,7 +202,8 @@ final class DesiredStateTables {
       ps.setString(6, String.join(",", row.namespaces()));
       ps.setString(7, row.health());
       ps.setString(8, row.inventoryJson());
-      ps.setString(9, row.fqn());
+      ps.setString(9, String.join(",", row.failingServices()));
+      ps.setString(10, row.fqn());
       if (ps.executeUpdate() == 1) {
         return;
       }
@@ -204,7 +214,7 @@ final class DesiredStateTables {
                 + CLUSTERS
                 + " ("
                 + CLUSTER_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, row.fqn());
       ps.setString(2, row.org());
       ps.setBoolean(3, row.present());
@@ -214,6 +224,7 @@ final class DesiredStateTables {
       ps.setString(7, String.join(",", row.namespaces()));
       ps.setString(8, row.health());
       ps.setString(9, row.inventoryJson());
+      ps.setString(10, String.join(",", row.failingServices()));
       ps.executeUpdate();
     }
   }

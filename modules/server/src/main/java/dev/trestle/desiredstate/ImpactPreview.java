@@ -85,38 +85,60 @@ public final class ImpactPreview {
   public CompletionStage<Result> of(List<ProposedVersion> proposed) {
     List<Resource> resources =
         proposed.stream().map(p -> DesiredStateHandler.resourceOf(p.after(), p.version())).toList();
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (Connection c = dataSource.getConnection()) {
-            return compute(c, resources, settings);
-          } catch (SQLException e) {
-            throw new CompletionException(e);
-          }
-        },
-        blocking);
+    return onBlocking(c -> compute(c, resources, settings));
   }
 
   /** A resource as an apply would store it: its snapshot and the version it would get. */
   public record ProposedVersion(ResourceSnapshot after, long version) {}
 
+  /**
+   * The impact of deleting {@code fqns} (a resource and its subtree, as a delete would remove
+   * them), computed on the blocking executor: a deleted cluster loses every object it has, the
+   * others are translated without the deleted resources.
+   */
+  public CompletionStage<Result> ofDeletes(List<String> fqns) {
+    return onBlocking(c -> computeDeletes(c, fqns, settings));
+  }
+
   static Result compute(Connection c, List<Resource> proposed, DesiredStateSettings settings)
       throws SQLException {
-    var byOrg = new LinkedHashMap<String, List<Resource>>();
-    for (Resource r : proposed) {
-      byOrg
-          .computeIfAbsent(OrgInputs.orgOf(r.getMetadata().getFqn()), k -> new ArrayList<>())
-          .add(r);
+    return computeAll(
+        c,
+        proposed.stream().map(r -> new Proposal(r.getMetadata().getFqn(), r)).toList(),
+        settings);
+  }
+
+  static Result computeDeletes(Connection c, List<String> fqns, DesiredStateSettings settings)
+      throws SQLException {
+    return computeAll(c, fqns.stream().map(f -> new Proposal(f, null)).toList(), settings);
+  }
+
+  /** One proposed change: the resource version to store, or null to delete {@code fqn}. */
+  private record Proposal(String fqn, Resource after) {}
+
+  private static Result computeAll(
+      Connection c, List<Proposal> proposed, DesiredStateSettings settings) throws SQLException {
+    var byOrg = new LinkedHashMap<String, List<Proposal>>();
+    for (Proposal p : proposed) {
+      byOrg.computeIfAbsent(OrgInputs.orgOf(p.fqn()), k -> new ArrayList<>()).add(p);
     }
     var clusters = new ArrayList<ClusterImpact>();
     int examined = 0;
     for (var entry : byOrg.entrySet()) {
       OrgInputs inputs = OrgInputs.load(c, entry.getKey());
       var affected = new TreeSet<String>();
-      entry.getValue().forEach(r -> affected.addAll(inputs.put(r)));
+      for (Proposal p : entry.getValue()) {
+        affected.addAll(p.after() == null ? inputs.remove(p.fqn()) : inputs.put(p.after()));
+      }
       Set<String> sources =
-          entry.getValue().stream().map(r -> r.getMetadata().getFqn()).collect(Collectors.toSet());
+          entry.getValue().stream().map(Proposal::fqn).collect(Collectors.toSet());
       for (String cluster : affected) {
-        Optional<DesiredObjects> desired = inputs.translate(cluster, settings);
+        Optional<DesiredObjects> desired =
+            inputs.removed(cluster)
+                ? Optional.of(
+                    new DesiredObjects(
+                        cluster, List.of(), DesiredStateHandler.EMPTY_SET_HASH, List.of()))
+                : inputs.translate(cluster, settings);
         if (desired.isEmpty()) {
           continue;
         }
@@ -129,7 +151,7 @@ public final class ImpactPreview {
                 .map(Object::toString)
                 .toList();
         if (!objects.isEmpty() || !diagnostics.isEmpty()) {
-          long version = inputs.row(cluster).map(ClusterRow::version).orElse(0L);
+          long version = inputs.version(cluster);
           clusters.add(new ClusterImpact(cluster, version, objects, diagnostics));
         }
       }
@@ -142,13 +164,25 @@ public final class ImpactPreview {
    * does not store them), computed on the blocking executor; empty for an unknown cluster.
    */
   public CompletionStage<List<String>> diagnostics(String clusterFqn) {
+    return onBlocking(
+        c ->
+            OrgInputs.load(c, OrgInputs.orgOf(clusterFqn))
+                .translate(clusterFqn, settings)
+                .map(d -> d.diagnostics().stream().map(Object::toString).toList())
+                .orElse(List.<String>of()));
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} on a connection of the read-model database, on the blocking executor. */
+  private <T> CompletionStage<T> onBlocking(SqlWork<T> work) {
     return CompletableFuture.supplyAsync(
         () -> {
           try (Connection c = dataSource.getConnection()) {
-            return OrgInputs.load(c, OrgInputs.orgOf(clusterFqn))
-                .translate(clusterFqn, settings)
-                .map(d -> d.diagnostics().stream().map(Object::toString).toList())
-                .orElse(List.of());
+            return work.run(c);
           } catch (SQLException e) {
             throw new CompletionException(e);
           }

@@ -61,7 +61,8 @@ final class MeshClusters {
               s.getName(),
               ports(s.getPortsList()),
               s.getEndpoints(),
-              s.getHealthyEndpoints()));
+              s.getHealthyEndpoints(),
+              row.failingServices().contains(s.getNamespace() + "/" + s.getName())));
     }
     return new MeshCatalog.Cluster(
         Fqn.parse(row.fqn()).name(),

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -24,13 +25,20 @@ import java.util.TreeSet;
 final class OrgInputs {
   private final String org;
   private final SortedMap<String, ClusterRow> rows;
+  private final Map<String, RevisionLabelRows.Row> revisionLabels;
   private ConfigSnapshot config;
   private List<MeshCatalog.Cluster> publishing;
+  private final SortedSet<String> removedClusters = new TreeSet<>();
 
-  private OrgInputs(String org, SortedMap<String, ClusterRow> rows, ConfigSnapshot config) {
+  private OrgInputs(
+      String org,
+      SortedMap<String, ClusterRow> rows,
+      ConfigSnapshot config,
+      Map<String, RevisionLabelRows.Row> revisionLabels) {
     this.org = org;
     this.rows = rows;
     this.config = config;
+    this.revisionLabels = revisionLabels;
   }
 
   static OrgInputs load(Connection c, String org) throws SQLException {
@@ -38,15 +46,50 @@ final class OrgInputs {
     DesiredStateTables.loadClusters(c).values().stream()
         .filter(r -> r.org().equals(org))
         .forEach(r -> rows.put(r.fqn(), r));
-    return new OrgInputs(org, rows, ConfigSnapshot.of(DesiredStateTables.loadResources(c, org)));
+    return new OrgInputs(
+        org,
+        rows,
+        ConfigSnapshot.of(DesiredStateTables.loadResources(c, org)),
+        RevisionLabelRows.load(c));
   }
 
   static String orgOf(String fqn) {
     return Fqn.parse(fqn).nameOf(Kind.ORGANIZATION).orElse("");
   }
 
-  Optional<ClusterRow> row(String cluster) {
-    return Optional.ofNullable(rows.get(cluster));
+  /** The cluster's current desired-state version; 0 when it has none. */
+  long version(String cluster) {
+    ClusterRow row = rows.get(cluster);
+    return row == null ? 0 : row.version();
+  }
+
+  /** Whether {@link #remove} took this cluster out of the copy. */
+  boolean removed(String cluster) {
+    return removedClusters.contains(cluster);
+  }
+
+  /**
+   * Takes a resource out of the copy (its descendants are the caller's: a delete removes them
+   * first); the clusters that can change ({@link AffectedClusters}; for a Cluster, every present
+   * cluster of the organization, itself included: it loses everything, the others its services).
+   */
+  SortedSet<String> remove(String fqnText) {
+    Fqn fqn = Fqn.parse(fqnText);
+    ConfigSnapshot next = config.without(fqn);
+    SortedSet<String> affected;
+    if (fqn.kind().orElseThrow() == Kind.CLUSTER) {
+      affected = new TreeSet<>(present().values());
+      ClusterRow row = rows.get(fqn.toString());
+      if (row != null && row.present()) {
+        rows.put(fqn.toString(), row.withPresent(false));
+        removedClusters.add(fqn.toString());
+      }
+    } else {
+      affected = AffectedClusters.of(fqn, AffectedClusters.Change.DELETED, config, next, present());
+    }
+    config = next;
+    publishing = null;
+    return affected;
   }
 
   /**
@@ -94,7 +137,8 @@ final class OrgInputs {
             MeshClusters.of(row, clusterResource),
             publishing(),
             settings.reachability(),
-            settings.waf()));
+            settings.waf(),
+            RevisionLabelRows.forCluster(revisionLabels, cluster)));
   }
 
   private List<MeshCatalog.Cluster> publishing() {

@@ -24,15 +24,22 @@ final class ProjectionState {
   /** Read freely; change only through {@link #putCluster} (it keeps the derived maps right). */
   final Map<String, ClusterRow> clusters;
 
+  /** Each revision rollout's namespace labels, by rollout FQN (read and change freely). */
+  final Map<String, RevisionLabelRows.Row> revisionLabels;
+
   private final Map<String, SortedMap<String, String>> present = new HashMap<>();
   private final Map<String, SortedMap<ObjectKey, StoredObject>> objects = new HashMap<>();
   private final Map<String, dev.trestle.translator.MeshCatalog.Cluster> mesh = new HashMap<>();
 
   private ProjectionState(
-      long stamp, Map<String, ConfigSnapshot> config, Map<String, ClusterRow> clusters) {
+      long stamp,
+      Map<String, ConfigSnapshot> config,
+      Map<String, ClusterRow> clusters,
+      Map<String, RevisionLabelRows.Row> revisionLabels) {
     this.stamp = stamp;
     this.config = config;
     this.clusters = clusters;
+    this.revisionLabels = revisionLabels;
   }
 
   static ProjectionState load(Connection c, long stamp) throws SQLException {
@@ -41,7 +48,8 @@ final class ProjectionState {
         DesiredStateTables.loadResources(c).entrySet()) {
       config.put(e.getKey(), ConfigSnapshot.of(e.getValue()));
     }
-    return new ProjectionState(stamp, config, DesiredStateTables.loadClusters(c));
+    return new ProjectionState(
+        stamp, config, DesiredStateTables.loadClusters(c), RevisionLabelRows.load(c));
   }
 
   ConfigSnapshot config(String org) {

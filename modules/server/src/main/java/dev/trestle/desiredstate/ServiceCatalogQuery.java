@@ -58,7 +58,8 @@ final class ServiceCatalogQuery {
                 .addAllPorts(s.getPortsList())
                 .setNetwork(mesh.network())
                 .setLocality(Locality.newBuilder().setRegion(mesh.region()).setZone(mesh.zone()))
-                .setRoutable(mesh.routable(service));
+                .setRoutable(mesh.routable(service))
+                .setFailing(service.failing());
         if (mesh.eastWest() != null) {
           instance
               .setGatewayAddress(mesh.eastWest().address())

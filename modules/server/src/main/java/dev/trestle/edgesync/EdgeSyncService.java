@@ -1,10 +1,11 @@
 package dev.trestle.edgesync;
 
 import dev.trestle.clusters.ClusterEntity;
+import dev.trestle.clusters.ClusterIdentity;
+import dev.trestle.clusters.ClusterResources;
+import dev.trestle.clusters.EdgeSuppliedText;
 import dev.trestle.clusters.JoinTokens;
 import dev.trestle.core.Problem;
-import dev.trestle.management.ResourceEntity;
-import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.v1.CentralMessage;
 import dev.trestle.protocol.v1.EdgeMessage;
 import dev.trestle.protocol.v1.EdgeSyncPowerApi;
@@ -12,6 +13,7 @@ import dev.trestle.protocol.v1.Hello;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,19 +77,23 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
                         Status.INVALID_ARGUMENT,
                         "the first message on the edge stream must be Hello"));
               }
-              return Source.completionStageSource(admit(first.getHello(), pair.second()))
+              return Source.completionStageSource(
+                      admit(
+                          first.getHello(),
+                          metadata.getText(EdgeClientCertificates.NAMES_HEADER),
+                          pair.second()))
                   .mapMaterializedValue(m -> NotUsed.getInstance());
             });
   }
 
   private CompletionStage<Source<CentralMessage, NotUsed>> admit(
-      Hello hello, Source<EdgeMessage, NotUsed> rest) {
+      Hello hello, Optional<String> certificateNames, Source<EdgeMessage, NotUsed> rest) {
     var presented = JoinTokens.parse(hello.getToken());
     if (presented.isEmpty()) {
       metrics.refused();
       LOG.warn(
           "edge refused: cluster '{}' presented no valid join token",
-          printable(hello.getCluster()));
+          EdgeSuppliedText.printable(hello.getCluster()));
       return CompletableFuture.failedFuture(
           refuse(
               Status.UNAUTHENTICATED,
@@ -95,23 +101,30 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
     }
     String cluster = presented.get().subject();
     String claimed = hello.getCluster().strip();
-    if (!claimed.isEmpty()
-        && !claimed.equals(cluster)
-        && !claimed.equals(Fqn.parse(cluster).name())) {
+    if (!claimed.isEmpty() && !ClusterIdentity.names(cluster, claimed)) {
       metrics.refused();
       LOG.warn(
-          "edge refused: a token of {} presented for cluster '{}'", cluster, printable(claimed));
-      String message =
-          "this join token belongs to " + cluster + ", not to '" + printable(claimed) + "'";
+          "edge refused: a token of {} presented for cluster '{}'",
+          cluster,
+          EdgeSuppliedText.printable(claimed));
+      String message = JoinTokens.belongsToAnother(cluster, claimed);
       refusals.refused(cluster, Problem.of(Problem.Code.PERMISSION_DENIED, cluster, message));
       return CompletableFuture.failedFuture(refuse(Status.PERMISSION_DENIED, message));
     }
-    return sharding
-        .entityRefFor(ResourceEntity.TYPE_KEY, cluster)
-        .<ResourceEntity.View>ask(ResourceEntity.GetResource::new, askTimeout)
+    Optional<String> wrongCertificate =
+        ClusterIdentity.certificateRefusal(cluster, certificateNames);
+    if (wrongCertificate.isPresent()) {
+      metrics.refused();
+      LOG.warn("edge refused: {}", wrongCertificate.get());
+      refusals.refused(
+          cluster, Problem.of(Problem.Code.PERMISSION_DENIED, cluster, wrongCertificate.get()));
+      return CompletableFuture.failedFuture(
+          refuse(Status.PERMISSION_DENIED, wrongCertificate.get()));
+    }
+    return ClusterResources.exists(sharding, cluster, askTimeout)
         .thenCompose(
-            view -> {
-              if (!view.exists()) {
+            exists -> {
+              if (!exists) {
                 metrics.refused();
                 refusals.refused(
                     cluster,
@@ -145,7 +158,7 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
                           "edge of {} connected (session {}, agent {}, has version {})",
                           cluster,
                           sessionId,
-                          printable(hello.getAgentVersion()),
+                          EdgeSuppliedText.printable(hello.getAgentVersion()),
                           hello.getLastAppliedVersion());
                     } else {
                       LOG.warn("edge of {} refused: {}", cluster, error.getMessage());
@@ -156,11 +169,5 @@ public final class EdgeSyncService implements EdgeSyncPowerApi {
 
   private static GrpcServiceException refuse(Status status, String description) {
     return new GrpcServiceException(status.withDescription(description));
-  }
-
-  /** Edge-supplied text in logs and errors: bounded and without control characters. */
-  private static String printable(String text) {
-    String clean = text.replaceAll("\\p{Cntrl}", "?");
-    return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
   }
 }

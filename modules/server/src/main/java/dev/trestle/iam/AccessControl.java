@@ -104,7 +104,7 @@ public final class AccessControl {
                 // UNAUTHENTICATED, worded by the entity: invalid, or expired (and when).
                 throw new ProblemException(reply.problem());
               }
-              return new Identity(p.subject(), "token");
+              return new Identity(p.subject(), Identity.TOKEN);
             },
             DIRECT);
   }
@@ -114,7 +114,7 @@ public final class AccessControl {
         () -> {
           OidcVerifier.Verified v = verifier.verify(jwt);
           groups.record(v.principal(), v.groups(), v.expiresAt());
-          return new Identity(v.principal(), "oidc");
+          return new Identity(v.principal(), Identity.OIDC, v.issuer(), v.subject(), v.groups());
         },
         oidcExecutor);
   }
@@ -124,10 +124,18 @@ public final class AccessControl {
    * naming it or one of its groups ({@code group:NAME}, from its OIDC token).
    */
   public CompletionStage<Set<Perm>> permissions(String principal, Fqn target) {
+    return permissionsInherited(principal, target, target.kind().orElse(null));
+  }
+
+  /**
+   * The permissions {@code principal} holds on a resource of {@code kind} (null: any) through the
+   * bindings on {@code target} and above it: on {@code target} itself when {@code kind} is its
+   * kind, and the part every {@code kind} resource below {@code target} inherits otherwise.
+   */
+  public CompletionStage<Set<Perm>> permissionsInherited(String principal, Fqn target, Kind kind) {
     if (insecureDev) {
       return CompletableFuture.completedFuture(EnumSet.allOf(Perm.class));
     }
-    Kind kind = target.kind().orElse(null);
     var levels = new ArrayList<Fqn>();
     for (Fqn f = target; ; f = f.parent()) {
       levels.add(f);
@@ -160,6 +168,17 @@ public final class AccessControl {
                         return out;
                       });
             });
+  }
+
+  /**
+   * The binding subjects that grant {@code principal} anything: itself, then the groups its OIDC
+   * token named ({@code group:NAME}).
+   */
+  public List<String> bindingSubjects(String principal) {
+    var out = new ArrayList<String>();
+    out.add(principal);
+    out.addAll(groups.subjectsOf(principal));
+    return out;
   }
 
   /** Fails PERMISSION_DENIED naming who, what and where. */

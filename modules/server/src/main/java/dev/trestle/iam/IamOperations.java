@@ -4,6 +4,7 @@ import dev.trestle.core.Caller;
 import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.core.RefusalLog;
 import dev.trestle.core.TokenKind;
 import dev.trestle.core.TokenLifetime;
 import dev.trestle.protocol.Fqn;
@@ -29,11 +30,17 @@ public final class IamOperations {
   private final ClusterSharding sharding;
   private final AccessControl access;
   private final Duration askTimeout;
+  private final RefusalLog refusals;
 
-  public IamOperations(ActorSystem<?> system, AccessControl access, Duration askTimeout) {
+  /**
+   * @param refusals where denied reads (of principals, bindings, others' permissions) are recorded
+   */
+  public IamOperations(
+      ActorSystem<?> system, AccessControl access, Duration askTimeout, RefusalLog refusals) {
     this.sharding = ClusterSharding.get(system);
     this.access = access;
     this.askTimeout = askTimeout;
+    this.refusals = refusals;
   }
 
   public static void initSharding(ActorSystem<?> system) {
@@ -64,9 +71,8 @@ public final class IamOperations {
     return requireValidPrincipal(name)
         .thenCompose(
             x ->
-                name.equals(caller.principal())
-                    ? CompletableFuture.<Void>completedFuture(null)
-                    : access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
+                requireSelfOrPolicyAdmin(caller, name)
+                    .whenComplete(refusals.whenDenied(caller, "GET_PRINCIPAL " + name, "")))
         .thenCompose(
             x ->
                 principal(name)
@@ -79,6 +85,13 @@ public final class IamOperations {
               }
               return reply.state();
             });
+  }
+
+  /** The rule for a principal's own record and tokens: itself, or SET_POLICY at the root. */
+  private CompletionStage<Void> requireSelfOrPolicyAdmin(Caller caller, String name) {
+    return name.equals(caller.principal())
+        ? CompletableFuture.completedFuture(null)
+        : access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT);
   }
 
   /** A minted token (text shown once) and when it expires (null: never). */
@@ -123,11 +136,7 @@ public final class IamOperations {
   public CompletionStage<PrincipalEntity.State> revokeToken(
       Caller caller, String name, String tokenId) {
     return requireValidPrincipal(name)
-        .thenCompose(
-            x ->
-                name.equals(caller.principal())
-                    ? CompletableFuture.<Void>completedFuture(null)
-                    : access.require(caller.principal(), Perm.SET_POLICY, Fqn.ROOT))
+        .thenCompose(x -> requireSelfOrPolicyAdmin(caller, name))
         .thenCompose(
             x ->
                 principal(name)
@@ -206,8 +215,24 @@ public final class IamOperations {
     }
     return access
         .require(caller.principal(), Perm.READ, target)
+        .whenComplete(refusals.whenDenied(caller, "GET_BINDINGS", target.toString()))
         .thenCompose(x -> access.bindings(target.toString()))
         .thenApply(PolicyEntity.Reply::state);
+  }
+
+  /**
+   * What {@code subject} may do on {@code target}: the caller's own permissions, or another
+   * principal's for a caller with SET_POLICY there.
+   */
+  public CompletionStage<Set<Perm>> checkAccess(Caller caller, String subject, Fqn target) {
+    CompletionStage<Void> allowed =
+        subject.equals(caller.principal())
+            ? CompletableFuture.completedFuture(null)
+            : access
+                .require(caller.principal(), Perm.SET_POLICY, target)
+                .whenComplete(
+                    refusals.whenDenied(caller, "CHECK_ACCESS of " + subject, target.toString()));
+    return allowed.thenCompose(x -> access.permissions(subject, target));
   }
 
   public CompletionStage<PolicyEntity.State> setBindings(

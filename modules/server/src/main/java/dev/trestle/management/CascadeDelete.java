@@ -38,6 +38,29 @@ final class CascadeDelete {
   /** The FQNs deleted, deepest first. */
   CompletionStage<List<String>> delete(
       String fqnText, boolean cascade, boolean force, long expectedVersion, Caller caller) {
+    return plan(fqnText, cascade, force, expectedVersion, caller)
+        .thenCompose(order -> remove(order, force, expectedVersion, caller))
+        .exceptionally(
+            e -> {
+              Problem problem = Problem.of(e, fqnText);
+              String kind = "";
+              try {
+                kind = Fqn.parse(fqnText).kind().map(Kind::kindName).orElse("");
+              } catch (IllegalArgumentException malformed) {
+                // the problem already says the FQN is malformed
+              }
+              refusals.refused(caller, WriteOperation.DELETE.name(), kind, fqnText, problem);
+              throw new ProblemException(problem);
+            });
+  }
+
+  /**
+   * What {@link #delete} would remove, deepest first (the target last), after the same checks:
+   * DELETE permission, the version precondition, descendants without cascade, deletionProtection
+   * without force. Nothing is deleted, and a refusal is not recorded (a preview is not an attempt).
+   */
+  CompletionStage<List<ResourceEntity.View>> plan(
+      String fqnText, boolean cascade, boolean force, long expectedVersion, Caller caller) {
     CompletionStage<Void> permitted;
     try {
       permitted =
@@ -63,7 +86,7 @@ final class CascadeDelete {
               }
               return subtree(target, new ArrayList<>(List.of(target)));
             })
-        .thenCompose(
+        .thenApply(
             nodes -> {
               var target = nodes.get(0);
               String fqn = target.snapshot().fqn();
@@ -111,48 +134,43 @@ final class CascadeDelete {
                   Comparator.<ResourceEntity.View>comparingInt(
                           v -> -Fqn.parse(v.snapshot().fqn()).depth())
                       .thenComparing(v -> v.snapshot().fqn()));
-              var deleted = new ArrayList<String>();
-              CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
-              for (var node : order) {
-                Fqn nodeFqn = Fqn.parse(node.snapshot().fqn());
-                long precondition = node == target ? expectedVersion : 0;
-                chain =
-                    chain
-                        .thenCompose(
-                            x ->
-                                asks.entity(nodeFqn)
-                                    .<ResourceEntity.DeleteReply>ask(
-                                        replyTo ->
-                                            new ResourceEntity.DeleteResource(
-                                                precondition,
-                                                force,
-                                                caller.principal(),
-                                                caller.requestId(),
-                                                replyTo),
-                                        asks.timeout()))
-                        .thenCompose(
-                            reply -> {
-                              if (reply.problem() != null) {
-                                throw new ProblemException(reply.problem());
-                              }
-                              deleted.add(nodeFqn.toString());
-                              return asks.unregisterChild(nodeFqn);
-                            });
-              }
-              return chain.thenApply(x -> List.copyOf(deleted));
-            })
-        .exceptionally(
-            e -> {
-              Problem problem = Problem.of(e, fqnText);
-              String kind = "";
-              try {
-                kind = Fqn.parse(fqnText).kind().map(Kind::kindName).orElse("");
-              } catch (IllegalArgumentException malformed) {
-                // the problem already says the FQN is malformed
-              }
-              refusals.refused(caller, WriteOperation.DELETE.name(), kind, fqnText, problem);
-              throw new ProblemException(problem);
+              return List.copyOf(order);
             });
+  }
+
+  /** Deletes the planned nodes in order; the target (last) with the version precondition. */
+  private CompletionStage<List<String>> remove(
+      List<ResourceEntity.View> order, boolean force, long expectedVersion, Caller caller) {
+    var target = order.get(order.size() - 1);
+    var deleted = new ArrayList<String>();
+    CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+    for (var node : order) {
+      Fqn nodeFqn = Fqn.parse(node.snapshot().fqn());
+      long precondition = node == target ? expectedVersion : 0;
+      chain =
+          chain
+              .thenCompose(
+                  x ->
+                      asks.entity(nodeFqn)
+                          .<ResourceEntity.DeleteReply>ask(
+                              replyTo ->
+                                  new ResourceEntity.DeleteResource(
+                                      precondition,
+                                      force,
+                                      caller.principal(),
+                                      caller.requestId(),
+                                      replyTo),
+                              asks.timeout()))
+              .thenCompose(
+                  reply -> {
+                    if (reply.problem() != null) {
+                      throw new ProblemException(reply.problem());
+                    }
+                    deleted.add(nodeFqn.toString());
+                    return asks.unregisterChild(nodeFqn);
+                  });
+    }
+    return chain.thenApply(x -> List.copyOf(deleted));
   }
 
   /** The node and all live descendants; drops child registrations whose child is gone. */

@@ -3,8 +3,9 @@ package dev.trestle.management;
 import dev.trestle.protocol.v1.GroupSpec;
 import dev.trestle.protocol.v1.GroupType;
 import dev.trestle.protocol.v1.Resource;
+import java.util.Map;
 
-/** A group: a type, and selectors within its workspace's. */
+/** A group: a type, selectors within its workspace's, and its egress policy. */
 final class GroupRules implements KindRules {
   @Override
   public void check(Resource resource, Checks c) {
@@ -17,6 +18,12 @@ final class GroupRules implements KindRules {
     if (c.inContext()) {
       Placement.withinWorkspace(c, own);
     }
+    EgressRules.policy(c, "spec.egress", spec.getEgress());
+  }
+
+  @Override
+  public void references(Resource resource, Map<String, String> refs) {
+    EgressRules.references("spec.egress", resource.getGroup().getEgress(), refs);
   }
 
   @Override

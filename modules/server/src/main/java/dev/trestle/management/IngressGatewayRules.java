@@ -96,6 +96,9 @@ final class IngressGatewayRules implements KindRules {
         && s.getTls().getCredentialName().isEmpty()) {
       c.add(f + ".tls.credentialName", "is required unless mode is PASSTHROUGH");
     }
+    if (s.hasJwt()) {
+      JwtRules.policy(c, f + ".jwt", s.getJwt());
+    }
     String min = s.getTls().getMinProtocolVersion();
     if (!min.isEmpty() && !min.equals("TLSV1_2") && !min.equals("TLSV1_3")) {
       c.add(f + ".tls.minProtocolVersion", "must be TLSV1_2 or TLSV1_3");

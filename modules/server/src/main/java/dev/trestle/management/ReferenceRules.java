@@ -14,16 +14,18 @@ final class ReferenceRules {
 
   static void fqnsOfKind(Checks c, String field, List<String> fqns, Kind kind) {
     for (int j = 0; j < fqns.size(); j++) {
-      try {
-        Fqn fqn = Fqn.parse(fqns.get(j));
-        if (fqn.kind().orElse(null) != kind) {
-          c.add(
-              field + "[" + j + "]",
-              "'" + fqns.get(j) + "' is not the FQN of a " + kind.kindName());
-        }
-      } catch (IllegalArgumentException e) {
-        c.add(field + "[" + j + "]", e.getMessage());
+      fqnOfKind(c, field + "[" + j + "]", fqns.get(j), kind);
+    }
+  }
+
+  static void fqnOfKind(Checks c, String field, String text, Kind kind) {
+    try {
+      Fqn fqn = Fqn.parse(text);
+      if (fqn.kind().orElse(null) != kind) {
+        c.add(field, "'" + text + "' is not the FQN of a " + kind.kindName());
       }
+    } catch (IllegalArgumentException e) {
+      c.add(field, e.getMessage());
     }
   }
 

@@ -77,6 +77,23 @@ public final class ResourceQueries {
             });
   }
 
+  /**
+   * The FQNs registered as children of {@code parent} (the root: the organizations), without a
+   * permission check or asking the children: a registration may belong to a create still in flight
+   * (or one that never completed), so callers check what they show.
+   */
+  CompletionStage<List<String>> registeredChildren(Fqn parent) {
+    return asks.view(parent)
+        .thenApply(v -> v.exists() || parent.isRoot() ? v.children() : List.of());
+  }
+
+  /** Whether each FQN is an existing resource, without a permission check. */
+  CompletionStage<List<Boolean>> exist(List<String> fqns) {
+    var views = fqns.stream().map(f -> asks.view(Fqn.parse(f)).toCompletableFuture()).toList();
+    return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+        .thenApply(x -> views.stream().map(v -> v.join().exists()).toList());
+  }
+
   CompletionStage<Page> list(
       String parentText,
       String kindText,

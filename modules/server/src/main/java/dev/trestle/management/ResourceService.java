@@ -3,6 +3,7 @@ package dev.trestle.management;
 import dev.trestle.core.Caller;
 import dev.trestle.core.Guard;
 import dev.trestle.core.RefusalLog;
+import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.v1.Resource;
 import java.time.Duration;
 import java.util.List;
@@ -57,11 +58,30 @@ public final class ResourceService {
     return queries.list(parent, kind, recursive, labelSelector, pageSize, pageToken, caller);
   }
 
+  /** The children registered under {@code parent} (unchecked: see {@link ResourceQueries}). */
+  public CompletionStage<List<String>> registeredChildren(Fqn parent) {
+    return queries.registeredChildren(parent);
+  }
+
+  /** Whether each FQN is an existing resource (unchecked: callers check READ). */
+  public CompletionStage<List<Boolean>> exist(List<String> fqns) {
+    return queries.exist(fqns);
+  }
+
   /**
    * Deletes {@code fqn} (and with {@code cascade} its subtree); the FQNs deleted, deepest first.
    */
   public CompletionStage<List<String>> delete(
       String fqn, boolean cascade, boolean force, long expectedVersion, Caller caller) {
     return deletes.delete(fqn, cascade, force, expectedVersion, caller);
+  }
+
+  /**
+   * What {@link #delete} would remove, deepest first (the target last), after the same checks;
+   * deletes nothing and records no refusal.
+   */
+  public CompletionStage<List<ResourceEntity.View>> previewDelete(
+      String fqn, boolean cascade, boolean force, long expectedVersion, Caller caller) {
+    return deletes.plan(fqn, cascade, force, expectedVersion, caller);
   }
 }

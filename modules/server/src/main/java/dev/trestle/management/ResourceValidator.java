@@ -32,6 +32,9 @@ public final class ResourceValidator {
     RULES.put(Kind.TRAFFIC_SETTING, new TrafficSettingRules());
     RULES.put(Kind.SECURITY_SETTING, new SecuritySettingRules());
     RULES.put(Kind.INGRESS_GATEWAY, new IngressGatewayRules());
+    RULES.put(Kind.EGRESS_GATEWAY, new EgressGatewayRules());
+    RULES.put(Kind.GIT_SOURCE, new GitSourceRules());
+    RULES.put(Kind.REVISION_ROLLOUT, new RevisionRolloutRules());
     RULES.put(Kind.WASM_EXTENSION, new WasmExtensionRules());
     RULES.put(Kind.API_DEFINITION, new ApiDefinitionRules());
   }

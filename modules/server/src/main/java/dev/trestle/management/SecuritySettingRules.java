@@ -4,9 +4,13 @@ import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.AuthorizationRule;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.SecuritySettingSpec;
+import java.util.List;
 import java.util.Map;
 
-/** A security setting: authorization rules, whose sources may name workspaces and groups. */
+/**
+ * A security setting: allow and deny rules, whose sources may name workspaces and groups, and
+ * request tokens ({@link JwtRules}).
+ */
 final class SecuritySettingRules implements KindRules {
   @Override
   public void check(Resource resource, Checks c) {
@@ -14,6 +18,12 @@ final class SecuritySettingRules implements KindRules {
     Placement.service(c, "spec.service", spec.getService(), false);
     for (int i = 0; i < spec.getAllowCount(); i++) {
       rule(c, "spec.allow[" + i + "]", spec.getAllow(i));
+    }
+    for (int i = 0; i < spec.getDenyCount(); i++) {
+      rule(c, "spec.deny[" + i + "]", spec.getDeny(i));
+    }
+    if (spec.hasJwt()) {
+      JwtRules.policy(c, "spec.jwt", spec.getJwt());
     }
     ExtensionRules.attachments(c, resource, "spec.extensions", spec.getExtensionsList());
     if (spec.hasWaf()) {
@@ -31,13 +41,7 @@ final class SecuritySettingRules implements KindRules {
     for (int j = 0; j < rule.getFromNamespacesCount(); j++) {
       c.name(f + ".fromNamespaces[" + j + "]", rule.getFromNamespaces(j));
     }
-    for (int j = 0; j < rule.getFromPrincipalsCount(); j++) {
-      String p = rule.getFromPrincipals(j);
-      if (p.isBlank() || p.contains(" ")) {
-        c.add(
-            f + ".fromPrincipals[" + j + "]", "must be a SPIFFE-style principal like td/ns/x/sa/y");
-      }
-    }
+    principals(c, f + ".fromPrincipals", rule.getFromPrincipalsList());
     for (int j = 0; j < rule.getPathsCount(); j++) {
       String p = rule.getPaths(j);
       if (!(p.startsWith("/") || p.startsWith("*"))) {
@@ -56,6 +60,16 @@ final class SecuritySettingRules implements KindRules {
     }
   }
 
+  /** Mesh principals as callers: SPIFFE-style {@code td/ns/x/sa/y}. */
+  static void principals(Checks c, String f, List<String> principals) {
+    for (int j = 0; j < principals.size(); j++) {
+      String p = principals.get(j);
+      if (p.isBlank() || p.contains(" ")) {
+        c.add(f + "[" + j + "]", "must be a SPIFFE-style principal like td/ns/x/sa/y");
+      }
+    }
+  }
+
   @Override
   public void inContext(Resource resource, Checks c) {
     Placement.placed(c, "spec.service", resource.getSecuritySetting().getService());
@@ -67,15 +81,25 @@ final class SecuritySettingRules implements KindRules {
   public void references(Resource resource, Map<String, String> refs) {
     ExtensionRules.references(
         "spec.extensions", resource.getSecuritySetting().getExtensionsList(), refs);
-    var allow = resource.getSecuritySetting().getAllowList();
-    for (int i = 0; i < allow.size(); i++) {
-      var rule = allow.get(i);
-      for (int j = 0; j < rule.getFromWorkspacesCount(); j++) {
-        refs.put("spec.allow[" + i + "].fromWorkspaces[" + j + "]", rule.getFromWorkspaces(j));
-      }
-      for (int j = 0; j < rule.getFromGroupsCount(); j++) {
-        refs.put("spec.allow[" + i + "].fromGroups[" + j + "]", rule.getFromGroups(j));
-      }
+    callers("spec.allow", resource.getSecuritySetting().getAllowList(), refs);
+    callers("spec.deny", resource.getSecuritySetting().getDenyList(), refs);
+  }
+
+  private static void callers(String f, List<AuthorizationRule> rules, Map<String, String> refs) {
+    for (int i = 0; i < rules.size(); i++) {
+      var rule = rules.get(i);
+      scopes(f + "[" + i + "]", rule.getFromWorkspacesList(), rule.getFromGroupsList(), refs);
+    }
+  }
+
+  /** Workspaces and groups named as callers, keyed by field path. */
+  static void scopes(
+      String f, List<String> workspaces, List<String> groups, Map<String, String> refs) {
+    for (int j = 0; j < workspaces.size(); j++) {
+      refs.put(f + ".fromWorkspaces[" + j + "]", workspaces.get(j));
+    }
+    for (int j = 0; j < groups.size(); j++) {
+      refs.put(f + ".fromGroups[" + j + "]", groups.get(j));
     }
   }
 }

@@ -2,8 +2,9 @@ package dev.trestle.management;
 
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.WorkspaceSpec;
+import java.util.Map;
 
-/** A workspace: at least one well-formed, distinct namespace selector. */
+/** A workspace: at least one well-formed, distinct namespace selector; its egress policy. */
 final class WorkspaceRules implements KindRules {
   @Override
   public void check(Resource resource, Checks c) {
@@ -13,5 +14,11 @@ final class WorkspaceRules implements KindRules {
     }
     Placement.selectors(c, "spec.namespaceSelectors", spec.getNamespaceSelectorsList());
     c.duplicates("spec.namespaceSelectors", spec.getNamespaceSelectorsList());
+    EgressRules.policy(c, "spec.egress", spec.getEgress());
+  }
+
+  @Override
+  public void references(Resource resource, Map<String, String> refs) {
+    EgressRules.references("spec.egress", resource.getWorkspace().getEgress(), refs);
   }
 }

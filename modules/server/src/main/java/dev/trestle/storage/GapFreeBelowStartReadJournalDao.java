@@ -22,7 +22,8 @@ import slick.jdbc.JdbcProfile;
  * stalled the desired-state projection for those 10 s while the node said it was ready (issue 15
  * point 4). Below the {@link JournalStartOrdering} nothing can still commit, so those orderings are
  * answered as one gap-free run; above it the real query runs and in-flight gaps are waited for as
- * before. Without a recorded ordering (PostgreSQL, Cassandra's read models) it is the default DAO.
+ * before. Without a recorded ordering (Cassandra, or a PostgreSQL node that could not lock the
+ * journal in time) it is the default DAO.
  */
 public final class GapFreeBelowStartReadJournalDao extends DefaultReadJournalDao {
   private final JournalStartOrdering start;

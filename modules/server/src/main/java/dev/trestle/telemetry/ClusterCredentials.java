@@ -1,12 +1,13 @@
 package dev.trestle.telemetry;
 
 import dev.trestle.clusters.ClusterEntity;
+import dev.trestle.clusters.ClusterIdentity;
+import dev.trestle.clusters.ClusterResources;
 import dev.trestle.clusters.ClusterState;
+import dev.trestle.clusters.EdgeSuppliedText;
 import dev.trestle.clusters.JoinTokens;
 import dev.trestle.core.TokenFormat;
 import dev.trestle.core.TokenKind;
-import dev.trestle.management.ResourceEntity;
-import dev.trestle.protocol.Fqn;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * Checks a telemetry report's credentials the way the sync stream does: the join token names its
  * cluster, must be one the cluster's entity holds (same id, same secret hash), and the cluster the
- * edge claims ({@code x-trestle-cluster}, and the report's own {@code cluster}) must be that one. A
+ * edge claims ({@code x-trestle-cluster}, and the report's own {@code cluster}) must be that one,
+ * and so must the client certificate with mutual TLS (ClusterIdentity.certificateRefusal). A
  * verified token is trusted for {@code credential-cache-ttl} without asking the entity again, so a
  * report every 30 s per cluster costs no entity round trip; a revoked token stops working within
  * that time.
@@ -60,7 +62,10 @@ final class ClusterCredentials {
    * not a join token, names another cluster than claimed, or is unknown or revoked.
    */
   CompletionStage<String> verify(
-      Optional<String> claimedCluster, Optional<String> authorization, String reportCluster) {
+      Optional<String> claimedCluster,
+      Optional<String> authorization,
+      String reportCluster,
+      Optional<String> certificateNames) {
     String header = authorization.orElse("").strip();
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return refused("send the cluster's join token as 'authorization: Bearer TOKEN'");
@@ -75,16 +80,20 @@ final class ClusterCredentials {
     if (claimed.isEmpty()) {
       return refused("the x-trestle-cluster header is required");
     }
-    if (!names(cluster, claimed)) {
-      return refused(
-          "this join token belongs to " + cluster + ", not to '" + printable(claimed) + "'");
+    if (!ClusterIdentity.names(cluster, claimed)) {
+      return refused(JoinTokens.belongsToAnother(cluster, claimed));
     }
-    if (!reportCluster.isBlank() && !names(cluster, reportCluster.strip())) {
+    if (!reportCluster.isBlank() && !ClusterIdentity.names(cluster, reportCluster.strip())) {
       return refused(
           "the report is for '"
-              + printable(reportCluster)
+              + EdgeSuppliedText.printable(reportCluster)
               + "' but the credentials are "
               + cluster);
+    }
+    Optional<String> wrongCertificate =
+        ClusterIdentity.certificateRefusal(cluster, certificateNames);
+    if (wrongCertificate.isPresent()) {
+      return refused(wrongCertificate.get());
     }
     var key = new Verified(cluster, token.tokenId(), token.secretSha256());
     Long at = verifiedAt.get(key);
@@ -94,12 +103,10 @@ final class ClusterCredentials {
     }
     // The Cluster resource first, as the sync stream does: a forged token naming a cluster that
     // does not exist must not start (and have sharding remember) a cluster entity.
-    return sharding
-        .entityRefFor(ResourceEntity.TYPE_KEY, cluster)
-        .<ResourceEntity.View>ask(ResourceEntity.GetResource::new, askTimeout)
+    return ClusterResources.exists(sharding, cluster, askTimeout)
         .thenCompose(
-            view -> {
-              if (!view.exists()) {
+            exists -> {
+              if (!exists) {
                 throw new Refused("cluster " + cluster + " does not exist");
               }
               return sharding
@@ -123,18 +130,7 @@ final class ClusterCredentials {
             });
   }
 
-  /** Whether {@code claimed} names {@code clusterFqn}: its FQN or its short name. */
-  private static boolean names(String clusterFqn, String claimed) {
-    return claimed.equals(clusterFqn) || claimed.equals(Fqn.parse(clusterFqn).name());
-  }
-
   private static <T> CompletionStage<T> refused(String message) {
     return CompletableFuture.failedFuture(new Refused(message));
-  }
-
-  /** Edge-supplied text in errors: bounded and without control characters. */
-  static String printable(String text) {
-    String clean = text.replaceAll("\\p{Cntrl}", "?");
-    return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
   }
 }

@@ -1,6 +1,7 @@
 package dev.trestle.telemetry;
 
 import com.google.protobuf.Timestamp;
+import dev.trestle.clusters.EdgeSuppliedText;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.TelemetryReport;
@@ -42,7 +43,7 @@ final class ReportWindows {
               + settings.maxWindowsPerReport()
               + " are accepted in one report (trestle.telemetry.max-windows-per-report)");
     }
-    String agent = ClusterCredentials.printable(report.getAgentInstance().strip());
+    String agent = EdgeSuppliedText.printable(report.getAgentInstance().strip());
     if (agent.length() > 128) {
       throw new Invalid("agent_instance is longer than 128 characters");
     }
@@ -114,7 +115,7 @@ final class ReportWindows {
                 + ".series["
                 + s
                 + "].response_class '"
-                + ClusterCredentials.printable(t.getResponseClass())
+                + EdgeSuppliedText.printable(t.getResponseClass())
                 + "' is not one of 1xx, 2xx, 3xx, 4xx, 5xx, tcp");
       }
       series.add(new IncomingWindow.Series(key(org, cluster, t), counters(bounds, t)));

@@ -1,5 +1,7 @@
 package dev.trestle.telemetry;
 
+import dev.trestle.clusters.EdgeSuppliedText;
+import dev.trestle.edgesync.EdgeClientCertificates;
 import dev.trestle.protocol.v1.TelemetryIngestPowerApi;
 import dev.trestle.protocol.v1.TelemetryReport;
 import dev.trestle.protocol.v1.TelemetryReportAck;
@@ -51,7 +53,10 @@ public final class TelemetryIngestService implements TelemetryIngestPowerApi {
   public CompletionStage<TelemetryReportAck> report(TelemetryReport in, Metadata metadata) {
     return credentials
         .verify(
-            metadata.getText(CLUSTER_HEADER), metadata.getText("authorization"), in.getCluster())
+            metadata.getText(CLUSTER_HEADER),
+            metadata.getText("authorization"),
+            in.getCluster(),
+            metadata.getText(EdgeClientCertificates.NAMES_HEADER))
         .thenCompose(cluster -> store(cluster, in))
         .exceptionally(
             e -> {
@@ -104,7 +109,7 @@ public final class TelemetryIngestService implements TelemetryIngestPowerApi {
       metrics.refused();
       LOG.warn(
           "telemetry report for '{}' refused: {}",
-          ClusterCredentials.printable(in.getCluster()),
+          EdgeSuppliedText.printable(in.getCluster()),
           refused.getMessage());
       return new GrpcServiceException(Status.UNAUTHENTICATED.withDescription(refused.getMessage()));
     }

@@ -95,6 +95,20 @@ final class TelemetryStore {
     return out;
   }
 
+  /** The organizations any series was ever reported for. */
+  List<String> organizations() throws SQLException {
+    var out = new ArrayList<String>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT DISTINCT org FROM " + TelemetrySchema.SERIES);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
   private static String likePrefix(String prefix) {
     return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
   }

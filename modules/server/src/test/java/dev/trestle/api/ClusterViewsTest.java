@@ -34,7 +34,9 @@ class ClusterViewsTest {
         List.of(),
         "",
         null,
-        rejections);
+        rejections,
+        List.of(),
+        Map.of());
   }
 
   @Test

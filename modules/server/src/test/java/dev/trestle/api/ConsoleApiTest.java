@@ -378,6 +378,7 @@ class ConsoleApiTest {
     json(call(admin, "GET", "/api/v1/audit?pageSize=20", "/api/v1/audit", null));
     json(call(admin, "GET", "/api/v1/history/" + ROUTE, "/api/v1/history/{fqn}", null));
     json(call(admin, "GET", "/api/v1/clusters", "/api/v1/clusters", null));
+    json(call(admin, "GET", "/api/v1/istio-versions", "/api/v1/istio-versions", null));
     json(call(admin, "GET", "/api/v1/services", "/api/v1/services", null));
     json(
         call(
@@ -402,6 +403,19 @@ class ConsoleApiTest {
             null));
     call(admin, "GET", "/api/v1/telemetry/top?window=yesterday", "/api/v1/telemetry/top", null);
     json(call(admin, "GET", "/api/v1/status/" + ROUTE, "/api/v1/status/{fqn}", null));
+    json(call(admin, "GET", "/api/v1/gitops", "/api/v1/gitops", null));
+    String noSource = ORG + "/tenants/t/gitsources/none";
+    var missingSource =
+        call(admin, "GET", "/api/v1/gitops/" + noSource, "/api/v1/gitops/{source}", null);
+    assertThat(missingSource.statusCode()).as(missingSource.body()).isEqualTo(404);
+    var missingSync =
+        call(
+            admin,
+            "POST",
+            "/api/v1/gitops/" + noSource + "/sync",
+            "/api/v1/gitops/{source}/sync",
+            null);
+    assertThat(missingSync.statusCode()).as(missingSync.body()).isEqualTo(404);
     json(call(admin, "POST", "/api/v1/join-tokens?cluster=c1", "/api/v1/join-tokens", null));
     json(call(admin, "DELETE", "/api/v1/join-tokens?cluster=c1", "/api/v1/join-tokens", null));
     json(call(admin, "GET", "/api/v1/whoami", "/api/v1/whoami", null));
@@ -411,6 +425,16 @@ class ConsoleApiTest {
     assertThat(call(null, "GET", "/api/v1/projections", "/api/v1/projections", null).statusCode())
         .isEqualTo(401);
     call(null, "GET", "/api/v1/openapi.json", "/api/v1/openapi.json", null);
+    // What the counts say is ReadableListingsApiTest's; here their shape.
+    json(call(admin, "GET", "/api/v1/resource-counts", "/api/v1/resource-counts", null));
+    // A delete preview names what would go and deletes nothing; refused as the delete would be.
+    var deletion =
+        json(call(admin, "POST", "/api/v1/impact?delete=" + ROUTE, "/api/v1/impact", null));
+    assertThat(deletion.path("deleted").get(0).asText()).isEqualTo(ROUTE);
+    assertThat(deletion.path("deleted").size()).isEqualTo(1);
+    json(call(admin, "GET", "/api/v1/" + ROUTE, "/api/v1/{fqn}", null));
+    var hasChildren = call(admin, "POST", "/api/v1/impact?delete=" + GROUP, "/api/v1/impact", null);
+    assertThat(hasChildren.statusCode()).as(hasChildren.body()).isEqualTo(409);
     var conflict = call(admin, "DELETE", "/api/v1/" + ORG + "/tenants/t", "/api/v1/{fqn}", null);
     assertThat(conflict.statusCode()).as(conflict.body()).isEqualTo(409);
     json(

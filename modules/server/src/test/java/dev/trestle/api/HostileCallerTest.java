@@ -16,9 +16,12 @@ import dev.trestle.protocol.v1.AuditOutcome;
 import dev.trestle.protocol.v1.AuditQueryRequest;
 import dev.trestle.protocol.v1.AuditServiceGrpc;
 import dev.trestle.protocol.v1.Binding;
+import dev.trestle.protocol.v1.CheckAccessRequest;
+import dev.trestle.protocol.v1.ClusterServiceGrpc;
 import dev.trestle.protocol.v1.CreatePrincipalRequest;
 import dev.trestle.protocol.v1.GetAccessBindingsRequest;
 import dev.trestle.protocol.v1.GetRequest;
+import dev.trestle.protocol.v1.GetStatusRequest;
 import dev.trestle.protocol.v1.HistoryRequest;
 import dev.trestle.protocol.v1.IamServiceGrpc;
 import dev.trestle.protocol.v1.IssueTokenRequest;
@@ -413,18 +416,9 @@ class HostileCallerTest {
                         .withCallCredentials(IamApiTest.bearer(scraper))
                         .history(HistoryRequest.newBuilder().setFqn(STORE).build())))
         .isEqualTo(Status.Code.PERMISSION_DENIED);
-    // Each throttle window records at most ROWS_PER_WINDOW reads and one count of the rest; on a
-    // machine fast enough the 1,001 reads fall in one window and exactly ROWS_PER_WINDOW rows stay.
-    long windows = 1 + (System.nanoTime() - started) / DeniedReadThrottle.WINDOW.toNanos();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () ->
-                assertThat(refusedRows("users/scraper", AuditOperation.READ))
-                    .hasSizeGreaterThanOrEqualTo(DeniedReadThrottle.ROWS_PER_WINDOW));
-    var rows = refusedRows("users/scraper", AuditOperation.READ);
-    assertThat(rows)
-        .hasSizeLessThanOrEqualTo((int) windows * (DeniedReadThrottle.ROWS_PER_WINDOW + 1));
+    // On a machine fast enough the 1,001 reads fall in one window and exactly ROWS_PER_WINDOW rows
+    // stay.
+    var rows = throttledRows("users/scraper", started);
     assertThat(rows)
         .as("the first denied read is recorded")
         .anySatisfy(
@@ -436,6 +430,103 @@ class HostileCallerTest {
                           + STORE
                           + "/groups/g-0");
             });
+  }
+
+  @Test
+  void deniedStatusAndIamReadsAreAuditedUnderTheSameThrottle() throws Exception {
+    String peeker = user("peeker", null, null);
+    var clusters =
+        ClusterServiceGrpc.newBlockingStub(channel)
+            .withCallCredentials(IamApiTest.bearer(peeker))
+            .withDeadlineAfter(30, TimeUnit.SECONDS);
+    assertThat(
+            code(() -> clusters.getStatus(GetStatusRequest.newBuilder().setFqn(CHECKOUT).build())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(rest(peeker, "GET", "/api/v1/status/" + STORE, null).statusCode()).isEqualTo(403);
+    assertThat(
+            code(
+                () ->
+                    iam(peeker)
+                        .getAccessBindings(
+                            GetAccessBindingsRequest.newBuilder().setTarget(RETAIL).build())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(rest(peeker, "GET", "/api/v1/iam/principals/users/admin", null).statusCode())
+        .isEqualTo(403);
+    assertThat(
+            code(
+                () ->
+                    iam(peeker)
+                        .checkAccess(
+                            CheckAccessRequest.newBuilder()
+                                .setFqn(PAY)
+                                .setPrincipal("users/admin")
+                                .build())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(refusedRows("users/peeker", AuditOperation.READ))
+                    .anySatisfy(
+                        r -> {
+                          assertThat(r.getFqn()).isEqualTo(CHECKOUT);
+                          assertThat(r.getMessage()).startsWith("PERMISSION_DENIED: GET: ");
+                        })
+                    .anySatisfy(r -> assertThat(r.getFqn()).isEqualTo(STORE))
+                    .anySatisfy(
+                        r -> {
+                          assertThat(r.getFqn()).isEqualTo(RETAIL);
+                          assertThat(r.getMessage())
+                              .isEqualTo(
+                                  "PERMISSION_DENIED: GET_BINDINGS: permission denied:"
+                                      + " users/peeker may not READ "
+                                      + RETAIL);
+                        })
+                    .anySatisfy(
+                        r ->
+                            assertThat(r.getMessage())
+                                .startsWith("PERMISSION_DENIED: GET_PRINCIPAL users/admin: "))
+                    .anySatisfy(
+                        r -> {
+                          assertThat(r.getFqn()).isEqualTo(PAY);
+                          assertThat(r.getMessage())
+                              .startsWith("PERMISSION_DENIED: CHECK_ACCESS of users/admin: ");
+                        }));
+
+    // A scraper of bindings is throttled like one of resources: at most ROWS_PER_WINDOW rows (and
+    // a count) per window.
+    String scraper = user("binding-scraper", null, null);
+    long started = System.nanoTime();
+    for (int i = 0; i < 200; i++) {
+      String fqn = STORE + "/groups/b-" + i;
+      assertThat(
+              code(
+                  () ->
+                      iam(scraper)
+                          .getAccessBindings(
+                              GetAccessBindingsRequest.newBuilder().setTarget(fqn).build())))
+          .isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+    throttledRows("users/binding-scraper", started);
+  }
+
+  /**
+   * The denied-read rows of {@code principal}, who made many distinct denied reads since {@code
+   * startedNanos}: each throttle window records at most ROWS_PER_WINDOW reads and one count of the
+   * rest, and at least ROWS_PER_WINDOW are recorded.
+   */
+  private static List<AuditEntry> throttledRows(String principal, long startedNanos) {
+    long windows = 1 + (System.nanoTime() - startedNanos) / DeniedReadThrottle.WINDOW.toNanos();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(refusedRows(principal, AuditOperation.READ))
+                    .hasSizeGreaterThanOrEqualTo(DeniedReadThrottle.ROWS_PER_WINDOW));
+    var rows = refusedRows(principal, AuditOperation.READ);
+    assertThat(rows)
+        .hasSizeLessThanOrEqualTo((int) windows * (DeniedReadThrottle.ROWS_PER_WINDOW + 1));
+    return rows;
   }
 
   private static Status.Code code(Runnable call) {

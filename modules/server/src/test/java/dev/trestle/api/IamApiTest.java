@@ -474,4 +474,76 @@ public class IamApiTest {
                   .allSatisfy(r -> assertThat(r.getMessage()).startsWith("PERMISSION_DENIED"));
             });
   }
+
+  /**
+   * EgressGateways take the same verbs and inheritance as every kind, and a tenant cannot send
+   * through another tenant's gateway it cannot read: the reference is refused as not existing,
+   * exactly as for a resource that is really missing (nothing about the other tenant leaks).
+   */
+  @Test
+  void egressGatewaysFollowTenantBoundaries() {
+    String retailGateway = RETAIL + "/workspaces/shop/groups/exit/egressgateways/exit";
+    String gatewayDocs =
+        """
+        apiVersion: trestle.dev/v1
+        kind: Group
+        metadata: {name: exit, organization: iam, tenant: %1$s, workspace: %2$s}
+        spec: {type: GATEWAY}
+        ---
+        apiVersion: trestle.dev/v1
+        kind: EgressGateway
+        metadata: {name: exit, organization: iam, tenant: %1$s, workspace: %2$s, group: exit}
+        spec:
+          workloadNamespace: %2$s
+          workloadSelector: {istio: egressgateway}
+          service: egress
+          allow: [{fromWorkspaces: ["%3$s"], hosts: [api.example]}]
+        """;
+    apply(
+        admin,
+        """
+        apiVersion: trestle.dev/v1
+        kind: Workspace
+        metadata: {name: shop, organization: iam, tenant: retail}
+        spec: {namespaceSelectors: ["*/shop"]}
+        """);
+    assertThat(apply(admin, gatewayDocs.formatted("retail", "shop", WS)))
+        .extracting(ApplyResult::getOutcome)
+        .containsOnly(ApplyOutcome.CREATED);
+
+    String editor = userWithRole("egress-editor", "editor", PAY);
+    String sendThrough =
+        """
+        apiVersion: trestle.dev/v1
+        kind: Group
+        metadata: {name: out, organization: iam, tenant: payments, workspace: checkout}
+        spec:
+          type: SECURITY
+          egress:
+            allowedHosts:
+              - {host: api.example, ports: [{number: 443, protocol: TLS}], egressGateway: %s}
+        """
+            .formatted(retailGateway);
+    ApplyResult refused = apply(editor, sendThrough).get(0);
+    assertThat(refused.getOutcome()).isEqualTo(ApplyOutcome.FAILED);
+    assertThat(refused.getError().getFieldViolations(0).getField())
+        .isEqualTo("spec.egress.allowedHosts[0].egressGateway");
+    assertThat(refused.getError().getFieldViolations(0).getDescription())
+        .contains("does not exist");
+    assertThat(applyCode(editor, gatewayDocs.formatted("retail", "shop", WS).split("---")[1]))
+        .as("no gateway in another tenant")
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+
+    // In its own tenant the editor creates gateways like any other kind.
+    assertThat(apply(editor, gatewayDocs.formatted("payments", "checkout", WS)))
+        .extracting(ApplyResult::getOutcome)
+        .containsOnly(ApplyOutcome.CREATED);
+    String reader = userWithRole("egress-reader", "reader", PAY);
+    String ownGateway = WS + "/groups/exit/egressgateways/exit";
+    assertThat(code(() -> mgmt(reader).get(GetRequest.newBuilder().setFqn(ownGateway).build())))
+        .isEqualTo(Status.Code.OK);
+    assertThat(
+            code(() -> mgmt(reader).delete(DeleteRequest.newBuilder().setFqn(ownGateway).build())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
 }

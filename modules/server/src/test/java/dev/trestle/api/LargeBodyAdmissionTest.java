@@ -24,10 +24,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 16 point 3: a large body is read only after the caller is known to be able to write
- * somewhere, and one principal may have at most two large requests in progress. Raw sockets send
- * the headers of a large request without its body, so the answer can only come from a server that
- * did not wait to read it.
+ * Issue 16 point 3: a body of any size is read only after the caller is known to be able to write
+ * somewhere (permission first: a caller who may not write gets 403 for a body that would not even
+ * parse, never the 400 telling it what is wrong with it), and one principal may have at most two
+ * large requests in progress. Raw sockets send the headers of a request without its body, so the
+ * answer can only come from a server that did not wait to read it.
  */
 class LargeBodyAdmissionTest {
   private static final HttpClient http =
@@ -73,6 +74,40 @@ class LargeBodyAdmissionTest {
     assertThat(put.status()).isEqualTo(403);
     assertThat(CanonicalJson.MAPPER.readTree(put.body()).get("message").asText())
         .contains("users/nobody may not WRITE or CREATE organizations/acme");
+  }
+
+  @Test
+  void anUnparsableSmallBodyFromACallerWhoMayNotWriteGets403NotAParseError() throws Exception {
+    String unparsable = "apiVersion: [trestle.dev/v1\nkind: {{{\n";
+    for (String[] call :
+        new String[][] {
+          {"POST", "/api/v1/apply"},
+          {"POST", "/api/v1/apply?dryRun"},
+          {"POST", "/api/v1/impact"},
+          {"PUT", "/api/v1/organizations/acme"}
+        }) {
+      var r = rest(call[0], call[1], nobody, unparsable);
+      assertThat(r.statusCode()).as(call[0] + " " + call[1] + ": " + r.body()).isEqualTo(403);
+      JsonNode body = CanonicalJson.MAPPER.readTree(r.body());
+      assertThat(body.get("code").asText()).isEqualTo("PERMISSION_DENIED");
+      assertThat(body.get("message").asText())
+          .contains("users/nobody may not")
+          .contains("the request body was not read");
+    }
+    // A writer still gets the parse error it needs.
+    var mine = rest("POST", "/api/v1/apply?dryRun", admin, unparsable);
+    assertThat(mine.statusCode()).as(mine.body()).isEqualTo(400);
+    assertThat(CanonicalJson.MAPPER.readTree(mine.body()).get("code").asText())
+        .isEqualTo("INVALID_ARGUMENT");
+  }
+
+  @Test
+  void aSmallBodyIsNotWaitedForWhenTheCallerMayNotWrite() throws Exception {
+    // 200 announced bytes that never come: only a server that checks permission before reading
+    // answers, and with 403 (not 400 "could not be read within ... s").
+    var apply = send(headersOnly("POST", "/api/v1/apply", nobody, 200), 8_000);
+    assertThat(apply).as("answered without the body").isNotNull();
+    assertThat(apply.status()).as(apply.body()).isEqualTo(403);
   }
 
   @Test
@@ -141,13 +176,17 @@ class LargeBodyAdmissionTest {
   }
 
   private static String headersOnly(String method, String path, String token) {
+    return headersOnly(method, path, token, LARGE);
+  }
+
+  private static String headersOnly(String method, String path, String token, int length) {
     return method
         + " "
         + path
         + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
         + token
         + "\r\nContent-Type: application/yaml\r\nContent-Length: "
-        + LARGE
+        + length
         + "\r\n\r\n";
   }
 

@@ -22,4 +22,26 @@ class ClusterAuditRowsTest {
             new ClusterEvent.ServiceHealthChanged(c, "shop/cart", 0, 2, Instant.EPOCH));
     assertThat(back.message()).endsWith("0 -> 2 (healthy again)");
   }
+
+  @Test
+  void aServiceMarkedFailingByTelemetryIsAServiceHealthRowSaysWhy() {
+    String c = "organizations/acme/clusters/c1";
+    AuditRow row =
+        ClusterAuditRows.rowOf(
+            new ClusterEvent.ServiceFailingChanged(
+                c,
+                "shop/cart",
+                true,
+                0.8,
+                100,
+                "5xx ratio 0.800 over 100 requests",
+                Instant.EPOCH));
+    assertThat(row.operation()).isEqualTo("SERVICE_HEALTH");
+    assertThat(row.principal()).isEqualTo("system:telemetry");
+    assertThat(row.fqn()).isEqualTo(c);
+    assertThat(row.message())
+        .isEqualTo(
+            "service shop/cart: failing by error ratio, withdrawn from cross-cluster routing"
+                + " (5xx ratio 0.800 over 100 requests)");
+  }
 }

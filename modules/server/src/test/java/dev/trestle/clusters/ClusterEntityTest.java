@@ -12,6 +12,9 @@ import dev.trestle.clusters.ClusterEntity.TokenIssued;
 import dev.trestle.clusters.ClusterEntity.TokensRevoked;
 import dev.trestle.core.TokenKind;
 import dev.trestle.protocol.v1.Inventory;
+import dev.trestle.protocol.v1.IstioInventory;
+import dev.trestle.protocol.v1.IstioRevision;
+import dev.trestle.protocol.v1.IstioRevisionTag;
 import dev.trestle.testing.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
@@ -189,6 +192,17 @@ class ClusterEntityTest {
     ConnectReply replay =
         connectWith(kit, "s2", bootstrap.token().text(), testKit.createTestProbe());
     assertThat(replay.refusal()).isEqualTo(ClusterEntity.Refusal.BAD_TOKEN);
+    assertThat(replay.detail())
+        .contains("join token " + bootstrap.token().tokenId() + " was single-use and was spent")
+        .contains("session s1")
+        .contains("--single-use");
+    assertThat(kit.getState().spentTokens()).containsOnlyKeys(bootstrap.token().tokenId());
+    // Only its holder learns that: the same id with another secret is just unknown.
+    String forged =
+        bootstrap.token().text().substring(0, bootstrap.token().text().lastIndexOf('.') + 1)
+            + "A".repeat(43);
+    ConnectReply guessed = connectWith(kit, "s2b", forged, testKit.createTestProbe());
+    assertThat(guessed.detail()).isEqualTo("unknown or revoked join token");
 
     // The agent's own credential admits it again, and issues nothing new.
     TestProbe<SessionControl> third = testKit.createTestProbe();
@@ -540,6 +554,33 @@ class ClusterEntityTest {
   }
 
   @Test
+  void aChangedIstioReportIsAnInventoryEventAndSurvivesARestart() {
+    TokenKind.Minted token = issue(false);
+    connect("s1", token, testKit.createTestProbe());
+    var istio =
+        IstioInventory.newBuilder()
+            .addRevisions(
+                IstioRevision.newBuilder().setName("1-22-1").setVersion("1.22.1").setReady(true))
+            .addTags(IstioRevisionTag.newBuilder().setTag("stable").setRevision("1-22-1"))
+            .build();
+    var withIstio =
+        InventorySnapshot.of(Inventory.newBuilder().addNamespaces("shop").setIstio(istio).build());
+    var changed =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.Heartbeat("s1", Instant.now(), withIstio, r));
+    assertThat(changed.events()).hasSize(2);
+    assertThat(changed.events().get(1)).isInstanceOf(ClusterEvent.InventoryChanged.class);
+    var same =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.Heartbeat("s1", Instant.now(), withIstio, r));
+    assertThat(same.events()).hasSize(1);
+
+    kit.restart();
+
+    assertThat(kit.getState().inventory().toProto().getIstio()).isEqualTo(istio);
+  }
+
+  @Test
   void aBatchOfHeartbeatsIsOneEventEachAndKeepsEveryInventoryChangeInOrder() {
     TokenKind.Minted token = issue(false);
     connect("s1", token, testKit.createTestProbe());
@@ -781,5 +822,42 @@ class ClusterEntityTest {
     assertThat(kept).isLessThanOrEqualTo(SETTINGS.snapshotEvery() * (SETTINGS.keepSnapshots() + 1));
     kit.restart();
     assertThat(kit.getState().heartbeats()).isEqualTo(500);
+  }
+
+  @Test
+  void aServiceMarkedFailingByTelemetryIsJournaledOnceForTheProjectionAndSurvivesARestart() {
+    var failing =
+        kit.<Accepted>runCommand(
+            r ->
+                new ClusterEntity.SetServiceFailing(
+                    "shop/cart", true, 0.8, 100, "5xx ratio 0.800 over 100 requests", r));
+    assertThat(failing.reply().accepted()).isTrue();
+    assertThat(failing.events())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ClusterEvent.ServiceFailingChanged.class,
+            e -> {
+              assertThat(e.service()).isEqualTo("shop/cart");
+              assertThat(e.failing()).isTrue();
+              assertThat(e.requests()).isEqualTo(100);
+            });
+    // desired-state input (failover) and audited
+    assertThat(ClusterTags.tagsFor(failing.events().get(0)))
+        .contains(dev.trestle.core.ConfigTags.DESIRED_STATE);
+    assertThat(kit.getState().failingServices()).containsExactly("shop/cart");
+
+    // a repeat (another central node, or a lost reply) changes nothing
+    var again =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.SetServiceFailing("shop/cart", true, 0.9, 120, "again", r));
+    assertThat(again.events()).isEmpty();
+
+    kit.restart();
+    assertThat(kit.getState().failingServices()).containsExactly("shop/cart");
+    var healthy =
+        kit.<Accepted>runCommand(
+            r -> new ClusterEntity.SetServiceFailing("shop/cart", false, 0.05, 500, "ok", r));
+    assertThat(healthy.events()).hasSize(1);
+    assertThat(kit.getState().failingServices()).isEmpty();
   }
 }

@@ -12,10 +12,13 @@ import dev.trestle.protocol.v1.GroupType;
 import dev.trestle.protocol.v1.OrganizationSpec;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.ResourceMetadata;
+import dev.trestle.protocol.v1.RevisionRolloutSpec;
+import dev.trestle.protocol.v1.RolloutStage;
 import dev.trestle.protocol.v1.ServiceRouteSpec;
 import dev.trestle.protocol.v1.Subset;
 import dev.trestle.protocol.v1.TenantSpec;
 import dev.trestle.protocol.v1.WorkspaceSpec;
+import dev.trestle.rollouts.RolloutEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -113,6 +116,18 @@ final class DesiredFixtures {
             .build());
   }
 
+  static ResourceSnapshot revisionRollout(String o, String name) {
+    return ResourceMapper.snapshotOf(
+        resource(Kind.REVISION_ROLLOUT, meta(o, name))
+            .setRevisionRollout(
+                RevisionRolloutSpec.newBuilder()
+                    .addClusters("*")
+                    .setFromRevision("stable")
+                    .setToRevision("canary")
+                    .addStages(RolloutStage.newBuilder().setName("all").addNamespaces("*")))
+            .build());
+  }
+
   static ResourceSnapshot clusterResource(String o, String name, String displayName) {
     return ResourceMapper.snapshotOf(
         resource(Kind.CLUSTER, meta(o, name))
@@ -187,6 +202,11 @@ final class DesiredFixtures {
       return envelope(
           "cluster|" + clusterFqn,
           new ClusterEvent.HealthChanged(clusterFqn, from, to, "test", T0));
+    }
+
+    /** A revision rollout's event, as RevisionRolloutEntity would journal it. */
+    EventEnvelope<Object> rollout(RolloutEvent event) {
+      return envelope("revision-rollout|" + event.rollout(), event);
     }
 
     /** Envelopes recorded since the previous call. */

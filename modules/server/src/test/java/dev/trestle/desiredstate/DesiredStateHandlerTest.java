@@ -13,11 +13,16 @@ import static dev.trestle.desiredstate.DesiredFixtures.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.DesiredObject;
 import dev.trestle.protocol.v1.DesiredSnapshot;
 import dev.trestle.protocol.v1.ObjectKey;
+import dev.trestle.rollouts.RolloutEvent;
+import dev.trestle.rollouts.RolloutEvent.NamespaceLabel;
 import dev.trestle.storage.FailingCommits;
 import dev.trestle.storage.PlainJdbcSession;
 import dev.trestle.storage.ReadModelDatabase;
@@ -682,34 +687,40 @@ class DesiredStateHandlerTest {
 
   /**
    * Per ServiceEntry in the cluster's snapshot: its host and the clusters of its whole-service
-   * endpoints.
+   * endpoints (the WorkloadEntries of its namespace it selects).
    */
   private Map<String, List<String>> serviceEntries(String cluster) {
-    var out = new TreeMap<String, List<String>>();
+    var mapper = new ObjectMapper();
+    var objects = new java.util.ArrayList<JsonNode>();
     for (DesiredObject o : snapshot(cluster).getObjectsList()) {
-      if (!o.getKey().getKind().equals(SE)) {
-        continue;
-      }
       try {
-        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.getJson());
-        var clusters = new java.util.ArrayList<String>();
-        // The whole-service endpoints (labelled with their cluster and the mTLS mode only); a
-        // ServiceRoute's subsets list each cluster's gateway once more with the subset's labels.
-        tree.path("spec")
-            .path("endpoints")
-            .forEach(
-                e -> {
-                  var labels = e.path("labels");
-                  int subsetLabels =
-                      labels.size() - (labels.has("security.istio.io/tlsMode") ? 1 : 0);
-                  if (subsetLabels == 1) {
-                    clusters.add(e.path("labels").path("topology.istio.io/cluster").asText());
-                  }
-                });
-        out.put(tree.path("spec").path("hosts").get(0).asText(), clusters);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        objects.add(mapper.readTree(o.getJson()));
+      } catch (JsonProcessingException e) {
         throw new AssertionError(e);
       }
+    }
+    var out = new TreeMap<String, List<String>>();
+    for (JsonNode se : objects) {
+      if (!se.path("kind").asText().equals(SE)) {
+        continue;
+      }
+      String namespace = se.at("/metadata/namespace").asText();
+      String selector = se.at("/spec/workloadSelector/labels/trestle.dev~1remote-service").asText();
+      assertThat(selector).isNotEmpty();
+      var clusters = new java.util.ArrayList<String>();
+      for (JsonNode we : objects) {
+        var labels = we.at("/spec/labels");
+        // The whole-service endpoints (labelled with their cluster, the mTLS mode and the
+        // entry's selector only); a ServiceRoute's subsets list each cluster's gateway once more
+        // with the subset's labels.
+        if (we.path("kind").asText().equals("WorkloadEntry")
+            && we.at("/metadata/namespace").asText().equals(namespace)
+            && labels.path("trestle.dev/remote-service").asText().equals(selector)
+            && labels.size() == 3) {
+          clusters.add(labels.path("topology.istio.io/cluster").asText());
+        }
+      }
+      out.put(se.path("spec").path("hosts").get(0).asText(), clusters);
     }
     return out;
   }
@@ -748,13 +759,20 @@ class DesiredStateHandlerTest {
     assertThat(se.getKey().getNamespace()).isEqualTo("payments");
     assertThat(se.getKey().getName()).startsWith("trestle-remote-pay-");
     assertThat(se.getJson())
+        .contains("\"location\":\"MESH_INTERNAL\"", "\"resolution\":\"STATIC\"");
+    DesiredObject endpoint =
+        snapshot(C2).getObjectsList().stream()
+            .filter(o -> o.getKey().getKind().equals("WorkloadEntry"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(endpoint.getKey().getNamespace()).isEqualTo("payments");
+    assertThat(endpoint.getJson())
         .contains(
             "\"address\":\"10.0.0.1\"",
             "\"ports\":{\"http\":15443}",
             "\"locality\":\"r1/z1\"",
             "\"network\":\"n1\"",
-            "\"location\":\"MESH_INTERNAL\"",
-            "\"resolution\":\"STATIC\"");
+            "\"trestle.dev/remote-service\":\"" + se.getKey().getName() + "\"");
     // one DestinationRule per host: the route's, with locality failover and outlier detection
     // merged in
     var rules =
@@ -845,7 +863,11 @@ class DesiredStateHandlerTest {
     d.getUpsertsList().forEach(o -> touched.add(o.getKey().getKind() + " " + o.getKey().getName()));
     d.getDeletesList().forEach(k -> touched.add(k.getKind() + " " + k.getName()));
     assertThat(touched).isNotEmpty().allMatch(t -> t.contains("-pay-"));
-    assertThat(d.getDeletesList()).extracting(k -> k.getKind()).containsExactly(SE);
+    // the entry and the WorkloadEntries it selected (c2's gateway, once more per subset)
+    assertThat(d.getDeletesList())
+        .extracting(k -> k.getKind())
+        .containsOnly(SE, "WorkloadEntry")
+        .containsOnlyOnce(SE);
     assertThat(serviceEntries(C1)).isEqualTo(Map.of("cart.shop.svc.cluster.local", List.of("c3")));
 
     // healthy again: restored, same state as before
@@ -917,5 +939,73 @@ class DesiredStateHandlerTest {
     journal.inventory(C3, c3Inventory(1));
     project();
     assertThat(serviceEntries(C1)).isEqualTo(before);
+  }
+
+  private List<String> namespaceRevisions(String cluster) {
+    return snapshot(cluster).getObjectsList().stream()
+        .filter(o -> o.getKey().getKind().equals("NamespaceRevision"))
+        .map(o -> o.getKey().getNamespace() + " " + o.getJson().replaceAll(".*\"spec\":", ""))
+        .toList();
+  }
+
+  @Test
+  void aRolloutStagesLabelsBecomeNamespaceRevisionObjectsOfItsClustersAndARevertReplacesThem() {
+    exampleConfig();
+    inventories();
+    project();
+    String rollout = "organizations/acme/revisionrollouts/r1";
+    journal.apply(DesiredFixtures.revisionRollout("acme", "r1"));
+    project();
+    long c1 = version(C1);
+    assertThat(namespaceRevisions(C1)).isEmpty(); // the resource alone labels nothing
+    journal.rollout(
+        new RolloutEvent.StageStarted(
+            rollout,
+            4,
+            0,
+            List.of(
+                new NamespaceLabel("c1", "shop", "canary", ""),
+                new NamespaceLabel("c1", "gone", "canary", ""),
+                new NamespaceLabel("c2", "payments", "canary", "2026-03-01T10:00:00Z")),
+            DesiredFixtures.T0));
+    project();
+
+    assertThat(version(C1)).isEqualTo(c1 + 1);
+    // only namespaces the cluster has: a label must never create a namespace
+    assertThat(namespaceRevisions(C1))
+        .containsExactly(
+            "shop {\"restartedAt\":\"\",\"revision\":\"canary\",\"rollout\":\"" + rollout + "\"}}");
+    assertThat(namespaceRevisions(C2))
+        .singleElement()
+        .asString()
+        .startsWith("payments {\"restartedAt\":\"2026-03-01T10:00:00Z\",\"revision\":\"canary\"");
+
+    journal.rollout(
+        new RolloutEvent.StageFailed(
+            rollout,
+            4,
+            0,
+            "failed verification",
+            List.of(new NamespaceLabel("c1", "shop", "stable", "")),
+            DesiredFixtures.T0));
+    project();
+    assertThat(namespaceRevisions(C1))
+        .singleElement()
+        .asString()
+        .contains("\"revision\":\"stable\"");
+    assertThat(namespaceRevisions(C2)).isEmpty();
+
+    // a new handler (a restart) reads the labels back: another change to c1 keeps them
+    journal.inventory(C1, "shop", "payments", "kube-system", "new");
+    project();
+    assertThat(namespaceRevisions(C1))
+        .singleElement()
+        .asString()
+        .contains("\"revision\":\"stable\"");
+
+    // deleting the rollout drops its objects (the edge leaves the labels as they are)
+    journal.delete(rollout);
+    project();
+    assertThat(namespaceRevisions(C1)).isEmpty();
   }
 }

@@ -92,7 +92,8 @@ class ImpactPreviewTest {
               MeshClusters.of(row, config.get(row.fqn())),
               List.of(),
               ALL,
-              WafModule.NONE);
+              WafModule.NONE,
+              List.of());
       assertThat(objects.objects()).isNotEmpty();
       DesiredObjectTables.insertObjects(
           c, row.fqn(), objects.objects().stream().map(StoredObject::of).toList());
@@ -161,6 +162,39 @@ class ImpactPreviewTest {
 
     assertThat(result.examined()).isEqualTo(2);
     assertThat(result.clusters()).isEmpty();
+  }
+
+  @Test
+  void deletingARouteShowsItsObjectsDeletedWhereItWasAndStoresNothing() throws Exception {
+    var before = DesiredObjectTables.loadObjects(c, C1);
+    var cartObjects =
+        before.values().stream().filter(o -> o.sourceFqn().equals(route("acme", "cart"))).toList();
+    assertThat(cartObjects).isNotEmpty();
+
+    var result =
+        ImpactPreview.computeDeletes(
+            c, List.of(route("acme", "cart")), new DesiredStateSettings(1, ALL));
+
+    assertThat(result.examined()).isEqualTo(2);
+    assertThat(result.clusters()).extracting(ClusterImpact::cluster).containsExactly(C1);
+    List<ObjectImpact> objects = result.clusters().get(0).objects();
+    assertThat(objects).allMatch(o -> o.change() == Change.DELETED && o.afterJson().isEmpty());
+    assertThat(objects)
+        .extracting(ObjectImpact::key)
+        .containsExactlyInAnyOrderElementsOf(cartObjects.stream().map(StoredObject::key).toList());
+    assertThat(DesiredObjectTables.loadObjects(c, C1)).isEqualTo(before);
+    assertThat(DesiredStateTables.readResource(c, route("acme", "cart"))).isPresent();
+  }
+
+  @Test
+  void deletingAClusterShowsEveryObjectItHasDeleted() throws Exception {
+    var current = DesiredObjectTables.loadObjects(c, C2);
+
+    var result = ImpactPreview.computeDeletes(c, List.of(C2), new DesiredStateSettings(1, ALL));
+
+    ClusterImpact c2 =
+        result.clusters().stream().filter(i -> i.cluster().equals(C2)).findFirst().orElseThrow();
+    assertThat(c2.objects()).hasSize(current.size()).allMatch(o -> o.change() == Change.DELETED);
   }
 
   @Test

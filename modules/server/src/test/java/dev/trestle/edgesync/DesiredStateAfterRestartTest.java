@@ -7,19 +7,24 @@ import dev.trestle.protocol.v1.ClusterServiceGrpc;
 import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Inventory;
 import dev.trestle.protocol.v1.IssueJoinTokenRequest;
+import dev.trestle.testing.StorageSelection;
 import dev.trestle.testing.TestCentral;
+import dev.trestle.testing.TestStorage;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * After a restart of central (embedded profile), an inventory change an edge reports on reconnect
- * reaches the other cluster's desired state promptly: the journal is full of gaps (heartbeat events
- * deleted on snapshot), and the read journal used to wait 10 s (max-tries x query-delay) at the
- * first of them before the desired-state projection saw anything new (issue 15 point 4).
+ * After a restart of central, an inventory change an edge reports on reconnect reaches the other
+ * cluster's desired state promptly: the journal is full of gaps (heartbeat events deleted on
+ * snapshot), and the read journal used to wait 10 s (max-tries x query-delay) at the first of them
+ * before the desired-state projection saw anything new (issue 15 point 4). Embedded profile here,
+ * PostgreSQL in {@link DesiredStateAfterRestartPostgresTest}.
  */
+@ExtendWith(StorageSelection.class)
 class DesiredStateAfterRestartTest {
   private static final Duration WAIT = Duration.ofSeconds(40);
   private static final String A = "organizations/acme/clusters/eu-west-1a";
@@ -45,10 +50,11 @@ class DesiredStateAfterRestartTest {
   }
 
   @Test
-  void anInventoryChangeReportedAfterARestartReachesTheOtherClusterWithinSeconds()
-      throws Exception {
+  void anInventoryChangeReportedAfterARestartReachesTheOtherClusterWithinSeconds(
+      TestStorage storage) throws Exception {
     central =
         TestCentral.startSecure(
+            storage,
             """
             trestle.edge.heartbeat-interval = 1s
             trestle.clusters.snapshot-every = 5
@@ -109,7 +115,7 @@ class DesiredStateAfterRestartTest {
                             .toCompletableFuture()
                             .get(10, TimeUnit.SECONDS)
                             .getObjectsList())
-                    .filteredOn(o -> o.getKey().getKind().equals("ServiceEntry"))
+                    .filteredOn(o -> o.getKey().getKind().equals("WorkloadEntry"))
                     .anySatisfy(
                         o -> assertThat(o.getJson()).contains("\"address\":\"" + address + "\"")));
   }

@@ -1,19 +1,28 @@
 package dev.trestle.edgesync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.ApplyRequest;
+import dev.trestle.protocol.v1.AuditOperation;
+import dev.trestle.protocol.v1.AuditQueryRequest;
+import dev.trestle.protocol.v1.AuditServiceGrpc;
 import dev.trestle.protocol.v1.ClusterServiceGrpc;
 import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.IssueJoinTokenRequest;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
 import dev.trestle.testing.TestCentral;
+import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Mutual TLS on the edge port: with {@code trestle.edge.client-ca-file} set, only clients with a
- * certificate from that CA complete the handshake; the join token still names the cluster.
- * Certificates are made with the JDK's keytool, as the dev mode does.
+ * certificate from that CA complete the handshake, and the certificate must name the cluster the
+ * join token is for (its CN or a DNS alternative name). Certificates are made with the JDK's
+ * keytool, as the dev mode does.
  */
 class EdgeMutualTlsTest {
   private static final char[] PASSWORD = "changeit".toCharArray();
@@ -38,6 +48,7 @@ class EdgeMutualTlsTest {
   private static TestCentral central;
   private static ManagedChannel api;
   private static String joinToken;
+  private static String c2Token;
 
   @BeforeAll
   static void start() throws Exception {
@@ -73,72 +84,9 @@ class EdgeMutualTlsTest {
         "changeit",
         "-file",
         "ca.pem");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "edge",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=c1",
-        "-validity",
-        "2",
-        "-keystore",
-        "edge.p12",
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit");
-    keytool(
-        "-certreq",
-        "-alias",
-        "edge",
-        "-keystore",
-        "edge.p12",
-        "-storepass",
-        "changeit",
-        "-file",
-        "edge.csr");
-    keytool(
-        "-gencert",
-        "-alias",
-        "ca",
-        "-keystore",
-        "ca.p12",
-        "-storepass",
-        "changeit",
-        "-infile",
-        "edge.csr",
-        "-outfile",
-        "edge.crt",
-        "-rfc",
-        "-validity",
-        "2",
-        "-ext",
-        "eku=clientAuth");
-    keytool(
-        "-importcert",
-        "-noprompt",
-        "-alias",
-        "ca",
-        "-file",
-        "ca.pem",
-        "-keystore",
-        "edge.p12",
-        "-storepass",
-        "changeit");
-    keytool(
-        "-importcert",
-        "-alias",
-        "edge",
-        "-file",
-        "edge.crt",
-        "-keystore",
-        "edge.p12",
-        "-storepass",
-        "changeit");
+    issue("edge", "CN=c1", null);
+    // For c2 by a DNS alternative name; its CN names no cluster.
+    issue("edge-c2", "CN=edge-agent", "san=dns:c2");
     keytool(
         "-genkeypair",
         "-alias",
@@ -184,20 +132,106 @@ class EdgeMutualTlsTest {
                             kind: Cluster
                             metadata: {name: c1, organization: tls}
                             spec: {network: n1}
+                            ---
+                            apiVersion: trestle.dev/v1
+                            kind: Cluster
+                            metadata: {name: c2, organization: tls}
+                            spec: {network: n2}
                             """)
                         .stream()
                         .map(d -> d.resource())
                         .toList())
                 .build());
-    joinToken =
-        ClusterServiceGrpc.newBlockingStub(api)
-            .withCallCredentials(EdgeStreamTest.bearer(admin))
-            .withDeadlineAfter(30, TimeUnit.SECONDS)
-            .issueJoinToken(
-                IssueJoinTokenRequest.newBuilder()
-                    .setCluster("organizations/tls/clusters/c1")
-                    .build())
-            .getToken();
+    joinToken = joinToken("organizations/tls/clusters/c1");
+    c2Token = joinToken("organizations/tls/clusters/c2");
+  }
+
+  private static String joinToken(String cluster) throws IOException {
+    return ClusterServiceGrpc.newBlockingStub(api)
+        .withCallCredentials(EdgeStreamTest.bearer(central.adminToken()))
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .issueJoinToken(IssueJoinTokenRequest.newBuilder().setCluster(cluster).build())
+        .getToken();
+  }
+
+  /**
+   * A key pair in {@code <alias>.p12} with a client certificate for {@code dname} (and {@code
+   * extension} if given) issued by the edge CA, the CA's certificate beside it.
+   */
+  private static void issue(String alias, String dname, String extension) throws Exception {
+    String keystore = alias + ".p12";
+    keytool(
+        "-genkeypair",
+        "-alias",
+        alias,
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        dname,
+        "-validity",
+        "2",
+        "-keystore",
+        keystore,
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit");
+    keytool(
+        "-certreq",
+        "-alias",
+        alias,
+        "-keystore",
+        keystore,
+        "-storepass",
+        "changeit",
+        "-file",
+        alias + ".csr");
+    List<String> gencert =
+        new ArrayList<>(
+            List.of(
+                "-gencert",
+                "-alias",
+                "ca",
+                "-keystore",
+                "ca.p12",
+                "-storepass",
+                "changeit",
+                "-infile",
+                alias + ".csr",
+                "-outfile",
+                alias + ".crt",
+                "-rfc",
+                "-validity",
+                "2",
+                "-ext",
+                "eku=clientAuth"));
+    if (extension != null) {
+      gencert.addAll(List.of("-ext", extension));
+    }
+    keytool(gencert.toArray(String[]::new));
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "ca",
+        "-file",
+        "ca.pem",
+        "-keystore",
+        keystore,
+        "-storepass",
+        "changeit");
+    keytool(
+        "-importcert",
+        "-alias",
+        alias,
+        "-file",
+        alias + ".crt",
+        "-keystore",
+        keystore,
+        "-storepass",
+        "changeit");
   }
 
   @AfterAll
@@ -235,7 +269,77 @@ class EdgeMutualTlsTest {
   }
 
   private static Hello hello() {
-    return Hello.newBuilder().setCluster("c1").setToken(joinToken).setAgentVersion("test").build();
+    return hello("c1", joinToken);
+  }
+
+  private static Hello hello(String cluster, String token) {
+    return Hello.newBuilder().setCluster(cluster).setToken(token).setAgentVersion("test").build();
+  }
+
+  private static ManagedChannel edgeChannel(String keystore) throws Exception {
+    return Grpc.newChannelBuilderForAddress(
+            "localhost", central.central().edgeAddress().getPort(), serverTrust(keystore))
+        .build();
+  }
+
+  /**
+   * A certificate issued for c1 cannot be used with c2's join token (nor with a Hello that claims
+   * nothing): refused with PERMISSION_DENIED saying which names the certificate carries, and
+   * audited; a certificate naming c2 by a DNS alternative name is admitted with c2's token. A
+   * client cannot name itself with the header central uses for the verified names.
+   */
+  @Test
+  void aCertificateIssuedForOneClusterCannotSpeakForAnother() throws Exception {
+    ManagedChannel asC1 = edgeChannel("edge.p12");
+    try {
+      for (Hello hello : List.of(hello("c2", c2Token), hello("", c2Token))) {
+        try (var client = new EdgeTestClient(spoofingNames(asC1, "c2"), hello)) {
+          Status status = client.closed.get(20, TimeUnit.SECONDS);
+          assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+          assertThat(status.getDescription())
+              .contains("the client certificate is for c1, not for cluster")
+              .contains("organizations/tls/clusters/c2");
+          assertThat(client.received).isEmpty();
+        }
+      }
+    } finally {
+      asC1.shutdownNow();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        AuditServiceGrpc.newBlockingStub(api)
+                            .withCallCredentials(EdgeStreamTest.bearer(central.adminToken()))
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .query(
+                                AuditQueryRequest.newBuilder()
+                                    .setResource("organizations/tls/clusters/c2")
+                                    .setOperation(AuditOperation.EDGE_CONNECT)
+                                    .build())
+                            .getEntriesList())
+                    .anySatisfy(
+                        e ->
+                            assertThat(e.getMessage())
+                                .contains("the client certificate is for c1")));
+
+    ManagedChannel asC2 = edgeChannel("edge-c2.p12");
+    try (var client = new EdgeTestClient(asC2, hello("c2", c2Token))) {
+      assertThat(client.next(Duration.ofSeconds(20)).hasWelcome()).isTrue();
+    } finally {
+      asC2.shutdownNow();
+    }
+  }
+
+  /** Sends the header central sets for a verified certificate's names, claiming {@code names}. */
+  private static Channel spoofingNames(Channel channel, String names) {
+    var headers = new Metadata();
+    headers.put(
+        Metadata.Key.of(EdgeClientCertificates.NAMES_HEADER, Metadata.ASCII_STRING_MARSHALLER),
+        names);
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.trestle.protocol.v1.EdgeSyncGrpc;
 import dev.trestle.protocol.v1.Heartbeat;
 import dev.trestle.protocol.v1.Hello;
 import dev.trestle.protocol.v1.Inventory;
+import io.grpc.Channel;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -24,7 +25,7 @@ public final class EdgeTestClient implements AutoCloseable {
   public final CompletableFuture<Status> closed = new CompletableFuture<>();
   private final StreamObserver<EdgeMessage> toCentral;
 
-  public EdgeTestClient(ManagedChannel channel, Hello hello) {
+  public EdgeTestClient(Channel channel, Hello hello) {
     toCentral =
         EdgeSyncGrpc.newStub(channel)
             .sync(

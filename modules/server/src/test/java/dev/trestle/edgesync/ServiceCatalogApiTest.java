@@ -102,17 +102,25 @@ class ServiceCatalogApiTest {
   void servicesAreListedOverGrpcAndRestAndTheOtherClusterGetsTheRoute() throws Exception {
     try (var a = new EdgeTestClient(edge, hello("eu-west-1a", inventory("10.1.0.10", 3)));
         var b = new EdgeTestClient(edge, hello("eu-west-1b", inventory("10.2.0.10", 2)))) {
+      // Live edges heartbeat (every second here): a silent one turns UNHEALTHY after three
+      // intervals and its services stop being routable, which this test once raced against.
+      Runnable heartbeats =
+          () -> {
+            a.heartbeat(inventory("10.1.0.10", 3));
+            b.heartbeat(inventory("10.2.0.10", 2));
+          };
       var catalog =
-          ServiceCatalogGrpc.newBlockingStub(api)
-              .withCallCredentials(EdgeStreamTest.bearer(admin))
-              .withDeadlineAfter(30, TimeUnit.SECONDS);
+          ServiceCatalogGrpc.newBlockingStub(api).withCallCredentials(EdgeStreamTest.bearer(admin));
       await()
           .atMost(WAIT)
           .untilAsserted(
               () -> {
+                heartbeats.run();
                 var services =
-                    catalog.listServices(
-                        ListServicesRequest.newBuilder().setNamespace("checkout").build());
+                    catalog
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .listServices(
+                            ListServicesRequest.newBuilder().setNamespace("checkout").build());
                 assertThat(services.getServicesList())
                     .extracting(s -> s.getName())
                     .containsExactly("cart");
@@ -134,6 +142,7 @@ class ServiceCatalogApiTest {
               });
       assertThat(
               catalog
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
                   .listServices(ListServicesRequest.newBuilder().setNamespace("nothing").build())
                   .getServicesCount())
           .isZero();
@@ -156,11 +165,13 @@ class ServiceCatalogApiTest {
               HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
 
-      // eu-west-1a's desired state carries a ServiceEntry at eu-west-1b's gateway
+      // eu-west-1a's desired state carries a WorkloadEntry at eu-west-1b's gateway (its
+      // ServiceEntry selects it)
       await()
           .atMost(WAIT)
           .untilAsserted(
               () -> {
+                heartbeats.run();
                 var snapshot =
                     central
                         .central()
@@ -169,9 +180,10 @@ class ServiceCatalogApiTest {
                         .toCompletableFuture()
                         .get(10, TimeUnit.SECONDS);
                 assertThat(snapshot.getObjectsList())
-                    .filteredOn(o -> o.getKey().getKind().equals("ServiceEntry"))
-                    .singleElement()
-                    .satisfies(
+                    .filteredOn(o -> o.getKey().getKind().equals("WorkloadEntry"))
+                    // the gateway, and once more per subset of acme's cart ServiceRoute
+                    .hasSize(3)
+                    .allSatisfy(
                         o ->
                             assertThat(o.getJson())
                                 .contains(

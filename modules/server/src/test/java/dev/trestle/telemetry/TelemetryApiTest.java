@@ -1,5 +1,7 @@
 package dev.trestle.telemetry;
 
+import static dev.trestle.telemetry.TelemetryReports.call;
+import static dev.trestle.telemetry.TelemetryReports.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -12,7 +14,6 @@ import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.Binding;
 import dev.trestle.protocol.v1.ClusterServiceGrpc;
 import dev.trestle.protocol.v1.CreatePrincipalRequest;
-import dev.trestle.protocol.v1.Destination;
 import dev.trestle.protocol.v1.GetAccessBindingsRequest;
 import dev.trestle.protocol.v1.IamServiceGrpc;
 import dev.trestle.protocol.v1.IssueJoinTokenRequest;
@@ -26,8 +27,6 @@ import dev.trestle.protocol.v1.TelemetryReportAck;
 import dev.trestle.protocol.v1.TelemetryWindow;
 import dev.trestle.protocol.v1.TimeRange;
 import dev.trestle.protocol.v1.TopologyRequest;
-import dev.trestle.protocol.v1.TrafficSeries;
-import dev.trestle.protocol.v1.Workload;
 import dev.trestle.testing.TestCentral;
 import io.grpc.CallCredentials;
 import io.grpc.Grpc;
@@ -131,6 +130,12 @@ class TelemetryApiTest {
     JsonNode top =
         get("/api/v1/telemetry/top?scope=organizations/acme/tenants/payments&window=30m", admin);
     assertThat(top.path("services").get(0).path("service").asText()).isEqualTo("cart");
+    // The scope's summary: every service of the scope (all are listed here) summed.
+    long listed = 0;
+    for (JsonNode s : top.path("services")) {
+      listed += s.path("total").path("requests").asLong();
+    }
+    assertThat(top.path("total").path("requests").asLong()).isEqualTo(listed).isPositive();
   }
 
   @Test
@@ -245,49 +250,6 @@ class TelemetryApiTest {
   }
 
   // ---- helpers ----
-
-  static TrafficSeries call(
-      String srcApp,
-      String srcNs,
-      String dstService,
-      String dstNs,
-      String dstCluster,
-      String cls,
-      long requests,
-      int bucket) {
-    var buckets = new ArrayList<Long>();
-    for (int i = 0; i < LatencyBuckets.COUNT; i++) {
-      buckets.add(i == bucket ? requests : 0L);
-    }
-    return TrafficSeries.newBuilder()
-        .setSource(Workload.newBuilder().setName(srcApp + "-v1").setApp(srcApp).setNamespace(srcNs))
-        .setDestination(
-            Destination.newBuilder()
-                .setService(
-                    dstNs.isEmpty() ? dstService : dstService + "." + dstNs + ".svc.cluster.local")
-                .setNamespace(dstNs)
-                .setCluster(dstCluster))
-        .setResponseClass(cls)
-        .setRequests(requests)
-        .addAllLatencyBuckets(buckets)
-        .build();
-  }
-
-  static TelemetryReport report(String cluster, String agent, long start, TrafficSeries... series) {
-    var w =
-        TelemetryWindow.newBuilder()
-            .setStart(Timestamp.newBuilder().setSeconds(start))
-            .setSeconds(30)
-            .addAllSeries(List.of(series));
-    for (double b : LatencyBuckets.BOUNDS_MS) {
-      w.addBucketBoundsMs(b);
-    }
-    return TelemetryReport.newBuilder()
-        .setCluster("organizations/acme/clusters/" + cluster)
-        .setAgentInstance(agent)
-        .addWindows(w)
-        .build();
-  }
 
   static TelemetryIngestGrpc.TelemetryIngestBlockingStub ingest(String cluster, String token) {
     var md = new Metadata();

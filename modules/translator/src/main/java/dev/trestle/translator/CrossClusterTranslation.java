@@ -12,6 +12,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryResolution;
 import io.fabric8.istio.api.api.networking.v1alpha3.ServicePort;
 import io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicy;
 import io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry;
+import io.fabric8.istio.api.api.networking.v1alpha3.WorkloadSelector;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.ServiceEntry;
 import java.util.ArrayList;
@@ -21,9 +22,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Remote services → one ServiceEntry per service (one endpoint per routable remote cluster, at its
- * east-west gateway) and the host's one DestinationRule with locality failover and outlier
- * detection. The exact format is in docs/multicluster.md; the edge's xDS server reads it.
+ * Remote services → one ServiceEntry per service, selecting one WorkloadEntry per routable remote
+ * cluster (at its east-west gateway; one more per subset that cluster serves), and the host's one
+ * DestinationRule with locality failover and outlier detection. The exact format is in
+ * docs/multicluster.md; the edge's xDS server reads it.
  */
 final class CrossClusterTranslation {
   static final String CLUSTER_LABEL = "topology.istio.io/cluster";
@@ -37,6 +39,9 @@ final class CrossClusterTranslation {
    * through to the remote workload.
    */
   static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
+
+  /** On a remote service's WorkloadEntries: the name of the ServiceEntry that selects them. */
+  static final String REMOTE_SERVICE_LABEL = "trestle.dev/remote-service";
 
   /** Outlier detection when no TrafficSetting sets one: Istio fails over only on ejection. */
   static final int DEFAULT_CONSECUTIVE_5XX = 5;
@@ -102,24 +107,59 @@ final class CrossClusterTranslation {
       ports.add(port);
     }
     spec.setPorts(ports);
+    String name = serviceEntryName(service.namespace(), service.name());
+    var selector = new WorkloadSelector();
+    selector.setLabels(Map.of(REMOTE_SERVICE_LABEL, name));
+    spec.setWorkloadSelector(selector);
     var ref = new ServiceRef(service.namespace(), service.name());
     Optional<Resource> route = traffic.route(ref);
-    var endpoints = new ArrayList<WorkloadEntry>();
+    // The subsets' labels come from the ServiceRoute: it is an input of the subsets' entries.
+    var plain = new Provenance(self, List.of());
+    var withRoute = new Provenance(self, route.map(List::of).orElse(List.of()));
     for (MeshCatalog.Endpoint e : service.endpoints()) {
-      endpoints.add(endpoint(service, e, Map.of()));
+      workloadEntry(service, name, e, null, plain);
       for (Subset subset : subsetsServedBy(route, e.cluster(), service.namespace())) {
-        endpoints.add(endpoint(service, e, subset.getLabelsMap()));
+        workloadEntry(service, name, e, subset, withRoute);
       }
     }
-    spec.setEndpoints(endpoints);
-    // The subsets' labels come from the ServiceRoute: it is an input of the entry.
-    var provenance = new Provenance(self, route.map(List::of).orElse(List.of()));
     var se = new ServiceEntry();
-    se.setMetadata(
-        provenance.meta(
-            serviceEntryName(service.namespace(), service.name()), service.namespace()));
+    se.setMetadata(plain.meta(name, service.namespace()));
     se.setSpec(spec);
-    emission.emit(se, provenance);
+    emission.emit(se, plain);
+  }
+
+  /**
+   * One remote cluster's east-west gateway as an endpoint of the ServiceEntry {@code entryName}
+   * (which selects it by {@link #REMOTE_SERVICE_LABEL}); with a subset, the same gateway carrying
+   * the subset's labels. An object of its own, so a change in one remote cluster changes one small
+   * object in every other cluster instead of the ServiceEntry listing them all (issue 21, P7).
+   */
+  private void workloadEntry(
+      MeshCatalog.RemoteService service,
+      String entryName,
+      MeshCatalog.Endpoint e,
+      Subset subset,
+      Provenance provenance) {
+    String subsetName = subset == null ? "" : subset.getName();
+    var spec = endpoint(service, e, subset == null ? Map.of() : subset.getLabelsMap());
+    var labels = new TreeMap<>(spec.getLabels());
+    labels.put(REMOTE_SERVICE_LABEL, entryName);
+    spec.setLabels(labels);
+    var we = new io.fabric8.istio.api.networking.v1.WorkloadEntry();
+    we.setMetadata(
+        provenance.meta(
+            workloadEntryName(service.namespace(), service.name(), e.cluster(), subsetName),
+            service.namespace()));
+    we.setSpec(spec);
+    emission.emit(we, provenance);
+  }
+
+  static String workloadEntryName(
+      String namespace, String service, String remoteCluster, String subset) {
+    String base =
+        "remote-" + service + "-" + remoteCluster + (subset.isEmpty() ? "" : "-" + subset);
+    return ObjectNames.name(
+        base, "remote:" + namespace + "/" + service + "@" + remoteCluster + "#" + subset);
   }
 
   /**

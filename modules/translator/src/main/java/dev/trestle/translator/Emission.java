@@ -37,6 +37,13 @@ final class Emission {
     return java.util.Optional.ofNullable(objects.get(key));
   }
 
+  /** The objects of {@code kind} emitted so far that are named after {@code sourceFqn}. */
+  List<DesiredObject> emittedFor(String sourceFqn, String kind) {
+    return objects.values().stream()
+        .filter(o -> o.key().kind().equals(kind) && o.sourceFqn().equals(sourceFqn))
+        .toList();
+  }
+
   /** Replaces an emitted object by a changed copy (same key), keeping its provenance. */
   void replace(DesiredObject old, HasMetadata changed) {
     DesiredObject desired =

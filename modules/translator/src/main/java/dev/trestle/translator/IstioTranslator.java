@@ -35,19 +35,24 @@ package dev.trestle.translator;
  *       every namespace its group covers, reaching services without rules of their own (minus
  *       timeout/retries, which Istio cannot set namespace-wide).
  *   <li><b>SecuritySetting</b> → PeerAuthentication (mTLS mode; namespace-wide when it names no
- *       service, else for workloads labelled {@code app: <name>}) and, when it has allow rules, an
- *       ALLOW AuthorizationPolicy. Callers named by workspace or group become the namespace names
- *       those select (in this cluster, plus literal names in any known cluster, since mesh
- *       identities carry no cluster); principals without a trust domain get the tenant's
- *       securityDomain. A rule whose callers all resolve to nothing is dropped, and a policy left
- *       without rules admits nobody: it fails closed. Istio ORs ALLOW policies, so a
- *       service-specific setting adds to a group-wide one on the same namespace rather than
- *       narrowing it.
+ *       service, else for workloads labelled {@code app: <name>}), when it has deny rules a DENY
+ *       AuthorizationPolicy, when it has a {@code jwt} policy a RequestAuthentication and DENY
+ *       rules ({@link JwtTranslation}) and, when it has allow rules, an ALLOW AuthorizationPolicy.
+ *       Callers named by workspace or group become the namespace names those select (in this
+ *       cluster, plus literal names in any known cluster, since mesh identities carry no cluster);
+ *       principals without a trust domain get the tenant's securityDomain. A rule whose callers all
+ *       resolve to nothing is dropped, and a policy left without rules admits nobody: it fails
+ *       closed. Istio ORs ALLOW policies, so a service-specific setting adds to a group-wide one on
+ *       the same namespace rather than narrowing it.
  *   <li><b>IngressGateway</b> → a Gateway (selector, servers with port, hosts, TLS) in the
  *       gateway's namespace, and one VirtualService per routed host bound to it. A route naming a
- *       {@code serviceRoute} follows that ServiceRoute's routes and subsets.
+ *       {@code serviceRoute} follows that ServiceRoute's routes and subsets. Servers with a {@code
+ *       jwt} policy get its objects at the gateway pods ({@link GatewayJwtTranslation}).
  *   <li><b>Workspace</b> → a Sidecar in each namespace it covers here: the isolation boundary (see
- *       {@link SidecarTranslation}).
+ *       {@link SidecarTranslation}), with the outbound mode of the egress policies.
+ *   <li><b>Egress</b> (workspace and group policies, EgressGateways) → ServiceEntries per allowed
+ *       host and namespace and Istio's egress-gateway chain ({@link EgressTranslation}); what they
+ *       let through can be judged from the output by {@link EgressReachability}.
  *   <li><b>Rate limits</b> (ServiceRoute, IngressGateway routes) → EnvoyFilters with Envoy's local
  *       and global rate-limit filters, and the rate-limit service's configuration as a ConfigMap
  *       (see {@link RateLimitTranslation}).
@@ -118,7 +123,10 @@ public final class IstioTranslator {
             emission)
         .run();
     rateLimitService.emit();
-    new SidecarTranslation(snapshot, cluster, placement, emission).run();
+    new GatewayJwtTranslation(snapshot, emission).run();
+    var egress = new EgressTranslation(snapshot, cluster, placement, emission);
+    egress.run();
+    new SidecarTranslation(snapshot, cluster, placement, egress, emission).run();
     return emission.result(cluster.name());
   }
 

@@ -58,11 +58,28 @@ public final class MeshCatalog {
     }
   }
 
-  /** One service as one cluster reports it. */
+  /**
+   * One service as one cluster reports it.
+   *
+   * @param failing central marked it unhealthy for cross-cluster routing because its error ratio in
+   *     this cluster crossed the configured threshold (docs/telemetry.md, "Failover by telemetry"):
+   *     not routable, like a service without healthy endpoints
+   */
   public record Service(
-      String namespace, String name, List<Port> ports, int endpoints, int healthyEndpoints) {
+      String namespace,
+      String name,
+      List<Port> ports,
+      int endpoints,
+      int healthyEndpoints,
+      boolean failing) {
     public Service {
       ports = List.copyOf(ports);
+    }
+
+    /** A service its cluster's telemetry has not marked failing. */
+    public Service(
+        String namespace, String name, List<Port> ports, int endpoints, int healthyEndpoints) {
+      this(namespace, name, ports, endpoints, healthyEndpoints, false);
     }
 
     public String key() {
@@ -130,7 +147,11 @@ public final class MeshCatalog {
 
     /** Whether another cluster may route to this one's instance of {@code service}. */
     public boolean routable(Service service) {
-      return healthy && eastWest != null && eastWest.ready() && service.healthyEndpoints() > 0;
+      return healthy
+          && eastWest != null
+          && eastWest.ready()
+          && service.healthyEndpoints() > 0
+          && !service.failing();
     }
 
     /**

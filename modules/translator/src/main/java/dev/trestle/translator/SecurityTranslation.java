@@ -5,6 +5,7 @@ import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.AuthorizationRule;
 import dev.trestle.protocol.v1.MtlsMode;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.protocol.v1.SecuritySettingSpec;
 import dev.trestle.translator.SecurityTargets.Target;
 import io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicyAction;
 import io.fabric8.istio.api.api.security.v1beta1.Operation;
@@ -25,7 +26,10 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** SecuritySettings → PeerAuthentications and ALLOW AuthorizationPolicies. */
+/**
+ * SecuritySettings → PeerAuthentications, ALLOW and DENY AuthorizationPolicies, and request-token
+ * checks ({@link JwtTranslation}).
+ */
 final class SecurityTranslation {
   /** Label the workloads of a service are assumed to carry: {@code app: <service name>}. */
   static final String WORKLOAD_LABEL = "app";
@@ -34,6 +38,7 @@ final class SecurityTranslation {
   private final ClusterView view;
   private final Placement placement;
   private final Emission emission;
+  private final JwtTranslation jwt;
   private final Map<String, Resource> peerAuthByTarget = new HashMap<>();
   private final Map<String, Resource> namespaceWidePolicies = new TreeMap<>();
   private final Map<String, List<Resource>> servicePoliciesByNamespace = new TreeMap<>();
@@ -44,6 +49,7 @@ final class SecurityTranslation {
     this.view = view;
     this.placement = placement;
     this.emission = emission;
+    this.jwt = new JwtTranslation(emission);
   }
 
   void run() {
@@ -58,13 +64,24 @@ final class SecurityTranslation {
         continue;
       }
       String trustDomain = trustDomain(setting, fqn);
-      List<Rule> rules = rules(setting, trustDomain);
+      SecuritySettingSpec spec = setting.getSecuritySetting();
+      List<Rule> rules = rules(setting, "allow", spec.getAllowList(), trustDomain);
+      List<Rule> denyRules = rules(setting, "deny", spec.getDenyList(), trustDomain);
       Provenance provenance = Provenance.of(setting);
       String name = ObjectNames.name(setting.getMetadata().getName(), provenance.sourceFqn());
+      String denyName =
+          ObjectNames.name(
+              setting.getMetadata().getName() + "-deny", provenance.sourceFqn() + "#deny");
       for (Target target : targets) {
         peerAuthentication(setting, target, name, provenance);
-        if (setting.getSecuritySetting().getAllowCount() > 0) {
-          authorizationPolicy(target, name, rules, provenance);
+        // A DENY policy without rules would match nothing; one is emitted only with rules left.
+        if (!denyRules.isEmpty()) {
+          authorizationPolicy(
+              target, denyName, AuthorizationPolicyAction.DENY, denyRules, provenance);
+        }
+        jwt.apply(setting, target.namespace(), target.selector(), provenance);
+        if (spec.getAllowCount() > 0) {
+          authorizationPolicy(target, name, AuthorizationPolicyAction.ALLOW, rules, provenance);
           if (target.selector() == null) {
             namespaceWidePolicies.putIfAbsent(target.namespace(), setting);
           } else {
@@ -79,17 +96,19 @@ final class SecurityTranslation {
         (ns, settings) -> {
           Resource wide = namespaceWidePolicies.get(ns);
           if (wide != null) {
-            settings.forEach(
-                s ->
-                    emission.warn(
-                        s,
-                        "Istio ORs ALLOW policies: callers admitted by the namespace-wide "
-                            + Provenance.fqn(wide)
-                            + " in "
-                            + ns
-                            + " also reach "
-                            + s.getSecuritySetting().getService()
-                            + "; this setting adds callers, it cannot narrow them"));
+            settings.stream()
+                .filter(s -> s.getSecuritySetting().getDenyCount() == 0)
+                .forEach(
+                    s ->
+                        emission.warn(
+                            s,
+                            "Istio ORs ALLOW policies: callers admitted by the namespace-wide "
+                                + Provenance.fqn(wide)
+                                + " in "
+                                + ns
+                                + " also reach "
+                                + s.getSecuritySetting().getService()
+                                + "; this setting adds callers, only deny rules can narrow them"));
           }
         });
   }
@@ -148,9 +167,14 @@ final class SecurityTranslation {
     emission.emit(pa, p);
   }
 
-  private void authorizationPolicy(Target target, String name, List<Rule> rules, Provenance p) {
+  private void authorizationPolicy(
+      Target target,
+      String name,
+      AuthorizationPolicyAction action,
+      List<Rule> rules,
+      Provenance p) {
     var spec = new io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicy();
-    spec.setAction(AuthorizationPolicyAction.ALLOW);
+    spec.setAction(action);
     if (target.selector() != null) {
       spec.setSelector(new WorkloadSelector(new TreeMap<>(target.selector())));
     }
@@ -162,10 +186,16 @@ final class SecurityTranslation {
     emission.emit(ap, p);
   }
 
-  private List<Rule> rules(Resource setting, String trustDomain) {
+  /**
+   * Allow or deny rules as Istio's. A rule whose named callers all resolve to nothing is left out:
+   * an allow rule then admits nobody (fail closed), a deny rule refuses nobody (it named no one
+   * here), and neither may be written with an empty {@code from}, which would match everyone.
+   */
+  private List<Rule> rules(
+      Resource setting, String verb, List<AuthorizationRule> given, String trustDomain) {
     var out = new ArrayList<Rule>();
     int index = 0;
-    for (AuthorizationRule rule : setting.getSecuritySetting().getAllowList()) {
+    for (AuthorizationRule rule : given) {
       String label = rule.getName().isEmpty() ? "#" + index : "'" + rule.getName() + "'";
       index++;
       boolean namesCallers =
@@ -176,10 +206,10 @@ final class SecurityTranslation {
               > 0;
       SortedSet<String> namespaces = new TreeSet<>(rule.getFromNamespacesList());
       for (String ws : rule.getFromWorkspacesList()) {
-        namespaces.addAll(scopeNamespaces(setting, label, ws));
+        namespaces.addAll(scopeNamespaces(setting, verb + " rule " + label, ws));
       }
       for (String group : rule.getFromGroupsList()) {
-        namespaces.addAll(scopeNamespaces(setting, label, group));
+        namespaces.addAll(scopeNamespaces(setting, verb + " rule " + label, group));
       }
       SortedSet<String> principals = new TreeSet<>();
       for (String principal : rule.getFromPrincipalsList()) {
@@ -189,11 +219,14 @@ final class SecurityTranslation {
       if (namesCallers && namespaces.isEmpty() && principals.isEmpty()) {
         emission.warn(
             setting,
-            "allow rule "
+            verb
+                + " rule "
                 + label
                 + " names callers of which none resolve in cluster "
                 + view.name()
-                + "; it is left out (it admits nobody)");
+                + "; it is left out ("
+                + (verb.equals("allow") ? "it admits nobody" : "it refuses nobody here")
+                + ")");
         continue;
       }
       var r = new Rule();
@@ -230,16 +263,16 @@ final class SecurityTranslation {
   }
 
   /** The namespace names a workspace or group named in a rule stands for (see Placement). */
-  private SortedSet<String> scopeNamespaces(Resource setting, String label, String fqnText) {
+  private SortedSet<String> scopeNamespaces(Resource setting, String rule, String fqnText) {
     Fqn fqn;
     try {
       fqn = Fqn.parse(fqnText);
     } catch (IllegalArgumentException e) {
-      emission.warn(setting, "allow rule " + label + ": " + e.getMessage());
+      emission.warn(setting, rule + ": " + e.getMessage());
       return new TreeSet<>();
     }
     if (snapshot.get(fqn).isEmpty() || !placement.scopeExists(fqn)) {
-      emission.warn(setting, "allow rule " + label + ": " + fqnText + " is not in the snapshot");
+      emission.warn(setting, rule + ": " + fqnText + " is not in the snapshot");
       return new TreeSet<>();
     }
     return placement.identityNamespaces(fqn);

@@ -3,9 +3,12 @@ package dev.trestle.translator;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.AuthorizationRule;
+import dev.trestle.protocol.v1.OutboundMode;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.SecuritySettingSpec;
 import io.fabric8.istio.api.api.networking.v1alpha3.IstioEgressListener;
+import io.fabric8.istio.api.api.networking.v1alpha3.OutboundTrafficPolicy;
+import io.fabric8.istio.api.api.networking.v1alpha3.OutboundTrafficPolicyMode;
 import io.fabric8.istio.api.networking.v1.Sidecar;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +26,9 @@ import java.util.regex.Pattern;
  * istio-system}, every namespace of their workspace, and the services other workspaces' allow rules
  * admit them to (a service-specific SecuritySetting grants its one host, a group-wide one the
  * namespaces of its group). Services outside that boundary are not in the proxies' registry at all,
- * so they cannot be called through the mesh, whatever their AuthorizationPolicies say.
+ * so they cannot be called through the mesh, whatever their AuthorizationPolicies say. Egress
+ * ({@link EgressTranslation}) adds the outbound mode and the egress gateway services the
+ * namespace's allowed hosts go through.
  */
 final class SidecarTranslation {
   static final String CONTROL_PLANE_NAMESPACE = "istio-system";
@@ -32,13 +37,19 @@ final class SidecarTranslation {
   private final ConfigSnapshot snapshot;
   private final ClusterView view;
   private final Placement placement;
+  private final EgressTranslation egressOf;
   private final Emission emission;
 
   SidecarTranslation(
-      ConfigSnapshot snapshot, ClusterView view, Placement placement, Emission emission) {
+      ConfigSnapshot snapshot,
+      ClusterView view,
+      Placement placement,
+      EgressTranslation egressOf,
+      Emission emission) {
     this.snapshot = snapshot;
     this.view = view;
     this.placement = placement;
+    this.egressOf = egressOf;
     this.emission = emission;
   }
 
@@ -87,6 +98,9 @@ final class SidecarTranslation {
           inputs.add(g.setting());
         }
       }
+      SidecarEgress egress = egressOf.sidecar(ns);
+      hosts.addAll(egress.hosts());
+      inputs.addAll(egress.inputs());
       // "./*" covers the own namespace; "n/*" covers every single host of namespace n.
       hosts.removeIf(
           h -> {
@@ -96,10 +110,15 @@ final class SidecarTranslation {
       var egressHosts = new ArrayList<String>();
       egressHosts.add("./*");
       egressHosts.addAll(hosts);
-      var egress = new IstioEgressListener();
-      egress.setHosts(egressHosts);
+      var listener = new IstioEgressListener();
+      listener.setHosts(egressHosts);
       var spec = new io.fabric8.istio.api.api.networking.v1alpha3.Sidecar();
-      spec.setEgress(List.of(egress));
+      spec.setEgress(List.of(listener));
+      if (egress.mode() == OutboundMode.REGISTRY_ONLY || egress.mode() == OutboundMode.ALLOW_ANY) {
+        var outbound = new OutboundTrafficPolicy();
+        outbound.setMode(OutboundTrafficPolicyMode.valueOf(egress.mode().name()));
+        spec.setOutboundTrafficPolicy(outbound);
+      }
       Resource primary = claimants.get(0);
       Provenance provenance = Provenance.of(primary, inputs);
       var sidecar = new Sidecar();

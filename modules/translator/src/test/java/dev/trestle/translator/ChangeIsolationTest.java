@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.AuthorizationRule;
+import dev.trestle.protocol.v1.ExternalHost;
+import dev.trestle.protocol.v1.ExternalPort;
 import dev.trestle.protocol.v1.HttpMatch;
 import dev.trestle.protocol.v1.HttpRoute;
 import dev.trestle.protocol.v1.MtlsMode;
@@ -69,6 +71,7 @@ class ChangeIsolationTest {
             Kind.TRAFFIC_SETTING,
             Kind.SECURITY_SETTING,
             Kind.INGRESS_GATEWAY,
+            Kind.EGRESS_GATEWAY,
             Kind.WASM_EXTENSION,
             Kind.API_DEFINITION)
         .flatMap(k -> ACME.ofKind(k).stream())
@@ -137,6 +140,7 @@ class ChangeIsolationTest {
           ig.getRoutesBuilder(i).setTimeout("7s");
         }
       }
+      case EGRESS_GATEWAY -> b.getEgressGatewayBuilder().putWorkloadSelector("probe", "1");
       case WASM_EXTENSION -> b.getWasmExtensionBuilder().setPriority(77);
       case API_DEFINITION -> {
         var api = b.getApiDefinitionBuilder();
@@ -145,6 +149,37 @@ class ChangeIsolationTest {
       default -> throw new IllegalArgumentException(r.getKind());
     }
     return b.build();
+  }
+
+  /**
+   * Workspace egress policies are content too: a new allowed host of one workspace changes only
+   * objects that list that workspace among their inputs (its Sidecars, ServiceEntries, routes).
+   */
+  @Test
+  void anEgressPolicyChangeReachesOnlyObjectsListingItsWorkspace() {
+    String storefront = "organizations/acme/tenants/retail/workspaces/storefront";
+    Resource ws = ACME.get(storefront).orElseThrow();
+    var b = ws.toBuilder();
+    b.getWorkspaceBuilder()
+        .getEgressBuilder()
+        .addAllowedHosts(
+            ExternalHost.newBuilder()
+                .setHost("maps.example")
+                .addPorts(ExternalPort.newBuilder().setNumber(443).setProtocol("TLS")));
+    var after = ACME.with(b.build());
+    int changes = 0;
+    for (String cluster : Fixtures.acmeClusters()) {
+      var old = BEFORE.get(cluster);
+      var now = IstioTranslator.translate(after, Fixtures.acmeView(ACME, cluster));
+      var delta = now.diff(old);
+      assertThat(delta.deletes()).isEmpty();
+      assertThat(delta.upserts())
+          .as(cluster)
+          .allSatisfy(o -> assertThat(o.inputs()).contains(storefront + "@1"))
+          .allSatisfy(o -> assertThat(o.key().kind()).isEqualTo("ServiceEntry"));
+      changes += delta.upserts().size();
+    }
+    assertThat(changes).as("one ServiceEntry per storefront namespace per cluster").isEqualTo(6);
   }
 
   @Test

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trestle.translator.MeshCatalog.Cluster;
 import dev.trestle.translator.MeshCatalog.Gateway;
 import dev.trestle.translator.MeshCatalog.Port;
@@ -126,16 +129,59 @@ class CrossClusterTest {
     assertThat(sb.toString()).isEqualTo(Files.readString(golden));
   }
 
+  /** The cross-cluster ServiceEntries (MESH_INTERNAL; egress adds MESH_EXTERNAL ones). */
   private static List<DesiredObject> serviceEntries(DesiredObjects out) {
-    return out.objects().stream().filter(o -> o.key().kind().equals("ServiceEntry")).toList();
+    return out.objects().stream()
+        .filter(o -> o.key().kind().equals("ServiceEntry"))
+        .filter(o -> o.tree().at("/spec/location").asText().equals("MESH_INTERNAL"))
+        .toList();
+  }
+
+  /**
+   * A remote service's ServiceEntry and the specs of the WorkloadEntries it selects (its
+   * endpoints), sorted by name as Istio would not promise but the emission does.
+   */
+  record Entry(DesiredObject serviceEntry, List<DesiredObject> workloadEntries) {
+    DesiredObject object() {
+      return serviceEntry;
+    }
+
+    ArrayNode endpoints() {
+      var out = JsonNodeFactory.instance.arrayNode();
+      workloadEntries.forEach(w -> out.add(w.tree().path("spec")));
+      return out;
+    }
+  }
+
+  private static Entry entry(DesiredObjects out, DesiredObject se) {
+    JsonNode selector = se.tree().at("/spec/workloadSelector/labels");
+    assertThat(se.tree().at("/spec/endpoints").isMissingNode()).as("no inline endpoints").isTrue();
+    String want = selector.path(CrossClusterTranslation.REMOTE_SERVICE_LABEL).asText();
+    assertThat(selector.size()).isEqualTo(1);
+    assertThat(want).isEqualTo(se.key().name());
+    var selected =
+        out.objects().stream()
+            .filter(o -> o.key().kind().equals("WorkloadEntry"))
+            .filter(o -> o.key().namespace().equals(se.key().namespace()))
+            .filter(
+                o ->
+                    o.tree()
+                        .at("/spec/labels")
+                        .path(CrossClusterTranslation.REMOTE_SERVICE_LABEL)
+                        .asText()
+                        .equals(want))
+            .toList();
+    return new Entry(se, selected);
+  }
+
+  private static List<Entry> entries(DesiredObjects out) {
+    return serviceEntries(out).stream().map(se -> entry(out, se)).toList();
   }
 
   /** The clusters of the whole-service endpoints (those labelled with their cluster only). */
-  private static List<String> endpointClusters(DesiredObject se) {
+  private static List<String> endpointClusters(Entry se) {
     var out = new ArrayList<String>();
-    se.tree()
-        .path("spec")
-        .path("endpoints")
+    se.endpoints()
         .forEach(
             e -> {
               if (selectorLabels(e) == 1) {
@@ -145,17 +191,21 @@ class CrossClusterTest {
     return out;
   }
 
-  /** An endpoint's labels a subset could select on: all but the tlsMode every endpoint has. */
+  /**
+   * An endpoint's labels a subset could select on: all but the tlsMode every endpoint has and the
+   * label its ServiceEntry selects it by.
+   */
   private static int selectorLabels(JsonNode endpoint) {
     JsonNode labels = endpoint.path("labels");
     assertThat(labels.path(CrossClusterTranslation.TLS_MODE_LABEL).asText()).isEqualTo("istio");
-    return labels.size() - 1;
+    assertThat(labels.has(CrossClusterTranslation.REMOTE_SERVICE_LABEL)).isTrue();
+    return labels.size() - 2;
   }
 
   /** The clusters of the endpoints of one subset: {@code labels} plus the cluster label. */
-  private static List<String> subsetEndpointClusters(DesiredObject se, String... labels) {
+  private static List<String> subsetEndpointClusters(Entry se, String... labels) {
     var out = new ArrayList<String>();
-    for (JsonNode e : se.tree().path("spec").path("endpoints")) {
+    for (JsonNode e : se.endpoints()) {
       boolean all = selectorLabels(e) == labels.length / 2 + 1;
       for (int i = 0; i < labels.length; i += 2) {
         all &= e.path("labels").path(labels[i]).asText().equals(labels[i + 1]);
@@ -167,18 +217,20 @@ class CrossClusterTest {
     return out;
   }
 
-  private static DesiredObject entryFor(DesiredObjects out, String namespace, String name) {
+  private static Entry entryFor(DesiredObjects out, String namespace, String name) {
     String host = name + "." + namespace + ".svc.cluster.local";
     return serviceEntries(out).stream()
         .filter(o -> o.tree().path("spec").path("hosts").get(0).asText().equals(host))
         .findFirst()
+        .map(se -> entry(out, se))
         .orElseThrow(() -> new AssertionError("no ServiceEntry for " + host));
   }
 
   @Test
   void serviceEntryFormatIsTheDocumentedOne() {
     var out = translate(Fixtures.acme(), "eu-west-1a", acmeCatalog(), Reachability.ALL);
-    DesiredObject se = entryFor(out, "checkout", "checkout-api");
+    Entry entry = entryFor(out, "checkout", "checkout-api");
+    DesiredObject se = entry.object();
     assertThat(se.key().apiVersion()).isEqualTo("networking.istio.io/v1");
     assertThat(se.key().name())
         .startsWith("trestle-remote-checkout-api-")
@@ -191,18 +243,38 @@ class CrossClusterTest {
         .isEqualTo(
             "[{\"name\":\"http\",\"number\":8080,\"protocol\":\"HTTP\"},{\"name\":\"grpc\",\"number\":9090,\"protocol\":\"GRPC\"}]");
     // every endpoint is an east-west gateway in AUTO_PASSTHROUGH: labelled for Istio's mTLS
-    assertThat(spec.path("endpoints").toString())
+    String selectedBy = "\"trestle.dev/remote-service\":\"" + se.key().name() + "\",";
+    assertThat(spec.path("workloadSelector").toString())
+        .isEqualTo("{\"labels\":{" + selectedBy.substring(0, selectedBy.length() - 1) + "}}");
+    assertThat(entry.workloadEntries())
+        .allSatisfy(w -> assertThat(w.key().apiVersion()).isEqualTo("networking.istio.io/v1"))
+        .allSatisfy(w -> assertThat(w.key().name()).startsWith("trestle-remote-checkout-api-"));
+    assertThat(entry.endpoints().toString())
         .isEqualTo(
-            "[{\"address\":\"198.51.100.7\",\"labels\":{\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\":\"us-east-1a\"},"
-                + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}},"
+            "[{\"address\":\"198.51.100.7\",\"labels\":{\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\":\"us-east-1a\","
+                + selectedBy.substring(0, selectedBy.length() - 1)
+                + "},\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}},"
                 // the same gateway once per subset of the checkout-api ServiceRoute (blue, green)
-                + "{\"address\":\"198.51.100.7\",\"labels\":{\"app\":\"checkout-api\",\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\":\"us-east-1a\",\"version\":\"v3\"},"
+                + "{\"address\":\"198.51.100.7\",\"labels\":{\"app\":\"checkout-api\",\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\":\"us-east-1a\","
+                + selectedBy
+                + "\"version\":\"v3\"},"
                 + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}},"
-                + "{\"address\":\"198.51.100.7\",\"labels\":{\"app\":\"checkout-api\",\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\":\"us-east-1a\",\"version\":\"v4\"},"
+                + "{\"address\":\"198.51.100.7\",\"labels\":{\"app\":\"checkout-api\",\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\":\"us-east-1a\","
+                + selectedBy
+                + "\"version\":\"v4\"},"
                 + "\"locality\":\"us-east-1/us-east-1a\",\"network\":\"us-net\",\"ports\":{\"grpc\":15443,\"http\":15443}}]");
+    // the subsets' entries carry the ServiceRoute's labels: it is their input, not the entry's
     assertThat(se.inputs())
-        .containsExactly(
+        .doesNotContain(
             "organizations/acme/tenants/payments/workspaces/checkout/groups/checkout-traffic/serviceroutes/checkout-api@1");
+    assertThat(entry.workloadEntries())
+        .filteredOn(w -> w.tree().at("/spec/labels/version").isTextual())
+        .hasSize(2)
+        .allSatisfy(
+            w ->
+                assertThat(w.inputs())
+                    .contains(
+                        "organizations/acme/tenants/payments/workspaces/checkout/groups/checkout-traffic/serviceroutes/checkout-api@1"));
   }
 
   @Test
@@ -235,7 +307,10 @@ class CrossClusterTest {
 
   private static JsonNode checkoutApiEntry(String cluster, List<Cluster> catalog) {
     var out = translate(Fixtures.acme(), cluster, catalog, Reachability.ALL);
-    return entryFor(out, "checkout", "checkout-api").tree().path("spec");
+    var entry = entryFor(out, "checkout", "checkout-api");
+    var spec = entry.object().tree().path("spec").deepCopy();
+    ((ObjectNode) spec).set("endpoints", entry.endpoints());
+    return spec;
   }
 
   private static final String CANARY =
@@ -279,20 +354,24 @@ class CrossClusterTest {
     // Issue 15 point 8: subset clusters held local endpoints only, so an 80/20 split lost
     // cross-cluster failover. Now each subset selects the remote gateway too, whose SNI routing
     // (outbound_.8080_.stable_.api.shop...) reaches the remote cluster's pods of that subset.
-    DesiredObject se = entryFor(canary("\"*/shop\""), "shop", "api");
+    Entry se = entryFor(canary("\"*/shop\""), "shop", "api");
     assertThat(endpointClusters(se)).containsExactly("c2");
     assertThat(subsetEndpointClusters(se, "version", "v1")).containsExactly("c2");
     assertThat(subsetEndpointClusters(se, "version", "v2")).containsExactly("c2");
-    assertThat(se.tree().at("/spec/endpoints")).hasSize(3);
-    assertThat(se.inputs()).singleElement().asString().contains("/serviceroutes/api@");
+    assertThat(se.endpoints()).hasSize(3);
+    assertThat(se.workloadEntries())
+        .filteredOn(w -> w.tree().at("/spec/labels/version").isTextual())
+        .hasSize(2)
+        .allSatisfy(
+            w -> assertThat(w.inputs()).singleElement().asString().contains("/serviceroutes/api@"));
   }
 
   @Test
   void aRemoteClusterTheServiceRouteDoesNotReachGetsNoSubsetEndpoints() {
     // Its gateway has no cluster for the subset's SNI: sending subset traffic there would fail.
-    DesiredObject se = entryFor(canary("\"c1/shop\""), "shop", "api");
+    Entry se = entryFor(canary("\"c1/shop\""), "shop", "api");
     assertThat(endpointClusters(se)).containsExactly("c2");
-    assertThat(se.tree().at("/spec/endpoints")).hasSize(1);
+    assertThat(se.endpoints()).hasSize(1);
   }
 
   @Test
@@ -383,7 +462,7 @@ class CrossClusterTest {
     var snapshot = Fixtures.acme();
     var same = translate(snapshot, "eu-west-1a", acmeCatalog(), Reachability.SAME_NETWORK);
     assertThat(
-            serviceEntries(same).stream()
+            entries(same).stream()
                 .flatMap(o -> endpointClusters(o).stream())
                 .collect(Collectors.toSet()))
         .containsExactly("eu-west-1b");
@@ -443,6 +522,7 @@ class CrossClusterTest {
     assertThat(rule.key().name()).startsWith("trestle-grafana-");
     assertThat(
             entryFor(out, "monitoring", "grafana")
+                .object()
                 .tree()
                 .path("spec")
                 .path("ports")

@@ -98,6 +98,11 @@ class DeterminismTest {
       var selector = reversed(ig.getWorkloadSelectorMap());
       ig.clearWorkloadSelector().putAllWorkloadSelector(selector);
     }
+    if (r.hasEgressGateway()) {
+      var eg = b.getEgressGatewayBuilder();
+      var selector = reversed(eg.getWorkloadSelectorMap());
+      eg.clearWorkloadSelector().putAllWorkloadSelector(selector);
+    }
     return b.build();
   }
 

@@ -43,6 +43,7 @@ final class Fixtures {
           Set.of(
               "checkout",
               "payments-ingress",
+              "payments-egress",
               "ledger",
               "storefront",
               "storefront-ingress",
@@ -57,6 +58,7 @@ final class Fixtures {
           Set.of(
               "checkout",
               "payments-ingress",
+              "payments-egress",
               "ledger",
               "storefront",
               "storefront-ingress",
@@ -69,6 +71,7 @@ final class Fixtures {
           Set.of(
               "checkout",
               "payments-ingress",
+              "payments-egress",
               "storefront",
               "storefront-ingress",
               "inventory",

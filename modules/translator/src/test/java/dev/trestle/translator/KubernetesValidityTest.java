@@ -18,7 +18,10 @@ class KubernetesValidityTest {
           "extensions.istio.io/v1alpha1 WasmPlugin",
           "v1 ConfigMap",
           "security.istio.io/v1 PeerAuthentication",
-          "security.istio.io/v1 AuthorizationPolicy");
+          "security.istio.io/v1 AuthorizationPolicy",
+          // egress (ServiceEntries for allowed hosts) and request tokens
+          "networking.istio.io/v1 ServiceEntry",
+          "security.istio.io/v1 RequestAuthentication");
 
   @Test
   void everyEmittedObjectIsAValidNamespacedKubernetesObject() {

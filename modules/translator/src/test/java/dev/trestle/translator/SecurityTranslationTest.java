@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class SecurityTranslationTest {
 
-  private static final String SCOPE =
+  static final String SCOPE =
       """
       apiVersion: trestle.dev/v1
       kind: Workspace
@@ -37,14 +37,14 @@ class SecurityTranslationTest {
       spec: {namespaceSelectors: ["c9/nothing"]}
       """;
 
-  private static String setting(String name, String spec) {
+  static String setting(String name, String spec) {
     return ("apiVersion: trestle.dev/v1\nkind: SecuritySetting\n"
             + "metadata: {name: %s, organization: org, tenant: t, workspace: pay, group: sec}\n"
             + "spec:\n%s")
         .formatted(name, spec.indent(2));
   }
 
-  private static DesiredObjects translate(String... docs) {
+  static DesiredObjects translate(String... docs) {
     var all = new ArrayList<String>(List.of(SCOPE));
     all.addAll(List.of(docs));
     return IstioTranslator.translate(
@@ -52,7 +52,7 @@ class SecurityTranslationTest {
         Fixtures.view("c1", "pay", "pay-jobs", "shop"));
   }
 
-  private static JsonNode spec(DesiredObjects out, String kind) {
+  static JsonNode spec(DesiredObjects out, String kind) {
     return Fixtures.only(out, kind, "pay").tree().path("spec");
   }
 

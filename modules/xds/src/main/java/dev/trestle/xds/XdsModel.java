@@ -60,6 +60,9 @@ final class XdsModel {
   private final TreeMap<String, JsonNode> virtualServices = new TreeMap<>();
   private final TreeMap<String, String> virtualServiceNames = new TreeMap<>();
 
+  /** namespace/name -> WorkloadEntry, for the ServiceEntries that select their endpoints. */
+  private final TreeMap<String, JsonNode> workloadEntries = new TreeMap<>();
+
   /** cluster name -> cluster model, for every cluster some route or port needs. */
   private final TreeMap<String, ClusterModel> clusters = new TreeMap<>();
 
@@ -142,6 +145,8 @@ final class XdsModel {
           };
       if (rank >= 0) {
         objects.put(rank + " " + ns + "/" + name, n);
+      } else if (kind.equals("WorkloadEntry")) {
+        workloadEntries.put(ns + "/" + name, n);
       }
     }
     return objects;
@@ -205,11 +210,39 @@ final class XdsModel {
         }
         String name = p.path("name").asText("");
         PortModel pm = port(host, number, name, p.path("protocol").asText("TCP"));
-        for (JsonNode e : spec.path("endpoints")) {
+        for (JsonNode e : endpoints(spec, ns)) {
           addServiceEntryEndpoint(where, e, number, name, pm);
         }
       }
     }
+  }
+
+  /**
+   * A ServiceEntry's endpoints: its own, or with a {@code workloadSelector} the specs of the
+   * WorkloadEntries of its namespace whose labels include the selector's (Istio's rule), by name.
+   */
+  private List<JsonNode> endpoints(JsonNode spec, String namespace) {
+    JsonNode selector = spec.path("workloadSelector").path("labels");
+    if (!selector.isObject()) {
+      var own = new ArrayList<JsonNode>();
+      spec.path("endpoints").forEach(own::add);
+      return own;
+    }
+    var selected = new ArrayList<JsonNode>();
+    for (var entry : workloadEntries.subMap(namespace + "/", namespace + "/\uffff").values()) {
+      JsonNode labels = entry.path("spec").path("labels");
+      boolean matches = true;
+      for (var want : (Iterable<Map.Entry<String, JsonNode>>) selector::fields) {
+        if (!labels.path(want.getKey()).asText("\u0000").equals(want.getValue().asText())) {
+          matches = false;
+          break;
+        }
+      }
+      if (matches) {
+        selected.add(entry.path("spec"));
+      }
+    }
+    return selected;
   }
 
   private void addServiceEntryEndpoint(

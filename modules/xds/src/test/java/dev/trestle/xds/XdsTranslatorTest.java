@@ -7,13 +7,17 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +126,53 @@ class XdsTranslatorTest {
     ClusterLoadAssignment whole = cla(down, "outbound|8080||" + CART);
     assertThat(whole.getEndpointsList()).singleElement();
     assertThat(whole.getEndpoints(0).getLbEndpointsList()).hasSize(1);
+  }
+
+  @Test
+  void aServiceEntryWithAWorkloadSelectorServesTheMatchingWorkloadEntriesOfItsNamespaceOnly()
+      throws Exception {
+    // Central publishes one WorkloadEntry per remote cluster (issue 21, P7); Istio's rule: the
+    // entry selects WorkloadEntries of its own namespace whose labels include all of its selector.
+    String entry =
+        "{\"apiVersion\":\"networking.istio.io/v1\",\"kind\":\"ServiceEntry\","
+            + "\"metadata\":{\"name\":\"remote-api\",\"namespace\":\"shop\"},"
+            + "\"spec\":{\"hosts\":[\"api.shop.svc.cluster.local\"],\"location\":\"MESH_INTERNAL\","
+            + "\"resolution\":\"STATIC\",\"ports\":[{\"name\":\"http\",\"number\":8080,"
+            + "\"protocol\":\"HTTP\"}],\"workloadSelector\":{\"labels\":{\"sel\":\"api\"}}}}";
+    var objects =
+        List.of(
+            entry,
+            workloadEntry("shop", "c2", "10.0.0.2", Map.of("sel", "api")),
+            workloadEntry("other", "c3", "10.0.0.3", Map.of("sel", "api")),
+            workloadEntry("shop", "c4", "10.0.0.4", Map.of("sel", "web")),
+            workloadEntry("shop", "c5", "10.0.0.5", Map.of()));
+    var in = Fixtures.load("failover.yaml");
+    ClusterLoadAssignment cla =
+        cla(
+            Fixtures.translate(in.inventory(), objects),
+            "outbound|8080||api.shop.svc.cluster.local");
+    assertThat(cla.getEndpointsList()).singleElement();
+    var address = cla.getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress();
+    assertThat(address.getSocketAddress().getAddress()).isEqualTo("10.0.0.2");
+    assertThat(address.getSocketAddress().getPortValue()).isEqualTo(15443);
+    assertThat(cla.getEndpoints(0).getLocality().getSubZone()).isEqualTo("c2");
+  }
+
+  private static String workloadEntry(
+      String namespace, String cluster, String address, Map<String, String> labels)
+      throws Exception {
+    var all = new TreeMap<>(labels);
+    all.put("topology.istio.io/cluster", cluster);
+    return "{\"apiVersion\":\"networking.istio.io/v1\",\"kind\":\"WorkloadEntry\","
+        + "\"metadata\":{\"name\":\"we-"
+        + cluster
+        + "\",\"namespace\":\""
+        + namespace
+        + "\"},\"spec\":{\"address\":\""
+        + address
+        + "\",\"ports\":{\"http\":15443},\"locality\":\"r2/z2\",\"labels\":"
+        + Fixtures.JSON.writeValueAsString(all)
+        + "}}";
   }
 
   @Test
@@ -235,6 +286,81 @@ class XdsTranslatorTest {
             GrpcJsClusterRules.ROUND_ROBIN);
     assertThat(s.diagnostics())
         .anyMatch(d -> d.contains("LEAST_REQUEST is served as load_balancing_policy"));
+  }
+
+  /**
+   * Gateway TLS (opt-in): a port with remote gateways (endpoints labelled tlsMode istio) becomes an
+   * aggregate of a plaintext child with the local endpoints and a TLS child with the gateways,
+   * Istio's SNI and the named certificate provider; a port without gateways and every port without
+   * the option stay as they were.
+   */
+  @Test
+  void withGatewayTlsAPortWithRemoteGatewaysIsAnAggregateOfAPlainAndATlsCluster() throws Exception {
+    var in = Fixtures.load("failover.yaml");
+    var objects =
+        in.objects().stream()
+            .map(
+                o ->
+                    o.replace(
+                        "\"topology.istio.io/cluster\"",
+                        "\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\""))
+            .toList();
+    assertThat(objects).isNotEqualTo(in.objects());
+    XdsSnapshot plain = XdsTranslator.translate(in.inventory(), objects);
+    XdsSnapshot tls =
+        XdsTranslator.translate(in.inventory(), objects, Optional.of(new GatewayTls("default")));
+    String cart = "outbound|8080||" + CART;
+    assertThat(plain.clusters()).noneMatch(Cluster::hasTransportSocket);
+    assertThat(plain.clusters())
+        .extracting(Cluster::getName)
+        .contains(cart)
+        .doesNotContain(cart + "~mtls");
+
+    Cluster aggregate = cluster(tls, cart);
+    assertThat(aggregate.getClusterType().getName()).isEqualTo("envoy.clusters.aggregate");
+    assertThat(
+            aggregate
+                .getClusterType()
+                .getTypedConfig()
+                .unpack(ClusterConfig.class)
+                .getClustersList())
+        .containsExactly(cart + "~plain", cart + "~mtls");
+    assertThat(cluster(tls, cart + "~plain").hasTransportSocket()).isFalse();
+    UpstreamTlsContext context =
+        cluster(tls, cart + "~mtls")
+            .getTransportSocket()
+            .getTypedConfig()
+            .unpack(UpstreamTlsContext.class);
+    assertThat(context.getSni()).isEqualTo("outbound_.8080_._." + CART);
+    assertThat(context.getCommonTlsContext().getTlsCertificateProviderInstance().getInstanceName())
+        .isEqualTo("default");
+    assertThat(
+            context
+                .getCommonTlsContext()
+                .getValidationContext()
+                .getCaCertificateProviderInstance()
+                .getInstanceName())
+        .isEqualTo("default");
+    // The local endpoint in the plain child, the three gateways in the TLS child.
+    assertThat(addresses(cla(tls, cart + "~plain"))).containsExactly("10.0.0.11");
+    assertThat(addresses(cla(tls, cart + "~mtls")))
+        .containsExactlyInAnyOrder("192.0.2.20", "198.51.100.30", "203.0.113.40");
+    assertThat(tls.endpoints()).noneMatch(c -> c.getClusterName().equals(cart));
+    // The ledger port is known only from its gateways: an aggregate too, its plain child empty.
+    String ledger = "outbound|8443||ledger-api.ledger.svc.cluster.local";
+    assertThat(cluster(tls, ledger).hasClusterType()).isTrue();
+    assertThat(addresses(cla(tls, ledger + "~plain"))).isEmpty();
+  }
+
+  private static Cluster cluster(XdsSnapshot s, String name) {
+    return s.clusters().stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static List<String> addresses(ClusterLoadAssignment cla) {
+    return cla.getEndpointsList().stream()
+        .flatMap(l -> l.getLbEndpointsList().stream())
+        .map(e -> e.getEndpoint().getAddress().getSocketAddress().getAddress())
+        .toList();
   }
 
   static LocalInventory withLocalHealth(LocalInventory inv, boolean healthy) {

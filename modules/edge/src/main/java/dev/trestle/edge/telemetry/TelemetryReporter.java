@@ -35,6 +35,12 @@ public final class TelemetryReporter {
   /** Well under gRPC's default 4 MiB message limit. */
   static final int MAX_REPORT_BYTES = 2 * 1024 * 1024;
 
+  /**
+   * Central refuses a report of more windows ({@code trestle.telemetry.max-windows-per-report}, 240
+   * by default): a long outage of short windows goes in several reports.
+   */
+  static final int MAX_REPORT_WINDOWS = 240;
+
   private final String cluster;
   private final String agentInstance;
   private final Supplier<Channel> channel;
@@ -129,7 +135,8 @@ public final class TelemetryReporter {
     int bytes = 0;
     for (TelemetryWindow w : buffer) {
       int size = w.getSerializedSize();
-      if (!batch.isEmpty() && bytes + size > MAX_REPORT_BYTES) {
+      if (batch.size() == MAX_REPORT_WINDOWS
+          || (!batch.isEmpty() && bytes + size > MAX_REPORT_BYTES)) {
         break;
       }
       batch.add(w);

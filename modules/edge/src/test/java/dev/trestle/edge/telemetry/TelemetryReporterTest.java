@@ -220,4 +220,16 @@ class TelemetryReporterTest {
   private long r0DroppedWindows() {
     return received.get(0).getDroppedWindows();
   }
+
+  @Test
+  void aLongOutageOfShortWindowsGoesInReportsCentralAccepts() throws Exception {
+    TelemetryReporter reporter = reporter(1000);
+    for (int i = 0; i < 500; i++) {
+      reporter.offer(window(1_700_000_000L + 2L * i), 0);
+    }
+    startCentral();
+    reporter.flush();
+    assertThat(reporter.buffered()).isZero();
+    assertThat(received).extracting(TelemetryReport::getWindowsCount).containsExactly(240, 240, 20);
+  }
 }

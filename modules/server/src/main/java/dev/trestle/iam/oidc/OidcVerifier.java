@@ -41,8 +41,12 @@ import java.util.Set;
  * echoes a token.
  */
 public final class OidcVerifier {
-  /** The principal a token names and its groups (names), valid until {@code expiresAt}. */
-  public record Verified(String principal, List<String> groups, Instant expiresAt) {}
+  /**
+   * The principal a token names ({@code subject}, the username claim's value, prefixed), its issuer
+   * and groups (names), valid until {@code expiresAt}.
+   */
+  public record Verified(
+      String principal, String issuer, String subject, List<String> groups, Instant expiresAt) {}
 
   private static final Set<JWSAlgorithm> ACCEPTED =
       Set.of(
@@ -144,7 +148,8 @@ public final class OidcVerifier {
               + settings.usernameClaim()
               + " claim is missing or not a plain name (letters, digits, ._@:+=/-, at most 200)");
     }
-    return new Verified(settings.principalPrefix() + name, groups(claims), exp);
+    return new Verified(
+        settings.principalPrefix() + name, settings.issuer(), name, groups(claims), exp);
   }
 
   private List<String> groups(JWTClaimsSet claims) {

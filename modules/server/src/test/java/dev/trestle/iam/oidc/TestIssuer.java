@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
- * A real OpenID Connect issuer for tests, on 127.0.0.1 (ephemeral port): the discovery document and
- * a JWKS of the keys it publishes, with tokens minted and signed by nimbus-jose-jwt.
+ * A real OpenID Connect issuer for tests, on 127.0.0.1 (ephemeral port): the discovery document, a
+ * JWKS of the keys it publishes, with tokens minted and signed by nimbus-jose-jwt, and the device
+ * authorization grant ({@link TestDeviceEndpoints}).
  */
 public final class TestIssuer implements AutoCloseable {
   public static final String AUDIENCE = "trestle";
@@ -32,6 +33,9 @@ public final class TestIssuer implements AutoCloseable {
   private final HttpServer server;
   private final List<RSAKey> published = new CopyOnWriteArrayList<>();
   final AtomicInteger jwksFetches = new AtomicInteger();
+
+  /** The device authorization grant (RFC 8628): {@code /device} and {@code /token}. */
+  public final TestDeviceEndpoints device;
 
   public TestIssuer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -44,7 +48,11 @@ public final class TestIssuer implements AutoCloseable {
                     + url()
                     + "\", \"jwks_uri\": \""
                     + url()
-                    + "/jwks\", \"response_types_supported\": [\"code\"]}"));
+                    + "/jwks\", \"device_authorization_endpoint\": \""
+                    + url()
+                    + "/device\", \"token_endpoint\": \""
+                    + url()
+                    + "/token\", \"response_types_supported\": [\"code\"]}"));
     server.createContext(
         "/jwks",
         x -> {
@@ -53,11 +61,25 @@ public final class TestIssuer implements AutoCloseable {
               x,
               new JWKSet(published.stream().map(k -> (JWK) k.toPublicJWK()).toList()).toString());
         });
+    device = new TestDeviceEndpoints(this);
+    server.createContext("/device", device::authorize);
+    server.createContext("/token", device::token);
     server.start();
   }
 
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** The central's configuration trusting this issuer, with {@code more} keys of the section. */
+  public String centralConfig(String more) {
+    return "trestle.iam.oidc { issuer = \""
+        + url()
+        + "\", audience = \""
+        + AUDIENCE
+        + "\""
+        + (more.isEmpty() ? "" : ", " + more)
+        + " }";
   }
 
   /** A new RSA signing key with id {@code kid}, published in the JWKS from now on. */
@@ -87,9 +109,13 @@ public final class TestIssuer implements AutoCloseable {
   }
 
   private static void reply(HttpExchange x, String json) throws IOException {
+    reply(x, 200, json);
+  }
+
+  static void reply(HttpExchange x, int status, String json) throws IOException {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     x.getResponseHeaders().add("Content-Type", "application/json");
-    x.sendResponseHeaders(200, body.length);
+    x.sendResponseHeaders(status, body.length);
     try (var out = x.getResponseBody()) {
       out.write(body);
     }
