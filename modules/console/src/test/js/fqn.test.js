@@ -31,13 +31,13 @@ test('ancestry gives breadcrumbs from the root down', () => {
 
 test('child collections follow the kind table', () => {
   assert.deepEqual(childCollections(''), ['organizations']);
-  assert.deepEqual(childCollections('Organization'), ['tenants', 'clusters', 'revisionrollouts']);
+  assert.deepEqual(childCollections('Organization'), ['tenants', 'clusters', 'revisionrollouts', 'wasmextensions']);
   assert.deepEqual(childCollections('ServiceRoute'), []);
   assert.equal(parentFqn('organizations/acme/tenants/payments'), 'organizations/acme');
 });
 
 test('descendant collections of a node, parents first', () => {
-  assert.deepEqual(descendantCollections('Workspace'), ['groups', 'serviceroutes', 'trafficsettings', 'securitysettings', 'ingressgateways', 'egressgateways']);
+  assert.deepEqual(descendantCollections('Workspace'), ['groups', 'serviceroutes', 'trafficsettings', 'securitysettings', 'ingressgateways', 'egressgateways', 'apidefinitions']);
   assert.deepEqual(descendantCollections('ServiceRoute'), []);
   assert.ok(descendantCollections('Organization').includes('clusters'));
 });

@@ -4,7 +4,7 @@ import { creatableKinds, templateFor } from '../../main/resources/trestle-consol
 
 test('the kinds a node can hold', () => {
   assert.deepEqual(creatableKinds(''), ['Organization']);
-  assert.deepEqual(creatableKinds('organizations/acme'), ['Tenant', 'Cluster', 'RevisionRollout']);
+  assert.deepEqual(creatableKinds('organizations/acme'), ['Tenant', 'Cluster', 'RevisionRollout', 'WasmExtension']);
   assert.deepEqual(creatableKinds('organizations/acme/tenants/t'), ['Workspace', 'GitSource']);
   assert.deepEqual(creatableKinds('organizations/acme/tenants/t/workspaces/w/groups/g'), [
     'ServiceRoute',
@@ -12,6 +12,7 @@ test('the kinds a node can hold', () => {
     'SecuritySetting',
     'IngressGateway',
     'EgressGateway',
+    'ApiDefinition',
   ]);
 });
 

@@ -28,9 +28,9 @@ import picocli.CommandLine.Parameters;
       "                                         lists the versions)",
       "",
       "KIND: Organization, Tenant, Workspace, Group, Cluster, ServiceRoute, TrafficSetting,",
-      "SecuritySetting, IngressGateway, EgressGateway; plurals (tenants) and short names (org,",
-      "tn, ws, grp, cl, sr, ts, ss, igw, egw) work too. '-o yaml' prints documents 'trestle apply'"
-          + " accepts."
+      "SecuritySetting, IngressGateway, EgressGateway, GitSource, RevisionRollout, WasmExtension,",
+      "ApiDefinition; plurals (tenants) and short names (org, tn, ws, grp, cl, sr, ts, ss, igw,",
+      "egw, gs, rro, wasm, api) work too. '-o yaml' prints documents 'trestle apply' accepts."
     })
 final class GetCommand extends ClientCommand {
   @Parameters(

@@ -14,6 +14,8 @@ export const KINDS = {
   EgressGateway: { collection: 'egressgateways', parent: 'groups' },
   GitSource: { collection: 'gitsources', parent: 'tenants' },
   RevisionRollout: { collection: 'revisionrollouts', parent: 'organizations' },
+  WasmExtension: { collection: 'wasmextensions', parent: 'organizations' },
+  ApiDefinition: { collection: 'apidefinitions', parent: 'groups' },
 };
 
 const BY_COLLECTION = Object.fromEntries(

@@ -59,6 +59,23 @@ const SPECS = {
     '    namespaces: ["my-namespace"]',
     '    pause: 300s',
   ],
+  WasmExtension: [
+    'url: oci://registry.example.com/wasm/my-filter:1.0.0',
+    'sha256: 0000000000000000000000000000000000000000000000000000000000000000   # the module\'s digest',
+    'phase: AUTHN   # AUTHN, AUTHZ or STATS',
+    'allowedTenants: [my-tenant]',
+  ],
+  ApiDefinition: [
+    'gateway: organizations/my-org/tenants/my-tenant/workspaces/my-ws/groups/my-group/ingressgateways/my-gateway',
+    'openapi: |',
+    '  openapi: 3.0.3',
+    '  info: {title: My API, version: "1.0"}',
+    '  servers: [{url: "https://api.example.com/v1"}]',
+    '  x-trestle-service: my-namespace/my-service',
+    '  paths:',
+    '    /items/{id}:',
+    '      get: {responses: {"200": {description: OK}}}',
+  ],
 };
 
 /** The kinds that can be created under parentFqn ('' = root), in KINDS order. */

@@ -59,7 +59,22 @@ public enum Kind {
       ORGANIZATION,
       null,
       Resource.SpecCase.REVISION_ROLLOUT,
-      "rro");
+      "rro"),
+  WASM_EXTENSION(
+      "WasmExtension",
+      "wasmextensions",
+      ORGANIZATION,
+      null,
+      Resource.SpecCase.WASM_EXTENSION,
+      "wasm",
+      "wx"),
+  API_DEFINITION(
+      "ApiDefinition",
+      "apidefinitions",
+      GROUP,
+      GroupType.GATEWAY,
+      Resource.SpecCase.API_DEFINITION,
+      "api");
 
   public static final String API_VERSION = "trestle.dev/v1";
 

@@ -1,6 +1,9 @@
 package dev.trestle.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumDescriptor;
@@ -8,9 +11,12 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.Duration;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -173,9 +179,57 @@ final class ProtoTreeReader {
         throw new DocumentException(path, "expected " + expected + ", found " + describe(value));
       }
     }
+    if (type.equals(Struct.getDescriptor())) {
+      return readStruct(value, path);
+    }
     Message.Builder nested = owner.newBuilderForField(field);
     merge(value, nested, path);
     return nested.build();
+  }
+
+  private static final Pattern JSON_NUMBER =
+      Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
+  /**
+   * The document reader keeps every scalar as text; in a free-form object a scalar that reads as a
+   * JSON number or {@code true}/{@code false} is one (as YAML's core schema reads it, quoted or
+   * not: the quotes are gone by now).
+   */
+  private static JsonNode typedScalars(JsonNode node) {
+    if (node.isObject()) {
+      var out = JsonNodeFactory.instance.objectNode();
+      node.fields().forEachRemaining(e -> out.set(e.getKey(), typedScalars(e.getValue())));
+      return out;
+    }
+    if (node.isArray()) {
+      var out = JsonNodeFactory.instance.arrayNode();
+      node.forEach(n -> out.add(typedScalars(n)));
+      return out;
+    }
+    if (node.isTextual()) {
+      String t = node.asText();
+      if (t.equals("true") || t.equals("false")) {
+        return BooleanNode.valueOf(t.equals("true"));
+      }
+      if (t.length() <= 64 && JSON_NUMBER.matcher(t).matches()) {
+        return DecimalNode.valueOf(new BigDecimal(t));
+      }
+    }
+    return node;
+  }
+
+  /** A free-form object (plugin configuration): any mapping, as the JSON mapping reads it. */
+  private static Struct readStruct(JsonNode value, String path) {
+    if (!value.isObject()) {
+      throw new DocumentException(path, "expected a mapping, found " + describe(value));
+    }
+    var struct = Struct.newBuilder();
+    try {
+      JsonFormat.parser().merge(typedScalars(value).toString(), struct);
+    } catch (InvalidProtocolBufferException e) {
+      throw new DocumentException(path, e.getMessage());
+    }
+    return struct.build();
   }
 
   /**

@@ -71,7 +71,7 @@ final class ApiServerStarter {
         new ImpactPreview(
             parts.storage().readModels().dataSource(),
             parts.storage().blocking(),
-            DesiredStateSettings.from(parts.config()).reachability());
+            DesiredStateSettings.from(parts.config()));
     var impactViews = new ImpactViews(impactPreview, s.guard());
     // one body reader, so the documents routes share one bounded parse pool
     var bodies =

@@ -19,10 +19,10 @@ import java.util.TreeSet;
  * receives another organization's configuration), by name.
  *
  * <ul>
- *   <li>ServiceRoute, TrafficSetting, IngressGateway: the clusters whose name a selector of the
- *       resource's workspace, and of its group when the group has selectors, can match (before or
- *       after the change). The translator only uses these resources where their group covers a
- *       namespace.
+ *   <li>ServiceRoute, TrafficSetting, IngressGateway, ApiDefinition: the clusters whose name a
+ *       selector of the resource's workspace, and of its group when the group has selectors, can
+ *       match (before or after the change). The translator only uses these resources where their
+ *       group covers a namespace.
  *   <li>SecuritySetting: the same, unless it has allow rules before or after the change; then every
  *       cluster of the organization, because allow rules open Sidecar egress of the caller
  *       workspaces wherever those are.
@@ -31,7 +31,8 @@ import java.util.TreeSet;
  *       IstioTranslator#clusterSetChangeReachesOthers}: a selector {@code c2/payments} names
  *       callers in {@code payments} only once a cluster {@code c2} exists). Who uses a created or
  *       deleted cluster's services is the caller's business (the service catalog).
- *   <li>Organization, Tenant, Workspace, Group: every cluster of the organization.
+ *   <li>Organization, Tenant, Workspace, Group, WasmExtension (attached anywhere in the
+ *       organization): every cluster of the organization.
  *   <li>EgressGateway: every cluster of the organization, because the workspaces sending through it
  *       get their client-side routes wherever they are.
  *   <li>RevisionRollout: none; the namespace labels it sets follow its stage events (see {@code
@@ -60,7 +61,7 @@ final class AffectedClusters {
     Kind kind = fqn.kind().orElseThrow();
     var all = new TreeSet<>(clusters.values());
     return switch (kind) {
-      case ORGANIZATION, TENANT, WORKSPACE, GROUP, EGRESS_GATEWAY -> all;
+      case ORGANIZATION, TENANT, WORKSPACE, GROUP, EGRESS_GATEWAY, WASM_EXTENSION -> all;
       case GIT_SOURCE -> new TreeSet<String>(); // read by the reconciler, never by an edge
       case CLUSTER -> {
         if (change != Change.UPDATED
@@ -77,7 +78,7 @@ final class AffectedClusters {
           hasAllowRules(before, fqn) || hasAllowRules(after, fqn)
               ? all
               : scopeClusters(fqn, before, after, clusters);
-      case SERVICE_ROUTE, TRAFFIC_SETTING, INGRESS_GATEWAY ->
+      case SERVICE_ROUTE, TRAFFIC_SETTING, INGRESS_GATEWAY, API_DEFINITION ->
           scopeClusters(fqn, before, after, clusters);
       case REVISION_ROLLOUT -> new TreeSet<>(); // its labels come with the rollout's own events
     };

@@ -7,6 +7,7 @@ import dev.trestle.translator.DesiredObjects;
 import dev.trestle.translator.IstioTranslator;
 import dev.trestle.translator.MeshCatalog;
 import dev.trestle.translator.NamespaceRevisions;
+import dev.trestle.translator.WafModule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +25,7 @@ final class ClusterTranslation {
    * @param self the cluster as the catalog sees it ({@link MeshClusters#of})
    * @param publishing the present clusters of the organization that publish at least one service
    *     (it may include {@code self})
+   * @param waf the WAF module the server pins
    * @param revisionLabels what the organization's revision rollouts ask of this cluster
    */
   static DesiredObjects translate(
@@ -33,12 +35,13 @@ final class ClusterTranslation {
       MeshCatalog.Cluster self,
       List<MeshCatalog.Cluster> publishing,
       MeshCatalog.Reachability reachability,
+      WafModule waf,
       List<NamespaceRevisions.Label> revisionLabels) {
     ClusterView view =
         ClusterView.of(clusterResource, row.namespaces()).withServices(self.services());
     return NamespaceRevisions.with(
         IstioTranslator.translate(
-            config, view, remoteServices(self, view, publishing, reachability)),
+            config, view, remoteServices(self, view, publishing, reachability), waf),
         revisionLabels,
         view.namespaces());
   }

@@ -402,6 +402,7 @@ public final class DesiredStateHandler
                   ? List.of()
                   : publishers.computeIfAbsent(row.org(), this::publishingClusters),
               settings.reachability(),
+              settings.waf(),
               RevisionLabelRows.forCluster(state.revisionLabels, cluster));
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the

@@ -4,7 +4,6 @@ import dev.trestle.management.ResourceSnapshot;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.translator.DesiredObject;
 import dev.trestle.translator.DesiredObjects;
-import dev.trestle.translator.MeshCatalog;
 import dev.trestle.translator.ObjectKey;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -72,13 +71,12 @@ public final class ImpactPreview {
 
   private final DataSource dataSource;
   private final Executor blocking;
-  private final MeshCatalog.Reachability reachability;
+  private final DesiredStateSettings settings;
 
-  public ImpactPreview(
-      DataSource dataSource, Executor blocking, MeshCatalog.Reachability reachability) {
+  public ImpactPreview(DataSource dataSource, Executor blocking, DesiredStateSettings settings) {
     this.dataSource = dataSource;
     this.blocking = blocking;
-    this.reachability = reachability;
+    this.settings = settings;
   }
 
   /**
@@ -88,7 +86,7 @@ public final class ImpactPreview {
   public CompletionStage<Result> of(List<ProposedVersion> proposed) {
     List<Resource> resources =
         proposed.stream().map(p -> DesiredStateHandler.resourceOf(p.after(), p.version())).toList();
-    return onBlocking(c -> compute(c, resources, reachability));
+    return onBlocking(c -> compute(c, resources, settings));
   }
 
   /** A resource as an apply would store it: its snapshot and the version it would get. */
@@ -100,29 +98,27 @@ public final class ImpactPreview {
    * others are translated without the deleted resources.
    */
   public CompletionStage<Result> ofDeletes(List<String> fqns) {
-    return onBlocking(c -> computeDeletes(c, fqns, reachability));
+    return onBlocking(c -> computeDeletes(c, fqns, settings));
   }
 
-  static Result compute(
-      Connection c, List<Resource> proposed, MeshCatalog.Reachability reachability)
+  static Result compute(Connection c, List<Resource> proposed, DesiredStateSettings settings)
       throws SQLException {
     return computeAll(
         c,
         proposed.stream().map(r -> new Proposal(r.getMetadata().getFqn(), r)).toList(),
-        reachability);
+        settings);
   }
 
-  static Result computeDeletes(
-      Connection c, List<String> fqns, MeshCatalog.Reachability reachability) throws SQLException {
-    return computeAll(c, fqns.stream().map(f -> new Proposal(f, null)).toList(), reachability);
+  static Result computeDeletes(Connection c, List<String> fqns, DesiredStateSettings settings)
+      throws SQLException {
+    return computeAll(c, fqns.stream().map(f -> new Proposal(f, null)).toList(), settings);
   }
 
   /** One proposed change: the resource version to store, or null to delete {@code fqn}. */
   private record Proposal(String fqn, Resource after) {}
 
   private static Result computeAll(
-      Connection c, List<Proposal> proposed, MeshCatalog.Reachability reachability)
-      throws SQLException {
+      Connection c, List<Proposal> proposed, DesiredStateSettings settings) throws SQLException {
     var byOrg = new LinkedHashMap<String, List<Proposal>>();
     for (Proposal p : proposed) {
       byOrg.computeIfAbsent(OrgInputs.orgOf(p.fqn()), k -> new ArrayList<>()).add(p);
@@ -143,7 +139,7 @@ public final class ImpactPreview {
                 ? Optional.of(
                     new DesiredObjects(
                         cluster, List.of(), DesiredStateHandler.EMPTY_SET_HASH, List.of()))
-                : inputs.translate(cluster, reachability);
+                : inputs.translate(cluster, settings);
         if (desired.isEmpty()) {
           continue;
         }
@@ -172,7 +168,7 @@ public final class ImpactPreview {
     return onBlocking(
         c ->
             OrgInputs.load(c, OrgInputs.orgOf(clusterFqn))
-                .translate(clusterFqn, reachability)
+                .translate(clusterFqn, settings)
                 .map(d -> d.diagnostics().stream().map(Object::toString).toList())
                 .orElse(List.<String>of()));
   }

@@ -123,7 +123,7 @@ final class OrgInputs {
   }
 
   /** The cluster's objects from the copy; empty when it is not a present cluster. */
-  Optional<DesiredObjects> translate(String cluster, MeshCatalog.Reachability reachability) {
+  Optional<DesiredObjects> translate(String cluster, DesiredStateSettings settings) {
     ClusterRow row = rows.get(cluster);
     Optional<Resource> clusterResource = config.get(cluster);
     if (row == null || !row.present() || clusterResource.isEmpty()) {
@@ -136,7 +136,8 @@ final class OrgInputs {
             row,
             MeshClusters.of(row, clusterResource),
             publishing(),
-            reachability,
+            settings.reachability(),
+            settings.waf(),
             RevisionLabelRows.forCluster(revisionLabels, cluster)));
   }
 

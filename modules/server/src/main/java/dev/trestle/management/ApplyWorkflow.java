@@ -6,18 +6,18 @@ import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
 import dev.trestle.core.RefusalLog;
+import dev.trestle.protocol.ExtensionGrants;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.ResourceDocuments;
 import dev.trestle.protocol.v1.FieldChange;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.protocol.v1.WasmExtensionSpec;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -195,11 +195,12 @@ final class ApplyWorkflow {
   /** Ancestors (failing on the first missing one), referenced resources and the current state. */
   private CompletionStage<Void> gatherContext(Attempt a) {
     var ancestors = ancestors(a.fqn, a.pending);
-    var references =
-        existing(ResourceValidator.references(a.resource).values(), a.pending, a.caller);
+    var references = references(a);
     var current = asks.view(a.fqn);
     return ancestors
-        .thenCombine(references, ValidationContext::new)
+        .thenCombine(
+            references,
+            (chain, found) -> new ValidationContext(chain, found.keySet(), withContent(found)))
         .thenCombine(
             current,
             (context, before) -> {
@@ -338,24 +339,35 @@ final class ApplyWorkflow {
    * Which of the referenced FQNs exist for this caller: pending in this dry run (the caller's own
    * documents), or stored and readable by the caller. A reference to something the caller may not
    * READ is answered exactly as one to something that does not exist (issue 16, point 2), so
-   * references cannot probe another tenant's tree.
+   * references cannot probe another tenant's tree. A WasmExtension is also there for a caller who
+   * may not READ it when it allows the referring resource's tenant ({@link ExtensionGrants}): the
+   * catalog entry's {@code allowedTenants} is its grant to use it. Existing WasmExtensions come
+   * with their content, which the validator checks the tenant against.
    */
-  private CompletionStage<Set<String>> existing(
-      Collection<String> fqns, Map<String, ResourceSnapshot> pending, Caller caller) {
-    var futures = new LinkedHashMap<String, CompletableFuture<Boolean>>();
-    for (String text : fqns) {
+  private CompletionStage<Map<String, ResourceSnapshot>> references(Attempt a) {
+    String tenant = a.fqn.nameOf(Kind.TENANT).orElse("");
+    var futures = new LinkedHashMap<String, CompletableFuture<ResourceSnapshot>>();
+    for (String text : ResourceValidator.references(a.resource).values()) {
       try {
         Fqn f = Fqn.parse(text);
         if (!f.isRoot()) {
           futures.put(
               text,
               guard
-                  .allowed(caller.principal(), Perm.READ, f)
-                  .thenCompose(
-                      readable ->
-                          readable
-                              ? asks.view(f).thenApply(ResourceEntity.View::exists)
-                              : CompletableFuture.completedFuture(false))
+                  .allowed(a.caller.principal(), Perm.READ, f)
+                  .thenCombine(
+                      asks.view(f),
+                      (readable, view) -> {
+                        if (!view.exists()) {
+                          return null;
+                        }
+                        boolean usable =
+                            f.kind().orElse(null) == Kind.WASM_EXTENSION
+                                && ExtensionGrants.allows(
+                                    (WasmExtensionSpec) ResourceMapper.spec(view.snapshot()),
+                                    tenant);
+                        return readable || usable ? view.snapshot() : null;
+                      })
                   .toCompletableFuture());
         }
       } catch (IllegalArgumentException e) {
@@ -365,15 +377,31 @@ final class ApplyWorkflow {
     return CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new))
         .thenApply(
             ignored -> {
-              Set<String> found = new HashSet<>();
+              Map<String, ResourceSnapshot> found = new HashMap<>();
               futures.forEach(
                   (text, f) -> {
-                    if (f.join() || pending.containsKey(text)) {
-                      found.add(text);
+                    ResourceSnapshot snapshot = f.join();
+                    if (snapshot == null) {
+                      snapshot = a.pending.get(text);
+                    }
+                    if (snapshot != null) {
+                      found.put(text, snapshot);
                     }
                   });
               return found;
             });
+  }
+
+  /** The referenced resources whose content a rule needs: WasmExtensions. */
+  private static Map<String, ResourceSnapshot> withContent(Map<String, ResourceSnapshot> found) {
+    var out = new HashMap<String, ResourceSnapshot>();
+    found.forEach(
+        (fqn, snapshot) -> {
+          if (Kind.WASM_EXTENSION.kindName().equals(snapshot.kind())) {
+            out.put(fqn, snapshot);
+          }
+        });
+    return out;
   }
 
   /**

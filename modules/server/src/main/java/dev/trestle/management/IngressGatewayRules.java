@@ -36,8 +36,30 @@ final class IngressGatewayRules implements KindRules {
     for (int i = 0; i < spec.getServersCount(); i++) {
       server(c, "spec.servers[" + i + "]", spec.getServers(i), ports, hosts);
     }
+    var limitedNames = new HashSet<String>();
     for (int i = 0; i < spec.getRoutesCount(); i++) {
       route(c, "spec.routes[" + i + "]", spec.getRoutes(i), hosts);
+      rateLimit(c, "spec.routes[" + i + "]", spec.getRoutes(i), limitedNames);
+    }
+    ExtensionRules.attachments(c, resource, "spec.extensions", spec.getExtensionsList());
+    if (spec.hasWaf()) {
+      WafRules.check(c, "spec.waf", spec.getWaf());
+    }
+  }
+
+  /**
+   * A rate-limited route is found in the gateway's Envoy configuration by its name, so it needs
+   * one, unique among the gateway's rate-limited routes.
+   */
+  private static void rateLimit(Checks c, String f, GatewayRoute route, Set<String> names) {
+    if (!route.hasRateLimit()) {
+      return;
+    }
+    RateLimitRules.check(c, f + ".rateLimit", route.getRateLimit());
+    if (route.getName().isEmpty()) {
+      c.add(f + ".name", "is required on a route with a rateLimit");
+    } else if (!names.add(route.getName())) {
+      c.add(f + ".name", "duplicate name '" + route.getName() + "' among rate-limited routes");
     }
   }
 
@@ -102,6 +124,9 @@ final class IngressGatewayRules implements KindRules {
           c, f + ".serviceRoute", List.of(route.getServiceRoute()), Kind.SERVICE_ROUTE);
     }
     c.duration(f + ".timeout", route.getTimeout());
+    if (route.hasCors()) {
+      CorsRules.check(c, f + ".cors", route.getCors());
+    }
   }
 
   private static boolean hostMatches(String serverHost, String host) {
@@ -117,10 +142,14 @@ final class IngressGatewayRules implements KindRules {
     for (int i = 0; i < routes.size(); i++) {
       Placement.placed(c, "spec.routes[" + i + "].service", routes.get(i).getService());
     }
+    ExtensionRules.usable(
+        c, resource, "spec.extensions", resource.getIngressGateway().getExtensionsList());
   }
 
   @Override
   public void references(Resource resource, Map<String, String> refs) {
+    ExtensionRules.references(
+        "spec.extensions", resource.getIngressGateway().getExtensionsList(), refs);
     var routes = resource.getIngressGateway().getRoutesList();
     for (int i = 0; i < routes.size(); i++) {
       if (!routes.get(i).getServiceRoute().isEmpty()) {

@@ -67,22 +67,30 @@ final class Placement {
 
   /** Checks "namespace/name" and, in context, that the namespace lies in the placement. */
   static void service(Checks c, String field, String service, boolean required) {
+    if (wellFormed(c, field, service, required) && c.inContext()) {
+      placed(c, field, service);
+    }
+  }
+
+  /**
+   * Checks "namespace/name" only (a service anywhere, e.g. a rate-limit service); whether one is
+   * there to check further.
+   */
+  static boolean wellFormed(Checks c, String field, String service, boolean required) {
     if (service.isEmpty()) {
       if (required) {
         c.add(field, "is required as 'namespace/name'");
       }
-      return;
+      return false;
     }
     String[] parts = service.split("/", -1);
     if (parts.length != 2
         || Names.dnsLabelProblem(parts[0]) != null
         || Names.dnsLabelProblem(parts[1]) != null) {
       c.add(field, "'" + service + "' must be 'namespace/name' with DNS-1123 labels");
-      return;
+      return false;
     }
-    if (c.inContext()) {
-      placed(c, field, service);
-    }
+    return true;
   }
 
   /** A well-formed "namespace/name" (or none) lies in a namespace the placement selects. */

@@ -35,6 +35,8 @@ public final class ResourceValidator {
     RULES.put(Kind.EGRESS_GATEWAY, new EgressGatewayRules());
     RULES.put(Kind.GIT_SOURCE, new GitSourceRules());
     RULES.put(Kind.REVISION_ROLLOUT, new RevisionRolloutRules());
+    RULES.put(Kind.WASM_EXTENSION, new WasmExtensionRules());
+    RULES.put(Kind.API_DEFINITION, new ApiDefinitionRules());
   }
 
   private ResourceValidator() {}

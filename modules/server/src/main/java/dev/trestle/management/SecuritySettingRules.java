@@ -25,6 +25,10 @@ final class SecuritySettingRules implements KindRules {
     if (spec.hasJwt()) {
       JwtRules.policy(c, "spec.jwt", spec.getJwt());
     }
+    ExtensionRules.attachments(c, resource, "spec.extensions", spec.getExtensionsList());
+    if (spec.hasWaf()) {
+      WafRules.check(c, "spec.waf", spec.getWaf());
+    }
   }
 
   private static void rule(Checks c, String f, AuthorizationRule rule) {
@@ -69,10 +73,14 @@ final class SecuritySettingRules implements KindRules {
   @Override
   public void inContext(Resource resource, Checks c) {
     Placement.placed(c, "spec.service", resource.getSecuritySetting().getService());
+    ExtensionRules.usable(
+        c, resource, "spec.extensions", resource.getSecuritySetting().getExtensionsList());
   }
 
   @Override
   public void references(Resource resource, Map<String, String> refs) {
+    ExtensionRules.references(
+        "spec.extensions", resource.getSecuritySetting().getExtensionsList(), refs);
     callers("spec.allow", resource.getSecuritySetting().getAllowList(), refs);
     callers("spec.deny", resource.getSecuritySetting().getDenyList(), refs);
   }

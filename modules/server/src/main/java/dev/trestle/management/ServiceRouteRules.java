@@ -15,6 +15,9 @@ final class ServiceRouteRules implements KindRules {
   public void check(Resource resource, Checks c) {
     ServiceRouteSpec spec = resource.getServiceRoute();
     Placement.service(c, "spec.service", spec.getService(), true);
+    if (spec.hasRateLimit()) {
+      RateLimitRules.check(c, "spec.rateLimit", spec.getRateLimit());
+    }
     var subsetNames = new HashSet<String>();
     int weightSum = 0;
     boolean weighted = false;

@@ -20,6 +20,7 @@ import dev.trestle.storage.ReadModelDatabase;
 import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.DesiredObjects;
 import dev.trestle.translator.MeshCatalog;
+import dev.trestle.translator.WafModule;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +92,7 @@ class ImpactPreviewTest {
               MeshClusters.of(row, config.get(row.fqn())),
               List.of(),
               ALL,
+              WafModule.NONE,
               List.of());
       assertThat(objects.objects()).isNotEmpty();
       DesiredObjectTables.insertObjects(
@@ -100,7 +102,9 @@ class ImpactPreviewTest {
 
   private ImpactPreview.Result preview(ResourceSnapshot proposed, long version) throws Exception {
     return ImpactPreview.compute(
-        c, List.of(DesiredStateHandler.resourceOf(proposed, version)), ALL);
+        c,
+        List.of(DesiredStateHandler.resourceOf(proposed, version)),
+        new DesiredStateSettings(1, ALL));
   }
 
   @Test
@@ -167,7 +171,9 @@ class ImpactPreviewTest {
         before.values().stream().filter(o -> o.sourceFqn().equals(route("acme", "cart"))).toList();
     assertThat(cartObjects).isNotEmpty();
 
-    var result = ImpactPreview.computeDeletes(c, List.of(route("acme", "cart")), ALL);
+    var result =
+        ImpactPreview.computeDeletes(
+            c, List.of(route("acme", "cart")), new DesiredStateSettings(1, ALL));
 
     assertThat(result.examined()).isEqualTo(2);
     assertThat(result.clusters()).extracting(ClusterImpact::cluster).containsExactly(C1);
@@ -184,7 +190,7 @@ class ImpactPreviewTest {
   void deletingAClusterShowsEveryObjectItHasDeleted() throws Exception {
     var current = DesiredObjectTables.loadObjects(c, C2);
 
-    var result = ImpactPreview.computeDeletes(c, List.of(C2), ALL);
+    var result = ImpactPreview.computeDeletes(c, List.of(C2), new DesiredStateSettings(1, ALL));
 
     ClusterImpact c2 =
         result.clusters().stream().filter(i -> i.cluster().equals(C2)).findFirst().orElseThrow();

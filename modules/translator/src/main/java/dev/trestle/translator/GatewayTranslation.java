@@ -34,6 +34,9 @@ final class GatewayTranslation {
   private final ConfigSnapshot snapshot;
   private final Placement placement;
   private final GatewayRoutes routes;
+  private final RateLimitTranslation rateLimits;
+  private final WasmTranslation extras;
+  private final ApiDefinitions apis;
   private final Emission emission;
 
   GatewayTranslation(
@@ -41,10 +44,15 @@ final class GatewayTranslation {
       Placement placement,
       TrafficIndex index,
       ServicePorts ports,
+      RateLimitTranslation rateLimits,
+      WasmTranslation extras,
       Emission emission) {
     this.snapshot = snapshot;
     this.placement = placement;
     this.routes = new GatewayRoutes(snapshot, index, ports);
+    this.rateLimits = rateLimits;
+    this.extras = extras;
+    this.apis = new ApiDefinitions(snapshot, emission);
     this.emission = emission;
   }
 
@@ -143,16 +151,42 @@ final class GatewayTranslation {
     gw.setSpec(gwSpec);
     emission.emit(gw, own);
 
+    var limited = new ArrayList<RateLimitTranslation.LimitedRoute>();
+    var limitInputs = new ArrayList<Resource>();
     Map<String, List<GatewayRoute>> byHost = new LinkedHashMap<>();
     for (GatewayRoute r : spec.getRoutesList()) {
       byHost.computeIfAbsent(r.getHost(), h -> new ArrayList<>()).add(r);
     }
+    // API definitions add their routes after the gateway's own, per host.
+    Map<GatewayRoute, Resource> apiRoutes = apis.routes(gateway, spec);
+    apiRoutes
+        .keySet()
+        .forEach(r -> byHost.computeIfAbsent(r.getHost(), h -> new ArrayList<>()).add(r));
     for (var entry : byHost.entrySet()) {
       String host = entry.getKey();
       var inputs = new ArrayList<Resource>();
       var http = new ArrayList<HTTPRoute>();
       for (GatewayRoute r : entry.getValue()) {
-        http.addAll(routes.routes(gateway, r, inputs, warn));
+        Resource api = apiRoutes.get(r);
+        if (api != null) {
+          inputs.add(api);
+        }
+        var routeInputs = new ArrayList<Resource>();
+        List<HTTPRoute> made = routes.routes(gateway, r, routeInputs, warn);
+        inputs.addAll(routeInputs);
+        if (r.hasCors()) {
+          made.forEach(h -> h.setCorsPolicy(GatewayCors.of(r.getCors())));
+        }
+        http.addAll(made);
+        if (r.hasRateLimit()) {
+          if (api != null) {
+            limitInputs.add(api);
+          }
+          limitInputs.addAll(routeInputs); // a followed ServiceRoute names the Envoy routes
+          limited.add(
+              new RateLimitTranslation.LimitedRoute(
+                  r.getName(), r.getRateLimit(), envoyRoutes(spec, host, made)));
+        }
       }
       Provenance provenance = Provenance.of(gateway, inputs);
       var vsSpec = new io.fabric8.istio.api.api.networking.v1alpha3.VirtualService();
@@ -169,6 +203,52 @@ final class GatewayTranslation {
       vs.setSpec(vsSpec);
       emission.emit(vs, provenance);
     }
+    rateLimits.gateway(gateway, limitInputs, namespace, spec.getWorkloadSelectorMap(), limited);
+    extras.gateway(gateway, namespace);
+  }
+
+  /**
+   * The Envoy routes Istio makes of a host's HTTP routes: one virtual host {@code host:port} per
+   * HTTP listener serving the host, one route per match, named {@code <route>.<match>} when the
+   * match has a name (else after the route).
+   */
+  private static List<RateLimitTranslation.EnvoyRoute> envoyRoutes(
+      IngressGatewaySpec spec, String host, List<HTTPRoute> made) {
+    var out = new ArrayList<RateLimitTranslation.EnvoyRoute>();
+    for (GatewayServer s : spec.getServersList()) {
+      if (!servesHttp(s, host)) {
+        continue;
+      }
+      String vhost = host + ":" + s.getPort();
+      var names = new TreeSet<String>();
+      for (HTTPRoute r : made) {
+        if (r.getMatch() == null || r.getMatch().isEmpty()) {
+          names.add(r.getName());
+        } else {
+          r.getMatch()
+              .forEach(
+                  m ->
+                      names.add(
+                          m.getName() == null || m.getName().isEmpty()
+                              ? r.getName()
+                              : r.getName() + "." + m.getName()));
+        }
+      }
+      names.forEach(n -> out.add(new RateLimitTranslation.EnvoyRoute(vhost, n)));
+    }
+    return out;
+  }
+
+  /** Whether an HTTP(S) server of the gateway serves {@code host} (exactly or by wildcard). */
+  static boolean servesHttp(GatewayServer s, String host) {
+    boolean http = !s.getProtocol().equals("TCP") && !s.getProtocol().equals("TLS");
+    return http && s.getHostsList().stream().anyMatch(h -> serves(h, host));
+  }
+
+  private static boolean serves(String serverHost, String host) {
+    return serverHost.equals("*")
+        || serverHost.equals(host)
+        || (serverHost.startsWith("*.") && host.endsWith(serverHost.substring(1)));
   }
 
   private static Server server(GatewayServer s) {

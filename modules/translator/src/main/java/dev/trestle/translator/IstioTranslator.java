@@ -53,6 +53,13 @@ package dev.trestle.translator;
  *   <li><b>Egress</b> (workspace and group policies, EgressGateways) → ServiceEntries per allowed
  *       host and namespace and Istio's egress-gateway chain ({@link EgressTranslation}); what they
  *       let through can be judged from the output by {@link EgressReachability}.
+ *   <li><b>Rate limits</b> (ServiceRoute, IngressGateway routes) → EnvoyFilters with Envoy's local
+ *       and global rate-limit filters, and the rate-limit service's configuration as a ConfigMap
+ *       (see {@link RateLimitTranslation}).
+ *   <li><b>Wasm extensions and WAF</b> (SecuritySetting, IngressGateway) → one WasmPlugin per
+ *       attachment, and one running the pinned WAF module (see {@link WasmTranslation}).
+ *   <li><b>ApiDefinition</b> → routes of its gateway, from its OpenAPI document (see {@link
+ *       ApiDefinitions}).
  * </ul>
  *
  * <h2>Identity of objects</h2>
@@ -64,10 +71,11 @@ package dev.trestle.translator;
  * trestle.dev/tenant}, {@code trestle.dev/workspace}, and annotations {@code
  * trestle.dev/source-fqn}, {@code trestle.dev/source-version} and {@code trestle.dev/inputs} (every
  * {@code fqn@version} of a ServiceRoute, TrafficSetting, SecuritySetting or IngressGateway whose
- * content went into it, plus the Workspaces of a Sidecar). The Workspaces, Groups, Clusters and
- * Tenants that decide placement and resolve callers are not listed: a change to one of those may
- * change any object, so re-translate the cluster and use {@link DesiredObjects#diff}. Durations are
- * written in protobuf JSON form ({@code 0.250s}).
+ * content went into it, plus the Workspaces of a Sidecar, the WasmExtension of a WasmPlugin and the
+ * ApiDefinitions of a gateway's VirtualServices). The Workspaces, Groups, Clusters and Tenants that
+ * decide placement and resolve callers are not listed: a change to one of those may change any
+ * object, so re-translate the cluster and use {@link DesiredObjects#diff}. Durations are written in
+ * protobuf JSON form ({@code 0.250s}).
  */
 public final class IstioTranslator {
   private IstioTranslator() {}
@@ -85,15 +93,36 @@ public final class IstioTranslator {
       ConfigSnapshot snapshot,
       ClusterView cluster,
       java.util.List<MeshCatalog.RemoteService> remote) {
+    return translate(snapshot, cluster, remote, WafModule.NONE);
+  }
+
+  /** The same, with the WAF module the server pins (see {@link WafModule}). */
+  public static DesiredObjects translate(
+      ConfigSnapshot snapshot,
+      ClusterView cluster,
+      java.util.List<MeshCatalog.RemoteService> remote,
+      WafModule waf) {
     var emission = new Emission();
     var placement = new Placement(snapshot, cluster);
     var traffic = new TrafficIndex(snapshot, placement, emission);
     new TrafficTranslation(traffic, emission).run();
     new CrossClusterTranslation(snapshot, cluster, placement, traffic, emission).run(remote);
     new SecurityTranslation(snapshot, cluster, placement, emission).run();
+    var rateLimitService = new RateLimitService(cluster, emission);
+    var rateLimits = new RateLimitTranslation(traffic, rateLimitService, emission);
+    rateLimits.runServiceRoutes();
+    var wasm = new WasmTranslation(snapshot, placement, waf, emission);
+    wasm.runSecuritySettings();
     new GatewayTranslation(
-            snapshot, placement, traffic, new ServicePorts(cluster, remote), emission)
+            snapshot,
+            placement,
+            traffic,
+            new ServicePorts(cluster, remote),
+            rateLimits,
+            wasm,
+            emission)
         .run();
+    rateLimitService.emit();
     new GatewayJwtTranslation(snapshot, emission).run();
     var egress = new EgressTranslation(snapshot, cluster, placement, emission);
     egress.run();

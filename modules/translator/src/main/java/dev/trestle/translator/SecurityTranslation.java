@@ -6,6 +6,7 @@ import dev.trestle.protocol.v1.AuthorizationRule;
 import dev.trestle.protocol.v1.MtlsMode;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.protocol.v1.SecuritySettingSpec;
+import dev.trestle.translator.SecurityTargets.Target;
 import io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicyAction;
 import io.fabric8.istio.api.api.security.v1beta1.Operation;
 import io.fabric8.istio.api.api.security.v1beta1.PeerAuthenticationMutualTLS;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -52,13 +52,6 @@ final class SecurityTranslation {
     this.jwt = new JwtTranslation(emission);
   }
 
-  /** A namespace, and the service's workload labels (null: the whole namespace). */
-  private record Target(String namespace, Map<String, String> selector) {
-    String key() {
-      return namespace + "|" + (selector == null ? "*" : selector.toString());
-    }
-  }
-
   void run() {
     for (Resource setting : snapshot.ofKind(Kind.SECURITY_SETTING)) {
       Fqn fqn = Fqn.parse(Provenance.fqn(setting));
@@ -66,7 +59,7 @@ final class SecurityTranslation {
         emission.warn(setting, "its workspace or group is not in the snapshot; ignored");
         continue;
       }
-      List<Target> targets = targets(setting, fqn);
+      List<Target> targets = SecurityTargets.of(setting, fqn, placement, emission);
       if (targets.isEmpty()) {
         continue;
       }
@@ -118,22 +111,6 @@ final class SecurityTranslation {
                                 + "; this setting adds callers, only deny rules can narrow them"));
           }
         });
-  }
-
-  private List<Target> targets(Resource setting, Fqn fqn) {
-    SecuritySettingSpec spec = setting.getSecuritySetting();
-    var out = new ArrayList<Target>();
-    if (spec.getService().isEmpty()) {
-      placement.localNamespaces(fqn).forEach(ns -> out.add(new Target(ns, null)));
-      return out;
-    }
-    Optional<ServiceRef> ref = ServiceRef.parse(spec.getService());
-    if (ref.isEmpty()) {
-      emission.warn(setting, "service '" + spec.getService() + "' is not namespace/name; ignored");
-    } else if (placement.coversHere(fqn, ref.get().namespace())) {
-      out.add(new Target(ref.get().namespace(), Map.of(WORKLOAD_LABEL, ref.get().name())));
-    }
-    return out;
   }
 
   /** The tenant's security domain, else the cluster's trust domain. */

@@ -71,7 +71,9 @@ class ChangeIsolationTest {
             Kind.TRAFFIC_SETTING,
             Kind.SECURITY_SETTING,
             Kind.INGRESS_GATEWAY,
-            Kind.EGRESS_GATEWAY)
+            Kind.EGRESS_GATEWAY,
+            Kind.WASM_EXTENSION,
+            Kind.API_DEFINITION)
         .flatMap(k -> ACME.ofKind(k).stream())
         .map(r -> r.getMetadata().getFqn());
   }
@@ -139,6 +141,11 @@ class ChangeIsolationTest {
         }
       }
       case EGRESS_GATEWAY -> b.getEgressGatewayBuilder().putWorkloadSelector("probe", "1");
+      case WASM_EXTENSION -> b.getWasmExtensionBuilder().setPriority(77);
+      case API_DEFINITION -> {
+        var api = b.getApiDefinitionBuilder();
+        api.setOpenapi(api.getOpenapi().replace("x-trestle-timeout: 2s", "x-trestle-timeout: 7s"));
+      }
       default -> throw new IllegalArgumentException(r.getKind());
     }
     return b.build();
@@ -176,6 +183,35 @@ class ChangeIsolationTest {
   }
 
   @Test
+  void editingACatalogEntryChangesExactlyItsWasmPlugins() {
+    String botScore = "organizations/acme/wasmextensions/bot-score";
+    Resource entry = ACME.get(botScore).orElseThrow();
+    var changed = entry.toBuilder();
+    changed.getWasmExtensionBuilder().setSha256("ab".repeat(32));
+    changed.getMetadataBuilder().setVersion(2);
+    var after = ACME.with(changed.build());
+    int plugins = 0;
+    for (String cluster : Fixtures.acmeClusters()) {
+      var old = BEFORE.get(cluster);
+      var now = IstioTranslator.translate(after, Fixtures.acmeView(ACME, cluster));
+      var delta = now.diff(old);
+      assertThat(delta.deletes()).isEmpty();
+      var attached =
+          old.objects().stream()
+              .filter(o -> o.inputs().contains(botScore + "@1"))
+              .map(DesiredObject::key)
+              .collect(Collectors.toSet());
+      assertThat(attached).allSatisfy(k -> assertThat(k.kind()).isEqualTo("WasmPlugin"));
+      assertThat(delta.upserts().stream().map(DesiredObject::key).collect(Collectors.toSet()))
+          .as(cluster)
+          .isEqualTo(attached);
+      assertThat(delta.upserts()).allSatisfy(o -> assertThat(o.json()).contains("abababab"));
+      plugins += attached.size();
+    }
+    assertThat(plugins).as("bot-score is attached somewhere in the examples").isPositive();
+  }
+
+  @Test
   void deletingAServiceRouteDeletesItsObjectsAndUpdatesTheGatewayThatFollowedIt() {
     String checkoutApi =
         "organizations/acme/tenants/payments/workspaces/checkout/groups/checkout-traffic/serviceroutes/checkout-api";
@@ -189,11 +225,20 @@ class ChangeIsolationTest {
         .containsExactlyInAnyOrder(
             "DestinationRule checkout trestle-checkout-api",
             "VirtualService checkout trestle-checkout-api");
+    // The refunds route's rate limit patches the Envoy routes it became, which were named after
+    // the followed ServiceRoute's routes.
     assertThat(delta.upserts())
         .extracting(o -> o.key().kind() + " " + o.key().namespace())
-        .containsExactly("VirtualService payments-ingress");
+        .containsExactlyInAnyOrder(
+            "VirtualService payments-ingress", "EnvoyFilter payments-ingress");
     List<String> refundsSubsets =
-        delta.upserts().get(0).tree().at("/spec/http").findValuesAsText("subset");
+        delta.upserts().stream()
+            .filter(o -> o.key().kind().equals("VirtualService"))
+            .findFirst()
+            .orElseThrow()
+            .tree()
+            .at("/spec/http")
+            .findValuesAsText("subset");
     assertThat(refundsSubsets).isEmpty();
     assertThat(now.diagnostics())
         .anySatisfy(d -> assertThat(d.message()).contains("not in the snapshot"));

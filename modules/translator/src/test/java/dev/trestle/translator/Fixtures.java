@@ -25,6 +25,15 @@ final class Fixtures {
   static final Path GOLDEN =
       Path.of(System.getProperty("trestle.golden.dir", "src/test/resources/golden"));
 
+  /**
+   * A WAF module pin for tests (the server's is {@code trestle.policy.waf.*}); the digest is a test
+   * value, not the published image's.
+   */
+  static final WafModule WAF =
+      new WafModule(
+          "oci://ghcr.io/corazawaf/coraza-proxy-wasm:0.5.0",
+          "3f1d5a0c7b2e94d8a6c1f0e9b8d7c6a5e4f3d2c1b0a9f8e7d6c5b4a3f2e1d0c9");
+
   /** Namespaces of the three example clusters, as their edges would report them. */
   static final Map<String, Set<String>> ACME_NAMESPACES =
       Map.of(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,7 +30,7 @@ class GoldenFilesTest {
         Fixtures.acmeView(snapshot, cluster)
             .withServices(
                 CrossClusterTest.named(CrossClusterTest.acmeCatalog(), cluster).services());
-    DesiredObjects out = IstioTranslator.translate(snapshot, view);
+    DesiredObjects out = IstioTranslator.translate(snapshot, view, List.of(), Fixtures.WAF);
     assertThat(IstioAnalysis.problems(out, view)).as("istioctl-analyze-style checks").isEmpty();
     String actual = render(out, view);
     Path golden = Fixtures.GOLDEN.resolve(cluster + ".yaml");

@@ -58,12 +58,51 @@ final class IstioSchemaCheck {
   }
 
   static List<SchemaViolation> violations(JsonNode object) {
+    if (isConfigMap(object)) {
+      return configMapViolations(object);
+    }
     assertThat(IstioSchemas.isIstio(object))
         .as(
             "%s %s is not an Istio kind: add its schema check",
             object.path("apiVersion"), object.path("kind"))
         .isTrue();
     return schemas().violations(object);
+  }
+
+  private static boolean isConfigMap(JsonNode object) {
+    return object.path("apiVersion").asText().equals("v1")
+        && object.path("kind").asText().equals("ConfigMap");
+  }
+
+  /**
+   * The one core kind the translator emits (the rate-limit service's configuration): strictly
+   * apiVersion, kind, metadata and string {@code data}, as the API server's ConfigMap schema allows
+   * of what Trestle writes.
+   */
+  private static List<SchemaViolation> configMapViolations(JsonNode object) {
+    var out = new ArrayList<SchemaViolation>();
+    String name =
+        object.at("/metadata/namespace").asText() + "/" + object.at("/metadata/name").asText();
+    object
+        .fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!List.of("apiVersion", "kind", "metadata", "data").contains(f)) {
+                out.add(new SchemaViolation(name, f, "unknown", "not a ConfigMap field"));
+              }
+            });
+    object
+        .path("data")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (!e.getValue().isTextual() || !e.getKey().matches("[-._a-zA-Z0-9]+")) {
+                out.add(
+                    new SchemaViolation(
+                        name, "data." + e.getKey(), "type", "keys are file names, values strings"));
+              }
+            });
+    return out;
   }
 
   /** Fails with every violation when the cluster's API server would refuse any of the objects. */

@@ -14,6 +14,9 @@ class KubernetesValidityTest {
           "networking.istio.io/v1 DestinationRule",
           "networking.istio.io/v1 Gateway",
           "networking.istio.io/v1 Sidecar",
+          "networking.istio.io/v1alpha3 EnvoyFilter",
+          "extensions.istio.io/v1alpha1 WasmPlugin",
+          "v1 ConfigMap",
           "security.istio.io/v1 PeerAuthentication",
           "security.istio.io/v1 AuthorizationPolicy",
           // egress (ServiceEntries for allowed hosts) and request tokens
