@@ -81,7 +81,8 @@ class InputFilesTest {
             f
                 + ": document 1 (line 1): kind: unknown kind 'Tenat'; one of Organization, Tenant,"
                 + " Workspace, Group, Cluster, ServiceRoute, TrafficSetting, SecuritySetting,"
-                + " IngressGateway, EgressGateway",
+                + " IngressGateway, EgressGateway, GitSource, RevisionRollout, WasmExtension,"
+                + " ApiDefinition",
             f
                 + ": document 2 (line 6): apiVersion: 'trestle.dev/v2' is not supported; use"
                 + " trestle.dev/v1");
