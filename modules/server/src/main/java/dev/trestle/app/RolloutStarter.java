@@ -21,7 +21,7 @@ final class RolloutStarter {
             parts.clock());
     RevisionRolloutRunner.start(
         parts.system(),
-        parts.readSide().desiredState(),
+        parts.readSide().desiredState()::rolloutInputs,
         Optional.of(telemetry),
         parts.settings().askTimeout(),
         RolloutSettings.from(parts.config()).interval(),

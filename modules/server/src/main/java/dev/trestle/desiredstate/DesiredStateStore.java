@@ -3,6 +3,7 @@ package dev.trestle.desiredstate;
 import dev.trestle.desiredstate.DesiredObjectTables.Change;
 import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.protocol.v1.DesiredSnapshot;
+import dev.trestle.rollouts.RolloutInputs;
 import dev.trestle.translator.ObjectKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,7 +64,7 @@ public final class DesiredStateStore {
 
   /** The revision rollouts and their clusters' namespace labels ({@link RolloutInputs}). */
   public CompletionStage<RolloutInputs> rolloutInputs() {
-    return async(RolloutInputs::read);
+    return async(RolloutInputsReader::read);
   }
 
   /** How many resources of one kind an organization holds. */

@@ -1,7 +1,5 @@
 package dev.trestle.rollouts;
 
-import dev.trestle.desiredstate.DesiredStateStore;
-import dev.trestle.desiredstate.RolloutInputs;
 import dev.trestle.protocol.Durations;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
@@ -18,6 +16,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -40,14 +39,14 @@ public final class RevisionRolloutRunner {
   private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
 
   private final ClusterSharding sharding;
-  private final DesiredStateStore store;
+  private final Supplier<CompletionStage<RolloutInputs>> store;
   private final Optional<TrafficQueries> telemetry;
   private final Duration askTimeout;
   private final Clock clock;
 
   RevisionRolloutRunner(
       ClusterSharding sharding,
-      DesiredStateStore store,
+      Supplier<CompletionStage<RolloutInputs>> store,
       Optional<TrafficQueries> telemetry,
       Duration askTimeout,
       Clock clock) {
@@ -69,7 +68,7 @@ public final class RevisionRolloutRunner {
   /** Starts the one runner of the cluster. */
   public static void start(
       ActorSystem<?> system,
-      DesiredStateStore store,
+      Supplier<CompletionStage<RolloutInputs>> store,
       Optional<TrafficQueries> telemetry,
       Duration askTimeout,
       Duration interval,
@@ -122,7 +121,7 @@ public final class RevisionRolloutRunner {
   /** One round over every rollout. */
   CompletionStage<Void> round() {
     return store
-        .rolloutInputs()
+        .get()
         .thenCompose(
             inputs -> {
               var steps = new ArrayList<CompletableFuture<?>>();

@@ -253,6 +253,14 @@ class HostileCallerTest {
         List.of(
             List.of(securitySetting(STORE), securitySetting(storeGhost), STORE, storeGhost),
             List.of(gateway(cart), gateway(cartGhost), cart, cartGhost));
+    // A REST apply is refused before its body is read until the access-binding index (a
+    // projection) has seen the prober's fresh binding (docs/security.md); wait for it.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                rest(prober, "POST", "/api/v1/apply?dryRun", probes.get(0).get(1)).statusCode()
+                    != 403);
     for (var probe : probes) {
       String existing = probe.get(0);
       String missing = probe.get(1);

@@ -7,6 +7,7 @@ import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.Inventory;
 import dev.trestle.protocol.v1.IstioNamespace;
 import dev.trestle.protocol.v1.Resource;
+import dev.trestle.rollouts.RolloutInputs;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -14,15 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/**
- * What central's revision rollout runner reads each round, from the desired-state read model: every
- * RevisionRollout resource, and per organization the {@code istio.io/rev} labels of the namespaces
- * of its present clusters, as their edges last reported them.
- *
- * @param labels organization → cluster name → namespace → its {@code istio.io/rev} label
- */
-public record RolloutInputs(
-    List<Resource> rollouts, Map<String, Map<String, Map<String, String>>> labels) {
+/** Reads the revision rollout runner's {@link RolloutInputs} from the desired-state read model. */
+final class RolloutInputsReader {
+  private RolloutInputsReader() {}
 
   static RolloutInputs read(Connection c) throws SQLException {
     var rollouts = new ArrayList<Resource>();
