@@ -102,7 +102,7 @@ class CassandraJournalIT {
     CliResult apply = central.cli().run("apply", "-f", AcmeExample.DIR.toString());
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
     SortedMap<String, Long> versions = central.rest().versions();
-    assertThat(versions).containsEntry(CART, 1L).hasSizeGreaterThanOrEqualTo(39);
+    assertThat(versions).containsEntry(CART, 1L).hasSizeGreaterThanOrEqualTo(44);
 
     for (String fqn : versions.keySet()) {
       assertThat(journaledSequenceNumbers(fqn))

@@ -31,7 +31,7 @@ class CliBadInputIT {
   static void applyExamples() {
     CliResult r = central.cli().run("apply", "-f", TrestleRuntime.examples("acme").toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(central.rest().snapshot()).hasSize(39);
+    assertThat(central.rest().snapshot()).hasSize(44);
   }
 
   @Test
@@ -261,7 +261,7 @@ class CliBadInputIT {
         .satisfies(
             line ->
                 assertThat(line)
-                    .startsWith("error: " + PAYMENTS + " has 16 descendant(s)")
+                    .startsWith("error: " + PAYMENTS + " has 19 descendant(s)")
                     .contains(PAYMENTS + "/workspaces/checkout")
                     .contains(PAYMENTS + "/workspaces/ledger")
                     .contains("cascade"));

@@ -56,7 +56,7 @@ class CliEndToEndIT {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.stderr()).as(r.toString()).isEmpty();
     List<String> lines = r.stdoutLines();
-    assertThat(lines).as(r.toString()).hasSize(39).hasSize(documentsIn(ACME));
+    assertThat(lines).as(r.toString()).hasSize(44).hasSize(documentsIn(ACME));
     Map<String, Long> perKind =
         lines.stream()
             .map(CliEndToEndIT::applyLine)
@@ -64,23 +64,26 @@ class CliEndToEndIT {
             .collect(Collectors.groupingBy(m -> m.group(1), TreeMap::new, Collectors.counting()));
     assertThat(perKind)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "organization", 1L,
-                "cluster", 3L,
-                "tenant", 2L,
-                "workspace", 4L,
-                "group", 10L,
-                "serviceroute", 4L,
-                "trafficsetting", 6L,
-                "securitysetting", 5L,
-                "ingressgateway", 2L));
-    assertThat(lines.stream().map(l -> applyLine(l).group(2)).distinct()).hasSize(39);
+            Map.ofEntries(
+                Map.entry("organization", 1L),
+                Map.entry("cluster", 3L),
+                Map.entry("tenant", 2L),
+                Map.entry("workspace", 4L),
+                Map.entry("group", 11L),
+                Map.entry("serviceroute", 4L),
+                Map.entry("trafficsetting", 6L),
+                Map.entry("securitysetting", 7L),
+                Map.entry("ingressgateway", 2L),
+                Map.entry("egressgateway", 1L),
+                Map.entry("apidefinition", 1L),
+                Map.entry("wasmextension", 2L)));
+    assertThat(lines.stream().map(l -> applyLine(l).group(2)).distinct()).hasSize(44);
     assertThat(lines)
         .contains(
             "organization organizations/acme created (version 1)",
             "tenant organizations/acme/tenants/payments created (version 1)",
             "serviceroute " + CART + " created (version 1)");
-    // What the server holds, seen over REST: the same 39 FQNs, all at version 1.
+    // What the server holds, seen over REST: the same 44 FQNs, all at version 1.
     SortedMap<String, Long> versions = central.rest().versions();
     assertThat(versions.keySet())
         .containsExactlyInAnyOrderElementsOf(
@@ -175,7 +178,7 @@ class CliEndToEndIT {
     CliResult apply = central.cli().run("apply", "-f", dump.toString());
 
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
-    assertThat(apply.stdoutLines()).as(apply.toString()).hasSize(39);
+    assertThat(apply.stdoutLines()).as(apply.toString()).hasSize(44);
     assertThat(apply.stdoutLines())
         .as(apply.toString())
         .allSatisfy(l -> assertThat(l).endsWith(" unchanged"));
@@ -209,7 +212,7 @@ class CliEndToEndIT {
   void everyResourceSurvivesAGracefulRestart() {
     SortedMap<String, Long> before = Documents.versionsViaCli(central.cli());
     SortedMap<String, JsonNode> documentsBefore = central.rest().snapshot();
-    assertThat(before).hasSize(39).isEqualTo(central.rest().versions());
+    assertThat(before).hasSize(44).isEqualTo(central.rest().versions());
 
     ServerProcess stopped = central.stopGracefully(); // SIGTERM; fails if it needed a SIGKILL
     // 143 = ended by SIGTERM after the shutdown hooks ran. The "Trestle central stopped" line is

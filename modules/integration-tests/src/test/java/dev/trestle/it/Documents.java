@@ -32,7 +32,11 @@ final class Documents {
           "trafficsettings",
           "securitysettings",
           "ingressgateways",
-          "gitsources");
+          "egressgateways",
+          "apidefinitions",
+          "gitsources",
+          "revisionrollouts",
+          "wasmextensions");
 
   static final ObjectMapper JSON = new ObjectMapper();
   private static final YAMLMapper YAML = new YAMLMapper();

@@ -58,7 +58,7 @@ class PostgresProfileIT {
     assertThat(firstApply.exitCode()).as(firstApply.toString()).isZero();
     assertThat(firstApply.stdoutLines())
         .as(firstApply.toString())
-        .hasSize(39)
+        .hasSize(44)
         .allMatch(l -> l.endsWith("created (version 1)"));
     CliResult get = central.cli().run("get", CART, "-o", "json");
     assertThat(get.exitCode()).as(get.toString()).isZero();
@@ -109,7 +109,7 @@ class PostgresProfileIT {
   @Order(3)
   void everythingSurvivesAGracefulRestart() {
     SortedMap<String, Long> before = central.rest().versions();
-    assertThat(before).hasSize(39);
+    assertThat(before).hasSize(44);
     central.stopGracefully();
     central.start();
     assertThat(central.rest().versions()).isEqualTo(before);

@@ -3,6 +3,7 @@ package dev.trestle.api;
 import dev.trestle.audit.AccessBindingIndex;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.core.RefusalLog;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.protocol.DocumentException;
 import dev.trestle.protocol.ParsedDocument;
@@ -40,9 +41,13 @@ public final class ApplyBodies {
       Admission admission,
       AccessControl access,
       AccessBindingIndex bindings,
+      RefusalLog refusals,
       long bodyTimeoutMillis) {
     return new ApplyBodies(
-        admission, new WriteScope(access, bindings), ParsePool.forThisMachine(), bodyTimeoutMillis);
+        admission,
+        new WriteScope(access, bindings, refusals),
+        ParsePool.forThisMachine(),
+        bodyTimeoutMillis);
   }
 
   ApplyBodies(Admission admission, WriteScope scope, ParsePool pool, long readTimeoutMillis) {

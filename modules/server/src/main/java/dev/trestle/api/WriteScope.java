@@ -5,8 +5,10 @@ import dev.trestle.core.Caller;
 import dev.trestle.core.Perm;
 import dev.trestle.core.Problem;
 import dev.trestle.core.ProblemException;
+import dev.trestle.core.RefusalLog;
 import dev.trestle.iam.AccessControl;
 import dev.trestle.protocol.Fqn;
+import dev.trestle.protocol.Kind;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -26,14 +28,41 @@ final class WriteScope {
 
   private final AccessControl access;
   private final AccessBindingIndex index;
+  private final RefusalLog refusals;
 
-  WriteScope(AccessControl access, AccessBindingIndex index) {
+  WriteScope(AccessControl access, AccessBindingIndex index, RefusalLog refusals) {
     this.access = access;
     this.index = index;
+    this.refusals = refusals;
+  }
+
+  /**
+   * {@link #check}, with a refusal written to the audit log like any refused write: as an UPDATE of
+   * the path's resource for a PUT, as an APPLY of nothing yet looked at otherwise.
+   */
+  CompletionStage<Void> require(Caller caller, Optional<String> fqn) {
+    return check(caller, fqn)
+        .whenComplete(
+            (ok, error) -> {
+              if (error == null) {
+                return;
+              }
+              Problem problem = Problem.of(error, fqn.orElse(""));
+              if (problem.code() != Problem.Code.PERMISSION_DENIED) {
+                return;
+              }
+              Optional<Fqn> target = fqn.flatMap(WriteScope::parse);
+              refusals.refused(
+                  caller,
+                  target.isPresent() ? "UPDATE" : "APPLY",
+                  target.flatMap(Fqn::kind).map(Kind::kindName).orElse(""),
+                  target.map(Fqn::toString).orElse(""),
+                  problem);
+            });
   }
 
   /** {@code fqn} empty: anywhere; else on that FQN (anywhere when it is not a valid FQN). */
-  CompletionStage<Void> require(Caller caller, Optional<String> fqn) {
+  private CompletionStage<Void> check(Caller caller, Optional<String> fqn) {
     if (access.insecureDev()) {
       return CompletableFuture.completedFuture(null);
     }

@@ -76,7 +76,11 @@ final class ApiServerStarter {
     // one body reader, so the documents routes share one bounded parse pool
     var bodies =
         ApplyBodies.create(
-            s.admission(), s.access(), parts.readSide().bindings(), BODY_TIMEOUT_MILLIS);
+            s.admission(),
+            s.access(),
+            parts.readSide().bindings(),
+            s.refusals(),
+            BODY_TIMEOUT_MILLIS);
     var apiServices =
         List.of(
             ManagementService.description,

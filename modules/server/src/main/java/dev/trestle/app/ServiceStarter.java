@@ -10,6 +10,7 @@ import dev.trestle.audit.DeniedReadThrottle;
 import dev.trestle.audit.ResourceHistory;
 import dev.trestle.clusters.ClusterOperations;
 import dev.trestle.clusters.ClusterSettings;
+import dev.trestle.core.RefusalLog;
 import dev.trestle.gitops.GitOpsOperations;
 import dev.trestle.gitops.GitOpsSettings;
 import dev.trestle.iam.AccessControl;
@@ -41,7 +42,8 @@ final class ServiceStarter {
       ResourceService resources,
       ClusterSettings clusterSettings,
       ClusterOperations clusters,
-      GitOpsOperations gitops) {}
+      GitOpsOperations gitops,
+      RefusalLog refusals) {}
 
   static Services start(
       ActorSystem<Void> system,
@@ -116,6 +118,7 @@ final class ServiceStarter {
         resources,
         clusterSettings,
         clusters,
-        gitops);
+        gitops,
+        refusalLog);
   }
 }
