@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -234,6 +235,7 @@ class ConsoleBrowserIT {
     assertThat(secret).isNotBlank().isNotEqualTo(id);
     assertThat(browser.all("join-token-copy")).hasSize(1);
     new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
+        .ignoring(StaleElementReferenceException.class) // the table re-renders: read it again
         .until(d -> texts("join-token-id").contains(id));
     browser.screenshot("05b-cluster-join-token-minted");
     browser
@@ -245,6 +247,7 @@ class ConsoleBrowserIT {
                     + "']]//button[@data-test='join-token-revoke']"))
         .click();
     new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
+        .ignoring(StaleElementReferenceException.class)
         .until(d -> !texts("join-token-id").contains(id));
     assertThat(texts("join-token-id")).containsExactlyInAnyOrderElementsOf(before);
     assertThat(browser.text()).doesNotContain(secret);
