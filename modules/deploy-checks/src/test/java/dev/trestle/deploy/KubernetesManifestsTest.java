@@ -196,7 +196,8 @@ class KubernetesManifestsTest {
     ClusterRole role = Manifests.one(objects, ClusterRole.class);
     Map<String, List<String>> emitted = TranslatorKinds.resourcesByGroup(RepoFiles.root());
     assertThat(emitted.keySet())
-        .containsExactlyInAnyOrder("networking.istio.io", "security.istio.io");
+        .containsExactlyInAnyOrder(
+            "", "extensions.istio.io", "networking.istio.io", "security.istio.io");
     emitted.forEach(
         (group, resources) -> {
           for (String resource : resources) {

@@ -15,35 +15,61 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The Istio kinds the translators emit, found from the fabric8 Istio model classes they import
- * (io.fabric8.istio.api.GROUP.v1.KIND): what the edge applies, so what its RBAC must allow. A new
- * kind in a translator fails the RBAC test until the ClusterRole grants it.
+ * The Kubernetes kinds the translators emit, so what the edge applies and its RBAC must allow. Two
+ * sources, because either alone has missed kinds: the fabric8 Istio resource classes the translator
+ * sources name (io.fabric8.istio.api.GROUP.VERSION.KIND, imported or fully qualified), and the
+ * top-level apiVersion/kind of every object in the translator's golden files (which also holds
+ * kinds built without a model class, such as EnvoyFilter and the rate-limit ConfigMap). A new kind
+ * in a translator fails the RBAC test until the ClusterRole grants it.
  */
 final class TranslatorKinds {
-  private static final Pattern IMPORT =
+  private static final Pattern MODEL_CLASS =
       Pattern.compile(
-          "import io\\.fabric8\\.istio\\.api\\.(networking|security)\\.v1\\.([A-Z]\\w+);");
+          "io\\.fabric8\\.istio\\.api\\.(networking|security|extensions)\\.v\\w+\\.([A-Z]\\w+)");
+  private static final Pattern API_VERSION = Pattern.compile("(?m)^apiVersion:\\s*(\\S+)\\s*$");
+  private static final Pattern KIND = Pattern.compile("(?m)^kind:\\s*(\\w+)\\s*$");
 
   private TranslatorKinds() {}
 
-  /** API group -> plural resource names, e.g. networking.istio.io -> [destinationrules, ...]. */
+  /**
+   * API group ("" for the core group) -> plural resource names, e.g. networking.istio.io ->
+   * [destinationrules, ...].
+   */
   static Map<String, List<String>> resourcesByGroup(Path root) {
     var found = new TreeMap<String, TreeSet<String>>();
-    try (Stream<Path> sources = Files.walk(root.resolve("modules/translator/src/main/java"))) {
-      for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
-        Matcher m = IMPORT.matcher(RepoFiles.read(source));
-        while (m.find()) {
-          found
-              .computeIfAbsent(m.group(1) + ".istio.io", g -> new TreeSet<>())
-              .add(plural(m.group(2)));
+    for (Path source : files(root.resolve("modules/translator/src/main/java"), ".java")) {
+      Matcher m = MODEL_CLASS.matcher(RepoFiles.read(source));
+      while (m.find()) {
+        add(found, m.group(1) + ".istio.io", m.group(2));
+      }
+    }
+    for (Path golden :
+        files(root.resolve("modules/translator/src/test/resources/golden"), ".yaml")) {
+      for (String document : RepoFiles.read(golden).split("(?m)^---\\s*$")) {
+        Matcher version = API_VERSION.matcher(document);
+        Matcher kind = KIND.matcher(document);
+        if (version.find() && kind.find()) {
+          String apiVersion = version.group(1);
+          int slash = apiVersion.indexOf('/');
+          add(found, slash < 0 ? "" : apiVersion.substring(0, slash), kind.group(1));
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     var out = new TreeMap<String, List<String>>();
     found.forEach((group, resources) -> out.put(group, new ArrayList<>(resources)));
     return out;
+  }
+
+  private static void add(Map<String, TreeSet<String>> found, String group, String kind) {
+    found.computeIfAbsent(group, g -> new TreeSet<>()).add(plural(kind));
+  }
+
+  private static List<Path> files(Path dir, String suffix) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      return paths.filter(f -> f.toString().endsWith(suffix)).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Kubernetes' plural of a kind, as fabric8's Pluralize forms it for these names. */
