@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rolloutSummary, stageRows, versionRows } from '../../main/resources/trestle-console/app/lib/rollouts.js';
+import { rolloutSummary, someOf, stageRows, versionRows } from '../../main/resources/trestle-console/app/lib/rollouts.js';
 
 // A RolloutStatusResponse entry as GET /api/v1/rollouts answers it (protobuf JSON).
 const HALTED = {
@@ -90,4 +90,10 @@ test('the fleet view has a row per version and cluster, unknown versions named',
     { version: 'unknown', cluster: 'organizations/acme/clusters/eu', istiod: '', proxies: 0 },
   ]);
   assert.deepEqual(versionRows(undefined), []);
+});
+
+test('long cluster lists are cut with a count', () => {
+  assert.equal(someOf(['a', 'b'], 10), 'a, b');
+  assert.equal(someOf(['a', 'b', 'c'], 2), 'a, b … and 1 more');
+  assert.equal(someOf(undefined), '');
 });

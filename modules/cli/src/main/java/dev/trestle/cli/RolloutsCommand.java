@@ -92,22 +92,15 @@ final class RolloutsCommand implements Runnable {
 
   /** An FQN as given; a bare NAME must name exactly one readable rollout. */
   static String resolve(ManagementClient client, String given) {
-    if (given.contains("/")) {
-      return given;
-    }
-    var matches =
-        client.rolloutStatus("").getRolloutsList().stream()
-            .map(RevisionRolloutStatus::getRollout)
-            .filter(fqn -> fqn.endsWith("/revisionrollouts/" + given))
-            .toList();
-    if (matches.size() != 1) {
-      throw new CliException(
-          matches.isEmpty()
-              ? "no RevisionRollout named '" + given + "' that you may read"
-              : "'" + given + "' names several RevisionRollouts; give the FQN: " + matches);
-    }
-    return matches.get(0);
+    return given.contains("/")
+        ? given
+        : UniqueName.resolve(
+            given,
+            client.rolloutStatus("").getRolloutsList().stream().map(RevisionRolloutStatus::getRollout).toList(),
+            "revisionrollouts",
+            "RevisionRollout");
   }
+
 
   static String render(List<RevisionRolloutStatus> rollouts) {
     var sb = new StringBuilder();

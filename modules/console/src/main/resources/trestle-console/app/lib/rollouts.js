@@ -64,3 +64,10 @@ export function versionRows(fleet) {
   }
   return rows;
 }
+
+/** The first `max` names, then how many more: a fleet may have a thousand clusters without istiod. */
+export function someOf(names, max = 10) {
+  const list = names ?? [];
+  const shown = list.slice(0, max).join(', ');
+  return list.length > max ? `${shown} … and ${list.length - max} more` : shown;
+}

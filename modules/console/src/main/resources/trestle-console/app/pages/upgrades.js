@@ -4,7 +4,7 @@
 import { html } from '../../vendor/htm-3.1.1/standalone.module.js';
 import { api } from '../api.js';
 import { enumLabel } from '../lib/format.js';
-import { rolloutSummary, stageRows, versionRows } from '../lib/rollouts.js';
+import { rolloutSummary, someOf, stageRows, versionRows } from '../lib/rollouts.js';
 import { clusterUrl, resourceUrl } from '../lib/route.js';
 import { ErrorBox, Link, Loading, PagedTable, useLoad, useRenderedMark } from '../ui.js';
 
@@ -29,7 +29,7 @@ function Fleet({ fleet }) {
         { title: 'Proxies', cell: (r) => String(r.proxies) },
       ]}
     />
-    ${(fleet.clustersWithoutIstio ?? []).length > 0 && html`<p data-test="without-istiod">Without istiod: ${fleet.clustersWithoutIstio.join(', ')}</p>`}
+    ${(fleet.clustersWithoutIstio ?? []).length > 0 && html`<p data-test="without-istiod">Without istiod (${fleet.clustersWithoutIstio.length}): ${someOf(fleet.clustersWithoutIstio)}</p>`}
     ${(fleet.warnings ?? []).map((w) => html`<p class="bad-text" data-test="istio-warning">! ${w}</p>`)}
   </section>`;
 }
