@@ -254,14 +254,12 @@ class GitOpsCrashIT {
       assertThat(perChange.entrySet()).allMatch(e -> e.getValue() == 1, "one row per change");
       for (int w = 1; w <= NEW_WORKSPACES; w++) {
         String group = TENANT + "/workspaces/ws-" + w + "/groups/traffic";
+        String requestId = "git:" + second + ":config/ws-" + w + ".yaml";
         for (int r = 1; r <= ROUTES_EACH; r++) {
           assertThat(rows.get(route(group, r)))
               .as(route(group, r))
-              .singleElement()
-              .satisfies(
-                  e ->
-                      assertThat(e.getRequestId())
-                          .isEqualTo("git:" + second + ":config/ws-" + w + ".yaml"));
+              .extracting(AuditEntry::getRequestId)
+              .containsExactly(requestId);
         }
       }
       for (int r = 1; r <= 3; r++) {
