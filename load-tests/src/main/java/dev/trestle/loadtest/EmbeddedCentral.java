@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,13 +37,26 @@ public final class EmbeddedCentral implements AutoCloseable {
 
   /** A node on a new temporary data directory, not started yet. */
   public static EmbeddedCentral create(boolean keepData) throws IOException {
-    return create(keepData, java.util.Map.of());
+    return create(keepData, Map.of());
   }
 
   /** The same with configuration overrides (e.g. {@code trestle.limits.writes-per-second}). */
-  public static EmbeddedCentral create(boolean keepData, java.util.Map<String, Object> overrides)
+  public static EmbeddedCentral create(boolean keepData, Map<String, Object> overrides)
       throws IOException {
-    Path dir = Files.createTempDirectory("trestle-bench-");
+    return on(Files.createTempDirectory("trestle-bench-"), keepData, overrides);
+  }
+
+  /**
+   * A node on {@code dir} (created when missing, kept afterwards): a data set prepared by an
+   * earlier run can be measured again.
+   */
+  public static EmbeddedCentral open(Path dir, Map<String, Object> overrides) throws IOException {
+    Files.createDirectories(dir);
+    return on(dir, true, overrides);
+  }
+
+  private static EmbeddedCentral on(Path dir, boolean keepData, Map<String, Object> overrides)
+      throws IOException {
     // As a config file, not layered on top: the server derives Pekko's keys (journal plugin,
     // connection pools) from trestle.storage.* while loading, so a profile given here must be
     // seen by Settings.load.
