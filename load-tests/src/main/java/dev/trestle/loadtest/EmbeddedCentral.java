@@ -1,12 +1,14 @@
 package dev.trestle.loadtest;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.trestle.app.Central;
 import dev.trestle.app.ServerArgs;
 import dev.trestle.app.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -60,8 +62,14 @@ public final class EmbeddedCentral implements AutoCloseable {
     // As a config file, not layered on top: the server derives Pekko's keys (journal plugin,
     // connection pools) from trestle.storage.* while loading, so a profile given here must be
     // seen by Settings.load.
-    Path file = dir.resolve("bench-overrides.conf");
-    Files.writeString(file, com.typesafe.config.ConfigFactory.parseMap(overrides).root().render());
+    // Owner-only, as the server expects of every file in its data directory (DataDirectory).
+    // A reused directory (open) gets this run's overrides.
+    Files.deleteIfExists(dir.resolve("bench-overrides.conf"));
+    Path file =
+        Files.createFile(
+            dir.resolve("bench-overrides.conf"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, ConfigFactory.parseMap(overrides).root().render());
     var args =
         new ServerArgs(
             Optional.of(file), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(0));
