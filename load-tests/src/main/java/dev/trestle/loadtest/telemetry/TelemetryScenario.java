@@ -184,7 +184,7 @@ public final class TelemetryScenario extends ScenarioBase {
       LatencyStats g = report.latency("topologyQuery", "Topology, 1 h", q.topo(), 3, true);
       report.latencyChart("Telemetry report and query latency", 0);
 
-      long rawRows = Math.max(rawBatch, Math.min(seriesStored, 1_000_000));
+      long rawRows = Math.max(rawBatch, Math.min(seriesStored, 300_000));
       MinuteRowInsert raw = MinuteRowInsert.run(central.storage(), rawRows, rawBatch);
       report.figure("rawInsertRows", raw.rows());
       report.figure("rawInsertRowsPerSecond", raw.rowsPerSecond());
