@@ -121,11 +121,12 @@ final class GitOpsCommand implements Runnable {
         ? given
         : UniqueName.resolve(
             given,
-            client.gitopsStatus("").getSourcesList().stream().map(GitSourceStatus::getSource).toList(),
+            client.gitopsStatus("").getSourcesList().stream()
+                .map(GitSourceStatus::getSource)
+                .toList(),
             "gitsources",
             "GitSource");
   }
-
 
   static String render(List<GitSourceStatus> sources, Instant now) {
     var sb = new StringBuilder();

@@ -96,11 +96,12 @@ final class RolloutsCommand implements Runnable {
         ? given
         : UniqueName.resolve(
             given,
-            client.rolloutStatus("").getRolloutsList().stream().map(RevisionRolloutStatus::getRollout).toList(),
+            client.rolloutStatus("").getRolloutsList().stream()
+                .map(RevisionRolloutStatus::getRollout)
+                .toList(),
             "revisionrollouts",
             "RevisionRollout");
   }
-
 
   static String render(List<RevisionRolloutStatus> rollouts) {
     var sb = new StringBuilder();

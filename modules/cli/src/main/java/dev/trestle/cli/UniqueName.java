@@ -18,7 +18,8 @@ final class UniqueName {
     if (given.contains("/")) {
       return given;
     }
-    var matches = readable.stream().filter(f -> f.endsWith("/" + collection + "/" + given)).toList();
+    var matches =
+        readable.stream().filter(f -> f.endsWith("/" + collection + "/" + given)).toList();
     if (matches.size() != 1) {
       throw new CliException(
           matches.isEmpty()

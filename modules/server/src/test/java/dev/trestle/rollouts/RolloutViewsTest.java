@@ -13,12 +13,15 @@ import dev.trestle.protocol.v1.RolloutStageStatus;
 import dev.trestle.protocol.v1.RolloutVerification;
 import dev.trestle.rollouts.RolloutEvent.NamespaceLabel;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The status view of a rollout at each point of its life, from its events and the edges' labels. */
+/**
+ * The status view of a rollout at each point of its life, from its events and the edges' labels.
+ */
 class RolloutViewsTest {
   private static final String FQN = "organizations/acme/revisionrollouts/r1";
   private static final Instant T0 = Instant.parse("2026-12-07T21:00:00Z");
@@ -28,7 +31,8 @@ class RolloutViewsTest {
           .setFromRevision("stable")
           .setToRevision("canary")
           .setRestartWorkloads(true)
-          .addStages(RolloutStage.newBuilder().setName("first").addNamespaces("shop").setPause("1m"))
+          .addStages(
+              RolloutStage.newBuilder().setName("first").addNamespaces("shop").setPause("1m"))
           .addStages(RolloutStage.newBuilder().setName("rest").addNamespaces("*"))
           .setVerification(
               RolloutVerification.newBuilder()
@@ -94,7 +98,8 @@ class RolloutViewsTest {
         .containsOnly(RolloutStagePhase.STAGE_WAITING);
     assertThat(namespaces(s.getStages(0))).isEqualTo("c1 0/1 shop::stable");
     // pinned is labelled with a revision, not with fromRevision: in no stage
-    assertThat(namespaces(s.getStages(1))).isEqualTo("c1 0/1 payments::stable; c2 0/1 payments::stable");
+    assertThat(namespaces(s.getStages(1)))
+        .isEqualTo("c1 0/1 payments::stable; c2 0/1 payments::stable");
     assertThat(s.getStages(0).getPause()).isEqualTo("1m");
     assertThat(s.getStages(1).getPause()).isEmpty();
   }
@@ -112,10 +117,7 @@ class RolloutViewsTest {
     assertThat(s.getStages(0).hasLabelledTime()).isFalse();
 
     RolloutState pausing =
-        after(
-            started(),
-            stage1(begun),
-            new RolloutEvent.StageLabeled(FQN, 0, T0.plusSeconds(10)));
+        after(started(), stage1(begun), new RolloutEvent.StageLabeled(FQN, 0, T0.plusSeconds(10)));
     s = RolloutViews.status(FQN, SPEC, pausing, SHOP_MOVED, T0.plusSeconds(30));
     RolloutStageStatus first = s.getStages(0);
     assertThat(first.getPhase()).isEqualTo(RolloutStagePhase.STAGE_PAUSING);
@@ -140,33 +142,24 @@ class RolloutViewsTest {
   @Test
   void aHaltedRolloutShowsThePassedStageTheRevertedOneAndWhy() {
     RolloutState begun = after(started());
-    RolloutState one =
-        after(
-            started(),
-            stage1(begun),
-            new RolloutEvent.StageLabeled(FQN, 0, T0.plusSeconds(10)),
-            new RolloutEvent.StagePassed(FQN, 0, "error ratio 0.0000", T0.plusSeconds(75)));
-    RolloutState two =
-        after(
-            started(),
-            stage1(begun),
-            new RolloutEvent.StageLabeled(FQN, 0, T0.plusSeconds(10)),
-            new RolloutEvent.StagePassed(FQN, 0, "error ratio 0.0000", T0.plusSeconds(75)),
-            new RolloutEvent.StageStarted(
-                FQN, 4, 1, one.labelsWithStage(1, T0.plusSeconds(75)), T0.plusSeconds(75)),
-            new RolloutEvent.StageLabeled(FQN, 1, T0.plusSeconds(80)));
+    var events =
+        new ArrayList<>(
+            List.of(
+                started(),
+                stage1(begun),
+                new RolloutEvent.StageLabeled(FQN, 0, T0.plusSeconds(10)),
+                new RolloutEvent.StagePassed(FQN, 0, "error ratio 0.0000", T0.plusSeconds(75))));
+    RolloutState one = after(events.toArray(RolloutEvent[]::new));
+    events.add(
+        new RolloutEvent.StageStarted(
+            FQN, 4, 1, one.labelsWithStage(1, T0.plusSeconds(75)), T0.plusSeconds(75)));
+    events.add(new RolloutEvent.StageLabeled(FQN, 1, T0.plusSeconds(80)));
+    RolloutState two = after(events.toArray(RolloutEvent[]::new));
     String reason = "stage rest failed verification: error ratio 0.9000: error ratio above 0.05";
-    RolloutState halted =
-        after(
-            started(),
-            stage1(begun),
-            new RolloutEvent.StageLabeled(FQN, 0, T0.plusSeconds(10)),
-            new RolloutEvent.StagePassed(FQN, 0, "error ratio 0.0000", T0.plusSeconds(75)),
-            new RolloutEvent.StageStarted(
-                FQN, 4, 1, one.labelsWithStage(1, T0.plusSeconds(75)), T0.plusSeconds(75)),
-            new RolloutEvent.StageLabeled(FQN, 1, T0.plusSeconds(80)),
-            new RolloutEvent.StageFailed(
-                FQN, 4, 1, reason, two.labelsReverting(1, T0.plusSeconds(90)), T0.plusSeconds(90)));
+    events.add(
+        new RolloutEvent.StageFailed(
+            FQN, 4, 1, reason, two.labelsReverting(1, T0.plusSeconds(90)), T0.plusSeconds(90)));
+    RolloutState halted = after(events.toArray(RolloutEvent[]::new));
     var reported =
         Map.of(
             "c1", Map.of("shop", "canary", "payments", "stable"),
