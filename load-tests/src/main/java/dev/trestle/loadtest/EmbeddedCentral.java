@@ -1,13 +1,16 @@
 package dev.trestle.loadtest;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.trestle.app.Central;
 import dev.trestle.app.ServerArgs;
 import dev.trestle.app.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,18 +39,37 @@ public final class EmbeddedCentral implements AutoCloseable {
 
   /** A node on a new temporary data directory, not started yet. */
   public static EmbeddedCentral create(boolean keepData) throws IOException {
-    return create(keepData, java.util.Map.of());
+    return create(keepData, Map.of());
   }
 
   /** The same with configuration overrides (e.g. {@code trestle.limits.writes-per-second}). */
-  public static EmbeddedCentral create(boolean keepData, java.util.Map<String, Object> overrides)
+  public static EmbeddedCentral create(boolean keepData, Map<String, Object> overrides)
       throws IOException {
-    Path dir = Files.createTempDirectory("trestle-bench-");
+    return on(Files.createTempDirectory("trestle-bench-"), keepData, overrides);
+  }
+
+  /**
+   * A node on {@code dir} (created when missing, kept afterwards): a data set prepared by an
+   * earlier run can be measured again.
+   */
+  public static EmbeddedCentral open(Path dir, Map<String, Object> overrides) throws IOException {
+    Files.createDirectories(dir);
+    return on(dir, true, overrides);
+  }
+
+  private static EmbeddedCentral on(Path dir, boolean keepData, Map<String, Object> overrides)
+      throws IOException {
     // As a config file, not layered on top: the server derives Pekko's keys (journal plugin,
     // connection pools) from trestle.storage.* while loading, so a profile given here must be
     // seen by Settings.load.
-    Path file = dir.resolve("bench-overrides.conf");
-    Files.writeString(file, com.typesafe.config.ConfigFactory.parseMap(overrides).root().render());
+    // Owner-only, as the server expects of every file in its data directory (DataDirectory).
+    // A reused directory (open) gets this run's overrides.
+    Files.deleteIfExists(dir.resolve("bench-overrides.conf"));
+    Path file =
+        Files.createFile(
+            dir.resolve("bench-overrides.conf"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, ConfigFactory.parseMap(overrides).root().render());
     var args =
         new ServerArgs(
             Optional.of(file), Optional.of(dir), Optional.of(0), Optional.of(0), Optional.of(0));

@@ -5,7 +5,6 @@ import dev.trestle.protocol.v1.GatewayRoute;
 import dev.trestle.protocol.v1.GatewayServer;
 import dev.trestle.protocol.v1.IngressGatewaySpec;
 import dev.trestle.protocol.v1.Resource;
-import dev.trestle.protocol.v1.TlsMode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -83,25 +82,9 @@ final class IngressGatewayRules implements KindRules {
       }
       hosts.add(s.getHosts(j));
     }
-    boolean needsTls = s.getProtocol().equals("HTTPS") || s.getProtocol().equals("TLS");
-    if (needsTls && s.getTls().getMode() == TlsMode.TLS_MODE_UNSPECIFIED) {
-      c.add(f + ".tls.mode", "is required for protocol " + s.getProtocol());
-    }
-    if (!needsTls && s.hasTls() && s.getTls().getMode() != TlsMode.TLS_MODE_UNSPECIFIED) {
-      c.add(f + ".tls", "is only allowed with protocol HTTPS or TLS");
-    }
-    if (needsTls
-        && s.getTls().getMode() != TlsMode.PASSTHROUGH
-        && s.getTls().getMode() != TlsMode.TLS_MODE_UNSPECIFIED
-        && s.getTls().getCredentialName().isEmpty()) {
-      c.add(f + ".tls.credentialName", "is required unless mode is PASSTHROUGH");
-    }
+    GatewayTlsRules.check(c, f + ".tls", s.getProtocol(), s.hasTls(), s.getTls());
     if (s.hasJwt()) {
       JwtRules.policy(c, f + ".jwt", s.getJwt());
-    }
-    String min = s.getTls().getMinProtocolVersion();
-    if (!min.isEmpty() && !min.equals("TLSV1_2") && !min.equals("TLSV1_3")) {
-      c.add(f + ".tls.minProtocolVersion", "must be TLSV1_2 or TLSV1_3");
     }
   }
 

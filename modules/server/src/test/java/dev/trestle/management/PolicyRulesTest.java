@@ -230,4 +230,64 @@ class PolicyRulesTest {
                 .replace("groups/g/ingressgateways/front", "groups/other/ingressgateways/front"));
     assertThat(otherGroup).containsOnlyKeys("spec.gateway");
   }
+
+  private static final String JWT_DOC =
+      """
+      openapi: 3.0.3
+      info: {title: x, version: "1"}
+      servers:
+        - url: "https://api.example/v1"
+          x-trestle-tls: {mode: SIMPLE, credentialName: api-cert, minProtocolVersion: TLSV1_3}
+      x-trestle-service: shop/api
+      x-trestle-jwt:
+        required: true
+        issuers:
+          - issuer: https://login.example
+            jwks: {keys: [{kty: EC, crv: P-256, x: D_nizFwHY6DGaqe3SDN3PHZ_4C5AW9xyRt_g9z2_9KA, y: kFWjt-lB0Lz2o5QEomHdowbQgKpP14BdRm9gyORQJ6A}]}
+      paths:
+        /a:
+          get: {responses: {"200": {description: OK}}}
+      """;
+
+  @Test
+  void anApisTlsAndJwtExtensionsAreCheckedLikeAGatewayServersWithTheirPlaceInTheDocument() {
+    assertThat(violations(api(JWT_DOC))).isEmpty();
+
+    assertThat(violations(api(JWT_DOC.replace("issuer: https://login.example", "issuer: ' '"))))
+        .containsOnlyKeys("spec.openapi: x-trestle-jwt.issuers[0].issuer");
+
+    // a private key in the JWKS: refused, and the key material is never echoed
+    String privateKey = "d: jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI";
+    var leaked =
+        violations(
+            api(
+                JWT_DOC.replace(
+                    "y: kFWjt-lB0Lz2o5QEomHdowbQgKpP14BdRm9gyORQJ6A}",
+                    "y: kFWjt-lB0Lz2o5QEomHdowbQgKpP14BdRm9gyORQJ6A, " + privateKey + "}")));
+    assertThat(leaked).containsOnlyKeys("spec.openapi: x-trestle-jwt.issuers[0].jwks.keys[0]");
+    assertThat(leaked.toString()).doesNotContain("jpsQnnGQ").doesNotContain("D_nizFwHY6");
+
+    var notJwks =
+        violations(api(JWT_DOC.replace("jwks: {keys: [{kty: EC", "jwks: {kes: [{kty: EC")));
+    assertThat(notJwks).containsOnlyKeys("spec.openapi: x-trestle-jwt.issuers[0].jwks");
+    assertThat(notJwks.toString()).doesNotContain("D_nizFwHY6");
+
+    assertThat(
+            violations(
+                api(JWT_DOC.replace("mode: SIMPLE, credentialName: api-cert, ", "mode: SIMPLE, "))))
+        .containsOnlyKeys("spec.openapi: servers[0].x-trestle-tls.credentialName");
+    assertThat(violations(api(JWT_DOC.replace("TLSV1_3", "TLSV1_0"))))
+        .containsOnlyKeys("spec.openapi: servers[0].x-trestle-tls.minProtocolVersion");
+    assertThat(violations(api(JWT_DOC.replace("mode: SIMPLE", "mode: PASSTHROUGH"))))
+        .containsOnlyKeys("spec.openapi: servers[0].x-trestle-tls.mode");
+
+    var stray =
+        violations(
+            api(
+                JWT_DOC.replace(
+                    "get: {responses:", "get: {x-trestle-tls: {mode: SIMPLE}, responses:")));
+    assertThat(stray).containsOnlyKeys("spec.openapi");
+    assertThat(stray.get("spec.openapi"))
+        .contains("paths.'/a'(get).x-trestle-tls: is not read here");
+  }
 }

@@ -37,6 +37,7 @@ final class GatewayTranslation {
   private final RateLimitTranslation rateLimits;
   private final WasmTranslation extras;
   private final ApiDefinitions apis;
+  private final ApiJwtTranslation apiJwt;
   private final Emission emission;
 
   GatewayTranslation(
@@ -53,6 +54,7 @@ final class GatewayTranslation {
     this.rateLimits = rateLimits;
     this.extras = extras;
     this.apis = new ApiDefinitions(snapshot, emission);
+    this.apiJwt = new ApiJwtTranslation(emission);
     this.emission = emission;
   }
 
@@ -128,10 +130,13 @@ final class GatewayTranslation {
   }
 
   private void translate(Resource gateway, String namespace) {
-    IngressGatewaySpec spec = gateway.getIngressGateway();
     Consumer<String> warn = m -> emission.warn(gateway, m);
     Provenance own = Provenance.of(gateway);
     String gatewayName = ObjectNames.name(gateway.getMetadata().getName(), own.sourceFqn());
+    // API definitions add HTTPS servers (x-trestle-tls) and routes after the gateway's own.
+    ApiDefinitions.Contribution api = apis.of(gateway, gateway.getIngressGateway());
+    IngressGatewaySpec spec =
+        gateway.getIngressGateway().toBuilder().addAllServers(api.servers()).build();
 
     var gwSpec = new io.fabric8.istio.api.api.networking.v1alpha3.Gateway();
     gwSpec.setSelector(new TreeMap<>(spec.getWorkloadSelectorMap()));
@@ -147,9 +152,10 @@ final class GatewayTranslation {
     }
     gwSpec.setServers(servers);
     var gw = new Gateway();
-    gw.setMetadata(own.meta(gatewayName, namespace));
+    Provenance withServers = Provenance.of(gateway, api.serverInputs());
+    gw.setMetadata(withServers.meta(gatewayName, namespace));
     gw.setSpec(gwSpec);
-    emission.emit(gw, own);
+    emission.emit(gw, withServers);
 
     var limited = new ArrayList<RateLimitTranslation.LimitedRoute>();
     var limitInputs = new ArrayList<Resource>();
@@ -157,8 +163,7 @@ final class GatewayTranslation {
     for (GatewayRoute r : spec.getRoutesList()) {
       byHost.computeIfAbsent(r.getHost(), h -> new ArrayList<>()).add(r);
     }
-    // API definitions add their routes after the gateway's own, per host.
-    Map<GatewayRoute, Resource> apiRoutes = apis.routes(gateway, spec);
+    Map<GatewayRoute, Resource> apiRoutes = api.routes();
     apiRoutes
         .keySet()
         .forEach(r -> byHost.computeIfAbsent(r.getHost(), h -> new ArrayList<>()).add(r));
@@ -167,9 +172,9 @@ final class GatewayTranslation {
       var inputs = new ArrayList<Resource>();
       var http = new ArrayList<HTTPRoute>();
       for (GatewayRoute r : entry.getValue()) {
-        Resource api = apiRoutes.get(r);
-        if (api != null) {
-          inputs.add(api);
+        Resource definition = apiRoutes.get(r);
+        if (definition != null) {
+          inputs.add(definition);
         }
         var routeInputs = new ArrayList<Resource>();
         List<HTTPRoute> made = routes.routes(gateway, r, routeInputs, warn);
@@ -179,8 +184,8 @@ final class GatewayTranslation {
         }
         http.addAll(made);
         if (r.hasRateLimit()) {
-          if (api != null) {
-            limitInputs.add(api);
+          if (definition != null) {
+            limitInputs.add(definition);
           }
           limitInputs.addAll(routeInputs); // a followed ServiceRoute names the Envoy routes
           limited.add(
@@ -203,6 +208,7 @@ final class GatewayTranslation {
       vs.setSpec(vsSpec);
       emission.emit(vs, provenance);
     }
+    apiJwt.apply(gateway, namespace, spec.getWorkloadSelectorMap(), apiRoutes, api.jwt());
     rateLimits.gateway(gateway, limitInputs, namespace, spec.getWorkloadSelectorMap(), limited);
     extras.gateway(gateway, namespace);
   }

@@ -18,6 +18,7 @@ import io.fabric8.istio.api.api.type.v1beta1.WorkloadSelector;
 import io.fabric8.istio.api.security.v1.AuthorizationPolicy;
 import io.fabric8.istio.api.security.v1.RequestAuthentication;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,6 +67,21 @@ final class JwtTranslation {
       Map<String, String> selector,
       List<String> hosts,
       Provenance p) {
+    applyTo(jwt, base, key, namespace, selector, hostsScope(hosts), p);
+  }
+
+  /**
+   * As {@link #apply(JwtPolicy, String, String, String, Map, List, Provenance)}, the DENY rules
+   * limited to requests matching one of {@code scope}'s operations (empty: every request).
+   */
+  void applyTo(
+      JwtPolicy jwt,
+      String base,
+      String key,
+      String namespace,
+      Map<String, String> selector,
+      List<Operation> scope,
+      Provenance p) {
     if (jwt.getIssuersCount() == 0) {
       return;
     }
@@ -79,7 +95,7 @@ final class JwtTranslation {
     ra.setSpec(raSpec);
     emission.emit(ra, p);
 
-    List<Rule> rules = denyRules(jwt, hosts);
+    List<Rule> rules = denyRules(jwt, scope);
     if (rules.isEmpty()) {
       return;
     }
@@ -124,7 +140,7 @@ final class JwtTranslation {
     return r;
   }
 
-  private static List<Rule> denyRules(JwtPolicy jwt, List<String> hosts) {
+  private static List<Rule> denyRules(JwtPolicy jwt, List<Operation> scope) {
     var out = new ArrayList<Rule>();
     if (jwt.getRequired() || jwt.getClaimsCount() > 0) {
       var principals = new TreeSet<String>();
@@ -133,7 +149,7 @@ final class JwtTranslation {
       source.setNotRequestPrincipals(List.copyOf(principals));
       var rule = new Rule();
       rule.setFrom(List.of(new RuleFrom(source)));
-      out.add(forHosts(rule, hosts));
+      out.add(scoped(rule, scope));
     }
     for (ClaimRequirement claim : jwt.getClaimsList()) {
       var condition = new Condition();
@@ -141,7 +157,7 @@ final class JwtTranslation {
       condition.setNotValues(List.copyOf(claim.getValuesList()));
       var rule = new Rule();
       rule.setWhen(List.of(condition));
-      out.add(forHosts(rule, hosts));
+      out.add(scoped(rule, scope));
     }
     return out;
   }
@@ -155,20 +171,32 @@ final class JwtTranslation {
     return sb.toString();
   }
 
-  private static Rule forHosts(Rule rule, List<String> hosts) {
-    if (hosts.isEmpty() || hosts.contains("*")) {
-      return rule;
+  private static Rule scoped(Rule rule, List<Operation> scope) {
+    if (!scope.isEmpty()) {
+      rule.setTo(scope.stream().map(RuleTo::new).toList());
     }
+    return rule;
+  }
+
+  /** Requests for {@code hosts} (with or without a port), or every request for none or "*". */
+  private static List<Operation> hostsScope(List<String> hosts) {
+    if (hosts.isEmpty() || hosts.contains("*")) {
+      return List.of();
+    }
+    var op = new Operation();
+    op.setHosts(hostPatterns(hosts));
+    return List.of(op);
+  }
+
+  /** Each host, and for an exact one also {@code host:*}: the Host header may carry the port. */
+  static List<String> hostPatterns(Collection<String> hosts) {
     var matched = new TreeSet<String>();
     for (String h : hosts) {
       matched.add(h);
       if (!h.startsWith("*")) {
-        matched.add(h + ":*"); // the Host header may carry the port
+        matched.add(h + ":*");
       }
     }
-    var op = new Operation();
-    op.setHosts(List.copyOf(matched));
-    rule.setTo(List.of(new RuleTo(op)));
-    return rule;
+    return List.copyOf(matched);
   }
 }

@@ -1,13 +1,10 @@
 package dev.trestle.translator.openapi;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
 import dev.trestle.protocol.v1.CorsPolicy;
 import dev.trestle.protocol.v1.GatewayRoute;
+import dev.trestle.protocol.v1.GatewayTls;
 import dev.trestle.protocol.v1.HttpMatch;
+import dev.trestle.protocol.v1.JwtPolicy;
 import dev.trestle.protocol.v1.RateLimit;
 import dev.trestle.protocol.v1.StringMatch;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -18,8 +15,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,26 +32,59 @@ import java.util.regex.Pattern;
  * at the first place two paths differ. Trestle's extensions, on the document, a path item or an
  * operation (the nearest wins): {@code x-trestle-service} ({@code namespace/name}, required),
  * {@code x-trestle-port}, {@code x-trestle-timeout}, {@code x-trestle-rate-limit} (a Trestle
- * rateLimit) and {@code x-trestle-cors} (a Trestle cors policy).
+ * rateLimit), {@code x-trestle-cors} (a Trestle cors policy) and {@code x-trestle-jwt} (a
+ * request-token policy, for the operation's host, path and method). {@code x-trestle-tls}, on the
+ * document or a server, asks for a gateway server of the API's own for each {@code https} server
+ * URL's host.
  */
 public final class ApiRoutes {
-  public static final String SERVICE = "x-trestle-service";
-  public static final String PORT = "x-trestle-port";
-  public static final String TIMEOUT = "x-trestle-timeout";
-  public static final String RATE_LIMIT = "x-trestle-rate-limit";
-  public static final String CORS = "x-trestle-cors";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
+  public static final String SERVICE = ApiExtensions.SERVICE;
+  public static final String PORT = ApiExtensions.PORT;
+  public static final String TIMEOUT = ApiExtensions.TIMEOUT;
+  public static final String RATE_LIMIT = ApiExtensions.RATE_LIMIT;
+  public static final String CORS = ApiExtensions.CORS;
+  public static final String TLS = ApiExtensions.TLS;
+  public static final String JWT = ApiExtensions.JWT;
   private static final Pattern TEMPLATE = Pattern.compile("\\{[^/{}]+}");
   private static final Pattern NOT_NAME = Pattern.compile("[^a-z0-9-]+");
 
-  /** The routes, or the problems (with where) that make the document unusable. */
-  public record Result(List<GatewayRoute> routes, List<String> problems) {
+  /**
+   * The routes, or the problems (with where) that make the document unusable; the TLS servers the
+   * API asks for; each route's request-token policy by route name; and the {@code x-trestle-*} keys
+   * placed where they are not read ({@code stray}: refused at apply time, ignored otherwise).
+   */
+  public record Result(
+      List<GatewayRoute> routes,
+      List<String> problems,
+      List<ServerTls> tls,
+      Map<String, RouteJwt> jwt,
+      List<String> stray) {
     public Result {
       routes = List.copyOf(routes);
       problems = List.copyOf(problems);
+      tls = List.copyOf(tls);
+      jwt = Collections.unmodifiableMap(new LinkedHashMap<>(jwt));
+      stray = List.copyOf(stray);
+    }
+
+    static Result refused(List<String> problems) {
+      return new Result(List.of(), problems, List.of(), Map.of(), List.of());
     }
   }
+
+  /**
+   * A gateway server the API asks for: {@code host} on {@code port} (the URL's, else 443) with TLS
+   * {@code tls}, from the extension at {@code where}.
+   */
+  public record ServerTls(String where, String host, int port, GatewayTls tls) {}
+
+  /**
+   * The request-token policy of a route, from the extension at {@code where}; {@code authzPath} is
+   * the route's path as an AuthorizationPolicy path: exact, or, for a templated path, its literal
+   * prefix up to the first template followed by {@code *} (a prefix match: it covers more than the
+   * template, never less).
+   */
+  public record RouteJwt(String where, JwtPolicy policy, String authzPath) {}
 
   private record Op(String path, String method, Operation operation, PathItem item) {}
 
@@ -62,7 +94,7 @@ public final class ApiRoutes {
   public static Result of(String name, String text) {
     var parsed = OpenApiDocument.parse(text);
     if (parsed.api().isEmpty()) {
-      return new Result(List.of(), parsed.problems());
+      return Result.refused(parsed.problems());
     }
     return of(name, parsed.api().get());
   }
@@ -70,9 +102,14 @@ public final class ApiRoutes {
   static Result of(String name, OpenAPI api) {
     var problems = new ArrayList<String>();
     var bases = new ArrayList<URI>();
+    var tls = new ArrayList<ServerTls>();
     List<Server> servers = api.getServers() == null ? List.of() : api.getServers();
     for (int i = 0; i < servers.size(); i++) {
-      server("servers[" + i + "]", servers.get(i).getUrl(), problems).ifPresent(bases::add);
+      String where = "servers[" + i + "]";
+      Server s = servers.get(i);
+      Optional<URI> uri = server(where, s.getUrl(), problems);
+      uri.ifPresent(bases::add);
+      uri.flatMap(u -> serverTls(where, u, s, api, problems)).ifPresent(tls::add);
     }
     if (bases.isEmpty() && problems.isEmpty()) {
       problems.add(
@@ -95,6 +132,7 @@ public final class ApiRoutes {
         Comparator.comparing((Op o) -> o.path(), ApiRoutes::literalFirst)
             .thenComparing(Op::method));
     var routes = new ArrayList<GatewayRoute>();
+    var jwt = new LinkedHashMap<String, RouteJwt>();
     var names = new HashSet<String>();
     for (Op op : ops) {
       String where = "paths.'" + op.path() + "'(" + op.method().toLowerCase(Locale.ROOT) + ")";
@@ -103,6 +141,7 @@ public final class ApiRoutes {
         continue;
       }
       String routeName = base.get().getName();
+      Optional<Located<JwtPolicy>> policy = routeJwt(api, op, where, problems);
       if (!names.add(routeName)) {
         problems.add(
             where
@@ -123,10 +162,74 @@ public final class ApiRoutes {
         if (bases.size() > 1) {
           route.setName(routeName + "-" + server.getHost().replace('.', '-'));
         }
-        routes.add(route.build());
+        GatewayRoute built = route.build();
+        routes.add(built);
+        policy.ifPresent(
+            p -> jwt.put(built.getName(), new RouteJwt(p.where(), p.value(), authzPath(path))));
       }
     }
-    return new Result(problems.isEmpty() ? routes : List.of(), problems);
+    if (!problems.isEmpty()) {
+      return Result.refused(problems);
+    }
+    return new Result(routes, problems, tls, jwt, ApiExtensions.stray(api));
+  }
+
+  private record Located<T>(String where, T value) {}
+
+  /**
+   * The TLS of an https server: its own {@code x-trestle-tls}, else the document's. On an http
+   * server its own is refused and the document's does not apply.
+   */
+  private static Optional<ServerTls> serverTls(
+      String where, URI uri, Server server, OpenAPI api, List<String> problems) {
+    Map<String, Object> own = server.getExtensions();
+    boolean https = "https".equals(uri.getScheme());
+    Object value;
+    String at;
+    if (own != null && own.containsKey(TLS)) {
+      value = own.get(TLS);
+      at = where + "." + TLS;
+      if (!https) {
+        problems.add(at + ": TLS needs an https:// server URL, not '" + uri + "'");
+        return Optional.empty();
+      }
+    } else if (https && api.getExtensions() != null && api.getExtensions().containsKey(TLS)) {
+      value = api.getExtensions().get(TLS);
+      at = TLS;
+    } else {
+      return Optional.empty();
+    }
+    int port = uri.getPort() == -1 ? 443 : uri.getPort();
+    return ApiExtensions.tls(at, value, problems)
+        .map(t -> new ServerTls(at, uri.getHost(), port, t));
+  }
+
+  /** The nearest {@code x-trestle-jwt} of the operation, with where it is. */
+  private static Optional<Located<JwtPolicy>> routeJwt(
+      OpenAPI doc, Op op, String where, List<String> problems) {
+    List<Map.Entry<String, Map<String, Object>>> levels =
+        Arrays.asList(
+            Map.entry(where + ".", extensions(op.operation().getExtensions())),
+            Map.entry("paths.'" + op.path() + "'.", extensions(op.item().getExtensions())),
+            Map.entry("", extensions(doc.getExtensions())));
+    for (var level : levels) {
+      if (level.getValue().containsKey(JWT)) {
+        String at = level.getKey() + JWT;
+        return ApiExtensions.jwt(at, level.getValue().get(JWT), problems)
+            .map(p -> new Located<>(at, p));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Map<String, Object> extensions(Map<String, Object> ext) {
+    return ext == null ? Map.of() : ext;
+  }
+
+  /** The path as an AuthorizationPolicy path ({@link RouteJwt#authzPath}). */
+  static String authzPath(String path) {
+    var m = TEMPLATE.matcher(path);
+    return m.find() ? path.substring(0, m.start()) + "*" : path;
   }
 
   private static Optional<URI> server(String where, String url, List<String> problems) {
@@ -181,12 +284,12 @@ public final class ApiRoutes {
     }
     Object limit = nearest(RATE_LIMIT, doc, op);
     if (limit != null) {
-      message(where + ": " + RATE_LIMIT, limit, RateLimit.newBuilder(), problems)
+      ApiExtensions.message(where + ": " + RATE_LIMIT, limit, RateLimit.newBuilder(), problems)
           .ifPresent(m -> b.setRateLimit((RateLimit) m));
     }
     Object cors = nearest(CORS, doc, op);
     if (cors != null) {
-      message(where + ": " + CORS, cors, CorsPolicy.newBuilder(), problems)
+      ApiExtensions.message(where + ": " + CORS, cors, CorsPolicy.newBuilder(), problems)
           .ifPresent(m -> b.setCors((CorsPolicy) m));
     }
     return Optional.of(b.build());
@@ -215,17 +318,6 @@ public final class ApiRoutes {
       }
     }
     return null;
-  }
-
-  private static Optional<Message> message(
-      String where, Object value, Message.Builder builder, List<String> problems) {
-    try {
-      JsonFormat.parser().merge(JSON.writeValueAsString(value), builder);
-      return Optional.of(builder.build());
-    } catch (InvalidProtocolBufferException | JsonProcessingException e) {
-      problems.add(where + ": " + e.getMessage());
-      return Optional.empty();
-    }
   }
 
   /** The path as an RE2 regex: literal text quoted, each template one non-empty segment. */
