@@ -43,6 +43,9 @@ final class GitSourceSync {
 
   private static final int PAGE = 1000;
 
+  /** Writes of one sync in flight at once. */
+  private static final int CONCURRENT_WRITES = 16;
+
   private final ResourceService resources;
   private final GitRepositories repositories;
   private final GitOpsSettings settings;
@@ -275,9 +278,23 @@ final class GitSourceSync {
       return owned && !gitChanged && !principal.equals(cur.updatedBy());
     }
 
+    /**
+     * One depth's documents, {@link #CONCURRENT_WRITES} at a time: a commit of hundreds of
+     * documents must not flood the entities with asks that then time out (each would be
+     * RESOURCE_FAILED).
+     */
     private CompletionStage<Void> applyWave(List<Desired> wave, Map<String, String> notes) {
+      CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+      for (int i = 0; i < wave.size(); i += CONCURRENT_WRITES) {
+        List<Desired> batch = wave.subList(i, Math.min(wave.size(), i + CONCURRENT_WRITES));
+        chain = chain.thenCompose(x -> applyBatch(batch, notes));
+      }
+      return chain;
+    }
+
+    private CompletionStage<Void> applyBatch(List<Desired> batch, Map<String, String> notes) {
       var running =
-          wave.stream()
+          batch.stream()
               .map(
                   d ->
                       resources
