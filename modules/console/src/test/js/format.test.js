@@ -36,6 +36,7 @@ test('console URLs route to pages and back', () => {
   assert.equal(parseRoute('/ui/').page, 'overview');
   assert.equal(parseRoute('/ui/clusters/acme/eu-west-1a').fqn, 'organizations/acme/clusters/eu-west-1a');
   assert.equal(parseRoute('/ui/audit', '?outcome=refused').query.outcome, 'refused');
+  assert.equal(parseRoute('/ui/upgrades').page, 'upgrades');
   assert.equal(parseRoute('/ui/nope').page, 'notfound');
   assert.equal(resourceUrl('organizations/acme', 3), '/ui/r/organizations/acme?version=3');
   assert.equal(withQuery('/ui/audit', { outcome: 'refused', text: '' }), '/ui/audit?outcome=refused');

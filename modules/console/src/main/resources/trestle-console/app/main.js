@@ -10,11 +10,13 @@ import { ResourcePage } from './pages/resource.js';
 import { AuditPage } from './pages/audit.js';
 import { AccessPage } from './pages/access.js';
 import { ServicesPage } from './pages/services.js';
+import { UpgradesPage } from './pages/upgrades.js';
 
 const NAV = [
   ['Overview', `${BASE}/`, 'overview'],
   ['Clusters', `${BASE}/clusters`, 'clusters'],
   ['Services', `${BASE}/services`, 'services'],
+  ['Upgrades', `${BASE}/upgrades`, 'upgrades'],
   ['Configuration', `${BASE}/r/`, 'resource'],
   ['Audit', `${BASE}/audit`, 'audit'],
   ['Access', `${BASE}/access`, 'access'],
@@ -127,6 +129,8 @@ function page(route, session) {
       return html`<${AccessPage} session=${session} />`;
     case 'services':
       return html`<${ServicesPage} />`;
+    case 'upgrades':
+      return html`<${UpgradesPage} />`;
     case 'login':
       return html`<p>You are signed in as ${session.principal}. <${Link} href=${`${BASE}/`}>Go to the overview<//></p>`;
     default:

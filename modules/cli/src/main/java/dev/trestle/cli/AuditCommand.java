@@ -92,7 +92,8 @@ final class AuditCommand extends ClientCommand {
     health,
     nack,
     service_health,
-    read
+    read,
+    rollout
   }
 
   /** {@code --outcome}, case-insensitive. */

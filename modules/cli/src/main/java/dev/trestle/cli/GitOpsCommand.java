@@ -117,21 +117,15 @@ final class GitOpsCommand implements Runnable {
 
   /** An FQN as given; a bare NAME must name exactly one readable source. */
   static String resolve(ManagementClient client, String given) {
-    if (given.contains("/")) {
-      return given;
-    }
-    var matches =
-        client.gitopsStatus("").getSourcesList().stream()
-            .map(GitSourceStatus::getSource)
-            .filter(fqn -> fqn.endsWith("/gitsources/" + given))
-            .toList();
-    if (matches.size() != 1) {
-      throw new CliException(
-          matches.isEmpty()
-              ? "no GitSource named '" + given + "' that you may read"
-              : "'" + given + "' names several GitSources; give the FQN: " + matches);
-    }
-    return matches.get(0);
+    return given.contains("/")
+        ? given
+        : UniqueName.resolve(
+            given,
+            client.gitopsStatus("").getSourcesList().stream()
+                .map(GitSourceStatus::getSource)
+                .toList(),
+            "gitsources",
+            "GitSource");
   }
 
   static String render(List<GitSourceStatus> sources, Instant now) {

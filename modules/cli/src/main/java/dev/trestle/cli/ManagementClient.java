@@ -44,6 +44,9 @@ import dev.trestle.protocol.v1.RevokeJoinTokenRequest;
 import dev.trestle.protocol.v1.RevokeJoinTokenResponse;
 import dev.trestle.protocol.v1.RevokeTokenRequest;
 import dev.trestle.protocol.v1.Role;
+import dev.trestle.protocol.v1.RolloutServiceGrpc;
+import dev.trestle.protocol.v1.RolloutStatusRequest;
+import dev.trestle.protocol.v1.RolloutStatusResponse;
 import dev.trestle.protocol.v1.ServiceTrafficRequest;
 import dev.trestle.protocol.v1.ServiceTrafficResponse;
 import dev.trestle.protocol.v1.SetAccessBindingsRequest;
@@ -108,6 +111,7 @@ public final class ManagementClient implements AutoCloseable {
   private final dev.trestle.protocol.v1.ServiceCatalogGrpc.ServiceCatalogBlockingStub catalogStub;
   private final TelemetryQueryGrpc.TelemetryQueryBlockingStub telemetryStub;
   private final GitOpsServiceGrpc.GitOpsServiceBlockingStub gitopsStub;
+  private final RolloutServiceGrpc.RolloutServiceBlockingStub rolloutStub;
 
   public ManagementClient(ServerAddress address, Duration timeout) {
     this(Connection.plaintext(address, timeout));
@@ -131,6 +135,7 @@ public final class ManagementClient implements AutoCloseable {
         authenticated(dev.trestle.protocol.v1.ServiceCatalogGrpc.newBlockingStub(channel), bearer);
     this.telemetryStub = authenticated(TelemetryQueryGrpc.newBlockingStub(channel), bearer);
     this.gitopsStub = authenticated(GitOpsServiceGrpc.newBlockingStub(channel), bearer);
+    this.rolloutStub = authenticated(RolloutServiceGrpc.newBlockingStub(channel), bearer);
   }
 
   private static <S extends AbstractStub<S>> S authenticated(
@@ -387,6 +392,13 @@ public final class ManagementClient implements AutoCloseable {
     return gitopsStub
         .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .getGitOpsStatus(GitOpsStatusRequest.newBuilder().setSource(source).build());
+  }
+
+  /** Status of one revision rollout (its FQN) or of every readable one ({@code rollout} empty). */
+  public RolloutStatusResponse rolloutStatus(String rollout) {
+    return rolloutStub
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .getRolloutStatus(RolloutStatusRequest.newBuilder().setRollout(rollout).build());
   }
 
   /** Syncs a source now; waits for the sync (a fetch may take a while: at least 2 minutes). */

@@ -89,6 +89,7 @@ public final class TrestleCli implements Callable<Integer>, ClientOptions.Holder
           TopologyCommand.class,
           ClusterCommand.class,
           GitOpsCommand.class,
+          RolloutsCommand.class,
           StatusCommand.class,
           WaitCommand.class,
           HelpCommand.class);

@@ -24,6 +24,8 @@ export function parseRoute(pathname, search = '') {
       return { page: 'access', query };
     case 'services':
       return { page: 'services', query };
+    case 'upgrades':
+      return { page: 'upgrades', query };
     default:
       return { page: 'notfound', path: p, query };
   }

@@ -734,6 +734,52 @@ class ConsoleBrowserIT {
         .isEqualTo("TrafficSetting");
   }
 
+  @Test
+  @Order(13)
+  void theUpgradesPageShowsTheFleetViewAndEachRolloutPerStage() {
+    // The edge's inventory file reports no Istio: the rollout's one stage selects no namespace, so
+    // the runner (every 5 s) starts it, finds it labelled and lets it pass at once.
+    HttpResponse<String> applied =
+        send(
+            adminToken,
+            "POST",
+            "/api/v1/apply",
+            """
+            {"apiVersion": "trestle.dev/v1", "kind": "RevisionRollout",
+             "metadata": {"name": "istio-1-22", "organization": "acme"},
+             "spec": {"clusters": ["%s"], "fromRevision": "stable", "toRevision": "canary",
+                      "stages": [{"name": "everything", "namespaces": ["*"]}],
+                      "verification": {"maxErrorRatio": 0.01}}}
+            """
+                .formatted(CLUSTER));
+    assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+    browser.open("/ui/upgrades");
+    assertThat(browser.awaitText("without-istiod", "Without istiod").getText())
+        .matches("Without istiod \\([1-9]\\d*\\): organizations/.*");
+    browser.awaitText("rollouts", "organizations/acme/revisionrollouts/istio-1-22");
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(90))
+        .pollingEvery(Duration.ofSeconds(2))
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              if (browser.await("rollout-summary").getText().startsWith("SUCCEEDED")) {
+                return true;
+              }
+              browser.click("upgrades-reload");
+              return false;
+            });
+    assertThat(browser.await("rollout-summary").getText())
+        .isEqualTo("SUCCEEDED at stage 1 of 1, stable -> canary");
+    assertThat(browser.await("rollout-stages").getText())
+        .contains("1 everything")
+        .contains("PASSED")
+        .contains("(none labelled stable)")
+        .contains("no traffic to the stage's namespaces over 5m");
+    assertThat(browser.await("rollout").getText())
+        .contains("Verification: error ratio <= 0.01 over 5m");
+    browser.screenshot("22-upgrades");
+  }
+
   /** Every resource the caller can list, from the root down. */
   private static int listedResources(String token) {
     int n = 0;

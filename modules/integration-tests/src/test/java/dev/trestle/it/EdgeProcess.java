@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,10 +29,10 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
 /**
- * One {@code trestle edge} OS process: an edge agent for one cluster with the directory target, an
- * inventory file and its status endpoint on an ephemeral loopback port. Its output goes to a log
- * file; {@link #start} returns once the status endpoint answers (which it does whether or not
- * central is reachable).
+ * One {@code trestle edge} OS process: an edge agent for one cluster with the directory target and
+ * an inventory file (or {@code --kube} against a given API server), and its status endpoint on an
+ * ephemeral loopback port. Its output goes to a log file; {@link #start} returns once the status
+ * endpoint answers (which it does whether or not central is reachable).
  */
 final class EdgeProcess implements AutoCloseable {
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -102,6 +103,45 @@ final class EdgeProcess implements AutoCloseable {
 
   /** As above, with {@code --central} as given: one address or several, comma-separated. */
   static EdgeProcess start(Layout layout, String central, Path log, Path configHome) {
+    return start(
+        layout,
+        central,
+        log,
+        configHome,
+        List.of(
+            "--inventory", layout.inventory().toString(), "--out-dir", layout.outDir().toString()),
+        Map.of());
+  }
+
+  /**
+   * An agent in {@code --kube} mode against the API server {@code kubeconfig} points at (given as
+   * {@code KUBECONFIG}), with {@code extraArgs} after the common ones.
+   */
+  static EdgeProcess startKube(
+      Layout layout,
+      int centralEdgePort,
+      Path kubeconfig,
+      Path log,
+      Path configHome,
+      List<String> extraArgs) {
+    var args = new ArrayList<String>(List.of("--kube"));
+    args.addAll(extraArgs);
+    return start(
+        layout,
+        "127.0.0.1:" + centralEdgePort,
+        log,
+        configHome,
+        args,
+        Map.of("KUBECONFIG", kubeconfig.toString()));
+  }
+
+  private static EdgeProcess start(
+      Layout layout,
+      String central,
+      Path log,
+      Path configHome,
+      List<String> targetArgs,
+      Map<String, String> env) {
     try {
       Files.createDirectories(layout.stateDir());
       // A port file left by an earlier run of this agent must not be mistaken for this one's.
@@ -109,37 +149,38 @@ final class EdgeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    var args =
+        new ArrayList<String>(
+            List.of(
+                "edge",
+                "--cluster",
+                layout.cluster(),
+                "--central",
+                central,
+                "--token-file",
+                layout.tokenFile().toString()));
+    args.addAll(targetArgs);
+    args.addAll(
+        List.of(
+            "--state-dir",
+            layout.stateDir().toString(),
+            "--status-port",
+            "0",
+            // Central restarts in these tests: come back within a second.
+            "--max-backoff",
+            "1s",
+            // Several agents on one host: each its own xDS port (not the default
+            // 18000).
+            "--xds-port",
+            "0"));
     var builder =
-        new ProcessBuilder(
-                TrestleRuntime.edgeCommand(
-                    List.of(
-                        "edge",
-                        "--cluster",
-                        layout.cluster(),
-                        "--central",
-                        central,
-                        "--token-file",
-                        layout.tokenFile().toString(),
-                        "--inventory",
-                        layout.inventory().toString(),
-                        "--out-dir",
-                        layout.outDir().toString(),
-                        "--state-dir",
-                        layout.stateDir().toString(),
-                        "--status-port",
-                        "0",
-                        // Central restarts in these tests: come back within a second.
-                        "--max-backoff",
-                        "1s",
-                        // Several agents on one host: each its own xDS port (not the default
-                        // 18000).
-                        "--xds-port",
-                        "0")))
+        new ProcessBuilder(TrestleRuntime.edgeCommand(args))
             .directory(layout.dir().toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     TrestleRuntime.hermetic(builder, configHome);
+    builder.environment().putAll(env);
     Process process;
     try {
       process = builder.start();

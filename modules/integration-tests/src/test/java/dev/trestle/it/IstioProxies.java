@@ -21,8 +21,8 @@ import java.util.TreeMap;
 final class IstioProxies implements AutoCloseable {
   /**
    * One pod's inbound traffic, as its sidecar reports it ({@code reporter="destination"}): calls of
-   * {@code source} (app, namespace shop) in {@code sourceCluster} to {@code service}.shop in {@code
-   * cluster}; per scrape, {@code ok} more 200s and {@code failed} more 503s.
+   * {@code source} (app, namespace shop) in {@code sourceCluster} to {@code service}.{@code
+   * namespace} in {@code cluster}; per scrape, {@code ok} more 200s and {@code failed} more 503s.
    */
   record Pod(
       String id,
@@ -31,7 +31,20 @@ final class IstioProxies implements AutoCloseable {
       String source,
       String sourceCluster,
       long ok,
-      long failed) {}
+      long failed,
+      String namespace) {
+    /** A pod of {@code service} in namespace shop. */
+    Pod(
+        String id,
+        String cluster,
+        String service,
+        String source,
+        String sourceCluster,
+        long ok,
+        long failed) {
+      this(id, cluster, service, source, sourceCluster, ok, failed, "shop");
+    }
+  }
 
   private final HttpServer server;
   private final Map<String, Pod> pods = new TreeMap<>();
@@ -171,11 +184,17 @@ final class IstioProxies implements AutoCloseable {
         + pod.sourceCluster()
         + "\",destination_workload=\""
         + pod.service()
-        + "-v1\",destination_workload_namespace=\"shop\",destination_service=\""
+        + "-v1\",destination_workload_namespace=\""
+        + pod.namespace()
+        + "\",destination_service=\""
         + pod.service()
-        + ".shop.svc.cluster.local\",destination_service_name=\""
+        + "."
+        + pod.namespace()
+        + ".svc.cluster.local\",destination_service_name=\""
         + pod.service()
-        + "\",destination_service_namespace=\"shop\",destination_cluster=\""
+        + "\",destination_service_namespace=\""
+        + pod.namespace()
+        + "\",destination_cluster=\""
         + pod.cluster()
         + "\",request_protocol=\"http\",response_code=\""
         + code

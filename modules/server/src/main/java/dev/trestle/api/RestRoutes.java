@@ -29,7 +29,8 @@ public final class RestRoutes {
           "services",
           "join-tokens",
           "resource-counts",
-          "gitops" -> {
+          "gitops",
+          "rollouts" -> {
         return PREFIX + "/" + rest;
       }
       default -> {}
@@ -47,6 +48,9 @@ public final class RestRoutes {
       return rest.endsWith("/sync") && rest.split("/").length % 2 == 0
           ? PREFIX + "/gitops/{source}/sync"
           : PREFIX + "/gitops/{source}";
+    }
+    if (rest.startsWith("rollouts/")) {
+      return PREFIX + "/rollouts/{rollout}";
     }
     if (rest.startsWith("history/")) {
       return PREFIX + "/history/{fqn}";

@@ -19,6 +19,8 @@ import dev.trestle.api.ProjectionLagRoute;
 import dev.trestle.api.ResourceCountsRoute;
 import dev.trestle.api.ResourceRoutes;
 import dev.trestle.api.RestRoutes;
+import dev.trestle.api.RolloutGrpcService;
+import dev.trestle.api.RolloutRoutes;
 import dev.trestle.api.ServiceCatalogGrpcService;
 import dev.trestle.api.TelemetryGrpcService;
 import dev.trestle.api.TelemetryRestRoutes;
@@ -36,6 +38,8 @@ import dev.trestle.protocol.v1.IamService;
 import dev.trestle.protocol.v1.IamServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ManagementService;
 import dev.trestle.protocol.v1.ManagementServicePowerApiHandlerFactory;
+import dev.trestle.protocol.v1.RolloutService;
+import dev.trestle.protocol.v1.RolloutServicePowerApiHandlerFactory;
 import dev.trestle.protocol.v1.ServiceCatalog;
 import dev.trestle.protocol.v1.ServiceCatalogPowerApiHandlerFactory;
 import dev.trestle.protocol.v1.TelemetryQuery;
@@ -89,7 +93,8 @@ final class ApiServerStarter {
             ClusterService.description,
             ServiceCatalog.description,
             TelemetryQuery.description,
-            GitOpsService.description);
+            GitOpsService.description,
+            RolloutService.description);
     var telemetryApi =
         new TelemetryGrpcService(
             TrafficQueries.create(
@@ -124,6 +129,7 @@ final class ApiServerStarter {
                 new ResourceCountsRoute(
                     new ResourceCounts(parts.readSide().desiredState(), s.guard())),
                 new GitOpsRoutes(s.gitops()),
+                new RolloutRoutes(s.rollouts()),
                 // last: it takes any path below /api/v1
                 new ResourceRoutes(s.resources(), s.auditQueries(), s.admission(), bodies)));
     @SuppressWarnings("unchecked")
@@ -157,6 +163,10 @@ final class ApiServerStarter {
                         telemetryApi, TelemetryQuery.name, system),
                     GitOpsServicePowerApiHandlerFactory.partial(
                         new GitOpsGrpcService(s.gitops(), s.callers()), GitOpsService.name, system),
+                    RolloutServicePowerApiHandlerFactory.partial(
+                        new RolloutGrpcService(s.rollouts(), s.callers()),
+                        RolloutService.name,
+                        system),
                     ServerReflection.create(apiServices, system),
                     http));
     var server = Http.get(system).newServerAt(settings.apiHost(), settings.apiPort());

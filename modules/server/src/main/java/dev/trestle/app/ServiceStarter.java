@@ -21,13 +21,15 @@ import dev.trestle.iam.oidc.OidcVerifier;
 import dev.trestle.management.ResourceEntity;
 import dev.trestle.management.ResourceService;
 import dev.trestle.rollouts.RevisionRolloutRunner;
+import dev.trestle.rollouts.RolloutOperations;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * Starts the write side on cluster sharding (resources, IAM, clusters) and the services the façades
  * call: access control, the guard, audit queries, the resource and cluster operations, admission,
- * and the GitOps reconciler (a cluster singleton).
+ * the GitOps reconciler (a cluster singleton) and the rollouts' status.
  */
 final class ServiceStarter {
   private ServiceStarter() {}
@@ -43,6 +45,7 @@ final class ServiceStarter {
       ClusterSettings clusterSettings,
       ClusterOperations clusters,
       GitOpsOperations gitops,
+      RolloutOperations rollouts,
       RefusalLog refusals) {}
 
   static Services start(
@@ -119,6 +122,12 @@ final class ServiceStarter {
         clusterSettings,
         clusters,
         gitops,
+        new RolloutOperations(
+            ClusterSharding.get(system),
+            readSide.desiredState()::rolloutInputs,
+            guard,
+            settings.askTimeout(),
+            clock),
         refusalLog);
   }
 }

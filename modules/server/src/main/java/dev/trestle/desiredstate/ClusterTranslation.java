@@ -37,17 +37,29 @@ final class ClusterTranslation {
       MeshCatalog.Reachability reachability,
       WafModule waf,
       List<NamespaceRevisions.Label> revisionLabels) {
-    ClusterView view =
-        ClusterView.of(clusterResource, row.namespaces()).withServices(self.services());
+    ClusterView view = view(clusterResource, row, self);
+    return translate(
+        config, view, remoteServices(self, view, publishing, reachability), waf, revisionLabels);
+  }
+
+  /** What the translator knows of the cluster: its resource, namespaces and services' ports. */
+  static ClusterView view(Resource clusterResource, ClusterRow row, MeshCatalog.Cluster self) {
+    return ClusterView.of(clusterResource, row.namespaces()).withServices(self.services());
+  }
+
+  /** The translation of a cluster whose view and remote services are already known. */
+  static DesiredObjects translate(
+      ConfigSnapshot config,
+      ClusterView view,
+      List<MeshCatalog.RemoteService> remote,
+      WafModule waf,
+      List<NamespaceRevisions.Label> revisionLabels) {
     return NamespaceRevisions.with(
-        IstioTranslator.translate(
-            config, view, remoteServices(self, view, publishing, reachability), waf),
-        revisionLabels,
-        view.namespaces());
+        IstioTranslator.translate(config, view, remote, waf), revisionLabels, view.namespaces());
   }
 
   /** The services of the organization's other present clusters this one gets routes to. */
-  private static List<MeshCatalog.RemoteService> remoteServices(
+  static List<MeshCatalog.RemoteService> remoteServices(
       MeshCatalog.Cluster self,
       ClusterView view,
       List<MeshCatalog.Cluster> publishing,

@@ -45,7 +45,7 @@ final class DesiredObjectTables {
       " WHERE cluster_fqn = ? AND obj_namespace = ? AND obj_kind = ? AND obj_name = ? AND"
           + " api_version = ?";
 
-  private static int bindKey(PreparedStatement ps, int at, String cluster, ObjectKey k)
+  static int bindKey(PreparedStatement ps, int at, String cluster, ObjectKey k)
       throws SQLException {
     ps.setString(at, cluster);
     ps.setString(at + 1, k.namespace());
@@ -98,47 +98,33 @@ final class DesiredObjectTables {
     }
   }
 
-  static void deleteObjects(Connection c, String cluster, Collection<ObjectKey> keys)
-      throws SQLException {
-    if (keys.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + OBJECTS + KEY_WHERE)) {
-      for (ObjectKey k : keys) {
-        bindKey(ps, 1, cluster, k);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+  static final String DELETE_OBJECT = "DELETE FROM " + OBJECTS + KEY_WHERE;
+
+  static final String INSERT_OBJECT =
+      "INSERT INTO "
+          + OBJECTS
+          + " (cluster_fqn, "
+          + OBJECT_COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  static void bindObject(PreparedStatement ps, String cluster, StoredObject o) throws SQLException {
+    ps.setString(1, cluster);
+    ps.setString(2, o.key().apiVersion());
+    ps.setString(3, o.key().kind());
+    ps.setString(4, o.key().namespace());
+    ps.setString(5, o.key().name());
+    ps.setString(6, o.sourceFqn());
+    ps.setLong(7, o.sourceVersion());
+    ps.setString(8, String.join(",", o.inputs()));
+    ps.setString(9, o.json());
+    ps.setString(10, o.contentHash());
   }
 
   static void insertObjects(Connection c, String cluster, Collection<StoredObject> objects)
       throws SQLException {
-    if (objects.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO "
-                + OBJECTS
-                + " (cluster_fqn, "
-                + OBJECT_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (StoredObject o : objects) {
-        ps.setString(1, cluster);
-        ps.setString(2, o.key().apiVersion());
-        ps.setString(3, o.key().kind());
-        ps.setString(4, o.key().namespace());
-        ps.setString(5, o.key().name());
-        ps.setString(6, o.sourceFqn());
-        ps.setLong(7, o.sourceVersion());
-        ps.setString(8, String.join(",", o.inputs()));
-        ps.setString(9, o.json());
-        ps.setString(10, o.contentHash());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    var rows = new VersionRows();
+    rows.insertObjects(cluster, objects);
+    rows.flush(c);
   }
 
   // ---- changes ----
@@ -146,30 +132,21 @@ final class DesiredObjectTables {
   /** One change row: at {@code version}, {@code key} was upserted or deleted. */
   record Change(long version, ObjectKey key, String op) {}
 
-  static void insertChanges(
-      Connection c, String cluster, long version, Collection<ObjectKey> keys, String op)
+  static final String INSERT_CHANGE =
+      "INSERT INTO "
+          + CHANGES
+          + " (cluster_fqn, version, api_version, obj_kind, obj_namespace, obj_name, op)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  static void bindChange(PreparedStatement ps, String cluster, long version, ObjectKey k, String op)
       throws SQLException {
-    if (keys.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO "
-                + CHANGES
-                + " (cluster_fqn, version, api_version, obj_kind, obj_namespace, obj_name, op)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      for (ObjectKey k : keys) {
-        ps.setString(1, cluster);
-        ps.setLong(2, version);
-        ps.setString(3, k.apiVersion());
-        ps.setString(4, k.kind());
-        ps.setString(5, k.namespace());
-        ps.setString(6, k.name());
-        ps.setString(7, op);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    ps.setString(1, cluster);
+    ps.setLong(2, version);
+    ps.setString(3, k.apiVersion());
+    ps.setString(4, k.kind());
+    ps.setString(5, k.namespace());
+    ps.setString(6, k.name());
+    ps.setString(7, op);
   }
 
   /** Change rows after {@code fromVersion} (exclusive), oldest first. */
@@ -196,15 +173,9 @@ final class DesiredObjectTables {
     return out;
   }
 
-  /** Deletes change rows of versions up to {@code throughVersion} (inclusive). */
-  static void pruneChanges(Connection c, String cluster, long throughVersion) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("DELETE FROM " + CHANGES + " WHERE cluster_fqn = ? AND version <= ?")) {
-      ps.setString(1, cluster);
-      ps.setLong(2, throughVersion);
-      ps.executeUpdate();
-    }
-  }
+  /** Deletes a cluster's change rows of versions up to the second parameter (inclusive). */
+  static final String PRUNE_CHANGES =
+      "DELETE FROM " + CHANGES + " WHERE cluster_fqn = ? AND version <= ?";
 
   // ---- placements ----
 
@@ -216,46 +187,26 @@ final class DesiredObjectTables {
     }
   }
 
-  static void insertPlacements(
-      Connection c, String cluster, Collection<Ref> refs, long clusterVersion) throws SQLException {
-    if (refs.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO "
-                + PLACEMENTS
-                + " (cluster_fqn, resource_fqn, resource_version, cluster_version) VALUES (?, ?, ?,"
-                + " ?)")) {
-      for (Ref r : refs) {
-        ps.setString(1, cluster);
-        ps.setString(2, r.fqn());
-        ps.setLong(3, r.version());
-        ps.setLong(4, clusterVersion);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+  static final String INSERT_PLACEMENT =
+      "INSERT INTO "
+          + PLACEMENTS
+          + " (cluster_fqn, resource_fqn, resource_version, cluster_version) VALUES (?, ?, ?, ?)";
+
+  static void bindPlacement(PreparedStatement ps, String cluster, Ref r, long clusterVersion)
+      throws SQLException {
+    bindPlacementKey(ps, cluster, r);
+    ps.setLong(4, clusterVersion);
   }
 
-  static void deletePlacements(Connection c, String cluster, Collection<Ref> refs)
-      throws SQLException {
-    if (refs.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "DELETE FROM "
-                + PLACEMENTS
-                + " WHERE cluster_fqn = ? AND resource_fqn = ? AND resource_version = ?")) {
-      for (Ref r : refs) {
-        ps.setString(1, cluster);
-        ps.setString(2, r.fqn());
-        ps.setLong(3, r.version());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+  static final String DELETE_PLACEMENT =
+      "DELETE FROM "
+          + PLACEMENTS
+          + " WHERE cluster_fqn = ? AND resource_fqn = ? AND resource_version = ?";
+
+  static void bindPlacementKey(PreparedStatement ps, String cluster, Ref r) throws SQLException {
+    ps.setString(1, cluster);
+    ps.setString(2, r.fqn());
+    ps.setLong(3, r.version());
   }
 
   /** Placements of {@code fqn} and of everything below it, by cluster then FQN then version. */

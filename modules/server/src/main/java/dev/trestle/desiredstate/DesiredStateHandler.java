@@ -10,9 +10,11 @@ import dev.trestle.protocol.Kind;
 import dev.trestle.protocol.v1.Resource;
 import dev.trestle.rollouts.RolloutEvent;
 import dev.trestle.storage.PlainJdbcSession;
+import dev.trestle.translator.ClusterView;
 import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.DesiredObjects;
 import dev.trestle.translator.MeshCatalog;
+import dev.trestle.translator.NamespaceRevisions;
 import dev.trestle.translator.SetHash;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -113,11 +115,15 @@ public final class DesiredStateHandler
     }
     var changed = new ArrayList<DesiredStateNotifier.Committed>();
     // Translating only bumps versions: no cluster's catalog entry changes inside this loop, so
-    // each organization's publishing clusters are gathered once for all its translations.
+    // each organization's publishing clusters are gathered once for all its translations, and
+    // clusters whose inputs differ only in name share one translation.
     var publishers = new HashMap<String, List<MeshCatalog.Cluster>>();
+    var translations = new SharedTranslations();
+    var rows = new VersionRows();
     for (String cluster : affected) {
-      retranslate(c, cluster, publishers).ifPresent(changed::add);
+      retranslate(c, cluster, publishers, translations, rows).ifPresent(changed::add);
     }
+    rows.flush(c);
     DesiredStateTables.writeStamp(c, stamp + 1);
     state.stamp = stamp + 1;
     return new DesiredStateNotifier.Batch(deletedInBatch, changed);
@@ -379,7 +385,11 @@ public final class DesiredStateHandler
    * Translates one present cluster again; the new version and its delta when its objects changed.
    */
   private Optional<DesiredStateNotifier.Committed> retranslate(
-      Connection c, String cluster, Map<String, List<MeshCatalog.Cluster>> publishers)
+      Connection c,
+      String cluster,
+      Map<String, List<MeshCatalog.Cluster>> publishers,
+      SharedTranslations translations,
+      VersionRows rows)
       throws SQLException {
     ClusterRow row = state.clusters.get(cluster);
     if (row == null || !row.present()) {
@@ -392,18 +402,25 @@ public final class DesiredStateHandler
     }
     DesiredObjects desired;
     try {
-      desired =
-          ClusterTranslation.translate(
-              config,
-              clusterResource.get(),
-              row,
-              mesh(row),
+      MeshCatalog.Cluster self = mesh(row);
+      ClusterView view = ClusterTranslation.view(clusterResource.get(), row, self);
+      List<MeshCatalog.RemoteService> remote =
+          ClusterTranslation.remoteServices(
+              self,
+              view,
               settings.reachability() == MeshCatalog.Reachability.NONE
                   ? List.of()
                   : publishers.computeIfAbsent(row.org(), this::publishingClusters),
-              settings.reachability(),
-              settings.waf(),
-              RevisionLabelRows.forCluster(state.revisionLabels, cluster));
+              settings.reachability());
+      List<NamespaceRevisions.Label> labels =
+          RevisionLabelRows.forCluster(state.revisionLabels, cluster);
+      desired =
+          translations.translate(
+              config,
+              view,
+              remote,
+              labels,
+              () -> ClusterTranslation.translate(config, view, remote, settings.waf(), labels));
     } catch (RuntimeException e) {
       // The translator reports questionable config as diagnostics; an exception is a bug. Keep the
       // cluster's last state rather than blocking every cluster behind one poisoned event.
@@ -416,11 +433,11 @@ public final class DesiredStateHandler
     }
     Optional<DesiredVersionWrite.Written> written =
         DesiredVersionWrite.write(
-            c, row, state.objects(c, cluster), desired, settings.deltaHistory());
+            rows, row, state.objects(c, cluster), desired, settings.deltaHistory());
     if (written.isEmpty()) {
       return Optional.empty();
     }
-    saveCluster(c, written.get().row());
+    state.putCluster(written.get().row());
     state.setObjects(cluster, written.get().objects());
     return Optional.of(written.get().committed());
   }

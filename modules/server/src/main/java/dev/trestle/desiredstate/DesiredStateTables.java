@@ -186,24 +186,29 @@ final class DesiredStateTables {
         : Arrays.asList(commaSeparated.split(","));
   }
 
+  static final String UPDATE_CLUSTER =
+      "UPDATE "
+          + CLUSTERS
+          + " SET org = ?, present = ?, version = ?, set_hash = ?, history_from = ?,"
+          + " namespaces = ?, health = ?, inventory_json = ?, failing_services = ?"
+          + " WHERE fqn = ?";
+
+  static void bindUpdate(PreparedStatement ps, ClusterRow row) throws SQLException {
+    ps.setString(1, row.org());
+    ps.setBoolean(2, row.present());
+    ps.setLong(3, row.version());
+    ps.setString(4, row.setHash());
+    ps.setLong(5, row.historyFrom());
+    ps.setString(6, String.join(",", row.namespaces()));
+    ps.setString(7, row.health());
+    ps.setString(8, row.inventoryJson());
+    ps.setString(9, String.join(",", row.failingServices()));
+    ps.setString(10, row.fqn());
+  }
+
   static void saveCluster(Connection c, ClusterRow row) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE "
-                + CLUSTERS
-                + " SET org = ?, present = ?, version = ?, set_hash = ?, history_from = ?,"
-                + " namespaces = ?, health = ?, inventory_json = ?, failing_services = ?"
-                + " WHERE fqn = ?")) {
-      ps.setString(1, row.org());
-      ps.setBoolean(2, row.present());
-      ps.setLong(3, row.version());
-      ps.setString(4, row.setHash());
-      ps.setLong(5, row.historyFrom());
-      ps.setString(6, String.join(",", row.namespaces()));
-      ps.setString(7, row.health());
-      ps.setString(8, row.inventoryJson());
-      ps.setString(9, String.join(",", row.failingServices()));
-      ps.setString(10, row.fqn());
+    try (PreparedStatement ps = c.prepareStatement(UPDATE_CLUSTER)) {
+      bindUpdate(ps, row);
       if (ps.executeUpdate() == 1) {
         return;
       }

@@ -5,8 +5,6 @@ import dev.trestle.protocol.v1.DesiredDelta;
 import dev.trestle.translator.DesiredObject;
 import dev.trestle.translator.DesiredObjects;
 import dev.trestle.translator.ObjectKey;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,9 +16,9 @@ import java.util.TreeSet;
 
 /**
  * Stores a cluster's new translation as its next version, in the projection's transaction: the
- * objects that changed, the change rows deltas are read from (pruned to the kept history) and the
- * placements; and the delta an edge at the previous version needs. Nothing when the objects are the
- * stored ones.
+ * objects that changed, the change rows deltas are read from (pruned to the kept history), the
+ * placements and the cluster row, staged on the batch's {@link VersionRows}; and the delta an edge
+ * at the previous version needs. Nothing when the objects are the stored ones.
  */
 final class DesiredVersionWrite {
   private DesiredVersionWrite() {}
@@ -35,12 +33,11 @@ final class DesiredVersionWrite {
       DesiredStateNotifier.Committed committed) {}
 
   static Optional<Written> write(
-      Connection c,
+      VersionRows rows,
       ClusterRow row,
       SortedMap<ObjectKey, StoredObject> previous,
       DesiredObjects desired,
-      int deltaHistory)
-      throws SQLException {
+      int deltaHistory) {
     String cluster = row.fqn();
     var upserts = new ArrayList<StoredObject>();
     var now = new TreeMap<ObjectKey, StoredObject>();
@@ -58,28 +55,29 @@ final class DesiredVersionWrite {
     }
     long version = row.version() + 1;
     var upsertKeys = upserts.stream().map(StoredObject::key).toList();
-    DesiredObjectTables.deleteObjects(c, cluster, deletes);
-    DesiredObjectTables.deleteObjects(c, cluster, upsertKeys);
-    DesiredObjectTables.insertObjects(c, cluster, upserts);
-    DesiredObjectTables.insertChanges(c, cluster, version, upsertKeys, DesiredObjectTables.UPSERT);
-    DesiredObjectTables.insertChanges(c, cluster, version, deletes, DesiredObjectTables.DELETE);
+    rows.deleteObjects(cluster, deletes);
+    rows.deleteObjects(cluster, upsertKeys);
+    rows.insertObjects(cluster, upserts);
+    rows.insertChanges(cluster, version, upsertKeys, DesiredObjectTables.UPSERT);
+    rows.insertChanges(cluster, version, deletes, DesiredObjectTables.DELETE);
 
     Set<Ref> before = refs(previous);
     Set<Ref> after = refs(now);
-    DesiredObjectTables.deletePlacements(
-        c, cluster, before.stream().filter(r -> !after.contains(r)).toList());
-    DesiredObjectTables.insertPlacements(
-        c, cluster, after.stream().filter(r -> !before.contains(r)).toList(), version);
+    rows.deletePlacements(cluster, before.stream().filter(r -> !after.contains(r)).toList());
+    rows.insertPlacements(
+        cluster, after.stream().filter(r -> !before.contains(r)).toList(), version);
 
     long historyFrom = row.historyFrom();
     long floor = version - deltaHistory;
     if (floor > historyFrom) {
-      DesiredObjectTables.pruneChanges(c, cluster, floor);
+      rows.pruneChanges(cluster, floor);
       historyFrom = floor;
     }
+    ClusterRow next = row.withVersion(version, desired.setHash(), historyFrom);
+    rows.updateCluster(next);
     return Optional.of(
         new Written(
-            row.withVersion(version, desired.setHash(), historyFrom),
+            next,
             now,
             new DesiredStateNotifier.Committed(
                 new DesiredStateChanged(cluster, version),

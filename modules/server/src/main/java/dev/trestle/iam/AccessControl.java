@@ -10,6 +10,7 @@ import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class AccessControl {
   private final Optional<OidcVerifier> oidc;
   private final Executor oidcExecutor;
   private final GroupMemberships groups;
+  private final IamCache cache;
 
   public AccessControl(ActorSystem<?> system, Duration askTimeout, boolean insecureDev) {
     this(system, askTimeout, insecureDev, Optional.empty(), DIRECT);
@@ -64,6 +66,7 @@ public final class AccessControl {
     this.oidc = oidc;
     this.oidcExecutor = oidcExecutor;
     this.groups = new GroupMemberships(Clock.systemUTC());
+    this.cache = IamChanges.get(system).cache();
   }
 
   public boolean insecureDev() {
@@ -94,6 +97,10 @@ public final class AccessControl {
       return failed(Problem.Code.UNAUTHENTICATED, "the bearer token is malformed");
     }
     var p = presented.get();
+    if (cache.verifiedSubject(p.subject(), p.tokenId(), p.secretSha256(), Instant.now()) != null) {
+      return CompletableFuture.completedFuture(new Identity(p.subject(), Identity.TOKEN));
+    }
+    long epoch = cache.epoch();
     return sharding
         .entityRefFor(PrincipalEntity.TYPE_KEY, p.subject())
         .<PrincipalEntity.Reply>ask(
@@ -104,6 +111,13 @@ public final class AccessControl {
                 // UNAUTHENTICATED, worded by the entity: invalid, or expired (and when).
                 throw new ProblemException(reply.problem());
               }
+              PrincipalEntity.Token token = reply.state().tokens().get(p.tokenId());
+              cache.putVerified(
+                  epoch,
+                  p.subject(),
+                  p.tokenId(),
+                  p.secretSha256(),
+                  token == null ? null : token.expiresAt());
               return new Identity(p.subject(), Identity.TOKEN);
             },
             DIRECT);
@@ -220,10 +234,32 @@ public final class AccessControl {
             DIRECT);
   }
 
+  /** The bindings on {@code target}, from this node's {@link IamCache} while it has them. */
   CompletionStage<PolicyEntity.Reply> bindings(String target) {
+    PolicyEntity.State cached = cache.bindings(target);
+    if (cached != null) {
+      return CompletableFuture.completedFuture(new PolicyEntity.Reply(cached, null));
+    }
+    long epoch = cache.epoch();
     return sharding
         .entityRefFor(PolicyEntity.TYPE_KEY, PolicyEntity.entityId(target))
-        .ask(PolicyEntity.GetBindings::new, askTimeout);
+        .<PolicyEntity.Reply>ask(PolicyEntity.GetBindings::new, askTimeout)
+        .thenApplyAsync(
+            reply -> {
+              cache.putBindings(epoch, target, reply.state());
+              return reply;
+            },
+            DIRECT);
+  }
+
+  /** This node forgets what it cached about {@code principal}'s tokens (it just changed them). */
+  void tokensChanged(String principal) {
+    cache.tokensChanged(principal);
+  }
+
+  /** This node forgets the cached bindings on {@code target} (it just changed them). */
+  void bindingsChanged(String target) {
+    cache.bindingsChanged(target);
   }
 
   private static <T> CompletionStage<T> failed(Problem.Code code, String message) {

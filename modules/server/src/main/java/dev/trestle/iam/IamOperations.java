@@ -9,6 +9,7 @@ import dev.trestle.core.TokenKind;
 import dev.trestle.core.TokenLifetime;
 import dev.trestle.protocol.Fqn;
 import dev.trestle.protocol.Kind;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,9 +46,15 @@ public final class IamOperations {
 
   public static void initSharding(ActorSystem<?> system) {
     var sharding = ClusterSharding.get(system);
+    var changes = IamChanges.get(system);
     sharding.init(
-        Entity.of(PrincipalEntity.TYPE_KEY, ctx -> PrincipalEntity.create(ctx.getEntityId())));
-    sharding.init(Entity.of(PolicyEntity.TYPE_KEY, ctx -> PolicyEntity.create(ctx.getEntityId())));
+        Entity.of(
+            PrincipalEntity.TYPE_KEY,
+            ctx -> PrincipalEntity.create(ctx.getEntityId(), Clock.systemUTC(), changes::changed)));
+    sharding.init(
+        Entity.of(
+            PolicyEntity.TYPE_KEY,
+            ctx -> PolicyEntity.create(ctx.getEntityId(), changes::changed)));
     sharding.init(Entity.of(RoleEntity.TYPE_KEY, ctx -> RoleEntity.create(ctx.getEntityId())));
   }
 
@@ -145,7 +152,12 @@ public final class IamOperations {
                             new PrincipalEntity.RevokeToken(
                                 tokenId, caller.principal(), caller.requestId(), r),
                         askTimeout))
-        .thenApply(IamOperations::orThrow);
+        .thenApply(
+            reply -> {
+              // The entity may live on another node: forget here before answering.
+              access.tokensChanged(name);
+              return orThrow(reply);
+            });
   }
 
   public CompletionStage<RoleEntity.State> setRole(
@@ -329,6 +341,7 @@ public final class IamOperations {
                         askTimeout))
         .thenApply(
             reply -> {
+              access.bindingsChanged(target.toString());
               if (reply.problem() != null) {
                 throw new ProblemException(reply.problem());
               }
@@ -345,7 +358,11 @@ public final class IamOperations {
                 new PolicyEntity.Grant(
                     "admin", caller.principal(), caller.principal(), caller.requestId(), r),
             askTimeout)
-        .thenApply(r -> null);
+        .thenApply(
+            r -> {
+              access.bindingsChanged(fqn);
+              return null;
+            });
   }
 
   private static String describe(Fqn target) {

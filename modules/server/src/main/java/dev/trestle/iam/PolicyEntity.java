@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -73,15 +74,25 @@ public final class PolicyEntity
 
   private final String target;
   private final Clock clock;
+  private final Consumer<IamChanges.Changed> onChange;
 
-  private PolicyEntity(String entityId, Clock clock) {
+  private PolicyEntity(String entityId, Clock clock, Consumer<IamChanges.Changed> onChange) {
     super(PersistenceId.of(TYPE_KEY.name(), entityId), JournalBackoff.onPersistFailure());
     this.target = ROOT_ID.equals(entityId) ? "" : entityId;
     this.clock = clock;
+    this.onChange = onChange;
   }
 
   public static Behavior<Command> create(String entityId) {
-    return new PolicyEntity(entityId, Clock.systemUTC());
+    return create(entityId, change -> {});
+  }
+
+  /**
+   * @param onChange told of every persisted change of the bindings, before the reply (the nodes'
+   *     {@link IamCache}s forget them: {@link IamChanges#changed})
+   */
+  public static Behavior<Command> create(String entityId, Consumer<IamChanges.Changed> onChange) {
+    return new PolicyEntity(entityId, Clock.systemUTC(), onChange);
   }
 
   public static String entityId(String target) {
@@ -171,7 +182,10 @@ public final class PolicyEntity
             principal,
             requestId,
             clock.instant());
-    return Effect().persist(event).thenReply(replyTo, s -> new Reply(s, null));
+    return Effect()
+        .persist(event)
+        .thenRun(s -> onChange.accept(new IamChanges.Changed(null, target)))
+        .thenReply(replyTo, s -> new Reply(s, null));
   }
 
   @Override

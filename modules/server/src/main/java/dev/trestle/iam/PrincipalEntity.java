@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -156,11 +157,13 @@ public final class PrincipalEntity
 
   private final String name;
   private final Clock clock;
+  private final Consumer<IamChanges.Changed> onChange;
 
-  private PrincipalEntity(String name, Clock clock) {
+  private PrincipalEntity(String name, Clock clock, Consumer<IamChanges.Changed> onChange) {
     super(PersistenceId.of(TYPE_KEY.name(), name), JournalBackoff.onPersistFailure());
     this.name = name;
     this.clock = clock;
+    this.onChange = onChange;
   }
 
   public static Behavior<Command> create(String name) {
@@ -168,7 +171,16 @@ public final class PrincipalEntity
   }
 
   public static Behavior<Command> create(String name, Clock clock) {
-    return new PrincipalEntity(name, clock);
+    return create(name, clock, change -> {});
+  }
+
+  /**
+   * @param onChange told when a token was revoked, before the reply (the nodes' {@link IamCache}s
+   *     forget the principal's tokens: {@link IamChanges#changed})
+   */
+  public static Behavior<Command> create(
+      String name, Clock clock, Consumer<IamChanges.Changed> onChange) {
+    return new PrincipalEntity(name, clock, onChange);
   }
 
   @Override
@@ -256,6 +268,7 @@ public final class PrincipalEntity
         .persist(
             new TokenRevoked(
                 name, s.version() + 1, c.tokenId(), c.principal(), c.requestId(), clock.instant()))
+        .thenRun(st -> onChange.accept(new IamChanges.Changed(name, null)))
         .thenReply(c.replyTo(), st -> new Reply(st, null));
   }
 

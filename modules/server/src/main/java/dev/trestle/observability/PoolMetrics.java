@@ -3,6 +3,7 @@ package dev.trestle.observability;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
+import java.util.List;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.persistence.jdbc.db.SlickExtension;
@@ -14,7 +15,7 @@ import slick.jdbc.hikaricp.HikariCPJdbcDataSource;
 
 /**
  * HikariCP's own Micrometer meters ({@code hikaricp_connections_*{pool}}) for the node's connection
- * pools: the read-model pool and the journal's slick pool.
+ * pools: the read-model pool and the journal's slick pools (writes, read side).
  */
 public final class PoolMetrics {
   private static final Logger LOG = LoggerFactory.getLogger(PoolMetrics.class);
@@ -61,11 +62,14 @@ public final class PoolMetrics {
       return; // not pekko-persistence-jdbc (e.g. Cassandra): no JDBC pool to meter
     }
     var slick = (SlickExtensionImpl) SlickExtension.get(system);
-    var source = slick.database(config.getConfig(journal)).database().source();
-    if (source instanceof HikariCPJdbcDataSource hikari) {
-      bind(hikari.ds(), registry);
-    } else {
-      LOG.info("journal pool {} is not HikariCP: no pool metrics", source.getClass().getName());
+    // The write pool, then the read journal's own pool (trestle-persistence.conf).
+    for (String plugin : List.of(journal, "jdbc-read-journal")) {
+      var source = slick.database(config.getConfig(plugin)).database().source();
+      if (source instanceof HikariCPJdbcDataSource hikari) {
+        bind(hikari.ds(), registry);
+      } else {
+        LOG.info("journal pool {} is not HikariCP: no pool metrics", source.getClass().getName());
+      }
     }
   }
 }

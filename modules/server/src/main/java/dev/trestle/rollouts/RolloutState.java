@@ -6,6 +6,7 @@ import dev.trestle.rollouts.RolloutEvent.NamespaceLabel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A rollout as rebuilt from its events: the frozen plan, where it stands (which stage, labelling or
@@ -22,7 +23,8 @@ public record RolloutState(
     StagePhase stagePhase,
     Instant stageSince,
     String reason,
-    List<NamespaceLabel> labels)
+    List<NamespaceLabel> labels,
+    List<StageTimes> times)
     implements CborSerializable {
 
   public enum Phase {
@@ -38,10 +40,23 @@ public record RolloutState(
     PAUSING
   }
 
+  /**
+   * When stage i started, had its labels reported, and ended (null: not yet), and what its end
+   * said: the verification's detail when it passed, the reason when it failed. One per stage that
+   * has started, in order; for the status view (docs/upgrades.md).
+   */
+  public record StageTimes(Instant started, Instant labelled, Instant ended, String detail)
+      implements CborSerializable {
+    public StageTimes {
+      detail = detail == null ? "" : detail;
+    }
+  }
+
   public RolloutState {
     stages = List.copyOf(stages);
     labels = List.copyOf(labels);
     reason = reason == null ? "" : reason;
+    times = List.copyOf(times);
   }
 
   public static RolloutState empty() {
@@ -56,6 +71,7 @@ public record RolloutState(
         StagePhase.LABELING,
         null,
         "",
+        List.of(),
         List.of());
   }
 
@@ -103,22 +119,46 @@ public record RolloutState(
           StagePhase.LABELING,
           e.at(),
           "",
+          List.of(),
           List.of());
     }
     if (event instanceof RolloutEvent.StageStarted e) {
-      return with(Phase.RUNNING, e.index(), StagePhase.LABELING, e.at(), "", e.labels());
+      var next = new ArrayList<>(times.subList(0, Math.min(e.index(), times.size())));
+      next.add(new StageTimes(e.at(), null, null, ""));
+      return with(Phase.RUNNING, e.index(), StagePhase.LABELING, e.at(), "", e.labels(), next);
     }
     if (event instanceof RolloutEvent.StageLabeled e) {
-      return with(Phase.RUNNING, e.index(), StagePhase.PAUSING, e.at(), "", labels);
+      return with(
+          Phase.RUNNING,
+          e.index(),
+          StagePhase.PAUSING,
+          e.at(),
+          "",
+          labels,
+          timesOf(e.index(), t -> new StageTimes(t.started(), e.at(), null, "")));
     }
     if (event instanceof RolloutEvent.StagePassed e) {
-      return with(Phase.RUNNING, e.index(), StagePhase.PAUSING, stageSince, e.detail(), labels);
+      return with(
+          Phase.RUNNING,
+          e.index(),
+          StagePhase.PAUSING,
+          stageSince,
+          e.detail(),
+          labels,
+          timesOf(e.index(), t -> new StageTimes(t.started(), t.labelled(), e.at(), e.detail())));
     }
     if (event instanceof RolloutEvent.StageFailed e) {
-      return with(Phase.HALTED, e.index(), stagePhase, e.at(), e.reason(), e.labels());
+      return with(
+          Phase.HALTED,
+          e.index(),
+          stagePhase,
+          e.at(),
+          e.reason(),
+          e.labels(),
+          timesOf(e.index(), t -> new StageTimes(t.started(), t.labelled(), e.at(), e.reason())));
     }
     if (event instanceof RolloutEvent.RolloutSucceeded e) {
-      return with(Phase.SUCCEEDED, stage, stagePhase, e.at(), reason, labels);
+      return with(Phase.SUCCEEDED, stage, stagePhase, e.at(), reason, labels, times);
     }
     throw new IllegalArgumentException("unknown rollout event " + event.getClass().getName());
   }
@@ -129,7 +169,8 @@ public record RolloutState(
       StagePhase stagePhase,
       Instant since,
       String reason,
-      List<NamespaceLabel> labels) {
+      List<NamespaceLabel> labels,
+      List<StageTimes> times) {
     return new RolloutState(
         phase,
         version,
@@ -141,6 +182,16 @@ public record RolloutState(
         stagePhase,
         since,
         reason,
-        labels);
+        labels,
+        times);
+  }
+
+  /** {@code times} with the entry of stage {@code index} changed (kept as is when it has none). */
+  private List<StageTimes> timesOf(int index, UnaryOperator<StageTimes> change) {
+    var out = new ArrayList<>(times);
+    if (index < out.size()) {
+      out.set(index, change.apply(out.get(index)));
+    }
+    return out;
   }
 }

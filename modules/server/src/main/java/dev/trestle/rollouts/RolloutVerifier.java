@@ -33,7 +33,8 @@ public final class RolloutVerifier {
     return Verdict.pass(seen);
   }
 
-  private static String fmt(double d) {
+  /** A bound as written: {@code 500}, {@code 0.01}. */
+  static String fmt(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 }

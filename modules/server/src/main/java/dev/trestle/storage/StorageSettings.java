@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -114,14 +115,18 @@ public record StorageSettings(
 
   /** The Pekko keys this profile decides: slick profile and connection, projection dialect. */
   public Map<String, Object> pekkoKeys() {
-    String slick = "pekko-persistence-jdbc.shared-databases.slick.";
     var keys = new HashMap<String, Object>();
-    keys.put(
-        slick + "profile", isPostgres() ? "slick.jdbc.PostgresProfile$" : "slick.jdbc.H2Profile$");
-    keys.put(slick + "db.url", jdbcUrl);
-    keys.put(slick + "db.driver", isPostgres() ? "org.postgresql.Driver" : "org.h2.Driver");
-    keys.put(slick + "db.user", user);
-    keys.put(slick + "db.password", password);
+    // The journal's write pool and its read-side pool (trestle-persistence.conf): one database.
+    for (String pool : List.of("slick", "slick-read")) {
+      String slick = "pekko-persistence-jdbc.shared-databases." + pool + ".";
+      keys.put(
+          slick + "profile",
+          isPostgres() ? "slick.jdbc.PostgresProfile$" : "slick.jdbc.H2Profile$");
+      keys.put(slick + "db.url", jdbcUrl);
+      keys.put(slick + "db.driver", isPostgres() ? "org.postgresql.Driver" : "org.h2.Driver");
+      keys.put(slick + "db.user", user);
+      keys.put(slick + "db.password", password);
+    }
     keys.put("pekko.projection.jdbc.dialect", isPostgres() ? "postgres-dialect" : "h2-dialect");
     return keys;
   }

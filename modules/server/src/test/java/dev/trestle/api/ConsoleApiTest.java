@@ -416,6 +416,15 @@ class ConsoleApiTest {
             "/api/v1/gitops/{source}/sync",
             null);
     assertThat(missingSync.statusCode()).as(missingSync.body()).isEqualTo(404);
+    json(call(admin, "GET", "/api/v1/rollouts", "/api/v1/rollouts", null));
+    var missingRollout =
+        call(
+            admin,
+            "GET",
+            "/api/v1/rollouts/" + ORG + "/revisionrollouts/none",
+            "/api/v1/rollouts/{rollout}",
+            null);
+    assertThat(missingRollout.statusCode()).as(missingRollout.body()).isEqualTo(404);
     json(call(admin, "POST", "/api/v1/join-tokens?cluster=c1", "/api/v1/join-tokens", null));
     json(call(admin, "DELETE", "/api/v1/join-tokens?cluster=c1", "/api/v1/join-tokens", null));
     json(call(admin, "GET", "/api/v1/whoami", "/api/v1/whoami", null));

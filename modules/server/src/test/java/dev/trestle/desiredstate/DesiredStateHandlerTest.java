@@ -349,6 +349,44 @@ class DesiredStateHandlerTest {
   }
 
   @Test
+  void clustersThatDifferOnlyInNameShareATranslationButANamedClusterGetsItsOwn() {
+    // a2 sorts before c1 and is translated first; c1 has the same inventory, but "c1/shop" names
+    // it, so it must not be given a2's objects (issue 21, P2: one translation per distinct input).
+    String a2 = cluster("acme", "a2");
+    String a3 = cluster("acme", "a3");
+    exampleConfig();
+    journal.apply(clusterResource("acme", "a2", "twin"));
+    journal.apply(clusterResource("acme", "a3", "twin"));
+    journal.inventory(a2, "shop", "payments");
+    journal.inventory(a3, "shop", "payments");
+    journal.inventory(C1, "shop", "payments");
+    project();
+
+    assertThat(kindsAndNamespaces(snapshot(C1).getObjectsList()))
+        .contains(VS + " shop", VS + " payments");
+    assertThat(kindsAndNamespaces(snapshot(a2).getObjectsList()))
+        .contains(VS + " payments")
+        .doesNotContain(VS + " shop");
+    assertThat(hashes(snapshot(a3))).isEqualTo(hashes(snapshot(a2)));
+    assertThat(await(store.current(a3)).setHash()).isEqualTo(await(store.current(a2)).setHash());
+
+    var before = new TreeMap<String, DesiredSnapshot>();
+    for (String cluster : List.of(a2, a3, C1)) {
+      assertThat(version(cluster)).as(cluster).isEqualTo(1);
+      before.put(cluster, snapshot(cluster));
+    }
+    journal.apply(serviceRoute("acme", "pay", "payments/pay", 20));
+    project();
+    for (String cluster : List.of(a2, a3, C1)) {
+      assertThat(version(cluster)).as(cluster).isEqualTo(2);
+      assertThat(committed.from(cluster, 1)).as(cluster).isEqualTo(delta(cluster, 1)).isPresent();
+      assertThat(applyDelta(before.get(cluster), delta(cluster, 1).orElseThrow()))
+          .isEqualTo(hashes(snapshot(cluster)));
+    }
+    assertThat(hashes(snapshot(a3))).isEqualTo(hashes(snapshot(a2)));
+  }
+
+  @Test
   void changesInAnotherOrganizationBumpNobodyElse() {
     exampleConfig();
     inventories();

@@ -1,5 +1,7 @@
 package dev.trestle.translator;
 
+import java.util.SortedSet;
+
 /**
  * Translates Trestle configuration into the Istio objects one cluster must run.
  *
@@ -128,6 +130,19 @@ public final class IstioTranslator {
     egress.run();
     new SidecarTranslation(snapshot, cluster, placement, egress, emission).run();
     return emission.result(cluster.name());
+  }
+
+  /**
+   * The clusters whose translation may depend on their own name: those the snapshot's workspace and
+   * group selectors name literally. The translator sees a cluster's name only through placement
+   * (which compares it with these names), the Cluster resource its cross-cluster ServiceEntries are
+   * sourced from (only when it gets remote services) and the wording of diagnostics. So two
+   * clusters not in this set, with equal views but for the name and no remote services, get the
+   * same objects and set hash; a caller may translate one and reuse the objects for the other
+   * (TranslatorNameIndependenceTest holds this over the examples).
+   */
+  public static SortedSet<String> clustersNamedBySelectors(ConfigSnapshot snapshot) {
+    return Placement.clustersNamedBySelectors(snapshot);
   }
 
   /**

@@ -64,6 +64,30 @@ final class Placement {
     return out;
   }
 
+  /**
+   * The cluster names that the snapshot's workspace and group selectors name literally (not {@code
+   * *}). Placement compares a cluster's name only with these, so it places every other cluster the
+   * same way.
+   */
+  static SortedSet<String> clustersNamedBySelectors(ConfigSnapshot snapshot) {
+    var out = new TreeSet<String>();
+    for (Resource ws : snapshot.ofKind(Kind.WORKSPACE)) {
+      addLiteralClusters(ws.getWorkspace().getNamespaceSelectorsList(), out);
+    }
+    for (Resource group : snapshot.ofKind(Kind.GROUP)) {
+      addLiteralClusters(group.getGroup().getNamespaceSelectorsList(), out);
+    }
+    return Collections.unmodifiableSortedSet(out);
+  }
+
+  private static void addLiteralClusters(List<String> selectors, SortedSet<String> out) {
+    for (NamespaceSelector s : parseAll(selectors)) {
+      if (!s.cluster().equals(NamespaceSelector.ANY)) {
+        out.add(s.cluster());
+      }
+    }
+  }
+
   private Placement(ConfigSnapshot snapshot, ClusterView view, SortedSet<String> knownClusters) {
     this.snapshot = snapshot;
     this.view = view;
