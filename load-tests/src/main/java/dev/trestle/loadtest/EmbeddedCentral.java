@@ -45,11 +45,26 @@ public final class EmbeddedCentral implements AutoCloseable {
   /** The same with configuration overrides (e.g. {@code trestle.limits.writes-per-second}). */
   public static EmbeddedCentral create(boolean keepData, Map<String, Object> overrides)
       throws IOException {
-    Path dir = Files.createTempDirectory("trestle-bench-");
+    return on(Files.createTempDirectory("trestle-bench-"), keepData, overrides);
+  }
+
+  /**
+   * A node on {@code dir} (created when missing, kept afterwards): a data set prepared by an
+   * earlier run can be measured again.
+   */
+  public static EmbeddedCentral open(Path dir, Map<String, Object> overrides) throws IOException {
+    Files.createDirectories(dir);
+    return on(dir, true, overrides);
+  }
+
+  private static EmbeddedCentral on(Path dir, boolean keepData, Map<String, Object> overrides)
+      throws IOException {
     // As a config file, not layered on top: the server derives Pekko's keys (journal plugin,
     // connection pools) from trestle.storage.* while loading, so a profile given here must be
     // seen by Settings.load.
     // Owner-only, as the server expects of every file in its data directory (DataDirectory).
+    // A reused directory (open) gets this run's overrides.
+    Files.deleteIfExists(dir.resolve("bench-overrides.conf"));
     Path file =
         Files.createFile(
             dir.resolve("bench-overrides.conf"),

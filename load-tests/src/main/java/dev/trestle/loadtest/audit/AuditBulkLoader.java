@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -61,6 +62,9 @@ final class AuditBulkLoader {
       double rowsPerSecond,
       boolean timeLimitReached) {}
 
+  /** Journal sequence numbers of copy k are the original's plus k times this. */
+  private static final long COPY_SEQ_STRIDE = 1_000_000_000_000L;
+
   private AuditBulkLoader() {}
 
   /**
@@ -70,7 +74,8 @@ final class AuditBulkLoader {
       dev.trestle.storage.StorageSettings storage,
       AuditRowGenerator generator,
       long rows,
-      int batchSize)
+      int batchSize,
+      int copies)
       throws SQLException {
     List<String> ddl = serverDdl();
     long start = System.nanoTime();
@@ -80,7 +85,7 @@ final class AuditBulkLoader {
           execute(c, sql);
         }
       }
-      var insert = insert(c, generator, rows, batchSize, Duration.ofDays(365), "load");
+      var insert = insert(c, generator, rows, batchSize, copies, Duration.ofDays(365), "load");
       var indexSeconds = new LinkedHashMap<String, Double>();
       double indexTotal = 0;
       for (String sql : ddl) {
@@ -112,6 +117,47 @@ final class AuditBulkLoader {
     }
   }
 
+  /** Rows in the audit table of {@code storage}; 0 when the table does not exist yet. */
+  static long rowsPresent(dev.trestle.storage.StorageSettings storage) throws SQLException {
+    try (Connection c = storage.openConnection()) {
+      try (ResultSet rs =
+          c.getMetaData().getTables(null, null, AuditSchema.TABLE.toUpperCase(Locale.ROOT), null)) {
+        if (!rs.next()) {
+          return 0;
+        }
+      }
+      return count(c);
+    }
+  }
+
+  /**
+   * A table loaded by an earlier run is measured again: the generator replays the rows it holds
+   * (not inserted) so that the rows written afterwards continue the same resources' journal
+   * sequence numbers instead of colliding with them. Load figures are zero (nothing was loaded).
+   */
+  static LoadStats reuse(AuditRowGenerator generator, long present, long loaded, int copies) {
+    long refused = 0;
+    var principals = new HashSet<String>();
+    long replay = loaded / copies + Math.max(0, present - loaded);
+    try (Progress progress = new Progress("replaying the generator", replay, "rows")) {
+      for (long i = 0; i < replay; i++) {
+        if (!generator.hasNext()) {
+          // rows an earlier run added after its load (live rows, insert probes)
+          generator.extend(replay - i, 1);
+        }
+        GeneratedRow r = generator.next();
+        if (r.refused()) {
+          refused++;
+        }
+        principals.add(r.row().principal());
+        if (i % 100_000 == 0) {
+          progress.update(i);
+        }
+      }
+    }
+    return new LoadStats(present, 0, 0, 0, 0, Map.of(), 0, 0, refused, principals.size(), 0, 0);
+  }
+
   /** Inserts more rows into the live, fully indexed table; bounded by rows and by time. */
   static ProbeStats probe(
       dev.trestle.storage.StorageSettings storage,
@@ -128,6 +174,7 @@ final class AuditBulkLoader {
               generator,
               rows,
               batchSize,
+              1,
               limit,
               batchSize == 1 ? "single-row commits" : "batched inserts");
       String what =
@@ -155,11 +202,18 @@ final class AuditBulkLoader {
     final HashSet<String> principals = new HashSet<>();
   }
 
+  /**
+   * Inserts {@code rows} rows: each generated row {@code copies} times, with consecutive ids, times
+   * one microsecond apart and distinct journal sequence numbers (the same history {@code copies}
+   * times as dense, for a table larger than the generator can fill in reasonable time; the copies
+   * keep the order of ids and times, as rows appended by the projection do).
+   */
   private static Inserted insert(
       Connection c,
       AuditRowGenerator generator,
       long rows,
       int batchSize,
+      int copies,
       Duration limit,
       String phase)
       throws SQLException {
@@ -177,7 +231,9 @@ final class AuditBulkLoader {
           break;
         }
         batch.clear();
-        while (batch.size() < batchSize && generator.hasNext() && out.rows + batch.size() < rows) {
+        while (batch.size() * copies < batchSize
+            && generator.hasNext()
+            && out.rows + (long) batch.size() * copies < rows) {
           GeneratedRow r = generator.next();
           batch.add(r);
           if (r.refused()) {
@@ -189,14 +245,19 @@ final class AuditBulkLoader {
         }
         long t0 = System.nanoTime();
         for (GeneratedRow r : batch) {
-          ps.setLong(1, ++id);
-          r.bind(ps, 2, r.row().timeMicros());
-          ps.addBatch();
+          for (int copy = 0; copy < copies; copy++) {
+            ps.setLong(1, ++id);
+            r.bind(ps, 2, r.row().timeMicros() + copy);
+            if (copy > 0 && r.sourcePid() != null) {
+              ps.setLong(13, r.sourceSeq() + copy * COPY_SEQ_STRIDE);
+            }
+            ps.addBatch();
+          }
         }
         ps.executeBatch();
         c.commit();
         insertNanos += System.nanoTime() - t0;
-        out.rows += batch.size();
+        out.rows += (long) batch.size() * copies;
         progress.update(out.rows);
       }
     } finally {

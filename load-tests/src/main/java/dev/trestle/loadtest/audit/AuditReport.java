@@ -74,6 +74,7 @@ final class AuditReport {
                 + " statements.\n\n");
     sb.append("| bulk load | value |\n|---|---:|\n");
     sb.append(f("| rows | %,d |%n", l.rows()));
+    sb.append(f("| copies of each generated row (`--copies`) | %d |%n", p.copies()));
     sb.append(f("| batch size (rows per executeBatch + commit) | %,d |%n", l.batchSize()));
     sb.append(f("| insert time (executeBatch + commit) | %.1f s |%n", l.insertSeconds()));
     sb.append(

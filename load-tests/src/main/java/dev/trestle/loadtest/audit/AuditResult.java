@@ -41,7 +41,8 @@ public record AuditResult(
       long seed,
       double targetP99Ms,
       String client,
-      String authentication) {}
+      String authentication,
+      int copies) {}
 
   public record Dataset(
       int resources, int principals, int kinds, long databaseBytes, double databaseBytesPerRow) {}

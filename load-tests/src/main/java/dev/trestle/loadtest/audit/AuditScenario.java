@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -159,6 +160,23 @@ public final class AuditScenario implements Callable<Integer> {
           "Record a Java Flight Recording of the measured phase (measure.jfr, hot-methods.txt).")
   boolean jfr;
 
+  @Option(
+      names = "--copies",
+      defaultValue = "1",
+      description =
+          "Write each generated row this many times (consecutive ids, times 1 µs apart): the same"
+              + " history as many times as dense, for tables the generator cannot fill in"
+              + " reasonable time (default: ${DEFAULT-VALUE}).")
+  int copies;
+
+  @Option(
+      names = "--data-dir",
+      description =
+          "Use and keep this data directory: the rows are loaded when its audit table is missing,"
+              + " and reused when it holds at least --rows rows (a 10,000,000-row load takes long;"
+              + " measure it again without reloading). Default: a new temporary directory.")
+  Path dataDir;
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -191,10 +209,12 @@ public final class AuditScenario implements Callable<Integer> {
         || refusedShare < 0
         || refusedShare > 1
         || probeRows < 0
-        || probeSingleRows < 0) {
+        || probeSingleRows < 0
+        || copies < 1
+        || rows % copies != 0) {
       err.println(
-          "audit: invalid sizes (rows, queries, batch size >= 1; page size 1..1000; refused share"
-              + " 0..1)");
+          "audit: invalid sizes (rows, queries, batch size, copies >= 1; rows a multiple of copies;"
+              + " page size 1..1000; refused share 0..1)");
       return 2;
     }
     try {
@@ -223,16 +243,30 @@ public final class AuditScenario implements Callable<Integer> {
     String authentication = "none";
     LiveWriter liveWriter = null;
 
-    try (EmbeddedCentral central = EmbeddedCentral.create(run.keepData())) {
+    try (EmbeddedCentral central =
+        dataDir != null
+            ? EmbeddedCentral.open(dataDir, Map.of())
+            : EmbeddedCentral.create(run.keepData())) {
       err.println(
           "[audit] data "
               + central.dataDir()
-              + (run.keepData() ? " (kept)" : " (deleted afterwards)"));
+              + (run.keepData() || dataDir != null ? " (kept)" : " (deleted afterwards)"));
       // The rows go in before the node starts, through the node's own JDBC URL and DDL.
       var generator =
           new AuditRowGenerator(
-              dataset, run.seed() + 1, rows, days, refusedShare, started.toInstant());
-      load = AuditBulkLoader.prefill(central.storage(), generator, rows, batchSize);
+              dataset, run.seed() + 1, rows / copies, days, refusedShare, started.toInstant());
+      long present = AuditBulkLoader.rowsPresent(central.storage());
+      if (present >= rows) {
+        err.printf("[audit] reusing %,d rows in %s%n", present, central.dataDir());
+        load = AuditBulkLoader.reuse(generator, present, rows, copies);
+      } else if (present > 0) {
+        err.printf(
+            "[audit] %s holds %,d rows, fewer than --rows %,d: use another directory%n",
+            central.dataDir(), present, rows);
+        return 2;
+      } else {
+        load = AuditBulkLoader.prefill(central.storage(), generator, rows, batchSize, copies);
+      }
       dbBytes = central.databaseBytes();
       loadAfterLoad = loadAverage();
       err.printf(
@@ -357,7 +391,8 @@ public final class AuditScenario implements Callable<Integer> {
                 run.seed(),
                 targetP99Ms,
                 CLIENT,
-                authentication),
+                authentication,
+                copies),
             new AuditResult.Dataset(
                 dataset.resourceCount(),
                 dataset.principals().size(),

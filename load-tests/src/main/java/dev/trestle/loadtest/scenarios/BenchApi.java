@@ -13,6 +13,8 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -72,8 +74,7 @@ public final class BenchApi implements AutoCloseable {
   }
 
   public ApplyResponse apply(List<Resource> resources) {
-    ApplyResponse r =
-        management().apply(ApplyRequest.newBuilder().addAllResources(resources).build());
+    ApplyResponse r = applyOnce(ApplyRequest.newBuilder().addAllResources(resources).build(), 1);
     for (ApplyResult res : r.getResultsList()) {
       switch (res.getOutcome()) {
         case FAILED, SKIPPED ->
@@ -84,6 +85,24 @@ public final class BenchApi implements AutoCloseable {
     }
     return r;
   }
+
+  /**
+   * An apply, sent again when the connection failed (UNAVAILABLE: on a machine loaded far beyond
+   * its cores a fixture's first calls can meet a reset connection; an apply is an upsert, so a
+   * resend changes nothing that the first one wrote).
+   */
+  private ApplyResponse applyOnce(ApplyRequest request, int attempt) {
+    try {
+      return management().apply(request);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt >= APPLY_ATTEMPTS) {
+        throw e;
+      }
+      return applyOnce(request, attempt + 1);
+    }
+  }
+
+  private static final int APPLY_ATTEMPTS = 3;
 
   public static List<Resource> parse(String yaml) {
     var out = new ArrayList<Resource>();

@@ -7,15 +7,13 @@ import dev.trestle.protocol.v1.TelemetryReport;
 import dev.trestle.protocol.v1.TelemetryWindow;
 import dev.trestle.protocol.v1.TrafficSeries;
 import dev.trestle.protocol.v1.Workload;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What N simulated edges report: per cluster and 30 s window, {@code pairs} service pairs in
  * namespace {@code bench} ({@code src<i % 10>} calling {@code svc<i>}, every tenth call coming from
  * the next cluster: cross-cluster), each a 2xx series with Istio's default latency buckets, and a
  * 5xx series for every tenth pair, as an edge builds them (docs/telemetry.md, "What is
- * aggregated"). Built before the measurement so the clock measures central, not the generator.
+ * aggregated").
  */
 final class SimulatedReports {
   /** Istio's default bucket bounds (ms), as the proxies report them. */
@@ -31,25 +29,16 @@ final class SimulatedReports {
     return pairs + (pairs + 9) / 10;
   }
 
-  /**
-   * One report per (window, cluster), windows oldest first: {@code windows} windows of 30 s from
-   * {@code firstStart} (epoch seconds).
-   */
-  static List<List<TelemetryReport>> build(
-      int clusters, int pairs, int windows, long firstStart, String agent) {
-    var out = new ArrayList<List<TelemetryReport>>();
-    for (int w = 0; w < windows; w++) {
-      var round = new ArrayList<TelemetryReport>();
-      for (int c = 1; c <= clusters; c++) {
-        round.add(report(c, clusters, pairs, firstStart + 30L * w, agent));
-      }
-      out.add(round);
-    }
-    return out;
+  /** The reporting cluster's FQN, cluster numbers from 1. */
+  static String clusterFqn(int cluster) {
+    return BenchFixture.clusterFqn(cluster);
   }
 
-  private static TelemetryReport report(
-      int cluster, int clusters, int pairs, long start, String agent) {
+  /**
+   * Cluster {@code cluster}'s (from 1, of {@code clusters}) report of one window starting at {@code
+   * start} (epoch seconds).
+   */
+  static TelemetryReport report(int cluster, int clusters, int pairs, long start, String agent) {
     var window =
         TelemetryWindow.newBuilder()
             .setStart(Timestamp.newBuilder().setSeconds(start))

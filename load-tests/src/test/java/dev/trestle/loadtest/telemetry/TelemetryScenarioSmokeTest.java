@@ -58,4 +58,43 @@ class TelemetryScenarioSmokeTest {
     assertThat(f.path("serviceQuery").path("stats").path("count").asInt()).isEqualTo(2);
     assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("## Figures");
   }
+
+  @Test
+  void pacedEdgesOfferTheirRateAndEveryAnswerIsCounted(@TempDir Path out) throws Exception {
+    var scenario =
+        new TelemetryScenario(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err);
+    int exit =
+        new CommandLine(scenario)
+            .execute(
+                "--clusters",
+                "3",
+                "--pairs",
+                "10",
+                "--windows",
+                "2",
+                "--interval",
+                "1",
+                "--topology-clusters",
+                "1",
+                "--queries",
+                "1",
+                "--raw-batch",
+                "50",
+                "--out",
+                out.toString());
+    assertThat(exit).isZero();
+    JsonNode f =
+        new ObjectMapper()
+            .readTree(scenario.lastRunDirectory().resolve("result.json").toFile())
+            .path("figures");
+    assertThat(f.path("windowsAccepted").asLong()).isEqualTo(6);
+    assertThat(f.path("windowsDropped").asLong()).isZero();
+    assertThat(f.path("reportsFailed").asLong()).isZero();
+    // 3 clusters x 11 series per second
+    assertThat(f.path("offeredSeriesPerSecond").asLong()).isEqualTo(33);
+    assertThat(f.path("cpuSecondsPer1000Series").asDouble()).isPositive();
+    // one cluster's services svc0..svc9 and its callers
+    assertThat(f.path("topologyNodes").asInt()).isGreaterThanOrEqualTo(10);
+  }
 }

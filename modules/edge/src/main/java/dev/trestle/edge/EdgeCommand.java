@@ -5,6 +5,7 @@ import dev.trestle.edge.telemetry.TelemetryOptions;
 import dev.trestle.edge.telemetry.TelemetrySettings;
 import dev.trestle.edge.telemetry.TelemetryStatus;
 import dev.trestle.protocol.Durations;
+import dev.trestle.xds.GatewayTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
@@ -195,6 +196,15 @@ public final class EdgeCommand implements Callable<Integer> {
   @Option(names = "--no-xds", description = "Do not serve xDS.")
   boolean noXds;
 
+  @Option(
+      names = "--xds-gateway-tls",
+      paramLabel = "PROVIDER",
+      description =
+          "Proxyless clients reach other clusters' east-west gateways over mutual TLS, with"
+              + " the certificate provider instance PROVIDER of their xDS bootstrap (e.g."
+              + " default) and XdsChannelCredentials. Off: plaintext.")
+  String xdsGatewayTls;
+
   @Mixin TelemetryOptions telemetry = new TelemetryOptions();
 
   @Override
@@ -335,11 +345,20 @@ public final class EdgeCommand implements Callable<Integer> {
     if (noXds) {
       return settings;
     }
-    return settings.withXds(
-        xdsAddress.strip(),
-        xdsPort == null ? EdgeSettings.DEFAULT_XDS_PORT : xdsPort,
-        EdgeSettings.DEFAULT_XDS_REFRESH,
-        xdsPort == null);
+    var withXds =
+        settings.withXds(
+            xdsAddress.strip(),
+            xdsPort == null ? EdgeSettings.DEFAULT_XDS_PORT : xdsPort,
+            EdgeSettings.DEFAULT_XDS_REFRESH,
+            xdsPort == null);
+    if (xdsGatewayTls == null) {
+      return withXds;
+    }
+    try {
+      return withXds.withXdsGatewayTls(new GatewayTls(xdsGatewayTls.strip()));
+    } catch (IllegalArgumentException e) {
+      throw usage("--xds-gateway-tls: " + e.getMessage());
+    }
   }
 
   private ParameterException usage(String message) {

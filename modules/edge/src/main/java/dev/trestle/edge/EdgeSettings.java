@@ -1,5 +1,6 @@
 package dev.trestle.edge;
 
+import dev.trestle.xds.GatewayTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +29,8 @@ import java.util.Optional;
  * @param xdsRefresh how often the inventory file is checked for changes that move xDS endpoints
  * @param xdsBestEffort the port is the default one, not asked for: if it is taken, run without xDS
  *     (WARN) instead of failing to start
+ * @param xdsGatewayTls proxyless clients reach other clusters' gateways over TLS with this
+ *     certificate provider instance of their bootstrap (docs/xds.md); empty = plaintext
  */
 public record EdgeSettings(
     String cluster,
@@ -46,7 +49,8 @@ public record EdgeSettings(
     String xdsHost,
     Optional<Integer> xdsPort,
     Duration xdsRefresh,
-    boolean xdsBestEffort) {
+    boolean xdsBestEffort,
+    Optional<GatewayTls> xdsGatewayTls) {
 
   public static final int DEFAULT_XDS_PORT = 18000;
   public static final String DEFAULT_XDS_HOST = "127.0.0.1";
@@ -91,7 +95,8 @@ public record EdgeSettings(
         DEFAULT_XDS_HOST,
         Optional.empty(),
         DEFAULT_XDS_REFRESH,
-        false);
+        false,
+        Optional.empty());
   }
 
   /** One central address, without an xDS server. */
@@ -153,7 +158,31 @@ public record EdgeSettings(
         host,
         Optional.of(port),
         refresh,
-        bestEffort);
+        bestEffort,
+        xdsGatewayTls);
+  }
+
+  /** The same settings with TLS to remote gateways for proxyless clients. */
+  public EdgeSettings withXdsGatewayTls(GatewayTls tls) {
+    return new EdgeSettings(
+        cluster,
+        centrals,
+        tokenFile,
+        inventoryFile,
+        outDir,
+        stateDir,
+        kube,
+        transport,
+        statusPort,
+        initialBackoff,
+        maxBackoff,
+        stableAfter,
+        agentVersion,
+        xdsHost,
+        xdsPort,
+        xdsRefresh,
+        xdsBestEffort,
+        Optional.of(tls));
   }
 
   public static final int DEFAULT_CENTRAL_PORT = 9081;

@@ -1,9 +1,11 @@
 package dev.trestle.edge;
 
+import dev.trestle.xds.GatewayTls;
 import dev.trestle.xds.LocalInventory;
 import dev.trestle.xds.XdsTranslator;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -23,6 +25,7 @@ final class EdgeXds implements AutoCloseable {
   private final InventorySource inventory;
   private final EdgeStatus status;
   private final String cluster;
+  private final Optional<GatewayTls> gatewayTls;
   private final Supplier<AppliedState> applied;
   private final BooleanSupplier closing;
   private AppliedState servedState;
@@ -33,12 +36,14 @@ final class EdgeXds implements AutoCloseable {
       InventorySource inventory,
       EdgeStatus status,
       String cluster,
+      Optional<GatewayTls> gatewayTls,
       Supplier<AppliedState> applied,
       BooleanSupplier closing) {
     this.server = server;
     this.inventory = inventory;
     this.status = status;
     this.cluster = cluster;
+    this.gatewayTls = gatewayTls;
     this.applied = applied;
     this.closing = closing;
   }
@@ -76,7 +81,15 @@ final class EdgeXds implements AutoCloseable {
       status.error(why);
       return null;
     }
-    var xds = new EdgeXds(server, inventory, status, settings.cluster(), applied, closing);
+    var xds =
+        new EdgeXds(
+            server,
+            inventory,
+            status,
+            settings.cluster(),
+            settings.xdsGatewayTls(),
+            applied,
+            closing);
     Files.createDirectories(settings.stateDir());
     AtomicFiles.write(settings.stateDir().resolve("xds.port"), server.port() + "\n");
     status.xds(server);
@@ -112,7 +125,7 @@ final class EdgeXds implements AutoCloseable {
       }
       var snapshot =
           XdsTranslator.translate(
-              local, state.objects().values().stream().map(EdgeObject::json).toList());
+              local, state.objects().values().stream().map(EdgeObject::json).toList(), gatewayTls);
       servedState = state;
       servedInventory = local;
       if (server.publish(snapshot)) {

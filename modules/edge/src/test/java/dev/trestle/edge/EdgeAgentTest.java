@@ -24,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -432,7 +433,7 @@ class EdgeAgentTest {
     assertThat(first.getHeartbeat().getInventory().getServices(0).getHealthyEndpoints())
         .isEqualTo(3);
 
-    Files.writeString(inventoryFile, inventory(0));
+    replaceInventory(inventory(0));
     await()
         .atMost(WAIT)
         .until(
@@ -453,7 +454,7 @@ class EdgeAgentTest {
       throws Exception {
     EdgeAgent agent = startAgent();
     var s = awaitFirstHeartbeat();
-    Files.writeString(inventoryFile, inventory(7)); // 7 healthy of 3
+    replaceInventory(inventory(7)); // 7 healthy of 3
     await()
         .atMost(WAIT)
         .until(() -> String.valueOf(agent.status().lastError()).contains("healthyEndpoints"));
@@ -469,14 +470,14 @@ class EdgeAgentTest {
     // a valid inventory read again clears the error
     assertThat(agent.status().inventorySuspect()).isNull(); // invalid, not suspect
 
-    Files.writeString(inventoryFile, inventory(1));
+    replaceInventory(inventory(1));
     await().atMost(WAIT).until(() -> agent.status().lastError() == null);
     assertThat(status(agent).path("lastErrorAt").isNull()).isTrue();
 
     // the same good content as before the error (e.g. the file restored from a copy) clears too
-    Files.writeString(inventoryFile, inventory(9));
+    replaceInventory(inventory(9));
     await().atMost(WAIT).until(() -> agent.status().lastError() != null);
-    Files.writeString(inventoryFile, inventory(1));
+    replaceInventory(inventory(1));
     await().atMost(WAIT).until(() -> agent.status().lastError() == null);
   }
 
@@ -499,7 +500,7 @@ class EdgeAgentTest {
     assertThat(later.getHeartbeat().getInventory().getNamespacesList())
         .containsExactly("payments", "shop");
 
-    Files.writeString(inventoryFile, inventory(2));
+    replaceInventory(inventory(2));
     await().atMost(WAIT).until(() -> agent.status().lastError() == null);
     status = status(agent);
     assertThat(status.path("lastError").isNull()).isTrue();
@@ -511,7 +512,7 @@ class EdgeAgentTest {
     EdgeAgent agent = startAgent();
     var s = awaitFirstHeartbeat();
 
-    Files.writeString(inventoryFile, "namespaces: [shop]\n");
+    replaceInventory("namespaces: [shop]\n");
     await().atMost(WAIT).until(() -> agent.status().inventorySuspect() != null);
     assertThat(agent.status().inventorySuspect())
         .contains("drops every service at once (1 before, none now)");
@@ -523,7 +524,7 @@ class EdgeAgentTest {
                 .getServicesCount())
         .isEqualTo(1);
 
-    Files.writeString(inventoryFile, "allowEmpty: true\nnamespaces: [shop]\n");
+    replaceInventory("allowEmpty: true\nnamespaces: [shop]\n");
     await().atMost(WAIT).until(() -> lastInventory(s).getServicesCount() == 0);
     assertThat(agent.status().inventorySuspect()).isNull();
     assertThat(agent.status().lastError()).isNull();
@@ -602,5 +603,17 @@ class EdgeAgentTest {
         Files.delete(p);
       }
     }
+  }
+
+  /**
+   * Replaces the inventory file in one step (write beside it, then rename), as a careful operator
+   * does: a plain rewrite truncates first, and the agent may read the empty file in between, which
+   * is its own case (tested on its own).
+   */
+  private void replaceInventory(String text) throws IOException {
+    Path next = inventoryFile.resolveSibling(inventoryFile.getFileName() + ".next");
+    Files.writeString(next, text);
+    Files.move(
+        next, inventoryFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -2,6 +2,7 @@ package dev.trestle.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trestle.xds.GatewayTls;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -66,6 +67,26 @@ class EdgeCommandTest {
     assertThat(explicit.xdsBestEffort()).isFalse();
     assertThat(parse("--cluster", "c1", "--token-file", token.toString(), "--no-xds").xdsPort())
         .isEmpty();
+  }
+
+  @Test
+  void gatewayTlsIsOffByDefaultAndNamesTheClientsCertificateProvider() throws Exception {
+    Path token = Files.writeString(dir.resolve("t"), "trst-abc\n");
+    assertThat(parse("--cluster", "c1", "--token-file", token.toString()).xdsGatewayTls())
+        .isEmpty();
+    assertThat(
+            parse(
+                    "--cluster",
+                    "c1",
+                    "--token-file",
+                    token.toString(),
+                    "--xds-gateway-tls",
+                    "default")
+                .xdsGatewayTls())
+        .map(GatewayTls::providerInstance)
+        .contains("default");
+    assertThat(error("--cluster", "c1", "--token-file", token.toString(), "--xds-gateway-tls", " "))
+        .contains("--xds-gateway-tls: the certificate provider instance name must be set");
   }
 
   @Test

@@ -77,4 +77,33 @@ class KubernetesTargetTest {
     assertThat(live(web)).isNull();
     assertThat(live(ledger)).isNotNull();
   }
+
+  @Test
+  void networkPoliciesAreAppliedAndPrunedLikeIstioObjects() throws Exception {
+    var key = new ObjectKey("networking.k8s.io/v1", "NetworkPolicy", "pay", "trestle-egress-1");
+    assertThat(KubernetesTarget.context(key).getPlural()).isEqualTo("networkpolicies");
+    assertThat(KubernetesTarget.context(key).getGroup()).isEqualTo("networking.k8s.io");
+    String json =
+        "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\","
+            + "\"metadata\":{\"name\":\"trestle-egress-1\",\"namespace\":\"pay\","
+            + "\"labels\":{\"app.kubernetes.io/managed-by\":\"trestle\"}},"
+            + "\"spec\":{\"podSelector\":{},\"policyTypes\":[\"Egress\"],"
+            + "\"egress\":[{\"ports\":[{\"port\":53,\"protocol\":\"UDP\"}]}]}}";
+    EdgeObject policy =
+        new EdgeObject(key, "organizations/o/tenants/t/workspaces/pay", 1, json, "");
+    var target = new KubernetesTarget(client, false);
+    AppliedState v1 = AppliedState.of(1, "", List.of(policy));
+    target.apply(AppliedState.EMPTY, v1, List.of(policy), List.of());
+    GenericKubernetesResource live = live(policy);
+    assertThat(live).isNotNull();
+    assertThat(((Map<?, ?>) live.getAdditionalProperties().get("spec")).get("policyTypes"))
+        .isEqualTo(List.of("Egress"));
+    assertThat(
+            client.network().v1().networkPolicies().inNamespace("pay").withName(key.name()).get())
+        .as("the typed client sees the same object")
+        .isNotNull();
+
+    target.apply(v1, AppliedState.of(2, "", List.of()), List.of(), List.of(key));
+    assertThat(live(policy)).isNull();
+  }
 }

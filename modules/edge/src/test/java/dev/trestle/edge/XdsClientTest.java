@@ -19,19 +19,29 @@ import dev.trestle.translator.ConfigSnapshot;
 import dev.trestle.translator.IstioTranslator;
 import dev.trestle.translator.MeshCatalog;
 import dev.trestle.translator.MeshCatalog.Reachability;
+import dev.trestle.xds.GatewayTls;
 import dev.trestle.xds.XdsSnapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.grpc.CallOptions;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
+import io.grpc.xds.XdsChannelCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +58,12 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +90,11 @@ class XdsClientTest {
           .build();
   private static int xdsPort;
 
+  /** The bootstrap's certificate provider instance (file_watcher) for gateway TLS. */
+  private static final String PROVIDER = "trestle-test";
+
+  private static TestCertificates certs;
+
   @TempDir Path dir;
   private ScriptedCentral central;
   private final List<EdgeAgent> agents = new ArrayList<>();
@@ -87,15 +108,32 @@ class XdsClientTest {
     try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       xdsPort = socket.getLocalPort();
     }
+    // A client identity and a gateway certificate from one CA, for gateway TLS (the file_watcher
+    // provider is only read when a Cluster names it).
+    try {
+      certs = TestCertificates.ca(Files.createTempDirectory("trestle-xds-tls-"));
+      certs.issue("client", "CN=proxyless-client", "eku=clientAuth");
+      certs.issue("gateway", "CN=eastwestgateway", "san=dns:localhost,ip:127.0.0.1");
+    } catch (Exception e) {
+      throw new IOException("cannot make test certificates: " + e.getMessage(), e);
+    }
     System.setProperty(
         "io.grpc.xds.bootstrapConfig",
         """
         {"xds_servers": [{"server_uri": "127.0.0.1:%d", "channel_creds": [{"type": "insecure"}],
                           "server_features": ["xds_v3"]}],
          "node": {"id": "xds-client-test", "cluster": "test",
-                  "locality": {"region": "eu-west-1", "zone": "eu-west-1a"}}}
+                  "locality": {"region": "eu-west-1", "zone": "eu-west-1a"}},
+         "certificate_providers": {"%s": {"plugin_name": "file_watcher", "config": {
+             "certificate_file": "%s", "private_key_file": "%s", "ca_certificate_file": "%s",
+             "refresh_interval": "600s"}}}}
         """
-            .formatted(xdsPort));
+            .formatted(
+                xdsPort,
+                PROVIDER,
+                certs.certificate("client"),
+                certs.key("client"),
+                certs.caPem()));
   }
 
   @BeforeEach
@@ -164,6 +202,67 @@ class XdsClientTest {
     assertThat(status.path("version").asText()).isEqualTo(agent.xds().current().version());
     assertThat(status.path("streams").asLong()).isPositive();
     assertThat(status.path("nacks").asLong()).isZero();
+  }
+
+  /**
+   * Issue 15, proxyless clients to remote gateways over TLS (gRFC A29): with gateway TLS on, the
+   * edge serves the port as an aggregate of a plaintext cluster (local endpoints) and a TLS cluster
+   * (the endpoints labelled {@code security.istio.io/tlsMode: istio}) whose UpstreamTlsContext
+   * names the bootstrap's certificate provider and Istio's SNI. grpc-java's client
+   * (XdsChannelCredentials) calls the local backend in plaintext, once it is unhealthy (but still
+   * answering) the "gateway" over mutual TLS (the gateway requires the client's certificate from
+   * the bootstrap's file_watcher provider), and the local backend again once it is healthy.
+   *
+   * <p>The SNI: grpc-java 1.85 reads {@code sni} from the UpstreamTlsContext, but Java's TLS stack
+   * sends no server name with an underscore ({@code javax.net.ssl.SNIHostName} refuses non-LDH
+   * names, and Netty's engines check with it before setting the SNI), so Istio's {@code
+   * outbound_.50051_._.HOST} never leaves the client: the gateway sees none. Asserted here so that
+   * a grpc-java or JDK that sends it fails this test and docs/xds.md gets updated.
+   */
+  @Test
+  void withGatewayTlsARemoteGatewayIsCalledOverMutualTlsWhenTheLocalEndpointsFail()
+      throws Exception {
+    int local = backend("local-c1");
+    int gateway = tlsGateway();
+    Files.writeString(
+        inventoryFile,
+        inventory("sec", "- {address: 127.0.0.1, port: %d, healthy: true}".formatted(local)));
+    EdgeAgent agent = startAgent(settings -> settings.withXdsGatewayTls(new GatewayTls(PROVIDER)));
+    ScriptedCentral.Stream s = awaitStream();
+    s.send(
+        snapshot(1, serviceEntry("sec", true, new Remote(gateway, "us-east-1/us-east-1a", "c2"))));
+    awaitAck(s, 1);
+    String cluster = "outbound|50051||" + host("sec");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                agent.xds().current().clusters().stream()
+                    .anyMatch(c -> c.getName().equals(cluster + "~mtls")));
+
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(
+                "xds:///" + host("sec") + ":50051",
+                XdsChannelCredentials.create(InsecureChannelCredentials.create()))
+            .build();
+    channels.add(channel);
+    awaitAnswer(channel, "local-c1");
+    assertThat(calls(channel, 10)).containsOnlyKeys("local-c1");
+
+    Files.writeString(
+        inventoryFile,
+        inventory("sec", "- {address: 127.0.0.1, port: %d, healthy: false}".formatted(local)));
+    // "sni=" empty: see above; the client certificate is the bootstrap provider's.
+    String overTls = "gateway sni= client=CN=proxyless-client";
+    awaitAnswer(channel, overTls);
+    assertThat(calls(channel, 10)).containsOnlyKeys(overTls);
+
+    Files.writeString(
+        inventoryFile,
+        inventory("sec", "- {address: 127.0.0.1, port: %d, healthy: true}".formatted(local)));
+    awaitAnswer(channel, "local-c1");
+    assertThat(calls(channel, 10)).containsOnlyKeys("local-c1");
+    assertThat(agent.xds().nacks()).isZero();
   }
 
   /**
@@ -578,7 +677,11 @@ class XdsClientTest {
   }
 
   private EdgeAgent startAgent() throws Exception {
-    var settings =
+    return startAgent(settings -> settings);
+  }
+
+  private EdgeAgent startAgent(UnaryOperator<EdgeSettings> change) throws Exception {
+    var base =
         new EdgeSettings(
                 "c1",
                 "127.0.0.1",
@@ -595,6 +698,7 @@ class XdsClientTest {
                 Duration.ofSeconds(5),
                 "test")
             .withXds("127.0.0.1", xdsPort, Duration.ofMillis(100));
+    var settings = change.apply(base);
     var target = new DirectoryTarget(dir.resolve("out"), "c1");
     var status = new EdgeStatus("c1", target.describe(), Clock.systemUTC());
     var agent =
@@ -650,6 +754,65 @@ class XdsClientTest {
           response.onNext(name);
           response.onCompleted();
         });
+  }
+
+  /**
+   * A "gateway" over TLS that requires a client certificate from the test CA and answers with the
+   * SNI it was asked for and the client certificate's subject.
+   */
+  private int tlsGateway() throws IOException {
+    Context.Key<String> seen = Context.key("tls");
+    ServerInterceptor tls =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+            String sni = "";
+            if (session instanceof ExtendedSSLSession extended) {
+              sni =
+                  extended.getRequestedServerNames().stream()
+                      .map(n -> n instanceof SNIHostName h ? h.getAsciiName() : n.toString())
+                      .collect(Collectors.joining(","));
+            }
+            String client;
+            try {
+              client = session == null ? "none" : session.getPeerPrincipal().getName();
+            } catch (SSLPeerUnverifiedException e) {
+              client = "none";
+            }
+            return Contexts.interceptCall(
+                Context.current().withValue(seen, "sni=" + sni + " client=" + client),
+                call,
+                headers,
+                next);
+          }
+        };
+    Server server =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress("127.0.0.1", 0),
+                TlsServerCredentials.newBuilder()
+                    .keyManager(
+                        certs.certificate("gateway").toFile(), certs.key("gateway").toFile())
+                    .trustManager(certs.caPem().toFile())
+                    .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+                    .build())
+            .addService(
+                ServerInterceptors.intercept(
+                    ServerServiceDefinition.builder("trestle.test.Who")
+                        .addMethod(
+                            WHO,
+                            ServerCalls.asyncUnaryCall(
+                                (request, response) -> {
+                                  response.onNext("gateway " + seen.get());
+                                  response.onCompleted();
+                                }))
+                        .build(),
+                    tls))
+            .build()
+            .start();
+    backends.add(server);
+    return server.getPort();
   }
 
   /** A "gateway" that accepts connections and fails every call. */
@@ -719,6 +882,14 @@ class XdsClientTest {
 
   /** The service catalog's form: one endpoint per remote cluster, at its gateway. */
   private static DesiredObject serviceEntry(String service, Remote... remotes) {
+    return serviceEntry(service, false, remotes);
+  }
+
+  /**
+   * As above; {@code meshTls}: the endpoints carry {@code security.istio.io/tlsMode: istio}, as
+   * central publishes them.
+   */
+  private static DesiredObject serviceEntry(String service, boolean meshTls, Remote... remotes) {
     ObjectNode se = TestObjects.JSON.createObjectNode();
     se.put("apiVersion", "networking.istio.io/v1").put("kind", "ServiceEntry");
     ObjectNode meta = se.putObject("metadata");
@@ -737,7 +908,10 @@ class XdsClientTest {
       ObjectNode ep = endpoints.addObject();
       ep.put("address", "127.0.0.1").put("locality", r.locality()).put("network", "net-2");
       ep.putObject("ports").put("grpc", r.port());
-      ep.putObject("labels").put("topology.istio.io/cluster", r.cluster());
+      ObjectNode labels = ep.putObject("labels").put("topology.istio.io/cluster", r.cluster());
+      if (meshTls) {
+        labels.put(GatewayTls.TLS_MODE_LABEL, "istio");
+      }
     }
     return TestObjects.object(se, "organizations/acme/clusters/" + remotes[0].cluster());
   }

@@ -30,6 +30,10 @@ final class DesiredDocuments {
       return snapshot.fqn();
     }
 
+    String digest() {
+      return SyncReport.digest(snapshot);
+    }
+
     int depth() {
       return Fqn.parse(snapshot.fqn()).depth();
     }

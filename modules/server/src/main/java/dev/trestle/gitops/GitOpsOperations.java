@@ -34,6 +34,7 @@ public final class GitOpsOperations {
   private final ActorSystem<?> system;
   private final ActorRef<GitOpsReconciler.Command> reconciler;
   private final ResourceService resources;
+  private final SyncStatusStore store;
   private final Guard guard;
   private final Duration askTimeout;
   private final Duration syncTimeout;
@@ -42,12 +43,14 @@ public final class GitOpsOperations {
       ActorSystem<?> system,
       ActorRef<GitOpsReconciler.Command> reconciler,
       ResourceService resources,
+      SyncStatusStore store,
       Guard guard,
       Duration askTimeout,
       Duration syncTimeout) {
     this.system = system;
     this.reconciler = reconciler;
     this.resources = resources;
+    this.store = store;
     this.guard = guard;
     this.askTimeout = askTimeout;
     this.syncTimeout = syncTimeout;
@@ -74,8 +77,9 @@ public final class GitOpsOperations {
             blocking,
             clock);
     var systemReads = new ResourceService(system, askTimeout);
+    var store = SyncStatusStore.start(system, askTimeout, clock);
     var behavior =
-        Behaviors.supervise(GitOpsReconciler.create(systemReads, sync, settings, clock))
+        Behaviors.supervise(GitOpsReconciler.create(systemReads, sync, store, settings, clock))
             .onFailure(SupervisorStrategy.restart());
     ActorRef<GitOpsReconciler.Command> ref =
         settings.enabled()
@@ -85,6 +89,7 @@ public final class GitOpsOperations {
         system,
         ref,
         resources,
+        store,
         guard,
         askTimeout,
         settings.fetchTimeout().plus(askTimeout.multipliedBy(6)));
@@ -121,23 +126,22 @@ public final class GitOpsOperations {
         .thenCompose(fqn -> resources.get(fqn.toString(), caller))
         .thenCompose(
             stored ->
-                all()
-                    .thenApply(
+                known()
+                    .thenCompose(
                         views ->
-                            List.of(
+                            withJournaled(
                                 views.stream()
                                     .filter(v -> v.fqn().equals(stored.snapshot().fqn()))
                                     .findFirst()
-                                    .map(GitOpsViews::status)
                                     .orElseGet(
                                         () ->
-                                            GitOpsViews.status(
-                                                new SourceView(
-                                                    stored.snapshot().fqn(),
-                                                    ResourceMapper.toResource(stored.snapshot())
-                                                        .getGitSource(),
-                                                    SyncReport.NONE,
-                                                    false))))));
+                                            new SourceView(
+                                                stored.snapshot().fqn(),
+                                                ResourceMapper.toResource(stored.snapshot())
+                                                    .getGitSource(),
+                                                SyncReport.NONE,
+                                                false))))
+                    .thenApply(view -> List.of(GitOpsViews.status(view))));
   }
 
   /** Syncs the source now (WRITE on it required) and answers its status afterwards. */
@@ -176,12 +180,36 @@ public final class GitOpsOperations {
                         }));
   }
 
+  /**
+   * Every source the runner knows, each with its last report: a source the runner has not read back
+   * from the journal yet (just after a restart or a take-over) shows its journaled report.
+   */
   private CompletionStage<List<SourceView>> all() {
+    return known()
+        .thenCompose(
+            views -> {
+              var filled = views.stream().map(v -> withJournaled(v).toCompletableFuture()).toList();
+              return CompletableFuture.allOf(filled.toArray(CompletableFuture[]::new))
+                  .thenApply(x -> filled.stream().map(CompletableFuture::join).toList());
+            });
+  }
+
+  /** The sources the runner knows, as it knows them. */
+  private CompletionStage<List<SourceView>> known() {
     return running()
         .thenCompose(
             r ->
                 AskPattern.<GitOpsReconciler.Command, List<SourceView>>ask(
                     r, GitOpsReconciler.GetStatus::new, askTimeout, system.scheduler()));
+  }
+
+  private CompletionStage<SourceView> withJournaled(SourceView view) {
+    if (view.report() != SyncReport.NONE) {
+      return CompletableFuture.completedFuture(view);
+    }
+    return store
+        .lastReport(view.fqn())
+        .thenApply(r -> new SourceView(view.fqn(), view.spec(), r, view.running()));
   }
 
   private CompletionStage<ActorRef<GitOpsReconciler.Command>> running() {

@@ -23,17 +23,24 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster-wide GitOps runner (a cluster singleton: when its node goes, another node starts it
  * and the next scan resumes every source). It scans for GitSource resources every {@code
  * scan-interval}, syncs each when its interval is due (one sync per source at a time) or when asked
- * ({@link SyncNow}), and keeps each source's last {@link SyncReport} for status queries. Syncs are
- * idempotent, so one interrupted by a crash converges on the next run.
+ * ({@link SyncNow}), and keeps each source's last {@link SyncReport} for status queries. Each
+ * report is journaled by the source's {@link SyncStatusEntity} (only when its outcome changed), and
+ * a source seen for the first time starts from that journaled report: it keeps its schedule (next
+ * sync at the last one plus its interval) unless it never synced or its last sync was cut short
+ * after it began writing, which is repeated at once. Syncs are idempotent, so that repeat
+ * converges.
  */
 final class GitOpsReconciler extends AbstractBehavior<GitOpsReconciler.Command> {
   static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
   private static final Duration TICK = Duration.ofSeconds(1);
+  private static final Logger LOG = LoggerFactory.getLogger(GitOpsReconciler.class);
   private static final Caller SCANNER = new Caller("system:gitops", "gitops-scan");
 
   sealed interface Command {}
@@ -56,12 +63,17 @@ final class GitOpsReconciler extends AbstractBehavior<GitOpsReconciler.Command> 
 
   private record Finished(String fqn, SyncReport report) implements Command {}
 
+  private record Loaded(String fqn, SyncStatusEntity.State state, String error)
+      implements Command {}
+
   /** A source as the status API shows it. */
   record SourceView(String fqn, GitSourceSpec spec, SyncReport report, boolean running) {}
 
   private static final class Entry {
     GitSourceSpec spec;
     SyncReport report = SyncReport.NONE;
+    boolean loaded;
+    boolean loading;
     boolean running;
     Instant due;
     List<ActorRef<List<SourceView>>> waiting = new ArrayList<>();
@@ -75,16 +87,22 @@ final class GitOpsReconciler extends AbstractBehavior<GitOpsReconciler.Command> 
 
   private final ResourceService systemReads;
   private final GitSourceSync sync;
+  private final SyncStatusStore store;
   private final Clock clock;
   private final Map<String, Entry> sources = new TreeMap<>();
   private boolean scanning;
 
   static Behavior<Command> create(
-      ResourceService systemReads, GitSourceSync sync, GitOpsSettings settings, Clock clock) {
+      ResourceService systemReads,
+      GitSourceSync sync,
+      SyncStatusStore store,
+      GitOpsSettings settings,
+      Clock clock) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new GitOpsReconciler(ctx, timers, systemReads, sync, settings, clock)));
+                timers ->
+                    new GitOpsReconciler(ctx, timers, systemReads, sync, store, settings, clock)));
   }
 
   private GitOpsReconciler(
@@ -92,11 +110,13 @@ final class GitOpsReconciler extends AbstractBehavior<GitOpsReconciler.Command> 
       TimerScheduler<Command> timers,
       ResourceService systemReads,
       GitSourceSync sync,
+      SyncStatusStore store,
       GitOpsSettings settings,
       Clock clock) {
     super(ctx);
     this.systemReads = systemReads;
     this.sync = sync;
+    this.store = store;
     this.clock = clock;
     timers.startTimerWithFixedDelay("scan", new Scan(), Duration.ZERO, settings.scanInterval());
     timers.startTimerWithFixedDelay("tick", new Tick(), TICK);
@@ -110,6 +130,7 @@ final class GitOpsReconciler extends AbstractBehavior<GitOpsReconciler.Command> 
         .onMessage(Tick.class, m -> tick())
         .onMessage(SyncNow.class, this::onSyncNow)
         .onMessage(Finished.class, this::onFinished)
+        .onMessage(Loaded.class, this::onLoaded)
         .onMessage(GetStatus.class, this::onGetStatus)
         .build();
   }
@@ -167,12 +188,53 @@ final class GitOpsReconciler extends AbstractBehavior<GitOpsReconciler.Command> 
             (fqn, spec) -> {
               Entry entry = sources.get(fqn);
               if (entry == null) {
-                sources.put(fqn, new Entry(spec, now));
+                entry = new Entry(spec, now);
+                sources.put(fqn, entry);
               } else if (!entry.spec.equals(spec)) {
                 entry.spec = spec;
                 entry.due = now;
               }
+              load(fqn, entry);
             });
+    return tick();
+  }
+
+  /** Reads a source's journaled status once before its first sync here (again if that failed). */
+  private void load(String fqn, Entry entry) {
+    if (entry.loaded || entry.loading) {
+      return;
+    }
+    entry.loading = true;
+    getContext()
+        .pipeToSelf(
+            store.load(fqn),
+            (state, e) ->
+                e == null
+                    ? new Loaded(fqn, state, null)
+                    : new Loaded(fqn, null, String.valueOf(e.getMessage())));
+  }
+
+  private Behavior<Command> onLoaded(Loaded m) {
+    Entry entry = sources.get(m.fqn());
+    if (entry == null) {
+      return this;
+    }
+    entry.loading = false;
+    if (m.error() != null) {
+      getContext()
+          .getLog()
+          .warn(
+              "GitOps status of {} unreadable, retrying at the next scan: {}", m.fqn(), m.error());
+      return this;
+    }
+    entry.loaded = true;
+    SyncRecord last = m.state().last();
+    if (last != null) {
+      entry.report = last.toReport();
+      if (!m.state().interrupted() && last.at() != null) {
+        entry.due = last.at().plus(interval(entry.spec));
+      }
+    }
     return tick();
   }
 
@@ -180,7 +242,9 @@ final class GitOpsReconciler extends AbstractBehavior<GitOpsReconciler.Command> 
     Instant now = clock.instant();
     sources.forEach(
         (fqn, entry) -> {
-          if (!entry.running && (!entry.due.isAfter(now) || !entry.next.isEmpty())) {
+          if (entry.loaded
+              && !entry.running
+              && (!entry.due.isAfter(now) || !entry.next.isEmpty())) {
             start(fqn, entry);
           }
         });
@@ -194,7 +258,8 @@ final class GitOpsReconciler extends AbstractBehavior<GitOpsReconciler.Command> 
     SyncReport previous = entry.report;
     getContext()
         .pipeToSelf(
-            sync.run(Fqn.parse(fqn), entry.spec, previous),
+            sync.run(Fqn.parse(fqn), entry.spec, previous, commit -> store.beginWrites(fqn, commit))
+                .thenCompose(report -> journal(fqn, report)),
             (report, e) ->
                 new Finished(
                     fqn,
@@ -202,6 +267,19 @@ final class GitOpsReconciler extends AbstractBehavior<GitOpsReconciler.Command> 
                         ? report
                         : previous.failed(
                             previous.fetchedCommit(), String.valueOf(e), clock.instant())));
+  }
+
+  /** Journals the report; the sync's answer does not wait on a journal that is down. */
+  private CompletionStage<SyncReport> journal(String fqn, SyncReport report) {
+    return store
+        .record(fqn, report)
+        .handle(
+            (ok, e) -> {
+              if (e != null) {
+                LOG.warn("GitOps status of {} not journaled: {}", fqn, e.getMessage());
+              }
+              return report;
+            });
   }
 
   private Behavior<Command> onFinished(Finished m) {
@@ -224,7 +302,8 @@ final class GitOpsReconciler extends AbstractBehavior<GitOpsReconciler.Command> 
     Entry entry = sources.computeIfAbsent(m.fqn(), k -> new Entry(m.spec(), clock.instant()));
     entry.spec = m.spec();
     entry.next.add(m.replyTo());
-    if (!entry.running) {
+    load(m.fqn(), entry);
+    if (entry.loaded && !entry.running) {
       start(m.fqn(), entry);
     }
     return this;

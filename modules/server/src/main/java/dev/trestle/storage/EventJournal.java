@@ -73,7 +73,8 @@ public final class EventJournal {
    * The plugin's H2 script creates one index without IF NOT EXISTS; {@code createIfNotExists}
    * swallows the "already exists" error on every restart, but H2 writes its stack trace into {@code
    * trestle.trace.db} each time. The same script with that statement made idempotent runs cleanly
-   * (and the plugin's own way is kept should a new plugin version change the script).
+   * (and the plugin's own way is kept should a new plugin version change the script). It adds the
+   * tag index events-by-tag reads through on H2 ({@link H2EventsByTag}).
    */
   private static CompletionStage<Done> idempotentH2Schema(ActorSystem<?> system) {
     String script;
@@ -90,6 +91,6 @@ public final class EventJournal {
     if (NON_IDEMPOTENT_INDEX.matcher(idempotent).find()) {
       return SchemaUtils.createIfNotExists(system);
     }
-    return SchemaUtils.applyScript(idempotent, system);
+    return SchemaUtils.applyScript(idempotent + "\n" + H2EventsByTag.INDEX + ";\n", system);
   }
 }

@@ -104,7 +104,7 @@ public final class TelemetryFailover implements Runnable {
     long fromS = Math.floorDiv(now - settings.window().toSeconds(), 60) * 60 + 60;
     var totals = new TreeMap<String, TrafficSum>();
     for (String org : store.organizations()) {
-      for (var row : store.sums(org, fromS, toS, toS - fromS, false, "")) {
+      for (var row : store.sums(org, fromS, toS, toS - fromS, false, "", ScopeNarrowing.NONE)) {
         SeriesKey key = row.key();
         Endpoint dst = Endpoint.destination(key);
         if (dst.kind() != Endpoint.Kind.SERVICE

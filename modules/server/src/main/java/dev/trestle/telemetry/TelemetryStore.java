@@ -31,8 +31,16 @@ final class TelemetryStore {
    * @param stepS slot length in seconds (the whole range for one slot)
    * @param hourly read the hourly rollup instead of the minutes
    * @param servicePrefix only destination services starting with this ("" for all)
+   * @param narrowing only series this condition keeps (a tenant's or workspace's namespaces)
    */
-  List<Row> sums(String org, long fromS, long toS, long stepS, boolean hourly, String servicePrefix)
+  List<Row> sums(
+      String org,
+      long fromS,
+      long toS,
+      long stepS,
+      boolean hourly,
+      String servicePrefix,
+      ScopeNarrowing narrowing)
       throws SQLException {
     String table = hourly ? TelemetrySchema.HOUR : TelemetrySchema.MINUTE;
     String time = hourly ? "t.hour_s" : "t.minute_s";
@@ -62,6 +70,7 @@ final class TelemetryStore {
             + time
             + " < ?"
             + (servicePrefix.isEmpty() ? "" : " AND s.dst_service LIKE ? ESCAPE '!'")
+            + (narrowing.sql().isEmpty() ? "" : " AND " + narrowing.sql())
             + " GROUP BY "
             + attrs
             + ", "
@@ -72,8 +81,12 @@ final class TelemetryStore {
       ps.setString(1, org);
       ps.setLong(2, fromS);
       ps.setLong(3, toS);
+      int next = 4;
       if (!servicePrefix.isEmpty()) {
-        ps.setString(4, likePrefix(servicePrefix));
+        ps.setString(next++, likePrefix(servicePrefix));
+      }
+      for (String p : narrowing.params()) {
+        ps.setString(next++, p);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

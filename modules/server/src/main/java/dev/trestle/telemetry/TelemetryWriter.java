@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,21 +24,12 @@ import javax.sql.DataSource;
  */
 final class TelemetryWriter implements WindowWriter {
   private static final int ATTEMPTS = 3;
-  private static final int KNOWN_SERIES = 200_000;
 
   private final DataSource dataSource;
   private final Clock clock;
   private final Duration rollupDelay;
   // Series ids known to be in the dictionary: saves a statement per series per batch.
-  private final Set<Long> knownSeries =
-      Collections.synchronizedSet(
-          Collections.newSetFromMap(
-              new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-                  return size() > KNOWN_SERIES;
-                }
-              }));
+  private final KnownSeries knownSeries = new KnownSeries();
 
   TelemetryWriter(DataSource dataSource, Clock clock, Duration rollupDelay) {
     this.dataSource = dataSource;
@@ -55,7 +45,7 @@ final class TelemetryWriter implements WindowWriter {
         try {
           var written = writeIn(c, batch);
           c.commit();
-          knownSeries.addAll(written.newSeries());
+          written.newSeries().forEach(knownSeries::add);
           return written.outcomes();
         } catch (SQLException e) {
           c.rollback();

@@ -180,6 +180,7 @@ public final class TrafficQueries {
                           range,
                           range.seconds(),
                           "",
+                          true,
                           (org, row) -> {
                             Endpoint src = Endpoint.source(row.key());
                             Endpoint dst = Endpoint.destination(row.key());
@@ -195,14 +196,30 @@ public final class TrafficQueries {
     void accept(String org, TelemetryStore.Row row);
   }
 
-  /** Every summed row in {@code range} of every organization the caller sees. */
+  /**
+   * Every summed row in {@code range} of every organization the caller sees; of a tenant's or
+   * workspace's scope, only rows with a destination (or, {@code sources}, a source) that may lie in
+   * it.
+   */
   private void eachRow(
-      Visibility v, QueryRange range, long stepS, String servicePrefix, RowSink sink)
+      Visibility v,
+      QueryRange range,
+      long stepS,
+      String servicePrefix,
+      boolean sources,
+      RowSink sink)
       throws SQLException {
-    for (String org : v.orgs().keySet()) {
+    for (var org : v.orgs().entrySet()) {
       for (var row :
-          store.sums(org, range.fromS(), range.toS(), stepS, range.hourly(), servicePrefix)) {
-        sink.accept(org, row);
+          store.sums(
+              org.getKey(),
+              range.fromS(),
+              range.toS(),
+              stepS,
+              range.hourly(),
+              servicePrefix,
+              ScopeNarrowing.of(org.getValue(), sources))) {
+        sink.accept(org.getKey(), row);
       }
     }
   }
@@ -217,6 +234,7 @@ public final class TrafficQueries {
         range,
         range.stepS(),
         servicePrefix,
+        false,
         (org, row) -> {
           Endpoint dst = Endpoint.destination(row.key());
           if (keep.test(org, dst)) {
@@ -241,7 +259,7 @@ public final class TrafficQueries {
     return onBlocking(
         () -> {
           var sum = new TrafficSum();
-          for (var row : store.sums(org, fromS, toS, toS - fromS, false, "")) {
+          for (var row : store.sums(org, fromS, toS, toS - fromS, false, "", ScopeNarrowing.NONE)) {
             Endpoint dst = Endpoint.destination(row.key());
             String cluster = dst.cluster().substring(dst.cluster().lastIndexOf('/') + 1);
             if (dst.kind() == Endpoint.Kind.SERVICE

@@ -163,7 +163,7 @@ class DesiredStateProjectionTest {
         .extracting(r -> r.getOutcome())
         .containsOnly(ApplyOutcome.CREATED);
 
-    // The namespaces of the translator's golden file for eu-west-1a (59 objects there).
+    // The namespaces of the translator's golden file for eu-west-1a (63 objects there).
     reportInventory(
         EU_A,
         "checkout",
@@ -187,7 +187,7 @@ class DesiredStateProjectionTest {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     assertThat(snapshot.getVersion()).isEqualTo(1);
-    assertThat(snapshot.getObjectsCount()).isEqualTo(59);
+    assertThat(snapshot.getObjectsCount()).isEqualTo(63);
     assertThat(snapshot.getObjectsList())
         .extracting(DesiredObject::getSourceFqn)
         .allMatch(f -> f.startsWith("organizations/acme/"));

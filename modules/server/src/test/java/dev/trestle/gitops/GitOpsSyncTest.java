@@ -12,8 +12,6 @@ import dev.trestle.protocol.v1.ApplyResult;
 import dev.trestle.protocol.v1.AuditEntry;
 import dev.trestle.protocol.v1.AuditQueryRequest;
 import dev.trestle.protocol.v1.AuditServiceGrpc;
-import dev.trestle.protocol.v1.Binding;
-import dev.trestle.protocol.v1.GetAccessBindingsRequest;
 import dev.trestle.protocol.v1.GetRequest;
 import dev.trestle.protocol.v1.GitOpsPhase;
 import dev.trestle.protocol.v1.GitOpsResource;
@@ -24,9 +22,7 @@ import dev.trestle.protocol.v1.GitSourceStatus;
 import dev.trestle.protocol.v1.HistoryEntry;
 import dev.trestle.protocol.v1.HistoryRequest;
 import dev.trestle.protocol.v1.HistoryResponse;
-import dev.trestle.protocol.v1.IamServiceGrpc;
 import dev.trestle.protocol.v1.ManagementServiceGrpc;
-import dev.trestle.protocol.v1.SetAccessBindingsRequest;
 import dev.trestle.protocol.v1.SyncGitSourceRequest;
 import dev.trestle.testing.TestCentral;
 import io.grpc.Grpc;
@@ -374,6 +370,41 @@ class GitOpsSyncTest {
                     .isGreaterThan(first));
   }
 
+  @Test
+  @Order(11)
+  void aSourceWhosePrincipalIsBoundAtTheOrganizationWritesInAnotherTenant() throws Exception {
+    // the organization-wide source of docs/gitops.md: a tenant's source, bound at the organization
+    String platform = SHOP + "/gitsources/platform";
+    String platformPrincipal = Ownership.gitSourcePrincipal(Fqn.parse(platform));
+    bind(ORG, "editor", platformPrincipal);
+    String sha =
+        repo.commit(
+            "org-wide",
+            Map.of(
+                "org/retail.yaml",
+                """
+                apiVersion: trestle.dev/v1
+                kind: Workspace
+                metadata: {name: platform-made, organization: git, tenant: retail}
+                spec: {namespaceSelectors: ["*/platform-made"]}
+                """));
+    apply(
+        """
+        apiVersion: trestle.dev/v1
+        kind: GitSource
+        metadata: {name: platform, organization: git, tenant: shop}
+        spec: {url: "%s", paths: [org], interval: 1h}
+        """
+            .formatted(repo.fileUrl()));
+    GitSourceStatus status = sync(platform);
+    assertThat(status.getPhase()).as(status.toString()).isEqualTo(GitOpsPhase.GITOPS_SYNCED);
+    assertThat(status.getLastAppliedCommit()).isEqualTo(sha);
+    String made = ORG + "/tenants/retail/workspaces/platform-made";
+    assertThat(states(status))
+        .containsExactly(Map.entry(made, GitOpsResourceState.RESOURCE_CREATED));
+    assertThat(get(made).getMetadata().getCreatedBy()).isEqualTo(platformPrincipal);
+  }
+
   // ---- helpers ----
 
   private static String head() {
@@ -516,17 +547,6 @@ class GitOpsSyncTest {
   }
 
   private static void bind(String target, String role, String subject) {
-    var iam =
-        IamServiceGrpc.newBlockingStub(channel)
-            .withCallCredentials(IamApiTest.bearer(admin))
-            .withDeadlineAfter(30, TimeUnit.SECONDS);
-    var current =
-        iam.getAccessBindings(GetAccessBindingsRequest.newBuilder().setTarget(target).build());
-    iam.setAccessBindings(
-        SetAccessBindingsRequest.newBuilder()
-            .setTarget(target)
-            .addAllBindings(current.getBindingsList())
-            .addBindings(Binding.newBuilder().setRole(role).addSubjects(subject))
-            .build());
+    GitOpsTestCalls.bind(channel, admin, target, role, subject);
   }
 }

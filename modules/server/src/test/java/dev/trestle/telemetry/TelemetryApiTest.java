@@ -14,6 +14,7 @@ import dev.trestle.protocol.v1.ApplyRequest;
 import dev.trestle.protocol.v1.Binding;
 import dev.trestle.protocol.v1.ClusterServiceGrpc;
 import dev.trestle.protocol.v1.CreatePrincipalRequest;
+import dev.trestle.protocol.v1.Destination;
 import dev.trestle.protocol.v1.GetAccessBindingsRequest;
 import dev.trestle.protocol.v1.IamServiceGrpc;
 import dev.trestle.protocol.v1.IssueJoinTokenRequest;
@@ -27,6 +28,7 @@ import dev.trestle.protocol.v1.TelemetryReportAck;
 import dev.trestle.protocol.v1.TelemetryWindow;
 import dev.trestle.protocol.v1.TimeRange;
 import dev.trestle.protocol.v1.TopologyRequest;
+import dev.trestle.protocol.v1.TopologyResponse;
 import dev.trestle.testing.TestCentral;
 import io.grpc.CallCredentials;
 import io.grpc.Grpc;
@@ -151,20 +153,7 @@ class TelemetryApiTest {
             call("checkout-api", "checkout", "stock", "inventory", "eu-west-1a", "2xx", 120, 5),
             call("checkout-api", "checkout", "api.psp.example", "", "", "2xx", 12, 7));
     assertThat(ingest("us-east-1a", token).report(r).getAcceptedWindows()).isEqualTo(1);
-    var range =
-        TimeRange.newBuilder()
-            .setStart(Timestamp.newBuilder().setSeconds(MINUTE - 120))
-            .setEnd(Timestamp.newBuilder().setSeconds(MINUTE - 60))
-            .build();
-    var topology =
-        TelemetryQueryGrpc.newBlockingStub(api)
-            .withCallCredentials(bearer(admin))
-            .withDeadlineAfter(30, TimeUnit.SECONDS)
-            .topology(
-                TopologyRequest.newBuilder()
-                    .setScope("organizations/acme")
-                    .setRange(range)
-                    .build());
+    var topology = topology("organizations/acme", MINUTE - 120, MINUTE - 60);
     assertThat(topology.getEdgesList())
         .anySatisfy(
             e -> {
@@ -203,6 +192,52 @@ class TelemetryApiTest {
                 + Instant.ofEpochSecond(MINUTE - 60),
             reader);
     assertThat(stock.path("services").size()).isZero();
+  }
+
+  @Test
+  void aWorkspaceTopologyHoldsTheCallsOfItsNamespacesAndNoOthers() throws Exception {
+    String token = joinToken("eu-west-1a");
+    long start = MINUTE - 300;
+    // reserve has no namespace label: its namespace comes from the service name.
+    var unlabelled =
+        call("web", "storefront", "reserve", "inventory", "", "2xx", 3, 5).toBuilder()
+            .setDestination(Destination.newBuilder().setService("reserve.inventory.svc"))
+            .build();
+    var r =
+        report(
+            "eu-west-1a",
+            "agent-eu",
+            start,
+            call("web", "storefront", "stock", "inventory", "", "2xx", 30, 5),
+            call("stock", "inventory", "journal", "ledger", "", "2xx", 6, 5),
+            call("web", "storefront", "cart", "checkout", "", "2xx", 9, 5),
+            unlabelled);
+    assertThat(ingest("eu-west-1a", token).report(r).getAcceptedWindows()).isEqualTo(1);
+    var topology =
+        topology("organizations/acme/tenants/retail/workspaces/inventory", start, start + 60);
+    List<String> ids = new ArrayList<>();
+    topology.getNodesList().forEach(n -> ids.add(n.getId()));
+    assertThat(ids)
+        .containsExactlyInAnyOrder(
+            "web.storefront@eu-west-1a",
+            "stock.inventory@eu-west-1a",
+            "reserve.inventory@eu-west-1a",
+            "journal.ledger@eu-west-1a");
+  }
+
+  /** The topology of {@code scope} over [{@code start}, {@code end}), as the administrator. */
+  private static TopologyResponse topology(String scope, long start, long end) {
+    return TelemetryQueryGrpc.newBlockingStub(api)
+        .withCallCredentials(bearer(admin))
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .topology(
+            TopologyRequest.newBuilder()
+                .setScope(scope)
+                .setRange(
+                    TimeRange.newBuilder()
+                        .setStart(Timestamp.newBuilder().setSeconds(start))
+                        .setEnd(Timestamp.newBuilder().setSeconds(end)))
+                .build());
   }
 
   @Test

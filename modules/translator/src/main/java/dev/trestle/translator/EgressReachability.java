@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * alone (not from Trestle's resources), the way the proxies would: the namespace's Sidecar
  * (outbound mode, egress hosts), the ServiceEntries exported to it, its VirtualServices, and for a
  * route to an egress gateway the gateway's Gateway, VirtualService, ServiceEntry and
- * AuthorizationPolicy.
+ * AuthorizationPolicy; a NetworkPolicy of the namespace that keeps its pods inside the cluster
+ * ({@link EgressNetworkPolicies}) turns a DIRECT verdict into BLOCKED.
  *
  * <p>Without a Sidecar mode the mesh default applies ({@code meshAllowsAny}: Istio's ALLOW_ANY).
  * Callers admitted at a gateway only by principal are not a namespace's: such a namespace is
@@ -55,7 +56,7 @@ public final class EgressReachability {
                         && hasPort(o.tree().at("/spec/ports"), port));
     if (!known) {
       return allowAny
-          ? new Verdict(Outcome.DIRECT, "", "ALLOW_ANY passes hosts outside the registry")
+          ? direct(namespace, "ALLOW_ANY passes hosts outside the registry")
           : new Verdict(
               Outcome.BLOCKED,
               "",
@@ -63,9 +64,47 @@ public final class EgressReachability {
     }
     Optional<String> next = meshRouteTarget(namespace, sidecar, host, port);
     if (next.isEmpty()) {
-      return new Verdict(Outcome.DIRECT, "", "a ServiceEntry for the host is visible here");
+      return direct(namespace, "a ServiceEntry for the host is visible here");
     }
     return throughGateway(namespace, host, next.get());
+  }
+
+  /**
+   * DIRECT, unless a NetworkPolicy of the namespace limits its pods' egress to peers inside the
+   * cluster (every rule names peers, none an ipBlock): then the proxy's own connection to the
+   * external address is dropped below the mesh.
+   */
+  private Verdict direct(String namespace, String why) {
+    boolean lockedDown =
+        objects.stream()
+            .filter(
+                o ->
+                    o.key().kind().equals("NetworkPolicy") && o.key().namespace().equals(namespace))
+            .map(o -> o.tree().path("spec"))
+            .anyMatch(EgressReachability::insideClusterOnly);
+    return lockedDown
+        ? blocked(
+            why
+                + ", but the namespace's NetworkPolicy lets its pods reach only peers inside the"
+                + " cluster")
+        : new Verdict(Outcome.DIRECT, "", why);
+  }
+
+  private static boolean insideClusterOnly(JsonNode spec) {
+    if (!contains(spec.path("policyTypes"), "Egress")) {
+      return false;
+    }
+    for (JsonNode rule : spec.path("egress")) {
+      if (rule.path("to").size() == 0) {
+        return false; // a rule without peers allows every destination
+      }
+      for (JsonNode peer : rule.path("to")) {
+        if (peer.has("ipBlock")) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The mesh service a VirtualService visible here sends {@code host:port} to, if any. */

@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Workspace and group egress policies → per workspace namespace here: the outbound mode (for its
@@ -33,6 +35,7 @@ final class EgressTranslation {
   private final Placement placement;
   private final Emission emission;
   private final EgressGatewayObjects objects;
+  private final EgressNetworkPolicies networkPolicies;
   private final Map<String, SidecarEgress> sidecars = new HashMap<>();
 
   EgressTranslation(
@@ -42,6 +45,7 @@ final class EgressTranslation {
     this.placement = placement;
     this.emission = emission;
     this.objects = new EgressGatewayObjects(emission);
+    this.networkPolicies = new EgressNetworkPolicies(emission);
   }
 
   /** What egress adds to the Sidecar of {@code namespace} (empty when nothing). */
@@ -95,6 +99,7 @@ final class EgressTranslation {
           allow(ns, source, host, sidecar);
         }
       }
+      networkPolicies.emit(ns, sources, sidecar.gateways(), gatewayNamespaces());
       if (sidecar.mode() != OutboundMode.OUTBOUND_MODE_UNSPECIFIED || !sidecar.hosts().isEmpty()) {
         sidecars.put(ns, sidecar);
       }
@@ -197,6 +202,18 @@ final class EgressTranslation {
             + (sidecar.mode() == OutboundMode.REGISTRY_ONLY
                 ? ", which its REGISTRY_ONLY mode then blocks"
                 : " (no route through the gateway)"));
+  }
+
+  /** The namespaces egress gateways placed here run in. */
+  private Set<String> gatewayNamespaces() {
+    var out = new TreeSet<String>();
+    for (Resource gw : snapshot.ofKind(Kind.EGRESS_GATEWAY)) {
+      String ns = gw.getEgressGateway().getWorkloadNamespace();
+      if (placement.scopeExists(fqn(gw)) && placement.coversHere(fqn(gw), ns)) {
+        out.add(ns);
+      }
+    }
+    return out;
   }
 
   private Optional<Resource> gateway(String fqnText) {

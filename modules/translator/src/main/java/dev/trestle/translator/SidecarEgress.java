@@ -3,7 +3,9 @@ package dev.trestle.translator;
 import dev.trestle.protocol.v1.OutboundMode;
 import dev.trestle.protocol.v1.Resource;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -15,6 +17,7 @@ final class SidecarEgress {
   private OutboundMode mode = OutboundMode.OUTBOUND_MODE_UNSPECIFIED;
   private final SortedSet<String> hosts = new TreeSet<>();
   private final List<Resource> inputs = new ArrayList<>();
+  private final Set<Resource> gateways = new LinkedHashSet<>();
 
   OutboundMode mode() {
     return mode;
@@ -33,8 +36,14 @@ final class SidecarEgress {
     inputs.addAll(decidedBy);
   }
 
+  /** The egress gateways this namespace's hosts go through. */
+  Set<Resource> gateways() {
+    return gateways;
+  }
+
   void addHost(String host, Resource gateway) {
     hosts.add(host);
     inputs.add(gateway);
+    gateways.add(gateway);
   }
 }

@@ -61,6 +61,9 @@ final class IstioSchemaCheck {
     if (isConfigMap(object)) {
       return configMapViolations(object);
     }
+    if (NetworkPolicyCheck.isNetworkPolicy(object)) {
+      return NetworkPolicyCheck.violations(object);
+    }
     assertThat(IstioSchemas.isIstio(object))
         .as(
             "%s %s is not an Istio kind: add its schema check",

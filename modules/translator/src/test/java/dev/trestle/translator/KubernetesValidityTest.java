@@ -21,7 +21,9 @@ class KubernetesValidityTest {
           "security.istio.io/v1 AuthorizationPolicy",
           // egress (ServiceEntries for allowed hosts) and request tokens
           "networking.istio.io/v1 ServiceEntry",
-          "security.istio.io/v1 RequestAuthentication");
+          "security.istio.io/v1 RequestAuthentication",
+          // egress lock-down below the mesh (EgressPolicy.networkPolicy)
+          "networking.k8s.io/v1 NetworkPolicy");
 
   @Test
   void everyEmittedObjectIsAValidNamespacedKubernetesObject() {

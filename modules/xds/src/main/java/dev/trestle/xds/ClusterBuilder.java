@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Clusters and their ClusterLoadAssignments. A cluster is EDS over ADS with the DestinationRule's
@@ -213,6 +214,11 @@ final class ClusterBuilder {
   }
 
   ClusterLoadAssignment loadAssignment(ClusterModel c) {
+    return loadAssignment(c, e -> true);
+  }
+
+  /** The load assignment of the cluster's endpoints that {@code include} accepts. */
+  ClusterLoadAssignment loadAssignment(ClusterModel c, Predicate<EndpointModel> include) {
     var cla = ClusterLoadAssignment.newBuilder().setClusterName(c.name());
     if (c.portModel() == null) {
       return cla.build();
@@ -237,7 +243,7 @@ final class ClusterBuilder {
     // locality key -> endpoints (healthy only, matching the subset)
     TreeMap<String, List<EndpointModel>> byLocality = new TreeMap<>();
     for (EndpointModel e : c.portModel().endpoints()) {
-      if (!e.healthy() || !matches(e.labels(), c.subsetLabels())) {
+      if (!e.healthy() || !matches(e.labels(), c.subsetLabels()) || !include.test(e)) {
         continue;
       }
       byLocality

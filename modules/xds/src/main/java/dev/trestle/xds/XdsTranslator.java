@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,6 +58,15 @@ public final class XdsTranslator {
    *     VirtualService, DestinationRule and ServiceEntry of {@code networking.istio.io} are used)
    */
   public static XdsSnapshot translate(LocalInventory inventory, Collection<String> objects) {
+    return translate(inventory, objects, Optional.empty());
+  }
+
+  /**
+   * As {@link #translate(LocalInventory, Collection)}; with {@code gatewayTls}, the clusters of
+   * ports served by other clusters' gateways reach them over TLS ({@link GatewayTlsClusters}).
+   */
+  public static XdsSnapshot translate(
+      LocalInventory inventory, Collection<String> objects, Optional<GatewayTls> gatewayTls) {
     var diagnostics = new Diagnostics();
     XdsModel model = XdsModel.of(inventory, objects, diagnostics);
     var routeBuilder = new RouteBuilder(model, diagnostics);
@@ -82,8 +92,22 @@ public final class XdsTranslator {
     var clusters = new ArrayList<Cluster>();
     var loadAssignments = new ArrayList<ClusterLoadAssignment>();
     for (ClusterModel c : model.clusters()) {
-      clusters.add(clusterBuilder.cluster(c));
-      loadAssignments.add(clusterBuilder.loadAssignment(c));
+      if (gatewayTls.isPresent() && GatewayTlsClusters.applies(c)) {
+        ClusterModel plain = GatewayTlsClusters.child(c, GatewayTlsClusters.PLAIN);
+        ClusterModel mtls = GatewayTlsClusters.child(c, GatewayTlsClusters.MTLS);
+        var plainEndpoints =
+            clusterBuilder.loadAssignment(plain, e -> !GatewayTlsClusters.meshTls(e));
+        var mtlsEndpoints = clusterBuilder.loadAssignment(mtls, GatewayTlsClusters::meshTls);
+        clusters.add(GatewayTlsClusters.aggregate(c, plainEndpoints, mtlsEndpoints));
+        clusters.add(clusterBuilder.cluster(plain));
+        clusters.add(
+            GatewayTlsClusters.withTls(clusterBuilder.cluster(mtls), mtls, gatewayTls.get()));
+        loadAssignments.add(plainEndpoints);
+        loadAssignments.add(mtlsEndpoints);
+      } else {
+        clusters.add(clusterBuilder.cluster(c));
+        loadAssignments.add(clusterBuilder.loadAssignment(c));
+      }
     }
     return XdsSnapshot.create(listeners, routes, clusters, loadAssignments, diagnostics.lines());
   }

@@ -15,6 +15,8 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -37,9 +39,20 @@ final class Fixtures {
    * tests make is checked against a second proxyless implementation.
    */
   static XdsSnapshot translate(LocalInventory inventory, Collection<String> objects) {
-    XdsSnapshot snapshot = XdsTranslator.translate(inventory, objects);
+    return translate(inventory, objects, Optional.empty());
+  }
+
+  /**
+   * As above, with gateway TLS: grpc-js's bootstrap then holds the certificate provider instance
+   * the TLS clusters name.
+   */
+  static XdsSnapshot translate(
+      LocalInventory inventory, Collection<String> objects, Optional<GatewayTls> gatewayTls) {
+    XdsSnapshot snapshot = XdsTranslator.translate(inventory, objects, gatewayTls);
+    Set<String> providers = gatewayTls.map(t -> Set.of(t.providerInstance())).orElse(Set.of());
     for (var rules :
         List.of(GrpcJsClusterRules.current(), GrpcJsClusterRules.withoutCustomLbConfig())) {
+      rules = rules.withCertificateProviders(providers);
       for (var cluster : snapshot.clusters()) {
         assertThat(rules.errors(cluster)).as("grpc-js on " + cluster.getName()).isEmpty();
       }

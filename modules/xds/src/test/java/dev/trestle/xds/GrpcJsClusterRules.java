@@ -7,12 +7,17 @@ import com.google.protobuf.Message;
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * grpc-js-xds's rules for accepting a Cluster, written out in Java so that every Cluster the xds
@@ -38,9 +43,11 @@ import java.util.List;
  *       detection on by default.
  * </ul>
  *
- * <p>Not modelled, because Trestle never emits them: {@code transport_socket} (UpstreamTlsContext
- * rules) and TypedStruct custom policies; both are reported as errors here so that emitting them
- * one day makes this class grow rather than pass silently.
+ * <p>{@code transport_socket} ({@code validateTransportSocket} of the same file): an
+ * UpstreamTlsContext whose certificate provider instances are in the client's bootstrap, a CA
+ * provider required; grpc-js does not read {@code sni} (it is neither validated nor used). Not
+ * modelled, because Trestle never emits them: TypedStruct custom policies, reported as errors here
+ * so that emitting them one day makes this class grow rather than pass silently.
  */
 final class GrpcJsClusterRules {
   private static final String PREFIX = "type.googleapis.com/";
@@ -54,6 +61,8 @@ final class GrpcJsClusterRules {
   private static final String UDPA_TYPED_STRUCT = PREFIX + "udpa.type.v1.TypedStruct";
   private static final String CLUSTER_CONFIG =
       PREFIX + "envoy.extensions.clusters.aggregate.v3.ClusterConfig";
+  private static final String UPSTREAM_TLS_CONTEXT =
+      PREFIX + "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
   private static final int MAX_RECURSION_DEPTH = 16;
   private static final long ABSOLUTE_MAX_RING_SIZE = 8_388_608;
 
@@ -63,18 +72,31 @@ final class GrpcJsClusterRules {
    */
   private final boolean customLbConfig;
 
-  private GrpcJsClusterRules(boolean customLbConfig) {
+  /**
+   * The certificate provider instances of the client's bootstrap ({@code certificate_providers}).
+   */
+  private final Set<String> certificateProviders;
+
+  private GrpcJsClusterRules(boolean customLbConfig, Set<String> certificateProviders) {
     this.customLbConfig = customLbConfig;
+    this.certificateProviders = Set.copyOf(certificateProviders);
   }
 
-  /** grpc-js-xds 1.13.0 with its default environment. */
+  /**
+   * grpc-js-xds 1.13.0 with its default environment, its bootstrap without certificate providers.
+   */
   static GrpcJsClusterRules current() {
-    return new GrpcJsClusterRules(true);
+    return new GrpcJsClusterRules(true, Set.of());
   }
 
   /** A grpc-js-xds that predates custom LB policies (reads {@code lb_policy} only). */
   static GrpcJsClusterRules withoutCustomLbConfig() {
-    return new GrpcJsClusterRules(false);
+    return new GrpcJsClusterRules(false, Set.of());
+  }
+
+  /** The same client with these certificate provider instances in its bootstrap. */
+  GrpcJsClusterRules withCertificateProviders(Set<String> instances) {
+    return new GrpcJsClusterRules(customLbConfig, instances);
   }
 
   /** The errors grpc-js would give for {@code c}; empty when it accepts the Cluster. */
@@ -138,7 +160,7 @@ final class GrpcJsClusterRules {
           od.getEnforcingFailurePercentage());
     }
     if (c.hasTransportSocket()) {
-      errors.add("transport_socket: UpstreamTlsContext rules not modelled by this test validator");
+      transportSocket(errors, c.getTransportSocket());
     }
     switch (c.getClusterDiscoveryTypeCase()) {
       case CLUSTER_TYPE -> aggregate(errors, c);
@@ -153,6 +175,100 @@ final class GrpcJsClusterRules {
       default -> errors.add("Unsupported type STATIC");
     }
     return errors;
+  }
+
+  /** {@code validateTransportSocket}: the errors are grpc-js's own texts. */
+  private void transportSocket(List<String> errors, TransportSocket socket) {
+    if (!socket.hasTypedConfig()) {
+      errors.add("transport_socket.typed_config unset");
+      return;
+    }
+    if (!socket.getTypedConfig().getTypeUrl().equals(UPSTREAM_TLS_CONTEXT)) {
+      errors.add(
+          "Unexpected transport_socket.typed_config.type_url: "
+              + socket.getTypedConfig().getTypeUrl());
+      return;
+    }
+    UpstreamTlsContext upstream = unpack(socket.getTypedConfig(), UpstreamTlsContext.class);
+    if (!upstream.hasCommonTlsContext()) {
+      errors.add("UpstreamTlsContext.common_tls_context unset");
+      return;
+    }
+    CommonTlsContext common = upstream.getCommonTlsContext();
+    if (common.hasTlsCertificateProviderInstance()) {
+      String name = common.getTlsCertificateProviderInstance().getInstanceName();
+      if (!certificateProviders.contains(name)) {
+        errors.add(
+            "Unmatched UpstreamTlsContext.tls_certificate_provider_instance.instance_name: "
+                + name);
+      }
+    } else {
+      String unset = "UpstreamTlsContext.common_tls_contexttls_certificate_provider_instance unset";
+      if (common.getTlsCertificatesCount() > 0) {
+        errors.add(unset + " but UpstreamTlsContext.common_tls_context.tls_certificates populated");
+      }
+      if (common.getTlsCertificateSdsSecretConfigsCount() > 0) {
+        errors.add(
+            unset
+                + " but UpstreamTlsContext.common_tls_context.tls_certificates_sds_secret_config"
+                + " populated");
+      }
+    }
+    if (common.hasTlsParams()) {
+      errors.add("UpstreamTlsContext.common_tls_context.tls_params set");
+    }
+    if (common.hasCustomHandshaker()) {
+      errors.add("UpstreamTlsContext.common_tls_context.custom_handshaker set");
+    }
+    CertificateValidationContext validation;
+    switch (common.getValidationContextTypeCase()) {
+      case VALIDATION_CONTEXT -> validation = common.getValidationContext();
+      case COMBINED_VALIDATION_CONTEXT -> {
+        if (!common.getCombinedValidationContext().hasDefaultValidationContext()) {
+          errors.add(
+              "Empty UpstreamTlsContext.common_tls_context.combined_validation_context"
+                  + ".default_validation_context");
+          return;
+        }
+        validation = common.getCombinedValidationContext().getDefaultValidationContext();
+      }
+      case VALIDATION_CONTEXT_SDS_SECRET_CONFIG -> {
+        errors.add(
+            "Unexpected"
+                + " UpstreamTlsContext.common_tls_context.validation_context_sds_secret_config");
+        return;
+      }
+      default -> {
+        errors.add(
+            "Unsupported UpstreamTlsContext.common_tls_context.validation_context_type: "
+                + common.getValidationContextTypeCase());
+        return;
+      }
+    }
+    if (validation.getVerifyCertificateSpkiCount() > 0) {
+      errors.add("ValidationContext.verify_certificate_spki populated");
+    }
+    if (validation.getVerifyCertificateHashCount() > 0) {
+      errors.add("ValidationContext.verify_certificate_hash populated");
+    }
+    // A BoolValue message: grpc-js refuses it whenever present, even false.
+    if (validation.hasRequireSignedCertificateTimestamp()) {
+      errors.add("ValidationContext.require_signed_certificate_timestamp set");
+    }
+    if (validation.hasCrl()) {
+      errors.add("ValidationContext.crl set");
+    }
+    if (validation.hasCustomValidatorConfig()) {
+      errors.add("ValidationContext.custom_validator_config set");
+    }
+    if (!validation.hasCaCertificateProviderInstance()) {
+      errors.add("ValidationContext.ca_certificate_provider_instance unset");
+    } else if (!certificateProviders.contains(
+        validation.getCaCertificateProviderInstance().getInstanceName())) {
+      errors.add(
+          "Unmatched ValidationContext.ca_certificate_provider_instance.instance_name: "
+              + validation.getCaCertificateProviderInstance().getInstanceName());
+    }
   }
 
   private static void aggregate(List<String> errors, Cluster c) {

@@ -7,9 +7,15 @@ import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The test-side grpc-js rules refuse what grpc-js refuses (so passing them means something). */
@@ -97,5 +103,41 @@ class GrpcJsClusterRulesTest {
             .build();
     assertThat(GrpcJsClusterRules.current().errors(badPercent))
         .containsExactly("outlier_detection.max_ejection_percent out of range");
+  }
+
+  /** grpc-js takes a TLS cluster only when its bootstrap has the providers it names. */
+  @Test
+  void aTlsClusterNeedsItsCertificateProvidersInTheBootstrapAndACaProvider() {
+    var model =
+        new XdsModel.ClusterModel(
+            "outbound|8080||cart.checkout.svc.cluster.local~mtls",
+            "cart.checkout.svc.cluster.local",
+            8080,
+            "",
+            Map.of(),
+            null,
+            null);
+    Cluster tls = GatewayTlsClusters.withTls(eds().build(), model, new GatewayTls("default"));
+    assertThat(GrpcJsClusterRules.current().withCertificateProviders(Set.of("default")).errors(tls))
+        .isEmpty();
+    assertThat(GrpcJsClusterRules.current().errors(tls))
+        .containsExactly(
+            "Unmatched UpstreamTlsContext.tls_certificate_provider_instance.instance_name: default",
+            "Unmatched ValidationContext.ca_certificate_provider_instance.instance_name: default");
+    var noCa =
+        UpstreamTlsContext.newBuilder()
+            .setCommonTlsContext(
+                CommonTlsContext.newBuilder()
+                    .setValidationContext(CertificateValidationContext.getDefaultInstance()))
+            .build();
+    Cluster withoutCa =
+        eds()
+            .setTransportSocket(
+                TransportSocket.newBuilder()
+                    .setName("envoy.transport_sockets.tls")
+                    .setTypedConfig(Any.pack(noCa)))
+            .build();
+    assertThat(GrpcJsClusterRules.current().errors(withoutCa))
+        .containsExactly("ValidationContext.ca_certificate_provider_instance unset");
   }
 }

@@ -7,12 +7,15 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -283,6 +286,106 @@ class XdsTranslatorTest {
             GrpcJsClusterRules.ROUND_ROBIN);
     assertThat(s.diagnostics())
         .anyMatch(d -> d.contains("LEAST_REQUEST is served as load_balancing_policy"));
+  }
+
+  /**
+   * Gateway TLS (opt-in): a port with remote gateways (endpoints labelled tlsMode istio) becomes an
+   * aggregate of a plaintext child with the local endpoints and a TLS child with the gateways,
+   * Istio's SNI and the named certificate provider; the aggregate lists only the children that have
+   * an endpoint (grpc-java keeps using an emptied child's old connections); a port without gateways
+   * and every port without the option stay as they were. Every Cluster passes grpc-js's rules with
+   * the provider in its bootstrap (Fixtures.translate).
+   */
+  @Test
+  void withGatewayTlsAPortWithRemoteGatewaysIsAnAggregateOfAPlainAndATlsCluster() throws Exception {
+    var in = Fixtures.load("failover.yaml");
+    var objects =
+        in.objects().stream()
+            .map(
+                o ->
+                    o.replace(
+                        "\"topology.istio.io/cluster\"",
+                        "\"security.istio.io/tlsMode\":\"istio\",\"topology.istio.io/cluster\""))
+            .toList();
+    assertThat(objects).isNotEqualTo(in.objects());
+    var gatewayTls = Optional.of(new GatewayTls("default"));
+    XdsSnapshot plain = Fixtures.translate(in.inventory(), objects);
+    XdsSnapshot tls = Fixtures.translate(in.inventory(), objects, gatewayTls);
+    String cart = "outbound|8080||" + CART;
+    assertThat(plain.clusters()).noneMatch(Cluster::hasTransportSocket);
+    assertThat(plain.clusters()).noneMatch(Cluster::hasClusterType);
+    assertThat(plain.clusters())
+        .extracting(Cluster::getName)
+        .contains(cart)
+        .doesNotContain(cart + "~mtls");
+    // Without a gateway label nothing changes, flag or not.
+    assertThat(Fixtures.translate(in.inventory(), in.objects(), gatewayTls).version())
+        .isEqualTo(Fixtures.translate(in.inventory(), in.objects()).version());
+
+    Cluster aggregate = cluster(tls, cart);
+    assertThat(aggregate.getClusterType().getName()).isEqualTo("envoy.clusters.aggregate");
+    assertThat(children(aggregate)).containsExactly(cart + "~plain", cart + "~mtls");
+    assertThat(cluster(tls, cart + "~plain").hasTransportSocket()).isFalse();
+    Cluster mtls = cluster(tls, cart + "~mtls");
+    assertThat(mtls.getTransportSocket().getName()).isEqualTo("envoy.transport_sockets.tls");
+    UpstreamTlsContext context =
+        mtls.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
+    assertThat(context.getSni()).isEqualTo("outbound_.8080_._." + CART);
+    var common = context.getCommonTlsContext();
+    assertThat(common.getTlsCertificateProviderInstance().getInstanceName()).isEqualTo("default");
+    assertThat(common.getTlsCertificateProviderInstance().getCertificateName())
+        .isEqualTo("default");
+    var ca = common.getValidationContext().getCaCertificateProviderInstance();
+    assertThat(ca.getInstanceName()).isEqualTo("default");
+    assertThat(ca.getCertificateName()).isEqualTo("ROOTCA");
+    // The TLS child keeps the DestinationRule's policy (LEAST_REQUEST with its fallback).
+    assertThat(mtls.getLoadBalancingPolicy())
+        .isEqualTo(cluster(plain, cart).getLoadBalancingPolicy());
+    // The local endpoint in the plain child, the three gateways in the TLS child.
+    assertThat(addresses(cla(tls, cart + "~plain"))).containsExactly("10.0.0.11");
+    assertThat(addresses(cla(tls, cart + "~mtls")))
+        .containsExactlyInAnyOrder("192.0.2.20", "198.51.100.30", "203.0.113.40");
+    assertThat(tls.endpoints()).noneMatch(c -> c.getClusterName().equals(cart));
+    // The ledger port is known only from its gateways: an aggregate of its TLS child alone.
+    String ledger = "outbound|8443||ledger-api.ledger.svc.cluster.local";
+    assertThat(children(cluster(tls, ledger))).containsExactly(ledger + "~mtls");
+    assertThat(addresses(cla(tls, ledger + "~plain"))).isEmpty();
+
+    // Local endpoints unhealthy: the aggregate lists the TLS child alone.
+    XdsSnapshot down =
+        Fixtures.translate(withLocalHealth(in.inventory(), false), objects, gatewayTls);
+    assertThat(children(cluster(down, cart))).containsExactly(cart + "~mtls");
+    assertThat(addresses(cla(down, cart + "~plain"))).isEmpty();
+    // No endpoint in either child (a subset no gateway serves, its local pods down): both, as the
+    // single cluster would have stayed.
+    var empty = ClusterLoadAssignment.newBuilder();
+    assertThat(
+            children(
+                GatewayTlsClusters.aggregate(
+                    new XdsModel.ClusterModel(cart, CART, 8080, "", Map.of(), null, null),
+                    empty.setClusterName(cart + "~plain").build(),
+                    empty.setClusterName(cart + "~mtls").build())))
+        .containsExactly(cart + "~plain", cart + "~mtls");
+  }
+
+  /** An aggregate cluster's children, in priority order. */
+  private static List<String> children(Cluster aggregate) throws Exception {
+    return aggregate
+        .getClusterType()
+        .getTypedConfig()
+        .unpack(ClusterConfig.class)
+        .getClustersList();
+  }
+
+  private static Cluster cluster(XdsSnapshot s, String name) {
+    return s.clusters().stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static List<String> addresses(ClusterLoadAssignment cla) {
+    return cla.getEndpointsList().stream()
+        .flatMap(l -> l.getLbEndpointsList().stream())
+        .map(e -> e.getEndpoint().getAddress().getSocketAddress().getAddress())
+        .toList();
   }
 
   static LocalInventory withLocalHealth(LocalInventory inv, boolean healthy) {
