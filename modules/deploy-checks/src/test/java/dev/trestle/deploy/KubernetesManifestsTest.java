@@ -197,7 +197,11 @@ class KubernetesManifestsTest {
     Map<String, List<String>> emitted = TranslatorKinds.resourcesByGroup(RepoFiles.root());
     assertThat(emitted.keySet())
         .containsExactlyInAnyOrder(
-            "", "extensions.istio.io", "networking.istio.io", "security.istio.io");
+            "",
+            "extensions.istio.io",
+            "networking.istio.io",
+            "networking.k8s.io",
+            "security.istio.io");
     emitted.forEach(
         (group, resources) -> {
           for (String resource : resources) {
