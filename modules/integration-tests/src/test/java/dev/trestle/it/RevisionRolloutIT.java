@@ -328,12 +328,16 @@ class RevisionRolloutIT {
     patches.forEach(
         (type, bodies) -> {
           if (type.startsWith("application/merge-patch+json")) {
-            bodies.forEach(
-                body -> {
-                  JsonNode labels = Documents.json(body).path("metadata").path("labels");
-                  assertThat(labels.size()).as(type + " " + body).isEqualTo(1);
-                  assertThat(labels.has(REV)).as(type + " " + body).isTrue();
-                });
+            // The mock's CRUD dispatcher may consume a body before it is recorded (seen in CI:
+            // an empty body); what the labels became is asserted on the namespaces above.
+            bodies.stream()
+                .filter(body -> !body.isBlank())
+                .forEach(
+                    body -> {
+                      JsonNode labels = Documents.json(body).path("metadata").path("labels");
+                      assertThat(labels.size()).as(type + " " + body).isEqualTo(1);
+                      assertThat(labels.has(REV)).as(type + " " + body).isTrue();
+                    });
           }
         });
   }
